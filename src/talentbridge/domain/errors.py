@@ -1,0 +1,180 @@
+"""The one exception tree of TalentBridge.
+
+    TalentBridgeError                 code="error"          any failure the product reports on purpose
+    ├── ValidationFailed              code="validation"     bad input; ``problems`` lists every bad field
+    │   ├── ImportRejected            code="import_rejected" a file with bad rows; nothing was written
+    │   └── InstanceInvalid           code="instance_invalid" a malformed matching instance
+    ├── NotFound                      code="not_found"      an id that does not exist
+    ├── Conflict                      code="conflict"       a duplicate key (business number, email, external id)
+    ├── InvalidState                  code="invalid_state"  an action not allowed in the current status
+    ├── PermissionDenied              code="forbidden"      the caller may not do this
+    │   └── NotAuthenticated          code="unauthenticated" the caller is not signed in
+    ├── InputTooLarge                 code="too_large"      a text or file beyond the documented limit
+    ├── ConfigurationError            code="configuration"  settings that cannot work
+    ├── DatabaseNotReady              code="database_not_ready" the schema is missing or behind: run ``db upgrade``
+    └── SolverError                   code="solver"         an optimisation that found no solution
+
+The web layer maps each to RFC 9457 problem+json (``status`` below); the CLI prints one red line and exits
+non-zero. The core never raises HTTP errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = [
+    "Problem",
+    "TalentBridgeError",
+    "ValidationFailed",
+    "ImportRejected",
+    "InstanceInvalid",
+    "NotFound",
+    "Conflict",
+    "InvalidState",
+    "PermissionDenied",
+    "NotAuthenticated",
+    "InputTooLarge",
+    "ConfigurationError",
+    "DatabaseNotReady",
+    "SolverError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where (``loc``), why (``msg``) and the offending ``value``.
+
+    ``loc`` is a path such as ``("body", "email")``, ``("row", 17, "region")`` or ``("applicants", 3, "id")``.
+    For file imports ``line`` is the 1-based line (CSV/JSONL) or sheet row (XLSX) the problem is on.
+    """
+
+    loc: tuple[str | int, ...]
+    msg: str
+    value: Any = None
+    type: str = "invalid"
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["loc"] = list(self.loc)
+        if data["line"] is None:
+            del data["line"]
+        return data
+
+    def __str__(self) -> str:
+        where = ".".join(str(p) for p in self.loc)
+        prefix = f"line {self.line}: " if self.line is not None else ""
+        shown = "" if self.value is None else f" (got {self.value!r:.80})"
+        return f"{prefix}{where}: {self.msg}{shown}"
+
+
+class TalentBridgeError(Exception):
+    """Base of every error TalentBridge reports on purpose."""
+
+    code = "error"
+    status = 400
+    title = "Request failed"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **self.details}
+
+
+class ValidationFailed(TalentBridgeError):
+    """Input with one or more bad fields; ``problems`` holds all of them, not just the first."""
+
+    code = "validation"
+    status = 422
+    title = "Invalid input"
+
+    def __init__(self, message: str, problems: list[Problem] | None = None, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.problems: list[Problem] = list(problems or [])
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return self.message
+        shown = "; ".join(str(p) for p in self.problems[:20])
+        more = f" (+{len(self.problems) - 20} more)" if len(self.problems) > 20 else ""
+        return f"{self.message}: {shown}{more}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "errors": [p.as_dict() for p in self.problems]}
+
+
+class ImportRejected(ValidationFailed):
+    """A file import with bad rows. Nothing was written; every bad row is listed."""
+
+    code = "import_rejected"
+    title = "Import rejected"
+
+
+class InstanceInvalid(ValidationFailed):
+    """A matching instance that is malformed (unknown ids, duplicates, negative capacities ...)."""
+
+    code = "instance_invalid"
+    title = "Invalid matching instance"
+
+
+class NotFound(TalentBridgeError):
+    code = "not_found"
+    status = 404
+    title = "Not found"
+
+    def __init__(self, entity: str, key: Any, message: str | None = None) -> None:
+        super().__init__(message or f"{entity} {key!r} does not exist", entity=entity, key=key)
+        self.entity = entity
+        self.key = key
+
+
+class Conflict(TalentBridgeError):
+    code = "conflict"
+    status = 409
+    title = "Conflict"
+
+
+class InvalidState(TalentBridgeError):
+    code = "invalid_state"
+    status = 409
+    title = "Not allowed in the current state"
+
+
+class PermissionDenied(TalentBridgeError):
+    code = "forbidden"
+    status = 403
+    title = "Forbidden"
+
+
+class NotAuthenticated(PermissionDenied):
+    code = "unauthenticated"
+    status = 401
+    title = "Not signed in"
+
+
+class InputTooLarge(TalentBridgeError):
+    code = "too_large"
+    status = 413
+    title = "Input too large"
+
+
+class ConfigurationError(TalentBridgeError):
+    code = "configuration"
+    status = 500
+    title = "Configuration error"
+
+
+class DatabaseNotReady(TalentBridgeError):
+    code = "database_not_ready"
+    status = 503
+    title = "Database not ready"
+
+
+class SolverError(TalentBridgeError):
+    code = "solver"
+    status = 500
+    title = "Solver failed"

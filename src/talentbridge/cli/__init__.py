@@ -1,1 +1,93 @@
-"""cli"""
+"""The ``talentbridge`` command: one Typer app assembled from one module per command group.
+
+Each module ``cli/<group>.py`` defines ``app = typer.Typer(...)``; ``GROUPS`` below lists them. Commands are thin:
+they parse arguments, call a service or core function, and print with Rich. Any ``TalentBridgeError`` becomes
+one red line and a non-zero exit (a traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+__all__ = ["main", "build_app"]
+
+# (module under talentbridge.cli, command group name, help). Add one line per group.
+GROUPS: list[tuple[str, str, str]] = [
+    ("db", "db", "Create and migrate the database."),
+    ("demo", "demo", "Generate a realistic synthetic Korean dataset."),
+    ("serve", "serve", "Serve the web application and API."),
+    ("data", "import", "Import organizations, talents or openings from CSV, JSON Lines or XLSX."),
+    ("export", "export", "Export organizations, talents or openings."),
+    ("programs", "programs", "Cohort programs: solve matching instances, form PBL teams, run rounds."),
+    ("skills", "skills", "Extract skills from text and normalize job titles."),
+    ("taxonomy", "taxonomy", "Skill taxonomy: built-in AI taxonomy and ESCO import."),
+    ("recommend", "recommend", "Recommend talent for openings and openings for talent."),
+    ("audit", "audit", "Fairness audits of recommendations."),
+    ("users", "users", "User accounts and roles."),
+]
+
+_state = {"debug": False}
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="talentbridge",
+        help="TalentBridge: AI talent for AI startups and manufacturing AI companies.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+
+    @app.callback()
+    def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on errors.")) -> None:
+        _state["debug"] = debug
+
+    for module_name, group, help_text in GROUPS:
+        try:
+            module = importlib.import_module(f"talentbridge.cli.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"talentbridge.cli.{module_name}":
+                continue  # group not built yet
+            raise
+        sub = module.app
+        if getattr(module, "SINGLE_COMMAND", False):
+            app.command(group, help=help_text)(module.command)
+        else:
+            app.add_typer(sub, name=group, help=help_text)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: runs the app and turns TalentBridgeError into one red line and exit code 1."""
+    from rich.console import Console
+
+    from talentbridge.domain.errors import TalentBridgeError, ValidationFailed
+
+    app = build_app()
+    try:
+        app(args=argv, standalone_mode=False)
+    except TalentBridgeError as exc:
+        if _state["debug"]:
+            raise
+        err = Console(stderr=True)
+        err.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
+        if isinstance(exc, ValidationFailed):
+            for problem in exc.problems[:200]:
+                err.print(f"  - {problem}", markup=False, highlight=False)
+            if len(exc.problems) > 200:
+                err.print(f"  ... and {len(exc.problems) - 200} more", markup=False)
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click's own usage errors etc.
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise

@@ -1,0 +1,159 @@
+"""CRUD and list endpoints of the registry: organizations, talents, openings, programs, rounds, placements,
+applications. One factory makes all seven, so validation, paging, errors and access checks are the same."""
+
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from talentbridge.domain import (
+    ApplicationData,
+    OpeningData,
+    OrganizationData,
+    PlacementData,
+    ProgramData,
+    RoundData,
+    TalentData,
+    partial_model,
+)
+from talentbridge.domain.errors import Problem, ValidationFailed
+from talentbridge.web.deps import ReposDep, SettingsDep
+from talentbridge.web.policy import policy_of
+
+__all__ = ["router", "RESOURCES"]
+
+router = APIRouter(prefix="/api")
+
+_RESERVED = {"page", "size", "sort", "q"}
+
+
+def _filters_from(request: Request) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in request.query_params:
+        if key in _RESERVED:
+            continue
+        values = request.query_params.getlist(key)
+        out[key] = values if len(values) > 1 else values[0]
+    return out
+
+
+def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -> None:
+    update_cls = partial_model(data_cls, data_cls.__name__.replace("Data", "Update"))
+    create_cls = type(data_cls.__name__.replace("Data", "Create"), (data_cls,), {})
+
+    def list_items(
+        request: Request,
+        repos: ReposDep,
+        settings: SettingsDep,
+        page: int = Query(1, ge=1, description="1-based page number."),
+        size: int | None = Query(None, ge=1, description="Items per page (default 50)."),
+        sort: str | None = Query(None, description="Field to sort by; prefix with - for descending."),
+        q: str | None = Query(None, max_length=200, description="Text search in names/titles."),
+    ) -> dict[str, Any]:
+        policy = policy_of(request)
+        policy.check(request, entity, "list")
+        size = size or settings.page_size_default
+        if size > settings.page_size_max:
+            raise ValidationFailed(
+                "page size too large",
+                [Problem(loc=("query", "size"), msg=f"at most {settings.page_size_max}", value=size)],
+            )
+        filters = policy.scope(request, entity, {**_filters_from(request), "q": q})
+        repo = repos.by_entity(path)
+        result = repo.list(filters, sort=sort, page=page, size=size)
+        return {
+            "items": [policy.present(request, entity, i.model_dump(mode="json")) for i in result.items],
+            "total": result.total,
+            "page": result.page,
+            "size": result.size,
+            "pages": result.pages,
+        }
+
+    def get_item(item_id: int, request: Request, repos: ReposDep) -> dict[str, Any]:
+        policy = policy_of(request)
+        item = repos.by_entity(path).get(item_id)
+        policy.check(request, entity, "read", item)
+        return policy.present(request, entity, item.model_dump(mode="json"))
+
+    def create_item(body: create_cls, request: Request, response: Response, repos: ReposDep) -> dict[str, Any]:  # type: ignore[valid-type]
+        policy = policy_of(request)
+        policy.check(request, entity, "create", body)
+        record = data_cls.model_validate(body.model_dump())  # type: ignore[attr-defined]
+        record = _before_save(request, entity, record)
+        item = repos.by_entity(path).add(record)
+        _after_save(request, entity, item)
+        response.headers["Location"] = f"/api/{path}/{item.id}"
+        return policy.present(request, entity, item.model_dump(mode="json"))
+
+    def update_item(item_id: int, body: update_cls, request: Request, repos: ReposDep) -> dict[str, Any]:  # type: ignore[valid-type]
+        policy = policy_of(request)
+        repo = repos.by_entity(path)
+        policy.check(request, entity, "update", repo.get(item_id))
+        item = repo.update(item_id, body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
+        _after_save(request, entity, item)
+        return policy.present(request, entity, item.model_dump(mode="json"))
+
+    def delete_item(item_id: int, request: Request, repos: ReposDep) -> Response:
+        policy = policy_of(request)
+        repo = repos.by_entity(path)
+        policy.check(request, entity, "delete", repo.get(item_id))
+        repo.delete(item_id)
+        return Response(status_code=204)
+
+    filters = ", ".join(sorted(_RepoFilters.get(path, ())))
+    router.add_api_route(
+        f"/{path}", list_items, methods=["GET"], tags=[tag], summary=f"List {path}",
+        description=f"Filters (query parameters, repeat for OR): {filters}. Paging: page, size. Sorting: sort.",
+    )
+    router.add_api_route(f"/{path}/{{item_id}}", get_item, methods=["GET"], tags=[tag], summary=f"Get a {entity}")
+    router.add_api_route(
+        f"/{path}", create_item, methods=["POST"], status_code=201, tags=[tag], summary=f"Create a {entity}"
+    )
+    router.add_api_route(
+        f"/{path}/{{item_id}}", update_item, methods=["PATCH"], tags=[tag], summary=f"Update a {entity}"
+    )
+    router.add_api_route(
+        f"/{path}/{{item_id}}", delete_item, methods=["DELETE"], status_code=204, tags=[tag],
+        summary=f"Delete a {entity}",
+    )
+
+
+def _before_save(request: Request, entity: str, record: Any) -> Any:
+    """Let installed hooks enrich a record before it is saved (e.g. skills inferred from text)."""
+    for hook in getattr(request.app.state, "before_save_hooks", []):
+        record = hook(request, entity, record)
+    return record
+
+
+def _after_save(request: Request, entity: str, item: Any) -> None:
+    for hook in getattr(request.app.state, "after_save_hooks", []):
+        hook(request, entity, item)
+
+
+RESOURCES: list[tuple[str, str, type[BaseModel], str]] = [
+    ("organizations", "organization", OrganizationData, "organizations"),
+    ("talents", "talent", TalentData, "talents"),
+    ("openings", "opening", OpeningData, "openings"),
+    ("programs", "program", ProgramData, "programs"),
+    ("rounds", "round", RoundData, "rounds"),
+    ("placements", "placement", PlacementData, "placements"),
+    ("applications", "application", ApplicationData, "applications"),
+]
+
+_RepoFilters: dict[str, tuple[str, ...]] = {
+    "organizations": ("kind", "region", "industry", "size_band", "group", "parent_id", "venture_certified",
+                      "external_id"),
+    "talents": ("region", "category", "nationality", "visa_type", "gender", "consent_visible",
+                "current_employer_id", "external_id", "email", "skill"),
+    "openings": ("organization_id", "kind", "region", "status", "remote", "visa_sponsorship", "deadline_after",
+                 "external_id", "skill"),
+    "programs": ("kind", "status"),
+    "rounds": ("program_id", "status"),
+    "placements": ("talent_id", "organization_id", "round_id", "status", "kind", "started_after",
+                   "started_before"),
+    "applications": ("talent_id", "opening_id", "status"),
+}
+
+for _path, _entity, _data_cls, _tag in RESOURCES:
+    _add_resource(_path, _entity, _data_cls, _tag)

@@ -1,0 +1,71 @@
+"""``create_app(settings)``: the FastAPI application (JSON API under /api, pages elsewhere)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import talentbridge
+from talentbridge.config import Settings, get_settings
+from talentbridge.storage import Database
+from talentbridge.web.errors import install_error_handlers
+
+__all__ = ["create_app", "ROUTER_MODULES"]
+
+#: Router modules, each exposing ``router``; one line per module. Missing modules are skipped.
+ROUTER_MODULES: list[str] = [
+    "talentbridge.web.api.health",
+    "talentbridge.web.api.registry",
+    "talentbridge.web.api.skills",
+    "talentbridge.web.api.taxonomy",
+    "talentbridge.web.api.recommendations",
+    "talentbridge.web.api.rounds",
+]
+
+#: Optional hooks ``install(app)`` for pages, auth and static files (added by the web application).
+APP_HOOKS: list[str] = [
+    "talentbridge.web.setup",
+]
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None, check_db: bool = True) -> FastAPI:
+    """Build the application. ``check_db`` makes startup fail when the schema is not migrated."""
+    settings = settings or get_settings()
+    database = database or Database.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if check_db:
+            database.check_ready()
+        yield
+
+    app = FastAPI(
+        title="TalentBridge",
+        version=talentbridge.__version__,
+        description="AI talent for AI startups and manufacturing AI companies. Errors are RFC 9457 problem+json.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    install_error_handlers(app)
+    for module_name in ROUTER_MODULES:
+        module = _optional_module(module_name)
+        if module is not None:
+            app.include_router(module.router)
+    for hook in APP_HOOKS:
+        module = _optional_module(hook)
+        if module is not None:
+            module.install(app)
+    return app
+
+
+def _optional_module(name: str):  # type: ignore[no-untyped-def]
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise

@@ -1,0 +1,104 @@
+"""One place that turns every error into RFC 9457 problem+json (API) — no 500 for a client's mistake."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from talentbridge.domain.errors import Problem, TalentBridgeError, ValidationFailed
+
+__all__ = ["install_error_handlers", "problem_response"]
+
+log = logging.getLogger("talentbridge.web")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_response(
+    status: int, title: str, detail: str, code: str, request: Request, **extra: Any
+) -> JSONResponse:
+    body = {
+        "type": f"https://talentbridge.dev/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": str(request.url.path),
+        "code": code,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+async def _talentbridge_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TalentBridgeError)
+    if exc.status >= 500:
+        log.error("%s: %s", exc.code, exc.message)
+    extra: dict[str, Any] = {k: _jsonable(v) for k, v in exc.details.items()}
+    if isinstance(exc, ValidationFailed):
+        extra["errors"] = [_jsonable(p.as_dict()) for p in exc.problems]
+    handler = getattr(request.app.state, "html_error_handler", None)
+    if handler is not None and _wants_html(request):
+        return handler(request, exc)  # type: ignore[no-any-return]
+    return problem_response(exc.status, exc.title, exc.message, exc.code, request, **extra)
+
+
+async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for err in exc.errors():
+        msg = str(err.get("msg", "invalid"))
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        value = err.get("input")
+        problems.append(
+            Problem(
+                loc=tuple(err.get("loc", ())),
+                msg=msg,
+                value=None if isinstance(value, dict) else _jsonable(value),
+                type=str(err.get("type", "invalid")),
+            ).as_dict()
+        )
+    detail = f"{len(problems)} invalid field(s): " + "; ".join(
+        ".".join(str(p) for p in pr["loc"]) + ": " + pr["msg"] for pr in problems[:10]
+    )
+    return problem_response(422, "Invalid input", detail, "validation", request, errors=problems)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated", 403: "forbidden"}.get(
+        exc.status_code, "http_error"
+    )
+    return problem_response(exc.status_code, str(exc.detail), str(exc.detail), code, request)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem_response(500, "Internal error", "An unexpected error occurred; it has been logged.",
+                            "internal", request)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(TalentBridgeError, _talentbridge_error)
+    app.add_exception_handler(RequestValidationError, _request_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

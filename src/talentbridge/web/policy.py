@@ -1,0 +1,45 @@
+"""The access policy seam: every API route and page asks one object what the caller may do.
+
+``AllowAll`` is the default for an app built without accounts (tests of the bare API, batch tools). The web
+application's account layer installs its own policy in ``app.state.access_policy``; routes never decide alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from fastapi import Request
+
+__all__ = ["AccessPolicy", "AllowAll", "policy_of"]
+
+
+class AccessPolicy(Protocol):
+    def check(self, request: Request, entity: str, action: str, item: Any | None = None) -> None:
+        """Raise PermissionDenied/NotAuthenticated unless the caller may do ``action`` on ``entity``/``item``.
+
+        ``action`` is one of list, read, create, update, delete (or a custom verb such as run, publish).
+        """
+
+    def scope(self, request: Request, entity: str, filters: dict[str, Any]) -> dict[str, Any]:
+        """Filters narrowed to what the caller may list (e.g. only consenting talent for organizations)."""
+
+    def present(self, request: Request, entity: str, item: dict[str, Any]) -> dict[str, Any]:
+        """The item as the caller may see it (fields redacted per consent); records personal-data access."""
+
+
+class AllowAll:
+    def check(self, request: Request, entity: str, action: str, item: Any | None = None) -> None:
+        return None
+
+    def scope(self, request: Request, entity: str, filters: dict[str, Any]) -> dict[str, Any]:
+        return filters
+
+    def present(self, request: Request, entity: str, item: dict[str, Any]) -> dict[str, Any]:
+        return item
+
+
+_ALLOW_ALL = AllowAll()
+
+
+def policy_of(request: Request) -> AccessPolicy:
+    return getattr(request.app.state, "access_policy", None) or _ALLOW_ALL

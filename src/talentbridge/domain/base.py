@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from talentbridge.domain.errors import Problem, ValidationFailed
 
@@ -29,11 +29,26 @@ class Stored(BaseModel):
 
 
 def partial_model(model: type[R], name: str) -> type[R]:
-    """A copy of ``model`` whose fields are all optional (for PATCH bodies)."""
+    """A copy of ``model`` whose fields are all optional (for PATCH bodies).
+
+    Field validators are kept (so a bad value in a patch is reported with the others); whole-record checks
+    run after the patch is merged with the stored record.
+    """
     fields: dict[str, Any] = {}
     for field_name, info in model.model_fields.items():
-        fields[field_name] = (info.annotation | None, None)  # type: ignore[operator]
-    return create_model(name, __base__=Record, **fields)  # type: ignore[call-overload,no-any-return]
+        fields[field_name] = (info.annotation | None, Field(None, description=info.description))  # type: ignore[operator]
+    validators = {
+        f"_v_{key}": field_validator(*dec.info.fields, mode=dec.info.mode)(_skip_none(dec.func.__func__))
+        for key, dec in model.__pydantic_decorators__.field_validators.items()
+    }
+    return create_model(name, __base__=Record, __validators__=validators, **fields)  # type: ignore[call-overload,no-any-return]
+
+
+def _skip_none(func: Any) -> Any:
+    def validate(cls: Any, value: Any, *args: Any) -> Any:
+        return None if value is None else func(cls, value, *args)
+
+    return classmethod(validate)
 
 
 def problems_from(exc: ValidationError, prefix: tuple[str | int, ...] = (), line: int | None = None) -> list[Problem]:

@@ -1,0 +1,29 @@
+"""``talentbridge db``: create and migrate the database."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from talentbridge.cli._common import open_database
+
+app = typer.Typer(no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def upgrade(revision: str = typer.Argument("head", help="Target revision (default: newest).")) -> None:
+    """Create or migrate the schema to the newest version and load the built-in taxonomy."""
+    db = open_database(check=False)
+    with console.status(f"Migrating {db.safe_url} ..."):
+        db.upgrade(revision)
+    console.print(f"[green]Database {db.safe_url} is at revision {db.current_revision()}.[/]")
+
+
+@app.command()
+def status() -> None:
+    """Show the current and newest schema revision."""
+    db = open_database(check=False)
+    current, head = db.current_revision(), db.head_revision()
+    state = "[green]up to date[/]" if current == head else "[yellow]needs `talentbridge db upgrade`[/]"
+    console.print(f"{db.safe_url}: revision {current or '(empty)'}, newest {head} — {state}")

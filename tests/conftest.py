@@ -1,0 +1,124 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, settings in a temp dir, an API client.
+
+PostgreSQL: ``TALENTBRIDGE_TEST_POSTGRES_URL`` names a server URL with rights to create databases (default
+postgresql+psycopg://postgres@127.0.0.1:5432/postgres). Each test session creates its own database and drops it
+at the end, so parallel runs never collide. Without a reachable server the PostgreSQL variants are skipped,
+unless ``TALENTBRIDGE_REQUIRE_POSTGRES=1`` (set by ``.ci/run``), in which case they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from talentbridge.config import Settings, build_settings
+from talentbridge.storage import Database
+
+PG_ADMIN_URL = os.environ.get(
+    "TALENTBRIDGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_PG = os.environ.get("TALENTBRIDGE_REQUIRE_POSTGRES") == "1"
+
+
+def _pg_reachable() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+
+
+def _keep_tables(db: Database) -> set[str]:
+    """Tables filled by the migration itself (built-in taxonomy, version): kept between tests."""
+    keep = {"alembic_version"}
+    with db.engine.connect() as conn:
+        for name in inspect(db.engine).get_table_names():
+            if conn.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1')).first() is not None:
+                keep.add(name)
+    return keep
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[Database]:
+    problem = _pg_reachable()
+    if problem:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL is required (TALENTBRIDGE_REQUIRE_POSTGRES=1) but unreachable: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {problem}")
+    name = f"tb_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    db = Database(url)
+    db.upgrade()
+    db.keep_tables = _keep_tables(db)  # type: ignore[attr-defined]
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    """A migrated, empty database (built-in data loaded) — once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "talentbridge.sqlite3"
+        shutil.copy(sqlite_template, path)
+        db = Database(f"sqlite:///{path}")
+        yield db
+        db.dispose()
+        return
+    db = request.getfixturevalue("postgres_database")
+    yield db
+    names = [n for n in inspect(db.engine).get_table_names() if n not in db.keep_tables]  # type: ignore[attr-defined]
+    if names:
+        with db.engine.begin() as conn:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def sqlite_database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    """A migrated SQLite database only (for tests whose subject is not the storage engine)."""
+    path = tmp_path / "talentbridge.sqlite3"
+    shutil.copy(sqlite_template, path)
+    db = Database(f"sqlite:///{path}")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database: Database) -> Settings:
+    return build_settings(environment="test", data_dir=tmp_path / "data", database_url=database.url)
+
+
+@pytest.fixture
+def client(settings: Settings, database: Database) -> Iterator[object]:
+    """An API client on a bare app (no accounts installed unless the app installs them itself)."""
+    from fastapi.testclient import TestClient
+
+    from talentbridge.web.app import create_app
+
+    with TestClient(create_app(settings, database)) as c:
+        yield c

@@ -24,6 +24,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("programs", "programs", "Cohort programs: solve matching instances, form PBL teams, run rounds."),
     ("skills", "skills", "Extract skills from text and normalize job titles."),
     ("taxonomy", "taxonomy", "Skill taxonomy: built-in AI taxonomy and ESCO import."),
+    ("rounds", "rounds", "Matching rounds of a programme: openings, preferences, run, review, publish."),
     ("recommend", "recommend", "Recommend talent for openings and openings for talent."),
     ("audit", "audit", "Fairness audits of recommendations."),
     ("users", "users", "User accounts and roles."),

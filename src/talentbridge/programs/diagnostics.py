@@ -15,9 +15,8 @@ __all__ = ["BlockingPairs", "blocking_pairs", "unmatched_reasons", "rank_distrib
 
 @dataclass(frozen=True)
 class BlockingPairs:
-    """``total``: pairs that prefer each other to the matching. ``cap_limited``: those among them whose
-    program has an empty seat only because its region is at its cap and the applicant is placed outside the
-    region (filling the seat would break the cap). ``constrained = total - cap_limited`` is the count that
+    """``total``: pairs that prefer each other to the matching. ``cap_limited``: those among them that the
+    regional caps excuse (see :func:`blocking_pairs`). ``constrained = total - cap_limited`` is the count that
     matters under caps (zero for flexible DA)."""
 
     total: int
@@ -46,9 +45,15 @@ def blocking_pairs(
     match: np.ndarray,
     prog_region: np.ndarray | None = None,
     region_cap: np.ndarray | None = None,
+    target: np.ndarray | None = None,
 ) -> BlockingPairs:
     """Count pairs ``(a, p)``, mutually acceptable, where ``a`` prefers ``p`` to her assignment (or is
-    unplaced) and ``p`` has an empty seat or prefers ``a`` to someone it holds."""
+    unplaced) and ``p`` has an empty seat or prefers ``a`` to someone it holds.
+
+    With regional caps and seat targets, ``cap_limited`` counts the pairs Kamada & Kojima's stability
+    excuses: ``p`` has an empty seat (it holds nobody worse than ``a``), ``p``'s region is at its cap, and no
+    program of the region exceeds its target by more than ``p``'s excess + 1 -- so filling the seat would break
+    the cap or the even spreading of seats above targets."""
     m = len(capacity)
     ends = app_ptr[1:]
     cutoff = np.where(match >= 0, match, ends)  # entries before the match are the ones a prefers
@@ -63,15 +68,19 @@ def blocking_pairs(
     envy = app_prank[cand] < worst[p]
     blocking = free_seat | envy
     total = int(blocking.sum())
-    if prog_region is None or region_cap is None or not (region_cap >= 0).any():
+    if prog_region is None or region_cap is None or target is None or not (region_cap >= 0).any():
         return BlockingPairs(total, 0)
     n_regions = len(region_cap)
     full = region_counts(match, app_prog, prog_region, n_regions) >= np.where(region_cap >= 0, region_cap, np.inf)
+    excess = count - target
+    top_excess = np.full(n_regions, np.iinfo(np.int64).min, dtype=np.int64)
+    in_region = prog_region >= 0
+    np.maximum.at(top_excess, prog_region[in_region], excess[in_region])
     reg = prog_region[p]
-    app_region = np.full(len(match), -2, dtype=np.int64)
-    app_region[match >= 0] = prog_region[app_prog[placed]]
-    region_full = np.where(reg >= 0, full[np.maximum(reg, 0)], False)
-    limited = blocking & ~envy & region_full & (app_region[entry_app[cand]] != reg)
+    has_region = reg >= 0
+    region_full = np.where(has_region, full[np.maximum(reg, 0)], False)
+    evenly_spread = np.where(has_region, top_excess[np.maximum(reg, 0)] <= excess[p] + 1, False)
+    limited = blocking & ~envy & region_full & evenly_spread
     return BlockingPairs(total, int(limited.sum()))
 
 

@@ -11,10 +11,13 @@ takes its best applicants up to its target, then the region's remaining seats ar
 cycling through the region's programs in a fixed order (their index), each taking its next-best applicant
 while it has a physical seat left. Programs outside capped regions choose their best up to capacity.
 
-Guarantees (Kamada & Kojima 2015, Theorem 2): the result respects every capacity and cap, is strategy-proof
-for applicants, and is stable in the constrained sense -- every blocking pair ``(a, h)`` has ``h`` with an empty
-seat, ``h``'s region at its cap, and ``a`` placed outside that region: filling it would break the cap. In
-particular no program prefers an unplaced or outside applicant to one it holds.
+Guarantees (Kamada & Kojima 2015, Theorems 2-3): the result respects every capacity and cap, is
+strategy-proof for applicants, and is stable in their constrained sense. No program prefers an applicant who
+wants it to one it holds; every remaining blocking pair ``(a, h)`` has ``h`` with an empty seat, ``h``'s region
+at its cap, and no program of the region above its target by more than ``h``'s excess over target + 1 -- the
+seat could only be filled by breaking the cap or the even spreading of seats beyond targets. (Note this is
+weaker than "no blocking pair that leaves the cap intact": an applicant may envy an empty seat in another
+program of her own region when moving would unbalance the region's seats above targets.)
 """
 
 from __future__ import annotations

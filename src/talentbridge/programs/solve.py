@@ -61,7 +61,9 @@ def _diagnostics(x: Arrays, match: np.ndarray, mechanism: str) -> dict[str, Any]
     placed = match[match >= 0]
     count = np.bincount(x.app_prog[placed], minlength=x.m)
     empty = x.capacity - count
-    bp = diag.blocking_pairs(x.app_ptr, x.app_prog, x.app_prank, x.capacity, match, x.prog_region, x.region_cap)
+    bp = diag.blocking_pairs(
+        x.app_ptr, x.app_prog, x.app_prank, x.capacity, match, x.prog_region, x.region_cap, x.target
+    )
     reasons = diag.unmatched_reasons(
         x.app_ptr, x.app_prog, x.capacity, match, x.listed, x.prog_region, x.region_cap
     )
@@ -107,7 +109,8 @@ def _diagnostics(x: Arrays, match: np.ndarray, mechanism: str) -> dict[str, Any]
 
 def result_dict(x: Arrays, match: np.ndarray, mechanism: str, proposing: str) -> dict[str, Any]:
     """The result document for ``match`` (see docs/programs.md)."""
-    prog_of = np.where(match >= 0, x.app_prog[np.maximum(match, 0)], -1) if len(match) else match
+    prog_of = np.full(len(match), -1, dtype=np.int64)
+    prog_of[match >= 0] = x.app_prog[match[match >= 0]]
     assignments = {
         aid: (x.program_ids[p] if p >= 0 else None) for aid, p in zip(x.applicant_ids, prog_of.tolist(), strict=True)
     }

@@ -1,0 +1,942 @@
+"""The synthetic Korean dataset: organizations, talent, openings and programmes.
+
+References between generated records are **positions**: ``OpeningData.organization_id``,
+``OrganizationData.parent_id`` and ``TalentData.current_employer_id`` hold the 1-based position of the organization
+in ``DemoDataset.organizations`` (``dataset.organization_for(pos)``). Whoever stores the dataset maps positions to
+database ids (``talentbridge.services.importing.store_demo`` does).
+
+Determinism: organizations come from one stream seeded by ``(seed, "organizations")``; talents and openings from
+one stream per block of ``BLOCK`` records seeded by ``(seed, kind, block)``. So the same seed always yields the
+same records, ``generate(n + k)`` starts with the records of ``generate(n)`` (for the same organizations), and
+``iter_talents`` yields the same talents whatever its chunk size.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import accumulate
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from talentbridge.demo import _names, _places, _texts
+from talentbridge.demo._skills import Role, SkillCatalog, load_catalog
+from talentbridge.domain import (
+    Education,
+    OpeningData,
+    OrganizationData,
+    ProgramData,
+    RequiredSkill,
+    SkillClaim,
+    TalentData,
+    WorkExperience,
+)
+from talentbridge.domain.business_number import business_number_check_digit
+from talentbridge.domain.enums import (
+    Degree,
+    EmploymentType,
+    Gender,
+    Importance,
+    OpeningKind,
+    OpeningStatus,
+    OrganizationKind,
+    ProgramKind,
+    ProgramStatus,
+    Region,
+    SizeBand,
+    TalentCategory,
+    VisaType,
+)
+
+__all__ = [
+    "DEMO_TODAY",
+    "BLOCK",
+    "DemoDataset",
+    "generate",
+    "generate_organizations",
+    "iter_talents",
+    "iter_openings",
+    "generate_programs",
+    "default_opening_count",
+]
+
+#: The reference date of the demo (so the same seed gives the same dates on every day).
+DEMO_TODAY = date(2026, 11, 1)
+#: Records per random stream (see module docstring).
+BLOCK = 1000
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Pick(Generic[T]):
+    """Weighted choice by bisection over cumulative weights (faster than ``random.choices`` per call)."""
+
+    __slots__ = ("items", "cum", "total")
+
+    def __init__(self, pairs: Sequence[tuple[T, float]]) -> None:
+        self.items = [p[0] for p in pairs]
+        self.cum = list(accumulate(float(p[1]) for p in pairs))
+        self.total = self.cum[-1]
+
+    def __call__(self, rng: random.Random) -> T:
+        i = bisect_right(self.cum, rng.random() * self.total)
+        return self.items[min(i, len(self.items) - 1)]
+
+
+@dataclass
+class DemoDataset:
+    """Generated records; references are 1-based positions in ``organizations`` (see module docstring)."""
+
+    organizations: list[OrganizationData]
+    talents: list[TalentData]
+    openings: list[OpeningData]
+    programs: list[ProgramData]
+    seed: int
+    today: date = DEMO_TODAY
+
+    def organization_for(self, position: int) -> OrganizationData:
+        return self.organizations[position - 1]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "organizations": len(self.organizations),
+            "talents": len(self.talents),
+            "openings": len(self.openings),
+            "programs": len(self.programs),
+        }
+
+
+# ---------------------------------------------------------------- organizations
+
+_KIND_SHARE: list[tuple[OrganizationKind, float]] = [
+    (OrganizationKind.AI_STARTUP, 0.45),
+    (OrganizationKind.MANUFACTURER, 0.35),
+    (OrganizationKind.LARGE_ENTERPRISE, 0.06),
+    (OrganizationKind.UNIVERSITY, 0.05),
+    (OrganizationKind.RESEARCH_INSTITUTE, 0.05),
+    (OrganizationKind.PUBLIC_AGENCY, 0.04),
+]
+_KIND_CAP = {
+    OrganizationKind.UNIVERSITY: len(_places.UNIVERSITIES),
+    OrganizationKind.RESEARCH_INSTITUTE: len(_places.INSTITUTES),
+    OrganizationKind.PUBLIC_AGENCY: len(_places.AGENCIES),
+}
+_SIZE = {
+    OrganizationKind.AI_STARTUP: _Pick([(SizeBand.MICRO, 40), (SizeBand.SMALL, 45), (SizeBand.MEDIUM, 15)]),
+    OrganizationKind.MANUFACTURER: _Pick(
+        [(SizeBand.SMALL, 35), (SizeBand.MEDIUM, 45), (SizeBand.MIDSIZE, 15), (SizeBand.LARGE, 5)]
+    ),
+    OrganizationKind.LARGE_ENTERPRISE: _Pick([(SizeBand.LARGE, 1)]),
+    OrganizationKind.UNIVERSITY: _Pick([(SizeBand.LARGE, 7), (SizeBand.MIDSIZE, 3)]),
+    OrganizationKind.RESEARCH_INSTITUTE: _Pick([(SizeBand.MIDSIZE, 5), (SizeBand.LARGE, 5)]),
+    OrganizationKind.PUBLIC_AGENCY: _Pick([(SizeBand.MEDIUM, 6), (SizeBand.MIDSIZE, 4)]),
+}
+_STARTUP_FOCUS = [
+    "제조 비전 검사", "LLM 기반 업무 자동화", "의료 영상 AI", "예지보전", "자율주행 인지", "물류 로봇",
+    "음성 인식", "AI 반도체 컴파일러", "리테일 수요 예측", "생성형 AI 콘텐츠", "에듀테크 AI 튜터", "MLOps 플랫폼",
+]  # fmt: skip
+_MAKER_PRODUCTS = [
+    "자동차 부품", "조선 기자재", "2차전지 소재", "반도체 장비 부품", "정밀 금형", "디스플레이 부품",
+    "산업용 밸브", "철강 가공품", "전자 부품", "화학 소재", "공작기계", "방산 부품",
+]  # fmt: skip
+
+
+def _kind_counts(n: int) -> list[tuple[OrganizationKind, int]]:
+    kinds = [k for k, _ in _KIND_SHARE]
+    if n < len(kinds):
+        return [(k, 1) for k in kinds[:n]]
+    counts = {k: max(1, int(n * share)) for k, share in _KIND_SHARE}
+    for kind, cap in _KIND_CAP.items():
+        counts[kind] = min(counts[kind], cap)
+    rest = n - sum(counts.values())
+    # what is left (rounding, capped kinds) goes to startups and manufacturers, 55:45
+    extra_startups = (rest * 55 + 50) // 100
+    counts[OrganizationKind.AI_STARTUP] += extra_startups
+    counts[OrganizationKind.MANUFACTURER] += rest - extra_startups
+    if counts[OrganizationKind.MANUFACTURER] < 1:  # tiny n: take from startups
+        counts[OrganizationKind.AI_STARTUP] += counts[OrganizationKind.MANUFACTURER] - 1
+        counts[OrganizationKind.MANUFACTURER] = 1
+    # parents first: large enterprises lead, so a parent always comes before its affiliates
+    order = [
+        OrganizationKind.LARGE_ENTERPRISE,
+        OrganizationKind.UNIVERSITY,
+        OrganizationKind.RESEARCH_INSTITUTE,
+        OrganizationKind.PUBLIC_AGENCY,
+        OrganizationKind.AI_STARTUP,
+        OrganizationKind.MANUFACTURER,
+    ]
+    return [(k, counts[k]) for k in order]
+
+
+class _BusinessNumbers:
+    """Unique, valid 사업자등록번호: tax office (3) + type (2: 81/86/87 companies, 82 non-profits) + serial + check."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.seen: set[str] = set()
+
+    def __call__(self, nonprofit: bool) -> str:
+        while True:
+            office = self.rng.randint(101, 899)
+            kind = "82" if nonprofit else self.rng.choice(("81", "86", "87"))
+            first9 = f"{office:03d}{kind}{self.rng.randint(1, 9999):04d}"
+            number = first9 + str(business_number_check_digit(first9))
+            if number not in self.seen:
+                self.seen.add(number)
+                return number
+
+
+class _UniqueNames:
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def take(self, name: str) -> bool:
+        if name in self.seen:
+            return False
+        self.seen[name] = 1
+        return True
+
+    def force(self, name: str, name_en: str) -> tuple[str, str]:
+        count = self.seen.get(name, 0) + 1
+        self.seen[name] = count
+        return (name, name_en) if count == 1 else (f"{name} {count}", f"{name_en} {count}")
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in ascii_text.lower() if c.isalnum())
+
+
+def generate_organizations(n: int, seed: int, today: date = DEMO_TODAY) -> list[OrganizationData]:
+    """``n`` organizations: AI startups (Seoul, Pangyo, Daejeon), manufacturers (Ulsan, Changwon, Gumi, Pohang,
+    Asan ...), large-enterprise groups with affiliates (``group``, ``parent_id`` = position of the flagship),
+    real universities, research institutes and agencies. Deterministic for ``seed``; business numbers are unique
+    and valid."""
+    rng = random.Random(f"{seed}:organizations")
+    numbers = _BusinessNumbers(rng)
+    names = _UniqueNames()
+    out: list[OrganizationData] = []
+    startup_region = _Pick(_places.STARTUP_REGIONS)
+    maker_region = _Pick(_places.MANUFACTURER_REGIONS)
+    large_region = _Pick(_places.LARGE_REGIONS)
+
+    def add(**fields: Any) -> int:
+        pos = len(out) + 1
+        fields.setdefault("external_id", f"demo-org-{pos:05d}")
+        out.append(OrganizationData(**fields))
+        return pos
+
+    for kind, count in _kind_counts(n):
+        if kind is OrganizationKind.LARGE_ENTERPRISE:
+            _large_enterprises(count, rng, numbers, names, large_region, today, add)
+        elif kind is OrganizationKind.UNIVERSITY:
+            for ko, en, region, _w in sorted(_places.UNIVERSITIES, key=lambda u: -u[3])[:count]:
+                names.take(ko)
+                add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng), industry="P",
+                    business_number=numbers(nonprofit=True), founded=date(rng.randint(1946, 1995), 3, 1),
+                    website=f"https://www.{_slug(en)[:20]}.ac.example", description=f"{ko}: AI·데이터 관련 학과와 산학협력단을 운영합니다.")  # fmt: skip
+        elif kind in (OrganizationKind.RESEARCH_INSTITUTE, OrganizationKind.PUBLIC_AGENCY):
+            source = _places.INSTITUTES if kind is OrganizationKind.RESEARCH_INSTITUTE else _places.AGENCIES
+            for ko, en, region in source[:count]:
+                names.take(ko)
+                is_institute = kind is OrganizationKind.RESEARCH_INSTITUTE
+                add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng),
+                    industry="M" if is_institute else "O", business_number=numbers(nonprofit=True),
+                    founded=date(rng.randint(1966, 2015), rng.randint(1, 12), 1),
+                    website=f"https://www.{_slug(en)[:20]}.re.example",
+                    description=(f"{ko}({en}): 정부출연연구기관. 산업 AI 공동연구와 인재 교류를 수행합니다." if is_institute
+                                 else f"{ko}({en}): 지역 AI 인재 양성과 기업 지원 사업을 운영합니다."))  # fmt: skip
+        elif kind is OrganizationKind.AI_STARTUP:
+            pre, mid, suf = _places.STARTUP_NAME_PARTS
+            for _ in range(count):
+                for _attempt in range(8):
+                    a, b, c = rng.choice(pre), rng.choice(mid), rng.choice(suf)
+                    if not (b[0] or c[0]):
+                        c = ("랩스", "Labs")
+                    ko, en = a[0] + b[0] + c[0], " ".join(p for p in (a[1] + b[1].lower(), c[1]) if p)
+                    if names.take(ko):
+                        break
+                else:
+                    ko, en = names.force(ko, en)
+                region = startup_region(rng)
+                city = rng.choice(_places.CITIES[region])
+                focus = rng.choice(_STARTUP_FOCUS)
+                add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng),
+                    industry="J" if rng.random() < 0.8 else "M", business_number=numbers(nonprofit=False),
+                    founded=today - timedelta(days=rng.randint(300, 4500)), venture_certified=rng.random() < 0.65,
+                    website=f"https://{_slug(en)[:24]}.example.com",
+                    description=f"{city} 소재 AI 스타트업. {focus} 솔루션을 개발합니다.")  # fmt: skip
+        else:  # manufacturers
+            pre2, prod = _places.MAKER_NAME_PARTS
+            for _ in range(count):
+                for _attempt in range(8):
+                    a, b = rng.choice(pre2), rng.choice(prod)
+                    ko, en = a[0] + b[0], f"{a[1]} {b[1]}"
+                    if names.take(ko):
+                        break
+                else:
+                    ko, en = names.force(ko, en)
+                region = maker_region(rng)
+                city = rng.choice(_places.CITIES[region])
+                product = rng.choice(_MAKER_PRODUCTS)
+                add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng), industry="C",
+                    business_number=numbers(nonprofit=False), venture_certified=rng.random() < 0.1,
+                    founded=today - timedelta(days=rng.randint(5 * 365, 50 * 365)),
+                    website=f"https://{_slug(en)[:24]}.example.co.kr",
+                    description=f"{city} 소재 {product} 제조기업. 스마트공장 고도화를 위해 AI 인재를 찾고 있습니다.")  # fmt: skip
+    return out
+
+
+def _large_enterprises(count, rng, numbers, names, region_pick, today, add) -> None:  # type: ignore[no-untyped-def]
+    groups = list(_places.GROUP_NAMES)
+    rng.shuffle(groups)
+    n_groups = max(1, min(len(groups), (count + 3) // 4))
+    made = 0
+    for gi in range(n_groups):
+        gko, gen = groups[gi]
+        suffixes = list(_places.AFFILIATE_SUFFIXES)
+        rng.shuffle(suffixes)
+        size = (count - made) if gi == n_groups - 1 else max(1, min(len(suffixes), count // n_groups))
+        size = min(size, len(suffixes))
+        parent: int | None = None
+        for sko, sen, ksic in suffixes[:size]:
+            ko, en = names.force(gko + sko, f"{gen} {sen}")
+            region = region_pick(rng)
+            pos = add(name=ko, name_en=en, kind=OrganizationKind.LARGE_ENTERPRISE, region=region,
+                      size_band=SizeBand.LARGE, industry=ksic, business_number=numbers(nonprofit=False),
+                      founded=today - timedelta(days=rng.randint(20 * 365, 70 * 365)), parent_id=parent,
+                      group=f"{gko}그룹", website=f"https://www.{_slug(en)[:24]}.example.com",
+                      description=f"{gko}그룹 계열사. 사내 AI 조직과 스타트업 인재교류 프로그램을 운영합니다.")  # fmt: skip
+            parent = parent or pos
+            made += 1
+    pre2, _prod = _places.MAKER_NAME_PARTS
+    while made < count:  # more large enterprises than the groups hold: independent ones
+        sko, sen, ksic = rng.choice(_places.AFFILIATE_SUFFIXES)
+        a = rng.choice(pre2)
+        ko, en = names.force(a[0] + sko, f"{a[1]} {sen}")
+        add(name=ko, name_en=en, kind=OrganizationKind.LARGE_ENTERPRISE, region=region_pick(rng),
+            size_band=SizeBand.LARGE, industry=ksic, business_number=numbers(nonprofit=False),
+            founded=today - timedelta(days=rng.randint(20 * 365, 60 * 365)))  # fmt: skip
+        made += 1
+
+
+# ---------------------------------------------------------------- talents
+
+
+@dataclass
+class _Context:
+    catalog: SkillCatalog
+    today: date
+    employers: dict[str, list[tuple[int | None, str, str]]]  # pool → (position or None, name ko, name en)
+    role_pick: _Pick[Role]
+    roles_by_kind: dict[OrganizationKind, _Pick[Role]]
+    org_pick: _Pick[int] | None = None
+    organizations: Sequence[OrganizationData] = field(default_factory=list)
+    validate: bool = True
+
+    def make(self, model: type[M], **fields: Any) -> M:
+        """A record, validated unless the caller asked for the fast path (``validate=False``)."""
+        return model(**fields) if self.validate else model.model_construct(**fields)
+
+
+def _context(
+    organizations: Sequence[OrganizationData] | None, seed: int, today: date, validate: bool = True
+) -> _Context:
+    catalog = load_catalog()
+    orgs = list(organizations) if organizations is not None else generate_organizations(200, seed, today)
+    with_positions = organizations is not None
+    employers: dict[str, list[tuple[int | None, str, str]]] = {"industry": [], "academia": []}
+    for pos, org in enumerate(orgs, start=1):
+        entry = (pos if with_positions else None, org.name, org.name_en or org.name)
+        if org.kind in (OrganizationKind.UNIVERSITY, OrganizationKind.RESEARCH_INSTITUTE):
+            employers["academia"].append(entry)
+        elif org.kind is not OrganizationKind.PUBLIC_AGENCY:
+            employers["industry"].append(entry)
+    for pool in employers.values():
+        if not pool:
+            pool.append((None, "한빛전자", "Hanbit Electronics"))
+    totals = {r.key: sum(r.weight_by_kind.values()) for r in catalog.roles}
+    role_pick = _Pick([(r, totals[r.key]) for r in catalog.roles])
+    roles_by_kind = {}
+    for kind in OrganizationKind:
+        pairs = [(r, r.weight_by_kind.get(kind, 0.0)) for r in catalog.roles]
+        pairs = [p for p in pairs if p[1] > 0] or [(r, 1.0) for r in catalog.roles]
+        roles_by_kind[kind] = _Pick(pairs)
+    org_pick = _Pick([(pos, _OPENINGS_PER_ORG[o.kind]) for pos, o in enumerate(orgs, start=1)]) if orgs else None
+    return _Context(catalog, today, employers, role_pick, roles_by_kind, org_pick, orgs, validate)
+
+
+_SURNAME = _Pick([((s, r), w) for s, r, w in _names.SURNAMES])
+_NATIONALITY = _Pick([(nat, spec[0]) for nat, spec in _names.FOREIGN_NAMES.items()])
+_UNIVERSITY = _Pick([((ko, en, region), w) for ko, en, region, w in _places.UNIVERSITIES])
+_FIELD = _Pick([((ko, en), w) for ko, en, w in _places.FIELDS_OF_STUDY])
+_TALENT_REGION = _Pick(_places.TALENT_REGIONS)
+_GENDER = _Pick([(Gender.MALE, 68), (Gender.FEMALE, 30), (Gender.UNDISCLOSED, 2)])
+_DOMESTIC_CATEGORY = _Pick(
+    [
+        (TalentCategory.ENGINEER, 45),
+        (TalentCategory.EMPLOYEE, 18),
+        (TalentCategory.STUDENT, 20),
+        (TalentCategory.RESEARCHER, 14),
+        (TalentCategory.OVERSEAS, 3),
+    ]
+)
+#: foreign talent: (category, visa or None when abroad)
+_FOREIGN_STATUS = _Pick(
+    [
+        ((TalentCategory.STUDENT, VisaType.D2), 30),
+        ((TalentCategory.ENGINEER, VisaType.E7), 26),
+        ((TalentCategory.ENGINEER, VisaType.D10), 9),
+        ((TalentCategory.RESEARCHER, VisaType.E3), 8),
+        ((TalentCategory.ENGINEER, VisaType.F2), 8),
+        ((TalentCategory.EMPLOYEE, VisaType.F5), 5),
+        ((TalentCategory.ENGINEER, VisaType.F4), 4),
+        ((TalentCategory.OVERSEAS, None), 10),
+    ]
+)
+_COUNTRY_CODE = {"VN": 84, "IN": 91, "CN": 86, "UZ": 998, "ID": 62, "US": 1, "MN": 976, "PH": 63, "NP": 977,
+                 "FR": 33}  # fmt: skip
+_EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
+FOREIGN_SHARE = 0.09
+
+
+def _latin_given(given: str) -> str:
+    return "".join(_names.SYLLABLE_LATIN.get(ch, "") for ch in given).capitalize()
+
+
+def _talent(index: int, rng: random.Random, ctx: _Context) -> TalentData:
+    today = ctx.today
+    catalog = ctx.catalog
+    foreign = rng.random() < FOREIGN_SHARE
+    gender = _GENDER(rng)
+    female = gender is Gender.FEMALE or (gender is Gender.UNDISCLOSED and rng.random() < 0.5)
+    visa: VisaType | None = None
+    if foreign:
+        nationality = _NATIONALITY(rng)
+        _share, males, females, families, family_first = _names.FOREIGN_NAMES[nationality]
+        given = rng.choice(females if female else males)
+        family = rng.choice(families)
+        if nationality == "UZ" and female:
+            family += "a"
+        name = f"{family} {given}" if family_first else f"{given} {family}"
+        name_latin = None
+        category, visa = _FOREIGN_STATUS(rng)
+    else:
+        nationality = "KR"
+        surname, surname_latin = _SURNAME(rng)
+        given = rng.choice(_names.GIVEN_FEMALE if female else _names.GIVEN_MALE)
+        name = surname + given
+        name_latin = f"{surname_latin} {_latin_given(given)}"
+        category = _DOMESTIC_CATEGORY(rng)
+    korean = nationality == "KR" or (foreign and rng.random() < 0.15)
+    abroad = category is TalentCategory.OVERSEAS
+    region = None if abroad else _TALENT_REGION(rng)
+    student = category is TalentCategory.STUDENT
+    researcher = category is TalentCategory.RESEARCHER
+
+    # age and education
+    if student:
+        age = rng.randint(21, 30)
+    else:
+        age = 24 + int(rng.betavariate(2.0, 4.5) * 32)
+    birth_year = today.year - age
+    education, grad_age = _education(ctx, rng, nationality, student, researcher, age, birth_year, korean)
+    experience = 0.0 if student else max(0.0, age - grad_age - rng.random())
+
+    role = ctx.role_pick(rng)
+    if researcher and rng.random() < 0.6:
+        role = next((r for r in catalog.roles if r.key == "research"), role)
+
+    # careers
+    work: list[WorkExperience] = []
+    current_employer: int | None = None
+    if experience >= 0.5:
+        n_jobs = 1 + min(3, int(experience // rng.uniform(3.0, 6.0)))
+        start = today - timedelta(days=int(experience * 365.25))
+        pool = ctx.employers["academia" if researcher else "industry"]
+        seeking = visa is VisaType.D10 or (not abroad and rng.random() < 0.08)
+        origin = start
+        span = (today - start).days
+        for j in range(n_jobs):
+            last = j == n_jobs - 1
+            end = None if last else origin + timedelta(days=int(span / n_jobs * (j + 1)))
+            if last and seeking:
+                end = today - timedelta(days=rng.randint(20, 200))
+                end = max(end, start + timedelta(days=30))
+            pos, org_ko, org_en = rng.choice(pool)
+            seniority = min(3, j + int(experience > 10))
+            title = (
+                _texts.SENIORITY_KO[seniority] + role.label_ko
+                if korean
+                else _texts.SENIORITY_EN[seniority] + role.label_en
+            )
+            work.append(ctx.make(WorkExperience, organization=org_ko if korean else org_en, title=title, start=start, end=end))
+            if last and end is None and not abroad:
+                current_employer = pos
+            start = (end or today) + timedelta(days=rng.randint(0, 40))
+            if start >= today:
+                break
+
+    # skills
+    n_skills = rng.randint(4, 9)
+    chosen = list(role.core[: rng.randint(2, len(role.core))])
+    extras = list(role.extra)
+    rng.shuffle(extras)
+    chosen += extras[: max(0, n_skills - len(chosen))]
+    if catalog.general and rng.random() < 0.7:
+        chosen.append(rng.choice(catalog.general))
+    chosen = list(dict.fromkeys(chosen))
+    skills = []
+    for k, sid in enumerate(chosen):
+        base = 2 + min(2.5, experience / 4) + (0.5 if k < 2 else 0)
+        level = max(1, min(5, round(base + rng.gauss(0, 0.7))))
+        years = None if rng.random() < 0.15 else round(rng.uniform(0.3, max(0.5, experience + (2 if student else 1))), 1)
+        skills.append(ctx.make(SkillClaim, skill_id=sid, level=level, years=years))
+
+    resume = _resume(rng, name, role, education, work, chosen, korean, experience, catalog)
+
+    employment = [EmploymentType.FULL_TIME]
+    if student:
+        employment = [EmploymentType.INTERNSHIP, EmploymentType.PBL] + (
+            [EmploymentType.FULL_TIME] if rng.random() < 0.5 else []
+        )
+    elif category is TalentCategory.EMPLOYEE:
+        employment = [EmploymentType.SECONDMENT] + ([EmploymentType.FULL_TIME] if rng.random() < 0.5 else [])
+    elif researcher:
+        employment = [EmploymentType.FULL_TIME, EmploymentType.JOINT_RND]
+    elif rng.random() < 0.15:
+        employment.append(EmploymentType.SECONDMENT)
+
+    salary = None
+    if not student or rng.random() < 0.3:
+        salary = int(min(25_000, max(2_800, 3_600 + 520 * experience + rng.gauss(0, 600))) // 100 * 100)
+
+    local = _slug(name_latin or name) or "talent"
+    email = f"{local}.{index}@{_EMAIL_DOMAINS[index % 3]}" if rng.random() < 0.97 else None
+    if abroad and foreign:
+        phone = f"+{_COUNTRY_CODE.get(nationality, 1)} {rng.randint(100, 999)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"  # fmt: skip
+    else:
+        phone = f"010-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+    desired = [role.occupation_id or role.key]
+    if rng.random() < 0.25:
+        other = ctx.role_pick(rng)
+        if other.key != role.key:
+            desired.append(other.occupation_id or other.key)
+
+    return ctx.make(
+        TalentData,
+        external_id=f"demo-talent-{index:07d}",
+        name=name,
+        name_latin=name_latin,
+        email=email,
+        phone=phone,
+        gender=gender,
+        birth_year=birth_year,
+        category=category,
+        region=region,
+        nationality=nationality,
+        visa_type=visa,
+        visa_expires=today + timedelta(days=rng.randint(60, 1100)) if visa else None,
+        education=education,
+        work_history=work,
+        skills=skills,
+        resume_text=resume,
+        desired_roles=desired,
+        employment_types=employment,
+        salary_expectation=salary,
+        available_from=today + timedelta(days=rng.randint(0, 180)),
+        current_employer_id=current_employer,
+        consent_visible=rng.random() < 0.85,
+        consent_statistics=rng.random() < 0.92,
+    )
+
+
+def _education(
+    ctx: _Context,
+    rng: random.Random, nationality: str, student: bool, researcher: bool, age: int, birth_year: int, korean: bool
+) -> tuple[list[Education], int]:
+    field_ko, field_en = _FIELD(rng)
+    subject = field_ko if korean else field_en
+    home = _places.FOREIGN_UNIVERSITIES.get(nationality)
+
+    def school(abroad_ok: bool) -> str:
+        if home and abroad_ok:
+            return rng.choice(home)
+        ko, en, _region = _UNIVERSITY(rng)
+        return ko if korean else en
+
+    degrees = [Degree.BACHELOR]
+    if researcher:
+        degrees.append(Degree.MASTER)
+        if rng.random() < 0.6:
+            degrees.append(Degree.DOCTORATE)
+    elif rng.random() < 0.4:
+        degrees.append(Degree.MASTER)
+        if rng.random() < 0.12:
+            degrees.append(Degree.DOCTORATE)
+    finish = {Degree.BACHELOR: 24, Degree.MASTER: 26, Degree.DOCTORATE: 31}
+    if student:  # still studying: the last degree is expected in the future
+        degrees = degrees[: 1 + (age >= 25) + (age >= 28)]
+    out = []
+    for k, degree in enumerate(degrees):
+        year = birth_year + finish[degree] + rng.randint(-1, 1)
+        if student and k == len(degrees) - 1:
+            year = max(year, DEMO_TODAY.year + rng.randint(0, 2))
+        out.append(ctx.make(Education, degree=degree, field=subject, institution=school(k == 0 or rng.random() < 0.4), year=year))
+    grad_age = finish[degrees[-1]]
+    return out, grad_age
+
+
+def _resume(
+    rng: random.Random,
+    name: str,
+    role: Role,
+    education: list[Education],
+    work: list[WorkExperience],
+    skill_ids: list[str],
+    korean: bool,
+    experience: float,
+    catalog: SkillCatalog,
+) -> str:
+    labels = [catalog.label(s, korean=False) for s in skill_ids]
+    top = education[-1]
+    parts = []
+    if korean:
+        parts.append(f"{top.institution} {top.field} {_texts.DEGREE_KO[top.degree.value]}.")
+        if work:
+            last = work[-1]
+            parts.append(f"{last.organization}에서 {last.title}로 근무 (총 경력 {experience:.0f}년).")
+        else:
+            parts.append(f"{role.label_ko} 직무를 희망하는 신입/재학생입니다.")
+    else:
+        parts.append(f"{_degree_en(top.degree)} in {top.field}, {top.institution}.")
+        if work:
+            last = work[-1]
+            parts.append(f"{last.title} at {last.organization} ({experience:.0f} years of experience).")
+        else:
+            parts.append(f"Looking for a {role.label_en} position in Korea.")
+    phrases = list(role.phrases)
+    rng.shuffle(phrases)
+    for phrase in phrases[: rng.randint(1, 3)]:
+        parts.append(phrase.format(skill=rng.choice(labels[:4] or labels)) + ".")
+    if korean:
+        parts.append("주요 기술: " + ", ".join(labels) + ".")
+    else:
+        parts.append("Skills: " + ", ".join(labels) + ".")
+        if rng.random() < 0.4:
+            parts.append(f"TOPIK {rng.randint(2, 6)}급, 한국어로 업무 소통 가능.")
+    return " ".join(parts)
+
+
+def _degree_en(degree: Degree) -> str:
+    return {"bachelor": "B.S.", "master": "M.S.", "doctorate": "Ph.D.", "associate": "A.S."}.get(degree.value, "Diploma")
+
+
+def _blocks(start: int, n: int) -> Iterator[tuple[int, int, int]]:
+    """(block number, first index, last index exclusive) covering indexes [start, start + n) (1-based indexes)."""
+    index = start
+    end = start + n
+    while index < end:
+        block = (index - 1) // BLOCK
+        stop = min(end, (block + 1) * BLOCK + 1)
+        yield block, index, stop
+        index = stop
+
+
+def iter_talents(
+    n: int,
+    seed: int,
+    *,
+    chunk: int = 10_000,
+    organizations: Sequence[OrganizationData] | None = None,
+    start: int = 1,
+    today: date = DEMO_TODAY,
+    validate: bool = True,
+) -> Iterator[list[TalentData]]:
+    """Stream ``n`` talents as lists of at most ``chunk`` records (for 1,000,000-talent benchmarks).
+
+    ``organizations``: the employers to draw careers from; their 1-based positions become
+    ``current_employer_id``. Without it, employer names come from ``generate_organizations(200, seed)`` and
+    ``current_employer_id`` stays empty. ``start`` is the 1-based index of the first talent (external ids are
+    ``demo-talent-<index>``), so a large set can be produced in independent slices. Deterministic for
+    (seed, organizations, today), independent of ``chunk``. ``validate=False`` skips pydantic validation
+    (``model_construct``; the records are the same, the tests check they validate) and roughly halves the time:
+    about 4,000 talents/s validated, 8,000/s without, on one core.
+    """
+    ctx = _context(organizations, seed, today, validate)
+    buffer: list[TalentData] = []
+    for block, first, stop in _blocks(start, n):
+        rng = random.Random(f"{seed}:talents:{block}")
+        # advance to ``first`` inside the block so slices agree with a whole run
+        for index in range(block * BLOCK + 1, stop):
+            talent = _talent(index, rng, ctx)
+            if index >= first:
+                buffer.append(talent)
+                if len(buffer) >= chunk:
+                    yield buffer
+                    buffer = []
+    if buffer:
+        yield buffer
+
+
+# ---------------------------------------------------------------- openings
+
+_OPENINGS_PER_ORG = {
+    OrganizationKind.AI_STARTUP: 3.0,
+    OrganizationKind.MANUFACTURER: 2.5,
+    OrganizationKind.LARGE_ENTERPRISE: 6.5,
+    OrganizationKind.UNIVERSITY: 2.0,
+    OrganizationKind.RESEARCH_INSTITUTE: 2.5,
+    OrganizationKind.PUBLIC_AGENCY: 0.5,
+}
+_OPENING_KIND = {
+    OrganizationKind.AI_STARTUP: _Pick(
+        [(OpeningKind.JOB, 65), (OpeningKind.INTERNSHIP, 14), (OpeningKind.PBL_PROJECT, 8),
+         (OpeningKind.SECONDMENT_SLOT, 9), (OpeningKind.JOINT_RND, 4)]),
+    OrganizationKind.MANUFACTURER: _Pick(
+        [(OpeningKind.JOB, 45), (OpeningKind.PBL_PROJECT, 20), (OpeningKind.SECONDMENT_SLOT, 20),
+         (OpeningKind.INTERNSHIP, 10), (OpeningKind.JOINT_RND, 5)]),
+    OrganizationKind.LARGE_ENTERPRISE: _Pick(
+        [(OpeningKind.JOB, 45), (OpeningKind.SECONDMENT_SLOT, 25), (OpeningKind.INTERNSHIP, 15),
+         (OpeningKind.JOINT_RND, 10), (OpeningKind.PBL_PROJECT, 5)]),
+    OrganizationKind.UNIVERSITY: _Pick(
+        [(OpeningKind.PBL_PROJECT, 45), (OpeningKind.JOINT_RND, 35), (OpeningKind.INTERNSHIP, 20)]),
+    OrganizationKind.RESEARCH_INSTITUTE: _Pick(
+        [(OpeningKind.JOINT_RND, 50), (OpeningKind.JOB, 30), (OpeningKind.INTERNSHIP, 20)]),
+    OrganizationKind.PUBLIC_AGENCY: _Pick([(OpeningKind.INTERNSHIP, 60), (OpeningKind.JOB, 40)]),
+}  # fmt: skip
+_STATUS = _Pick(
+    [(OpeningStatus.OPEN, 75), (OpeningStatus.DRAFT, 7), (OpeningStatus.CLOSED, 13), (OpeningStatus.FILLED, 5)]
+)
+_DURATION = {
+    OpeningKind.SECONDMENT_SLOT: (3, 12),
+    OpeningKind.PBL_PROJECT: (2, 6),
+    OpeningKind.INTERNSHIP: (2, 6),
+    OpeningKind.JOINT_RND: (6, 24),
+}
+_SEATS = {
+    OpeningKind.JOB: (1, 3),
+    OpeningKind.SECONDMENT_SLOT: (1, 2),
+    OpeningKind.PBL_PROJECT: (3, 6),
+    OpeningKind.INTERNSHIP: (1, 5),
+    OpeningKind.JOINT_RND: (1, 3),
+}
+
+
+def default_opening_count(organizations: Sequence[OrganizationData]) -> int:
+    """About 2.8 openings per organization (more for large enterprises, fewer for agencies)."""
+    return round(sum(_OPENINGS_PER_ORG[o.kind] for o in organizations))
+
+
+def _opening(index: int, rng: random.Random, ctx: _Context) -> OpeningData:
+    assert ctx.org_pick is not None
+    today = ctx.today
+    pos = ctx.org_pick(rng)
+    org = ctx.organizations[pos - 1]
+    kind = _OPENING_KIND[org.kind](rng)
+    role = ctx.roles_by_kind[org.kind](rng)
+    topics = _texts.PROJECT_TOPICS.get(role.key) or [role.label_ko + " 프로젝트"]
+    topic = rng.choice(topics)
+    months = rng.randint(*_DURATION[kind]) if kind in _DURATION else None
+    min_years: float | None = None
+    if kind is OpeningKind.JOB:
+        min_years = float(rng.choice((0, 0, 1, 2, 3, 3, 5, 5, 7, 10)))
+        title = rng.choice(_texts.JOB_TITLE_TEMPLATES).format(
+            role=role.label_ko, years=max(1, int(min_years)), team=rng.choice(_texts.TEAMS)
+        )
+    elif kind is OpeningKind.SECONDMENT_SLOT:
+        title = f"[인재교류] {role.label_ko} 파견 ({months}개월) - {topic}"
+    elif kind is OpeningKind.PBL_PROJECT:
+        title = f"[PBL] {topic}"
+    elif kind is OpeningKind.INTERNSHIP:
+        title = f"{rng.choice(('하계', '동계', '상시'))} {role.label_ko} 인턴 ({months}개월)"
+    else:
+        title = f"[공동연구] {topic}"
+
+    # required skills: 2-3 musts from the core, then shoulds and nice-to-haves
+    junior = kind in (OpeningKind.INTERNSHIP, OpeningKind.PBL_PROJECT)
+    core = list(role.core)
+    extras = list(role.extra)
+    rng.shuffle(extras)
+    n_must = min(len(core), rng.randint(2, 3))
+    required = []
+    for sid in core[:n_must]:
+        lvl = rng.randint(2, 3) if junior else rng.randint(3, 4)
+        required.append(ctx.make(RequiredSkill, skill_id=sid, min_level=lvl, importance=Importance.MUST))
+    for sid in (core[n_must:] + extras)[: rng.randint(1, 3)]:
+        required.append(ctx.make(RequiredSkill, skill_id=sid, min_level=rng.randint(2, 3), importance=Importance.SHOULD))
+    for sid in extras[len(core[n_must:]) + 3 :][: rng.randint(0, 2)]:
+        required.append(ctx.make(RequiredSkill, skill_id=sid, min_level=2, importance=Importance.NICE))
+    required = list({r.skill_id: r for r in required}.values())
+
+    label = ctx.catalog.label
+    must = ", ".join(label(r.skill_id, korean=False) for r in required if r.importance is Importance.MUST)
+    should = ", ".join(label(r.skill_id, korean=False) for r in required if r.importance is not Importance.MUST)
+    region = org.region or Region.SEOUL
+    city = rng.choice(_places.CITIES.get(region) or ["본사"])
+    description = (
+        f"{org.name}에서 {role.label_ko}를 찾습니다.\n\n"
+        f"주요 업무\n- {topic}\n- {rng.choice(role.phrases).format(skill=must.split(', ')[0])}\n\n"
+        f"자격 요건\n- {must} 실무 경험\n"
+        + (f"- 관련 경력 {min_years:.0f}년 이상\n" if min_years else "")
+        + (f"\n우대 사항\n- {should}\n" if should else "")
+        + f"\n근무지: {city}"
+        + (f"\n기간: {months}개월" if months else "")
+    )
+    salary_min = salary_max = None
+    if kind is OpeningKind.JOB:
+        salary_min = int(3_600 + 550 * (min_years or 0) + rng.randint(-3, 8) * 100)
+        salary_max = salary_min + rng.randint(8, 30) * 100
+    min_degree = None
+    if kind is OpeningKind.JOINT_RND or role.key == "research":
+        min_degree = Degree.MASTER if rng.random() < 0.6 else Degree.DOCTORATE
+    elif rng.random() < 0.5:
+        min_degree = Degree.BACHELOR
+    status = _STATUS(rng)
+    if status in (OpeningStatus.CLOSED, OpeningStatus.FILLED):
+        deadline = today - timedelta(days=rng.randint(5, 120))
+    else:
+        deadline = today + timedelta(days=rng.randint(7, 90))
+    lo, hi = _SEATS[kind]
+    return ctx.make(
+        OpeningData,
+        external_id=f"demo-opening-{index:06d}",
+        organization_id=pos,
+        kind=kind,
+        title=title,
+        description=description,
+        required_skills=required,
+        occupation_id=role.occupation_id,
+        region=region,
+        remote=org.kind is OrganizationKind.AI_STARTUP and rng.random() < 0.1,
+        salary_min=salary_min,
+        salary_max=salary_max,
+        min_years_experience=min_years,
+        min_degree=min_degree,
+        duration_months=months,
+        start_date=deadline + timedelta(days=rng.randint(14, 60)),
+        seats=rng.randint(lo, hi),
+        visa_sponsorship=rng.random() < (0.3 if kind in (OpeningKind.JOB, OpeningKind.JOINT_RND) else 0.1),
+        deadline=deadline,
+        status=status,
+    )
+
+
+def iter_openings(
+    n: int,
+    seed: int,
+    organizations: Sequence[OrganizationData],
+    *,
+    chunk: int = 10_000,
+    start: int = 1,
+    today: date = DEMO_TODAY,
+    validate: bool = True,
+) -> Iterator[list[OpeningData]]:
+    """Stream ``n`` openings of ``organizations`` (``organization_id`` = 1-based position) in lists of at most
+    ``chunk``; every kind appears, with Korean titles, descriptions and must/should/nice skills. Deterministic
+    for (seed, organizations, today), independent of ``chunk``."""
+    if not organizations:
+        return
+    ctx = _context(organizations, seed, today, validate)
+    buffer: list[OpeningData] = []
+    for block, first, stop in _blocks(start, n):
+        rng = random.Random(f"{seed}:openings:{block}")
+        for index in range(block * BLOCK + 1, stop):
+            opening = _opening(index, rng, ctx)
+            if index >= first:
+                buffer.append(opening)
+                if len(buffer) >= chunk:
+                    yield buffer
+                    buffer = []
+    if buffer:
+        yield buffer
+
+
+# ---------------------------------------------------------------- programmes
+
+
+def generate_programs(seed: int, today: date = DEMO_TODAY) -> list[ProgramData]:
+    """A talent exchange, a manufacturing-AI PBL, a startup internship and a joint R&D programme."""
+    year = today.year + (1 if today.month >= 10 else 0)
+    return [
+        ProgramData(
+            external_id="demo-program-exchange",
+            name=f"{year} 대기업·스타트업 AI 인재교류",
+            kind=ProgramKind.TALENT_EXCHANGE,
+            description="대기업·중견기업 AI 인력이 6~12개월간 AI 스타트업과 제조기업에 파견되어 함께 일합니다.",
+            start_date=date(year, 3, 1),
+            end_date=date(year, 12, 31),
+            status=ProgramStatus.ACTIVE,
+            settings={"mechanism": "da", "max_secondment_months": 12, "regional_caps": {"capital_area": 0.6}},
+        ),
+        ProgramData(
+            external_id="demo-program-pbl",
+            name=f"{year} 제조 AI PBL (울산·창원·구미)",
+            kind=ProgramKind.PBL,
+            description="대학생·대학원생 팀이 제조기업의 실제 공정 데이터로 문제를 해결하는 프로젝트 기반 학습.",
+            start_date=date(year, 3, 2),
+            end_date=date(year, 6, 30),
+            status=ProgramStatus.PLANNED,
+            settings={"team_size": 4, "min_team_size": 3, "mechanism": "da"},
+        ),
+        ProgramData(
+            external_id="demo-program-internship",
+            name=f"{year} AI 스타트업 하계 인턴십",
+            kind=ProgramKind.INTERNSHIP,
+            description="AI 스타트업에서 2~6개월간 인턴으로 일하는 프로그램 (외국인 유학생 D-2 포함).",
+            start_date=date(year, 7, 1),
+            end_date=date(year, 8, 31),
+            status=ProgramStatus.PLANNED,
+            settings={"mechanism": "da", "proposing": "applicants"},
+        ),
+        ProgramData(
+            external_id="demo-program-joint-rnd",
+            name=f"{year} 산학연 AI 공동연구",
+            kind=ProgramKind.JOINT_RND,
+            description="출연연·대학·제조기업이 함께 수행하는 산업 AI 공동연구 매칭.",
+            start_date=date(year, 4, 1),
+            end_date=date(year + 1, 3, 31),
+            status=ProgramStatus.PLANNED,
+            settings={"mechanism": "max-welfare"},
+        ),
+    ]
+
+
+def generate(
+    talents: int = 2000,
+    orgs: int = 200,
+    seed: int = 42,
+    *,
+    openings: int | None = None,
+    today: date = DEMO_TODAY,
+    validate: bool = True,
+) -> DemoDataset:
+    """A synthetic Korean dataset: ``orgs`` organizations, ``talents`` talents, ``openings`` openings (default
+    about 2.8 per organization, see ``default_opening_count``) and four programmes.
+
+    Pure and deterministic for (talents, orgs, seed, openings, today). References are 1-based positions in
+    ``organizations`` (module docstring). Records are validated domain records; ``validate=False`` builds the
+    same records with ``model_construct`` (about twice as fast: 100,000 talents in roughly 12 s instead of 25 s).
+    """
+    if talents < 0 or orgs < 0 or (openings is not None and openings < 0):
+        raise ValueError("counts must not be negative")
+    organizations = generate_organizations(orgs, seed, today)
+    talent_list: list[TalentData] = []
+    employers = organizations or None
+    for batch in iter_talents(
+        talents, seed, chunk=max(1, talents), organizations=employers, today=today, validate=validate
+    ):
+        talent_list.extend(batch)
+    n_openings = default_opening_count(organizations) if openings is None else openings
+    opening_list: list[OpeningData] = []
+    for batch in iter_openings(
+        n_openings, seed, organizations, chunk=max(1, n_openings), today=today, validate=validate
+    ):
+        opening_list.extend(batch)
+    return DemoDataset(organizations, talent_list, opening_list, generate_programs(seed, today), seed, today)

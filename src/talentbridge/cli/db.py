@@ -12,7 +12,7 @@ console = Console()
 
 
 @app.command()
-def upgrade(revision: str = typer.Argument("head", help="Target revision (default: newest).")) -> None:
+def upgrade(revision: str = typer.Argument("heads", help="Target revision (default: newest of every branch).")) -> None:
     """Create or migrate the schema to the newest version and load the built-in taxonomy."""
     db = open_database(check=False)
     with console.status(f"Migrating {db.safe_url} ..."):

@@ -73,8 +73,12 @@ class Database:
         return cls(settings.sqlalchemy_url, echo=settings.echo_sql)
 
     # -- migrations ---------------------------------------------------------------------------------------
-    def upgrade(self, revision: str = "head") -> None:
-        """Migrate the schema to ``revision`` and load the built-in data that migrations need."""
+    def upgrade(self, revision: str = "heads") -> None:
+        """Migrate the schema to ``revision`` (default: every head) and load the built-in data.
+
+        Each capability keeps its own branch of migrations off ``0001_foundation`` (taxonomy, rounds, accounts),
+        so ``heads`` — not ``head`` — is the newest state.
+        """
         from alembic import command
 
         cfg = _alembic_config(self.url)
@@ -93,15 +97,19 @@ class Database:
             ensure_builtin_taxonomy(session)
 
     def head_revision(self) -> str | None:
+        """The newest revision(s), comma-separated when there are several branches."""
         from alembic.script import ScriptDirectory
 
-        return ScriptDirectory.from_config(_alembic_config(self.url)).get_current_head()
+        heads = ScriptDirectory.from_config(_alembic_config(self.url)).get_heads()
+        return ",".join(sorted(heads)) or None
 
     def current_revision(self) -> str | None:
+        """The revision(s) the database is at, comma-separated; None for an empty database."""
         from alembic.runtime.migration import MigrationContext
 
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            heads = MigrationContext.configure(conn).get_current_heads()
+        return ",".join(sorted(heads)) or None
 
     def check_ready(self) -> None:
         """Raise DatabaseNotReady unless the schema is at the newest migration."""

@@ -14,12 +14,12 @@ __all__ = ["solve", "form_teams"]
 
 
 def solve(instance: dict[str, Any], mechanism: str = "da", proposing: str = "applicants") -> dict[str, Any]:
-    from talentbridge.programs.solve import solve as _solve
+    from talentbridge.programs._solve import solve as _solve
 
     return _solve(instance, mechanism=mechanism, proposing=proposing)
 
 
-solve.__doc__ = "Solve a cohort matching instance; see :func:`talentbridge.programs.solve.solve`."
+solve.__doc__ = "Solve a cohort matching instance; see :func:`talentbridge.programs._solve.solve`."
 
 
 def form_teams(instance: dict[str, Any], **options: Any) -> dict[str, Any]:

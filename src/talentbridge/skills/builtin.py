@@ -34,6 +34,7 @@ __all__ = [
     "OCCUPATION_FILES",
     "SourceFile",
     "load_builtin",
+    "load_builtin_lenient",
     "builtin_content_hash",
     "builtin_sources",
     "parse_taxonomy",
@@ -93,6 +94,18 @@ def load_builtin() -> Taxonomy:
     """
     skills, occupations = builtin_sources()
     return parse_taxonomy(skills, occupations)
+
+
+def load_builtin_lenient() -> tuple[Taxonomy, list[Problem]]:
+    """Like ``load_builtin`` but never raises: returns the usable part and the problems.
+
+    Unparseable lines and duplicate ids (the first definition wins) are dropped, unresolved references are
+    removed, and cycles in ``broader`` are broken. For ``db upgrade``, which should not fail on data that the
+    test suite (``tests/skills/test_builtin.py``) rejects anyway.
+    """
+    skills, occupations = builtin_sources()
+    problems: list[Problem] = []
+    return _parse(skills, occupations, problems), problems
 
 
 # -- parsing ------------------------------------------------------------------------------------------------
@@ -162,6 +175,18 @@ def parse_taxonomy(skill_files: Sequence[SourceFile], occupation_files: Sequence
     Raises ``ImportRejected`` with every problem found; returns only when the whole taxonomy is valid.
     """
     problems: list[Problem] = []
+    taxonomy = _parse(skill_files, occupation_files, problems)
+    if problems:
+        raise ImportRejected(
+            f"the built-in taxonomy is invalid ({len(problems)} problem{'s' if len(problems) != 1 else ''})",
+            problems=problems,
+        )
+    return taxonomy
+
+
+def _parse(
+    skill_files: Sequence[SourceFile], occupation_files: Sequence[SourceFile], problems: list[Problem]
+) -> Taxonomy:
     taxonomy = Taxonomy()
     where: dict[tuple[str, str], _Where] = {}
     uri_owner: dict[str, tuple[str, str]] = {}  # esco_uri -> (kind, id)
@@ -227,11 +252,6 @@ def parse_taxonomy(skill_files: Sequence[SourceFile], occupation_files: Sequence
             )
 
     _resolve_references(taxonomy, where, problems)
-    if problems:
-        raise ImportRejected(
-            f"the built-in taxonomy is invalid ({len(problems)} problem{'s' if len(problems) != 1 else ''})",
-            problems=problems,
-        )
     return taxonomy
 
 
@@ -328,7 +348,8 @@ def _resolve_references(
         ("skill", {s.id: s.broader for s in taxonomy.skills.values()}),
         ("occupation", {o.id: o.broader for o in taxonomy.occupations.values()}),
     ):
-        for cycle_start in _cycles(parents):
+        for node, cycle_start in _cycles(parents):
+            parents[node].remove(cycle_start)  # break the cycle (the lists are the concepts' own)
             at = where[(kind, cycle_start)]
             problems.append(
                 Problem(
@@ -341,10 +362,10 @@ def _resolve_references(
             )
 
 
-def _cycles(parents: dict[str, list[str]]) -> list[str]:
-    """One node of each cycle in the ``parents`` graph (iterative DFS, linear time)."""
+def _cycles(parents: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """One edge (child, parent) closing each cycle in the ``parents`` graph (iterative DFS, linear time)."""
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     for root in parents:
         if root in state:
             continue
@@ -357,7 +378,7 @@ def _cycles(parents: dict[str, list[str]]) -> list[str]:
                 stack[-1] = (node, i + 1)
                 child = children[i]
                 if state.get(child) == 1:
-                    found.append(child)
+                    found.append((node, child))
                 elif child not in state:
                     state[child] = 1
                     stack.append((child, 0))

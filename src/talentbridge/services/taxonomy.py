@@ -1,0 +1,210 @@
+"""Taxonomy use cases: keep the built-in taxonomy loaded, import ESCO, read the taxonomy (cached).
+
+``ensure_builtin_taxonomy`` runs after every ``db upgrade``: it compares the content hash of the shipped files
+with the one stored in ``taxonomy_meta`` and does nothing when they match (one query). When they differ it
+merges the new built-in data with the ESCO data already in the database (recovered from the stored ESCO
+side of each concept, no download needed) and rewrites the taxonomy tables.
+
+``import_esco`` reads and validates the whole download before writing anything, then replaces the taxonomy
+tables with built-in ∪ (previous ESCO data updated by this release) inside the caller's transaction: a failure
+leaves the database unchanged; re-importing the same release changes nothing but the import record; a newer
+release updates concepts in place (same ids) and keeps concepts that it no longer lists.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from talentbridge.skills.builtin import builtin_content_hash, load_builtin_lenient
+from talentbridge.skills.esco import EscoData, esco_layer, merge_with_builtin, read_esco, update_layer
+from talentbridge.skills.taxonomy import Taxonomy
+from talentbridge.storage.taxonomy_repository import Progress, TaxonomyCounts, TaxonomyRepository
+
+__all__ = [
+    "ImportStats",
+    "ensure_builtin_taxonomy",
+    "import_esco",
+    "load_taxonomy",
+    "taxonomy_counts",
+    "clear_cache",
+    "BUILTIN_HASH_KEY",
+    "ESCO_IMPORT_KEY",
+]
+
+log = logging.getLogger(__name__)
+
+BUILTIN_HASH_KEY = "builtin_hash"
+ESCO_IMPORT_KEY = "esco_import"
+
+
+@dataclass
+class ImportStats:
+    """What an ESCO import read and wrote."""
+
+    files: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # CSV rows read per ESCO file
+    esco_skills: int = 0
+    esco_occupations: int = 0
+    occupation_skill_relations: int = 0  # stored from this release (references to missing concepts skipped)
+    skill_skill_relations: int = 0
+    skipped_references: int = 0
+    skipped_examples: list[str] = field(default_factory=list)
+    linked_builtin_skills: int = 0
+    linked_builtin_occupations: int = 0
+    unmatched_builtin_uris: list[str] = field(default_factory=list)  # built-in esco_uri not in this release
+    added_skills: int = 0
+    updated_skills: int = 0
+    kept_skills: int = 0  # ESCO-only skills from an earlier import that this release does not list
+    added_occupations: int = 0
+    updated_occupations: int = 0
+    kept_occupations: int = 0
+    counts: TaxonomyCounts = field(default_factory=TaxonomyCounts)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["counts"] = self.counts.as_dict()
+        return data
+
+
+def ensure_builtin_taxonomy(session: Session) -> bool:
+    """Load (or reload) the built-in taxonomy when the shipped files changed; True if it wrote anything.
+
+    Idempotent; costs one hash of the shipped files and one query when the database is up to date.
+    """
+    repo = TaxonomyRepository(session)
+    digest = builtin_content_hash()
+    if repo.get_meta(BUILTIN_HASH_KEY) == digest:
+        return False
+    builtin = _builtin()
+    layer = esco_layer(repo.load()) if repo.has_esco() else EscoData()
+    repo.replace_all(merge_with_builtin(builtin, layer))
+    repo.set_meta(BUILTIN_HASH_KEY, digest)
+    clear_cache()
+    return True
+
+
+def import_esco(
+    session: Session, paths: Sequence[str | Path], progress: Progress | None = None
+) -> ImportStats:
+    """Import an ESCO CSV download (zips or folders) into the database, merged with the built-in taxonomy.
+
+    Raises ``ImportRejected`` (naming file, line and column) before writing anything when the input is
+    malformed. Writes within ``session``'s transaction; the caller commits.
+    """
+    started = time.perf_counter()
+    say = progress or (lambda stage, done, total: None)
+    say("reading ESCO files", 0, 1)
+    new = read_esco(paths)
+    say("reading ESCO files", 1, 1)
+
+    repo = TaxonomyRepository(session)
+    say("loading the current taxonomy", 0, 1)
+    current = repo.load()
+    old_layer = esco_layer(current) if repo.has_esco() else EscoData()
+    say("loading the current taxonomy", 1, 1)
+
+    builtin = _builtin()
+    merged = merge_with_builtin(builtin, update_layer(old_layer, new))
+    repo.replace_all(merged, progress)
+    repo.set_meta(BUILTIN_HASH_KEY, builtin_content_hash())
+
+    stats = ImportStats(
+        files=[str(p) for p in paths],
+        rows=dict(new.rows),
+        esco_skills=len(new.taxonomy.skills),
+        esco_occupations=len(new.taxonomy.occupations),
+        occupation_skill_relations=new.occupation_skill_count,
+        skill_skill_relations=new.skill_skill_count,
+        skipped_references=len(new.skipped),
+        skipped_examples=[f"{name} line {line}: {uri}" for name, line, uri in new.skipped[:5]],
+        linked_builtin_skills=len(merged.esco_skills),
+        linked_builtin_occupations=len(merged.esco_occupations),
+        unmatched_builtin_uris=sorted(
+            {
+                c.esco_uri
+                for c in builtin.skills.values()
+                if c.esco_uri and c.esco_uri not in new.taxonomy.skills
+            }
+            | {
+                c.esco_uri
+                for c in builtin.occupations.values()
+                if c.esco_uri and c.esco_uri not in new.taxonomy.occupations
+            }
+        ),
+    )
+    old_esco_skills = {uri for uri in old_layer.taxonomy.skills}
+    old_esco_occs = {uri for uri in old_layer.taxonomy.occupations}
+    stats.updated_skills = len(old_esco_skills & new.taxonomy.skills.keys())
+    stats.added_skills = len(new.taxonomy.skills) - stats.updated_skills
+    stats.kept_skills = len(old_esco_skills - new.taxonomy.skills.keys())
+    stats.updated_occupations = len(old_esco_occs & new.taxonomy.occupations.keys())
+    stats.added_occupations = len(new.taxonomy.occupations) - stats.updated_occupations
+    stats.kept_occupations = len(old_esco_occs - new.taxonomy.occupations.keys())
+    stats.counts = repo.counts()
+    stats.seconds = round(time.perf_counter() - started, 2)
+    repo.set_meta(
+        ESCO_IMPORT_KEY,
+        {"imported_at": datetime.now(UTC).isoformat(timespec="seconds"), **stats.as_dict()},
+    )
+    clear_cache()
+    return stats
+
+
+def _builtin() -> Taxonomy:
+    """The shipped taxonomy; problems in it (which the test suite rejects) are logged, not fatal here."""
+    taxonomy, problems = load_builtin_lenient()
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:10])
+        more = f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""
+        log.warning(
+            "the built-in taxonomy has %d problem(s), loaded without them: %s%s", len(problems), shown, more
+        )
+    return taxonomy
+
+
+def taxonomy_counts(session: Session) -> TaxonomyCounts:
+    return TaxonomyRepository(session).counts()
+
+
+# -- cached taxonomy -----------------------------------------------------------------------------------------
+
+_cache: dict[str, tuple[str, Taxonomy]] = {}
+_cache_lock = Lock()
+
+
+def _database_key(session: Session) -> str:
+    bind = session.get_bind()
+    return bind.engine.url.render_as_string(hide_password=True) if hasattr(bind, "engine") else str(bind)
+
+
+def load_taxonomy(session: Session) -> Taxonomy:
+    """The stored taxonomy (built-in merged with ESCO when imported), cached per database and version.
+
+    The returned object is shared between callers: treat it as read-only.
+    """
+    repo = TaxonomyRepository(session)
+    version = repo.version() or ""
+    key = _database_key(session)
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] == version and version:
+            return hit[1]
+    taxonomy = repo.load_taxonomy()
+    with _cache_lock:
+        _cache[key] = (version, taxonomy)
+    return taxonomy
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()

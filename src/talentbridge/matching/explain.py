@@ -1,0 +1,173 @@
+"""Explanations of recommendations as JSON-able dicts: data first, with short English and Korean reasons.
+
+A pair explanation (``explain_fit``)::
+
+    {"score": 74.8,
+     "breakdown": {"skills": {"score": 0.77, "weight": 0.53, "points": 45.4, "applicable": true, "detail": {}},
+                   ...},                          # points sum to score
+     "matched":  [{"skill_id", "label", "level", "min_level", "importance"}],   # exact skill at the level
+     "partial":  [{"skill_id", "label", "importance", "min_level", "credit", "relation",
+                   "via_skill_id", "via_label", "via_level"}],                    # taxonomy relation or low level
+     "missing_must": [{"skill_id", "label", "min_level"}],
+     "missing":  [{"skill_id", "label", "min_level", "importance"}],            # should/nice not covered
+     "reasons":  {"en": [...], "ko": [...]}}
+
+An opening's exclusion summary (``explain_exclusions``)::
+
+    {"considered": 1000, "eligible": 640, "excluded": {"consent": 200, "work_permit": 31, ...}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from talentbridge.matching.constraints import CONSTRAINTS
+from talentbridge.matching.fit import FitResult, SkillMatch
+from talentbridge.matching.graph import SkillGraph
+from talentbridge.matching.weights import CRITERIA
+
+__all__ = ["explain_fit", "explain_exclusions", "breakdown_dict", "CONSTRAINT_LABELS", "CRITERION_LABELS"]
+
+CRITERION_LABELS: dict[str, tuple[str, str]] = {
+    "skills": ("skills", "기술"),
+    "text": ("profile text", "프로필 내용"),
+    "experience": ("experience", "경력"),
+    "education": ("education", "학력"),
+    "location": ("location", "근무지"),
+    "availability": ("availability", "가능 시기"),
+    "salary": ("salary", "연봉"),
+}
+
+CONSTRAINT_LABELS: dict[str, tuple[str, str]] = {
+    "consent": ("did not consent to be shown", "프로필 공개 미동의"),
+    "opening_status": ("opening is not open", "모집 중이 아님"),
+    "deadline": ("deadline has passed", "마감일 지남"),
+    "employment_type": ("does not want this employment type", "희망 고용형태 아님"),
+    "work_permit": ("no suitable visa and no sponsorship", "취업 가능한 체류자격 없음(비자 후원 없음)"),
+    "own_employer": ("secondment to own employer or an affiliate", "소속 기업 또는 계열사로의 파견"),
+}
+
+_RELATION_KO = {
+    "exact": "동일",
+    "narrower": "하위 기술",
+    "broader": "상위 기술",
+    "related": "관련 기술",
+    "sibling": "유사 기술",
+}
+_IMPORTANCE_KO = {"must": "필수", "should": "우대", "nice": "가점"}
+
+
+def _r(x: float, digits: int = 2) -> float:
+    return round(float(x), digits)
+
+
+def breakdown_dict(points: dict[str, float], scores: dict[str, float] | None = None) -> dict[str, Any]:
+    """A compact breakdown (criterion → points, rounded to 0.01) for batch output."""
+    return {c: _r(points.get(c, 0.0)) for c in CRITERIA}
+
+
+def explain_fit(result: FitResult, graph: SkillGraph | None = None) -> dict[str, Any]:
+    """The explanation dict of one pair (see module docstring)."""
+    graph = graph or SkillGraph()
+    matched, partial, missing_must, missing = [], [], [], []
+    en: list[str] = []
+    ko: list[str] = []
+    for m in result.skills:
+        label_en, label_ko = graph.label(m.skill_id, "en"), graph.label(m.skill_id, "ko")
+        imp = str(m.importance)
+        if m.missing:
+            item = {"skill_id": m.skill_id, "label": label_en, "min_level": m.min_level}
+            if imp == "must":
+                missing_must.append(item)
+                en.append(f"Missing must-have skill {label_en} (level {m.min_level})")
+                ko.append(f"필수 기술 {label_ko} 없음 (요구 수준 {m.min_level})")
+            else:
+                missing.append({**item, "importance": imp})
+            continue
+        if m.relation == "exact" and m.matched_level is not None and m.matched_level >= m.min_level:
+            matched.append(
+                {
+                    "skill_id": m.skill_id,
+                    "label": label_en,
+                    "level": m.matched_level,
+                    "min_level": m.min_level,
+                    "importance": imp,
+                }
+            )
+            en.append(f"Has {label_en} at level {m.matched_level} (required {m.min_level}, {imp})")
+            ko.append(f"{label_ko} 수준 {m.matched_level} 보유 (요구 {m.min_level}, {_IMPORTANCE_KO[imp]})")
+            continue
+        via_en = graph.label(m.matched_skill_id or "", "en")
+        via_ko = graph.label(m.matched_skill_id or "", "ko")
+        partial.append(
+            {
+                "skill_id": m.skill_id,
+                "label": label_en,
+                "importance": imp,
+                "min_level": m.min_level,
+                "credit": _r(m.credit),
+                "relation": m.relation,
+                "via_skill_id": m.matched_skill_id,
+                "via_label": via_en,
+                "via_level": m.matched_level,
+            }
+        )
+        if m.relation == "exact":
+            en.append(f"Has {label_en} at level {m.matched_level}, below the required {m.min_level}")
+            ko.append(f"{label_ko} 수준 {m.matched_level} (요구 {m.min_level}에 못 미침)")
+        else:
+            en.append(
+                f"{via_en} ({m.relation} skill of {label_en}) gives {m.credit:.0%} credit for {label_en}"
+            )
+            ko.append(
+                f"{via_ko}({label_ko}의 {_RELATION_KO[m.relation or 'exact']})로 {label_ko} 요건의 "
+                f"{m.credit:.0%} 인정"
+            )
+    breakdown = {}
+    for c, b in result.breakdown.items():
+        breakdown[c] = {
+            "score": _r(b.score, 3),
+            "weight": _r(b.weight, 3),
+            "points": _r(b.points),
+            "applicable": b.applicable,
+            "detail": b.detail,
+        }
+    top = sorted((b for b in result.breakdown.values() if b.applicable), key=lambda b: -b.points)[:3]
+    en.append(
+        "Largest contributions: "
+        + ", ".join(f"{CRITERION_LABELS[b.criterion][0]} {b.points:.1f}" for b in top)
+    )
+    ko.append("주요 기여: " + ", ".join(f"{CRITERION_LABELS[b.criterion][1]} {b.points:.1f}점" for b in top))
+    return {
+        "score": _r(result.score),
+        "breakdown": breakdown,
+        "matched": matched,
+        "partial": partial,
+        "missing_must": missing_must,
+        "missing": missing,
+        "reasons": {"en": en, "ko": ko},
+    }
+
+
+def explain_exclusions(considered: int, eligible: int, excluded: dict[str, int]) -> dict[str, Any]:
+    """How many people each hard constraint excluded (each counted on its own), with labels."""
+    return {
+        "considered": considered,
+        "eligible": eligible,
+        "excluded": {name: int(excluded.get(name, 0)) for name in CONSTRAINTS},
+        "labels": {
+            name: {"en": CONSTRAINT_LABELS[name][0], "ko": CONSTRAINT_LABELS[name][1]} for name in CONSTRAINTS
+        },
+    }
+
+
+def skill_match_dict(m: SkillMatch) -> dict[str, Any]:
+    return {
+        "skill_id": m.skill_id,
+        "importance": str(m.importance),
+        "min_level": m.min_level,
+        "credit": _r(m.credit),
+        "relation": m.relation,
+        "via_skill_id": m.matched_skill_id,
+        "via_level": m.matched_level,
+    }

@@ -1,0 +1,201 @@
+"""Profiles as vectors whose inner product approximates the fit score, for approximate-nearest-neighbour search.
+
+A talent vector has one block per criterion; an opening's query vector puts weights where the talent puts values,
+so ``query · talent ≈ fit / 100``:
+
+skills (``D_s`` dims, a skill's vocabulary index modulo ``D_s``)
+    talent: for every skill ``s`` its skills give credit to, the best ``relation_credit × confidence ×
+    min(1, level / 3)`` (taxonomy-propagated, max-pooled); query: ``w_skills × weight_r / Σ weight`` at each
+    required skill. Exact when the required level is 3 and no two skills share a dimension.
+experience, education, location, availability, salary (one-hot bins, 96 dims in all)
+    talent: 1 in its bin (years of work, degree, region, month it becomes available, expected salary);
+    query: ``w_c × criterion_score(bin representative)`` in every bin — so the product is the criterion's
+    contribution, up to the bin width.
+text (optional, the encoder's dimension)
+    talent: the résumé embedding; query: ``w_text ×`` the opening embedding.
+
+The exact score re-ranks whatever this retrieves, so the approximation only has to keep the true top-K among the
+candidates (``retrieval.py``). Vectors are float32 here; the index stores them as float16.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from talentbridge.matching import criteria as C
+from talentbridge.matching.columns import SkillVocab, TalentColumns
+from talentbridge.matching.graph import SkillGraph
+from talentbridge.matching.scoring import OpeningProfile
+from talentbridge.matching.weights import CRITERIA
+
+__all__ = ["VectorSpace", "EXPERIENCE_EDGES", "SALARY_STEP", "SALARY_BINS", "MONTHS"]
+
+EXPERIENCE_EDGES = np.array([0.5, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20], dtype=np.float64)
+_EXPERIENCE_REPS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 9, 11, 13.5, 17.5, 25])
+SALARY_STEP = 500  # 만원
+SALARY_BINS = 31  # 0..15,000만원 in steps of 500, plus one above
+MONTHS = 25  # availability: now/unknown, then 24 months of 30 days
+_REFERENCE_LEVEL = 3.0
+_MAX_SKILL_DIMS = 1024
+
+
+@dataclass
+class VectorSpace:
+    """Layout of the vectors: skill dimensions, bins, the date availability months count from, text dim."""
+
+    skill_dims: int
+    epoch: int = field(default_factory=lambda: date.today().toordinal())
+    text_dim: int = 0
+
+    @classmethod
+    def for_vocab(cls, vocab: SkillVocab, text_dim: int = 0, epoch: date | None = None) -> VectorSpace:
+        """A layout with room for ``vocab`` plus a quarter more (then skills share dimensions, capped at 1024)."""
+        dims = min(_MAX_SKILL_DIMS, max(16, int(len(vocab) * 1.25) + 8))
+        return cls(skill_dims=dims, epoch=(epoch or date.today()).toordinal(), text_dim=text_dim)
+
+    # block offsets
+    @property
+    def offsets(self) -> dict[str, tuple[int, int]]:
+        sizes = [
+            ("skills", self.skill_dims),
+            ("experience", len(_EXPERIENCE_REPS)),
+            ("education", 6),
+            ("location", C.NO_REGION + 1),
+            ("availability", MONTHS + 1),
+            ("salary", SALARY_BINS + 1),
+            ("text", self.text_dim),
+        ]
+        out, at = {}, 0
+        for name, size in sizes:
+            out[name] = (at, at + size)
+            at += size
+        return out
+
+    @property
+    def ndim(self) -> int:
+        return self.offsets["text"][1]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"skill_dims": self.skill_dims, "epoch": self.epoch, "text_dim": self.text_dim}
+
+    # ------------------------------------------------------------------ bins
+    def _month_bin(self, available: np.ndarray) -> np.ndarray:
+        days = available.astype(np.int64) - self.epoch
+        months = np.where(available <= 0, 0, np.clip((days + 29) // 30, 0, MONTHS))
+        return months.astype(np.int64)
+
+    @staticmethod
+    def _salary_bin(salary: np.ndarray) -> np.ndarray:
+        s = salary.astype(np.int64)
+        return np.where(s < 0, 0, 1 + np.minimum(s // SALARY_STEP, SALARY_BINS - 1))
+
+    # ------------------------------------------------------------------ talents
+    def propagation(
+        self, graph: SkillGraph, vocab: SkillVocab, relation_credit: dict[str, float]
+    ) -> sp.csr_matrix:
+        """``P[held, target]`` = credit a held skill gives a required skill (vocabulary indexes)."""
+        rows, cols_, vals = [], [], []
+        for target_id, target in vocab.index.items():
+            for held_id, relation in graph.sources(target_id).items():
+                held = vocab.get(held_id)
+                if held is not None:
+                    rows.append(held)
+                    cols_.append(target)
+                    vals.append(relation_credit[relation])
+        n = len(vocab)
+        m = sp.coo_matrix((vals, (rows, cols_)), shape=(n, n)).tocsr()
+        m.sum_duplicates()
+        return m
+
+    def talent_vectors(
+        self, cols: TalentColumns, rows: np.ndarray, prop: sp.csr_matrix, chunk: int = 50_000
+    ) -> np.ndarray:
+        """(len(rows), ndim) float32 vectors of ``rows``; memory O(chunk × ndim)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros((rows.shape[0], self.ndim), dtype=np.float32)
+        off = self.offsets
+        for lo in range(0, rows.shape[0], chunk):
+            part = rows[lo : lo + chunk]
+            block = out[lo : lo + chunk]
+            self._skill_block(cols, part, prop, block)
+            n = part.shape[0]
+            ar = np.arange(n)
+            block[
+                ar, off["experience"][0] + np.searchsorted(EXPERIENCE_EDGES, cols.work_years[part], "right")
+            ] = 1
+            block[ar, off["education"][0] + cols.degree[part].astype(np.int64)] = 1
+            block[ar, off["location"][0] + cols.region[part].astype(np.int64)] = 1
+            block[ar, off["availability"][0] + self._month_bin(cols.available[part])] = 1
+            block[ar, off["salary"][0] + self._salary_bin(cols.salary[part])] = 1
+            if self.text_dim and cols.embeddings is not None:
+                a, b = off["text"]
+                block[:, a:b] = cols.embeddings[part].astype(np.float32)
+        return out
+
+    def _skill_block(
+        self, cols: TalentColumns, rows: np.ndarray, prop: sp.csr_matrix, block: np.ndarray
+    ) -> None:
+        entries, counts = cols.entries_of(rows)
+        if entries.size == 0:
+            return
+        owner = np.repeat(np.arange(rows.shape[0], dtype=np.int64), counts)
+        held = cols.skill[entries].astype(np.int64)
+        value = cols.conf[entries] * np.minimum(1.0, cols.level[entries] / _REFERENCE_LEVEL)
+        known = held < prop.shape[0]
+        held, value, owner = held[known], value[known], owner[known]
+        # expand each held skill to the skills it gives credit to
+        starts = prop.indptr[held]
+        fan = prop.indptr[held + 1] - starts
+        idx = np.repeat(starts - np.concatenate([[0], np.cumsum(fan)[:-1]]), fan) + np.arange(int(fan.sum()))
+        target = prop.indices[idx].astype(np.int64) % self.skill_dims
+        val = (np.repeat(value, fan) * prop.data[idx]).astype(np.float32)
+        flat = block.reshape(-1)
+        np.maximum.at(flat, np.repeat(owner, fan) * block.shape[1] + target, val)
+
+    # ------------------------------------------------------------------ openings
+    def query(self, prof: OpeningProfile, vocab: SkillVocab) -> np.ndarray:
+        """The query vector of an opening: criterion weights spread over the talent blocks (see module doc)."""
+        o = prof.ctx.opening
+        applicable = prof.applicable()
+        w = prof.weights
+        denom = sum(w[c] for c in CRITERIA if applicable[c]) or 1.0
+        share = {c: (w[c] / denom if applicable[c] else 0.0) for c in CRITERIA}
+        q = np.zeros(self.ndim, dtype=np.float32)
+        off = self.offsets
+        if share["skills"] > 0:
+            total = prof.req_weight.sum()
+            for sid, rw in zip(prof.req_ids, prof.req_weight, strict=True):
+                v = vocab.get(sid)
+                if v is not None:
+                    q[off["skills"][0] + v % self.skill_dims] += share["skills"] * rw / total
+        if share["experience"] > 0:
+            a, b = off["experience"]
+            q[a:b] = share["experience"] * C.experience_score(
+                _EXPERIENCE_REPS, float(o.min_years_experience or 0)
+            )
+        if share["education"] > 0:
+            a, b = off["education"]
+            q[a:b] = share["education"] * C.education_score(np.arange(6), C.degree_rank(o.min_degree))
+        a, b = off["location"]
+        q[a:b] = share["location"] * C.location_score(
+            np.arange(C.NO_REGION + 1), C.region_code(o.region), o.remote
+        )
+        if share["availability"] > 0:
+            a, b = off["availability"]
+            reps = np.array([0] + [self.epoch + 30 * m - 15 for m in range(1, MONTHS + 1)], dtype=np.float64)
+            q[a:b] = share["availability"] * C.availability_score(reps, C.ordinal(o.start_date))
+        if share["salary"] > 0:
+            a, b = off["salary"]
+            reps = np.array(
+                [-1] + [SALARY_STEP * i + SALARY_STEP / 2 for i in range(SALARY_BINS)], dtype=np.float64
+            )
+            q[a:b] = share["salary"] * C.salary_score(reps, o.salary_max)
+        if self.text_dim and prof.embedding is not None and share["text"] > 0:
+            a, b = off["text"]
+            q[a:b] = share["text"] * prof.embedding
+        return q

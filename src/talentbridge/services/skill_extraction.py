@@ -1,0 +1,110 @@
+"""Skill extraction and title normalization as use cases: one cached extractor/normalizer per configuration.
+
+The taxonomy comes from the database when it holds one (``talentbridge.services.taxonomy.load_taxonomy``), else
+from the built-in AI taxonomy (``talentbridge.skills.builtin.load_builtin``). Label embeddings are cached on disk
+under ``<data_dir>/cache/embeddings`` (key: model id + label content), so only the first use after a taxonomy
+change pays for encoding.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from talentbridge.config import Settings
+from talentbridge.skills.encoder import EmbeddingCache, Encoder, available_encoders, make_encoder
+from talentbridge.skills.extract import SkillExtractor
+from talentbridge.skills.taxonomy import Taxonomy
+from talentbridge.skills.titles import TitleNormalizer
+
+__all__ = [
+    "DEFAULT_ENCODER",
+    "SkillServices",
+    "get_skill_services",
+    "load_taxonomy_for",
+    "reset_skill_services",
+]
+
+#: Encoder used by the product (chosen by measurement, see docs/skills.md); falls back to lexical-only
+#: matching when its model package is not installed.
+DEFAULT_ENCODER = "minilm"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SkillServices:
+    taxonomy: Taxonomy
+    extractor: SkillExtractor
+    normalizer: TitleNormalizer
+    source: str  # "database" or "builtin"
+    encoder_id: str | None
+
+
+def load_taxonomy_for(settings: Settings) -> tuple[Taxonomy, str]:
+    """The database taxonomy when the database is ready and holds one, else the built-in taxonomy."""
+    try:
+        from talentbridge.services.taxonomy import load_taxonomy
+        from talentbridge.storage import Database
+
+        database = Database.from_settings(settings)
+        try:
+            database.check_ready()
+            with database.session() as session:
+                taxonomy = load_taxonomy(session)
+        finally:
+            database.dispose()
+        if len(taxonomy):
+            return taxonomy, "database"
+    except ImportError:
+        pass
+    except Exception:  # no database, not migrated, unreachable: the built-in taxonomy still works
+        pass
+    from talentbridge.skills.builtin import load_builtin
+
+    return load_builtin(), "builtin"
+
+
+def _encoder(name: str) -> Encoder | None:
+    if name == "none":
+        return None
+    if name in ("auto", DEFAULT_ENCODER) and DEFAULT_ENCODER not in available_encoders():
+        return None
+    return make_encoder(name)
+
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, str, str], SkillServices] = {}
+
+
+def get_skill_services(
+    settings: Settings,
+    encoder: str = DEFAULT_ENCODER,
+    taxonomy: Taxonomy | None = None,
+    progress: Progress | None = None,
+) -> SkillServices:
+    """The extractor and normalizer for ``settings`` (built once per data dir, database and encoder)."""
+    key = (str(settings.data_dir), settings.sqlalchemy_url, encoder)
+    with _lock:
+        if taxonomy is None and key in _cache:
+            return _cache[key]
+        source = "given"
+        if taxonomy is None:
+            taxonomy, source = load_taxonomy_for(settings)
+        enc = _encoder(encoder)
+        cache = EmbeddingCache(settings.cache_dir / "embeddings")
+        extractor = SkillExtractor(taxonomy, encoder=enc, cache=cache, max_chars=settings.max_text_chars)
+        normalizer = TitleNormalizer(taxonomy, encoder=enc, cache=cache)
+        extractor.prepare(progress)
+        normalizer.prepare(progress)
+        services = SkillServices(taxonomy, extractor, normalizer, source, enc.model_id if enc else None)
+        if source != "given":
+            _cache[key] = services
+        return services
+
+
+def reset_skill_services() -> None:
+    """Forget cached extractors (after a taxonomy import)."""
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,141 @@
+"""Lexical matching over taxonomy labels: an exact n-gram index of all labels and a BM25 index over concepts.
+
+``LabelIndex`` maps the key of every label (tokens joined without spaces, see ``text.tokens``) to the concepts that
+carry it and finds every label occurrence in a text in one pass over its token n-grams (O(tokens × max label
+length) dictionary look-ups).
+
+``BM25Index`` scores concepts against a bag of token keys with Okapi BM25 over the concatenated labels of each
+concept; it is a sparse matrix product, a few hundred microseconds per query over all of ESCO.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from talentbridge.skills.text import Token, tokens
+
+__all__ = ["LabelIndex", "LabelMatch", "BM25Index", "ENGLISH_STOPWORDS"]
+
+ENGLISH_STOPWORDS = frozenset(
+    """a an and are as at be by for from has have in into is it its of on or our the their this to was we were
+    will with you your who what which all any can able etc per via other others""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelMatch:
+    concept: int  # concept index
+    start: int  # character offsets in the text
+    end: int
+    n_tokens: int
+    weight: float  # label weight: 1.0 preferred label, lower for alternative labels
+
+
+class LabelIndex:
+    """Exact label occurrences (after tokenization) for a list of concepts.
+
+    ``labels`` holds, per concept index, ``(label, weight)`` pairs. Labels whose key is shorter than two
+    characters are ignored (except tech spellings such as ``c#``), as are keys made only of stopwords.
+    """
+
+    def __init__(self, labels: Sequence[Iterable[tuple[str, float]]], max_tokens: int = 8) -> None:
+        self.max_tokens = 1
+        self._index: dict[str, list[tuple[int, float]]] = {}
+        for concept, pairs in enumerate(labels):
+            for label, weight in pairs:
+                toks = tokens(label)
+                if not toks or len(toks) > max_tokens:
+                    continue
+                if all(t.key in ENGLISH_STOPWORDS for t in toks):
+                    continue
+                key = "".join(t.key for t in toks)
+                if len(key) < 2 and not any(c in key for c in "+#"):
+                    continue
+                entries = self._index.setdefault(key, [])
+                for i, (c, w) in enumerate(entries):
+                    if c == concept:
+                        if weight > w:
+                            entries[i] = (c, weight)
+                        break
+                else:
+                    entries.append((concept, weight))
+                self.max_tokens = max(self.max_tokens, len(toks))
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def lookup(self, key: str) -> list[tuple[int, float]]:
+        return self._index.get(key, [])
+
+    def find(self, toks: Sequence[Token]) -> list[LabelMatch]:
+        """Every label occurrence in the token sequence (overlaps included), left to right."""
+        found: list[LabelMatch] = []
+        index = self._index
+        for i in range(len(toks)):
+            key = ""
+            for n in range(1, min(self.max_tokens, len(toks) - i) + 1):
+                key += toks[i + n - 1].key
+                hits = index.get(key)
+                if hits:
+                    start, end = toks[i].start, toks[i + n - 1].end
+                    for concept, weight in hits:
+                        found.append(LabelMatch(concept, start, end, n, weight))
+        return found
+
+
+class BM25Index:
+    """Okapi BM25 over one token bag per concept (all its labels together)."""
+
+    def __init__(
+        self,
+        docs: Sequence[Sequence[str]],
+        k1: float = 1.2,
+        b: float = 0.75,
+        stopwords: frozenset[str] = ENGLISH_STOPWORDS,
+    ) -> None:
+        from scipy import sparse
+
+        self.vocab: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        lengths = np.zeros(len(docs), dtype=np.float32)
+        for d, doc in enumerate(docs):
+            counts: dict[int, int] = {}
+            for term in doc:
+                if term in stopwords:
+                    continue
+                t = self.vocab.setdefault(term, len(self.vocab))
+                counts[t] = counts.get(t, 0) + 1
+            lengths[d] = sum(counts.values())
+            for t, c in counts.items():
+                rows.append(d)
+                cols.append(t)
+                vals.append(c)
+        tf = sparse.csr_matrix(
+            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(docs), max(len(self.vocab), 1))
+        )
+        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=tf.shape[1]).astype(np.float32)
+        n = max(len(docs), 1)
+        self.idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        avg = float(lengths.mean()) if len(docs) else 1.0
+        norm = k1 * (1.0 - b + b * lengths / max(avg, 1e-9))
+        tf = tf.tocoo()
+        weighted = tf.data * (k1 + 1.0) / (tf.data + norm[tf.row]) * self.idf[tf.col]
+        # column-major so that a query touches only the columns of its terms
+        self.matrix = sparse.csc_matrix((weighted.astype(np.float32), (tf.row, tf.col)), shape=tf.shape)
+        self.n_docs = len(docs)
+        self.stopwords = stopwords
+
+    def scores(self, query: Iterable[str]) -> np.ndarray:
+        """BM25 score of every concept for the query terms (unknown terms are ignored)."""
+        cols = sorted({self.vocab[t] for t in query if t in self.vocab and t not in self.stopwords})
+        if not cols:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        return np.asarray(self.matrix[:, cols].sum(axis=1), dtype=np.float32).ravel()
+
+    def max_score(self, query: Iterable[str]) -> float:
+        """Sum of the idf of the query terms: an upper bound used to scale scores to 0..1."""
+        cols = {self.vocab[t] for t in query if t in self.vocab and t not in self.stopwords}
+        return float(sum(self.idf[c] for c in cols))

@@ -1,0 +1,117 @@
+"""``POST /api/skills/extract`` and ``POST /api/skills/normalize-titles``.
+
+The extractor and normalizer come from ``services.skill_extraction`` (built once per settings, taxonomy label
+embeddings cached on disk). Texts over ``max_text_chars`` give 413 problem+json; empty texts give empty results.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from talentbridge.config import Settings
+from talentbridge.domain.errors import InputTooLarge
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/skills", tags=["skills"])
+
+MAX_ITEMS = 1000
+
+
+def _settings(request: Request) -> Settings:
+    settings = getattr(request.app.state, "settings", None)
+    if settings is None:
+        from talentbridge.config import get_settings
+
+        settings = get_settings()
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+class ExtractRequest(BaseModel):
+    texts: list[str] = Field(..., description="Texts (résumés, job ads, sentences), Korean or English.")
+    top: int = Field(10, ge=1, le=200, description="Skills per text.")
+
+
+class SkillOut(BaseModel):
+    uri: str = Field(..., description="ESCO URI when the skill is (linked to) an ESCO concept, else our own URN.")
+    label: str
+    score: float = Field(..., ge=0, le=1)
+    spans: list[list[int]] = Field(..., description="[start, end) character offsets in the text.")
+    via: str = Field(..., description="alias (a label occurs in the text) or semantic (embedding similarity).")
+
+
+class ExtractResult(BaseModel):
+    row: int
+    skills: list[SkillOut]
+
+
+class ExtractResponse(BaseModel):
+    results: list[ExtractResult]
+
+
+class TitlesRequest(BaseModel):
+    titles: list[str] = Field(..., description="Free-text job titles, Korean or English.")
+    top: int = Field(5, ge=1, le=100, description="Occupations per title.")
+
+
+class OccupationOut(BaseModel):
+    rank: int
+    occupation_uri: str
+    label: str
+    score: float = Field(..., ge=0, le=1)
+
+
+class TitleResult(BaseModel):
+    row: int
+    occupations: list[OccupationOut]
+
+
+class TitlesResponse(BaseModel):
+    results: list[TitleResult]
+
+
+def _check_count(n: int) -> None:
+    if n > MAX_ITEMS:
+        raise InputTooLarge(f"{n} items in one request; the limit is {MAX_ITEMS}: send smaller batches", limit=MAX_ITEMS)
+
+
+@router.post("/extract", response_model=ExtractResponse, summary="Extract ranked skills from texts")
+def extract(body: ExtractRequest, settings: SettingsDep) -> ExtractResponse:
+    from talentbridge.services.skill_extraction import get_skill_services
+
+    _check_count(len(body.texts))
+    services = get_skill_services(settings)
+    ranked = services.extractor.extract_many(body.texts, top=body.top)
+    return ExtractResponse(
+        results=[
+            ExtractResult(row=i, skills=[SkillOut(**s.as_dict()) for s in skills])  # type: ignore[arg-type]
+            for i, skills in enumerate(ranked)
+        ]
+    )
+
+
+@router.post("/normalize-titles", response_model=TitlesResponse, summary="Map job titles to occupations")
+def normalize_titles(body: TitlesRequest, settings: SettingsDep) -> TitlesResponse:
+    from talentbridge.services.skill_extraction import get_skill_services
+
+    _check_count(len(body.titles))
+    services = get_skill_services(settings)
+    ranked = services.normalizer.normalize(body.titles, top=body.top)
+    return TitlesResponse(
+        results=[
+            TitleResult(
+                row=i,
+                occupations=[
+                    OccupationOut(rank=r, occupation_uri=m.uri, label=m.label, score=round(m.score, 4))
+                    for r, m in enumerate(matches, start=1)
+                ],
+            )
+            for i, matches in enumerate(ranked)
+        ]
+    )

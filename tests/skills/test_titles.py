@@ -1,0 +1,52 @@
+import pytest
+
+from talentbridge.domain.errors import InputTooLarge
+from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
+from talentbridge.skills.korean import translate_title
+from talentbridge.skills.titles import TitleNormalizer
+
+
+@pytest.fixture
+def normalizer(taxonomy, tmp_path):
+    return TitleNormalizer(taxonomy, encoder=HashingEncoder(), cache=EmbeddingCache(tmp_path))
+
+
+def top1(normalizer, title):
+    return normalizer.normalize([title], top=1)[0][0].label
+
+
+def test_english_titles(normalizer):
+    assert top1(normalizer, "Senior Software Engineer") == "software developer"
+    assert top1(normalizer, "WELDERS") == "welder"
+    assert top1(normalizer, "ML Engineer (Computer Vision)") == "machine learning engineer"
+
+
+def test_korean_titles_via_korean_labels_and_glossary(normalizer):
+    assert top1(normalizer, "머신러닝 엔지니어") == "machine learning engineer"
+    assert top1(normalizer, "용접원") == "welder"  # English-only occupation, reached through the glossary
+    assert top1(normalizer, "간호사") == "specialist nurse"
+
+
+def test_glossary_segments_unknown_compounds():
+    assert translate_title("자동차조립원") == "motor vehicle assembler"
+    assert translate_title("소프트웨어개발자") == "software developer"
+    assert translate_title("Python 개발자") == "Python developer"
+
+
+def test_top_k_and_scores(normalizer):
+    (matches,) = normalizer.normalize(["data scientist"], top=3)
+    assert 1 <= len(matches) <= 3  # occupations without any evidence (score 0) are not listed
+    assert matches[0].uri == "http://data.europa.eu/esco/occupation/data-scientist"
+    assert all(0 <= m.score <= 1 for m in matches)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_empty_and_too_long(normalizer):
+    assert normalizer.normalize(["", "  "], top=5) == [[], []]
+    with pytest.raises(InputTooLarge):
+        normalizer.normalize(["x" * 100_001])
+
+
+def test_lexical_only(taxonomy):
+    lexical = TitleNormalizer(taxonomy)
+    assert lexical.normalize(["welder"], top=1)[0][0].label == "welder"

@@ -9,12 +9,13 @@ from talents and openings stay valid.
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, delete, func, insert, or_, select
+from sqlalchemy import JSON, Select, Table, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from talentbridge.skills.esco import EscoData, IscoGroup, SkillGroup
@@ -266,10 +267,32 @@ class TaxonomyRepository:
     ) -> None:
         done = 0
         say(stage, 0, total)
+        connection = self.session.connection()
+        copy = connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
         for chunk in _chunks(rows):
-            self.session.execute(insert(table), chunk)
+            if copy:
+                self._copy(table.__table__, chunk)
+            else:
+                self.session.execute(insert(table), chunk)
             done += len(chunk)
             say(stage, done, max(total, done))
+
+    def _copy(self, table: Table, chunk: list[dict[str, Any]]) -> None:
+        """PostgreSQL: ``COPY ... FROM STDIN`` through psycopg, several times faster than INSERT batches."""
+        columns = list(chunk[0])
+        json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+        raw = self.session.connection().connection.driver_connection
+        names = ", ".join(f'"{c}"' for c in columns)
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in chunk:
+                copy.write_row(
+                    [
+                        json.dumps(row[c], ensure_ascii=False)
+                        if c in json_columns and row[c] is not None
+                        else row[c]
+                        for c in columns
+                    ]
+                )
 
     # -- reading --------------------------------------------------------------------------------------------
     def has_esco(self) -> bool:

@@ -1,0 +1,139 @@
+"""``talentbridge taxonomy``: ESCO import, counts and label search over the skill taxonomy."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from talentbridge.cli._common import open_database
+
+app = typer.Typer(no_args_is_help=True)
+console = Console()
+
+
+@app.command("import-esco")
+def import_esco_command(
+    paths: list[Path] = typer.Argument(
+        ...,
+        help="The ESCO CSV download: the classification zip and the relations zip (or unpacked folders).",
+    ),
+) -> None:
+    """Import ESCO (skills, occupations, labels, relations) and merge it with the built-in AI taxonomy.
+
+    Download ESCO from https://esco.ec.europa.eu/en/use-esco/download (format CSV, language English,
+    "classification" and "relations"). Re-importing a newer release updates concepts in place.
+    """
+    from talentbridge.services.taxonomy import import_esco
+
+    db = open_database()
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=max(total, done) or None)
+
+        with db.session() as session:
+            stats = import_esco(session, [str(p) for p in paths], progress=progress)
+    elapsed = time.perf_counter() - started
+
+    c = stats.counts
+    console.print(
+        f"[green]Imported ESCO in {elapsed:.1f} s[/]: {stats.esco_skills:,} skills, "
+        f"{stats.esco_occupations:,} occupations, {stats.occupation_skill_relations:,} occupation–skill "
+        f"relations, {stats.skill_skill_relations:,} skill–skill relations."
+    )
+    kept = ""
+    if stats.kept_skills or stats.kept_occupations:
+        kept = f", kept from earlier releases {stats.kept_skills:,} / {stats.kept_occupations:,}"
+    console.print(
+        f"Linked to the built-in taxonomy: {stats.linked_builtin_skills} skills, "
+        f"{stats.linked_builtin_occupations} occupations. New {stats.added_skills:,} skills / "
+        f"{stats.added_occupations:,} occupations, updated {stats.updated_skills:,} / "
+        f"{stats.updated_occupations:,}{kept}."
+    )
+    console.print(f"The taxonomy now has {c.skills:,} skills and {c.occupations:,} occupations.")
+    if stats.skipped_references:
+        console.print(
+            f"[yellow]Skipped {stats.skipped_references} relation(s) to concepts not in the download[/] "
+            f"(e.g. {stats.skipped_examples[0]})."
+        )
+    if stats.unmatched_builtin_uris:
+        console.print(
+            f"[yellow]{len(stats.unmatched_builtin_uris)} ESCO URI(s) of built-in concepts are not in this "
+            f"release[/] (e.g. {stats.unmatched_builtin_uris[0]})."
+        )
+
+
+@app.command()
+def stats() -> None:
+    """Count skills, occupations, labels and relations; show the last ESCO import."""
+    from talentbridge.services.taxonomy import ESCO_IMPORT_KEY, taxonomy_counts
+    from talentbridge.storage.taxonomy_repository import TaxonomyRepository
+
+    db = open_database()
+    with db.session() as session:
+        counts = taxonomy_counts(session)
+        last = TaxonomyRepository(session).get_meta(ESCO_IMPORT_KEY)
+    table = Table(title="Skill taxonomy", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for name, value in counts.as_dict().items():
+        table.add_row(name.replace("_", " "), f"{value:,}")
+    console.print(table)
+    if last:
+        console.print(f"Last ESCO import: {last.get('imported_at')} ({last.get('seconds')} s).")
+    else:
+        console.print(
+            "ESCO not imported: only the built-in AI taxonomy (see `talentbridge taxonomy import-esco`)."
+        )
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(
+        ..., help="Text to find in English or Korean labels (preferred or alternative)."
+    ),
+    occupations: bool = typer.Option(
+        False, "--occupations", "-o", help="Search occupations instead of skills."
+    ),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, max=500, help="Rows to show."),
+    page: int = typer.Option(1, "--page", min=1, help="Page of results (1-based)."),
+) -> None:
+    """Find skills (or occupations) by label."""
+    from talentbridge.storage.taxonomy_repository import TaxonomyRepository
+
+    db = open_database()
+    with db.session() as session:
+        repo = TaxonomyRepository(session)
+        result = (
+            repo.search_occupations(query, page=page, size=limit)
+            if occupations
+            else repo.search_skills(query, page=page, size=limit)
+        )
+    kind = "occupations" if occupations else "skills"
+    table = Table(title=f"{result.total:,} {kind} matching {query!r} (page {result.page}/{result.pages})")
+    table.add_column("id", overflow="fold")
+    table.add_column("English")
+    table.add_column("한국어")
+    table.add_column("ISCO" if occupations else "type")
+    table.add_column("source")
+    for item in result.items:
+        extra = item.isco_code if occupations else item.type
+        source = "built-in" + (" + ESCO" if item.esco_uri else "") if item.builtin else "ESCO"
+        table.add_row(item.id, item.label_en, item.label_ko, extra, source)
+    console.print(table)

@@ -114,11 +114,53 @@ def settings(tmp_path: Path, database: Database) -> Settings:
 
 
 @pytest.fixture
-def client(settings: Settings, database: Database) -> Iterator[object]:
-    """An API client on a bare app (no accounts installed unless the app installs them itself)."""
-    from fastapi.testclient import TestClient
-
+def app(settings: Settings, database: Database) -> object:
     from talentbridge.web.app import create_app
 
-    with TestClient(create_app(settings, database)) as c:
+    return create_app(settings, database)
+
+
+@pytest.fixture
+def anon_client(app: object) -> Iterator[object]:
+    """A client that is not signed in."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:  # type: ignore[arg-type]
         yield c
+
+
+def make_account(database: Database, role: str, **fields: object) -> tuple[int, str]:
+    """Create an account of ``role`` and a personal API token for it; returns (user id, token)."""
+    from talentbridge.services import accounts
+
+    with database.session() as session:
+        n = uuid.uuid4().hex[:8]
+        user = accounts.create_user(session, email=f"{role}-{n}@test.kr", password="test-password-123",
+                                    role=role, name=f"{role} {n}", **fields)  # type: ignore[arg-type]
+        _, token = accounts.create_api_token(session, user.id, "tests")
+    return user.id, token
+
+
+@pytest.fixture
+def client_as(app: object, database: Database) -> Iterator[object]:
+    """``client_as(role, organization_id=..., talent_id=...)``: a client signed in with an API token."""
+    from fastapi.testclient import TestClient
+
+    opened: list[TestClient] = []
+
+    def factory(role: str, **fields: object) -> TestClient:
+        _, token = make_account(database, role, **fields)
+        c = TestClient(app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[arg-type]
+        c.__enter__()
+        opened.append(c)
+        return c
+
+    yield factory
+    for c in opened:
+        c.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(client_as: object) -> object:
+    """An API client signed in as an operator (who may do everything)."""
+    return client_as("operator")  # type: ignore[operator]

@@ -487,6 +487,20 @@ class Repositories:
                     _f("current_employer_id", TalentRow.current_employer_id, int),
                     _f("external_id", TalentRow.external_id),
                     _f("email", TalentRow.email),
+                    _f("id", TalentRow.id, int),
+                    Filter(
+                        "visible_to_organization",
+                        cast=int,
+                        description="talent an organization may see: consented, or applied to its openings",
+                        clause=lambda org: or_(
+                            TalentRow.consent_visible.is_(True),
+                            TalentRow.id.in_(
+                                select(ApplicationRow.talent_id)
+                                .join(OpeningRow, OpeningRow.id == ApplicationRow.opening_id)
+                                .where(OpeningRow.organization_id == org)
+                            ),
+                        ),
+                    ),
                     Filter(
                         "skill",
                         cast=str,
@@ -601,6 +615,14 @@ class Repositories:
                     _f("talent_id", ApplicationRow.talent_id, int),
                     _f("opening_id", ApplicationRow.opening_id, int),
                     _f("status", ApplicationRow.status),
+                    Filter(
+                        "organization_id",
+                        cast=int,
+                        description="applications to the openings of this organization",
+                        clause=lambda org: ApplicationRow.opening_id.in_(
+                            select(OpeningRow.id).where(OpeningRow.organization_id == org)
+                        ),
+                    ),
                 )
             },
             sortable=("id", "status", "created_at", "updated_at"),

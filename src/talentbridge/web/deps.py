@@ -23,10 +23,19 @@ def get_database(request: Request) -> Database:
     return request.app.state.database  # type: ignore[no-any-return]
 
 
-def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """One transaction per request: committed when the endpoint returns, rolled back on an error."""
+def get_session(request: Request, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """One transaction per request: committed when the endpoint returns, rolled back on an error.
+
+    Audit entries the request queued (views of personal data) are written in the same transaction.
+    """
     with database.session() as session:
         yield session
+        entries = getattr(request.state, "audit", None)
+        if entries:
+            from talentbridge.services.audit_log import write_entries
+
+            write_entries(session, list(entries))
+            entries.clear()
 
 
 def get_repositories(session: Annotated[Session, Depends(get_session)]) -> Repositories:

@@ -1,0 +1,182 @@
+"""Authentication and CSRF, in one ASGI middleware, plus the ``CurrentUser`` dependency.
+
+- ``Authorization: Bearer <token>``: a personal API token (no cookies, no CSRF).
+- Otherwise the signed session cookie (Starlette's SessionMiddleware, keyed by ``settings.secret_key``).
+- CSRF: an unsafe request that is not a bearer-token request and is not JSON (browsers cannot send cross-site
+  JSON without a CORS preflight, which this app never grants) must carry the session's CSRF token in the
+  ``X-CSRF-Token`` header or a ``csrf_token`` form field.
+- Audit entries a request gathered (``request.state.audit``) are written in its own transaction (deps.py);
+  any left over are written when the request ends.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+import anyio
+from fastapi import Depends, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send  # noqa: F401
+
+from talentbridge.domain.errors import NotAuthenticated
+from talentbridge.services.accounts import User, get_user, user_for_token
+from talentbridge.services.audit_log import AuditEntry, write_entries
+from talentbridge.storage import Database
+
+__all__ = ["AuthMiddleware", "CurrentUser", "OptionalUser", "csrf_token", "login_session", "logout_session"]
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+MAX_FORM_BYTES = 2_000_000
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (made on first use); pages put it in forms and in HTMX headers."""
+    session = request.scope.get("session")
+    if session is None:
+        return ""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return str(session["csrf"])
+
+
+def login_session(request: Request, user: User) -> None:
+    request.session.clear()
+    request.session["user_id"] = user.id
+    request.session["csrf"] = secrets.token_urlsafe(24)
+
+
+def logout_session(request: Request) -> None:
+    request.session.clear()
+
+
+class AuthMiddleware:
+    def __init__(self, app: ASGIApp, database: Database) -> None:
+        self.app = app
+        self.database = database
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        state = scope.setdefault("state", {})
+        state["audit"] = []
+        state["user"] = None
+        state["auth_method"] = None
+        authorization = headers.get("authorization", "")
+        if authorization.lower().startswith("bearer "):
+            token = authorization[7:].strip()
+            user = await anyio.to_thread.run_sync(self._user_for_token, token)
+            if user is None:
+                await _problem(send, 401, "unauthenticated", "the API token is invalid or revoked")
+                return
+            state["user"], state["auth_method"] = user, "token"
+        else:
+            session = scope.get("session") or {}
+            user_id = session.get("user_id")
+            if user_id is not None:
+                user = await anyio.to_thread.run_sync(self._user_for_id, int(user_id))
+                if user is None:
+                    session.clear()
+                else:
+                    state["user"], state["auth_method"] = user, "session"
+            if scope["method"] not in SAFE_METHODS:
+                content_type = headers.get("content-type", "")
+                if not content_type.startswith("application/json"):
+                    receive, ok = await self._check_csrf(scope, receive, headers, content_type)
+                    if not ok:
+                        await _problem(send, 403, "csrf", "missing or wrong CSRF token; reload the page and retry")
+                        return
+
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            # Entries not written by the request's own transaction (see deps.get_session) are written here.
+            if state["audit"]:
+                entries, state["audit"] = list(state["audit"]), []
+                await anyio.to_thread.run_sync(self._write_audit, entries)
+
+    async def _check_csrf(
+        self, scope: Scope, receive: Receive, headers: dict[str, str], content_type: str
+    ) -> tuple[Receive, bool]:
+        expected = (scope.get("session") or {}).get("csrf")
+        given = headers.get("x-csrf-token")
+        replay = receive
+        if given is None and content_type.startswith("application/x-www-form-urlencoded"):
+            body = b""
+            more = True
+            while more:
+                message = await receive()
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+                if len(body) > MAX_FORM_BYTES:
+                    break
+            given = (parse_qs(body.decode("utf-8", "replace")).get("csrf_token") or [None])[0]
+            sent = False
+
+            async def replay_receive() -> Message:
+                nonlocal sent
+                if not sent:
+                    sent = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            replay = replay_receive
+        ok = bool(expected) and given is not None and secrets.compare_digest(str(expected), str(given))
+        return replay, ok
+
+    def _user_for_token(self, token: str) -> User | None:
+        with self.database.session() as session:
+            return user_for_token(session, token)
+
+    def _user_for_id(self, user_id: int) -> User | None:
+        with self.database.session() as session:
+            try:
+                user = get_user(session, user_id)
+            except Exception:  # noqa: BLE001 - a stale session cookie is simply signed out
+                return None
+            return user if user.active else None
+
+    def _write_audit(self, entries: list[AuditEntry]) -> None:
+        with self.database.session() as session:
+            write_entries(session, entries)
+
+
+async def _problem(send: Send, status: int, code: str, detail: str) -> None:
+    import json
+
+    body = json.dumps(
+        {"type": f"https://talentbridge.dev/problems/{code}", "title": detail, "status": status, "detail": detail,
+         "code": code}
+    ).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/problem+json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def optional_user(request: Request) -> User | None:
+    return getattr(request.state, "user", None)
+
+
+def current_user(request: Request) -> User:
+    user = getattr(request.state, "user", None)
+    if user is None:
+        raise NotAuthenticated("sign in first (session cookie or Authorization: Bearer <API token>)")
+    return user  # type: ignore[no-any-return]
+
+
+def audit(request: Request, action: str, entity: str, entity_id: int | None, **detail: Any) -> None:
+    """Queue an audit entry for this request (written before the response starts)."""
+    user: User | None = getattr(request.state, "user", None)
+    entries = getattr(request.state, "audit", None)
+    if entries is None:
+        return
+    client = request.client.host if request.client else None
+    entries.append(AuditEntry(actor_id=user.id if user else None, actor_role=user.role.value if user else "anonymous",
+                              action=action, entity=entity, entity_id=entity_id, detail=detail, ip=client))
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]

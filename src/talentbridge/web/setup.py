@@ -1,0 +1,46 @@
+"""``install(app)``: accounts, sessions, CSRF, the role policy, auth/user/audit routes, pages and static files."""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from talentbridge.web.access import RolePolicy
+from talentbridge.web.auth import AuthMiddleware
+
+__all__ = ["install"]
+
+EXTRA_ROUTERS = [
+    "talentbridge.web.api.auth",
+    "talentbridge.web.api.users",
+    "talentbridge.web.api.audit_log",
+]
+
+#: The HTML application (pages, static assets, translations), installed when present.
+PAGES_HOOK = "talentbridge.web.pages"
+
+
+def install(app: FastAPI) -> None:
+    settings = app.state.settings
+    app.state.access_policy = RolePolicy()
+    # Order matters: the session middleware (outer) must decode the cookie before AuthMiddleware reads it.
+    app.add_middleware(AuthMiddleware, database=app.state.database)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="tb_session",
+        same_site="lax",
+        https_only=settings.environment == "production",
+        max_age=12 * 3600,
+    )
+    for name in EXTRA_ROUTERS:
+        app.include_router(importlib.import_module(name).router)
+    try:
+        pages = importlib.import_module(PAGES_HOOK)
+    except ModuleNotFoundError as exc:
+        if exc.name != PAGES_HOOK:
+            raise
+    else:
+        pages.install(app)

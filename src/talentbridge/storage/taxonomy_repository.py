@@ -405,6 +405,28 @@ class TaxonomyRepository:
             (skill.broader if kind == "broader" else skill.related).append(target)
         return skill
 
+    def related_types(self, skill_id: str) -> dict[str, str]:
+        """Related skill id -> ESCO relation type (essential | optional), for related skills that have one."""
+        rel = SkillRelationRow
+        stmt = select(rel.target_id, rel.relation_type).where(
+            rel.skill_id == skill_id, rel.kind == "related", rel.relation_type != ""
+        )
+        return {t: k for t, k in self.session.execute(stmt)}
+
+    def isco_group(self, code: str) -> IscoGroup | None:
+        g = self.session.get(IscoGroupRow, code)
+        return None if g is None else IscoGroup(g.code, g.uri, g.label_en, g.description_en)
+
+    def labels_of_occupations(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        out: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(ids, 900):
+            stmt = select(OccupationRow.id, OccupationRow.label_en, OccupationRow.label_ko).where(
+                OccupationRow.id.in_(chunk)
+            )
+            for oid, en, ko in self.session.execute(stmt):
+                out[oid] = (en, ko)
+        return out
+
     def narrower(self, skill_id: str) -> list[str]:
         rel = SkillRelationRow
         stmt = (

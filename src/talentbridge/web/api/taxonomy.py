@@ -1,0 +1,218 @@
+"""Read-only JSON API over the skill taxonomy (built-in AI taxonomy, merged with ESCO when imported).
+
+``GET /api/taxonomy/skills?q=&page=&size=``, ``GET /api/taxonomy/skills/{id}``,
+``GET /api/taxonomy/occupations?q=``, ``GET /api/taxonomy/occupations/{id}``, ``GET /api/taxonomy/stats``.
+Ids may be ESCO URIs: put them in the path as they are
+(``/api/taxonomy/skills/http://data.europa.eu/esco/skill/...``) or percent-encoded.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from talentbridge.domain.errors import NotFound
+from talentbridge.skills.taxonomy import Occupation, Skill
+from talentbridge.storage.taxonomy_repository import TaxonomyRepository
+from talentbridge.web.deps import SessionDep
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/taxonomy", tags=["taxonomy"])
+
+
+class ConceptRef(BaseModel):
+    id: str
+    label_en: str
+    label_ko: str = ""
+
+
+class RelatedSkill(ConceptRef):
+    relation_type: str = Field("", description="ESCO: essential or optional; empty for built-in relations.")
+
+
+class OccupationRef(ConceptRef):
+    relation: Literal["essential", "optional"]
+
+
+class SkillGroupRef(BaseModel):
+    uri: str
+    label_en: str
+
+
+class SkillPublic(BaseModel):
+    id: str
+    uri: str = Field(..., description="ESCO URI, or urn:talentbridge:skill:<id> for built-in-only skills.")
+    esco_uri: str | None
+    label_en: str
+    label_ko: str
+    alt_en: list[str]
+    alt_ko: list[str]
+    type: str = Field(..., description="skill, knowledge or tool.")
+    family: str = Field(..., description="Built-in skill family; empty for ESCO-only skills.")
+    description_en: str
+    description_ko: str
+    builtin: bool
+
+
+class SkillDetail(SkillPublic):
+    broader: list[ConceptRef]
+    narrower: list[ConceptRef]
+    related: list[RelatedSkill]
+    groups: list[SkillGroupRef] = Field(..., description="ESCO skill groups the skill belongs to.")
+    occupations: list[OccupationRef] = Field(..., description="Occupations listing the skill (at most 50).")
+
+
+class OccupationPublic(BaseModel):
+    id: str
+    uri: str
+    esco_uri: str | None
+    label_en: str
+    label_ko: str
+    alt_en: list[str]
+    alt_ko: list[str]
+    isco_code: str = Field(..., description="ISCO-08 unit group (4 digits) where known.")
+    description_en: str
+    description_ko: str
+    builtin: bool
+
+
+class IscoGroupRef(BaseModel):
+    code: str
+    label_en: str
+
+
+class OccupationDetail(OccupationPublic):
+    isco_group: IscoGroupRef | None
+    broader: list[ConceptRef]
+    essential_skills: list[ConceptRef]
+    optional_skills: list[ConceptRef]
+
+
+class SkillPage(BaseModel):
+    items: list[SkillPublic]
+    total: int
+    page: int
+    size: int
+    pages: int
+
+
+class OccupationPage(BaseModel):
+    items: list[OccupationPublic]
+    total: int
+    page: int
+    size: int
+    pages: int
+
+
+def _skill_public(s: Skill) -> dict[str, Any]:
+    return {
+        "id": s.id, "uri": s.uri, "esco_uri": s.esco_uri, "label_en": s.label_en, "label_ko": s.label_ko,
+        "alt_en": s.alt_en, "alt_ko": s.alt_ko, "type": s.type, "family": s.family,
+        "description_en": s.description_en, "description_ko": s.description_ko, "builtin": s.builtin,
+    }  # fmt: skip
+
+
+def _occupation_public(o: Occupation) -> dict[str, Any]:
+    return {
+        "id": o.id, "uri": o.uri, "esco_uri": o.esco_uri, "label_en": o.label_en, "label_ko": o.label_ko,
+        "alt_en": o.alt_en, "alt_ko": o.alt_ko, "isco_code": o.isco_code, "description_en": o.description_en,
+        "description_ko": o.description_ko, "builtin": o.builtin,
+    }  # fmt: skip
+
+
+def _refs(ids: list[str], labels: dict[str, tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"id": i, "label_en": labels[i][0], "label_ko": labels[i][1]} for i in ids if i in labels]
+
+
+@router.get("/skills", response_model=SkillPage, summary="Search skills by label")
+def list_skills(
+    session: SessionDep,
+    q: str = Query("", max_length=200, description="Text in any English or Korean label; empty lists all."),
+    type: Literal["skill", "knowledge", "tool"] | None = Query(None, description="Only this skill type."),
+    family: str | None = Query(None, max_length=50, description="Only this built-in family."),
+    builtin: bool | None = Query(None, description="Only built-in (true) or ESCO-only (false) skills."),
+    page: int = Query(1, ge=1, description="1-based page number."),
+    size: int = Query(50, ge=1, le=500, description="Items per page."),
+) -> dict[str, Any]:
+    result = TaxonomyRepository(session).search_skills(
+        q, page, size, type=type, family=family, builtin=builtin
+    )
+    return {
+        "items": [_skill_public(s) for s in result.items],
+        "total": result.total,
+        "page": result.page,
+        "size": result.size,
+        "pages": result.pages,
+    }
+
+
+@router.get("/skills/{skill_id:path}", response_model=SkillDetail, summary="One skill with its relations")
+def get_skill(skill_id: str, session: SessionDep) -> dict[str, Any]:
+    repo = TaxonomyRepository(session)
+    skill = repo.get_skill(skill_id)
+    if skill is None:
+        raise NotFound("skill", skill_id)
+    narrower = repo.narrower(skill.id)
+    labels = repo.labels_of_skills([*skill.broader, *skill.related, *narrower])
+    types = repo.related_types(skill.id)
+    return {
+        **_skill_public(skill),
+        "broader": _refs(skill.broader, labels),
+        "narrower": _refs(narrower, labels),
+        "related": [{**r, "relation_type": types.get(r["id"], "")} for r in _refs(skill.related, labels)],
+        "groups": [{"uri": g.uri, "label_en": g.label_en} for g in repo.skill_groups_of(skill.id)],
+        "occupations": [
+            {"id": oid, "label_en": label, "relation": relation}
+            for oid, label, relation in repo.occupations_needing(skill.id)
+        ],
+    }
+
+
+@router.get("/occupations", response_model=OccupationPage, summary="Search occupations by label")
+def list_occupations(
+    session: SessionDep,
+    q: str = Query("", max_length=200, description="Text in any English or Korean label; empty lists all."),
+    isco: str | None = Query(
+        None, pattern=r"^\d{1,4}$", description="ISCO-08 code or prefix (e.g. 25, 2512)."
+    ),
+    builtin: bool | None = Query(None, description="Only built-in (true) or ESCO-only (false) occupations."),
+    page: int = Query(1, ge=1, description="1-based page number."),
+    size: int = Query(50, ge=1, le=500, description="Items per page."),
+) -> dict[str, Any]:
+    result = TaxonomyRepository(session).search_occupations(q, page, size, isco=isco, builtin=builtin)
+    return {
+        "items": [_occupation_public(o) for o in result.items],
+        "total": result.total,
+        "page": result.page,
+        "size": result.size,
+        "pages": result.pages,
+    }
+
+
+@router.get(
+    "/occupations/{occupation_id:path}",
+    response_model=OccupationDetail,
+    summary="One occupation with its skills",
+)
+def get_occupation(occupation_id: str, session: SessionDep) -> dict[str, Any]:
+    repo = TaxonomyRepository(session)
+    occ = repo.get_occupation(occupation_id)
+    if occ is None:
+        raise NotFound("occupation", occupation_id)
+    labels = repo.labels_of_skills([*occ.essential_skills, *occ.optional_skills])
+    group = repo.isco_group(occ.isco_code) if occ.isco_code else None
+    return {
+        **_occupation_public(occ),
+        "isco_group": None if group is None else {"code": group.code, "label_en": group.label_en},
+        "broader": _refs(occ.broader, repo.labels_of_occupations(occ.broader)),
+        "essential_skills": _refs(occ.essential_skills, labels),
+        "optional_skills": _refs(occ.optional_skills, labels),
+    }
+
+
+@router.get("/stats", summary="Counts of skills, occupations, labels and relations")
+def stats(session: SessionDep) -> dict[str, int]:
+    return TaxonomyRepository(session).counts().as_dict()

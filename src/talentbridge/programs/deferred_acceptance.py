@@ -118,9 +118,12 @@ def _program_proposing(prog_ptr, prog_app, prog_entry, app_rank, capacity, held_
     return 0
 
 
-def _prepare(arrays: list[np.ndarray], jit: bool) -> list:  # type: ignore[type-arg]
-    # Python lists index ~3x faster than numpy arrays in the interpreter fallback.
-    return arrays if jit else [x.tolist() for x in arrays]
+def _prepare(arrays: list[np.ndarray], jit: bool, inputs: int) -> list:  # type: ignore[type-arg]
+    """For the interpreter fallback, index through memoryviews (read-only inputs: no copy, Python ints) and
+    lists (work arrays), both several times faster than numpy scalar indexing."""
+    if jit:
+        return arrays
+    return [memoryview(np.ascontiguousarray(x)) for x in arrays[:inputs]] + [x.tolist() for x in arrays[inputs:]]
 
 
 def applicant_proposing(
@@ -143,7 +146,7 @@ def applicant_proposing(
         np.zeros(len(capacity), dtype=np.int64), np.asarray(app_ptr[:-1], dtype=np.int64).copy(),
         np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64),
     ]  # fmt: skip
-    args = _prepare(work, use_jit)
+    args = _prepare(work, use_jit, inputs=5)
     _applicant_proposing(*args, jit=use_jit)
     return np.asarray(args[-1], dtype=np.int64)
 
@@ -188,6 +191,6 @@ def program_proposing(
         np.full(n, -1, dtype=np.int64), np.zeros(m, dtype=np.int64), prog_ptr[:-1].copy(),
         np.zeros(m + len(app_prog) + 1, dtype=np.int64),
     ]  # fmt: skip
-    args = _prepare(work, use_jit)
+    args = _prepare(work, use_jit, inputs=5)
     _program_proposing(*args, jit=use_jit)
     return np.asarray(args[7], dtype=np.int64)

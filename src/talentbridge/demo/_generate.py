@@ -175,21 +175,20 @@ def _kind_counts(n: int) -> list[tuple[OrganizationKind, int]]:
 
 
 class _BusinessNumbers:
-    """Unique, valid 사업자등록번호: tax office (3) + type (2: 81/86/87 companies, 82 non-profits) + serial + check."""
+    """Valid 사업자등록번호 tied to the organization's position: tax office (3) + type (2: 81/86/87 companies,
+    82 non-profits) + serial (4) + check digit. Office and serial come from the position, so numbers are unique
+    within a dataset and the same position keeps its number whatever the seed (re-running ``demo`` with another
+    seed updates rows instead of clashing on the unique business number)."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.seen: set[str] = set()
 
-    def __call__(self, nonprofit: bool) -> str:
-        while True:
-            office = self.rng.randint(101, 899)
-            kind = "82" if nonprofit else self.rng.choice(("81", "86", "87"))
-            first9 = f"{office:03d}{kind}{self.rng.randint(1, 9999):04d}"
-            number = first9 + str(business_number_check_digit(first9))
-            if number not in self.seen:
-                self.seen.add(number)
-                return number
+    def __call__(self, nonprofit: bool, position: int) -> str:
+        office = 101 + position % 799
+        serial = 1 + position // 799
+        kind = "82" if nonprofit else ("81", "86", "87")[position % 3]
+        first9 = f"{office:03d}{kind}{serial:04d}"
+        return first9 + str(business_number_check_digit(first9))
 
 
 class _UniqueNames:
@@ -226,20 +225,21 @@ def generate_organizations(n: int, seed: int, today: date = DEMO_TODAY) -> list[
     maker_region = _Pick(_places.MANUFACTURER_REGIONS)
     large_region = _Pick(_places.LARGE_REGIONS)
 
-    def add(**fields: Any) -> int:
+    def add(nonprofit: bool, **fields: Any) -> int:
         pos = len(out) + 1
         fields.setdefault("external_id", f"demo-org-{pos:05d}")
+        fields["business_number"] = numbers(nonprofit, pos)
         out.append(OrganizationData(**fields))
         return pos
 
     for kind, count in _kind_counts(n):
         if kind is OrganizationKind.LARGE_ENTERPRISE:
-            _large_enterprises(count, rng, numbers, names, large_region, today, add)
+            _large_enterprises(count, rng, names, large_region, today, add)
         elif kind is OrganizationKind.UNIVERSITY:
             for ko, en, region, _w in sorted(_places.UNIVERSITIES, key=lambda u: -u[3])[:count]:
                 names.take(ko)
                 add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng), industry="P",
-                    business_number=numbers(nonprofit=True), founded=date(rng.randint(1946, 1995), 3, 1),
+                    nonprofit=True, founded=date(rng.randint(1946, 1995), 3, 1),
                     website=f"https://www.{_slug(en)[:20]}.ac.example", description=f"{ko}: AI·데이터 관련 학과와 산학협력단을 운영합니다.")  # fmt: skip
         elif kind in (OrganizationKind.RESEARCH_INSTITUTE, OrganizationKind.PUBLIC_AGENCY):
             source = _places.INSTITUTES if kind is OrganizationKind.RESEARCH_INSTITUTE else _places.AGENCIES
@@ -247,7 +247,7 @@ def generate_organizations(n: int, seed: int, today: date = DEMO_TODAY) -> list[
                 names.take(ko)
                 is_institute = kind is OrganizationKind.RESEARCH_INSTITUTE
                 add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng),
-                    industry="M" if is_institute else "O", business_number=numbers(nonprofit=True),
+                    industry="M" if is_institute else "O", nonprofit=True,
                     founded=date(rng.randint(1966, 2015), rng.randint(1, 12), 1),
                     website=f"https://www.{_slug(en)[:20]}.re.example",
                     description=(f"{ko}({en}): 정부출연연구기관. 산업 AI 공동연구와 인재 교류를 수행합니다." if is_institute
@@ -268,7 +268,7 @@ def generate_organizations(n: int, seed: int, today: date = DEMO_TODAY) -> list[
                 city = rng.choice(_places.CITIES[region])
                 focus = rng.choice(_STARTUP_FOCUS)
                 add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng),
-                    industry="J" if rng.random() < 0.8 else "M", business_number=numbers(nonprofit=False),
+                    industry="J" if rng.random() < 0.8 else "M", nonprofit=False,
                     founded=today - timedelta(days=rng.randint(300, 4500)), venture_certified=rng.random() < 0.65,
                     website=f"https://{_slug(en)[:24]}.example.com",
                     description=f"{city} 소재 AI 스타트업. {focus} 솔루션을 개발합니다.")  # fmt: skip
@@ -286,14 +286,14 @@ def generate_organizations(n: int, seed: int, today: date = DEMO_TODAY) -> list[
                 city = rng.choice(_places.CITIES[region])
                 product = rng.choice(_MAKER_PRODUCTS)
                 add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng), industry="C",
-                    business_number=numbers(nonprofit=False), venture_certified=rng.random() < 0.1,
+                    nonprofit=False, venture_certified=rng.random() < 0.1,
                     founded=today - timedelta(days=rng.randint(5 * 365, 50 * 365)),
                     website=f"https://{_slug(en)[:24]}.example.co.kr",
                     description=f"{city} 소재 {product} 제조기업. 스마트공장 고도화를 위해 AI 인재를 찾고 있습니다.")  # fmt: skip
     return out
 
 
-def _large_enterprises(count, rng, numbers, names, region_pick, today, add) -> None:  # type: ignore[no-untyped-def]
+def _large_enterprises(count, rng, names, region_pick, today, add) -> None:  # type: ignore[no-untyped-def]
     groups = list(_places.GROUP_NAMES)
     rng.shuffle(groups)
     n_groups = max(1, min(len(groups), (count + 3) // 4))
@@ -309,7 +309,7 @@ def _large_enterprises(count, rng, numbers, names, region_pick, today, add) -> N
             ko, en = names.force(gko + sko, f"{gen} {sen}")
             region = region_pick(rng)
             pos = add(name=ko, name_en=en, kind=OrganizationKind.LARGE_ENTERPRISE, region=region,
-                      size_band=SizeBand.LARGE, industry=ksic, business_number=numbers(nonprofit=False),
+                      size_band=SizeBand.LARGE, industry=ksic, nonprofit=False,
                       founded=today - timedelta(days=rng.randint(20 * 365, 70 * 365)), parent_id=parent,
                       group=f"{gko}그룹", website=f"https://www.{_slug(en)[:24]}.example.com",
                       description=f"{gko}그룹 계열사. 사내 AI 조직과 스타트업 인재교류 프로그램을 운영합니다.")  # fmt: skip
@@ -321,7 +321,7 @@ def _large_enterprises(count, rng, numbers, names, region_pick, today, add) -> N
         a = rng.choice(pre2)
         ko, en = names.force(a[0] + sko, f"{a[1]} {sen}")
         add(name=ko, name_en=en, kind=OrganizationKind.LARGE_ENTERPRISE, region=region_pick(rng),
-            size_band=SizeBand.LARGE, industry=ksic, business_number=numbers(nonprofit=False),
+            size_band=SizeBand.LARGE, industry=ksic, nonprofit=False,
             founded=today - timedelta(days=rng.randint(20 * 365, 60 * 365)))  # fmt: skip
         made += 1
 

@@ -1,0 +1,989 @@
+"""Import organizations, talents and openings from CSV, JSON Lines or XLSX; store the demo dataset.
+
+An import is **atomic** by default: every row is parsed and validated first and every problem collected (file
+line, column, value, reason); if any row is bad, ``ImportRejected`` lists them all and nothing is written. With
+``skip_invalid=True`` the good rows are written and the bad ones go, with their reasons, to a side file
+(``<file>.rejected.csv``) that can be fixed and imported again. Rows are upserted by ``external_id`` (required),
+so importing the same file twice changes nothing the second time.
+
+The columns of each entity (``COLUMNS``) are documented in ``docs/import-export.md``; list fields have a compact
+text form (``pytorch:4:3;python:5``) and a JSON form, and ``exporting`` writes the same forms, so an export
+imports back unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from talentbridge.domain import OpeningData, OrganizationData, ProgramData, TalentData
+from talentbridge.domain.enums import REGION_NAMES_EN, REGION_NAMES_KO, Region
+from talentbridge.domain.errors import ImportRejected, Problem, ValidationFailed
+from talentbridge.services.files import SourceRow, open_rows, write_csv
+
+__all__ = [
+    "ENTITIES",
+    "Column",
+    "EntitySpec",
+    "SPECS",
+    "ImportResult",
+    "Progress",
+    "ParsedRow",
+    "import_file",
+    "import_rows",
+    "parse_rows",
+    "store_demo",
+    "rejects_path_for",
+    "format_skills",
+    "format_required_skills",
+    "format_education",
+    "format_work_history",
+    "format_list",
+]
+
+ENTITIES = ("organizations", "talents", "openings")
+
+#: ``progress(stage, done, total)``: stage is ``read``, ``validate`` or ``write``; total may be None.
+Progress = Callable[[str, int, int | None], None]
+
+#: Columns an export writes that an import ignores (the database makes them).
+EXPORT_ONLY = ("id", "created_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file: its name, how a cell is read, and the record field it fills.
+
+    ``kind``: str, int, float, bool, date, enum, region, visa, list, skills, required_skills, education,
+    work_history. ``ref``: for ``*_external_id`` columns, the entity whose external id it names; the id found
+    goes to ``field``.
+    """
+
+    name: str
+    kind: str
+    field: str
+    required: bool = False
+    ref: str | None = None
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    entity: str
+    record: type[BaseModel]
+    columns: tuple[Column, ...]
+    unique: tuple[str, ...] = ()  # record fields that must be unique across the table besides external_id
+
+    @property
+    def by_name(self) -> dict[str, Column]:
+        return {c.name: c for c in self.columns}
+
+    @property
+    def column_of_field(self) -> dict[str, str]:
+        return {c.field: c.name for c in self.columns}
+
+
+def _c(name: str, kind: str = "str", field: str | None = None, **kw: Any) -> Column:
+    return Column(name, kind, field or name, **kw)
+
+
+SPECS: dict[str, EntitySpec] = {
+    "organizations": EntitySpec(
+        "organizations",
+        OrganizationData,
+        (
+            _c("external_id", required=True, help="Your id for the organization; re-imports update by it."),
+            _c("name", required=True, help="Name as used in Korea."),
+            _c("name_en", help="English name."),
+            _c("kind", "enum", required=True,
+               help="ai_startup, manufacturer, large_enterprise, university, research_institute, public_agency"),
+            _c("business_number", help="사업자등록번호, 10 digits with a valid check digit (123-45-67890)."),
+            _c("region", "region", help="seoul, gyeonggi, ... (or 서울, 경기도, Seoul)."),
+            _c("size_band", help="1-9, 10-49, 50-299, 300-999, 1000+"),
+            _c("industry", help="KSIC section letter A-U (C manufacturing, J ICT)."),
+            _c("founded", "date", help="YYYY-MM-DD"),
+            _c("venture_certified", "bool", help="true/false (벤처기업 확인)."),
+            _c("parent_external_id", "str", "parent_id", ref="organizations",
+               help="external_id of the parent company (in the database or in the same file)."),
+            _c("group", help="Business group (기업집단)."),
+            _c("website"),
+            _c("description"),
+        ),  # fmt: skip
+        unique=("business_number",),
+    ),
+    "talents": EntitySpec(
+        "talents",
+        TalentData,
+        (
+            _c("external_id", required=True, help="Your id for the person; re-imports update by it."),
+            _c("name", required=True, help="Name in Hangul and/or Latin letters."),
+            _c("name_latin", help="Name in Latin letters."),
+            _c("email"),
+            _c("phone", help="Digits, spaces, + - ( ); at least 8 digits."),
+            _c("gender", "enum", help="female, male, other, undisclosed"),
+            _c("birth_year", "int"),
+            _c("category", "enum", help="engineer, researcher, student, employee, overseas (default engineer)"),
+            _c("region", "region", help="Where the person lives."),
+            _c("nationality", help="ISO country code, default KR."),
+            _c("visa_type", "visa", help="D-2, D-10, E-7, F-2, F-5 ... (foreign nationals only)."),
+            _c("visa_expires", "date"),
+            _c("education", "education", help="degree|field|institution|year;... or JSON."),
+            _c("work_history", "work_history", help="organization|title|start|end;... or JSON."),
+            _c("skills", "skills", help="skill_id:level[:years];... e.g. pytorch:4:3;python:5, or JSON."),
+            _c("resume_text"),
+            _c("desired_roles", "list", help="Occupation ids or titles, separated by ;"),
+            _c("employment_types", "enum_list",
+               help="full_time;secondment;pbl;internship;joint_rnd (default full_time)."),
+            _c("salary_expectation", "int", help="Yearly, in 만원."),
+            _c("available_from", "date"),
+            _c("current_employer_external_id", "str", "current_employer_id", ref="organizations",
+               help="external_id of the current employer (must already be in the database)."),
+            _c("consent_visible", "bool"),
+            _c("consent_statistics", "bool"),
+        ),  # fmt: skip
+        unique=("email",),
+    ),
+    "openings": EntitySpec(
+        "openings",
+        OpeningData,
+        (
+            _c("external_id", required=True, help="Your id for the opening; re-imports update by it."),
+            _c("organization_external_id", "str", "organization_id", required=True, ref="organizations",
+               help="external_id of the organization offering it (must already be in the database)."),
+            _c("kind", "enum", required=True, help="job, secondment_slot, pbl_project, internship, joint_rnd"),
+            _c("title", required=True),
+            _c("description"),
+            _c("required_skills", "required_skills",
+               help="skill_id:min_level[:importance];... e.g. pytorch:3:must;python:4:should, or JSON."),
+            _c("occupation_id"),
+            _c("region", "region", help="Place of work; may be empty only when remote is true."),
+            _c("remote", "bool"),
+            _c("salary_min", "int", help="Yearly, in 만원."),
+            _c("salary_max", "int", help="Yearly, in 만원."),
+            _c("min_years_experience", "float"),
+            _c("min_degree", "enum", help="high_school, associate, bachelor, master, doctorate"),
+            _c("duration_months", "int"),
+            _c("start_date", "date"),
+            _c("seats", "int", help="Default 1."),
+            _c("visa_sponsorship", "bool"),
+            _c("deadline", "date"),
+            _c("status", "enum", help="draft, open, closed, filled (default draft)."),
+        ),  # fmt: skip
+    ),
+}
+
+
+# -- cell readers -----------------------------------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; ``value`` is the offending part."""
+
+    def __init__(self, msg: str, value: Any = None, loc: tuple[str | int, ...] = ()) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.value = value
+        self.loc = loc
+
+
+_TRUE = {"true", "t", "yes", "y", "1", "on", "o", "예", "네", "참", "y(es)"}
+_FALSE = {"false", "f", "no", "n", "0", "off", "x", "아니오", "아니요", "거짓"}
+
+_REGION_ALIASES: dict[str, Region] = {}
+
+
+def _region_aliases() -> dict[str, Region]:
+    if not _REGION_ALIASES:
+        short = {
+            "서울": Region.SEOUL, "부산": Region.BUSAN, "대구": Region.DAEGU, "인천": Region.INCHEON,
+            "광주": Region.GWANGJU, "대전": Region.DAEJEON, "울산": Region.ULSAN, "세종": Region.SEJONG,
+            "경기": Region.GYEONGGI, "강원": Region.GANGWON, "충북": Region.CHUNGBUK, "충남": Region.CHUNGNAM,
+            "전북": Region.JEONBUK, "전남": Region.JEONNAM, "경북": Region.GYEONGBUK, "경남": Region.GYEONGNAM,
+            "제주": Region.JEJU, "강원도": Region.GANGWON, "전라북도": Region.JEONBUK, "제주도": Region.JEJU,
+        }  # fmt: skip
+        for region in Region:
+            _REGION_ALIASES[region.value] = region
+            _REGION_ALIASES[REGION_NAMES_EN[region].lower()] = region
+            _REGION_ALIASES[REGION_NAMES_KO[region]] = region
+        _REGION_ALIASES.update(short)
+    return _REGION_ALIASES
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_str(value: Any) -> str:
+    if isinstance(value, list | dict):
+        raise CellError("expected text, not a list or object", value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _text(value)
+
+
+def _read_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise CellError("expected a whole number", value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise CellError("expected a whole number", value)
+    text = _read_str(value).replace(",", "").replace("_", "")
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            raise CellError("expected a whole number", value) from None
+        if number.is_integer():
+            return int(number)
+        raise CellError("expected a whole number", value) from None
+
+
+def _read_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise CellError("expected a number", value)
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(_read_str(value).replace(",", ""))
+    except ValueError:
+        raise CellError("expected a number", value) from None
+
+
+def _read_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = _read_str(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError("expected true or false (also yes/no, 1/0, 예/아니오)", value)
+
+
+_DATE_RE = re.compile(r"^(\d{4})[-./ ](\d{1,2})[-./ ](\d{1,2})\.?$")
+
+
+def _read_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _read_str(value)
+    match = _DATE_RE.match(text) or re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    raise CellError("expected a date as YYYY-MM-DD", value)
+
+
+def _read_enum(value: Any) -> str:
+    return _read_str(value).lower()
+
+
+def _read_region(value: Any) -> str:
+    text = _read_str(value)
+    region = _region_aliases().get(text) or _region_aliases().get(text.lower())
+    return region.value if region else text.lower()
+
+
+def _read_visa(value: Any) -> str:
+    text = _read_str(value).upper().replace(" ", "")
+    match = re.fullmatch(r"([A-H])-?(\d{1,2})(?:-\d+)?", text)
+    return f"{match[1]}-{match[2]}" if match else _read_str(value).lower() if text == "OTHER" else text
+
+
+def _split_list(value: Any) -> list[Any]:
+    """A list cell: a JSON array, a native list, or text separated by ``;`` (newlines also separate)."""
+    if isinstance(value, list):
+        return value
+    text = _read_str(value)
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            raise CellError(f"starts with '[' but is not valid JSON ({exc})", value) from None
+        if not isinstance(parsed, list):
+            raise CellError("expected a JSON array", value)
+        return parsed
+    return [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
+
+
+def _read_list(value: Any) -> list[str]:
+    out = []
+    for item in _split_list(value):
+        if isinstance(item, list | dict):
+            raise CellError("expected a list of texts", item)
+        out.append(_read_str(item))
+    return out
+
+
+def _read_enum_list(value: Any) -> list[str]:
+    return [item.lower() for item in _read_list(value)]
+
+
+# compact forms: the id may itself contain ':' (ESCO URIs), so the numeric parts are matched from the end
+_URI_RE = re.compile(r"^(https?|urn):", re.IGNORECASE)
+
+
+def _bad_skill_id(skill_id: str | None) -> bool:
+    return not skill_id or (":" in skill_id and not _URI_RE.match(skill_id))
+
+
+def _read_skills(value: Any) -> list[dict[str, Any]]:
+    out = []
+    for i, item in enumerate(_split_list(value)):
+        if isinstance(item, dict):
+            out.append(item)
+            continue
+        text = _read_str(item)
+        match = re.match(r"^(?P<id>.+?)(?::(?P<level>\d+))?(?::(?P<years>\d+(?:\.\d*)?)?)?$", text)
+        if not match or _bad_skill_id(match["id"]):
+            raise CellError("expected skill_id:level[:years], e.g. pytorch:4:3", text, (i,))
+        entry: dict[str, Any] = {"skill_id": match["id"]}
+        if match["level"]:
+            entry["level"] = int(match["level"])
+        if match["years"]:
+            entry["years"] = float(match["years"])
+        out.append(entry)
+    return out
+
+
+def _read_required_skills(value: Any) -> list[dict[str, Any]]:
+    out = []
+    for i, item in enumerate(_split_list(value)):
+        if isinstance(item, dict):
+            out.append(item)
+            continue
+        text = _read_str(item)
+        match = re.match(
+            r"^(?P<id>.+?)(?::(?P<level>\d+))?(?::(?P<importance>[A-Za-z]+))?$", text
+        )
+        if not match or _bad_skill_id(match["id"]):
+            raise CellError("expected skill_id:min_level[:must|should|nice], e.g. pytorch:3:must", text, (i,))
+        entry: dict[str, Any] = {"skill_id": match["id"]}
+        if match["level"]:
+            entry["min_level"] = int(match["level"])
+        if match["importance"]:
+            entry["importance"] = match["importance"].lower()
+        out.append(entry)
+    return out
+
+
+def _read_pipes(value: Any, names: tuple[str, ...], example: str) -> list[dict[str, Any]]:
+    out = []
+    for i, item in enumerate(_split_list(value)):
+        if isinstance(item, dict):
+            out.append(item)
+            continue
+        text = _read_str(item)
+        parts = [p.strip() for p in text.split("|")]
+        if len(parts) > len(names):
+            raise CellError(f"expected {'|'.join(names)}, e.g. {example}", text, (i,))
+        out.append({name: part for name, part in zip(names, parts, strict=False) if part != ""})
+    return out
+
+
+def _read_education(value: Any) -> list[dict[str, Any]]:
+    entries = _read_pipes(value, ("degree", "field", "institution", "year"), "master|Computer Science|KAIST|2020")
+    for entry in entries:
+        if isinstance(entry.get("degree"), str):
+            entry["degree"] = entry["degree"].lower()
+    return entries
+
+
+def _read_work_history(value: Any) -> list[dict[str, Any]]:
+    entries = _read_pipes(value, ("organization", "title", "start", "end"), "한빛전자|ML Engineer|2021-03-01|")
+    for i, entry in enumerate(entries):
+        for key in ("start", "end"):
+            if isinstance(entry.get(key), str):
+                try:
+                    entry[key] = _read_date(entry[key])
+                except CellError as exc:
+                    raise CellError(f"{key}: {exc.msg}", entry[key], (i, key)) from None
+    return entries
+
+
+_READERS: dict[str, Callable[[Any], Any]] = {
+    "str": _read_str,
+    "int": _read_int,
+    "float": _read_float,
+    "bool": _read_bool,
+    "date": _read_date,
+    "enum": _read_enum,
+    "region": _read_region,
+    "visa": _read_visa,
+    "list": _read_list,
+    "enum_list": _read_enum_list,
+    "skills": _read_skills,
+    "required_skills": _read_required_skills,
+    "education": _read_education,
+    "work_history": _read_work_history,
+}
+
+
+# -- cell writers (used by exporting; the inverse of the readers) --------------------------------------------------
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _safe(text: str, forbidden: str) -> bool:
+    return not any(ch in text for ch in forbidden) and "\n" not in text
+
+
+def format_list(items: Sequence[Any]) -> str:
+    values = [getattr(v, "value", v) for v in items]
+    if all(isinstance(v, str) and _safe(v, ";") and not v.startswith("[") for v in values):
+        return ";".join(values)
+    return json.dumps(values, ensure_ascii=False)
+
+
+def format_skills(skills: Sequence[Any]) -> str:
+    """``id:level[:years]`` joined by ``;`` when that loses nothing, else a JSON array."""
+    compact = []
+    for s in skills:
+        source = getattr(s.source, "value", s.source)
+        if source != "explicit" or s.confidence is not None or not _safe(s.skill_id, ";") or s.skill_id.startswith("["):
+            return json.dumps([_plain(s) for s in skills], ensure_ascii=False)
+        compact.append(f"{s.skill_id}:{s.level}" + ("" if s.years is None else f":{_num(s.years)}"))
+    return ";".join(compact)
+
+
+def format_required_skills(skills: Sequence[Any]) -> str:
+    compact = []
+    for s in skills:
+        source = getattr(s.source, "value", s.source)
+        if source != "explicit" or s.confidence is not None or not _safe(s.skill_id, ";") or s.skill_id.startswith("["):
+            return json.dumps([_plain(s) for s in skills], ensure_ascii=False)
+        compact.append(f"{s.skill_id}:{s.min_level}:{getattr(s.importance, 'value', s.importance)}")
+    return ";".join(compact)
+
+
+def format_education(entries: Sequence[Any]) -> str:
+    compact = []
+    for e in entries:
+        parts = [getattr(e.degree, "value", e.degree), e.field or "", e.institution or "", "" if e.year is None else str(e.year)]
+        if not all(_safe(p, "|;") for p in parts) or (parts[0].startswith("[")):
+            return json.dumps([_plain(e) for e in entries], ensure_ascii=False)
+        compact.append("|".join(parts).rstrip("|"))
+    return ";".join(compact)
+
+
+def format_work_history(entries: Sequence[Any]) -> str:
+    compact = []
+    for w in entries:
+        parts = [w.organization, w.title or "", w.start.isoformat() if w.start else "", w.end.isoformat() if w.end else ""]
+        if w.organization_id is not None or not all(_safe(p, "|;") for p in parts) or parts[0].startswith("["):
+            return json.dumps([_plain(w) for w in entries], ensure_ascii=False)
+        compact.append("|".join(parts).rstrip("|"))
+    return ";".join(compact)
+
+
+def _plain(model: Any) -> dict[str, Any]:
+    data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
+    return data
+
+
+# -- parsing and validation ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedRow:
+    """A source row after reading: its record (when valid), references still to resolve, and its problems."""
+
+    line: int
+    source: SourceRow
+    data: dict[str, Any] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)  # column -> external id named
+    record: BaseModel | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def external_id(self) -> str | None:
+        value = self.data.get("external_id")
+        return value if isinstance(value, str) and value else None
+
+
+def _problem(line: int, column: str | None, msg: str, value: Any = None, rest: tuple[str | int, ...] = (),
+             type_: str = "invalid") -> Problem:
+    loc: tuple[str | int, ...] = ("row", line) + ((column,) if column else ()) + rest
+    if isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False, default=str)[:200]
+    return Problem(loc=loc, msg=msg, value=value, type=type_, line=line)
+
+
+def check_columns(spec: EntitySpec, columns: Iterable[str], path: Path | None = None) -> None:
+    """Refuse a header with unknown or missing required columns, naming each (with a likely correction)."""
+    known = spec.by_name
+    problems = []
+    present = set()
+    for name in columns:
+        if name in known:
+            present.add(name)
+            continue
+        if name in EXPORT_ONLY or name.startswith("_"):
+            continue
+        guess = get_close_matches(name.lower(), list(known), n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else f"; known columns: {', '.join(known)}"
+        problems.append(Problem(loc=("column", name), msg=f"unknown column{hint}", value=name, type="unknown_column"))
+    for column in spec.columns:
+        if column.required and column.name not in present:
+            problems.append(Problem(loc=("column", column.name), msg="required column is missing", type="missing"))
+    if problems:
+        where = f" in {path.name}" if path else ""
+        raise ImportRejected(
+            f"the columns{where} do not fit {spec.entity}: fix the header row (see docs/import-export.md)",
+            problems,
+        )
+
+
+def _parse_row(spec: EntitySpec, source: SourceRow) -> ParsedRow:
+    row = ParsedRow(source.line, source)
+    line = source.line
+    if source.error:
+        row.problems.append(_problem(line, None, source.error, source.raw, type_="unreadable"))
+        return row
+    if source.extra:
+        row.problems.append(
+            _problem(line, None, f"{len(source.extra)} cell(s) beyond the last named column", source.extra[0])
+        )
+    known = spec.by_name
+    for name, value in source.values.items():
+        column = known.get(name)
+        if column is None or _is_blank(value) or (isinstance(value, list) and not value and column.kind == "str"):
+            continue
+        try:
+            parsed = _READERS[column.kind](value)
+        except CellError as exc:
+            row.problems.append(_problem(line, name, exc.msg, exc.value if exc.value is not None else value, exc.loc))
+            continue
+        if column.ref:
+            row.refs[name] = parsed
+        else:
+            row.data[column.field] = parsed
+    for column in spec.columns:
+        if column.required and column.name not in row.refs and column.field not in row.data:
+            msg = "required" + (
+                ": every imported row needs an external_id, so importing again updates instead of duplicating"
+                if column.name == "external_id"
+                else ""
+            )
+            row.problems.append(_problem(line, column.name, msg, type_="missing"))
+    return row
+
+
+def _validate(spec: EntitySpec, row: ParsedRow, resolved: dict[str, int | None]) -> None:
+    """Validate ``row.data`` plus resolved references as the domain record; problems go to ``row.problems``."""
+    if row.source.error:
+        return
+    data = dict(row.data)
+    for name in row.refs:
+        column = spec.by_name[name]
+        data[column.field] = resolved.get(name) if resolved.get(name) is not None else (
+            0 if spec.record.model_fields[column.field].is_required() else None
+        )
+    try:
+        record = spec.record.model_validate(data)
+    except ValidationError as exc:
+        columns = spec.column_of_field
+        reported = {p.loc[2] for p in row.problems if len(p.loc) > 2}  # cells already reported unreadable
+        for err in exc.errors(include_url=False):
+            loc = err["loc"]
+            msg = err["msg"].removeprefix("Value error, ")
+            value = err.get("input")
+            if loc and loc[0] in columns:
+                column = columns[str(loc[0])]
+                if column in reported:
+                    continue
+                if loc[0] in data and len(loc) == 1:
+                    value = row.source.values.get(column, value)
+                row.problems.append(_problem(row.line, column, msg, value, tuple(loc[1:]), err["type"]))
+            else:
+                row.problems.append(_problem(row.line, None, msg, None if isinstance(value, dict) else value,
+                                             tuple(loc), err["type"]))
+        return
+    if not row.problems:
+        row.record = record
+
+
+def parse_rows(
+    entity: str,
+    rows: Iterable[SourceRow],
+    lookup: Callable[[str, list[str]], dict[str, int]] | None = None,
+    unique_lookup: Callable[[str, list[Any]], dict[Any, str]] | None = None,
+    progress: Progress | None = None,
+) -> list[ParsedRow]:
+    """Read and validate every row; return them all, valid or not (``row.problems`` says which).
+
+    ``lookup(entity, external_ids) -> {external_id: id}`` resolves references (``*_external_id`` columns);
+    ``unique_lookup(field, values) -> {value: external_id of its owner}`` finds clashes with stored rows on
+    unique fields (business_number, email). Both are optional (pure parsing without a database).
+    Checks: cells, domain validation, references, duplicate external ids and unique values inside the file.
+    """
+    spec = SPECS[entity]
+    parsed: list[ParsedRow] = []
+    for source in rows:
+        parsed.append(_parse_row(spec, source))
+        if progress and len(parsed) % 5000 == 0:
+            progress("read", len(parsed), None)
+
+    # references: look up every named external id once
+    ref_ids: dict[str, dict[str, int]] = {}
+    for column in (c for c in spec.columns if c.ref):
+        wanted = sorted({r.refs[column.name] for r in parsed if column.name in r.refs})
+        ref_ids[column.name] = lookup(column.ref, wanted) if (lookup and wanted) else {}
+    in_file_orgs = {r.external_id for r in parsed if r.external_id} if entity == "organizations" else set()
+
+    total = len(parsed)
+    for done, row in enumerate(parsed, start=1):
+        resolved: dict[str, int | None] = {}
+        for name, external_id in row.refs.items():
+            found = ref_ids.get(name, {}).get(external_id)
+            if found is None and name == "parent_external_id" and external_id in in_file_orgs:
+                if external_id == row.external_id:
+                    row.problems.append(_problem(row.line, name, "an organization cannot be its own parent", external_id))
+                resolved[name] = None  # resolved after the file's organizations are written
+                continue
+            if found is None:
+                where = "in the database or in this file" if name == "parent_external_id" else "in the database"
+                row.problems.append(
+                    _problem(row.line, name, f"no organization with this external_id {where}; import "
+                             "organizations first", external_id, type_="unknown_reference")
+                )
+            resolved[name] = found
+        _validate(spec, row, resolved)
+        if progress and done % 5000 == 0:
+            progress("validate", done, total)
+
+    _check_duplicates(spec, parsed, unique_lookup)
+    if entity == "organizations":
+        _check_parents(parsed, ref_ids.get("parent_external_id", {}))
+    if progress:
+        progress("validate", total, total)
+    return parsed
+
+
+def _check_duplicates(
+    spec: EntitySpec, parsed: list[ParsedRow], unique_lookup: Callable[[str, list[Any]], dict[Any, str]] | None
+) -> None:
+    first_line: dict[str, int] = {}
+    for row in parsed:
+        ext = row.external_id
+        if ext is None:
+            continue
+        if ext in first_line:
+            row.problems.append(
+                _problem(row.line, "external_id", f"duplicate external_id: already on line {first_line[ext]}", ext,
+                         type_="duplicate")
+            )
+            row.record = None
+        else:
+            first_line[ext] = row.line
+    for field_name in spec.unique:
+        column = spec.column_of_field[field_name]
+        seen: dict[Any, tuple[int, str | None]] = {}
+        for row in parsed:
+            value = getattr(row.record, field_name, None) if row.record else None
+            if value is None:
+                continue
+            if value in seen and seen[value][1] != row.external_id:
+                row.problems.append(
+                    _problem(row.line, column, f"duplicate {column}: already on line {seen[value][0]}", value,
+                             type_="duplicate")
+                )
+                row.record = None
+            else:
+                seen.setdefault(value, (row.line, row.external_id))
+        if unique_lookup and seen:
+            owners = unique_lookup(field_name, list(seen))
+            for row in parsed:
+                value = getattr(row.record, field_name, None) if row.record else None
+                owner = owners.get(value) if value is not None else None
+                if owner is not None and owner != row.external_id:
+                    row.problems.append(
+                        _problem(row.line, column, f"{column} already belongs to another stored record "
+                                 f"(external_id {owner!r})", value, type_="conflict")
+                    )
+                    row.record = None
+
+
+def _check_parents(parsed: list[ParsedRow], stored: dict[str, int]) -> None:
+    """A parent named only in the file must itself be a valid row (repeat: chains of invalid parents)."""
+    changed = True
+    while changed:
+        changed = False
+        valid = {r.external_id for r in parsed if r.record is not None}
+        for row in parsed:
+            parent = row.refs.get("parent_external_id")
+            if row.record is None or parent is None or parent in stored or parent in valid:
+                continue
+            row.problems.append(
+                _problem(row.line, "parent_external_id", "the parent organization's row is invalid", parent,
+                         type_="unknown_reference")
+            )
+            row.record = None
+            changed = True
+
+
+# -- import ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    entity: str
+    path: Path | None
+    rows: int
+    created: int
+    updated: int
+    rejected: int
+    problems: list[Problem]
+    rejects_path: Path | None = None
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated
+
+
+def rejects_path_for(path: Path) -> Path:
+    return path.with_name(path.name + ".rejected.csv")
+
+
+def _lookup(repos: Any) -> Callable[[str, list[str]], dict[str, int]]:
+    def lookup(entity: str, external_ids: list[str]) -> dict[str, int]:
+        result: dict[str, int] = repos.by_entity(entity).ids_by_external_id(external_ids)
+        return result
+
+    return lookup
+
+
+def _unique_lookup(repo: Any) -> Callable[[str, list[Any]], dict[Any, str]]:
+    """Who in the database already holds these unique values (business numbers, emails)."""
+    from sqlalchemy import select
+
+    def find(field_name: str, values: list[Any]) -> dict[Any, str]:
+        column = getattr(repo.row_cls, field_name)
+        out: dict[Any, str] = {}
+        for start in range(0, len(values), 1000):
+            chunk = values[start : start + 1000]
+            stmt = select(column, repo.row_cls.external_id).where(column.in_(chunk))
+            for value, external_id in repo.session.execute(stmt):
+                out[value] = external_id if external_id is not None else "(none)"
+        return out
+
+    return find
+
+
+def import_file(
+    db: Any,
+    entity: str,
+    path: Path | str,
+    *,
+    skip_invalid: bool = False,
+    rejects_path: Path | str | None = None,
+    fmt: str | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 2000,
+) -> ImportResult:
+    """Import ``path`` (CSV, JSON Lines or XLSX) into ``entity`` of ``db`` (a ``talentbridge.storage.Database``).
+
+    Atomic unless ``skip_invalid``: any bad row → ``ImportRejected`` listing every problem, nothing written.
+    With ``skip_invalid`` the good rows are written and the bad ones go to ``rejects_path`` (default
+    ``<file>.rejected.csv``) with a ``_line`` and an ``_errors`` column. Upserts by external_id.
+    """
+    path = Path(path)
+    if entity not in SPECS:
+        raise ValidationFailed(
+            f"unknown entity {entity!r}", [Problem(loc=("entity",), msg=f"one of {', '.join(ENTITIES)}", value=entity)]
+        )
+    spec = SPECS[entity]
+    with open_rows(path, fmt) as source:
+        if source.columns is not None:
+            check_columns(spec, source.columns, path)
+        rows = list(source)
+    if source.columns is None:  # JSON Lines: check the union of keys
+        keys: dict[str, None] = {}
+        for r in rows:
+            keys.update(dict.fromkeys(r.values))
+        check_columns(spec, list(keys) if rows else [c.name for c in spec.columns if c.required], path)
+    columns = source.columns or list(dict.fromkeys(k for r in rows for k in r.values))
+    return import_rows(
+        db, entity, rows, skip_invalid=skip_invalid, path=path, columns=columns,
+        rejects_path=Path(rejects_path) if rejects_path else rejects_path_for(path), progress=progress,
+        batch_size=batch_size,
+    )  # fmt: skip
+
+
+def import_rows(
+    db: Any,
+    entity: str,
+    rows: Sequence[SourceRow],
+    *,
+    skip_invalid: bool = False,
+    path: Path | None = None,
+    columns: list[str] | None = None,
+    rejects_path: Path | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 2000,
+) -> ImportResult:
+    """Validate and store already-read rows (see ``import_file``); one transaction."""
+    from talentbridge.storage.repositories import Repositories
+
+    spec = SPECS[entity]
+    with db.session() as session:
+        repos = Repositories(session)
+        repo = repos.by_entity(entity)
+        parsed = parse_rows(entity, rows, _lookup(repos), _unique_lookup(repo), progress)
+        bad = [r for r in parsed if r.record is None]
+        problems = [p for r in bad for p in r.problems]
+        if bad and not skip_invalid:
+            name = path.name if path else entity
+            raise ImportRejected(
+                f"{name}: {len(bad)} of {len(parsed)} rows are invalid, nothing was imported. Fix the rows listed "
+                "below and import again, or use --skip-invalid to import the valid rows and write the rejected ones "
+                "to a side file",
+                problems,
+                rows=len(parsed),
+                rejected=len(bad),
+            )
+        good = [r for r in parsed if r.record is not None]
+        created, updated = _write(spec, repos, good, progress, batch_size)
+    rejects = None
+    if bad and rejects_path is not None:
+        rejects = _write_rejects(rejects_path, columns or [], bad)
+    return ImportResult(entity, path, len(parsed), created, updated, len(bad), problems, rejects)
+
+
+def _write(
+    spec: EntitySpec, repos: Any, good: list[ParsedRow], progress: Progress | None, batch_size: int
+) -> tuple[int, int]:
+    repo = repos.by_entity(spec.entity)
+    records = [r.record for r in good]
+    created = updated = 0
+    total = len(records)
+    for start in range(0, total, batch_size):
+        c, u = repo.upsert_many(records[start : start + batch_size])
+        created += c
+        updated += u
+        if progress:
+            progress("write", min(total, start + batch_size), total)
+    if spec.entity == "organizations":  # parents that were only in the file: link them now
+        pending = [r for r in good if r.refs.get("parent_external_id") and r.record.parent_id is None]  # type: ignore[union-attr]
+        if pending:
+            ids = repo.ids_by_external_id([r.refs["parent_external_id"] for r in pending])
+            linked = [r.record.model_copy(update={"parent_id": ids[r.refs["parent_external_id"]]}) for r in pending]  # type: ignore[union-attr]
+            for start in range(0, len(linked), batch_size):
+                repo.upsert_many(linked[start : start + batch_size])
+    if progress and total == 0:
+        progress("write", 0, 0)
+    return created, updated
+
+
+def _write_rejects(path: Path, columns: list[str], bad: list[ParsedRow]) -> Path:
+    header = ["_line", "_errors", *[c for c in columns if not c.startswith("_")]]
+    if any(r.source.raw for r in bad):
+        header.append("_raw")
+
+    def rows() -> Iterable[dict[str, Any]]:
+        for r in bad:
+            reasons = " | ".join(
+                f"{'.'.join(str(p) for p in prob.loc[2:]) or 'row'}: {prob.msg}"
+                + ("" if prob.value is None else f" (got {prob.value!r:.80})")
+                for prob in r.problems
+            )
+            yield {"_line": r.line, "_errors": reasons, "_raw": r.source.raw, **r.source.values}
+
+    write_csv(path, header, rows())
+    return path
+
+
+# -- demo ---------------------------------------------------------------------------------------------------------
+
+
+def store_demo(
+    db: Any,
+    dataset: Any = None,
+    *,
+    organizations: Sequence[OrganizationData] | None = None,
+    talent_batches: Iterable[Sequence[TalentData]] = (),
+    opening_batches: Iterable[Sequence[OpeningData]] = (),
+    programs: Sequence[ProgramData] = (),
+    progress: Progress | None = None,
+    batch_size: int = 5000,
+) -> dict[str, int]:
+    """Store demo records (``talentbridge.demo``) whose references are 1-based positions in ``organizations``:
+    either a whole ``DemoDataset`` or organizations plus streamed talent/opening batches. Upserts by external id
+    in one transaction; returns how many of each were written."""
+    if dataset is not None:
+        organizations = dataset.organizations
+        talent_batches = [dataset.talents[i : i + batch_size] for i in range(0, len(dataset.talents), batch_size)]
+        opening_batches = [dataset.openings[i : i + batch_size] for i in range(0, len(dataset.openings), batch_size)]
+        programs = dataset.programs
+    organizations = list(organizations or [])
+    from talentbridge.storage.repositories import Repositories
+
+    counts = {"organizations": 0, "talents": 0, "openings": 0, "programs": 0}
+    with db.session() as session:
+        repos = Repositories(session)
+        plain = [o.model_copy(update={"parent_id": None}) if o.parent_id else o for o in organizations]
+        for start in range(0, len(plain), batch_size):
+            repos.organizations.upsert_many(plain[start : start + batch_size])
+        ids = repos.organizations.ids_by_external_id([o.external_id for o in organizations])  # type: ignore[misc]
+        position_ids = [ids[o.external_id] for o in organizations]  # type: ignore[index]
+        children = [
+            o.model_copy(update={"parent_id": position_ids[o.parent_id - 1]}) for o in organizations if o.parent_id
+        ]
+        if children:
+            repos.organizations.upsert_many(children)
+        counts["organizations"] = len(organizations)
+        if progress:
+            progress("organizations", len(organizations), len(organizations))
+        if programs:
+            repos.programs.upsert_many(list(programs))
+            counts["programs"] = len(programs)
+
+        for batch in talent_batches:
+            mapped = [
+                t.model_copy(update={"current_employer_id": position_ids[t.current_employer_id - 1]})
+                if t.current_employer_id
+                else t
+                for t in batch
+            ]
+            repos.talents.upsert_many(mapped)
+            counts["talents"] += len(mapped)
+            if progress:
+                progress("talents", counts["talents"], None)
+        for batch in opening_batches:
+            mapped_openings = [o.model_copy(update={"organization_id": position_ids[o.organization_id - 1]}) for o in batch]
+            repos.openings.upsert_many(mapped_openings)
+            counts["openings"] += len(mapped_openings)
+            if progress:
+                progress("openings", counts["openings"], None)
+    return counts

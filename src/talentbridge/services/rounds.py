@@ -1,0 +1,917 @@
+"""The round workflow: an operator opens seats, participants rank openings, organizations rank applicants (or
+accept a ranking by fit score and edit it), the operator runs the match, reviews the diagnostics and a person
+publishes it.
+
+States of a round (``RoundStatus``) and the actions each allows::
+
+    draft ──open──▶ collecting ──close──▶ closed ──run──▶ matched ──publish──▶ published
+      │                 │                    │              │ ▲
+      │ attach/detach   │ attach/detach      │ generate     │ │ run again (another mechanism/seed)
+      │ openings, add/  │ openings, add/     │ rankings     └─┘
+      │ remove          │ remove participants│
+      │ participants    │ submit lists (until│
+      │                 │ the deadline),     │
+      │                 │ generate rankings  │
+
+Every run stores the exact instance given to :func:`talentbridge.programs.solve`, the mechanism, proposing
+side and seed, the whole result with its diagnostics, a SHA-256 of input and of result, the software version,
+who ran it and when; publishing records who approved which run and when and creates one planned ``Placement``
+per matched pair. :meth:`RoundService.reproduce` re-solves a stored instance and compares the results.
+
+Ids inside an instance are strings: ``t<talent id>`` for applicants, ``o<opening id>`` for programs,
+``org<organization id>`` for employers and organizations, and the cap keys of ``Round.regional_caps`` for
+regions (``capital`` = Seoul + Incheon + Gyeonggi, or a region code such as ``busan``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+import talentbridge
+from talentbridge.domain import Opening, PlacementData, Program, ProgramData, Round, RoundData, Talent
+from talentbridge.domain.base import validate_record
+from talentbridge.domain.enums import CAPITAL_AREA, OPENING_EMPLOYMENT_TYPE, OpeningKind, Region, RoundStatus
+from talentbridge.domain.errors import ImportRejected, InvalidState, NotFound, Problem, ValidationFailed
+from talentbridge.storage.repositories import Repositories
+from talentbridge.storage.round_repository import (
+    RankedList,
+    RoundOpening,
+    RoundParticipant,
+    RoundStore,
+    RunRecord,
+)
+
+__all__ = [
+    "RoundService",
+    "PreferenceInput",
+    "CAPITAL",
+    "SIDES",
+    "SOURCES",
+    "canonical_json",
+    "digest",
+    "area_of",
+    "skill_overlap_score",
+]
+
+#: The regional-cap key for the capital area (수도권: Seoul, Incheon, Gyeonggi).
+CAPITAL = "capital"
+SIDES = ("talent", "opening")
+SOURCES = ("submitted", "generated", "edited")
+_CAPITAL_REGIONS = frozenset(r.value for r in CAPITAL_AREA)
+_REGIONS = frozenset(r.value for r in Region)
+
+S = RoundStatus
+
+
+@dataclass(frozen=True)
+class PreferenceInput:
+    """One ranked list to submit: ``side`` talent (ranking = opening ids) or opening (ranking = talent ids; an
+    inner list is a tie). ``line`` is where it came from in a file, for error messages."""
+
+    side: str
+    owner_id: int
+    ranking: list[Any]
+    line: int | None = None
+
+
+# -- helpers that need no database -------------------------------------------------------------------------------
+
+
+def canonical_json(value: Any) -> str:
+    """The one JSON text of ``value`` that hashes and comparisons use: sorted keys, no spaces, no NaN."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+                      default=_plain)  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def digest(value: Any) -> str:
+    """SHA-256 (hex) of :func:`canonical_json`."""
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def area_of(region: str | None, caps: Mapping[str, int]) -> str | None:
+    """The cap key that governs a place of work: the region itself when capped, else ``capital`` for Seoul,
+    Incheon and Gyeonggi when the capital area is capped, else None (no cap; also for remote work)."""
+    if region is None:
+        return None
+    if region in caps:
+        return region
+    if CAPITAL in caps and region in _CAPITAL_REGIONS:
+        return CAPITAL
+    return None
+
+
+def check_caps(caps: Mapping[str, Any]) -> list[Problem]:
+    """Every problem of a ``regional_caps`` mapping (unknown keys, bad numbers, overlapping areas)."""
+    problems = []
+    for key, value in caps.items():
+        if key != CAPITAL and key not in _REGIONS:
+            problems.append(Problem(("regional_caps", key), f"unknown region; use {CAPITAL} or a region code "
+                                    "such as seoul, busan, gyeonggi", key, "unknown_id"))  # fmt: skip
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            problems.append(Problem(("regional_caps", key), "a cap is a non-negative whole number", value))
+        if key in _CAPITAL_REGIONS and CAPITAL in caps:
+            problems.append(Problem(("regional_caps", key), f"{key} is part of the capital area, which is capped "
+                                    "as a whole: give one or the other", key, "overlap"))  # fmt: skip
+    return problems
+
+
+_IMPORTANCE_WEIGHT = {"must": 3.0, "should": 2.0, "nice": 1.0}
+
+
+def skill_overlap_score(talent: Talent, opening: Opening) -> float:
+    """The fallback fit score (0-100) used when the matching core is unavailable: the importance-weighted share
+    of required skills the talent holds (full credit at or above the minimum level, half below it; must = 3,
+    should = 2, nice = 1). 0 when the opening lists no skills."""
+    held = {s.skill_id: s.level for s in talent.skills}
+    total = credit = 0.0
+    for req in opening.required_skills:
+        weight = _IMPORTANCE_WEIGHT.get(str(req.importance.value), 1.0)
+        total += weight
+        level = held.get(req.skill_id)
+        if level is not None:
+            credit += weight * (1.0 if level >= req.min_level else 0.5)
+    return round(100.0 * credit / total, 4) if total else 0.0
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Datetimes without a zone are taken as UTC (SQLite gives them back without one)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _tid(talent_id: int) -> str:
+    return f"t{talent_id}"
+
+
+def _oid(opening_id: int) -> str:
+    return f"o{opening_id}"
+
+
+def _org(organization_id: int) -> str:
+    return f"org{organization_id}"
+
+
+def _num(instance_id: str) -> int:
+    return int(instance_id.lstrip("tor"))
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# -- the use cases ------------------------------------------------------------------------------------------------
+
+
+class RoundService:
+    """Use cases of the round workflow over one session (one transaction: the caller commits).
+
+    ``clock`` gives the current time (UTC); tests pass a fixed one to check deadlines.
+    """
+
+    def __init__(self, session: Session, clock: Callable[[], datetime] | None = None) -> None:
+        self.session = session
+        self.repos = Repositories(session)
+        self.store = RoundStore(session)
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    # -- programmes and rounds -------------------------------------------------------------------------------------
+    def create_program(self, data: Mapping[str, Any]) -> Program:
+        return self.repos.programs.add(validate_record(ProgramData, dict(data), "program"))
+
+    def create_round(self, data: Mapping[str, Any]) -> Round:
+        record = validate_record(RoundData, dict(data), "round")
+        problems = check_caps(record.regional_caps)
+        if record.status != S.DRAFT:
+            problems.append(Problem(("status",), "a new round starts as draft; open it with `open`",
+                                    record.status.value))  # fmt: skip
+        if problems:
+            raise ValidationFailed("invalid round", problems)
+        return self.repos.rounds.add(record)
+
+    def get(self, round_id: int) -> Round:
+        return self.store.round_of(round_id)
+
+    def _require(self, round_id: int, allowed: Iterable[RoundStatus], doing: str, shared: bool = False) -> Round:
+        """Lock the round and check its status allows ``doing``; InvalidState says what would."""
+        self.store.lock(round_id, shared=shared)
+        rnd = self.store.round_of(round_id)
+        allowed = tuple(allowed)
+        if rnd.status not in allowed:
+            raise InvalidState(
+                f"cannot {doing}: round {round_id} is {rnd.status.value}{_hint(rnd)}; "
+                f"this is possible only while it is {' or '.join(s.value for s in allowed)}",
+                round_id=round_id,
+                status=rnd.status.value,
+                allowed=[s.value for s in allowed],
+            )
+        return rnd
+
+    # -- openings and participants ------------------------------------------------------------------------------
+    def openings(self, round_id: int) -> list[RoundOpening]:
+        self.get(round_id)
+        return self.store.openings(round_id)
+
+    def participants(self, round_id: int) -> list[RoundParticipant]:
+        self.get(round_id)
+        return self.store.participants(round_id)
+
+    def attach_opening(self, round_id: int, opening_id: int, seats: int | None = None) -> RoundOpening:
+        """Attach an opening with ``seats`` (default: the opening's own seats); attaching again changes seats."""
+        self._require(round_id, (S.DRAFT, S.COLLECTING), "attach an opening")
+        opening = self.repos.openings.get(opening_id)
+        if opening.status.value in {"closed", "filled"}:
+            raise InvalidState(f"opening {opening_id} is {opening.status.value}: reopen it before attaching it",
+                               opening_id=opening_id, status=opening.status.value)  # fmt: skip
+        seats = opening.seats if seats is None else seats
+        if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
+            raise ValidationFailed("invalid seats", [Problem(("seats",), "at least 1 seat", seats)])
+        region = None if opening.region is None else opening.region.value
+        return self.store.attach_opening(round_id, opening_id, seats, region)
+
+    def detach_opening(self, round_id: int, opening_id: int) -> None:
+        """Detach an opening and drop its own ranked list; refused while talents' lists name it."""
+        self._require(round_id, (S.DRAFT, S.COLLECTING), "detach an opening")
+        if self.store.opening(round_id, opening_id) is None:
+            raise NotFound("round opening", opening_id, f"opening {opening_id} is not attached to round {round_id}")
+        naming = [p.owner_id for p in self.store.preferences(round_id, "talent") if opening_id in p.ranking]
+        if naming:
+            raise InvalidState(
+                f"opening {opening_id} is ranked by {len(naming)} talent(s) ({_few(naming)}): they must drop it "
+                "from their lists first", opening_id=opening_id, talent_ids=naming[:100],
+            )  # fmt: skip
+        self.store.delete_preferences(round_id, "opening", opening_id)
+        self.store.detach_opening(round_id, opening_id)
+
+    def add_participant(self, round_id: int, talent_id: int, employer_id: int | None = None) -> RoundParticipant:
+        """Add a talent; ``employer_id`` defaults to the talent's current employer (for secondment rules)."""
+        self._require(round_id, (S.DRAFT, S.COLLECTING), "add a participant")
+        talent = self.repos.talents.get(talent_id)
+        employer = talent.current_employer_id if employer_id is None else employer_id
+        if employer is not None and not self.repos.organizations.exists(employer):
+            raise ValidationFailed("invalid participant", [Problem(("employer_id",), "no organization with this id",
+                                                                   employer, "unknown_id")])  # fmt: skip
+        return self.store.add_participant(round_id, talent_id, employer)
+
+    def remove_participant(self, round_id: int, talent_id: int) -> None:
+        self._require(round_id, (S.DRAFT, S.COLLECTING), "remove a participant")
+        if self.store.participant(round_id, talent_id) is None:
+            raise NotFound("participant", talent_id, f"talent {talent_id} is not a participant of round {round_id}")
+        naming = [p.owner_id for p in self.store.preferences(round_id, "opening")
+                  if talent_id in _flatten(p.ranking)]  # fmt: skip
+        if naming:
+            raise InvalidState(
+                f"talent {talent_id} is ranked by {len(naming)} opening(s) ({_few(naming)}): drop them from those "
+                "lists first", talent_id=talent_id, opening_ids=naming[:100],
+            )  # fmt: skip
+        self.store.delete_preferences(round_id, "talent", talent_id)
+        self.store.remove_participant(round_id, talent_id)
+
+    # -- opening and closing submission --------------------------------------------------------------------------
+    def open(self, round_id: int, deadline: datetime | None = None) -> Round:
+        """Open preference submission (draft → collecting), optionally setting the deadline."""
+        rnd = self._require(round_id, (S.DRAFT,), "open preference submission")
+        problems = check_caps(rnd.regional_caps)
+        deadline = _aware(deadline) if deadline is not None else _aware(rnd.preference_deadline)
+        deadline = deadline.astimezone(UTC) if deadline is not None else None
+        if deadline is not None and deadline <= self.clock():
+            problems.append(Problem(("preference_deadline",), "the deadline has already passed",
+                                    deadline.isoformat()))  # fmt: skip
+        if problems:
+            raise ValidationFailed(f"round {round_id} cannot be opened", problems)
+        missing = []
+        if not self.store.openings(round_id):
+            missing.append("attach at least one opening")
+        if not self.store.participants(round_id):
+            missing.append("add at least one participant")
+        if missing:
+            raise InvalidState(f"round {round_id} cannot be opened yet: {' and '.join(missing)}",
+                               round_id=round_id)  # fmt: skip
+        self.store.set_status(round_id, S.COLLECTING.value, preference_deadline=deadline)
+        return self.get(round_id)
+
+    def close(self, round_id: int) -> Round:
+        """Close preference submission (collecting → closed); allowed before the deadline too."""
+        self._require(round_id, (S.COLLECTING,), "close preference submission")
+        self.store.set_status(round_id, S.CLOSED.value)
+        return self.get(round_id)
+
+    # -- ranked lists ----------------------------------------------------------------------------------------------
+    def preferences(self, round_id: int, side: str | None = None) -> list[RankedList]:
+        self.get(round_id)
+        return self.store.preferences(round_id, side)
+
+    def _check_submission_open(self, round_id: int) -> Round:
+        rnd = self._require(round_id, (S.COLLECTING,), "submit preferences", shared=True)
+        deadline = _aware(rnd.preference_deadline)
+        if deadline is not None and self.clock() > deadline:
+            raise InvalidState(
+                f"cannot submit preferences: the deadline of round {round_id} passed at {deadline.isoformat()}",
+                round_id=round_id, deadline=deadline.isoformat(),
+            )  # fmt: skip
+        return rnd
+
+    def submit_talent_preferences(self, round_id: int, talent_id: int, ranking: Sequence[Any],
+                                  actor: str | None = None) -> RankedList:  # fmt: skip
+        """A talent's ranked opening ids, best first (an empty list ranks nothing)."""
+        return self.submit_many(round_id, [PreferenceInput("talent", talent_id, list(ranking))], actor)[0]
+
+    def submit_opening_preferences(self, round_id: int, opening_id: int, ranking: Sequence[Any],
+                                   actor: str | None = None) -> RankedList:  # fmt: skip
+        """An opening's ranked talent ids, best first; an inner list is a tie (broken by the round's lottery).
+
+        Replacing a generated list keeps its fit scores and marks it ``edited``."""
+        return self.submit_many(round_id, [PreferenceInput("opening", opening_id, list(ranking))], actor)[0]
+
+    def submit_many(self, round_id: int, lists: Sequence[PreferenceInput], actor: str | None = None,
+                    what: str | None = None) -> list[RankedList]:  # fmt: skip
+        """Validate and save several lists at once: every problem of every list is reported, and nothing is
+        saved unless all are valid (``ImportRejected`` when ``what`` names a file, else ``ValidationFailed``)."""
+        self._check_submission_open(round_id)
+        single = len(lists) == 1 and what is None
+        problems: list[Problem] = []
+        owners: dict[tuple[str, int], int] = {}
+        openings = {o.opening_id for o in self.store.openings(round_id)}
+        talents = {p.talent_id for p in self.store.participants(round_id)}
+        for index, item in enumerate(lists):
+            prefix: tuple[str | int, ...] = () if single else (f"{item.side}s", item.owner_id)
+            if item.side not in SIDES:
+                problems.append(Problem((*prefix, "side"), "side is talent or opening", item.side, line=item.line))
+                continue
+            key = (item.side, item.owner_id)
+            if key in owners:
+                problems.append(Problem(prefix or ("owner_id",), f"a second list for this {item.side} (first at "
+                                        f"entry {owners[key] + 1})", item.owner_id, "duplicate", item.line))
+                continue  # fmt: skip
+            owners[key] = index
+            problems += _check_owner(round_id, item, openings, talents, prefix)
+            problems += _check_ranking(round_id, item, openings, talents, prefix)
+        if problems:
+            cls = ImportRejected if what else ValidationFailed
+            count = len(problems)
+            where = f" in {what}" if what else ""
+            raise cls(f"{count} problem{'s' if count != 1 else ''} with the ranked list{'s' if not single else ''}"
+                      f"{where}; nothing was saved", problems, round_id=round_id)  # fmt: skip
+        now = self.clock()
+        saved = []
+        for item in lists:
+            previous = self.store.preference(round_id, item.side, item.owner_id)
+            generated = previous is not None and previous.source in ("generated", "edited")
+            saved.append(RankedList(
+                item.side, item.owner_id, _normalise(item.ranking), "edited" if generated else "submitted", now,
+                actor, previous.scores if generated else None, previous.scorer if generated else None,
+            ))  # fmt: skip
+        self.store.save_preferences(round_id, saved)
+        return saved
+
+    # -- organization rankings from fit scores -------------------------------------------------------------------
+    def generate_organization_rankings(
+        self,
+        round_id: int,
+        *,
+        opening_ids: Sequence[int] | None = None,
+        scope: str = "applicants",
+        overwrite: bool = False,
+        min_score: float | None = None,
+        edit: Mapping[int, Sequence[Any]] | None = None,
+        actor: str | None = None,
+    ) -> dict[str, Any]:
+        """Rank talents for openings by fit score, best first; equal scores form a tie.
+
+        ``scope``: ``applicants`` ranks the talents who listed the opening, ``all`` every participant.
+        Openings with a list submitted or edited by a person are kept unless ``overwrite``; lists generated
+        before are regenerated. ``min_score`` leaves out talents below it (they become unacceptable to the
+        opening). ``edit`` maps opening id → an edited ranking saved over the generated one (source ``edited``,
+        the fit scores kept). Allowed while the round is collecting or closed.
+        Returns what was generated, kept and edited, and which scorer was used.
+        """
+        rnd = self._require(round_id, (S.COLLECTING, S.CLOSED), "generate organization rankings")
+        problems: list[Problem] = []
+        if scope not in ("applicants", "all"):
+            problems.append(Problem(("scope",), "scope is applicants or all", scope))
+        attached = {o.opening_id: o for o in self.store.openings(round_id)}
+        targets = list(attached) if opening_ids is None else list(dict.fromkeys(opening_ids))
+        for oid in targets:
+            if oid not in attached:
+                problems.append(Problem(("opening_ids",), f"opening {oid} is not attached to round {round_id}",
+                                        oid, "unknown_id"))  # fmt: skip
+        for oid in edit or {}:
+            if oid not in attached:
+                problems.append(Problem(("edit", oid), f"opening {oid} is not attached to round {round_id}",
+                                        oid, "unknown_id"))  # fmt: skip
+        talents_in = {p.talent_id for p in self.store.participants(round_id)}
+        for oid, ranking in (edit or {}).items():
+            if oid in attached:
+                item = PreferenceInput("opening", oid, list(ranking))
+                problems += _check_ranking(round_id, item, set(attached), talents_in, ("edit", oid))
+        if problems:
+            raise ValidationFailed("invalid ranking generation request", problems, round_id=round_id)
+
+        existing = {p.owner_id: p for p in self.store.preferences(round_id, "opening")}
+        applicants: dict[int, list[int]] = {}
+        for p in self.store.preferences(round_id, "talent"):
+            for oid in p.ranking:
+                applicants.setdefault(oid, []).append(p.owner_id)
+        kept = [oid for oid in targets
+                if oid in existing and existing[oid].source in ("submitted", "edited") and not overwrite]  # fmt: skip
+        todo = [oid for oid in targets if oid not in kept]
+        scorer = _Scorer(self.session, self.repos.programs.get(rnd.program_id), self.clock().date())
+        openings = self.repos.openings.get_many(todo)
+        wanted = set(talents_in) if scope == "all" else {t for oid in todo for t in applicants.get(oid, [])}
+        talents = self.repos.talents.get_many(sorted(wanted))
+        now = self.clock()
+        lists: list[RankedList] = []
+        for oid in todo:
+            candidates = sorted(talents_in) if scope == "all" else sorted(set(applicants.get(oid, [])))
+            scores = {t: scorer(talents[t], openings[oid]) for t in candidates}
+            if min_score is not None:
+                scores = {t: s for t, s in scores.items() if s >= min_score}
+            lists.append(RankedList("opening", oid, _tiers(scores), "generated", now, actor,
+                                    {str(t): s for t, s in scores.items()}, scorer.name))  # fmt: skip
+        self.store.save_preferences(round_id, lists)
+        edited = []
+        for oid, ranking in (edit or {}).items():
+            base = self.store.preference(round_id, "opening", oid)
+            edited.append(RankedList("opening", oid, _normalise(list(ranking)), "edited", now, actor,
+                                     base.scores if base else None, base.scorer if base else None))  # fmt: skip
+        self.store.save_preferences(round_id, edited)
+        return {
+            "round_id": round_id,
+            "scorer": scorer.name,
+            "scope": scope,
+            "generated": {str(r.owner_id): len(_flatten(r.ranking)) for r in lists},
+            "kept": kept,
+            "edited": [r.owner_id for r in edited],
+        }
+
+    # -- instance, run, review, publish -------------------------------------------------------------------------
+    def build_instance(self, round_id: int) -> dict[str, Any]:
+        """The matching instance of the round (schema in docs/programs.md), from the stored lists.
+
+        Capacities are the attached seats; each opening's region is its cap key (:func:`area_of`); secondment
+        rules (own employer, affiliates, competitors) are included when the round's ``settings`` say
+        ``secondment_rules`` (default: for talent-exchange programmes).
+        """
+        rnd = self.get(round_id)
+        problems = check_caps(rnd.regional_caps)
+        if problems:
+            raise ValidationFailed(f"round {round_id} has invalid regional caps", problems)
+        program = self.repos.programs.get(rnd.program_id)
+        attached = self.store.openings(round_id)
+        participants = self.store.participants(round_id)
+        opening_set = {o.opening_id for o in attached}
+        talent_set = {p.talent_id for p in participants}
+        prefs = {(p.side, p.owner_id): p for p in self.store.preferences(round_id)}
+        rules = rnd.settings.get("secondment_rules", program.kind.value == "talent_exchange")
+        openings = self.repos.openings.get_many(opening_set) if rules else {}
+        employer_of = {p.talent_id: p.employer_id for p in participants}
+        affiliates = self._affiliates(openings.values(), employer_of.values()) if rules else {}
+        competitors = _competitors(rnd.settings.get("competitors", {})) if rules else {}
+
+        applicants = []
+        for p in participants:
+            listed = prefs.get(("talent", p.talent_id))
+            item: dict[str, Any] = {
+                "id": _tid(p.talent_id),
+                "preferences": [_oid(o) for o in (listed.ranking if listed else []) if o in opening_set],
+            }
+            if rules and p.employer_id is not None:
+                item["employer"] = _org(p.employer_id)
+                others = sorted(affiliates.get(p.employer_id, set()) - {p.employer_id})
+                if others:
+                    item["affiliates"] = [_org(o) for o in others]
+                if competitors.get(p.employer_id):
+                    item["competitors"] = [_org(o) for o in sorted(competitors[p.employer_id])]
+            applicants.append(item)
+        programs = []
+        for o in attached:
+            ranked = prefs.get(("opening", o.opening_id))
+            item = {"id": _oid(o.opening_id), "capacity": o.seats, "preferences": []}
+            if ranked is not None:
+                for entry in ranked.ranking:
+                    if isinstance(entry, list):
+                        tier = [_tid(t) for t in entry if t in talent_set]
+                        if len(tier) > 1:
+                            item["preferences"].append(tier)
+                        elif tier:
+                            item["preferences"].append(tier[0])
+                    elif entry in talent_set:
+                        item["preferences"].append(_tid(entry))
+                if ranked.scores:
+                    item["scores"] = {_tid(int(t)): s for t, s in sorted(ranked.scores.items(), key=lambda kv:
+                                      int(kv[0])) if int(t) in talent_set}  # fmt: skip
+            area = area_of(o.region, rnd.regional_caps)
+            if area is not None:
+                item["region"] = area
+            if rules:
+                org_id = openings[o.opening_id].organization_id
+                item["organization"] = _org(org_id)
+                if competitors.get(org_id):
+                    item["competitors"] = [_org(x) for x in sorted(competitors[org_id])]
+            programs.append(item)
+        regions = [{"id": key, "cap": cap} for key, cap in sorted(rnd.regional_caps.items())]
+        return {"applicants": applicants, "programs": programs, "regions": regions, "seed": rnd.seed}
+
+    def _affiliates(self, openings: Iterable[Opening], employers: Iterable[int | None]) -> dict[int, set[int]]:
+        """Employer id → the opening organizations it is affiliated with (itself included when it has openings).
+
+        Affiliation (parent/subsidiary, same business group) is looked up among the employers, the opening
+        organizations and their parents."""
+        try:
+            from talentbridge.matching.constraints import Affiliates
+        except ImportError:  # pragma: no cover - the matching core is part of the package
+            return {}
+        org_ids = {o.organization_id for o in openings}
+        wanted = org_ids | {e for e in employers if e is not None}
+        orgs = self.repos.organizations.get_many(sorted(wanted))
+        parents = {o.parent_id for o in orgs.values() if o.parent_id is not None} - set(orgs)
+        orgs.update(self.repos.organizations.get_many(sorted(parents)))
+        lookup = Affiliates(orgs)
+        return {e: set(lookup.of(e)) & org_ids for e in wanted}
+
+    def run(self, round_id: int, mechanism: str | None = None, proposing: str | None = None,
+            seed: int | None = None, actor: str | None = None) -> RunRecord:  # fmt: skip
+        """Solve the round (closed or matched; the round's own mechanism/proposing/seed unless given) and store
+        the run with its instance, result, diagnostics and hashes. The round becomes ``matched``."""
+        from talentbridge.programs import solve
+
+        rnd = self._require(round_id, (S.CLOSED, S.MATCHED), "run the match")
+        mechanism = mechanism or rnd.mechanism
+        proposing = proposing or rnd.proposing
+        seed = rnd.seed if seed is None else seed
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValidationFailed("invalid run options", [Problem(("seed",), "a non-negative whole number", seed)])
+        unranked = [o.opening_id for o in self.store.openings(round_id)
+                    if self.store.preference(round_id, "opening", o.opening_id) is None]  # fmt: skip
+        if unranked:
+            raise InvalidState(
+                f"{len(unranked)} opening(s) of round {round_id} have no ranking of talents ({_few(unranked)}): "
+                "have the organizations submit one, or generate them from fit scores "
+                f"(`talentbridge rounds generate-rankings {round_id}`)", round_id=round_id, opening_ids=unranked,
+            )  # fmt: skip
+        instance = self.build_instance(round_id)
+        instance["seed"] = seed
+        result = _plain_json(solve(instance, mechanism=mechanism, proposing=proposing))
+        diagnostics = result.pop("diagnostics")
+        full = {**result, "diagnostics": diagnostics}
+        summary = _summary(instance, diagnostics)
+        run = self.store.add_run(
+            round_id, mechanism=mechanism, proposing=proposing, seed=seed, instance=instance, result=result,
+            diagnostics=diagnostics, summary=summary, input_hash=_input_hash(instance, mechanism, proposing),
+            result_hash=digest(full), software_version=talentbridge.__version__, created_at=self.clock(),
+            created_by=actor,
+        )  # fmt: skip
+        self.store.set_status(round_id, S.MATCHED.value)
+        return run
+
+    def runs(self, round_id: int) -> list[RunRecord]:
+        self.get(round_id)
+        return self.store.runs(round_id)
+
+    def get_run(self, round_id: int, run_id: int) -> RunRecord:
+        self.get(round_id)
+        run = self.store.run(run_id)
+        if run.round_id != round_id:
+            raise NotFound("run", run_id, f"run {run_id} does not belong to round {round_id}")
+        return run
+
+    def run_detail(self, run: RunRecord) -> dict[str, Any]:
+        """A run as an operator reviews it: summary, diagnostics, each pair with both sides' ranks, the
+        unmatched with reasons (ids as numbers)."""
+        assert run.instance is not None and run.result is not None
+        talent_rank = {a["id"]: {o: i + 1 for i, o in enumerate(a["preferences"])} for a in run.instance["applicants"]}
+        opening_rank: dict[str, dict[str, int]] = {}
+        for p in run.instance["programs"]:
+            ranks: dict[str, int] = {}
+            for i, entry in enumerate(p["preferences"]):
+                for t in entry if isinstance(entry, list) else [entry]:
+                    ranks[t] = i + 1
+            opening_rank[p["id"]] = ranks
+        reasons = run.diagnostics.get("unmatched_reasons", {})
+        assignments, unmatched = [], []
+        for tid, oid in run.result["assignments"].items():
+            if oid is None:
+                unmatched.append({"talent_id": _num(tid), "reason": reasons.get(tid, {}).get("reason")})
+            else:
+                assignments.append({"talent_id": _num(tid), "opening_id": _num(oid),
+                                    "talent_rank": talent_rank[tid].get(oid),
+                                    "opening_rank": opening_rank[oid].get(tid)})  # fmt: skip
+        assignments.sort(key=lambda a: (a["opening_id"], a["opening_rank"] or 0, a["talent_id"]))
+        unmatched.sort(key=lambda u: u["talent_id"])
+        return {**run_summary(run), "diagnostics": run.diagnostics, "assignments": assignments,
+                "unmatched": unmatched, "tie_breaking": run.result.get("tie_breaking")}  # fmt: skip
+
+    def review(self, round_id: int, run_id: int | None = None) -> dict[str, Any]:
+        """The round, its lists and every run (summaries), with the chosen (default: latest) run in full."""
+        rnd = self.get(round_id)
+        runs = self.store.runs(round_id)
+        chosen = None
+        if run_id is not None:
+            chosen = self.get_run(round_id, run_id)
+        elif runs:
+            chosen = self.store.run(runs[-1].id)
+        prefs = self.store.preferences(round_id)
+        by_source: dict[str, dict[str, int]] = {side: {} for side in SIDES}
+        for p in prefs:
+            by_source[p.side][p.source] = by_source[p.side].get(p.source, 0) + 1
+        return {
+            "round": rnd.model_dump(mode="json"),
+            "openings": len(self.store.openings(round_id)),
+            "participants": len(self.store.participants(round_id)),
+            "lists": by_source,
+            "runs": [run_summary(r) for r in runs],
+            "run": self.run_detail(chosen) if chosen else None,
+        }
+
+    def publish(self, round_id: int, run_id: int, actor: str) -> dict[str, Any]:
+        """A person approves ``run_id``: records who and when, creates a planned Placement per matched pair and
+        marks the round published. Refused unless the round is matched (so never twice)."""
+        if not isinstance(actor, str) or not actor.strip():
+            raise ValidationFailed("name the person who approves the result",
+                                   [Problem(("published_by",), "required: who approves this result", actor,
+                                            "missing")])  # fmt: skip
+        actor = actor.strip()
+        rnd = self._require(round_id, (S.MATCHED,), "publish")
+        run = self.get_run(round_id, run_id)
+        assert run.result is not None
+        pairs = [(_num(t), _num(o)) for t, o in run.result["assignments"].items() if o is not None]
+        openings = self.repos.openings.get_many({o for _, o in pairs})
+        program = self.repos.programs.get(rnd.program_id)
+        now = self.clock()
+        rows = []
+        for talent_id, opening_id in pairs:
+            opening = openings[opening_id]
+            record = PlacementData(
+                talent_id=talent_id, organization_id=opening.organization_id, opening_id=opening_id,
+                round_id=round_id, kind=OPENING_EMPLOYMENT_TYPE[OpeningKind(opening.kind)],
+                start_date=opening.start_date or program.start_date or now.date(),
+            )  # fmt: skip
+            rows.append({**record.model_dump(mode="json"), "start_date": record.start_date})
+        placement_ids = self.store.add_placements(rows)
+        self.store.mark_published(run_id, now, actor)
+        self.store.set_status(round_id, S.PUBLISHED.value, published_at=now, published_by=actor)
+        return {"round_id": round_id, "run_id": run_id, "published_at": now.isoformat(), "published_by": actor,
+                "placements": len(placement_ids), "placement_ids": placement_ids}  # fmt: skip
+
+    def result(self, round_id: int) -> dict[str, Any]:
+        """The published result: who approved which run when, the pairs, the unmatched and the placements."""
+        rnd = self.get(round_id)
+        run = self.store.published_run(round_id)
+        if rnd.status != S.PUBLISHED or run is None:
+            raise InvalidState(f"round {round_id} has no published result: it is {rnd.status.value}{_hint(rnd)}",
+                               round_id=round_id, status=rnd.status.value)  # fmt: skip
+        detail = self.run_detail(self.store.run(run.id))
+        return {
+            "round_id": round_id,
+            "published_at": _aware(rnd.published_at).isoformat() if rnd.published_at else None,
+            "published_by": rnd.published_by,
+            **{k: detail[k] for k in ("run_id", "mechanism", "proposing", "seed", "input_hash", "result_hash",
+                                       "summary", "assignments", "unmatched")},
+            "placement_ids": self.store.placement_ids(round_id),
+        }  # fmt: skip
+
+    def reproduce(self, run_id: int) -> dict[str, Any]:
+        """Re-solve the stored instance of ``run_id`` and compare with the stored result.
+
+        ``identical`` is true when the stored instance still has its recorded hash and the new result equals
+        the stored one (canonical JSON); ``differences`` names what differs otherwise."""
+        from talentbridge.programs import solve
+
+        run = self.store.run(run_id)
+        assert run.instance is not None and run.result is not None
+        input_ok = _input_hash(run.instance, run.mechanism, run.proposing) == run.input_hash
+        stored = {**run.result, "diagnostics": run.diagnostics}
+        stored_ok = digest(stored) == run.result_hash
+        fresh = _plain_json(solve(run.instance, mechanism=run.mechanism, proposing=run.proposing))
+        differences = _differences(stored, fresh)
+        return {
+            "run_id": run.id,
+            "round_id": run.round_id,
+            "mechanism": run.mechanism,
+            "proposing": run.proposing,
+            "seed": run.seed,
+            "input_hash": run.input_hash,
+            "input_hash_matches": input_ok,
+            "result_hash": run.result_hash,
+            "stored_result_hash_matches": stored_ok,
+            "reproduced_result_hash": digest(fresh),
+            "identical": input_ok and stored_ok and not differences,
+            "differences": differences,
+        }
+
+
+# -- private helpers -----------------------------------------------------------------------------------------------
+
+
+def run_summary(run: RunRecord) -> dict[str, Any]:
+    return {
+        "run_id": run.id,
+        "round_id": run.round_id,
+        "mechanism": run.mechanism,
+        "proposing": run.proposing,
+        "seed": run.seed,
+        "input_hash": run.input_hash,
+        "result_hash": run.result_hash,
+        "software_version": run.software_version,
+        "created_at": _aware(run.created_at).isoformat() if run.created_at else None,
+        "created_by": run.created_by,
+        "published_at": _aware(run.published_at).isoformat() if run.published_at else None,
+        "published_by": run.published_by,
+        "summary": run.summary,
+    }
+
+
+def _summary(instance: dict[str, Any], d: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "participants": len(instance["applicants"]),
+        "openings": len(instance["programs"]),
+        "seats": sum(p["capacity"] for p in instance["programs"]),
+        "placed": d.get("placed"),
+        "unmatched": d.get("unmatched"),
+        "empty_seats": d.get("empty_seats"),
+        "blocking_pairs": d.get("blocking_pairs"),
+        "rank_distribution": d.get("rank_distribution", {}),
+        "over_cap": sum(r.get("over_cap", 0) for r in d.get("regions", {}).values()),
+    }
+
+
+def _input_hash(instance: dict[str, Any], mechanism: str, proposing: str) -> str:
+    return digest({"instance": instance, "mechanism": mechanism, "proposing": proposing})
+
+
+def _plain_json(value: Any) -> Any:
+    """``value`` as plain JSON types (numpy scalars converted), exactly as it will be stored."""
+    return json.loads(canonical_json(value))
+
+
+def _differences(stored: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
+    out = []
+    for key in sorted(set(stored) | set(fresh)):
+        if canonical_json(stored.get(key)) == canonical_json(fresh.get(key)):
+            continue
+        if key == "assignments":
+            a, b = stored.get(key) or {}, fresh.get(key) or {}
+            changed = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+            out.append(f"assignments of {len(changed)} applicant(s) differ: {_few(changed)}")
+        else:
+            out.append(f"{key} differs")
+    return out
+
+
+def _hint(rnd: Round) -> str:
+    return {
+        S.DRAFT: " (open it first)",
+        S.COLLECTING: " (preference submission is still open: close it first)",
+        S.CLOSED: " (it has no run yet: run it first)",
+        S.MATCHED: " (awaiting review and publication)",
+        S.PUBLISHED: f" (published by {rnd.published_by} at "
+        f"{_aware(rnd.published_at).isoformat() if rnd.published_at else '?'})",
+    }.get(rnd.status, "")
+
+
+def _few(ids: Sequence[Any], limit: int = 10) -> str:
+    shown = ", ".join(str(i) for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _flatten(ranking: Sequence[Any]) -> list[Any]:
+    out: list[Any] = []
+    for entry in ranking:
+        out.extend(entry if isinstance(entry, list) else [entry])
+    return out
+
+
+def _normalise(ranking: Sequence[Any]) -> list[Any]:
+    """One-element ties become plain entries; empty ties disappear."""
+    out: list[Any] = []
+    for entry in ranking:
+        if isinstance(entry, list):
+            if len(entry) == 1:
+                out.append(entry[0])
+            elif entry:
+                out.append(list(entry))
+        else:
+            out.append(entry)
+    return out
+
+
+def _tiers(scores: Mapping[int, float]) -> list[Any]:
+    """Talent ids by score, best first; equal scores (to 4 decimals) form a tie, ordered by id inside."""
+    groups: dict[float, list[int]] = {}
+    for tid, score in scores.items():
+        groups.setdefault(round(score, 4), []).append(tid)
+    return _normalise([sorted(groups[s]) for s in sorted(groups, reverse=True)])
+
+
+def _check_owner(round_id: int, item: PreferenceInput, openings: set[int], talents: set[int],
+                 prefix: tuple[str | int, ...]) -> list[Problem]:  # fmt: skip
+    if not _is_id(item.owner_id):
+        return [Problem(prefix or ("owner_id",), "an id is a whole number", item.owner_id, line=item.line)]
+    if item.side == "talent" and item.owner_id not in talents:
+        raise_or = f"talent {item.owner_id} is not a participant of round {round_id}"
+    elif item.side == "opening" and item.owner_id not in openings:
+        raise_or = f"opening {item.owner_id} is not attached to round {round_id}"
+    else:
+        return []
+    if not prefix:  # a single list: the owner in the path does not exist here
+        raise NotFound(f"round {item.side}", item.owner_id, raise_or)
+    return [Problem(prefix, raise_or, item.owner_id, "unknown_id", item.line)]
+
+
+def _check_ranking(round_id: int, item: PreferenceInput, openings: set[int], talents: set[int],
+                   prefix: tuple[str | int, ...]) -> list[Problem]:  # fmt: skip
+    """Every bad entry of one ranked list: wrong type, not in the round, listed twice, ties on the talent side."""
+    problems: list[Problem] = []
+    if not isinstance(item.ranking, list):
+        return [Problem((*prefix, "ranking"), "a ranking is a list of ids, best first", item.ranking, line=item.line)]
+    known, noun = (openings, "opening") if item.side == "talent" else (talents, "talent")
+    where = "is not attached to" if item.side == "talent" else "is not a participant of"
+    seen: dict[int, int] = {}
+    for i, entry in enumerate(item.ranking):
+        group = entry if isinstance(entry, list) else [entry]
+        if isinstance(entry, list) and item.side == "talent":
+            problems.append(Problem((*prefix, "ranking", i), "a talent ranks openings one by one (no ties)", entry,
+                                    line=item.line))  # fmt: skip
+            continue
+        for j, value in enumerate(group):
+            loc = (*prefix, "ranking", i, j) if isinstance(entry, list) else (*prefix, "ranking", i)
+            if not _is_id(value):
+                problems.append(Problem(loc, f"an {noun} id is a whole number", value, line=item.line))
+            elif value not in known:
+                problems.append(Problem(loc, f"{noun} {value} {where} round {round_id}", value, "unknown_id",
+                                        item.line))  # fmt: skip
+            elif value in seen:
+                problems.append(Problem(loc, f"{noun} {value} is listed twice (first at position {seen[value] + 1})",
+                                        value, "duplicate", item.line))  # fmt: skip
+            else:
+                seen[value] = i
+    return problems
+
+
+def _competitors(setting: Any) -> dict[int, set[int]]:
+    """``settings.competitors``: organization id → ids of organizations it competes with (made symmetric)."""
+    problems = []
+    out: dict[int, set[int]] = {}
+    if not isinstance(setting, Mapping):
+        raise ValidationFailed("invalid round settings", [Problem(("settings", "competitors"),
+                               "an object of organization id to a list of organization ids", setting)])  # fmt: skip
+    for key, others in setting.items():
+        try:
+            org = int(key)
+        except (TypeError, ValueError):
+            problems.append(Problem(("settings", "competitors", key), "an organization id", key))
+            continue
+        if not isinstance(others, list) or not all(_is_id(o) for o in others):
+            problems.append(Problem(("settings", "competitors", key), "a list of organization ids", others))
+            continue
+        for other in others:
+            out.setdefault(org, set()).add(other)
+            out.setdefault(other, set()).add(org)
+    if problems:
+        raise ValidationFailed("invalid round settings", problems)
+    return out
+
+
+class _Scorer:
+    """Fit score of a (talent, opening) pair: the matching core's ``fit_score`` (taxonomy partial credit,
+    programme weights from ``settings.fit_weights``) or, if that cannot be imported, :func:`skill_overlap_score`."""
+
+    def __init__(self, session: Session, program: Program, today: date) -> None:
+        self.today = today
+        try:
+            from talentbridge.matching import SkillGraph, fit_score, weights_for
+            from talentbridge.services.taxonomy import load_taxonomy
+        except ImportError:
+            self.name = "skill_overlap"
+            self._fit = None
+            return
+        self.name = "matching.fit_score"
+        self._fit = fit_score
+        self._graph = SkillGraph(load_taxonomy(session))
+        self._overrides = program.settings.get("fit_weights")
+        self._weights: dict[str, Any] = {}
+        self._weights_for = weights_for
+
+    def __call__(self, talent: Talent, opening: Opening) -> float:
+        if self._fit is None:
+            return skill_overlap_score(talent, opening)
+        kind = opening.kind.value
+        if kind not in self._weights:
+            self._weights[kind] = self._weights_for(kind, self._overrides)
+        result = self._fit(talent, opening, self._graph, self._weights[kind], today=self.today)
+        return round(float(result.score), 4)

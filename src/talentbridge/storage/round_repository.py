@@ -1,0 +1,265 @@
+"""Repository of the round workflow: a round's openings, participants, ranked lists and runs.
+
+Plain values in and out (the frozen dataclasses below); SQL stays here. The use cases and their state checks
+live in :mod:`talentbridge.services.rounds`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session, undefer
+
+from talentbridge.domain import Round
+from talentbridge.domain.errors import NotFound
+from talentbridge.storage.round_tables import (
+    RoundOpeningRow,
+    RoundParticipantRow,
+    RoundPreferenceRow,
+    RoundRunRow,
+)
+from talentbridge.storage.tables import PlacementRow, RoundRow
+
+__all__ = ["RoundOpening", "RoundParticipant", "RankedList", "RunRecord", "RoundStore"]
+
+
+@dataclass(frozen=True)
+class RoundOpening:
+    opening_id: int
+    seats: int
+    region: str | None
+    added_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RoundParticipant:
+    talent_id: int
+    employer_id: int | None
+    added_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RankedList:
+    side: str  # talent | opening
+    owner_id: int
+    ranking: list[Any]  # ids; on the opening side an inner list is a tie
+    source: str  # submitted | generated | edited
+    submitted_at: datetime
+    submitted_by: str | None = None
+    scores: dict[str, float] | None = None
+    scorer: str | None = None
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    round_id: int
+    mechanism: str
+    proposing: str
+    seed: int
+    input_hash: str
+    result_hash: str
+    software_version: str
+    created_at: datetime
+    created_by: str | None
+    summary: dict[str, Any]
+    diagnostics: dict[str, Any]
+    published_at: datetime | None = None
+    published_by: str | None = None
+    instance: dict[str, Any] | None = None  # loaded only when asked for (large)
+    result: dict[str, Any] | None = None
+
+
+class RoundStore:
+    """Reads and writes of the round workflow tables over one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- the round itself ---------------------------------------------------------------------------------------
+    def lock(self, round_id: int, shared: bool = False) -> None:
+        """Lock the round's row until the transaction ends (PostgreSQL; SQLite serialises writers anyway).
+
+        State changes take an exclusive lock, submissions a shared one: lists can be submitted concurrently, but
+        not while the round is being closed, run or published.
+        """
+        stmt = select(RoundRow.id).where(RoundRow.id == round_id).with_for_update(read=shared)
+        if self.session.scalar(stmt) is None:
+            raise NotFound("round", round_id)
+
+    def set_status(self, round_id: int, status: str, **fields: Any) -> None:
+        values = {"status": status, "updated_at": func.now(), **fields}
+        self.session.execute(update(RoundRow).where(RoundRow.id == round_id).values(**values))
+        self.session.expire_all()
+
+    # -- openings -----------------------------------------------------------------------------------------------
+    def openings(self, round_id: int) -> list[RoundOpening]:
+        rows = self.session.scalars(
+            select(RoundOpeningRow).where(RoundOpeningRow.round_id == round_id).order_by(RoundOpeningRow.opening_id)
+        )
+        return [RoundOpening(r.opening_id, r.seats, r.region, r.added_at) for r in rows]
+
+    def opening(self, round_id: int, opening_id: int) -> RoundOpening | None:
+        row = self.session.get(RoundOpeningRow, (round_id, opening_id))
+        return None if row is None else RoundOpening(row.opening_id, row.seats, row.region, row.added_at)
+
+    def attach_opening(self, round_id: int, opening_id: int, seats: int, region: str | None) -> RoundOpening:
+        row = self.session.get(RoundOpeningRow, (round_id, opening_id))
+        if row is None:
+            row = RoundOpeningRow(round_id=round_id, opening_id=opening_id, seats=seats, region=region)
+            self.session.add(row)
+        else:
+            row.seats, row.region = seats, region
+        self.session.flush()
+        self.session.refresh(row)
+        return RoundOpening(row.opening_id, row.seats, row.region, row.added_at)
+
+    def detach_opening(self, round_id: int, opening_id: int) -> None:
+        self.session.execute(
+            delete(RoundOpeningRow).where(RoundOpeningRow.round_id == round_id,
+                                          RoundOpeningRow.opening_id == opening_id)
+        )
+
+    # -- participants ---------------------------------------------------------------------------------------------
+    def participants(self, round_id: int) -> list[RoundParticipant]:
+        rows = self.session.scalars(
+            select(RoundParticipantRow)
+            .where(RoundParticipantRow.round_id == round_id)
+            .order_by(RoundParticipantRow.talent_id)
+        )
+        return [RoundParticipant(r.talent_id, r.employer_id, r.added_at) for r in rows]
+
+    def participant(self, round_id: int, talent_id: int) -> RoundParticipant | None:
+        row = self.session.get(RoundParticipantRow, (round_id, talent_id))
+        return None if row is None else RoundParticipant(row.talent_id, row.employer_id, row.added_at)
+
+    def add_participant(self, round_id: int, talent_id: int, employer_id: int | None) -> RoundParticipant:
+        row = self.session.get(RoundParticipantRow, (round_id, talent_id))
+        if row is None:
+            row = RoundParticipantRow(round_id=round_id, talent_id=talent_id, employer_id=employer_id)
+            self.session.add(row)
+        else:
+            row.employer_id = employer_id
+        self.session.flush()
+        self.session.refresh(row)
+        return RoundParticipant(row.talent_id, row.employer_id, row.added_at)
+
+    def remove_participant(self, round_id: int, talent_id: int) -> None:
+        self.session.execute(
+            delete(RoundParticipantRow).where(RoundParticipantRow.round_id == round_id,
+                                              RoundParticipantRow.talent_id == talent_id)
+        )
+
+    # -- ranked lists ---------------------------------------------------------------------------------------------
+    @staticmethod
+    def _ranked(row: RoundPreferenceRow) -> RankedList:
+        return RankedList(row.side, row.owner_id, list(row.ranking), row.source, row.submitted_at, row.submitted_by,
+                          row.scores, row.scorer)  # fmt: skip
+
+    def preferences(self, round_id: int, side: str | None = None) -> list[RankedList]:
+        stmt = select(RoundPreferenceRow).where(RoundPreferenceRow.round_id == round_id)
+        if side is not None:
+            stmt = stmt.where(RoundPreferenceRow.side == side)
+        stmt = stmt.order_by(RoundPreferenceRow.side, RoundPreferenceRow.owner_id)
+        return [self._ranked(r) for r in self.session.scalars(stmt)]
+
+    def preference(self, round_id: int, side: str, owner_id: int) -> RankedList | None:
+        row = self._preference_row(round_id, side, owner_id)
+        return None if row is None else self._ranked(row)
+
+    def _preference_row(self, round_id: int, side: str, owner_id: int) -> RoundPreferenceRow | None:
+        return self.session.scalar(
+            select(RoundPreferenceRow).where(
+                RoundPreferenceRow.round_id == round_id,
+                RoundPreferenceRow.side == side,
+                RoundPreferenceRow.owner_id == owner_id,
+            )
+        )
+
+    def save_preferences(self, round_id: int, lists: Sequence[RankedList]) -> None:
+        """Insert or replace each owner's list."""
+        for item in lists:
+            row = self._preference_row(round_id, item.side, item.owner_id)
+            if row is None:
+                row = RoundPreferenceRow(round_id=round_id, side=item.side, owner_id=item.owner_id)
+                self.session.add(row)
+            row.ranking = list(item.ranking)
+            row.scores = item.scores
+            row.scorer = item.scorer
+            row.source = item.source
+            row.submitted_at = item.submitted_at
+            row.submitted_by = item.submitted_by
+        self.session.flush()
+
+    def delete_preferences(self, round_id: int, side: str, owner_id: int) -> None:
+        self.session.execute(
+            delete(RoundPreferenceRow).where(
+                RoundPreferenceRow.round_id == round_id,
+                RoundPreferenceRow.side == side,
+                RoundPreferenceRow.owner_id == owner_id,
+            )
+        )
+
+    # -- runs -------------------------------------------------------------------------------------------------------
+    @staticmethod
+    def _run(row: RoundRunRow, full: bool) -> RunRecord:
+        return RunRecord(
+            id=row.id, round_id=row.round_id, mechanism=row.mechanism, proposing=row.proposing, seed=row.seed,
+            input_hash=row.input_hash, result_hash=row.result_hash, software_version=row.software_version,
+            created_at=row.created_at, created_by=row.created_by, summary=dict(row.summary or {}),
+            diagnostics=dict(row.diagnostics or {}), published_at=row.published_at, published_by=row.published_by,
+            instance=row.instance if full else None, result=row.result if full else None,
+        )  # fmt: skip
+
+    def add_run(self, round_id: int, **values: Any) -> RunRecord:
+        row = RoundRunRow(round_id=round_id, **values)
+        self.session.add(row)
+        self.session.flush()
+        return self._run(row, full=True)
+
+    def runs(self, round_id: int) -> list[RunRecord]:
+        rows = self.session.scalars(select(RoundRunRow).where(RoundRunRow.round_id == round_id)
+                                    .order_by(RoundRunRow.id))  # fmt: skip
+        return [self._run(r, full=False) for r in rows]
+
+    def run(self, run_id: int, full: bool = True) -> RunRecord:
+        stmt = select(RoundRunRow).where(RoundRunRow.id == run_id)
+        if full:
+            stmt = stmt.options(undefer(RoundRunRow.instance), undefer(RoundRunRow.result))
+        row = self.session.scalar(stmt)
+        if row is None:
+            raise NotFound("run", run_id)
+        return self._run(row, full=full)
+
+    def published_run(self, round_id: int) -> RunRecord | None:
+        row = self.session.scalar(
+            select(RoundRunRow)
+            .where(RoundRunRow.round_id == round_id, RoundRunRow.published_at.is_not(None))
+            .options(undefer(RoundRunRow.result))
+        )
+        return None if row is None else self._run(row, full=True)
+
+    def mark_published(self, run_id: int, at: datetime, by: str) -> None:
+        self.session.execute(update(RoundRunRow).where(RoundRunRow.id == run_id)
+                             .values(published_at=at, published_by=by))  # fmt: skip
+
+    # -- placements made by publishing ------------------------------------------------------------------------------
+    def add_placements(self, rows: Iterable[dict[str, Any]]) -> list[int]:
+        rows = list(rows)
+        for start in range(0, len(rows), 2000):
+            self.session.execute(insert(PlacementRow), rows[start : start + 2000])
+        return self.placement_ids(rows[0]["round_id"]) if rows else []
+
+    def placement_ids(self, round_id: int) -> list[int]:
+        return list(self.session.scalars(select(PlacementRow.id).where(PlacementRow.round_id == round_id)
+                                         .order_by(PlacementRow.id)))  # fmt: skip
+
+    def round_of(self, round_id: int) -> Round:
+        row = self.session.get(RoundRow, round_id, populate_existing=True)
+        if row is None:
+            raise NotFound("round", round_id)
+        return Round.model_validate({name: getattr(row, name) for name in Round.model_fields if hasattr(row, name)})

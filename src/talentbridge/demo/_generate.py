@@ -406,6 +406,18 @@ _EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
 FOREIGN_SHARE = 0.09
 
 
+def _josa(word: str, after_consonant: str, after_vowel: str) -> str:
+    """``word`` with the Korean particle that fits its last syllable (을/를, 으로/로, 이/가)."""
+    last = word.rstrip(" )")[-1:] or "a"
+    code = ord(last) - 0xAC00
+    if not 0 <= code <= 11171:
+        return word + after_vowel
+    final = code % 28
+    if final == 0 or (after_consonant == "으로" and final == 8):  # no final consonant, or ㄹ before 로
+        return word + after_vowel
+    return word + after_consonant
+
+
 def _latin_given(given: str) -> str:
     return "".join(_names.SYLLABLE_LATIN.get(ch, "") for ch in given).capitalize()
 
@@ -611,7 +623,7 @@ def _resume(
         parts.append(f"{top.institution} {top.field} {_texts.DEGREE_KO[top.degree.value]}.")
         if work:
             last = work[-1]
-            parts.append(f"{last.organization}에서 {last.title}로 근무 (총 경력 {experience:.0f}년).")
+            parts.append(f"{last.organization}에서 {_josa(last.title or role.label_ko, '으로', '로')} 근무 (총 경력 {experience:.0f}년).")
         else:
             parts.append(f"{role.label_ko} 직무를 희망하는 신입/재학생입니다.")
     else:
@@ -781,7 +793,7 @@ def _opening(index: int, rng: random.Random, ctx: _Context) -> OpeningData:
     region = org.region or Region.SEOUL
     city = rng.choice(_places.CITIES.get(region) or ["본사"])
     description = (
-        f"{org.name}에서 {role.label_ko}를 찾습니다.\n\n"
+        f"{org.name}에서 {_josa(role.label_ko, '을', '를')} 찾습니다.\n\n"
         f"주요 업무\n- {topic}\n- {rng.choice(role.phrases).format(skill=must.split(', ')[0])}\n\n"
         f"자격 요건\n- {must} 실무 경험\n"
         + (f"- 관련 경력 {min_years:.0f}년 이상\n" if min_years else "")

@@ -1,0 +1,37 @@
+"""The HTML application: server-rendered Jinja2 pages with HTMX, one module per area.
+
+``install(app)`` mounts local static assets (no CDN), registers the page routers and the HTML error page.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from talentbridge.web.pages.rendering import html_error, static_dir
+
+__all__ = ["install", "PAGE_MODULES"]
+
+#: Page routers, one line per area; missing modules are skipped.
+PAGE_MODULES = [
+    "talentbridge.web.pages.auth",
+    "talentbridge.web.pages.home",
+    "talentbridge.web.pages.talent",
+    "talentbridge.web.pages.organization",
+    "talentbridge.web.pages.operator",
+]
+
+
+def install(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
+    app.state.html_error_handler = html_error
+    for name in PAGE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        app.include_router(module.router)

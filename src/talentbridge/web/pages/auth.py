@@ -1,0 +1,116 @@
+"""Sign-in, sign-out, sign-up and password-reset pages (forms with CSRF tokens)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from talentbridge.domain.errors import NotAuthenticated, TalentBridgeError, ValidationFailed
+from talentbridge.services import accounts
+from talentbridge.web.auth import login_session, logout_session
+from talentbridge.web.deps import SessionDep
+from talentbridge.web.i18n import gettext_for, request_language
+from talentbridge.web.pages.rendering import redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(url: str | None) -> str:
+    return url if url and url.startswith("/") and not url.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", next=_safe_next(next), email="", message=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    _ = gettext_for(request_language(request))
+    try:
+        user = accounts.authenticate(session, email, password)
+    except NotAuthenticated as exc:
+        msg = _("Wrong email or password.") if "wrong" in exc.message else _("This account is not active yet.")
+        return render(request, "login.html", status_code=401, next=_safe_next(next), email=email, message=msg)
+    login_session(request, user)
+    return redirect(_safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    logout_session(request)
+    return redirect("/login")
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_form(request: Request) -> Response:
+    return render(request, "signup.html", form={}, errors=[])
+
+
+@router.post("/signup", response_class=HTMLResponse)
+def signup(
+    request: Request,
+    session: SessionDep,
+    name: Annotated[str, Form(max_length=100)],
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form()] = "talent",
+    organization_id: Annotated[str, Form()] = "",
+) -> Response:
+    _ = gettext_for(request_language(request))
+    form = {"name": name, "email": email, "organization_id": organization_id}
+    if role not in {"talent", "org_member"}:
+        role = "talent"
+    org_id = int(organization_id) if organization_id.strip().isdigit() else None
+    try:
+        user = accounts.create_user(session, email=email, password=password, role=role, name=name,
+                                    organization_id=org_id, active=role == "talent")
+    except ValidationFailed as exc:
+        return render(request, "signup.html", status_code=422, form=form, errors=[str(p) for p in exc.problems])
+    except TalentBridgeError as exc:
+        return render(request, "signup.html", status_code=exc.status, form=form, errors=[exc.message])
+    if not user.active:
+        return render(request, "login.html", next="/", email=email,
+                      message=_("Account created. An operator will activate it."))
+    login_session(request, user)
+    return redirect("/")
+
+
+@router.get("/password-reset", response_class=HTMLResponse)
+def reset_form(request: Request, token: str | None = None) -> Response:
+    return render(request, "password_reset.html", token=token, message=None, errors=[])
+
+
+@router.post("/password-reset", response_class=HTMLResponse)
+def reset_request(request: Request, session: SessionDep, email: Annotated[str, Form(max_length=320)]) -> Response:
+    _ = gettext_for(request_language(request))
+    accounts.request_password_reset(session, email)
+    return render(request, "password_reset.html", token=None, errors=[],
+                  message=_("If an account exists for this email, a reset link has been sent."))
+
+
+@router.post("/password-reset/confirm", response_class=HTMLResponse)
+def reset_confirm(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    _ = gettext_for(request_language(request))
+    try:
+        accounts.reset_password(session, token, password)
+    except ValidationFailed as exc:
+        return render(request, "password_reset.html", status_code=422, token=token, message=None,
+                      errors=[str(p) for p in exc.problems])
+    except NotAuthenticated as exc:
+        return render(request, "password_reset.html", status_code=400, token=None, message=None,
+                      errors=[exc.message])
+    return render(request, "login.html", next="/", email="", message=_("Password changed. Sign in."))

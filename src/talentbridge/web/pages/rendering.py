@@ -1,0 +1,78 @@
+"""Rendering helpers shared by every page: the Jinja2 environment, ``render()``, the HTML error page."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from talentbridge.domain.enums import REGION_NAMES_EN, REGION_NAMES_KO, Region
+from talentbridge.domain.errors import NotAuthenticated, TalentBridgeError
+from talentbridge.web.auth import csrf_token
+from talentbridge.web.i18n import LANGUAGES, gettext_for, request_language
+
+__all__ = ["render", "redirect", "html_error", "static_dir", "templates_dir", "region_name"]
+
+
+def templates_dir() -> Path:
+    return Path(str(resources.files("talentbridge.web") / "templates"))
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("talentbridge.web") / "static"))
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def region_name(code: str | None, lang: str) -> str:
+    if not code:
+        return ""
+    try:
+        region = Region(code)
+    except ValueError:
+        return code
+    return (REGION_NAMES_KO if lang == "ko" else REGION_NAMES_EN)[region]
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    lang = request_language(request)
+    _ = gettext_for(lang)
+    user = getattr(request.state, "user", None)
+    html = environment().get_template(template).render(
+        request=request,
+        _=_,
+        lang=lang,
+        languages=LANGUAGES,
+        user=user,
+        csrf_token=csrf_token(request),
+        region_name=lambda code: region_name(code, lang),
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie("tb_lang", lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def redirect(url: str, status_code: int = 303) -> RedirectResponse:
+    return RedirectResponse(url, status_code=status_code)
+
+
+def html_error(request: Request, exc: TalentBridgeError) -> HTMLResponse:
+    if isinstance(exc, NotAuthenticated):
+        return redirect(f"/login?next={request.url.path}")  # type: ignore[return-value]
+    return render(request, "error.html", status_code=exc.status, error=exc)

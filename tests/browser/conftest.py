@@ -1,0 +1,112 @@
+"""Browser tests: the real app (uvicorn on a free port, SQLite with demo data) driven by Playwright through
+Debian's Chromium (/usr/bin/chromium, headless, --no-sandbox). Never a downloaded browser.
+
+Without /usr/bin/chromium these tests skip, unless TALENTBRIDGE_REQUIRE_BROWSER=1 (set by .ci/run), in which
+case they fail. Screenshots go to $TALENTBRIDGE_SCREENSHOTS_DIR (default test-results/screenshots).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+CHROMIUM = Path(os.environ.get("TALENTBRIDGE_CHROMIUM", "/usr/bin/chromium"))
+REQUIRE = os.environ.get("TALENTBRIDGE_REQUIRE_BROWSER") == "1"
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(os.environ.get("TALENTBRIDGE_SCREENSHOTS_DIR", ROOT / "test-results" / "screenshots"))
+DEMO_PASSWORD = "talentbridge-demo"
+ACCOUNTS = {
+    "operator": "operator@demo.talentbridge.kr",
+    "org_member": "org@demo.talentbridge.kr",
+    "talent": "talent@demo.talentbridge.kr",
+    "auditor": "auditor@demo.talentbridge.kr",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The application on http://127.0.0.1:<port> over a fresh SQLite database with demo data and accounts."""
+    import uvicorn
+
+    from talentbridge.cli import main
+    from talentbridge.config import build_settings, get_settings
+    from talentbridge.storage import Database
+    from talentbridge.web.app import create_app
+
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    os.environ["TALENTBRIDGE_DATA_DIR"] = str(data_dir)
+    os.environ.pop("TALENTBRIDGE_DATABASE_URL", None)
+    get_settings.cache_clear()
+    try:
+        main(["demo", "--talents", "400", "--orgs", "40", "--seed", "7"])
+    except SystemExit as exc:
+        assert exc.code in (0, None), f"demo failed with {exc.code}"
+    settings = build_settings(data_dir=data_dir, environment="test")
+    app = create_app(settings, Database.from_settings(settings))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if REQUIRE:
+            pytest.fail(f"{CHROMIUM} is missing (apt-get install -y chromium); TALENTBRIDGE_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+def sign_in(page: Any, role: str) -> None:
+    page.goto("/login")
+    page.fill("#email", ACCOUNTS[role])
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -217,7 +217,7 @@ class RoundService:
                 f"cannot {doing}: round {round_id} is {rnd.status.value}{_hint(rnd)}; "
                 f"this is possible only while it is {' or '.join(s.value for s in allowed)}",
                 round_id=round_id,
-                status=rnd.status.value,
+                round_status=rnd.status.value,
                 allowed=[s.value for s in allowed],
             )
         return rnd
@@ -237,7 +237,7 @@ class RoundService:
         opening = self.repos.openings.get(opening_id)
         if opening.status.value in {"closed", "filled"}:
             raise InvalidState(f"opening {opening_id} is {opening.status.value}: reopen it before attaching it",
-                               opening_id=opening_id, status=opening.status.value)  # fmt: skip
+                               opening_id=opening_id, opening_status=opening.status.value)  # fmt: skip
         seats = opening.seats if seats is None else seats
         if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
             raise ValidationFailed("invalid seats", [Problem(("seats",), "at least 1 seat", seats)])
@@ -674,7 +674,7 @@ class RoundService:
         run = self.store.published_run(round_id)
         if rnd.status != S.PUBLISHED or run is None:
             raise InvalidState(f"round {round_id} has no published result: it is {rnd.status.value}{_hint(rnd)}",
-                               round_id=round_id, status=rnd.status.value)  # fmt: skip
+                               round_id=round_id, round_status=rnd.status.value)  # fmt: skip
         detail = self.run_detail(self.store.run(run.id))
         return {
             "round_id": round_id,

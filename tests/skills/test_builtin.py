@@ -107,9 +107,17 @@ def test_valid_small_files_parse_and_references_by_esco_uri_become_ids() -> None
     )
     occupations = SourceFile(
         "o.jsonl",
-        _jsonl({"id": "mle", "label_en": "ML engineer", "label_ko": "머신러닝 엔지니어", "isco_code": "2512",
-                "essential_skills": ["ml"], "optional_skills": ["dl", "ml"]}),
-    )  # fmt: skip
+        _jsonl(
+            {
+                "id": "mle",
+                "label_en": "ML engineer",
+                "label_ko": "머신러닝 엔지니어",
+                "isco_code": "2512",
+                "essential_skills": ["ml"],
+                "optional_skills": ["dl", "ml"],
+            }
+        ),
+    )
     taxonomy = parse_taxonomy([skills], [occupations])
     assert taxonomy.skills["dl"].broader == ["ml"]
     assert taxonomy.occupations["mle"].essential_skills == ["ml"]

@@ -135,7 +135,7 @@ class TalentColumns:
     def empty(cls, vocab: SkillVocab | None = None) -> TalentColumns:
         arrays = {name: np.zeros(0, dtype=dtype) for name, dtype in _ARRAY_DTYPES.items()}
         arrays["indptr"] = np.zeros(1, dtype=np.int64)
-        return cls(**arrays, vocab=vocab or SkillVocab())
+        return cls(**arrays, vocab=SkillVocab() if vocab is None else vocab)
 
     @classmethod
     def from_talents(
@@ -146,7 +146,7 @@ class TalentColumns:
         embeddings: np.ndarray | None = None,
     ) -> TalentColumns:
         """Columns of ``talents`` (``Talent`` records with ``id``; ``TalentData`` rows get ids 0, 1, ...)."""
-        vocab = vocab or SkillVocab()
+        vocab = SkillVocab() if vocab is None else vocab
         today = today or date.today()
         n = len(talents)
         out: dict[str, list[Any]] = {name: [] for name in _ARRAY_DTYPES}

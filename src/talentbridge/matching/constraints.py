@@ -50,6 +50,7 @@ __all__ = [
     "passes",
     "eligible_mask",
     "affiliates_of",
+    "Affiliates",
 ]
 
 CONSTRAINTS: tuple[str, ...] = (
@@ -99,38 +100,55 @@ class OpeningContext:
         return self.affiliate_ids | {self.opening.organization_id}
 
 
-def affiliates_of(organization_id: int, organizations: Mapping[int, Any]) -> frozenset[int]:
-    """``organization_id`` and every organization linked to it through ``parent_id`` or a shared ``group``
-    (transitively: the whole corporate tree and business group).
+class Affiliates:
+    """Affiliate lookups over a fixed set of organizations: built once in O(organizations), then each
+    ``of(id)`` costs O(size of the answer).
 
-    ``organizations`` maps id → anything with ``parent_id`` and ``group`` attributes (``Organization`` records).
+    Two organizations are affiliates when linked through ``parent_id`` or a shared ``group``, transitively
+    (the whole corporate tree and business group). ``organizations`` maps id → anything with ``parent_id`` and
+    ``group`` attributes (``Organization`` records).
     """
-    if organization_id not in organizations:
-        return frozenset({organization_id})
-    children: dict[int, list[int]] = {}
-    groups: dict[str, list[int]] = {}
-    for oid, other in organizations.items():
-        if other.parent_id is not None:
-            children.setdefault(other.parent_id, []).append(oid)
-        if other.group:
-            groups.setdefault(other.group, []).append(oid)
-    # connected component over parent/child and same-group links
-    found: set[int] = set()
-    stack = [organization_id]
-    while stack:
-        oid = stack.pop()
-        if oid in found:
-            continue
-        found.add(oid)
-        org = organizations.get(oid)
-        if org is None:
-            continue
-        if org.parent_id is not None:
-            stack.append(org.parent_id)
-        stack.extend(children.get(oid, ()))
-        if org.group:
-            stack.extend(groups[org.group])
-    return frozenset(found)
+
+    def __init__(self, organizations: Mapping[int, Any]):
+        self._orgs = organizations
+        self._children: dict[int, list[int]] = {}
+        self._groups: dict[str, list[int]] = {}
+        for oid, other in organizations.items():
+            if other.parent_id is not None:
+                self._children.setdefault(other.parent_id, []).append(oid)
+            if other.group:
+                self._groups.setdefault(other.group, []).append(oid)
+        self._cache: dict[int, frozenset[int]] = {}
+
+    def of(self, organization_id: int) -> frozenset[int]:
+        """``organization_id`` and all its affiliates."""
+        cached = self._cache.get(organization_id)
+        if cached is not None:
+            return cached
+        found: set[int] = set()
+        stack = [organization_id]
+        while stack:
+            oid = stack.pop()
+            if oid in found:
+                continue
+            found.add(oid)
+            org = self._orgs.get(oid)
+            if org is None:
+                continue
+            if org.parent_id is not None:
+                stack.append(org.parent_id)
+            stack.extend(self._children.get(oid, ()))
+            if org.group:
+                stack.extend(self._groups[org.group])
+        result = frozenset(found)
+        for oid in result:  # the relation is an equivalence: one answer serves the whole component
+            self._cache[oid] = result
+        return result
+
+
+def affiliates_of(organization_id: int, organizations: Mapping[int, Any]) -> frozenset[int]:
+    """``organization_id`` and its affiliates (see ``Affiliates``); for one lookup."""
+    return Affiliates(organizations).of(organization_id)
 
 
 def failing(talent: TalentData, ctx: OpeningContext, *, check_consent: bool = True) -> list[str]:

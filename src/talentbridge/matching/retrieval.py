@@ -3,8 +3,10 @@
 ``TalentIndex`` holds
 
 * ``columns``: every profile as arrays (``columns.py``) — metadata for filters and the exact scorer;
-* one HNSW index (usearch, inner product, float16) per region (17 regions + "unknown"), over the vectors of
-  ``vectors.py``, keyed by row number. Only live profiles that consent to be shown are indexed (no one else can
+* one HNSW index (usearch, cosine, float16) per region (17 regions + "unknown"), over the vectors of
+  ``vectors.py``, keyed by row number. Maximum inner product search is turned into cosine search by one extra
+  dimension that brings every talent vector to the same norm (``sqrt(M² - |v|²)``; the query gets 0 there), so
+  the cosine order equals the inner-product order and HNSW keeps its recall. Only live profiles that consent to be shown are indexed (no one else can
   ever be recommended to an opening). The usearch Python API has no filtered search, so the region filter picks
   sub-indexes and the remaining hard constraints are checked on the candidates;
 * a skill inverted index (skill → rows; a CSC view of the skill entries).
@@ -42,7 +44,8 @@ __all__ = ["TalentIndex", "Recommendations", "SearchFilters", "INDEX_VERSION"]
 
 INDEX_VERSION = 1
 INVERTED_CAP = 2000
-DEFAULT_CANDIDATES = 400
+INVERTED_SCAN_LIMIT = 20_000
+DEFAULT_CANDIDATES = 200
 MAX_CANDIDATES = 6400
 _REGION_CODES = tuple(range(C.NO_REGION + 1))
 
@@ -117,7 +120,7 @@ class TalentIndex:
         space: VectorSpace | None = None,
         *,
         connectivity: int = 16,
-        expansion_add: int = 128,
+        expansion_add: int = 64,
         relation_credit: dict[str, float] | None = None,
     ):
         self.columns = columns
@@ -127,6 +130,7 @@ class TalentIndex:
         self.expansion_add = expansion_add
         self.relation_credit = dict(relation_credit or RELATION_CREDIT)
         self.ann: dict[int, Any] = {}
+        self.norm_bound: float | None = None  # M of the MIPS-to-cosine reduction, fixed by the first build
         self._prop: sp.csr_matrix | None = None
         self._postings: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -152,8 +156,8 @@ class TalentIndex:
         from usearch.index import Index  # lazy: the ANN library loads only when an index is used
 
         return Index(
-            ndim=self.space.ndim,
-            metric="ip",
+            ndim=self.space.ndim + 1,
+            metric="cos",
             dtype="f16",
             connectivity=self.connectivity,
             expansion_add=self.expansion_add,
@@ -165,6 +169,19 @@ class TalentIndex:
             self._prop = self.space.propagation(self.graph, self.columns.vocab, self.relation_credit)
         return self._prop
 
+    def _augment(self, vectors: np.ndarray) -> np.ndarray:
+        """Append ``sqrt(M² - |v|²)`` so every vector has norm M (vectors longer than M are scaled down)."""
+        norms = np.linalg.norm(vectors, axis=1)
+        if self.norm_bound is None:
+            self.norm_bound = float(max(1.0, norms.max(initial=0.0)) * 1.25)
+        m = self.norm_bound
+        too_long = norms > m
+        if too_long.any():
+            vectors[too_long] *= (m / norms[too_long])[:, None]
+            norms = np.minimum(norms, m)
+        extra = np.sqrt(np.maximum(0.0, m * m - norms * norms)).astype(np.float32)
+        return np.concatenate([vectors, extra[:, None]], axis=1)
+
     def _add_rows(
         self, rows: np.ndarray, *, threads: int = 0, progress: Any = None, chunk: int = 50_000
     ) -> None:
@@ -172,7 +189,7 @@ class TalentIndex:
         prop = self.propagation()
         for lo in range(0, rows.shape[0], chunk):
             part = rows[lo : lo + chunk]
-            vectors = self.space.talent_vectors(cols, part, prop)
+            vectors = self._augment(self.space.talent_vectors(cols, part, prop))
             regions = cols.region[part]
             for code in np.unique(regions):
                 sel = regions == code
@@ -228,6 +245,7 @@ class TalentIndex:
             "connectivity": self.connectivity,
             "expansion_add": self.expansion_add,
             "relation_credit": self.relation_credit,
+            "norm_bound": self.norm_bound,
             "rows": len(self.columns),
             "alive": self.columns.n_alive,
         }
@@ -254,6 +272,7 @@ class TalentIndex:
             expansion_add=meta["expansion_add"],
             relation_credit=meta["relation_credit"],
         )
+        index.norm_bound = meta.get("norm_bound")
         for path in sorted(folder.glob("ann-*.usearch")):
             ann = index._new_ann()
             if view:
@@ -279,18 +298,24 @@ class TalentIndex:
 
     def _inverted_candidates(self, prof: OpeningProfile) -> np.ndarray:
         musts = [r.skill_id for r in prof.ctx.opening.required_skills if str(r.importance) == "must"]
-        if not musts:
-            return np.zeros(0, dtype=np.int64)
-        found: np.ndarray | None = None
+        lists = []
         for sid in musts:
             v = self.columns.vocab.get(sid)
             if v is None:
                 return np.zeros(0, dtype=np.int64)
-            hits = self.postings(v)
-            found = hits if found is None else np.intersect1d(found, hits, assume_unique=False)
-            if found.size == 0:
+            lists.append(self.postings(v))
+        if not lists:
+            return np.zeros(0, dtype=np.int64)
+        lists.sort(key=len)
+        if lists[0].size > INVERTED_SCAN_LIMIT:  # only common skills: the ANN search covers these
+            return np.zeros(0, dtype=np.int64)
+        found = lists[0]
+        for hits in lists[1:]:  # postings are sorted by row: membership by binary search from the rarest
+            if found.size == 0 or hits.size == 0:
+                found = found[:0]
                 break
-        assert found is not None
+            pos = np.minimum(np.searchsorted(hits, found), hits.size - 1)
+            found = found[hits[pos] == found]
         return found if found.size <= INVERTED_CAP else np.zeros(0, dtype=np.int64)
 
     # ------------------------------------------------------------------ search
@@ -301,7 +326,7 @@ class TalentIndex:
 
     def ann_candidates(self, prof: OpeningProfile, regions: Iterable[int], n: int) -> np.ndarray:
         """Rows of the ``n`` nearest vectors in each allowed region's sub-index (by inner product)."""
-        query = self.space.query(prof, self.columns.vocab)
+        query = np.append(self.space.query(prof, self.columns.vocab), np.float32(0.0))
         found = []
         for code in regions:
             ann = self.ann.get(int(code))

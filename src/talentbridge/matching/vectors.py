@@ -11,6 +11,11 @@ experience, education, location, availability, salary (one-hot bins, 96 dims in 
     talent: 1 in its bin (years of work, degree, region, month it becomes available, expected salary);
     query: ``w_c × criterion_score(bin representative)`` in every bin — so the product is the criterion's
     contribution, up to the bin width.
+eligibility (10 dims: "wants employment type t" and "wants t and may work in it without sponsorship")
+    talent: 1 in each that holds; query: ``ELIGIBILITY_BONUS`` in the opening's type (the permitted one unless
+    the opening sponsors visas). Eligible talents then lead any ineligible one by the bonus, so the nearest
+    neighbours are (almost) all eligible: a soft filter inside the ANN search. The hard constraints are still
+    checked exactly afterwards.
 text (optional, the encoder's dimension)
     talent: the résumé embedding; query: ``w_text ×`` the opening embedding.
 
@@ -28,7 +33,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from talentbridge.matching import criteria as C
-from talentbridge.matching.columns import SkillVocab, TalentColumns
+from talentbridge.domain.enums import OPENING_EMPLOYMENT_TYPE, EmploymentType, OpeningKind
+from talentbridge.matching.columns import EMPLOYMENT_BIT, VISA_CODES, SkillVocab, TalentColumns
+from talentbridge.matching.constraints import SUITABLE_VISAS
 from talentbridge.matching.graph import SkillGraph
 from talentbridge.matching.scoring import OpeningProfile
 from talentbridge.matching.weights import CRITERIA
@@ -41,7 +48,9 @@ SALARY_STEP = 500  # 만원
 SALARY_BINS = 31  # 0..15,000만원 in steps of 500, plus one above
 MONTHS = 25  # availability: now/unknown, then 24 months of 30 days
 _REFERENCE_LEVEL = 3.0
-_MAX_SKILL_DIMS = 1024
+ELIGIBILITY_BONUS = 1.0
+_TYPES = tuple(EmploymentType)
+_MAX_SKILL_DIMS = 128
 
 
 @dataclass
@@ -54,7 +63,7 @@ class VectorSpace:
 
     @classmethod
     def for_vocab(cls, vocab: SkillVocab, text_dim: int = 0, epoch: date | None = None) -> VectorSpace:
-        """A layout with room for ``vocab`` plus a quarter more (then skills share dimensions, capped at 1024)."""
+        """A layout with room for ``vocab`` plus a quarter more (capped at 128; then skills share dimensions)."""
         dims = min(_MAX_SKILL_DIMS, max(16, int(len(vocab) * 1.25) + 8))
         return cls(skill_dims=dims, epoch=(epoch or date.today()).toordinal(), text_dim=text_dim)
 
@@ -68,6 +77,7 @@ class VectorSpace:
             ("location", C.NO_REGION + 1),
             ("availability", MONTHS + 1),
             ("salary", SALARY_BINS + 1),
+            ("eligibility", 2 * len(_TYPES)),
             ("text", self.text_dim),
         ]
         out, at = {}, 0
@@ -132,10 +142,30 @@ class VectorSpace:
             block[ar, off["location"][0] + cols.region[part].astype(np.int64)] = 1
             block[ar, off["availability"][0] + self._month_bin(cols.available[part])] = 1
             block[ar, off["salary"][0] + self._salary_bin(cols.salary[part])] = 1
+            a = off["eligibility"][0]
+            for i, t in enumerate(_TYPES):
+                wants = (cols.emp_mask[part] & EMPLOYMENT_BIT[t]) != 0
+                suitable = np.array([v in SUITABLE_VISAS[t] for v in VISA_CODES] + [False], dtype=bool)
+                permitted = wants & (~cols.foreign[part] | suitable[cols.visa[part]])
+                block[:, a + i] = wants
+                block[:, a + len(_TYPES) + i] = permitted
             if self.text_dim and cols.embeddings is not None:
                 a, b = off["text"]
                 block[:, a:b] = cols.embeddings[part].astype(np.float32)
         return out
+
+    @staticmethod
+    def _experience_years(cols: TalentColumns, rows: np.ndarray) -> np.ndarray:
+        """Most years given on any skill, else total work years (the exact score uses the skills that cover a
+        requirement; a talent's skills mostly belong to one line of work, so this is close)."""
+        entries, counts = cols.entries_of(rows)
+        best = np.full(rows.shape[0], -1.0)
+        if entries.size:
+            owner = np.repeat(np.arange(rows.shape[0]), counts)
+            years = cols.years[entries].astype(np.float64)
+            known = ~np.isnan(years)
+            np.maximum.at(best, owner[known], years[known])
+        return np.where(best >= 0, best, cols.work_years[rows].astype(np.float64))
 
     def _skill_block(
         self, cols: TalentColumns, rows: np.ndarray, prop: sp.csr_matrix, block: np.ndarray
@@ -195,6 +225,9 @@ class VectorSpace:
                 [-1] + [SALARY_STEP * i + SALARY_STEP / 2 for i in range(SALARY_BINS)], dtype=np.float64
             )
             q[a:b] = share["salary"] * C.salary_score(reps, o.salary_max)
+        etype = OPENING_EMPLOYMENT_TYPE[OpeningKind(o.kind)]
+        a = off["eligibility"][0] + _TYPES.index(etype) + (0 if o.visa_sponsorship else len(_TYPES))
+        q[a] = ELIGIBILITY_BONUS
         if self.text_dim and prof.embedding is not None and share["text"] > 0:
             a, b = off["text"]
             q[a:b] = share["text"] * prof.embedding

@@ -1,5 +1,5 @@
-"""The round workflow through the JSON API on SQLite and PostgreSQL: the whole workflow, problem+json for wrong
-states (409), bad ranked lists (422, every bad entry) and unknown ids (404)."""
+"""The round workflow through the JSON API on SQLite and PostgreSQL: the whole workflow, problem+json for
+wrong states (409), bad ranked lists (422, every bad entry) and unknown ids (404)."""
 
 from __future__ import annotations
 
@@ -21,21 +21,57 @@ def _world(client: Any, caps: dict[str, int] | None = None) -> dict[str, Any]:
     ]
     skills = [{"skill_id": "pytorch", "min_level": 3, "importance": "must"}]
     openings = [
-        _post(client, "/api/openings", {"organization_id": orgs[0]["id"], "kind": "secondment_slot", "title": "비전 AI",
-                                        "region": "seoul", "required_skills": skills, "seats": 1, "status": "open"}),
-        _post(client, "/api/openings", {"organization_id": orgs[1]["id"], "kind": "secondment_slot", "title": "검사 AI",
-                                        "region": "ulsan", "required_skills": skills, "seats": 2, "status": "open",
-                                        "start_date": "2027-05-01"}),
-    ]  # fmt: skip
+        _post(
+            client,
+            "/api/openings",
+            {
+                "organization_id": orgs[0]["id"],
+                "kind": "secondment_slot",
+                "title": "비전 AI",
+                "region": "seoul",
+                "required_skills": skills,
+                "seats": 1,
+                "status": "open",
+            },
+        ),
+        _post(
+            client,
+            "/api/openings",
+            {
+                "organization_id": orgs[1]["id"],
+                "kind": "secondment_slot",
+                "title": "검사 AI",
+                "region": "ulsan",
+                "required_skills": skills,
+                "seats": 2,
+                "status": "open",
+                "start_date": "2027-05-01",
+            },
+        ),
+    ]
     talents = [
-        _post(client, "/api/talents", {"name": f"인재{i}", "region": "seoul", "employment_types": ["secondment"],
-                                       "skills": [{"skill_id": "pytorch", "level": 2 + i}]})
+        _post(
+            client,
+            "/api/talents",
+            {
+                "name": f"인재{i}",
+                "region": "seoul",
+                "employment_types": ["secondment"],
+                "skills": [{"skill_id": "pytorch", "level": 2 + i}],
+            },
+        )
         for i in range(4)
-    ]  # fmt: skip
-    program = _post(client, "/api/programs", {"name": "2027 인재교류", "kind": "talent_exchange",
-                                              "start_date": "2027-03-01"})  # fmt: skip
-    rnd = _post(client, "/api/rounds", {"program_id": program["id"], "name": "1차", "seed": 11,
-                                        "regional_caps": caps or {}})  # fmt: skip
+    ]
+    program = _post(
+        client,
+        "/api/programs",
+        {"name": "2027 인재교류", "kind": "talent_exchange", "start_date": "2027-03-01"},
+    )
+    rnd = _post(
+        client,
+        "/api/rounds",
+        {"program_id": program["id"], "name": "1차", "seed": 11, "regional_caps": caps or {}},
+    )
     return {"orgs": orgs, "openings": openings, "talents": talents, "program": program, "round": rnd}
 
 
@@ -68,12 +104,19 @@ def test_whole_workflow_through_the_api(client: Any) -> None:
     assert opened["status"] == "collecting"
     assert opened["preference_deadline"].startswith("2099-03-01T09:00:00")
     for i, t in enumerate(world["talents"]):
-        r = client.put(f"{base}/preferences/talents/{t['id']}", json={"ranking": [seoul, ulsan] if i % 2 else [ulsan]})
+        r = client.put(
+            f"{base}/preferences/talents/{t['id']}", json={"ranking": [seoul, ulsan] if i % 2 else [ulsan]}
+        )
         assert r.status_code == 200, r.text
         assert r.json()["source"] == "submitted"
-    r = client.put(f"{base}/preferences/openings/{ulsan}",
-                   json={"ranking": [world["talents"][3]["id"], [world["talents"][0]["id"], world["talents"][2]["id"]]]})
-    assert r.status_code == 200 and r.json()["ranking"][1] == [world["talents"][0]["id"], world["talents"][2]["id"]]
+    r = client.put(
+        f"{base}/preferences/openings/{ulsan}",
+        json={"ranking": [world["talents"][3]["id"], [world["talents"][0]["id"], world["talents"][2]["id"]]]},
+    )
+    assert r.status_code == 200 and r.json()["ranking"][1] == [
+        world["talents"][0]["id"],
+        world["talents"][2]["id"],
+    ]
     assert _post(client, f"{base}/close", {}, 200)["status"] == "closed"
 
     generated = _post(client, f"{base}/rankings/generate", {}, 200)
@@ -101,7 +144,8 @@ def test_whole_workflow_through_the_api(client: Any) -> None:
     assert result["run_id"] == run["run_id"] and result["assignments"] == run["assignments"]
     placements = client.get("/api/placements", params={"round_id": rid}).json()["items"]
     assert {(p["talent_id"], p["opening_id"]) for p in placements} == {
-        (a["talent_id"], a["opening_id"]) for a in run["assignments"]}
+        (a["talent_id"], a["opening_id"]) for a in run["assignments"]
+    }
     assert {p["status"] for p in placements} == {"planned"}
     assert {p["start_date"] for p in placements if p["opening_id"] == ulsan} == {"2027-05-01"}
     # the registry's CRUD of the round still answers, and sees the published status
@@ -118,13 +162,16 @@ def test_wrong_states_are_409_problems_with_a_clear_message(client: Any) -> None
     body = _problem(client.post(f"{base}/open"), 409, "invalid_state")
     assert "attach at least one opening" in body["detail"]
     _setup(client, world)
-    body = _problem(client.put(f"{base}/preferences/talents/{talent}", json={"ranking": [opening]}), 409,
-                    "invalid_state")  # fmt: skip
+    body = _problem(
+        client.put(f"{base}/preferences/talents/{talent}", json={"ranking": [opening]}), 409, "invalid_state"
+    )
     assert "is draft (open it first)" in body["detail"] and body["allowed"] == ["collecting"]
     _post(client, f"{base}/open", {}, 200)
     body = _problem(client.post(f"{base}/run", json={}), 409, "invalid_state")
     assert "still open: close it first" in body["detail"]
-    body = _problem(client.post(f"{base}/publish", json={"run_id": 1, "published_by": "x"}), 409, "invalid_state")
+    body = _problem(
+        client.post(f"{base}/publish", json={"run_id": 1, "published_by": "x"}), 409, "invalid_state"
+    )
     assert "cannot publish" in body["detail"]
     _post(client, f"{base}/close", {}, 200)
     body = _problem(client.post(f"{base}/run", json={}), 409, "invalid_state")
@@ -132,8 +179,11 @@ def test_wrong_states_are_409_problems_with_a_clear_message(client: Any) -> None
     _post(client, f"{base}/rankings/generate", {"scope": "all"}, 200)
     run = _post(client, f"{base}/run", {"mechanism": "flexible-da"})
     _post(client, f"{base}/publish", {"run_id": run["run_id"], "published_by": "김승인"}, 200)
-    body = _problem(client.post(f"{base}/publish", json={"run_id": run["run_id"], "published_by": "x"}), 409,
-                    "invalid_state")  # fmt: skip
+    body = _problem(
+        client.post(f"{base}/publish", json={"run_id": run["run_id"], "published_by": "x"}),
+        409,
+        "invalid_state",
+    )
     assert "is published" in body["detail"]
     _problem(client.delete(f"{base}/openings/{opening}"), 409, "invalid_state")
     # a round with runs cannot be deleted: its runs are the audit trail
@@ -146,16 +196,25 @@ def test_bad_lists_are_422_with_every_bad_entry(client: Any) -> None:
     _post(client, f"{base}/open", {}, 200)
     seoul = world["openings"][0]["id"]
     t0 = world["talents"][0]["id"]
-    body = _problem(client.put(f"{base}/preferences/talents/{t0}", json={"ranking": [seoul, 987654, seoul]}), 422,
-                    "validation")  # fmt: skip
-    assert [(e["loc"], e["type"]) for e in body["errors"]] == [(["ranking", 1], "unknown_id"),
-                                                                (["ranking", 2], "duplicate")]
+    body = _problem(
+        client.put(f"{base}/preferences/talents/{t0}", json={"ranking": [seoul, 987654, seoul]}),
+        422,
+        "validation",
+    )
+    assert [(e["loc"], e["type"]) for e in body["errors"]] == [
+        (["ranking", 1], "unknown_id"),
+        (["ranking", 2], "duplicate"),
+    ]
     assert "987654 is not attached" in body["errors"][0]["msg"]
-    body = _problem(client.put(f"{base}/preferences/talents/{t0}", json={"ranking": ["a", seoul, "b"]}), 422,
-                    "validation")  # fmt: skip
+    body = _problem(
+        client.put(f"{base}/preferences/talents/{t0}", json={"ranking": ["a", seoul, "b"]}), 422, "validation"
+    )
     assert len(body["errors"]) == 2
-    body = _problem(client.put(f"{base}/preferences/openings/{seoul}", json={"ranking": [t0, [t0, 5555]]}), 422,
-                    "validation")  # fmt: skip
+    body = _problem(
+        client.put(f"{base}/preferences/openings/{seoul}", json={"ranking": [t0, [t0, 5555]]}),
+        422,
+        "validation",
+    )
     assert [e["loc"] for e in body["errors"]] == [["ranking", 1, 0], ["ranking", 1, 1]]
     _problem(client.put(f"{base}/preferences/talents/424242", json={"ranking": []}), 404, "not_found")
     _problem(client.put("/api/rounds/424242/preferences/talents/1", json={"ranking": []}), 404, "not_found")
@@ -171,13 +230,21 @@ def test_regional_cap_is_respected_in_a_run(client: Any) -> None:
     seoul, ulsan = (o["id"] for o in world["openings"])
     _post(client, f"{base}/open", {}, 200)
     for t in world["talents"]:
-        assert client.put(f"{base}/preferences/talents/{t['id']}", json={"ranking": [seoul, ulsan]}).status_code == 200
+        assert (
+            client.put(f"{base}/preferences/talents/{t['id']}", json={"ranking": [seoul, ulsan]}).status_code
+            == 200
+        )
     _post(client, f"{base}/close", {}, 200)
     _post(client, f"{base}/rankings/generate", {}, 200)
     run = _post(client, f"{base}/run", {"mechanism": "flexible-da"})
     assert {a["opening_id"] for a in run["assignments"]} == {ulsan}
-    assert run["diagnostics"]["regions"]["capital"] == {"cap": 0, "placed": 0, "seats": 1, "target": 0,
-                                                       "over_cap": 0}  # fmt: skip
+    assert run["diagnostics"]["regions"]["capital"] == {
+        "cap": 0,
+        "placed": 0,
+        "seats": 1,
+        "target": 0,
+        "over_cap": 0,
+    }
     assert run["summary"]["over_cap"] == 0
 
 

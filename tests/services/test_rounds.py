@@ -1,5 +1,5 @@
-"""The round workflow service on SQLite and PostgreSQL: states, validation, generated rankings, runs, publication,
-reproduction and what is stored for audit."""
+"""The round workflow service on SQLite and PostgreSQL: states, validation, generated rankings, runs,
+publication, reproduction and what is stored for audit."""
 
 from __future__ import annotations
 
@@ -23,42 +23,95 @@ def _svc(session: Any, now: datetime = NOW) -> RoundService:
     return RoundService(session, clock=lambda: now)
 
 
-def _world(database: Database, caps: dict[str, int] | None = None, kind: str = "talent_exchange") -> dict[str, Any]:
+def _world(
+    database: Database, caps: dict[str, int] | None = None, kind: str = "talent_exchange"
+) -> dict[str, Any]:
     """Three organizations, four openings (Seoul, Gyeonggi, Ulsan x2), six talents, a draft round."""
     with database.session() as s:
         repos = Repositories(s)
         orgs = {
-            "vision": repos.organizations.add(OrganizationData(name="비전랩", kind="ai_startup", region="seoul")),
-            "robot": repos.organizations.add(OrganizationData(name="경기로봇", kind="ai_startup", region="gyeonggi")),
-            "maker": repos.organizations.add(OrganizationData(name="울산정밀", kind="manufacturer", region="ulsan")),
+            "vision": repos.organizations.add(
+                OrganizationData(name="비전랩", kind="ai_startup", region="seoul")
+            ),
+            "robot": repos.organizations.add(
+                OrganizationData(name="경기로봇", kind="ai_startup", region="gyeonggi")
+            ),
+            "maker": repos.organizations.add(
+                OrganizationData(name="울산정밀", kind="manufacturer", region="ulsan")
+            ),
         }
-        skills = [{"skill_id": "pytorch", "min_level": 3, "importance": "must"},
-                  {"skill_id": "python", "min_level": 3, "importance": "should"}]
+        skills = [
+            {"skill_id": "pytorch", "min_level": 3, "importance": "must"},
+            {"skill_id": "python", "min_level": 3, "importance": "should"},
+        ]
         openings = {
-            "seoul": repos.openings.add(OpeningData(organization_id=orgs["vision"].id, kind="secondment_slot",
-                                                    title="비전 AI", region="seoul", required_skills=skills,
-                                                    seats=1, status="open", start_date="2027-04-01")),
-            "gyeonggi": repos.openings.add(OpeningData(organization_id=orgs["robot"].id, kind="secondment_slot",
-                                                       title="로봇 AI", region="gyeonggi", required_skills=skills,
-                                                       seats=1, status="open")),
-            "ulsan": repos.openings.add(OpeningData(organization_id=orgs["maker"].id, kind="secondment_slot",
-                                                    title="검사 AI", region="ulsan", required_skills=skills[:1],
-                                                    seats=2, status="open")),
-            "ulsan2": repos.openings.add(OpeningData(organization_id=orgs["maker"].id, kind="secondment_slot",
-                                                     title="예지보전", region="ulsan", required_skills=skills[1:],
-                                                     seats=1, status="open")),
+            "seoul": repos.openings.add(
+                OpeningData(
+                    organization_id=orgs["vision"].id,
+                    kind="secondment_slot",
+                    title="비전 AI",
+                    region="seoul",
+                    required_skills=skills,
+                    seats=1,
+                    status="open",
+                    start_date="2027-04-01",
+                )
+            ),
+            "gyeonggi": repos.openings.add(
+                OpeningData(
+                    organization_id=orgs["robot"].id,
+                    kind="secondment_slot",
+                    title="로봇 AI",
+                    region="gyeonggi",
+                    required_skills=skills,
+                    seats=1,
+                    status="open",
+                )
+            ),
+            "ulsan": repos.openings.add(
+                OpeningData(
+                    organization_id=orgs["maker"].id,
+                    kind="secondment_slot",
+                    title="검사 AI",
+                    region="ulsan",
+                    required_skills=skills[:1],
+                    seats=2,
+                    status="open",
+                )
+            ),
+            "ulsan2": repos.openings.add(
+                OpeningData(
+                    organization_id=orgs["maker"].id,
+                    kind="secondment_slot",
+                    title="예지보전",
+                    region="ulsan",
+                    required_skills=skills[1:],
+                    seats=1,
+                    status="open",
+                )
+            ),
         }
         talents = []
         for i in range(6):
-            talents.append(repos.talents.add(TalentData(
-                name=f"인재{i}", region="seoul" if i % 2 else "ulsan",
-                skills=[{"skill_id": "pytorch", "level": 2 + i % 4}, {"skill_id": "python", "level": 5 - i % 3}],
-                employment_types=["secondment"],
-                current_employer_id=orgs["vision"].id if i == 0 else None,
-            )))  # fmt: skip
+            talents.append(
+                repos.talents.add(
+                    TalentData(
+                        name=f"인재{i}",
+                        region="seoul" if i % 2 else "ulsan",
+                        skills=[
+                            {"skill_id": "pytorch", "level": 2 + i % 4},
+                            {"skill_id": "python", "level": 5 - i % 3},
+                        ],
+                        employment_types=["secondment"],
+                        current_employer_id=orgs["vision"].id if i == 0 else None,
+                    )
+                )
+            )
         svc = _svc(s)
         program = svc.create_program({"name": "2027 인재교류", "kind": kind, "start_date": "2027-03-01"})
-        rnd = svc.create_round({"program_id": program.id, "name": "1차", "regional_caps": caps or {}, "seed": 7})
+        rnd = svc.create_round(
+            {"program_id": program.id, "name": "1차", "regional_caps": caps or {}, "seed": 7}
+        )
     return {"orgs": orgs, "openings": openings, "talents": talents, "program": program, "round": rnd}
 
 
@@ -107,12 +160,17 @@ def test_whole_workflow_end_to_end(database: Database) -> None:
     with database.session() as s:  # a fresh transaction reads back what was stored
         svc = _svc(s)
         stored = svc.get_run(rid, run.id)
-        assert (stored.mechanism, stored.proposing, stored.seed, stored.created_by) == ("da", "applicants", 7,
-                                                                                       "operator")
+        assert (stored.mechanism, stored.proposing, stored.seed, stored.created_by) == (
+            "da",
+            "applicants",
+            7,
+            "operator",
+        )
         assert stored.instance["seed"] == 7
         assert {a["id"] for a in stored.instance["applicants"]} == {f"t{t.id}" for t in world["talents"]}
         assert {p["id"]: p["capacity"] for p in stored.instance["programs"]} == {
-            f"o{o.id}": o.seats for o in world["openings"].values()}
+            f"o{o.id}": o.seats for o in world["openings"].values()
+        }
         assert set(stored.result["assignments"]) == {f"t{t.id}" for t in world["talents"]}
         assert stored.result_hash == digest({**stored.result, "diagnostics": stored.diagnostics})
         detail = svc.run_detail(stored)
@@ -158,11 +216,15 @@ def test_wrong_state_actions_are_refused_with_a_clear_message(database: Database
     talent, opening = world["talents"][0], world["openings"]["seoul"]
     with database.session() as s:
         svc = _svc(s)
-        with pytest.raises(InvalidState, match="attach at least one opening and add at least one participant"):
+        with pytest.raises(
+            InvalidState, match="attach at least one opening and add at least one participant"
+        ):
             svc.open(rid)
         svc.attach_opening(rid, opening.id)
         svc.add_participant(rid, talent.id)
-        with pytest.raises(InvalidState, match=r"cannot submit preferences: round \d+ is draft \(open it first\)"):
+        with pytest.raises(
+            InvalidState, match=r"cannot submit preferences: round \d+ is draft \(open it first\)"
+        ):
             svc.submit_talent_preferences(rid, talent.id, [opening.id])
         with pytest.raises(InvalidState, match="cannot run the match: round .* is draft"):
             svc.run(rid)
@@ -187,7 +249,9 @@ def test_wrong_state_actions_are_refused_with_a_clear_message(database: Database
         with pytest.raises(ValidationFailed, match="name the person"):
             svc.publish(rid, run.id, "  ")
         svc.publish(rid, run.id, "박승인")
-        with pytest.raises(InvalidState, match="cannot publish: round .* is published \\(published by 박승인"):
+        with pytest.raises(
+            InvalidState, match="cannot publish: round .* is published \\(published by 박승인"
+        ):
             svc.publish(rid, run.id, "박승인")
         with pytest.raises(InvalidState, match="cannot run the match"):
             svc.run(rid)
@@ -199,7 +263,9 @@ def test_submissions_after_the_deadline_are_refused(database: Database) -> None:
     talent, opening = world["talents"][1], world["openings"]["seoul"]
     with database.session() as s:
         _svc(s, NOW + timedelta(minutes=59)).submit_talent_preferences(rid, talent.id, [opening.id])
-        with pytest.raises(InvalidState, match="the deadline of round .* passed at 2027-02-01T10:00:00\\+00:00"):
+        with pytest.raises(
+            InvalidState, match="the deadline of round .* passed at 2027-02-01T10:00:00\\+00:00"
+        ):
             _svc(s, NOW + timedelta(hours=1, seconds=1)).submit_talent_preferences(rid, talent.id, [])
     with database.session() as s, pytest.raises(ValidationFailed) as info:
         fresh = _world(database)
@@ -217,7 +283,9 @@ def test_bad_lists_report_every_bad_entry_and_save_nothing(database: Database) -
     with database.session() as s:
         svc = _svc(s)
         with pytest.raises(ValidationFailed) as info:
-            svc.submit_talent_preferences(rid, t[0].id, [o["seoul"].id, 99999, o["seoul"].id, "x", [o["ulsan"].id]])
+            svc.submit_talent_preferences(
+                rid, t[0].id, [o["seoul"].id, 99999, o["seoul"].id, "x", [o["ulsan"].id]]
+            )
         problems = {p.loc: (p.type, p.msg) for p in info.value.problems}
         assert problems == {
             ("ranking", 1): ("unknown_id", f"opening 99999 is not attached to round {rid}"),
@@ -228,7 +296,9 @@ def test_bad_lists_report_every_bad_entry_and_save_nothing(database: Database) -
         with pytest.raises(ValidationFailed) as info:
             svc.submit_opening_preferences(rid, o["ulsan"].id, [t[0].id, [t[1].id, t[0].id], 424242])
         assert [(p.loc, p.type) for p in info.value.problems] == [
-            (("ranking", 1, 1), "duplicate"), (("ranking", 2), "unknown_id")]
+            (("ranking", 1, 1), "duplicate"),
+            (("ranking", 2), "unknown_id"),
+        ]
         with pytest.raises(NotFound, match="is not a participant of round"):
             svc.submit_talent_preferences(rid, 424242, [])
         with pytest.raises(NotFound, match="is not attached to round"):
@@ -238,21 +308,30 @@ def test_bad_lists_report_every_bad_entry_and_save_nothing(database: Database) -
         from talentbridge.services.rounds import PreferenceInput
 
         with pytest.raises(ValidationFailed) as info:
-            svc.submit_many(rid, [
-                PreferenceInput("talent", t[0].id, [o["seoul"].id]),
-                PreferenceInput("talent", 777777, [o["seoul"].id], line=3),
-                PreferenceInput("opening", o["seoul"].id, [t[0].id, 888888], line=4),
-                PreferenceInput("talent", t[0].id, [], line=5),
-            ], what="prefs.csv")  # fmt: skip
+            svc.submit_many(
+                rid,
+                [
+                    PreferenceInput("talent", t[0].id, [o["seoul"].id]),
+                    PreferenceInput("talent", 777777, [o["seoul"].id], line=3),
+                    PreferenceInput("opening", o["seoul"].id, [t[0].id, 888888], line=4),
+                    PreferenceInput("talent", t[0].id, [], line=5),
+                ],
+                what="prefs.csv",
+            )
         assert [(p.loc, p.line) for p in info.value.problems] == [
-            (("talents", 777777), 3), (("openings", o["seoul"].id, "ranking", 1), 4), (("talents", t[0].id), 5)]
+            (("talents", 777777), 3),
+            (("openings", o["seoul"].id, "ranking", 1), 4),
+            (("talents", t[0].id), 5),
+        ]
         assert svc.preferences(rid) == []
         # ties on the opening side are kept; a one-member tie is a plain entry
         saved = svc.submit_opening_preferences(rid, o["ulsan"].id, [[t[2].id, t[1].id], [t[0].id]])
         assert saved.ranking == [[t[2].id, t[1].id], t[0].id] and saved.source == "submitted"
 
 
-def test_generated_rankings_follow_fit_scores_keep_submitted_lists_and_can_be_edited(database: Database) -> None:
+def test_generated_rankings_follow_fit_scores_keep_submitted_lists_and_can_be_edited(
+    database: Database,
+) -> None:
     world = _world(database)
     rid = _collecting(database, world)
     _submit_talent_lists(database, world)
@@ -265,12 +344,16 @@ def test_generated_rankings_follow_fit_scores_keep_submitted_lists_and_can_be_ed
         lists = {p.owner_id: p for p in svc.preferences(rid, "opening")}
         assert lists[o["gyeonggi"].id].ranking == [t[5].id, t[2].id]
         seoul = lists[o["seoul"].id]
-        assert seoul.source == "generated" and seoul.submitted_by == "operator" and seoul.scorer == out["scorer"]
+        assert (
+            seoul.source == "generated" and seoul.submitted_by == "operator" and seoul.scorer == out["scorer"]
+        )
         # applicants scope: exactly the talents who listed the opening, ordered by score (ties grouped)
         listed_seoul = {0, 1, 2, 3, 4}
         flat = [x for e in seoul.ranking for x in (e if isinstance(e, list) else [e])]
         assert set(flat) == {t[i].id for i in listed_seoul} == {int(k) for k in seoul.scores}
-        scores = [max(seoul.scores[str(x)] for x in (e if isinstance(e, list) else [e])) for e in seoul.ranking]
+        scores = [
+            max(seoul.scores[str(x)] for x in (e if isinstance(e, list) else [e])) for e in seoul.ranking
+        ]
         assert scores == sorted(scores, reverse=True)
         # an organization edits the generated list: source edited, scores kept
         edited = svc.submit_opening_preferences(rid, o["seoul"].id, list(reversed(flat)), actor="비전랩")
@@ -279,25 +362,38 @@ def test_generated_rankings_follow_fit_scores_keep_submitted_lists_and_can_be_ed
         svc.generate_organization_rankings(rid)
         assert svc.store.preference(rid, "opening", o["seoul"].id).source == "edited"
         svc.close(rid)
-        out = svc.generate_organization_rankings(rid, opening_ids=[o["seoul"].id], overwrite=True, min_score=0.0,
-                                                 edit={o["ulsan2"].id: [t[3].id]})
+        out = svc.generate_organization_rankings(
+            rid, opening_ids=[o["seoul"].id], overwrite=True, min_score=0.0, edit={o["ulsan2"].id: [t[3].id]}
+        )
         assert out["edited"] == [o["ulsan2"].id]
         assert svc.store.preference(rid, "opening", o["seoul"].id).source == "generated"
         ulsan2 = svc.store.preference(rid, "opening", o["ulsan2"].id)
         assert ulsan2.ranking == [t[3].id] and ulsan2.source == "edited"
         with pytest.raises(ValidationFailed) as info:
-            svc.generate_organization_rankings(rid, opening_ids=[55555], scope="everyone", edit={o["seoul"].id: [1, 1]})
+            svc.generate_organization_rankings(
+                rid, opening_ids=[55555], scope="everyone", edit={o["seoul"].id: [1, 1]}
+            )
         assert {p.loc[0] for p in info.value.problems} == {"scope", "opening_ids", "edit"}
 
 
 def test_skill_overlap_fallback_score() -> None:
     from talentbridge.domain import Opening, Talent
 
-    opening = Opening(id=1, organization_id=1, kind="job", title="x", region="seoul", required_skills=[
-        {"skill_id": "pytorch", "min_level": 3, "importance": "must"},
-        {"skill_id": "sql", "min_level": 3, "importance": "nice"}])  # fmt: skip
+    opening = Opening(
+        id=1,
+        organization_id=1,
+        kind="job",
+        title="x",
+        region="seoul",
+        required_skills=[
+            {"skill_id": "pytorch", "min_level": 3, "importance": "must"},
+            {"skill_id": "sql", "min_level": 3, "importance": "nice"},
+        ],
+    )
     strong = Talent(id=1, name="a", skills=[{"skill_id": "pytorch", "level": 4}])
-    weak = Talent(id=2, name="b", skills=[{"skill_id": "pytorch", "level": 2}, {"skill_id": "sql", "level": 3}])
+    weak = Talent(
+        id=2, name="b", skills=[{"skill_id": "pytorch", "level": 2}, {"skill_id": "sql", "level": 3}]
+    )
     assert skill_overlap_score(strong, opening) == 75.0  # 3 of 4 weight
     assert skill_overlap_score(weak, opening) == 62.5  # 1.5 + 1 of 4
     assert skill_overlap_score(strong, opening.model_copy(update={"required_skills": []})) == 0.0
@@ -307,7 +403,10 @@ def test_regional_caps_are_mapped_and_respected(database: Database) -> None:
     assert area_of("gyeonggi", {"capital": 3}) == "capital" and area_of("busan", {"capital": 3}) is None
     assert area_of("busan", {"busan": 1}) == "busan" and area_of(None, {"capital": 1}) is None
     assert {p.loc for p in check_caps({"capital": 2, "seoul": 1, "atlantis": 3, "ulsan": -1})} == {
-        ("regional_caps", "seoul"), ("regional_caps", "atlantis"), ("regional_caps", "ulsan")}
+        ("regional_caps", "seoul"),
+        ("regional_caps", "atlantis"),
+        ("regional_caps", "ulsan"),
+    }
 
     world = _world(database, caps={"capital": 1})
     rid = _collecting(database, world)
@@ -321,8 +420,12 @@ def test_regional_caps_are_mapped_and_respected(database: Database) -> None:
         svc.generate_organization_rankings(rid, scope="all")
         instance = svc.build_instance(rid)
         regions = {p["id"]: p.get("region") for p in instance["programs"]}
-        assert regions == {f"o{o['seoul'].id}": "capital", f"o{o['gyeonggi'].id}": "capital",
-                           f"o{o['ulsan'].id}": None, f"o{o['ulsan2'].id}": None}  # fmt: skip
+        assert regions == {
+            f"o{o['seoul'].id}": "capital",
+            f"o{o['gyeonggi'].id}": "capital",
+            f"o{o['ulsan'].id}": None,
+            f"o{o['ulsan2'].id}": None,
+        }
         assert instance["regions"] == [{"id": "capital", "cap": 1}]
 
         capped = svc.run(rid, "flexible-da")
@@ -345,7 +448,9 @@ def test_secondment_rules_exclude_the_own_employer(database: Database) -> None:
     o, t = world["openings"], world["talents"]
     with database.session() as s:
         svc = _svc(s)
-        svc.submit_talent_preferences(rid, t[0].id, [o["seoul"].id])  # talent 0 works for the Seoul opening's org
+        svc.submit_talent_preferences(
+            rid, t[0].id, [o["seoul"].id]
+        )  # talent 0 works for the Seoul opening's org
         svc.close(rid)
         svc.generate_organization_rankings(rid, scope="all")
         instance = svc.build_instance(rid)
@@ -409,6 +514,12 @@ def test_create_round_validates_caps_and_status(database: Database) -> None:
     with database.session() as s:
         svc = _svc(s)
         with pytest.raises(ValidationFailed) as info:
-            svc.create_round({"program_id": world["program"].id, "name": "2차", "status": "matched",
-                              "regional_caps": {"capital": 5, "incheon": 1}})  # fmt: skip
+            svc.create_round(
+                {
+                    "program_id": world["program"].id,
+                    "name": "2차",
+                    "status": "matched",
+                    "regional_caps": {"capital": 5, "incheon": 1},
+                }
+            )
         assert {p.loc for p in info.value.problems} == {("status",), ("regional_caps", "incheon")}

@@ -76,10 +76,12 @@ def _deadline(text: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise _bad(("--deadline",), "an ISO 8601 date and time such as 2027-03-01T18:00:00+09:00", text) from None
+        raise _bad(
+            ("--deadline",), "an ISO 8601 date and time such as 2027-03-01T18:00:00+09:00", text
+        ) from None
 
 
-# -- setup -----------------------------------------------------------------------------------------------------------
+# -- setup ---------------------------------------------------------------------------------------------------
 
 
 @app.command()
@@ -87,10 +89,17 @@ def create(
     name: str = typer.Option(..., "--name", help="Name of the round, e.g. '2027 1차'."),
     program: int | None = typer.Option(None, "--program", help="Id of an existing programme."),
     new_program: str | None = typer.Option(None, "--new-program", help="Create a programme with this name."),
-    kind: str = typer.Option("talent_exchange", "--kind", help="Kind of a new programme: talent_exchange, pbl, "
-                             "internship, joint_rnd."),  # fmt: skip
-    deadline: str | None = typer.Option(None, "--deadline", help="Preference deadline (ISO 8601 with offset)."),
-    cap: list[str] = typer.Option([], "--cap", help="Regional cap KEY=N (capital or a region code); repeatable."),
+    kind: str = typer.Option(
+        "talent_exchange",
+        "--kind",
+        help="Kind of a new programme: talent_exchange, pbl, internship, joint_rnd.",
+    ),
+    deadline: str | None = typer.Option(
+        None, "--deadline", help="Preference deadline (ISO 8601 with offset)."
+    ),
+    cap: list[str] = typer.Option(
+        [], "--cap", help="Regional cap KEY=N (capital or a region code); repeatable."
+    ),
     mechanism: str = typer.Option("da", "--mechanism", help="da | flexible-da | max-welfare"),
     proposing: str = typer.Option("applicants", "--proposing", help="applicants | programs"),
     seed: int = typer.Option(0, "--seed", min=0, help="Lottery seed for ties."),
@@ -108,10 +117,20 @@ def create(
         if new_program is not None:
             program = svc.create_program({"name": new_program, "kind": kind}).id
             _console().print(f"Created programme {program} ({new_program}).")
-        rnd = svc.create_round({"program_id": program, "name": name, "preference_deadline": _deadline(deadline),
-                                "regional_caps": caps, "mechanism": mechanism, "proposing": proposing,
-                                "seed": seed})  # fmt: skip
-    _console().print(f"[green]Created round {rnd.id}[/] ({rnd.name}, programme {rnd.program_id}, {rnd.status.value}).")
+        rnd = svc.create_round(
+            {
+                "program_id": program,
+                "name": name,
+                "preference_deadline": _deadline(deadline),
+                "regional_caps": caps,
+                "mechanism": mechanism,
+                "proposing": proposing,
+                "seed": seed,
+            }
+        )
+    _console().print(
+        f"[green]Created round {rnd.id}[/] ({rnd.name}, programme {rnd.program_id}, {rnd.status.value})."
+    )
 
 
 @app.command("attach-opening")
@@ -139,8 +158,9 @@ def detach_opening(round_id: int = _ROUND, opening_id: int = typer.Argument(...,
 def add_participant(
     round_id: int = _ROUND,
     talent_ids: list[int] = typer.Argument(..., help="Talent ids."),
-    employer: int | None = typer.Option(None, "--employer", help="Employer for secondment rules (default: "
-                                        "each talent's current employer)."),  # fmt: skip
+    employer: int | None = typer.Option(
+        None, "--employer", help="Employer for secondment rules (default: each talent's current employer)."
+    ),
 ) -> None:
     """Add talents to a round."""
     with _service() as svc:
@@ -149,8 +169,12 @@ def add_participant(
 
 
 @app.command("open")
-def open_(round_id: int = _ROUND, deadline: str | None = typer.Option(None, "--deadline", help="Preference "
-          "deadline (ISO 8601 with offset); default: the round's.")) -> None:  # fmt: skip
+def open_(
+    round_id: int = _ROUND,
+    deadline: str | None = typer.Option(
+        None, "--deadline", help="Preference deadline (ISO 8601 with offset); default: the round's."
+    ),
+) -> None:
     """Open preference submission (draft → collecting)."""
     with _service() as svc:
         rnd = svc.open(round_id, _deadline(deadline))
@@ -166,7 +190,7 @@ def close(round_id: int = _ROUND) -> None:
     _console().print(f"[green]Round {round_id} is closed for preferences; run it next.[/]")
 
 
-# -- preferences -----------------------------------------------------------------------------------------------------
+# -- preferences ---------------------------------------------------------------------------------------------
 
 
 @app.command("submit-preferences")
@@ -194,38 +218,53 @@ def generate_rankings(
     opening: list[int] = typer.Option([], "--opening", help="Only these openings (repeatable)."),
     scope: str = typer.Option("applicants", "--scope", help="applicants (talents who listed it) | all"),
     overwrite: bool = typer.Option(False, "--overwrite", help="Also replace lists organizations submitted."),
-    min_score: float | None = typer.Option(None, "--min-score", help="Leave out talents below this fit score."),
+    min_score: float | None = typer.Option(
+        None, "--min-score", help="Leave out talents below this fit score."
+    ),
     by: str | None = _BY,
 ) -> None:
     """Rank talents for openings by fit score (organizations may then edit the lists)."""
     with _service() as svc:
-        out = svc.generate_organization_rankings(round_id, opening_ids=opening or None, scope=scope,
-                                                 overwrite=overwrite, min_score=min_score, actor=_who(by))
+        out = svc.generate_organization_rankings(
+            round_id,
+            opening_ids=opening or None,
+            scope=scope,
+            overwrite=overwrite,
+            min_score=min_score,
+            actor=_who(by),
+        )
     console = _console()
-    console.print(f"Generated {len(out['generated'])} ranking(s) with {out['scorer']} (scope {out['scope']}).")
+    console.print(
+        f"Generated {len(out['generated'])} ranking(s) with {out['scorer']} (scope {out['scope']})."
+    )
     if out["kept"]:
         console.print(f"Kept {len(out['kept'])} list(s) submitted by organizations: {out['kept']}.")
 
 
-# -- run, review, publish -------------------------------------------------------------------------------------------
+# -- run, review, publish ------------------------------------------------------------------------------------
 
 
 @app.command()
 def run(
     round_id: int = _ROUND,
-    mechanism: str | None = typer.Option(None, "--mechanism", "-m", help="da | flexible-da | max-welfare "
-                                         "(default: the round's)."),  # fmt: skip
-    proposing: str | None = typer.Option(None, "--proposing", help="applicants | programs (default: the round's)."),
+    mechanism: str | None = typer.Option(
+        None, "--mechanism", "-m", help="da | flexible-da | max-welfare (default: the round's)."
+    ),
+    proposing: str | None = typer.Option(
+        None, "--proposing", help="applicants | programs (default: the round's)."
+    ),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Lottery seed (default: the round's)."),
     by: str | None = _BY,
 ) -> None:
-    """Run the match; the run (instance, mechanism, seed, result, diagnostics) is stored for review and audit."""
+    """Run the match; the run (instance, mechanism, seed, result, diagnostics) is stored for audit."""
     with _service() as svc, _console(stderr=True).status(f"Running round {round_id} ..."):
         record = svc.run(round_id, mechanism, proposing, seed, _who(by))
         detail = svc.run_detail(record)
     _print_run(detail)
-    _console().print(f"Review it with `talentbridge rounds show {round_id}`; publish with "
-                     f"`talentbridge rounds publish {round_id} --run {record.id} --by NAME`.")  # fmt: skip
+    _console().print(
+        f"Review it with `talentbridge rounds show {round_id}`; publish with "
+        f"`talentbridge rounds publish {round_id} --run {record.id} --by NAME`."
+    )
 
 
 @app.command()
@@ -244,22 +283,45 @@ def show(
 
     rnd = review["round"]
     console = _console()
-    console.print(f"[bold]Round {rnd['id']}[/] {rnd['name']} — [bold]{rnd['status']}[/]"
-                  f"{' until ' + rnd['preference_deadline'] if rnd['preference_deadline'] else ''}")  # fmt: skip
-    console.print(f"{review['openings']} opening(s), {review['participants']} participant(s); lists: "
-                  + ", ".join(f"{side} {counts or '{}'}" for side, counts in review["lists"].items()))
+    console.print(
+        f"[bold]Round {rnd['id']}[/] {rnd['name']} — [bold]{rnd['status']}[/]"
+        f"{' until ' + rnd['preference_deadline'] if rnd['preference_deadline'] else ''}"
+    )
+    console.print(
+        f"{review['openings']} opening(s), {review['participants']} participant(s); lists: "
+        + ", ".join(f"{side} {counts or '{}'}" for side, counts in review["lists"].items())
+    )
     if rnd["published_at"]:
         console.print(f"Published by {rnd['published_by']} at {rnd['published_at']}.")
     if review["runs"]:
         table = Table(title="Runs", header_style="bold")
-        for col in ("run", "mechanism", "proposing", "seed", "placed", "unmatched", "blocking pairs", "by", "at",
-                    "published"):
+        for col in (
+            "run",
+            "mechanism",
+            "proposing",
+            "seed",
+            "placed",
+            "unmatched",
+            "blocking pairs",
+            "by",
+            "at",
+            "published",
+        ):
             table.add_column(col)
         for r in review["runs"]:
             s = r["summary"]
-            table.add_row(str(r["run_id"]), r["mechanism"], r["proposing"], str(r["seed"]), str(s.get("placed")),
-                          str(s.get("unmatched")), str(s.get("blocking_pairs")), r["created_by"] or "",
-                          (r["created_at"] or "")[:19], "yes" if r["published_at"] else "")  # fmt: skip
+            table.add_row(
+                str(r["run_id"]),
+                r["mechanism"],
+                r["proposing"],
+                str(r["seed"]),
+                str(s.get("placed")),
+                str(s.get("unmatched")),
+                str(s.get("blocking_pairs")),
+                r["created_by"] or "",
+                (r["created_at"] or "")[:19],
+                "yes" if r["published_at"] else "",
+            )
         console.print(table)
     if review["run"]:
         _print_run(review["run"])
@@ -274,8 +336,10 @@ def publish(
     """Approve a run: one planned placement per matched pair; the round becomes published."""
     with _service() as svc:
         out = svc.publish(round_id, run_id, by)
-    _console().print(f"[green]Round {round_id} published[/] (run {run_id}, by {out['published_by']}): "
-                     f"{out['placements']} placement(s) created.")  # fmt: skip
+    _console().print(
+        f"[green]Round {round_id} published[/] (run {run_id}, by {out['published_by']}): "
+        f"{out['placements']} placement(s) created."
+    )
 
 
 @app.command()
@@ -284,18 +348,22 @@ def reproduce(run_id: int = typer.Argument(..., help="Run id.")) -> None:
     with _service() as svc:
         out = svc.reproduce(run_id)
     console = _console()
-    console.print(f"Run {run_id} ({out['mechanism']}, {out['proposing']} proposing, seed {out['seed']}): input "
-                  f"{out['input_hash'][:12]} {'ok' if out['input_hash_matches'] else 'ALTERED'}")  # fmt: skip
+    console.print(
+        f"Run {run_id} ({out['mechanism']}, {out['proposing']} proposing, seed {out['seed']}): input "
+        f"{out['input_hash'][:12]} {'ok' if out['input_hash_matches'] else 'ALTERED'}"
+    )
     if out["identical"]:
         console.print(f"[green]identical result[/] {out['result_hash'][:12]}")
         return
     err = _console(stderr=True)
-    err.print(f"[bold red]error:[/] run {run_id} does not reproduce: " + "; ".join(out["differences"] or
-              ["stored result or instance was altered"]))  # fmt: skip
+    err.print(
+        f"[bold red]error:[/] run {run_id} does not reproduce: "
+        + "; ".join(out["differences"] or ["stored result or instance was altered"])
+    )
     raise typer.Exit(1)
 
 
-# -- helpers -------------------------------------------------------------------------------------------------------
+# -- helpers -------------------------------------------------------------------------------------------------
 
 
 def _print_run(detail: dict[str, Any]) -> None:
@@ -303,8 +371,11 @@ def _print_run(detail: dict[str, Any]) -> None:
 
     d, s = detail["diagnostics"], detail["summary"]
     console = _console()
-    table = Table(title=f"Run {detail['run_id']}: {detail['mechanism']} ({detail['proposing']} proposing), "
-                  f"seed {detail['seed']}", header_style="bold")  # fmt: skip
+    table = Table(
+        title=f"Run {detail['run_id']}: {detail['mechanism']} ({detail['proposing']} proposing), "
+        f"seed {detail['seed']}",
+        header_style="bold",
+    )
     table.add_column("diagnostic")
     table.add_column("value", justify="right")
     for label, value in (
@@ -338,7 +409,9 @@ def _print_run(detail: dict[str, Any]) -> None:
         for col in ("region", "cap", "placed", "seats", "over cap"):
             regions.add_column(col)
         for rid, r in d["regions"].items():
-            regions.add_row(rid, str(r.get("cap")), str(r.get("placed")), str(r.get("seats")), str(r.get("over_cap")))
+            regions.add_row(
+                rid, str(r.get("cap")), str(r.get("placed")), str(r.get("seats")), str(r.get("over_cap"))
+            )
         console.print(regions)
 
 
@@ -359,7 +432,9 @@ def _read_preferences(path: Path) -> list[Any]:
         return _lists_from_json(data, path)
     if path.suffix.lower() == ".csv":
         return _lists_from_csv(text, path)
-    raise ImportRejected(f"{path}: use a .csv or .json file", [Problem(("file",), "unknown file type", path.suffix)])
+    raise ImportRejected(
+        f"{path}: use a .csv or .json file", [Problem(("file",), "unknown file type", path.suffix)]
+    )
 
 
 def _lists_from_json(data: Any, path: Path) -> list[Any]:
@@ -401,8 +476,10 @@ def _lists_from_csv(text: str, path: Path) -> list[Any]:
     reader = csv.DictReader(io.StringIO(text))
     wanted = ["side", "owner_id", "rank", "choice_id"]
     if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != wanted:
-        raise ImportRejected(f"{path}: the header must be {','.join(wanted)}",
-                             [Problem(("header",), f"expected {','.join(wanted)}", reader.fieldnames, line=1)])
+        raise ImportRejected(
+            f"{path}: the header must be {','.join(wanted)}",
+            [Problem(("header",), f"expected {','.join(wanted)}", reader.fieldnames, line=1)],
+        )
     problems: list[Problem] = []
     groups: dict[tuple[str, int], tuple[int, list[tuple[int, int]]]] = {}
     for row in reader:
@@ -414,8 +491,9 @@ def _lists_from_csv(text: str, path: Path) -> list[Any]:
         for name in ("owner_id", "rank", "choice_id"):
             raw = (row.get(name) or "").strip()
             if not raw.isdigit() or (name == "rank" and int(raw) < 1):
-                problems.append(Problem((name,), "a whole number" + (" from 1" if name == "rank" else ""), raw,
-                                        line=line))  # fmt: skip
+                problems.append(
+                    Problem((name,), "a whole number" + (" from 1" if name == "rank" else ""), raw, line=line)
+                )
             else:
                 values[name] = int(raw)
         if len(values) == 3 and side in ("talent", "opening"):

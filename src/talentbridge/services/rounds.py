@@ -81,13 +81,14 @@ class PreferenceInput:
     line: int | None = None
 
 
-# -- helpers that need no database -------------------------------------------------------------------------------
+# -- helpers that need no database ---------------------------------------------------------------------------
 
 
 def canonical_json(value: Any) -> str:
     """The one JSON text of ``value`` that hashes and comparisons use: sorted keys, no spaces, no NaN."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
-                      default=_plain)  # fmt: skip
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_plain
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -120,13 +121,25 @@ def check_caps(caps: Mapping[str, Any]) -> list[Problem]:
     problems = []
     for key, value in caps.items():
         if key != CAPITAL and key not in _REGIONS:
-            problems.append(Problem(("regional_caps", key), f"unknown region; use {CAPITAL} or a region code "
-                                    "such as seoul, busan, gyeonggi", key, "unknown_id"))  # fmt: skip
+            problems.append(
+                Problem(
+                    ("regional_caps", key),
+                    f"unknown region; use {CAPITAL} or a region code such as seoul, busan, gyeonggi",
+                    key,
+                    "unknown_id",
+                )
+            )
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             problems.append(Problem(("regional_caps", key), "a cap is a non-negative whole number", value))
         if key in _CAPITAL_REGIONS and CAPITAL in caps:
-            problems.append(Problem(("regional_caps", key), f"{key} is part of the capital area, which is capped "
-                                    "as a whole: give one or the other", key, "overlap"))  # fmt: skip
+            problems.append(
+                Problem(
+                    ("regional_caps", key),
+                    f"{key} is part of the capital area, which is capped as a whole: give one or the other",
+                    key,
+                    "overlap",
+                )
+            )
     return problems
 
 
@@ -134,9 +147,9 @@ _IMPORTANCE_WEIGHT = {"must": 3.0, "should": 2.0, "nice": 1.0}
 
 
 def skill_overlap_score(talent: Talent, opening: Opening) -> float:
-    """The fallback fit score (0-100) used when the matching core is unavailable: the importance-weighted share
-    of required skills the talent holds (full credit at or above the minimum level, half below it; must = 3,
-    should = 2, nice = 1). 0 when the opening lists no skills."""
+    """The fallback fit score (0-100) used when the matching core is unavailable: the importance-weighted
+    share of required skills the talent holds (full credit at or above the minimum level, half below it;
+    must = 3, should = 2, nice = 1). 0 when the opening lists no skills."""
     held = {s.skill_id: s.level for s in talent.skills}
     total = credit = 0.0
     for req in opening.required_skills:
@@ -175,7 +188,7 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-# -- the use cases ------------------------------------------------------------------------------------------------
+# -- the use cases -------------------------------------------------------------------------------------------
 
 
 class RoundService:
@@ -190,7 +203,7 @@ class RoundService:
         self.store = RoundStore(session)
         self.clock = clock or (lambda: datetime.now(UTC))
 
-    # -- programmes and rounds -------------------------------------------------------------------------------------
+    # -- programmes and rounds -------------------------------------------------------------------------------
     def create_program(self, data: Mapping[str, Any]) -> Program:
         return self.repos.programs.add(validate_record(ProgramData, dict(data), "program"))
 
@@ -198,8 +211,9 @@ class RoundService:
         record = validate_record(RoundData, dict(data), "round")
         problems = check_caps(record.regional_caps)
         if record.status != S.DRAFT:
-            problems.append(Problem(("status",), "a new round starts as draft; open it with `open`",
-                                    record.status.value))  # fmt: skip
+            problems.append(
+                Problem(("status",), "a new round starts as draft; open it with `open`", record.status.value)
+            )
         if problems:
             raise ValidationFailed("invalid round", problems)
         return self.repos.rounds.add(record)
@@ -207,7 +221,9 @@ class RoundService:
     def get(self, round_id: int) -> Round:
         return self.store.round_of(round_id)
 
-    def _require(self, round_id: int, allowed: Iterable[RoundStatus], doing: str, shared: bool = False) -> Round:
+    def _require(
+        self, round_id: int, allowed: Iterable[RoundStatus], doing: str, shared: bool = False
+    ) -> Round:
         """Lock the round and check its status allows ``doing``; InvalidState says what would."""
         self.store.lock(round_id, shared=shared)
         rnd = self.store.round_of(round_id)
@@ -222,7 +238,7 @@ class RoundService:
             )
         return rnd
 
-    # -- openings and participants ------------------------------------------------------------------------------
+    # -- openings and participants ---------------------------------------------------------------------------
     def openings(self, round_id: int) -> list[RoundOpening]:
         self.get(round_id)
         return self.store.openings(round_id)
@@ -232,12 +248,15 @@ class RoundService:
         return self.store.participants(round_id)
 
     def attach_opening(self, round_id: int, opening_id: int, seats: int | None = None) -> RoundOpening:
-        """Attach an opening with ``seats`` (default: the opening's own seats); attaching again changes seats."""
+        """Attach an opening with ``seats`` (default: the opening's own); attaching again changes seats."""
         self._require(round_id, (S.DRAFT, S.COLLECTING), "attach an opening")
         opening = self.repos.openings.get(opening_id)
         if opening.status.value in {"closed", "filled"}:
-            raise InvalidState(f"opening {opening_id} is {opening.status.value}: reopen it before attaching it",
-                               opening_id=opening_id, opening_status=opening.status.value)  # fmt: skip
+            raise InvalidState(
+                f"opening {opening_id} is {opening.status.value}: reopen it before attaching it",
+                opening_id=opening_id,
+                opening_status=opening.status.value,
+            )
         seats = opening.seats if seats is None else seats
         if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
             raise ValidationFailed("invalid seats", [Problem(("seats",), "at least 1 seat", seats)])
@@ -248,41 +267,56 @@ class RoundService:
         """Detach an opening and drop its own ranked list; refused while talents' lists name it."""
         self._require(round_id, (S.DRAFT, S.COLLECTING), "detach an opening")
         if self.store.opening(round_id, opening_id) is None:
-            raise NotFound("round opening", opening_id, f"opening {opening_id} is not attached to round {round_id}")
+            raise NotFound(
+                "round opening", opening_id, f"opening {opening_id} is not attached to round {round_id}"
+            )
         naming = [p.owner_id for p in self.store.preferences(round_id, "talent") if opening_id in p.ranking]
         if naming:
             raise InvalidState(
-                f"opening {opening_id} is ranked by {len(naming)} talent(s) ({_few(naming)}): they must drop it "
-                "from their lists first", opening_id=opening_id, talent_ids=naming[:100],
-            )  # fmt: skip
+                f"opening {opening_id} is ranked by {len(naming)} talent(s) ({_few(naming)}): "
+                "they must drop it from their lists first",
+                opening_id=opening_id,
+                talent_ids=naming[:100],
+            )
         self.store.delete_preferences(round_id, "opening", opening_id)
         self.store.detach_opening(round_id, opening_id)
 
-    def add_participant(self, round_id: int, talent_id: int, employer_id: int | None = None) -> RoundParticipant:
+    def add_participant(
+        self, round_id: int, talent_id: int, employer_id: int | None = None
+    ) -> RoundParticipant:
         """Add a talent; ``employer_id`` defaults to the talent's current employer (for secondment rules)."""
         self._require(round_id, (S.DRAFT, S.COLLECTING), "add a participant")
         talent = self.repos.talents.get(talent_id)
         employer = talent.current_employer_id if employer_id is None else employer_id
         if employer is not None and not self.repos.organizations.exists(employer):
-            raise ValidationFailed("invalid participant", [Problem(("employer_id",), "no organization with this id",
-                                                                   employer, "unknown_id")])  # fmt: skip
+            raise ValidationFailed(
+                "invalid participant",
+                [Problem(("employer_id",), "no organization with this id", employer, "unknown_id")],
+            )
         return self.store.add_participant(round_id, talent_id, employer)
 
     def remove_participant(self, round_id: int, talent_id: int) -> None:
         self._require(round_id, (S.DRAFT, S.COLLECTING), "remove a participant")
         if self.store.participant(round_id, talent_id) is None:
-            raise NotFound("participant", talent_id, f"talent {talent_id} is not a participant of round {round_id}")
-        naming = [p.owner_id for p in self.store.preferences(round_id, "opening")
-                  if talent_id in _flatten(p.ranking)]  # fmt: skip
+            raise NotFound(
+                "participant", talent_id, f"talent {talent_id} is not a participant of round {round_id}"
+            )
+        naming = [
+            p.owner_id
+            for p in self.store.preferences(round_id, "opening")
+            if talent_id in _flatten(p.ranking)
+        ]
         if naming:
             raise InvalidState(
-                f"talent {talent_id} is ranked by {len(naming)} opening(s) ({_few(naming)}): drop them from those "
-                "lists first", talent_id=talent_id, opening_ids=naming[:100],
-            )  # fmt: skip
+                f"talent {talent_id} is ranked by {len(naming)} opening(s) ({_few(naming)}): "
+                "drop them from those lists first",
+                talent_id=talent_id,
+                opening_ids=naming[:100],
+            )
         self.store.delete_preferences(round_id, "talent", talent_id)
         self.store.remove_participant(round_id, talent_id)
 
-    # -- opening and closing submission --------------------------------------------------------------------------
+    # -- opening and closing submission ----------------------------------------------------------------------
     def open(self, round_id: int, deadline: datetime | None = None) -> Round:
         """Open preference submission (draft → collecting), optionally setting the deadline."""
         rnd = self._require(round_id, (S.DRAFT,), "open preference submission")
@@ -290,8 +324,9 @@ class RoundService:
         deadline = _aware(deadline) if deadline is not None else _aware(rnd.preference_deadline)
         deadline = deadline.astimezone(UTC) if deadline is not None else None
         if deadline is not None and deadline <= self.clock():
-            problems.append(Problem(("preference_deadline",), "the deadline has already passed",
-                                    deadline.isoformat()))  # fmt: skip
+            problems.append(
+                Problem(("preference_deadline",), "the deadline has already passed", deadline.isoformat())
+            )
         if problems:
             raise ValidationFailed(f"round {round_id} cannot be opened", problems)
         missing = []
@@ -300,8 +335,9 @@ class RoundService:
         if not self.store.participants(round_id):
             missing.append("add at least one participant")
         if missing:
-            raise InvalidState(f"round {round_id} cannot be opened yet: {' and '.join(missing)}",
-                               round_id=round_id)  # fmt: skip
+            raise InvalidState(
+                f"round {round_id} cannot be opened yet: {' and '.join(missing)}", round_id=round_id
+            )
         self.store.set_status(round_id, S.COLLECTING.value, preference_deadline=deadline)
         return self.get(round_id)
 
@@ -311,7 +347,7 @@ class RoundService:
         self.store.set_status(round_id, S.CLOSED.value)
         return self.get(round_id)
 
-    # -- ranked lists ----------------------------------------------------------------------------------------------
+    # -- ranked lists ----------------------------------------------------------------------------------------
     def preferences(self, round_id: int, side: str | None = None) -> list[RankedList]:
         self.get(round_id)
         return self.store.preferences(round_id, side)
@@ -321,27 +357,37 @@ class RoundService:
         deadline = _aware(rnd.preference_deadline)
         if deadline is not None and self.clock() > deadline:
             raise InvalidState(
-                f"cannot submit preferences: the deadline of round {round_id} passed at {deadline.isoformat()}",
-                round_id=round_id, deadline=deadline.isoformat(),
-            )  # fmt: skip
+                f"cannot submit preferences: the deadline of round {round_id} passed at "
+                f"{deadline.isoformat()}",
+                round_id=round_id,
+                deadline=deadline.isoformat(),
+            )
         return rnd
 
-    def submit_talent_preferences(self, round_id: int, talent_id: int, ranking: Sequence[Any],
-                                  actor: str | None = None) -> RankedList:  # fmt: skip
+    def submit_talent_preferences(
+        self, round_id: int, talent_id: int, ranking: Sequence[Any], actor: str | None = None
+    ) -> RankedList:
         """A talent's ranked opening ids, best first (an empty list ranks nothing)."""
         return self.submit_many(round_id, [PreferenceInput("talent", talent_id, list(ranking))], actor)[0]
 
-    def submit_opening_preferences(self, round_id: int, opening_id: int, ranking: Sequence[Any],
-                                   actor: str | None = None) -> RankedList:  # fmt: skip
+    def submit_opening_preferences(
+        self, round_id: int, opening_id: int, ranking: Sequence[Any], actor: str | None = None
+    ) -> RankedList:
         """An opening's ranked talent ids, best first; an inner list is a tie (broken by the round's lottery).
 
         Replacing a generated list keeps its fit scores and marks it ``edited``."""
         return self.submit_many(round_id, [PreferenceInput("opening", opening_id, list(ranking))], actor)[0]
 
-    def submit_many(self, round_id: int, lists: Sequence[PreferenceInput], actor: str | None = None,
-                    what: str | None = None) -> list[RankedList]:  # fmt: skip
-        """Validate and save several lists at once: every problem of every list is reported, and nothing is
-        saved unless all are valid (``ImportRejected`` when ``what`` names a file, else ``ValidationFailed``)."""
+    def submit_many(
+        self,
+        round_id: int,
+        lists: Sequence[PreferenceInput],
+        actor: str | None = None,
+        what: str | None = None,
+    ) -> list[RankedList]:
+        """Validate and save several lists at once: every problem of every list is reported, and nothing
+        is saved unless all are valid (``ImportRejected`` when ``what`` names a file, else
+        ``ValidationFailed``)."""
         self._check_submission_open(round_id)
         single = len(lists) == 1 and what is None
         problems: list[Problem] = []
@@ -351,13 +397,22 @@ class RoundService:
         for index, item in enumerate(lists):
             prefix: tuple[str | int, ...] = () if single else (f"{item.side}s", item.owner_id)
             if item.side not in SIDES:
-                problems.append(Problem((*prefix, "side"), "side is talent or opening", item.side, line=item.line))
+                problems.append(
+                    Problem((*prefix, "side"), "side is talent or opening", item.side, line=item.line)
+                )
                 continue
             key = (item.side, item.owner_id)
             if key in owners:
-                problems.append(Problem(prefix or ("owner_id",), f"a second list for this {item.side} (first at "
-                                        f"entry {owners[key] + 1})", item.owner_id, "duplicate", item.line))
-                continue  # fmt: skip
+                problems.append(
+                    Problem(
+                        prefix or ("owner_id",),
+                        f"a second list for this {item.side} (first at entry {owners[key] + 1})",
+                        item.owner_id,
+                        "duplicate",
+                        item.line,
+                    )
+                )
+                continue
             owners[key] = index
             problems += _check_owner(round_id, item, openings, talents, prefix)
             problems += _check_ranking(round_id, item, openings, talents, prefix)
@@ -365,21 +420,33 @@ class RoundService:
             cls = ImportRejected if what else ValidationFailed
             count = len(problems)
             where = f" in {what}" if what else ""
-            raise cls(f"{count} problem{'s' if count != 1 else ''} with the ranked list{'s' if not single else ''}"
-                      f"{where}; nothing was saved", problems, round_id=round_id)  # fmt: skip
+            raise cls(
+                f"{count} problem{'s' if count != 1 else ''} with the ranked list{'s' if not single else ''}"
+                f"{where}; nothing was saved",
+                problems,
+                round_id=round_id,
+            )
         now = self.clock()
         saved = []
         for item in lists:
             previous = self.store.preference(round_id, item.side, item.owner_id)
             generated = previous is not None and previous.source in ("generated", "edited")
-            saved.append(RankedList(
-                item.side, item.owner_id, _normalise(item.ranking), "edited" if generated else "submitted", now,
-                actor, previous.scores if generated else None, previous.scorer if generated else None,
-            ))  # fmt: skip
+            saved.append(
+                RankedList(
+                    item.side,
+                    item.owner_id,
+                    _normalise(item.ranking),
+                    "edited" if generated else "submitted",
+                    now,
+                    actor,
+                    previous.scores if generated else None,
+                    previous.scorer if generated else None,
+                )
+            )
         self.store.save_preferences(round_id, saved)
         return saved
 
-    # -- organization rankings from fit scores -------------------------------------------------------------------
+    # -- organization rankings from fit scores ---------------------------------------------------------------
     def generate_organization_rankings(
         self,
         round_id: int,
@@ -396,8 +463,8 @@ class RoundService:
         ``scope``: ``applicants`` ranks the talents who listed the opening, ``all`` every participant.
         Openings with a list submitted or edited by a person are kept unless ``overwrite``; lists generated
         before are regenerated. ``min_score`` leaves out talents below it (they become unacceptable to the
-        opening). ``edit`` maps opening id → an edited ranking saved over the generated one (source ``edited``,
-        the fit scores kept). Allowed while the round is collecting or closed.
+        opening). ``edit`` maps opening id → an edited ranking saved over the generated one (source
+        ``edited``, the fit scores kept). Allowed while the round is collecting or closed.
         Returns what was generated, kept and edited, and which scorer was used.
         """
         rnd = self._require(round_id, (S.COLLECTING, S.CLOSED), "generate organization rankings")
@@ -408,12 +475,21 @@ class RoundService:
         targets = list(attached) if opening_ids is None else list(dict.fromkeys(opening_ids))
         for oid in targets:
             if oid not in attached:
-                problems.append(Problem(("opening_ids",), f"opening {oid} is not attached to round {round_id}",
-                                        oid, "unknown_id"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        ("opening_ids",),
+                        f"opening {oid} is not attached to round {round_id}",
+                        oid,
+                        "unknown_id",
+                    )
+                )
         for oid in edit or {}:
             if oid not in attached:
-                problems.append(Problem(("edit", oid), f"opening {oid} is not attached to round {round_id}",
-                                        oid, "unknown_id"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        ("edit", oid), f"opening {oid} is not attached to round {round_id}", oid, "unknown_id"
+                    )
+                )
         talents_in = {p.talent_id for p in self.store.participants(round_id)}
         for oid, ranking in (edit or {}).items():
             if oid in attached:
@@ -427,8 +503,11 @@ class RoundService:
         for p in self.store.preferences(round_id, "talent"):
             for oid in p.ranking:
                 applicants.setdefault(oid, []).append(p.owner_id)
-        kept = [oid for oid in targets
-                if oid in existing and existing[oid].source in ("submitted", "edited") and not overwrite]  # fmt: skip
+        kept = [
+            oid
+            for oid in targets
+            if oid in existing and existing[oid].source in ("submitted", "edited") and not overwrite
+        ]
         todo = [oid for oid in targets if oid not in kept]
         scorer = _Scorer(self.session, self.repos.programs.get(rnd.program_id), self.clock().date())
         openings = self.repos.openings.get_many(todo)
@@ -441,14 +520,34 @@ class RoundService:
             scores = {t: scorer(talents[t], openings[oid]) for t in candidates}
             if min_score is not None:
                 scores = {t: s for t, s in scores.items() if s >= min_score}
-            lists.append(RankedList("opening", oid, _tiers(scores), "generated", now, actor,
-                                    {str(t): s for t, s in scores.items()}, scorer.name))  # fmt: skip
+            lists.append(
+                RankedList(
+                    "opening",
+                    oid,
+                    _tiers(scores),
+                    "generated",
+                    now,
+                    actor,
+                    {str(t): s for t, s in scores.items()},
+                    scorer.name,
+                )
+            )
         self.store.save_preferences(round_id, lists)
         edited = []
         for oid, ranking in (edit or {}).items():
             base = self.store.preference(round_id, "opening", oid)
-            edited.append(RankedList("opening", oid, _normalise(list(ranking)), "edited", now, actor,
-                                     base.scores if base else None, base.scorer if base else None))  # fmt: skip
+            edited.append(
+                RankedList(
+                    "opening",
+                    oid,
+                    _normalise(list(ranking)),
+                    "edited",
+                    now,
+                    actor,
+                    base.scores if base else None,
+                    base.scorer if base else None,
+                )
+            )
         self.store.save_preferences(round_id, edited)
         return {
             "round_id": round_id,
@@ -459,7 +558,7 @@ class RoundService:
             "edited": [r.owner_id for r in edited],
         }
 
-    # -- instance, run, review, publish -------------------------------------------------------------------------
+    # -- instance, run, review, publish ----------------------------------------------------------------------
     def build_instance(self, round_id: int) -> dict[str, Any]:
         """The matching instance of the round (schema in docs/programs.md), from the stored lists.
 
@@ -513,8 +612,11 @@ class RoundService:
                     elif entry in talent_set:
                         item["preferences"].append(_tid(entry))
                 if ranked.scores:
-                    item["scores"] = {_tid(int(t)): s for t, s in sorted(ranked.scores.items(), key=lambda kv:
-                                      int(kv[0])) if int(t) in talent_set}  # fmt: skip
+                    item["scores"] = {
+                        _tid(int(t)): s
+                        for t, s in sorted(ranked.scores.items(), key=lambda kv: int(kv[0]))
+                        if int(t) in talent_set
+                    }
             area = area_of(o.region, rnd.regional_caps)
             if area is not None:
                 item["region"] = area
@@ -527,8 +629,10 @@ class RoundService:
         regions = [{"id": key, "cap": cap} for key, cap in sorted(rnd.regional_caps.items())]
         return {"applicants": applicants, "programs": programs, "regions": regions, "seed": rnd.seed}
 
-    def _affiliates(self, openings: Iterable[Opening], employers: Iterable[int | None]) -> dict[int, set[int]]:
-        """Employer id → the opening organizations it is affiliated with (itself included when it has openings).
+    def _affiliates(
+        self, openings: Iterable[Opening], employers: Iterable[int | None]
+    ) -> dict[int, set[int]]:
+        """Employer id → the opening organizations it is affiliated with (itself included if it has any).
 
         Affiliation (parent/subsidiary, same business group) is looked up among the employers, the opening
         organizations and their parents."""
@@ -544,10 +648,16 @@ class RoundService:
         lookup = Affiliates(orgs)
         return {e: set(lookup.of(e)) & org_ids for e in wanted}
 
-    def run(self, round_id: int, mechanism: str | None = None, proposing: str | None = None,
-            seed: int | None = None, actor: str | None = None) -> RunRecord:  # fmt: skip
-        """Solve the round (closed or matched; the round's own mechanism/proposing/seed unless given) and store
-        the run with its instance, result, diagnostics and hashes. The round becomes ``matched``."""
+    def run(
+        self,
+        round_id: int,
+        mechanism: str | None = None,
+        proposing: str | None = None,
+        seed: int | None = None,
+        actor: str | None = None,
+    ) -> RunRecord:
+        """Solve the round (closed or matched; the round's own mechanism/proposing/seed unless given) and
+        store the run with its instance, result, diagnostics and hashes. The round becomes ``matched``."""
         from talentbridge.programs import solve
 
         rnd = self._require(round_id, (S.CLOSED, S.MATCHED), "run the match")
@@ -555,15 +665,23 @@ class RoundService:
         proposing = proposing or rnd.proposing
         seed = rnd.seed if seed is None else seed
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValidationFailed("invalid run options", [Problem(("seed",), "a non-negative whole number", seed)])
-        unranked = [o.opening_id for o in self.store.openings(round_id)
-                    if self.store.preference(round_id, "opening", o.opening_id) is None]  # fmt: skip
+            raise ValidationFailed(
+                "invalid run options", [Problem(("seed",), "a non-negative whole number", seed)]
+            )
+        unranked = [
+            o.opening_id
+            for o in self.store.openings(round_id)
+            if self.store.preference(round_id, "opening", o.opening_id) is None
+        ]
         if unranked:
             raise InvalidState(
-                f"{len(unranked)} opening(s) of round {round_id} have no ranking of talents ({_few(unranked)}): "
+                f"{len(unranked)} opening(s) of round {round_id} have no ranking of talents "
+                f"({_few(unranked)}): "
                 "have the organizations submit one, or generate them from fit scores "
-                f"(`talentbridge rounds generate-rankings {round_id}`)", round_id=round_id, opening_ids=unranked,
-            )  # fmt: skip
+                f"(`talentbridge rounds generate-rankings {round_id}`)",
+                round_id=round_id,
+                opening_ids=unranked,
+            )
         instance = self.build_instance(round_id)
         instance["seed"] = seed
         result = _plain_json(solve(instance, mechanism=mechanism, proposing=proposing))
@@ -571,11 +689,20 @@ class RoundService:
         full = {**result, "diagnostics": diagnostics}
         summary = _summary(instance, diagnostics)
         run = self.store.add_run(
-            round_id, mechanism=mechanism, proposing=proposing, seed=seed, instance=instance, result=result,
-            diagnostics=diagnostics, summary=summary, input_hash=_input_hash(instance, mechanism, proposing),
-            result_hash=digest(full), software_version=talentbridge.__version__, created_at=self.clock(),
+            round_id,
+            mechanism=mechanism,
+            proposing=proposing,
+            seed=seed,
+            instance=instance,
+            result=result,
+            diagnostics=diagnostics,
+            summary=summary,
+            input_hash=_input_hash(instance, mechanism, proposing),
+            result_hash=digest(full),
+            software_version=talentbridge.__version__,
+            created_at=self.clock(),
             created_by=actor,
-        )  # fmt: skip
+        )
         self.store.set_status(round_id, S.MATCHED.value)
         return run
 
@@ -594,7 +721,9 @@ class RoundService:
         """A run as an operator reviews it: summary, diagnostics, each pair with both sides' ranks, the
         unmatched with reasons (ids as numbers)."""
         assert run.instance is not None and run.result is not None
-        talent_rank = {a["id"]: {o: i + 1 for i, o in enumerate(a["preferences"])} for a in run.instance["applicants"]}
+        talent_rank = {
+            a["id"]: {o: i + 1 for i, o in enumerate(a["preferences"])} for a in run.instance["applicants"]
+        }
         opening_rank: dict[str, dict[str, int]] = {}
         for p in run.instance["programs"]:
             ranks: dict[str, int] = {}
@@ -608,13 +737,23 @@ class RoundService:
             if oid is None:
                 unmatched.append({"talent_id": _num(tid), "reason": reasons.get(tid, {}).get("reason")})
             else:
-                assignments.append({"talent_id": _num(tid), "opening_id": _num(oid),
-                                    "talent_rank": talent_rank[tid].get(oid),
-                                    "opening_rank": opening_rank[oid].get(tid)})  # fmt: skip
+                assignments.append(
+                    {
+                        "talent_id": _num(tid),
+                        "opening_id": _num(oid),
+                        "talent_rank": talent_rank[tid].get(oid),
+                        "opening_rank": opening_rank[oid].get(tid),
+                    }
+                )
         assignments.sort(key=lambda a: (a["opening_id"], a["opening_rank"] or 0, a["talent_id"]))
         unmatched.sort(key=lambda u: u["talent_id"])
-        return {**run_summary(run), "diagnostics": run.diagnostics, "assignments": assignments,
-                "unmatched": unmatched, "tie_breaking": run.result.get("tie_breaking")}  # fmt: skip
+        return {
+            **run_summary(run),
+            "diagnostics": run.diagnostics,
+            "assignments": assignments,
+            "unmatched": unmatched,
+            "tie_breaking": run.result.get("tie_breaking"),
+        }
 
     def review(self, round_id: int, run_id: int | None = None) -> dict[str, Any]:
         """The round, its lists and every run (summaries), with the chosen (default: latest) run in full."""
@@ -639,12 +778,13 @@ class RoundService:
         }
 
     def publish(self, round_id: int, run_id: int, actor: str) -> dict[str, Any]:
-        """A person approves ``run_id``: records who and when, creates a planned Placement per matched pair and
-        marks the round published. Refused unless the round is matched (so never twice)."""
+        """A person approves ``run_id``: records who and when, creates a planned Placement per matched pair
+        and marks the round published. Refused unless the round is matched (so never twice)."""
         if not isinstance(actor, str) or not actor.strip():
-            raise ValidationFailed("name the person who approves the result",
-                                   [Problem(("published_by",), "required: who approves this result", actor,
-                                            "missing")])  # fmt: skip
+            raise ValidationFailed(
+                "name the person who approves the result",
+                [Problem(("published_by",), "required: who approves this result", actor, "missing")],
+            )
         actor = actor.strip()
         rnd = self._require(round_id, (S.MATCHED,), "publish")
         run = self.get_run(round_id, run_id)
@@ -657,33 +797,57 @@ class RoundService:
         for talent_id, opening_id in pairs:
             opening = openings[opening_id]
             record = PlacementData(
-                talent_id=talent_id, organization_id=opening.organization_id, opening_id=opening_id,
-                round_id=round_id, kind=OPENING_EMPLOYMENT_TYPE[OpeningKind(opening.kind)],
+                talent_id=talent_id,
+                organization_id=opening.organization_id,
+                opening_id=opening_id,
+                round_id=round_id,
+                kind=OPENING_EMPLOYMENT_TYPE[OpeningKind(opening.kind)],
                 start_date=opening.start_date or program.start_date or now.date(),
-            )  # fmt: skip
+            )
             rows.append({**record.model_dump(mode="json"), "start_date": record.start_date})
         placement_ids = self.store.add_placements(rows)
         self.store.mark_published(run_id, now, actor)
         self.store.set_status(round_id, S.PUBLISHED.value, published_at=now, published_by=actor)
-        return {"round_id": round_id, "run_id": run_id, "published_at": now.isoformat(), "published_by": actor,
-                "placements": len(placement_ids), "placement_ids": placement_ids}  # fmt: skip
+        return {
+            "round_id": round_id,
+            "run_id": run_id,
+            "published_at": now.isoformat(),
+            "published_by": actor,
+            "placements": len(placement_ids),
+            "placement_ids": placement_ids,
+        }
 
     def result(self, round_id: int) -> dict[str, Any]:
         """The published result: who approved which run when, the pairs, the unmatched and the placements."""
         rnd = self.get(round_id)
         run = self.store.published_run(round_id)
         if rnd.status != S.PUBLISHED or run is None:
-            raise InvalidState(f"round {round_id} has no published result: it is {rnd.status.value}{_hint(rnd)}",
-                               round_id=round_id, round_status=rnd.status.value)  # fmt: skip
+            raise InvalidState(
+                f"round {round_id} has no published result: it is {rnd.status.value}{_hint(rnd)}",
+                round_id=round_id,
+                round_status=rnd.status.value,
+            )
         detail = self.run_detail(self.store.run(run.id))
         return {
             "round_id": round_id,
             "published_at": _aware(rnd.published_at).isoformat() if rnd.published_at else None,
             "published_by": rnd.published_by,
-            **{k: detail[k] for k in ("run_id", "mechanism", "proposing", "seed", "input_hash", "result_hash",
-                                       "summary", "assignments", "unmatched")},
+            **{
+                k: detail[k]
+                for k in (
+                    "run_id",
+                    "mechanism",
+                    "proposing",
+                    "seed",
+                    "input_hash",
+                    "result_hash",
+                    "summary",
+                    "assignments",
+                    "unmatched",
+                )
+            },
             "placement_ids": self.store.placement_ids(round_id),
-        }  # fmt: skip
+        }
 
     def reproduce(self, run_id: int) -> dict[str, Any]:
         """Re-solve the stored instance of ``run_id`` and compare with the stored result.
@@ -715,7 +879,7 @@ class RoundService:
         }
 
 
-# -- private helpers -----------------------------------------------------------------------------------------------
+# -- private helpers -----------------------------------------------------------------------------------------
 
 
 def run_summary(run: RunRecord) -> dict[str, Any]:
@@ -818,46 +982,66 @@ def _tiers(scores: Mapping[int, float]) -> list[Any]:
     return _normalise([sorted(groups[s]) for s in sorted(groups, reverse=True)])
 
 
-def _check_owner(round_id: int, item: PreferenceInput, openings: set[int], talents: set[int],
-                 prefix: tuple[str | int, ...]) -> list[Problem]:  # fmt: skip
+def _check_owner(
+    round_id: int, item: PreferenceInput, openings: set[int], talents: set[int], prefix: tuple[str | int, ...]
+) -> list[Problem]:
     if not _is_id(item.owner_id):
         return [Problem(prefix or ("owner_id",), "an id is a whole number", item.owner_id, line=item.line)]
     if item.side == "talent" and item.owner_id not in talents:
-        raise_or = f"talent {item.owner_id} is not a participant of round {round_id}"
+        message = f"talent {item.owner_id} is not a participant of round {round_id}"
     elif item.side == "opening" and item.owner_id not in openings:
-        raise_or = f"opening {item.owner_id} is not attached to round {round_id}"
+        message = f"opening {item.owner_id} is not attached to round {round_id}"
     else:
         return []
     if not prefix:  # a single list: the owner in the path does not exist here
-        raise NotFound(f"round {item.side}", item.owner_id, raise_or)
-    return [Problem(prefix, raise_or, item.owner_id, "unknown_id", item.line)]
+        raise NotFound(f"round {item.side}", item.owner_id, message)
+    return [Problem(prefix, message, item.owner_id, "unknown_id", item.line)]
 
 
-def _check_ranking(round_id: int, item: PreferenceInput, openings: set[int], talents: set[int],
-                   prefix: tuple[str | int, ...]) -> list[Problem]:  # fmt: skip
-    """Every bad entry of one ranked list: wrong type, not in the round, listed twice, ties on the talent side."""
+def _check_ranking(
+    round_id: int, item: PreferenceInput, openings: set[int], talents: set[int], prefix: tuple[str | int, ...]
+) -> list[Problem]:
+    """Every bad entry of one ranked list: wrong type, not in the round, listed twice, talent-side ties."""
     problems: list[Problem] = []
     if not isinstance(item.ranking, list):
-        return [Problem((*prefix, "ranking"), "a ranking is a list of ids, best first", item.ranking, line=item.line)]
+        return [
+            Problem(
+                (*prefix, "ranking"), "a ranking is a list of ids, best first", item.ranking, line=item.line
+            )
+        ]
     known, noun = (openings, "opening") if item.side == "talent" else (talents, "talent")
     where = "is not attached to" if item.side == "talent" else "is not a participant of"
     seen: dict[int, int] = {}
     for i, entry in enumerate(item.ranking):
         group = entry if isinstance(entry, list) else [entry]
         if isinstance(entry, list) and item.side == "talent":
-            problems.append(Problem((*prefix, "ranking", i), "a talent ranks openings one by one (no ties)", entry,
-                                    line=item.line))  # fmt: skip
+            problems.append(
+                Problem(
+                    (*prefix, "ranking", i),
+                    "a talent ranks openings one by one (no ties)",
+                    entry,
+                    line=item.line,
+                )
+            )
             continue
         for j, value in enumerate(group):
             loc = (*prefix, "ranking", i, j) if isinstance(entry, list) else (*prefix, "ranking", i)
             if not _is_id(value):
                 problems.append(Problem(loc, f"an {noun} id is a whole number", value, line=item.line))
             elif value not in known:
-                problems.append(Problem(loc, f"{noun} {value} {where} round {round_id}", value, "unknown_id",
-                                        item.line))  # fmt: skip
+                problems.append(
+                    Problem(loc, f"{noun} {value} {where} round {round_id}", value, "unknown_id", item.line)
+                )
             elif value in seen:
-                problems.append(Problem(loc, f"{noun} {value} is listed twice (first at position {seen[value] + 1})",
-                                        value, "duplicate", item.line))  # fmt: skip
+                problems.append(
+                    Problem(
+                        loc,
+                        f"{noun} {value} is listed twice (first at position {seen[value] + 1})",
+                        value,
+                        "duplicate",
+                        item.line,
+                    )
+                )
             else:
                 seen[value] = i
     return problems
@@ -868,8 +1052,16 @@ def _competitors(setting: Any) -> dict[int, set[int]]:
     problems = []
     out: dict[int, set[int]] = {}
     if not isinstance(setting, Mapping):
-        raise ValidationFailed("invalid round settings", [Problem(("settings", "competitors"),
-                               "an object of organization id to a list of organization ids", setting)])  # fmt: skip
+        raise ValidationFailed(
+            "invalid round settings",
+            [
+                Problem(
+                    ("settings", "competitors"),
+                    "an object of organization id to a list of organization ids",
+                    setting,
+                )
+            ],
+        )
     for key, others in setting.items():
         try:
             org = int(key)
@@ -889,7 +1081,8 @@ def _competitors(setting: Any) -> dict[int, set[int]]:
 
 class _Scorer:
     """Fit score of a (talent, opening) pair: the matching core's ``fit_score`` (taxonomy partial credit,
-    programme weights from ``settings.fit_weights``) or, if that cannot be imported, :func:`skill_overlap_score`."""
+    programme weights from ``settings.fit_weights``) or, if that cannot be imported,
+    :func:`skill_overlap_score`."""
 
     def __init__(self, session: Session, program: Program, today: date) -> None:
         self.today = today

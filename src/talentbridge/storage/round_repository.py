@@ -80,12 +80,12 @@ class RoundStore:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    # -- the round itself ---------------------------------------------------------------------------------------
+    # -- the round itself ------------------------------------------------------------------------------------
     def lock(self, round_id: int, shared: bool = False) -> None:
         """Lock the round's row until the transaction ends (PostgreSQL; SQLite serialises writers anyway).
 
-        State changes take an exclusive lock, submissions a shared one: lists can be submitted concurrently, but
-        not while the round is being closed, run or published.
+        State changes take an exclusive lock, submissions a shared one: lists can be submitted concurrently,
+        but not while the round is being closed, run or published.
         """
         stmt = select(RoundRow.id).where(RoundRow.id == round_id).with_for_update(read=shared)
         if self.session.scalar(stmt) is None:
@@ -96,10 +96,12 @@ class RoundStore:
         self.session.execute(update(RoundRow).where(RoundRow.id == round_id).values(**values))
         self.session.expire_all()
 
-    # -- openings -----------------------------------------------------------------------------------------------
+    # -- openings --------------------------------------------------------------------------------------------
     def openings(self, round_id: int) -> list[RoundOpening]:
         rows = self.session.scalars(
-            select(RoundOpeningRow).where(RoundOpeningRow.round_id == round_id).order_by(RoundOpeningRow.opening_id)
+            select(RoundOpeningRow)
+            .where(RoundOpeningRow.round_id == round_id)
+            .order_by(RoundOpeningRow.opening_id)
         )
         return [RoundOpening(r.opening_id, r.seats, r.region, r.added_at) for r in rows]
 
@@ -120,11 +122,12 @@ class RoundStore:
 
     def detach_opening(self, round_id: int, opening_id: int) -> None:
         self.session.execute(
-            delete(RoundOpeningRow).where(RoundOpeningRow.round_id == round_id,
-                                          RoundOpeningRow.opening_id == opening_id)
+            delete(RoundOpeningRow).where(
+                RoundOpeningRow.round_id == round_id, RoundOpeningRow.opening_id == opening_id
+            )
         )
 
-    # -- participants ---------------------------------------------------------------------------------------------
+    # -- participants ----------------------------------------------------------------------------------------
     def participants(self, round_id: int) -> list[RoundParticipant]:
         rows = self.session.scalars(
             select(RoundParticipantRow)
@@ -150,15 +153,24 @@ class RoundStore:
 
     def remove_participant(self, round_id: int, talent_id: int) -> None:
         self.session.execute(
-            delete(RoundParticipantRow).where(RoundParticipantRow.round_id == round_id,
-                                              RoundParticipantRow.talent_id == talent_id)
+            delete(RoundParticipantRow).where(
+                RoundParticipantRow.round_id == round_id, RoundParticipantRow.talent_id == talent_id
+            )
         )
 
-    # -- ranked lists ---------------------------------------------------------------------------------------------
+    # -- ranked lists ----------------------------------------------------------------------------------------
     @staticmethod
     def _ranked(row: RoundPreferenceRow) -> RankedList:
-        return RankedList(row.side, row.owner_id, list(row.ranking), row.source, row.submitted_at, row.submitted_by,
-                          row.scores, row.scorer)  # fmt: skip
+        return RankedList(
+            row.side,
+            row.owner_id,
+            list(row.ranking),
+            row.source,
+            row.submitted_at,
+            row.submitted_by,
+            row.scores,
+            row.scorer,
+        )
 
     def preferences(self, round_id: int, side: str | None = None) -> list[RankedList]:
         stmt = select(RoundPreferenceRow).where(RoundPreferenceRow.round_id == round_id)
@@ -204,16 +216,27 @@ class RoundStore:
             )
         )
 
-    # -- runs -------------------------------------------------------------------------------------------------------
+    # -- runs ------------------------------------------------------------------------------------------------
     @staticmethod
     def _run(row: RoundRunRow, full: bool) -> RunRecord:
         return RunRecord(
-            id=row.id, round_id=row.round_id, mechanism=row.mechanism, proposing=row.proposing, seed=row.seed,
-            input_hash=row.input_hash, result_hash=row.result_hash, software_version=row.software_version,
-            created_at=row.created_at, created_by=row.created_by, summary=dict(row.summary or {}),
-            diagnostics=dict(row.diagnostics or {}), published_at=row.published_at, published_by=row.published_by,
-            instance=row.instance if full else None, result=row.result if full else None,
-        )  # fmt: skip
+            id=row.id,
+            round_id=row.round_id,
+            mechanism=row.mechanism,
+            proposing=row.proposing,
+            seed=row.seed,
+            input_hash=row.input_hash,
+            result_hash=row.result_hash,
+            software_version=row.software_version,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            summary=dict(row.summary or {}),
+            diagnostics=dict(row.diagnostics or {}),
+            published_at=row.published_at,
+            published_by=row.published_by,
+            instance=row.instance if full else None,
+            result=row.result if full else None,
+        )
 
     def add_run(self, round_id: int, **values: Any) -> RunRecord:
         row = RoundRunRow(round_id=round_id, **values)
@@ -222,8 +245,9 @@ class RoundStore:
         return self._run(row, full=True)
 
     def runs(self, round_id: int) -> list[RunRecord]:
-        rows = self.session.scalars(select(RoundRunRow).where(RoundRunRow.round_id == round_id)
-                                    .order_by(RoundRunRow.id))  # fmt: skip
+        rows = self.session.scalars(
+            select(RoundRunRow).where(RoundRunRow.round_id == round_id).order_by(RoundRunRow.id)
+        )
         return [self._run(r, full=False) for r in rows]
 
     def run(self, run_id: int, full: bool = True) -> RunRecord:
@@ -244,10 +268,11 @@ class RoundStore:
         return None if row is None else self._run(row, full=True)
 
     def mark_published(self, run_id: int, at: datetime, by: str) -> None:
-        self.session.execute(update(RoundRunRow).where(RoundRunRow.id == run_id)
-                             .values(published_at=at, published_by=by))  # fmt: skip
+        self.session.execute(
+            update(RoundRunRow).where(RoundRunRow.id == run_id).values(published_at=at, published_by=by)
+        )
 
-    # -- placements made by publishing ------------------------------------------------------------------------------
+    # -- placements made by publishing -----------------------------------------------------------------------
     def add_placements(self, rows: Iterable[dict[str, Any]]) -> list[int]:
         rows = list(rows)
         for start in range(0, len(rows), 2000):
@@ -255,11 +280,16 @@ class RoundStore:
         return self.placement_ids(rows[0]["round_id"]) if rows else []
 
     def placement_ids(self, round_id: int) -> list[int]:
-        return list(self.session.scalars(select(PlacementRow.id).where(PlacementRow.round_id == round_id)
-                                         .order_by(PlacementRow.id)))  # fmt: skip
+        return list(
+            self.session.scalars(
+                select(PlacementRow.id).where(PlacementRow.round_id == round_id).order_by(PlacementRow.id)
+            )
+        )
 
     def round_of(self, round_id: int) -> Round:
         row = self.session.get(RoundRow, round_id, populate_existing=True)
         if row is None:
             raise NotFound("round", round_id)
-        return Round.model_validate({name: getattr(row, name) for name in Round.model_fields if hasattr(row, name)})
+        return Round.model_validate(
+            {name: getattr(row, name) for name in Round.model_fields if hasattr(row, name)}
+        )

@@ -25,8 +25,9 @@ class RoundOpeningRow(Base):
     __tablename__ = "round_openings"
 
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
-    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="RESTRICT"), primary_key=True,
-                                            index=True)
+    opening_id: Mapped[int] = mapped_column(
+        ForeignKey("openings.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
     seats: Mapped[int] = mapped_column(Integer)
     # Place of work when attached (a region code, empty for remote work); regional caps group by it.
     region: Mapped[str | None] = mapped_column(String(20))
@@ -39,8 +40,9 @@ class RoundParticipantRow(Base):
     __tablename__ = "round_participants"
 
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
-    talent_id: Mapped[int] = mapped_column(ForeignKey("talents.id", ondelete="RESTRICT"), primary_key=True,
-                                           index=True)
+    talent_id: Mapped[int] = mapped_column(
+        ForeignKey("talents.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -66,9 +68,7 @@ class RoundPreferenceRow(Base):
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     submitted_by: Mapped[str | None] = mapped_column(String(200))
 
-    __table_args__ = (
-        UniqueConstraint("round_id", "side", "owner_id", name="uq_round_preferences_owner"),
-    )
+    __table_args__ = (UniqueConstraint("round_id", "side", "owner_id", name="uq_round_preferences_owner"),)
 
 
 class RoundRunRow(Base):

@@ -1,5 +1,6 @@
-"""The round workflow API under /api/rounds/{id}/...: openings and participants, opening and closing submission,
-ranked lists of both sides, generated organization rankings, runs, review, publication and reproduction.
+"""The round workflow API under /api/rounds/{id}/...: openings and participants, opening and closing
+submission, ranked lists of both sides, generated organization rankings, runs, review, publication and
+reproduction.
 
 The round itself (create, read, update, delete, list) is the registry's generic CRUD at /api/rounds and
 /api/rounds/{id}. Every route asks the access policy (``round`` with read, update, submit_preferences, run or
@@ -31,7 +32,9 @@ class _Body(BaseModel):
 
 class OpeningAttach(_Body):
     opening_id: int
-    seats: int | None = Field(None, ge=1, le=10_000, description="Seats in this round (default: the opening's).")
+    seats: int | None = Field(
+        None, ge=1, le=10_000, description="Seats in this round (default: the opening's)."
+    )
 
 
 class ParticipantAdd(_Body):
@@ -41,7 +44,8 @@ class ParticipantAdd(_Body):
 
 class RoundOpen(_Body):
     preference_deadline: datetime | None = Field(
-        None, description="Last moment to submit lists (ISO 8601 with offset, e.g. 2027-03-01T18:00:00+09:00)."
+        None,
+        description="Last moment to submit lists (ISO 8601 with offset, e.g. 2027-03-01T18:00:00+09:00).",
     )
 
 
@@ -66,7 +70,9 @@ class RankingGeneration(_Body):
 
 
 class RunRequest(_Body):
-    mechanism: Literal["da", "flexible-da", "max-welfare"] | None = Field(None, description="Default: the round's.")
+    mechanism: Literal["da", "flexible-da", "max-welfare"] | None = Field(
+        None, description="Default: the round's."
+    )
     proposing: Literal["applicants", "programs"] | None = Field(None, description="Default: the round's.")
     seed: int | None = Field(None, ge=0, description="Lottery seed for ties (default: the round's).")
 
@@ -100,22 +106,36 @@ def _check(request: Request, svc: RoundService, round_id: int, action: str, **ex
 
 
 def _opening(o: RoundOpening) -> dict[str, Any]:
-    return {"opening_id": o.opening_id, "seats": o.seats, "region": o.region,
-            "added_at": o.added_at.isoformat() if o.added_at else None}  # fmt: skip
+    return {
+        "opening_id": o.opening_id,
+        "seats": o.seats,
+        "region": o.region,
+        "added_at": o.added_at.isoformat() if o.added_at else None,
+    }
 
 
 def _participant(p: RoundParticipant) -> dict[str, Any]:
-    return {"talent_id": p.talent_id, "employer_id": p.employer_id,
-            "added_at": p.added_at.isoformat() if p.added_at else None}  # fmt: skip
+    return {
+        "talent_id": p.talent_id,
+        "employer_id": p.employer_id,
+        "added_at": p.added_at.isoformat() if p.added_at else None,
+    }
 
 
 def _ranked(r: RankedList) -> dict[str, Any]:
-    return {"side": r.side, "owner_id": r.owner_id, "ranking": r.ranking, "source": r.source,
-            "submitted_at": r.submitted_at.isoformat(), "submitted_by": r.submitted_by, "scores": r.scores,
-            "scorer": r.scorer}  # fmt: skip
+    return {
+        "side": r.side,
+        "owner_id": r.owner_id,
+        "ranking": r.ranking,
+        "source": r.source,
+        "submitted_at": r.submitted_at.isoformat(),
+        "submitted_by": r.submitted_by,
+        "scores": r.scores,
+        "scorer": r.scorer,
+    }
 
 
-# -- openings and participants ---------------------------------------------------------------------------------
+# -- openings and participants -------------------------------------------------------------------------------
 
 
 @router.get("/{round_id}/openings", summary="Openings attached to a round")
@@ -126,7 +146,9 @@ def list_openings(round_id: int, request: Request, session: SessionDep) -> dict[
 
 
 @router.post("/{round_id}/openings", status_code=201, summary="Attach an opening with its seats")
-def attach_opening(round_id: int, body: OpeningAttach, request: Request, session: SessionDep) -> dict[str, Any]:
+def attach_opening(
+    round_id: int, body: OpeningAttach, request: Request, session: SessionDep
+) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "update")
     return _opening(svc.attach_opening(round_id, body.opening_id, body.seats))
@@ -148,7 +170,9 @@ def list_participants(round_id: int, request: Request, session: SessionDep) -> d
 
 
 @router.post("/{round_id}/participants", status_code=201, summary="Add a participant")
-def add_participant(round_id: int, body: ParticipantAdd, request: Request, session: SessionDep) -> dict[str, Any]:
+def add_participant(
+    round_id: int, body: ParticipantAdd, request: Request, session: SessionDep
+) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "update")
     return _participant(svc.add_participant(round_id, body.talent_id, body.employer_id))
@@ -162,11 +186,13 @@ def remove_participant(round_id: int, talent_id: int, request: Request, session:
     return Response(status_code=204)
 
 
-# -- submission ----------------------------------------------------------------------------------------------------
+# -- submission ----------------------------------------------------------------------------------------------
 
 
 @router.post("/{round_id}/open", summary="Open preference submission (draft → collecting)")
-def open_round(round_id: int, request: Request, session: SessionDep, body: RoundOpen | None = None) -> dict[str, Any]:
+def open_round(
+    round_id: int, request: Request, session: SessionDep, body: RoundOpen | None = None
+) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "update")
     return svc.open(round_id, body.preference_deadline if body else None).model_dump(mode="json")
@@ -180,47 +206,60 @@ def close_round(round_id: int, request: Request, session: SessionDep) -> dict[st
 
 
 @router.get("/{round_id}/preferences", summary="Ranked lists of a round")
-def list_preferences(round_id: int, request: Request, session: SessionDep,
-                     side: Literal["talent", "opening"] | None = None) -> dict[str, Any]:  # fmt: skip
+def list_preferences(
+    round_id: int, request: Request, session: SessionDep, side: Literal["talent", "opening"] | None = None
+) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "read")
     return {"items": [_ranked(r) for r in svc.preferences(round_id, side)]}
 
 
 @router.put("/{round_id}/preferences/talents/{talent_id}", summary="A talent's ranked openings")
-def put_talent_preferences(round_id: int, talent_id: int, body: TalentRanking, request: Request,
-                           session: SessionDep) -> dict[str, Any]:  # fmt: skip
+def put_talent_preferences(
+    round_id: int, talent_id: int, body: TalentRanking, request: Request, session: SessionDep
+) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "submit_preferences", talent_id=talent_id)
     return _ranked(svc.submit_talent_preferences(round_id, talent_id, body.ranking, _actor(request)))
 
 
 @router.put("/{round_id}/preferences/openings/{opening_id}", summary="An opening's ranked talents")
-def put_opening_preferences(round_id: int, opening_id: int, body: OpeningRanking, request: Request,
-                            session: SessionDep) -> dict[str, Any]:  # fmt: skip
+def put_opening_preferences(
+    round_id: int, opening_id: int, body: OpeningRanking, request: Request, session: SessionDep
+) -> dict[str, Any]:
     svc = _service(session)
     organization_id = svc.repos.openings.get(opening_id).organization_id
-    _check(request, svc, round_id, "submit_preferences", opening_id=opening_id, organization_id=organization_id)
+    _check(
+        request, svc, round_id, "submit_preferences", opening_id=opening_id, organization_id=organization_id
+    )
     return _ranked(svc.submit_opening_preferences(round_id, opening_id, body.ranking, _actor(request)))
 
 
 @router.post("/{round_id}/rankings/generate", summary="Rank talents for openings by fit score")
-def generate_rankings(round_id: int, request: Request, session: SessionDep,
-                      body: RankingGeneration | None = None) -> dict[str, Any]:  # fmt: skip
+def generate_rankings(
+    round_id: int, request: Request, session: SessionDep, body: RankingGeneration | None = None
+) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "update")
     body = body or RankingGeneration()
     return svc.generate_organization_rankings(
-        round_id, opening_ids=body.opening_ids, scope=body.scope, overwrite=body.overwrite,
-        min_score=body.min_score, edit=body.edit, actor=_actor(request),
-    )  # fmt: skip
+        round_id,
+        opening_ids=body.opening_ids,
+        scope=body.scope,
+        overwrite=body.overwrite,
+        min_score=body.min_score,
+        edit=body.edit,
+        actor=_actor(request),
+    )
 
 
-# -- runs ------------------------------------------------------------------------------------------------------------
+# -- runs ----------------------------------------------------------------------------------------------------
 
 
 @router.post("/{round_id}/run", status_code=201, summary="Run the match and store the run")
-def run_round(round_id: int, request: Request, session: SessionDep, body: RunRequest | None = None) -> dict[str, Any]:
+def run_round(
+    round_id: int, request: Request, session: SessionDep, body: RunRequest | None = None
+) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "run")
     body = body or RunRequest()
@@ -236,8 +275,9 @@ def list_runs(round_id: int, request: Request, session: SessionDep) -> dict[str,
 
 
 @router.get("/{round_id}/runs/{run_id}", summary="One run: diagnostics and assignments")
-def get_run(round_id: int, run_id: int, request: Request, session: SessionDep,
-            include_instance: bool = False) -> dict[str, Any]:  # fmt: skip
+def get_run(
+    round_id: int, run_id: int, request: Request, session: SessionDep, include_instance: bool = False
+) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "read")
     run = svc.get_run(round_id, run_id)
@@ -256,14 +296,18 @@ def reproduce_run(round_id: int, run_id: int, request: Request, session: Session
 
 
 @router.get("/{round_id}/review", summary="Everything an operator reviews before publishing")
-def review_round(round_id: int, request: Request, session: SessionDep, run_id: int | None = None) -> dict[str, Any]:
+def review_round(
+    round_id: int, request: Request, session: SessionDep, run_id: int | None = None
+) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "read")
     return svc.review(round_id, run_id)
 
 
 @router.post("/{round_id}/publish", summary="Approve a run: placements are created, the round is published")
-def publish_round(round_id: int, body: PublishRequest, request: Request, session: SessionDep) -> dict[str, Any]:
+def publish_round(
+    round_id: int, body: PublishRequest, request: Request, session: SessionDep
+) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "publish")
     actor = _actor(request) or body.published_by

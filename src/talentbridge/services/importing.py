@@ -232,6 +232,8 @@ def _text(value: Any) -> str:
 
 
 def _read_str(value: Any) -> str:
+    if type(value) is str:
+        return value.strip()
     if isinstance(value, list | dict):
         raise CellError("expected text, not a list or object", value)
     if isinstance(value, bool):
@@ -289,6 +291,11 @@ _DATE_RE = re.compile(r"^(\d{4})[-./ ](\d{1,2})[-./ ](\d{1,2})\.?$")
 
 
 def _read_date(value: Any) -> date:
+    if type(value) is str and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -577,8 +584,10 @@ def _parse_row(spec: EntitySpec, source: SourceRow) -> ParsedRow:
         )
     known = spec.by_name
     for name, value in source.values.items():
+        if value is None or value == "":
+            continue
         column = known.get(name)
-        if column is None or _is_blank(value) or (isinstance(value, list) and not value and column.kind == "str"):
+        if column is None or _is_blank(value):
             continue
         try:
             parsed = _READERS[column.kind](value)
@@ -645,7 +654,8 @@ def parse_rows(
 
     ``lookup(entity, external_ids) -> {external_id: id}`` resolves references (``*_external_id`` columns);
     ``unique_lookup(field, values) -> {value: external_id of its owner}`` finds clashes with stored rows on
-    unique fields (business_number, email). Both are optional (pure parsing without a database).
+    unique fields (business_number, email). Both are optional: without ``lookup`` references are not checked
+    (and required references get the placeholder id 0), for pure parsing without a database.
     Checks: cells, domain validation, references, duplicate external ids and unique values inside the file.
     """
     spec = SPECS[entity]
@@ -671,6 +681,9 @@ def parse_rows(
                 if external_id == row.external_id:
                     row.problems.append(_problem(row.line, name, "an organization cannot be its own parent", external_id))
                 resolved[name] = None  # resolved after the file's organizations are written
+                continue
+            if found is None and lookup is None:
+                resolved[name] = None  # no database to ask: references are not checked
                 continue
             if found is None:
                 where = "in the database or in this file" if name == "parent_external_id" else "in the database"

@@ -2,6 +2,7 @@
 
 ``GET /api/taxonomy/skills?q=&page=&size=``, ``GET /api/taxonomy/skills/{id}``,
 ``GET /api/taxonomy/occupations?q=``, ``GET /api/taxonomy/occupations/{id}``, ``GET /api/taxonomy/stats``.
+Reading needs a signed-in user when the app has accounts (the ``taxonomy`` entity of the access policy).
 Ids may be ESCO URIs: put them in the path as they are
 (``/api/taxonomy/skills/http://data.europa.eu/esco/skill/...``) or percent-encoded.
 """
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from talentbridge.domain.errors import NotFound
 from talentbridge.skills.taxonomy import Occupation, Skill
 from talentbridge.storage.taxonomy_repository import TaxonomyRepository
 from talentbridge.web.deps import SessionDep
+from talentbridge.web.policy import policy_of
 
 __all__ = ["router"]
 
@@ -129,6 +131,7 @@ def _refs(ids: list[str], labels: dict[str, tuple[str, str]]) -> list[dict[str, 
 
 @router.get("/skills", response_model=SkillPage, summary="Search skills by label")
 def list_skills(
+    request: Request,
     session: SessionDep,
     q: str = Query("", max_length=200, description="Text in any English or Korean label; empty lists all."),
     type: Literal["skill", "knowledge", "tool"] | None = Query(None, description="Only this skill type."),
@@ -137,6 +140,7 @@ def list_skills(
     page: int = Query(1, ge=1, description="1-based page number."),
     size: int = Query(50, ge=1, le=500, description="Items per page."),
 ) -> dict[str, Any]:
+    policy_of(request).check(request, "taxonomy", "list")
     result = TaxonomyRepository(session).search_skills(
         q, page, size, type=type, family=family, builtin=builtin
     )
@@ -150,7 +154,8 @@ def list_skills(
 
 
 @router.get("/skills/{skill_id:path}", response_model=SkillDetail, summary="One skill with its relations")
-def get_skill(skill_id: str, session: SessionDep) -> dict[str, Any]:
+def get_skill(skill_id: str, request: Request, session: SessionDep) -> dict[str, Any]:
+    policy_of(request).check(request, "taxonomy", "read")
     repo = TaxonomyRepository(session)
     skill = repo.get_skill(skill_id)
     if skill is None:
@@ -165,14 +170,15 @@ def get_skill(skill_id: str, session: SessionDep) -> dict[str, Any]:
         "related": [{**r, "relation_type": types.get(r["id"], "")} for r in _refs(skill.related, labels)],
         "groups": [{"uri": g.uri, "label_en": g.label_en} for g in repo.skill_groups_of(skill.id)],
         "occupations": [
-            {"id": oid, "label_en": label, "relation": relation}
-            for oid, label, relation in repo.occupations_needing(skill.id)
+            {"id": oid, "label_en": en, "label_ko": ko, "relation": relation}
+            for oid, en, ko, relation in repo.occupations_needing(skill.id)
         ],
     }
 
 
 @router.get("/occupations", response_model=OccupationPage, summary="Search occupations by label")
 def list_occupations(
+    request: Request,
     session: SessionDep,
     q: str = Query("", max_length=200, description="Text in any English or Korean label; empty lists all."),
     isco: str | None = Query(
@@ -182,6 +188,7 @@ def list_occupations(
     page: int = Query(1, ge=1, description="1-based page number."),
     size: int = Query(50, ge=1, le=500, description="Items per page."),
 ) -> dict[str, Any]:
+    policy_of(request).check(request, "taxonomy", "list")
     result = TaxonomyRepository(session).search_occupations(q, page, size, isco=isco, builtin=builtin)
     return {
         "items": [_occupation_public(o) for o in result.items],
@@ -197,7 +204,8 @@ def list_occupations(
     response_model=OccupationDetail,
     summary="One occupation with its skills",
 )
-def get_occupation(occupation_id: str, session: SessionDep) -> dict[str, Any]:
+def get_occupation(occupation_id: str, request: Request, session: SessionDep) -> dict[str, Any]:
+    policy_of(request).check(request, "taxonomy", "read")
     repo = TaxonomyRepository(session)
     occ = repo.get_occupation(occupation_id)
     if occ is None:
@@ -214,5 +222,6 @@ def get_occupation(occupation_id: str, session: SessionDep) -> dict[str, Any]:
 
 
 @router.get("/stats", summary="Counts of skills, occupations, labels and relations")
-def stats(session: SessionDep) -> dict[str, int]:
+def stats(request: Request, session: SessionDep) -> dict[str, int]:
+    policy_of(request).check(request, "taxonomy", "read")
     return TaxonomyRepository(session).counts().as_dict()

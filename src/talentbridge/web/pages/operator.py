@@ -1,0 +1,180 @@
+"""Operator pages: the dashboard (supply vs demand, openings by organization kind, placements over time),
+search across talent, organizations and openings, programme and round management, the audit log.
+Auditors see the same pages read-only (the policy refuses their writes)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from talentbridge.domain.errors import PermissionDenied
+from talentbridge.services.accounts import Role
+from talentbridge.web.deps import ReposDep, SessionDep
+from talentbridge.web.pages.rendering import redirect, render
+from talentbridge.web.policy import policy_of
+
+router = APIRouter(prefix="/operator", include_in_schema=False)
+
+
+def _staff(request: Request) -> Any:
+    policy_of(request).check(request, "audit", "read")  # operators and auditors only
+    user = request.state.user
+    if user.role not in (Role.OPERATOR, Role.AUDITOR):
+        raise PermissionDenied("operator pages are for operators and auditors")
+    return user
+
+
+def _families(request: Request) -> dict[str, str]:
+    from talentbridge.web.pages.skills_ui import family_labels
+
+    return family_labels(request)
+
+
+@router.get("")
+def dashboard(request: Request, session: SessionDep) -> Response:
+    _staff(request)
+    from talentbridge.services.analytics import dashboard as build
+    from talentbridge.web.pages.skills_ui import taxonomy_for
+
+    data = build(session, taxonomy_for(request)).as_dict()
+    return render(request, "operator/dashboard.html", data=data, charts=_charts(request, data))
+
+
+def _bar(categories: list[str], series: list[tuple[str, list[int]]], stacked: bool = False) -> dict[str, Any]:
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {},
+        "grid": {"left": 48, "right": 16, "bottom": 80},
+        "xAxis": {"type": "category", "data": categories, "axisLabel": {"rotate": 35, "interval": 0}},
+        "yAxis": {"type": "value"},
+        "series": [
+            {"name": name, "type": "bar", "data": values, **({"stack": "all"} if stacked else {})}
+            for name, values in series
+        ],
+    }
+
+
+def _charts(request: Request, data: dict[str, Any]) -> list[dict[str, Any]]:
+    from talentbridge.web.i18n import gettext_for, request_language
+    from talentbridge.web.pages.rendering import region_name
+
+    lang = request_language(request)
+    _ = gettext_for(lang)
+    families = data["families"]
+    names = _families(request)
+    supply, demand = _("Supply (talent)"), _("Demand (seats)")
+    regions = sorted(set(data["supply_by_region"]) | set(data["demand_by_region"]),
+                     key=lambda r: -(data["demand_by_region"].get(r, 0)))
+    org_kinds = sorted(data["openings_by_org_kind"])
+    opening_kinds = sorted({k for row in data["openings_by_org_kind"].values() for k in row})
+    months = list(data["placements_by_month"])
+    placement_kinds = sorted({k for row in data["placements_by_month"].values() for k in row})
+    return [
+        {"id": "family", "title": _("Talent supply vs demand by skill family"),
+         "note": _("Supply: talent who consented to statistical use, counted once per family. Demand: seats of open openings."),
+         "option": _bar([names.get(f, f) for f in families],
+                        [(supply, [data["supply_by_family"].get(f, 0) for f in families]),
+                         (demand, [data["demand_by_family"].get(f, 0) for f in families])])},
+        {"id": "region", "title": _("Supply vs demand by region"), "note": "",
+         "option": _bar([region_name(r, lang) or _(r) for r in regions],
+                        [(supply, [data["supply_by_region"].get(r, 0) for r in regions]),
+                         (demand, [data["demand_by_region"].get(r, 0) for r in regions])])},
+        {"id": "kind", "title": _("Openings by organization kind"), "note": "",
+         "option": _bar([_(k) for k in org_kinds],
+                        [(_(ok), [data["openings_by_org_kind"][k].get(ok, 0) for k in org_kinds])
+                         for ok in opening_kinds], stacked=True)},
+        {"id": "time", "title": _("Placements over time"), "note": "",
+         "option": _bar(months, [(_(pk), [data["placements_by_month"][m].get(pk, 0) for m in months])
+                                 for pk in placement_kinds], stacked=True)},
+    ]
+
+
+@router.get("/search")
+def search(request: Request, repos: ReposDep, q: Annotated[str, Query(max_length=100)] = "") -> Response:
+    _staff(request)
+    policy = policy_of(request)
+    results: dict[str, Any] = {"talents": [], "organizations": [], "openings": []}
+    if q.strip():
+        results["organizations"] = repos.organizations.list({"q": q}, size=20).items
+        results["openings"] = repos.openings.list({"q": q}, size=20).items
+        results["talents"] = [
+            policy.present(request, "talent", t.model_dump(mode="json")) for t in repos.talents.list({"q": q}, size=20).items
+        ]
+    return render(request, "operator/search.html", q=q, results=results)
+
+
+@router.get("/rounds")
+def rounds(request: Request, repos: ReposDep) -> Response:
+    _staff(request)
+    programs = repos.programs.list(size=200).items
+    rounds_by_program: dict[int, list[Any]] = {}
+    for rnd in repos.rounds.list(size=500, sort="-created_at").items:
+        rounds_by_program.setdefault(rnd.program_id, []).append(rnd)
+    return render(request, "operator/rounds.html", programs=programs, rounds_by_program=rounds_by_program)
+
+
+@router.post("/rounds")
+def create_round(request: Request, session: SessionDep, program_id: Annotated[int, Form()],
+                 name: Annotated[str, Form(max_length=200)],
+                 mechanism: Annotated[str, Form()] = "da", capital_cap: Annotated[str, Form()] = "") -> Response:
+    policy_of(request).check(request, "round", "create")
+    from talentbridge.services.rounds import RoundService
+
+    caps = {"capital": int(capital_cap)} if capital_cap.strip().isdigit() else {}
+    rnd = RoundService(session).create_round({"program_id": program_id, "name": name, "mechanism": mechanism,
+                                              "regional_caps": caps})
+    return redirect(f"/operator/rounds/{rnd.id}")
+
+
+@router.get("/rounds/{round_id}")
+def round_detail(request: Request, round_id: int, session: SessionDep, run_id: int | None = None) -> Response:
+    _staff(request)
+    from talentbridge.services.rounds import RoundService
+
+    service = RoundService(session)
+    review = service.review(round_id, run_id)
+    openings = service.openings(round_id)
+    repos = service.repos
+    opening_titles = {o.id: o.title for o in repos.openings.get_many([o.opening_id for o in openings]).values()}
+    talent_ids = [p.talent_id for p in service.participants(round_id)]
+    names = {t.id: t.name for t in repos.talents.get_many(talent_ids).values()}
+    return render(request, "operator/round.html", review=review, rnd=review["round"], openings=openings,
+                  opening_titles=opening_titles, names=names, can_act=request.state.user.role == Role.OPERATOR)
+
+
+@router.post("/rounds/{round_id}/action")
+def round_action(request: Request, round_id: int, session: SessionDep, action: Annotated[str, Form()],
+                 run_id: Annotated[str, Form()] = "", mechanism: Annotated[str, Form()] = "") -> Response:
+    from talentbridge.services.rounds import RoundService
+
+    service = RoundService(session)
+    rnd = service.get(round_id)
+    user = request.state.user
+    verb = {"open": "update", "close": "update", "generate": "update", "run": "run", "publish": "publish"}.get(action)
+    if verb is None:
+        raise PermissionDenied(f"unknown action {action!r}")
+    policy_of(request).check(request, "round", verb, rnd)
+    if action == "open":
+        service.open(round_id)
+    elif action == "close":
+        service.close(round_id)
+    elif action == "generate":
+        service.generate_organization_rankings(round_id)
+    elif action == "run":
+        service.run(round_id, mechanism=mechanism or None, actor=user.email)
+    elif action == "publish":
+        service.publish(round_id, int(run_id), actor=f"{user.name} <{user.email}>")
+    return redirect(f"/operator/rounds/{round_id}")
+
+
+@router.get("/audit-log")
+def audit_log(request: Request, session: SessionDep, page: Annotated[int, Query(ge=1)] = 1,
+              entity: str | None = None) -> Response:
+    _staff(request)
+    from talentbridge.services.audit_log import list_entries
+
+    items, total = list_entries(session, entity=entity or None, page=page, size=50)
+    return render(request, "operator/audit_log.html", items=items, total=total, page=page,
+                  pages=max(1, -(-total // 50)), entity=entity or "")

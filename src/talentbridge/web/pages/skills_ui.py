@@ -1,0 +1,58 @@
+"""Taxonomy helpers for pages: skill labels in the reader's language, family names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from talentbridge.skills.taxonomy import Taxonomy
+from talentbridge.web.i18n import request_language
+
+__all__ = ["taxonomy_for", "skill_label", "family_labels", "FAMILY_NAMES"]
+
+FAMILY_NAMES: dict[str, tuple[str, str]] = {
+    "programming": ("프로그래밍", "Programming"),
+    "data_analysis": ("데이터 분석", "Data analysis"),
+    "math": ("수학·통계", "Math & statistics"),
+    "ml": ("머신러닝", "Machine learning"),
+    "deep_learning": ("딥러닝", "Deep learning"),
+    "dl_frameworks": ("딥러닝 프레임워크", "DL frameworks"),
+    "llm": ("LLM·생성형 AI", "LLM & generative AI"),
+    "nlp": ("자연어처리", "NLP"),
+    "cv": ("컴퓨터 비전", "Computer vision"),
+    "speech": ("음성", "Speech"),
+    "data_engineering": ("데이터 엔지니어링", "Data engineering"),
+    "mlops": ("MLOps", "MLOps"),
+    "cloud": ("클라우드", "Cloud"),
+    "robotics": ("로보틱스", "Robotics"),
+    "edge_ai": ("엣지 AI", "Edge AI"),
+    "manufacturing": ("제조 AI", "Manufacturing AI"),
+    "governance": ("AI 윤리·보안", "Governance & security"),
+    "business": ("비즈니스·소프트 스킬", "Business & soft skills"),
+    "other": ("기타", "Other"),
+}
+
+
+def taxonomy_for(request: Request) -> Taxonomy:
+    from talentbridge.services.skill_extraction import get_skill_services
+
+    return get_skill_services(request.app.state.settings).taxonomy
+
+
+def skill_label(taxonomy: Taxonomy, skill_id: str, lang: str) -> str:
+    skill = taxonomy.skills.get(skill_id)
+    if skill is None:
+        return skill_id
+    return (skill.label_ko or skill.label_en) if lang == "ko" else skill.label_en
+
+
+def family_labels(request: Request) -> dict[str, str]:
+    lang = request_language(request)
+    return {k: (ko if lang == "ko" else en) for k, (ko, en) in FAMILY_NAMES.items()}
+
+
+def labels_for(request: Request, skill_ids: list[str]) -> dict[str, Any]:
+    taxonomy = taxonomy_for(request)
+    lang = request_language(request)
+    return {sid: skill_label(taxonomy, sid, lang) for sid in skill_ids}

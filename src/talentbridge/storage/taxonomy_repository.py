@@ -447,16 +447,18 @@ class TaxonomyRepository:
             for g in self.session.execute(stmt).scalars()
         ]
 
-    def occupations_needing(self, skill_id: str, limit: int = 50) -> list[tuple[str, str, str]]:
-        """(occupation id, English label, essential|optional) of occupations that list the skill."""
+    def occupations_needing(self, skill_id: str, limit: int = 50) -> list[tuple[str, str, str, str]]:
+        """(occupation id, English label, Korean label, essential|optional) of occupations with the skill."""
         stmt = (
-            select(OccupationRow.id, OccupationRow.label_en, OccupationSkillRow.relation)
+            select(
+                OccupationRow.id, OccupationRow.label_en, OccupationRow.label_ko, OccupationSkillRow.relation
+            )
             .join(OccupationSkillRow, OccupationSkillRow.occupation_id == OccupationRow.id)
             .where(OccupationSkillRow.skill_id == skill_id)
-            .order_by(OccupationSkillRow.relation, OccupationRow.label_en)
+            .order_by(OccupationSkillRow.relation, OccupationRow.builtin.desc(), OccupationRow.label_en)
             .limit(limit)
         )
-        return [(a, b, c) for a, b, c in self.session.execute(stmt)]
+        return [(a, b, c, d) for a, b, c, d in self.session.execute(stmt)]
 
     def get_occupation(self, key: str) -> Occupation | None:
         s = self.session

@@ -72,8 +72,6 @@ class RolePolicy:
             raise PermissionDenied(f"a {user.role.value} may not {action} {entity}s")
         if item is not None and not self._owns(request, user, entity, action, item):
             raise PermissionDenied(f"this {entity} is not yours to {action}")
-        if item is None and action in {"create", "update", "delete"} and entity not in {"application", "opening"}:
-            return
 
     # -- ownership ----------------------------------------------------------------------------------------------
     def _owns(self, request: Request, user: User, entity: str, action: str, item: Any) -> bool:
@@ -90,10 +88,12 @@ class RolePolicy:
                 return self._opening_org(request, get("opening_id")) == org
             if entity == "placement":
                 return get("organization_id") == org
-            if entity in {"recommendation", "round"}:
-                if get("organization_id") is not None:
-                    return get("organization_id") == org
-                return entity == "round"
+            if entity == "recommendation":
+                return get("organization_id") == org
+            if entity == "round":
+                if action == "submit_preferences":  # only the rankings of its own openings
+                    return get("talent_id") is None and get("organization_id") == org
+                return action in READ
             return action in READ
         if user.role == Role.TALENT:
             me = user.talent_id
@@ -103,8 +103,8 @@ class RolePolicy:
                 return me is not None and get("talent_id") == me
             if entity == "recommendation":
                 return me is not None and (get("talent_id") == me or (get("id") == me and get("organization_id") is None))
-            if entity == "round" and action == "submit_preferences":
-                return get("talent_id") in (None, me)
+            if entity == "round" and action == "submit_preferences":  # only their own ranking
+                return me is not None and get("talent_id") == me
             return action in READ
         return False
 

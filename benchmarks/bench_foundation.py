@@ -108,7 +108,10 @@ def measure_lists(url: str, data_dir: Path, requests: int, seed: int = 1) -> dic
                 timings.append((time.perf_counter() - started) * 1000)
                 response.raise_for_status()
             timings.sort()
-            out[template.split("&page")[0]] = (statistics.median(timings), timings[int(0.95 * (len(timings) - 1))])
+            out[template.split("&page")[0]] = (
+                statistics.median(timings),
+                timings[int(0.95 * (len(timings) - 1))],
+            )
     db.dispose()
     return out
 
@@ -162,7 +165,11 @@ def bench_engine(engine: str, args: argparse.Namespace, workdir: Path) -> dict[s
         demo_s = run_demo(demo_url, data_dir, args.talents, args.orgs)
         print(f"[{engine}] demo {demo_s:.1f} s; import ...", file=sys.stderr, flush=True)
         import_s, rows = run_import(demo_url, import_url, data_dir)
-        print(f"[{engine}] import {rows / import_s:,.0f} rows/s; list endpoints ...", file=sys.stderr, flush=True)
+        print(
+            f"[{engine}] import {rows / import_s:,.0f} rows/s; list endpoints ...",
+            file=sys.stderr,
+            flush=True,
+        )
         lists = measure_lists(demo_url, data_dir, args.requests)
         return {"demo_s": demo_s, "import_rows_s": rows / import_s, "import_rows": rows, "lists": lists}
     finally:
@@ -227,13 +234,23 @@ def print_table(results: dict[str, dict[str, Any]], args: argparse.Namespace, no
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     print(line)
-    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))))
+    print(
+        "  ".join(
+            h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))
+        )
+    )
     print(line)
     for r in rows:
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+        print(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
     print(line)
-    print(f"{args.requests} requests per endpoint (random pages 1-100, after 10 warm-up requests); "
-          f"machine: {os.cpu_count()} CPUs.")
+    print(
+        f"{args.requests} requests per endpoint (random pages 1-100, after 10 warm-up requests); "
+        f"machine: {os.cpu_count()} CPUs."
+    )
     if note:
         print(note)
 

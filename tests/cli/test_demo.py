@@ -30,14 +30,24 @@ def test_demo_stores_the_dataset_and_running_it_again_changes_nothing(
         main(["demo", "--talents", "120", "--orgs", "25", "--seed", "3"])  # migrates the empty database first
         db = Database(f"sqlite:///{db_path}")
         expected_openings = default_opening_count(generate_organizations(25, 3))
-        assert _counts(db) == {"organizations": 25, "talents": 120, "openings": expected_openings, "programs": 4}
+        assert _counts(db) == {
+            "organizations": 25,
+            "talents": 120,
+            "openings": expected_openings,
+            "programs": 4,
+        }
         with db.session() as session:
             repos = Repositories(session)
             first = [t.model_dump() for t in repos.talents.iter_all()]
             employed = [t for t in repos.talents.iter_all() if t.current_employer_id]
             assert employed and all(repos.organizations.exists(t.current_employer_id) for t in employed)
         main(["demo", "--talents", "120", "--orgs", "25", "--seed", "3"])
-        assert _counts(db) == {"organizations": 25, "talents": 120, "openings": expected_openings, "programs": 4}
+        assert _counts(db) == {
+            "organizations": 25,
+            "talents": 120,
+            "openings": expected_openings,
+            "programs": 4,
+        }
         with db.session() as session:
             again = [t.model_dump() for t in Repositories(session).talents.iter_all()]
         strip = ("updated_at", "created_at")

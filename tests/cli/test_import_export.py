@@ -92,7 +92,9 @@ def test_skip_invalid_imports_999_and_names_the_side_file(
     assert _count(cli_db) == 1000
 
 
-def test_unreadable_file_is_one_clear_error(cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_file_is_one_clear_error(
+    cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "orgs.pdf"
     path.write_text("x", encoding="utf-8")
     assert _run(["import", "organizations", str(path)]) == 1
@@ -100,7 +102,9 @@ def test_unreadable_file_is_one_clear_error(cli_db: Database, tmp_path: Path, ca
     assert "unknown file type '.pdf'" in err
 
 
-def test_export_then_import_through_the_cli(cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_then_import_through_the_cli(
+    cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _run(["import", "organizations", str(_orgs_csv(tmp_path / "orgs.csv", 20))]) == 0
     for fmt in ("csv", "jsonl", "parquet", "xlsx"):
         out = tmp_path / f"export.{fmt}"

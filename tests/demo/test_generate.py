@@ -80,7 +80,8 @@ def test_organizations_have_every_kind_valid_unique_business_numbers_and_cluster
     assert clustered / len(startups) > 0.7
     makers = [o for o in orgs if o.kind is OrganizationKind.MANUFACTURER]
     industrial = sum(
-        o.region in (Region.ULSAN, Region.GYEONGNAM, Region.GYEONGBUK, Region.CHUNGNAM, Region.GYEONGGI) for o in makers
+        o.region in (Region.ULSAN, Region.GYEONGNAM, Region.GYEONGBUK, Region.CHUNGNAM, Region.GYEONGGI)
+        for o in makers
     )
     assert industrial / len(makers) > 0.6
     assert all(o.industry == "C" for o in makers)

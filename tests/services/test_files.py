@@ -135,8 +135,15 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
 
 
 ROWS = [
-    {"id": 1, "name": "김민준", "birth_year": 1990, "ok": True, "when": date(2024, 1, 2), "skills": "pytorch:4:3"},
-    {"id": 2, "name": "Nguyen, \"Anh\"", "birth_year": None, "ok": False, "when": None, "skills": ""},
+    {
+        "id": 1,
+        "name": "김민준",
+        "birth_year": 1990,
+        "ok": True,
+        "when": date(2024, 1, 2),
+        "skills": "pytorch:4:3",
+    },
+    {"id": 2, "name": 'Nguyen, "Anh"', "birth_year": None, "ok": False, "when": None, "skills": ""},
 ]
 COLUMNS = ["id", "name", "birth_year", "ok", "when", "skills"]
 
@@ -146,8 +153,14 @@ def test_csv_written_then_read_keeps_values(tmp_path: Path) -> None:
     assert write_csv(path, COLUMNS, ROWS) == 2
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
     _cols, rows = read_rows(path)
-    assert rows[0].values == {"id": "1", "name": "김민준", "birth_year": "1990", "ok": "true", "when": "2024-01-02",
-                              "skills": "pytorch:4:3"}
+    assert rows[0].values == {
+        "id": "1",
+        "name": "김민준",
+        "birth_year": "1990",
+        "ok": "true",
+        "when": "2024-01-02",
+        "skills": "pytorch:4:3",
+    }
     assert rows[1].values["name"] == 'Nguyen, "Anh"'
 
 

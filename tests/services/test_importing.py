@@ -27,7 +27,13 @@ from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
 
 ORGS = [
-    {"external_id": "o1", "name": "딥센스랩스", "kind": "ai_startup", "region": "seoul", "business_number": "220-81-62517"},
+    {
+        "external_id": "o1",
+        "name": "딥센스랩스",
+        "kind": "ai_startup",
+        "region": "seoul",
+        "business_number": "220-81-62517",
+    },
     {"external_id": "o2", "name": "한일정밀", "kind": "manufacturer", "region": "gyeongnam"},
 ]
 REGIONS = ["seoul", "gyeonggi", "daejeon", "ulsan", "busan"]
@@ -74,7 +80,9 @@ def _snapshot(db: Database, entity: str) -> list[dict[str, Any]]:
         return [r.model_dump(mode="json") for r in Repositories(session).by_entity(entity).iter_all()]
 
 
-def test_one_bad_row_in_1000_rejects_the_file_and_reports_exactly_that_row(database: Database, tmp_path: Path) -> None:
+def test_one_bad_row_in_1000_rejects_the_file_and_reports_exactly_that_row(
+    database: Database, tmp_path: Path
+) -> None:
     _orgs(database)
     # some talents already stored: the failed import must leave them exactly as they were
     first = _write_talents_csv(tmp_path / "first.csv", n=5)
@@ -96,7 +104,9 @@ def test_one_bad_row_in_1000_rejects_the_file_and_reports_exactly_that_row(datab
     assert not (tmp_path / "talents.csv.rejected.csv").exists()
 
 
-def test_skip_invalid_stores_999_and_writes_the_bad_row_to_the_side_file(database: Database, tmp_path: Path) -> None:
+def test_skip_invalid_stores_999_and_writes_the_bad_row_to_the_side_file(
+    database: Database, tmp_path: Path
+) -> None:
     _orgs(database)
     path = _write_talents_csv(tmp_path / "talents.csv", n=1000, bad_at=501)
     result = import_file(database, "talents", path, skip_invalid=True)
@@ -127,7 +137,10 @@ def test_reimporting_the_same_file_is_idempotent(database: Database, tmp_path: P
         talent = Repositories(session).talents.get_by_external_id("t00003")
         o1 = Repositories(session).organizations.get_by_external_id("o1")
     assert talent is not None and o1 is not None
-    assert [(s.skill_id, s.level, s.years) for s in talent.skills] == [("pytorch", 4, 3.0), ("python", 5, None)]
+    assert [(s.skill_id, s.level, s.years) for s in talent.skills] == [
+        ("pytorch", 4, 3.0),
+        ("python", 5, None),
+    ]
     assert [e.value for e in talent.employment_types] == ["full_time", "secondment"]
     assert talent.education[0].institution == "KAIST" and talent.education[0].year == 2020
     assert talent.current_employer_id == o1.id
@@ -161,7 +174,9 @@ def test_every_bad_row_and_field_is_reported_at_once(sqlite_database: Database, 
     assert _count(sqlite_database, "talents") == 0
 
 
-def test_unknown_and_missing_columns_are_reported_with_a_hint(sqlite_database: Database, tmp_path: Path) -> None:
+def test_unknown_and_missing_columns_are_reported_with_a_hint(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
     path = tmp_path / "orgs.csv"
     path.write_text("external_id,name,kindd,regoin\no1,A,ai_startup,seoul\n", encoding="utf-8")
     with pytest.raises(ImportRejected) as info:
@@ -170,7 +185,9 @@ def test_unknown_and_missing_columns_are_reported_with_a_hint(sqlite_database: D
     assert "did you mean 'region'" in text and "'kind'" in text and "required column is missing" in text
 
 
-def test_email_already_used_by_another_stored_talent_is_a_row_problem(sqlite_database: Database, tmp_path: Path) -> None:
+def test_email_already_used_by_another_stored_talent_is_a_row_problem(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
     _orgs(sqlite_database)
     import_file(sqlite_database, "talents", _write_talents_csv(tmp_path / "a.csv", n=2))
     rows = [{"external_id": "other", "name": "이서연", "email": "minjun1@example.com"}]
@@ -184,10 +201,24 @@ def test_email_already_used_by_another_stored_talent_is_a_row_problem(sqlite_dat
 
 def test_organizations_with_parents_in_the_same_file(sqlite_database: Database, tmp_path: Path) -> None:
     rows = [
-        {"external_id": "child", "name": "한빛정밀", "kind": "large_enterprise", "parent_external_id": "parent",
-         "group": "한빛그룹", "founded": "2001.03.02", "venture_certified": "아니오"},
-        {"external_id": "parent", "name": "한빛전자", "kind": "large_enterprise", "parent_external_id": "",
-         "group": "한빛그룹", "founded": "1970-01-01", "venture_certified": ""},
+        {
+            "external_id": "child",
+            "name": "한빛정밀",
+            "kind": "large_enterprise",
+            "parent_external_id": "parent",
+            "group": "한빛그룹",
+            "founded": "2001.03.02",
+            "venture_certified": "아니오",
+        },
+        {
+            "external_id": "parent",
+            "name": "한빛전자",
+            "kind": "large_enterprise",
+            "parent_external_id": "",
+            "group": "한빛그룹",
+            "founded": "1970-01-01",
+            "venture_certified": "",
+        },
     ]
     path = tmp_path / "orgs.csv"
     write_csv(path, list(rows[0]), rows)
@@ -201,21 +232,45 @@ def test_organizations_with_parents_in_the_same_file(sqlite_database: Database, 
     assert import_file(sqlite_database, "organizations", path).updated == 2
 
 
-def test_openings_resolve_their_organization_and_parse_required_skills(sqlite_database: Database, tmp_path: Path) -> None:
+def test_openings_resolve_their_organization_and_parse_required_skills(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
     _orgs(sqlite_database)
     rows = [
-        {"external_id": "j1", "organization_external_id": "o2", "kind": "job", "title": "비전 검사 엔지니어",
-         "required_skills": "pytorch:3:must;python:4:should;http://data.europa.eu/esco/skill/abc:2:nice",
-         "region": "경남", "salary_min": "5,000", "salary_max": "7000", "deadline": "2026-12-31", "status": "open"},
-        {"external_id": "j2", "organization_external_id": "zzz", "kind": "internship", "title": "인턴",
-         "required_skills": "", "region": "", "salary_min": "", "salary_max": "", "deadline": "", "status": ""},
+        {
+            "external_id": "j1",
+            "organization_external_id": "o2",
+            "kind": "job",
+            "title": "비전 검사 엔지니어",
+            "required_skills": "pytorch:3:must;python:4:should;http://data.europa.eu/esco/skill/abc:2:nice",
+            "region": "경남",
+            "salary_min": "5,000",
+            "salary_max": "7000",
+            "deadline": "2026-12-31",
+            "status": "open",
+        },
+        {
+            "external_id": "j2",
+            "organization_external_id": "zzz",
+            "kind": "internship",
+            "title": "인턴",
+            "required_skills": "",
+            "region": "",
+            "salary_min": "",
+            "salary_max": "",
+            "deadline": "",
+            "status": "",
+        },
     ]
     path = tmp_path / "openings.jsonl"
     write_jsonl(path, rows)
     with pytest.raises(ImportRejected) as info:
         import_file(sqlite_database, "openings", path)
     locs = sorted(p.loc for p in info.value.problems)
-    assert locs == [("row", 2), ("row", 2, "organization_external_id")]  # unknown org; no region and not remote
+    assert locs == [
+        ("row", 2),
+        ("row", 2, "organization_external_id"),
+    ]  # unknown org; no region and not remote
     result = import_file(sqlite_database, "openings", path, skip_invalid=True)
     assert result.created == 1 and result.rejected == 1
     with sqlite_database.session() as session:
@@ -224,7 +279,9 @@ def test_openings_resolve_their_organization_and_parse_required_skills(sqlite_da
         o2 = repos.organizations.get_by_external_id("o2")
     assert job is not None and o2 is not None and job.organization_id == o2.id
     assert [(r.skill_id, r.min_level, r.importance.value) for r in job.required_skills] == [
-        ("pytorch", 3, "must"), ("python", 4, "should"), ("http://data.europa.eu/esco/skill/abc", 2, "nice")
+        ("pytorch", 3, "must"),
+        ("python", 4, "should"),
+        ("http://data.europa.eu/esco/skill/abc", 2, "nice"),
     ]
     assert job.salary_min == 5000 and job.region.value == "gyeongnam"
 
@@ -245,7 +302,12 @@ def test_xlsx_import(sqlite_database: Database, tmp_path: Path) -> None:
     with pytest.raises(ImportRejected) as info:
         import_file(sqlite_database, "organizations", path)
     bad = {p.loc for p in info.value.problems}
-    assert bad == {("row", 4, "kind"), ("row", 4, "region"), ("row", 4, "founded"), ("row", 4, "venture_certified")}
+    assert bad == {
+        ("row", 4, "kind"),
+        ("row", 4, "region"),
+        ("row", 4, "founded"),
+        ("row", 4, "venture_certified"),
+    }
     result = import_file(sqlite_database, "organizations", path, skip_invalid=True)
     assert result.created == 2
     with sqlite_database.session() as session:
@@ -257,7 +319,9 @@ def test_xlsx_import(sqlite_database: Database, tmp_path: Path) -> None:
 
 def test_bad_json_lines_are_reported_with_their_line(sqlite_database: Database, tmp_path: Path) -> None:
     path = tmp_path / "t.jsonl"
-    path.write_text('{"external_id": "a", "name": "김하늘"}\n{"external_id": "b", "name": \n', encoding="utf-8")
+    path.write_text(
+        '{"external_id": "a", "name": "김하늘"}\n{"external_id": "b", "name": \n', encoding="utf-8"
+    )
     with pytest.raises(ImportRejected) as info:
         import_file(sqlite_database, "talents", path)
     assert [(p.line, p.loc) for p in info.value.problems] == [(2, ("row", 2))]
@@ -330,8 +394,18 @@ def test_compact_list_forms_and_their_json_fallback() -> None:
     work = [WorkExperience(organization="한빛전자", title="ML Engineer", start="2021-03-01")]
     assert format_work_history(work) == "한빛전자|ML Engineer|2021-03-01"
 
-    rows = [SourceRow(2, {"external_id": "t", "name": "n", "skills": format_skills(inferred),
-                          "work_history": format_work_history(work), "education": format_education(odd)})]
+    rows = [
+        SourceRow(
+            2,
+            {
+                "external_id": "t",
+                "name": "n",
+                "skills": format_skills(inferred),
+                "work_history": format_work_history(work),
+                "education": format_education(odd),
+            },
+        )
+    ]
     parsed = parse_rows("talents", rows)
     assert parsed[0].record is not None, parsed[0].problems
     assert parsed[0].record.skills == inferred
@@ -340,10 +414,28 @@ def test_compact_list_forms_and_their_json_fallback() -> None:
 
 def test_parsing_without_a_database_reports_cell_problems() -> None:
     rows = [
-        SourceRow(2, {"external_id": "a", "name": "김", "birth_year": "nineteen", "consent_visible": "maybe",
-                      "visa_type": "e7", "nationality": "VN", "skills": "pytorch:4:3:extra"}),
-        SourceRow(3, {"external_id": "b", "name": "이", "visa_type": "E7", "nationality": "vn",
-                      "available_from": "2026/12/01"}),
+        SourceRow(
+            2,
+            {
+                "external_id": "a",
+                "name": "김",
+                "birth_year": "nineteen",
+                "consent_visible": "maybe",
+                "visa_type": "e7",
+                "nationality": "VN",
+                "skills": "pytorch:4:3:extra",
+            },
+        ),
+        SourceRow(
+            3,
+            {
+                "external_id": "b",
+                "name": "이",
+                "visa_type": "E7",
+                "nationality": "vn",
+                "available_from": "2026/12/01",
+            },
+        ),
     ]
     first, second = parse_rows("talents", rows)
     assert {p.loc[2] for p in first.problems} == {"birth_year", "consent_visible", "skills"}

@@ -103,15 +103,20 @@ def _run(entity: str, file: Path, skip_invalid: bool, rejects: Path | None, fmt:
 
 def _command(entity: str) -> Any:
     def command(
-        file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or CP949), JSON Lines (.jsonl) or Excel (.xlsx) file.")],
+        file: Annotated[
+            Path, typer.Argument(help="CSV (UTF-8 or CP949), JSON Lines (.jsonl) or Excel (.xlsx) file.")
+        ],
         skip_invalid: Annotated[
-            bool, typer.Option("--skip-invalid", help="Write the valid rows; put rejected rows in a side file.")
+            bool,
+            typer.Option("--skip-invalid", help="Write the valid rows; put rejected rows in a side file."),
         ] = False,
         rejects: Annotated[
-            Path | None, typer.Option("--rejects", help="Side file for rejected rows (default <FILE>.rejected.csv).")
+            Path | None,
+            typer.Option("--rejects", help="Side file for rejected rows (default <FILE>.rejected.csv)."),
         ] = None,
         fmt: Annotated[
-            str | None, typer.Option("--format", help="csv, jsonl or xlsx (default: from the file extension).")
+            str | None,
+            typer.Option("--format", help="csv, jsonl or xlsx (default: from the file extension)."),
         ] = None,
     ) -> None:
         _run(entity, file, skip_invalid, rejects, fmt)

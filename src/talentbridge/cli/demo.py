@@ -28,10 +28,12 @@ def command(
     orgs: Annotated[int, typer.Option("--orgs", min=0, help="Number of organizations.")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same data.")] = 42,
     openings: Annotated[
-        int | None, typer.Option("--openings", min=0, help="Number of openings (default about 2.8 per organization).")
+        int | None,
+        typer.Option("--openings", min=0, help="Number of openings (default about 2.8 per organization)."),
     ] = None,
     accounts: Annotated[
-        bool, typer.Option("--accounts/--no-accounts", help="Create one user account per role (demo passwords).")
+        bool,
+        typer.Option("--accounts/--no-accounts", help="Create one user account per role (demo passwords)."),
     ] = True,
     upgrade: Annotated[
         bool, typer.Option("--upgrade/--no-upgrade", help="Create or migrate the schema first if needed.")
@@ -58,7 +60,9 @@ def command(
     if not organizations:
         n_openings = 0
     # validate=False: the generator's records are checked by its tests; skipping pydantic halves the time
-    talent_batches = iter_talents(talents, seed, chunk=5000, organizations=organizations or None, validate=False)
+    talent_batches = iter_talents(
+        talents, seed, chunk=5000, organizations=organizations or None, validate=False
+    )
     opening_batches = iter_openings(n_openings, seed, organizations, chunk=5000, validate=False)
 
     with Progress(
@@ -104,7 +108,9 @@ def command(
         for role, email, password in created_accounts:
             users.add_row(role, email, password)
         console.print(users)
-    console.print(f"[green]Done in {elapsed:.1f} s.[/] Run `talentbridge serve` and open http://127.0.0.1:8000")
+    console.print(
+        f"[green]Done in {elapsed:.1f} s.[/] Run `talentbridge serve` and open http://127.0.0.1:8000"
+    )
 
 
 def _demo_accounts(db: object) -> list[tuple[str, str, str]]:

@@ -63,7 +63,9 @@ def _command(entity: str) -> Any:
     def command(
         fmt: Annotated[
             str | None,
-            typer.Option("--format", "-f", help="csv, jsonl, parquet or xlsx (default: from --output, else csv)."),
+            typer.Option(
+                "--format", "-f", help="csv, jsonl, parquet or xlsx (default: from --output, else csv)."
+            ),
         ] = None,
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="File to write (default ./<entity>.<format>).")
@@ -71,7 +73,9 @@ def _command(entity: str) -> Any:
     ) -> None:
         _run(entity, fmt, output)
 
-    command.__doc__ = f"Export every {entity[:-1]} with all fields (importable again with `talentbridge import`)."
+    command.__doc__ = (
+        f"Export every {entity[:-1]} with all fields (importable again with `talentbridge import`)."
+    )
     return command
 
 

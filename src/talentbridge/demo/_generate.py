@@ -368,7 +368,9 @@ def _context(
         pairs = [(r, r.weight_by_kind.get(kind, 0.0)) for r in catalog.roles]
         pairs = [p for p in pairs if p[1] > 0] or [(r, 1.0) for r in catalog.roles]
         roles_by_kind[kind] = _Pick(pairs)
-    org_pick = _Pick([(pos, _OPENINGS_PER_ORG[o.kind]) for pos, o in enumerate(orgs, start=1)]) if orgs else None
+    org_pick = (
+        _Pick([(pos, _OPENINGS_PER_ORG[o.kind]) for pos, o in enumerate(orgs, start=1)]) if orgs else None
+    )
     return _Context(catalog, today, employers, role_pick, roles_by_kind, org_pick, orgs, validate)
 
 
@@ -453,10 +455,7 @@ def _talent(index: int, rng: random.Random, ctx: _Context) -> TalentData:
     researcher = category is TalentCategory.RESEARCHER
 
     # age and education
-    if student:
-        age = rng.randint(21, 30)
-    else:
-        age = 24 + int(rng.betavariate(2.0, 4.5) * 32)
+    age = rng.randint(21, 30) if student else 24 + int(rng.betavariate(2.0, 4.5) * 32)
     birth_year = today.year - age
     education, grad_age = _education(ctx, rng, nationality, student, researcher, age, birth_year, korean)
     experience = 0.0 if student else max(0.0, age - grad_age - rng.random())
@@ -488,7 +487,15 @@ def _talent(index: int, rng: random.Random, ctx: _Context) -> TalentData:
                 if korean
                 else _texts.SENIORITY_EN[seniority] + role.label_en
             )
-            work.append(ctx.make(WorkExperience, organization=org_ko if korean else org_en, title=title, start=start, end=end))
+            work.append(
+                ctx.make(
+                    WorkExperience,
+                    organization=org_ko if korean else org_en,
+                    title=title,
+                    start=start,
+                    end=end,
+                )
+            )
             if last and end is None and not abroad:
                 current_employer = pos
             start = (end or today) + timedelta(days=rng.randint(0, 40))
@@ -508,7 +515,11 @@ def _talent(index: int, rng: random.Random, ctx: _Context) -> TalentData:
     for k, sid in enumerate(chosen):
         base = 2 + min(2.5, experience / 4) + (0.5 if k < 2 else 0)
         level = max(1, min(5, round(base + rng.gauss(0, 0.7))))
-        years = None if rng.random() < 0.15 else round(rng.uniform(0.3, max(0.5, experience + (2 if student else 1))), 1)
+        years = (
+            None
+            if rng.random() < 0.15
+            else round(rng.uniform(0.3, max(0.5, experience + (2 if student else 1))), 1)
+        )
         skills.append(ctx.make(SkillClaim, skill_id=sid, level=level, years=years))
 
     resume = _resume(rng, name, role, education, work, chosen, korean, experience, catalog)
@@ -571,7 +582,13 @@ def _talent(index: int, rng: random.Random, ctx: _Context) -> TalentData:
 
 def _education(
     ctx: _Context,
-    rng: random.Random, nationality: str, student: bool, researcher: bool, age: int, birth_year: int, korean: bool
+    rng: random.Random,
+    nationality: str,
+    student: bool,
+    researcher: bool,
+    age: int,
+    birth_year: int,
+    korean: bool,
 ) -> tuple[list[Education], int]:
     field_ko, field_en = _FIELD(rng)
     subject = field_ko if korean else field_en
@@ -600,7 +617,15 @@ def _education(
         year = birth_year + finish[degree] + rng.randint(-1, 1)
         if student and k == len(degrees) - 1:
             year = max(year, DEMO_TODAY.year + rng.randint(0, 2))
-        out.append(ctx.make(Education, degree=degree, field=subject, institution=school(k == 0 or rng.random() < 0.4), year=year))
+        out.append(
+            ctx.make(
+                Education,
+                degree=degree,
+                field=subject,
+                institution=school(k == 0 or rng.random() < 0.4),
+                year=year,
+            )
+        )
     grad_age = finish[degrees[-1]]
     return out, grad_age
 
@@ -623,7 +648,9 @@ def _resume(
         parts.append(f"{top.institution} {top.field} {_texts.DEGREE_KO[top.degree.value]}.")
         if work:
             last = work[-1]
-            parts.append(f"{last.organization}에서 {_josa(last.title or role.label_ko, '으로', '로')} 근무 (총 경력 {experience:.0f}년).")
+            parts.append(
+                f"{last.organization}에서 {_josa(last.title or role.label_ko, '으로', '로')} 근무 (총 경력 {experience:.0f}년)."
+            )
         else:
             parts.append(f"{role.label_ko} 직무를 희망하는 신입/재학생입니다.")
     else:
@@ -647,7 +674,9 @@ def _resume(
 
 
 def _degree_en(degree: Degree) -> str:
-    return {"bachelor": "B.S.", "master": "M.S.", "doctorate": "Ph.D.", "associate": "A.S."}.get(degree.value, "Diploma")
+    return {"bachelor": "B.S.", "master": "M.S.", "doctorate": "Ph.D.", "associate": "A.S."}.get(
+        degree.value, "Diploma"
+    )
 
 
 def _blocks(start: int, n: int) -> Iterator[tuple[int, int, int]]:
@@ -724,7 +753,12 @@ _OPENING_KIND = {
     OrganizationKind.PUBLIC_AGENCY: _Pick([(OpeningKind.INTERNSHIP, 60), (OpeningKind.JOB, 40)]),
 }  # fmt: skip
 _STATUS = _Pick(
-    [(OpeningStatus.OPEN, 75), (OpeningStatus.DRAFT, 7), (OpeningStatus.CLOSED, 13), (OpeningStatus.FILLED, 5)]
+    [
+        (OpeningStatus.OPEN, 75),
+        (OpeningStatus.DRAFT, 7),
+        (OpeningStatus.CLOSED, 13),
+        (OpeningStatus.FILLED, 5),
+    ]
 )
 _DURATION = {
     OpeningKind.SECONDMENT_SLOT: (3, 12),
@@ -782,14 +816,18 @@ def _opening(index: int, rng: random.Random, ctx: _Context) -> OpeningData:
         lvl = rng.randint(2, 3) if junior else rng.randint(3, 4)
         required.append(ctx.make(RequiredSkill, skill_id=sid, min_level=lvl, importance=Importance.MUST))
     for sid in (core[n_must:] + extras)[: rng.randint(1, 3)]:
-        required.append(ctx.make(RequiredSkill, skill_id=sid, min_level=rng.randint(2, 3), importance=Importance.SHOULD))
+        required.append(
+            ctx.make(RequiredSkill, skill_id=sid, min_level=rng.randint(2, 3), importance=Importance.SHOULD)
+        )
     for sid in extras[len(core[n_must:]) + 3 :][: rng.randint(0, 2)]:
         required.append(ctx.make(RequiredSkill, skill_id=sid, min_level=2, importance=Importance.NICE))
     required = list({r.skill_id: r for r in required}.values())
 
     label = ctx.catalog.label
     must = ", ".join(label(r.skill_id, korean=False) for r in required if r.importance is Importance.MUST)
-    should = ", ".join(label(r.skill_id, korean=False) for r in required if r.importance is not Importance.MUST)
+    should = ", ".join(
+        label(r.skill_id, korean=False) for r in required if r.importance is not Importance.MUST
+    )
     region = org.region or Region.SEOUL
     city = rng.choice(_places.CITIES.get(region) or ["본사"])
     description = (

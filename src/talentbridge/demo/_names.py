@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["SURNAMES", "GIVEN_MALE", "GIVEN_FEMALE", "SYLLABLE_LATIN", "FOREIGN_NAMES", "FOREIGN_NATIONALITIES"]
+__all__ = [
+    "SURNAMES",
+    "GIVEN_MALE",
+    "GIVEN_FEMALE",
+    "SYLLABLE_LATIN",
+    "FOREIGN_NAMES",
+    "FOREIGN_NATIONALITIES",
+]
 
 #: (surname, romanization, share in % of the population, Statistics Korea 2015 census).
 SURNAMES: list[tuple[str, str, float]] = [
@@ -19,17 +26,8 @@ SURNAMES: list[tuple[str, str, float]] = [
 ]  # fmt: skip
 
 #: Popular given names of the cohorts born 1970-2005 (two syllables).
-GIVEN_MALE: list[str] = (
-    "민준 서준 도윤 예준 시우 하준 주원 지호 지후 준서 준우 현우 도현 지훈 건우 우진 선우 서진 민재 현준 "
-    "연우 유준 정우 승우 승현 시윤 준혁 은우 지환 승민 유찬 윤우 민성 준영 시후 진우 수호 재윤 시현 동현 "
-    "태윤 민우 재원 한결 민규 성민 성현 동훈 상현 지성 준호 영호 성훈 재현 정훈 상훈 민호 현수 영수 성호 "
-    "정호 영진 상우 태현 종현 우현 진호 경민 병철 영민 재훈 동욱 승훈 창민 형준 용준 태호 기현 상민"
-).split()
-GIVEN_FEMALE: list[str] = (
-    "서연 서윤 지우 서현 민서 하은 하윤 윤서 지유 지민 채원 지윤 은서 수아 다은 예은 수빈 지아 소율 예린 "
-    "예원 지원 소윤 유진 민지 수민 지현 지은 은지 혜진 수진 미영 은영 현정 지영 민정 유나 가은 하린 채은 "
-    "선영 혜원 주연 은비 소영 나연 다인 세영 아름 보람 슬기 정은 미진 경희 수연 연주 은정 혜린 가영 다현"
-).split()
+GIVEN_MALE: list[str] = ["민준", "서준", "도윤", "예준", "시우", "하준", "주원", "지호", "지후", "준서", "준우", "현우", "도현", "지훈", "건우", "우진", "선우", "서진", "민재", "현준", "연우", "유준", "정우", "승우", "승현", "시윤", "준혁", "은우", "지환", "승민", "유찬", "윤우", "민성", "준영", "시후", "진우", "수호", "재윤", "시현", "동현", "태윤", "민우", "재원", "한결", "민규", "성민", "성현", "동훈", "상현", "지성", "준호", "영호", "성훈", "재현", "정훈", "상훈", "민호", "현수", "영수", "성호", "정호", "영진", "상우", "태현", "종현", "우현", "진호", "경민", "병철", "영민", "재훈", "동욱", "승훈", "창민", "형준", "용준", "태호", "기현", "상민"]
+GIVEN_FEMALE: list[str] = ["서연", "서윤", "지우", "서현", "민서", "하은", "하윤", "윤서", "지유", "지민", "채원", "지윤", "은서", "수아", "다은", "예은", "수빈", "지아", "소율", "예린", "예원", "지원", "소윤", "유진", "민지", "수민", "지현", "지은", "은지", "혜진", "수진", "미영", "은영", "현정", "지영", "민정", "유나", "가은", "하린", "채은", "선영", "혜원", "주연", "은비", "소영", "나연", "다인", "세영", "아름", "보람", "슬기", "정은", "미진", "경희", "수연", "연주", "은정", "혜린", "가영", "다현"]
 
 #: Revised Romanization of the syllables used above (given names are written as one word, e.g. "Minjun").
 SYLLABLE_LATIN: dict[str, str] = {

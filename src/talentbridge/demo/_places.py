@@ -52,7 +52,12 @@ UNIVERSITIES: list[tuple[str, str, Region, float]] = [
 FOREIGN_UNIVERSITIES: dict[str, list[str]] = {
     "VN": ["Hanoi University of Science and Technology", "Vietnam National University, Ho Chi Minh City"],
     "IN": ["IIT Bombay", "IIT Delhi", "IIT Madras", "Anna University", "BITS Pilani"],
-    "CN": ["Tsinghua University", "Zhejiang University", "Harbin Institute of Technology", "Yanbian University"],
+    "CN": [
+        "Tsinghua University",
+        "Zhejiang University",
+        "Harbin Institute of Technology",
+        "Yanbian University",
+    ],
     "UZ": ["Tashkent University of Information Technologies", "Inha University in Tashkent"],
     "ID": ["Institut Teknologi Bandung", "Universitas Indonesia"],
     "US": ["UC Berkeley", "Georgia Institute of Technology", "University of Washington", "Purdue University"],
@@ -114,8 +119,21 @@ TALENT_REGIONS: list[tuple[Region, float]] = [
 
 #: Cities and districts for addresses in descriptions.
 CITIES: dict[Region, list[str]] = {
-    Region.SEOUL: ["서울 강남구 테헤란로", "서울 서초구", "서울 성동구 성수동", "서울 마포구 상암동", "서울 구로구 구로디지털단지"],
-    Region.GYEONGGI: ["성남시 분당구 판교", "수원시 영통구", "화성시 동탄", "안산시 반월국가산단", "용인시 기흥구", "평택시"],
+    Region.SEOUL: [
+        "서울 강남구 테헤란로",
+        "서울 서초구",
+        "서울 성동구 성수동",
+        "서울 마포구 상암동",
+        "서울 구로구 구로디지털단지",
+    ],
+    Region.GYEONGGI: [
+        "성남시 분당구 판교",
+        "수원시 영통구",
+        "화성시 동탄",
+        "안산시 반월국가산단",
+        "용인시 기흥구",
+        "평택시",
+    ],
     Region.DAEJEON: ["대전 유성구 대덕연구개발특구", "대전 유성구 도룡동"],
     Region.ULSAN: ["울산 남구 울산미포국가산단", "울산 북구 효문동", "울산 울주군 온산국가산단"],
     Region.GYEONGNAM: ["창원시 성산구 창원국가산단", "창원시 의창구", "김해시", "거제시"],

@@ -155,8 +155,15 @@ ROLE_SPECS: list[tuple[str, str, str, tuple[str, ...], list[tuple[str, ...]], li
 ]  # fmt: skip
 
 #: Skills everybody in AI tends to list; filtered to those present.
-GENERAL_SLOTS: list[tuple[str, ...]] = [("git",), ("linux",), ("sql",), ("python",), ("communication",),
-                                        ("english-communication", "english"), ("jupyter",)]
+GENERAL_SLOTS: list[tuple[str, ...]] = [
+    ("git",),
+    ("linux",),
+    ("sql",),
+    ("python",),
+    ("communication",),
+    ("english-communication", "english"),
+    ("jupyter",),
+]
 
 
 @dataclass
@@ -228,8 +235,16 @@ def load_catalog() -> SkillCatalog:
             continue
         occupation = next((o for o in occ if o in occupations), None)
         roles.append(
-            Role(key, ko, en, occupation, tuple(dict.fromkeys(core_ids)), tuple(dict.fromkeys(extra_ids)),
-                 phrases, weights)
+            Role(
+                key,
+                ko,
+                en,
+                occupation,
+                tuple(dict.fromkeys(core_ids)),
+                tuple(dict.fromkeys(extra_ids)),
+                phrases,
+                weights,
+            )
         )
     if not roles:  # a taxonomy without any of our skills: fall back to the ids as written
         return _fallback_catalog()
@@ -246,7 +261,7 @@ def load_catalog() -> SkillCatalog:
 def _fallback_catalog() -> SkillCatalog:
     roles = []
     skills: dict[str, SkillInfo] = {}
-    for key, ko, en, occ, core, extra, phrases, weights in ROLE_SPECS:
+    for key, ko, en, _occ, core, extra, phrases, weights in ROLE_SPECS:
         core_ids = tuple(slot[0] for slot in core)
         extra_ids = tuple(slot[0] for slot in extra if slot[0] not in core_ids)
         roles.append(Role(key, ko, en, None, core_ids, extra_ids, phrases, weights))

@@ -25,10 +25,23 @@ PROJECT_TOPICS: dict[str, list[str]] = {
 
 #: job titles; {role} is the Korean role label.
 JOB_TITLE_TEMPLATES: list[str] = [
-    "{role} 채용", "{role} (경력 {years}년 이상)", "[{team}] {role}", "{role} 신입/경력 채용",
-    "시니어 {role}", "{role} ({team})",
+    "{role} 채용",
+    "{role} (경력 {years}년 이상)",
+    "[{team}] {role}",
+    "{role} 신입/경력 채용",
+    "시니어 {role}",
+    "{role} ({team})",
 ]
-TEAMS: list[str] = ["AI Lab", "비전팀", "데이터플랫폼팀", "스마트팩토리추진단", "AI연구소", "LLM팀", "품질혁신팀", "DX추진실"]
+TEAMS: list[str] = [
+    "AI Lab",
+    "비전팀",
+    "데이터플랫폼팀",
+    "스마트팩토리추진단",
+    "AI연구소",
+    "LLM팀",
+    "품질혁신팀",
+    "DX추진실",
+]
 
 SENIORITY_KO: list[str] = ["", "선임 ", "책임 ", "수석 "]
 SENIORITY_EN: list[str] = ["", "Senior ", "Lead ", "Principal "]

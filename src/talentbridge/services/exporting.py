@@ -42,7 +42,9 @@ def export_columns(entity: str) -> list[str]:
     return ["id", *[c.name for c in SPECS[entity].columns], "created_at", "updated_at"]
 
 
-def export_rows(entity: str, records: Any, org_external_ids: dict[int, str | None], flat: bool) -> Iterator[dict[str, Any]]:
+def export_rows(
+    entity: str, records: Any, org_external_ids: dict[int, str | None], flat: bool
+) -> Iterator[dict[str, Any]]:
     """Rows for ``records`` (stored entities). ``flat``: list fields as text (CSV/Parquet/XLSX) or JSON values."""
     spec = SPECS[entity]
     for record in records:
@@ -55,7 +57,12 @@ def export_rows(entity: str, records: Any, org_external_ids: dict[int, str | Non
                 if flat:
                     value = _FORMATTERS[column.kind](value) if value else ""
                 else:
-                    value = [v.model_dump(mode="json", exclude_none=True) if hasattr(v, "model_dump") else getattr(v, "value", v) for v in value]
+                    value = [
+                        v.model_dump(mode="json", exclude_none=True)
+                        if hasattr(v, "model_dump")
+                        else getattr(v, "value", v)
+                        for v in value
+                    ]
             elif hasattr(value, "value"):
                 value = value.value
             row[column.name] = value
@@ -76,9 +83,15 @@ def export_entities(
     """Write every ``entity`` of ``db`` to ``output`` in ``fmt``; returns the number of rows. The file appears only
     when complete."""
     if entity not in ENTITIES:
-        raise ValidationFailed(f"unknown entity {entity!r}", [Problem(loc=("entity",), msg=f"one of {', '.join(ENTITIES)}", value=entity)])
+        raise ValidationFailed(
+            f"unknown entity {entity!r}",
+            [Problem(loc=("entity",), msg=f"one of {', '.join(ENTITIES)}", value=entity)],
+        )
     if fmt not in WRITE_FORMATS:
-        raise ValidationFailed(f"unknown format {fmt!r}", [Problem(loc=("format",), msg=f"one of {', '.join(WRITE_FORMATS)}", value=fmt)])
+        raise ValidationFailed(
+            f"unknown format {fmt!r}",
+            [Problem(loc=("format",), msg=f"one of {', '.join(WRITE_FORMATS)}", value=fmt)],
+        )
     from talentbridge.storage.repositories import Repositories
 
     output = Path(output)
@@ -94,10 +107,8 @@ def export_entities(
             org_ids = _organization_external_ids(repos)
 
         def counted() -> Iterator[Any]:
-            done = 0
-            for record in repo.iter_all(batch_size=batch_size):
+            for done, record in enumerate(repo.iter_all(batch_size=batch_size), start=1):
                 yield record
-                done += 1
                 if progress and done % 1000 == 0:
                     progress("write", done, total)
 

@@ -91,7 +91,9 @@ class RowSource:
         self.close()
 
 
-def _reject(path: Path, msg: str, line: int | None = None, value: Any = None, loc: tuple[str | int, ...] = ()) -> ImportRejected:
+def _reject(
+    path: Path, msg: str, line: int | None = None, value: Any = None, loc: tuple[str | int, ...] = ()
+) -> ImportRejected:
     where = f"{path.name}" + (f", line {line}" if line is not None else "")
     return ImportRejected(
         f"cannot read {where}: {msg}",
@@ -112,7 +114,9 @@ def detect_format(path: Path | str, fmt: str | None = None) -> str:
     if suffix in READ_FORMATS:
         return READ_FORMATS[suffix]
     known = ", ".join(sorted(READ_FORMATS))
-    raise _reject(path, f"unknown file type {suffix or '(no extension)'!r}: save it as one of {known}", value=suffix)
+    raise _reject(
+        path, f"unknown file type {suffix or '(no extension)'!r}: save it as one of {known}", value=suffix
+    )
 
 
 def open_rows(path: Path | str, fmt: str | None = None, encoding: str | None = None) -> RowSource:
@@ -130,7 +134,9 @@ def open_rows(path: Path | str, fmt: str | None = None, encoding: str | None = N
     return _open_xlsx(path)
 
 
-def read_rows(path: Path | str, fmt: str | None = None, strict: bool = True) -> tuple[list[str] | None, list[SourceRow]]:
+def read_rows(
+    path: Path | str, fmt: str | None = None, strict: bool = True
+) -> tuple[list[str] | None, list[SourceRow]]:
     """All rows of ``path``; with ``strict`` a file with unreadable lines raises ImportRejected listing each."""
     with open_rows(path, fmt) as source:
         rows = list(source)
@@ -150,7 +156,9 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise _reject(path, f"not valid {encoding} text (byte {data[exc.start]:#04x})", line=line) from exc
+            raise _reject(
+                path, f"not valid {encoding} text (byte {data[exc.start]:#04x})", line=line
+            ) from exc
         except LookupError as exc:
             raise _reject(path, f"unknown encoding {encoding!r}") from exc
     try:
@@ -181,7 +189,11 @@ def _header(path: Path, cells: list[Any], line: int) -> list[str]:
         if name == "":
             problems.append(Problem(loc=("file", "header", i), msg="column without a name", line=line))
         elif name in seen:
-            problems.append(Problem(loc=("file", "header", i), msg=f"column {name!r} appears twice", value=name, line=line))
+            problems.append(
+                Problem(
+                    loc=("file", "header", i), msg=f"column {name!r} appears twice", value=name, line=line
+                )
+            )
         seen.setdefault(name, i)
     if problems:
         raise ImportRejected(f"cannot read {path.name}: bad header on line {line}", problems, file=str(path))
@@ -248,7 +260,9 @@ def _open_jsonl(path: Path, encoding: str | None) -> RowSource:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise _reject(path, f"not UTF-8 text: byte {data[exc.start]:#04x} cannot be decoded", line=line) from exc
+            raise _reject(
+                path, f"not UTF-8 text: byte {data[exc.start]:#04x} cannot be decoded", line=line
+            ) from exc
         text = text[1:] if text.startswith("\ufeff") else text
     else:
         text = _decode(path, data, encoding)
@@ -261,7 +275,11 @@ def _open_jsonl(path: Path, encoding: str | None) -> RowSource:
             try:
                 obj = json.loads(stripped)
             except ValueError as exc:
-                msg = f"not valid JSON: {exc.msg} at column {exc.colno}" if hasattr(exc, "msg") else "not valid JSON"
+                msg = (
+                    f"not valid JSON: {exc.msg} at column {exc.colno}"
+                    if hasattr(exc, "msg")
+                    else "not valid JSON"
+                )
                 yield SourceRow(line=number, values={}, error=msg, raw=stripped[:500])
                 continue
             if not isinstance(obj, dict):
@@ -288,7 +306,9 @@ def _open_xlsx(path: Path) -> RowSource:
             warnings.simplefilter("ignore")  # openpyxl warns about styles and data validation it ignores
             workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise _reject(path, f"not a readable .xlsx workbook ({type(exc).__name__}); save it again from Excel") from exc
+        raise _reject(
+            path, f"not a readable .xlsx workbook ({type(exc).__name__}); save it again from Excel"
+        ) from exc
     sheet = workbook.worksheets[0]
     it = sheet.iter_rows(values_only=True)
     columns: list[str] | None = None
@@ -384,7 +404,10 @@ def _json_default(value: Any) -> Any:
 
 
 def write_parquet(
-    path: Path, columns: list[str], rows: Iterable[dict[str, Any]], types: dict[str, str] | None = None,
+    path: Path,
+    columns: list[str],
+    rows: Iterable[dict[str, Any]],
+    types: dict[str, str] | None = None,
     batch_size: int = 10_000,
 ) -> int:
     """Write ``rows`` as Parquet in row groups of ``batch_size``. ``types`` maps columns to ``int``, ``float``,
@@ -392,7 +415,13 @@ def write_parquet(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    arrow = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32(), "str": pa.string()}
+    arrow = {
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+        "str": pa.string(),
+    }
     types = types or {}
     schema = pa.schema([(c, arrow[types.get(c, "str")]) for c in columns])
     count = 0
@@ -414,7 +443,9 @@ def write_parquet(
     return count
 
 
-def _arrow_table(pa: Any, schema: Any, columns: list[str], types: dict[str, str], batch: list[dict[str, Any]]) -> Any:
+def _arrow_table(
+    pa: Any, schema: Any, columns: list[str], types: dict[str, str], batch: list[dict[str, Any]]
+) -> Any:
     arrays = []
     for c in columns:
         kind = types.get(c, "str")
@@ -450,7 +481,11 @@ def write_xlsx(path: Path, columns: list[str], rows: Iterable[dict[str, Any]], s
 
 
 def write_rows(
-    path: Path, fmt: str, columns: list[str], rows: Iterable[dict[str, Any]], types: dict[str, str] | None = None
+    path: Path,
+    fmt: str,
+    columns: list[str],
+    rows: Iterable[dict[str, Any]],
+    types: dict[str, str] | None = None,
 ) -> int:
     """Write ``rows`` in ``fmt`` (csv, jsonl, parquet, xlsx); returns the number of rows written."""
     if fmt == "csv":

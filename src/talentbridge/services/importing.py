@@ -103,16 +103,25 @@ SPECS: dict[str, EntitySpec] = {
             _c("external_id", required=True, help="Your id for the organization; re-imports update by it."),
             _c("name", required=True, help="Name as used in Korea."),
             _c("name_en", help="English name."),
-            _c("kind", "enum", required=True,
-               help="ai_startup, manufacturer, large_enterprise, university, research_institute, public_agency"),
+            _c(
+                "kind",
+                "enum",
+                required=True,
+                help="ai_startup, manufacturer, large_enterprise, university, research_institute, public_agency",
+            ),
             _c("business_number", help="사업자등록번호, 10 digits with a valid check digit (123-45-67890)."),
             _c("region", "region", help="seoul, gyeonggi, ... (or 서울, 경기도, Seoul)."),
             _c("size_band", help="1-9, 10-49, 50-299, 300-999, 1000+"),
             _c("industry", help="KSIC section letter A-U (C manufacturing, J ICT)."),
             _c("founded", "date", help="YYYY-MM-DD"),
             _c("venture_certified", "bool", help="true/false (벤처기업 확인)."),
-            _c("parent_external_id", "str", "parent_id", ref="organizations",
-               help="external_id of the parent company (in the database or in the same file)."),
+            _c(
+                "parent_external_id",
+                "str",
+                "parent_id",
+                ref="organizations",
+                help="external_id of the parent company (in the database or in the same file).",
+            ),
             _c("group", help="Business group (기업집단)."),
             _c("website"),
             _c("description"),
@@ -130,7 +139,11 @@ SPECS: dict[str, EntitySpec] = {
             _c("phone", help="Digits, spaces, + - ( ); at least 8 digits."),
             _c("gender", "enum", help="female, male, other, undisclosed"),
             _c("birth_year", "int"),
-            _c("category", "enum", help="engineer, researcher, student, employee, overseas (default engineer)"),
+            _c(
+                "category",
+                "enum",
+                help="engineer, researcher, student, employee, overseas (default engineer)",
+            ),
             _c("region", "region", help="Where the person lives."),
             _c("nationality", help="ISO country code, default KR."),
             _c("visa_type", "visa", help="D-2, D-10, E-7, F-2, F-5 ... (foreign nationals only)."),
@@ -140,12 +153,20 @@ SPECS: dict[str, EntitySpec] = {
             _c("skills", "skills", help="skill_id:level[:years];... e.g. pytorch:4:3;python:5, or JSON."),
             _c("resume_text"),
             _c("desired_roles", "list", help="Occupation ids or titles, separated by ;"),
-            _c("employment_types", "enum_list",
-               help="full_time;secondment;pbl;internship;joint_rnd (default full_time)."),
+            _c(
+                "employment_types",
+                "enum_list",
+                help="full_time;secondment;pbl;internship;joint_rnd (default full_time).",
+            ),
             _c("salary_expectation", "int", help="Yearly, in 만원."),
             _c("available_from", "date"),
-            _c("current_employer_external_id", "str", "current_employer_id", ref="organizations",
-               help="external_id of the current employer (must already be in the database)."),
+            _c(
+                "current_employer_external_id",
+                "str",
+                "current_employer_id",
+                ref="organizations",
+                help="external_id of the current employer (must already be in the database).",
+            ),
             _c("consent_visible", "bool"),
             _c("consent_statistics", "bool"),
         ),  # fmt: skip
@@ -156,13 +177,24 @@ SPECS: dict[str, EntitySpec] = {
         OpeningData,
         (
             _c("external_id", required=True, help="Your id for the opening; re-imports update by it."),
-            _c("organization_external_id", "str", "organization_id", required=True, ref="organizations",
-               help="external_id of the organization offering it (must already be in the database)."),
-            _c("kind", "enum", required=True, help="job, secondment_slot, pbl_project, internship, joint_rnd"),
+            _c(
+                "organization_external_id",
+                "str",
+                "organization_id",
+                required=True,
+                ref="organizations",
+                help="external_id of the organization offering it (must already be in the database).",
+            ),
+            _c(
+                "kind", "enum", required=True, help="job, secondment_slot, pbl_project, internship, joint_rnd"
+            ),
             _c("title", required=True),
             _c("description"),
-            _c("required_skills", "required_skills",
-               help="skill_id:min_level[:importance];... e.g. pytorch:3:must;python:4:should, or JSON."),
+            _c(
+                "required_skills",
+                "required_skills",
+                help="skill_id:min_level[:importance];... e.g. pytorch:3:must;python:4:should, or JSON.",
+            ),
             _c("occupation_id"),
             _c("region", "region", help="Place of work; may be empty only when remote is true."),
             _c("remote", "bool"),
@@ -389,9 +421,7 @@ def _read_required_skills(value: Any) -> list[dict[str, Any]]:
             out.append(item)
             continue
         text = _read_str(item)
-        match = re.match(
-            r"^(?P<id>.+?)(?::(?P<level>\d+))?(?::(?P<importance>[A-Za-z]+))?$", text
-        )
+        match = re.match(r"^(?P<id>.+?)(?::(?P<level>\d+))?(?::(?P<importance>[A-Za-z]+))?$", text)
         if not match or _bad_skill_id(match["id"]):
             raise CellError("expected skill_id:min_level[:must|should|nice], e.g. pytorch:3:must", text, (i,))
         entry: dict[str, Any] = {"skill_id": match["id"]}
@@ -418,7 +448,9 @@ def _read_pipes(value: Any, names: tuple[str, ...], example: str) -> list[dict[s
 
 
 def _read_education(value: Any) -> list[dict[str, Any]]:
-    entries = _read_pipes(value, ("degree", "field", "institution", "year"), "master|Computer Science|KAIST|2020")
+    entries = _read_pipes(
+        value, ("degree", "field", "institution", "year"), "master|Computer Science|KAIST|2020"
+    )
     for entry in entries:
         if isinstance(entry.get("degree"), str):
             entry["degree"] = entry["degree"].lower()
@@ -426,7 +458,9 @@ def _read_education(value: Any) -> list[dict[str, Any]]:
 
 
 def _read_work_history(value: Any) -> list[dict[str, Any]]:
-    entries = _read_pipes(value, ("organization", "title", "start", "end"), "한빛전자|ML Engineer|2021-03-01|")
+    entries = _read_pipes(
+        value, ("organization", "title", "start", "end"), "한빛전자|ML Engineer|2021-03-01|"
+    )
     for i, entry in enumerate(entries):
         for key in ("start", "end"):
             if isinstance(entry.get(key), str):
@@ -478,7 +512,12 @@ def format_skills(skills: Sequence[Any]) -> str:
     compact = []
     for s in skills:
         source = getattr(s.source, "value", s.source)
-        if source != "explicit" or s.confidence is not None or not _safe(s.skill_id, ";") or s.skill_id.startswith("["):
+        if (
+            source != "explicit"
+            or s.confidence is not None
+            or not _safe(s.skill_id, ";")
+            or s.skill_id.startswith("[")
+        ):
             return json.dumps([_plain(s) for s in skills], ensure_ascii=False)
         compact.append(f"{s.skill_id}:{s.level}" + ("" if s.years is None else f":{_num(s.years)}"))
     return ";".join(compact)
@@ -488,7 +527,12 @@ def format_required_skills(skills: Sequence[Any]) -> str:
     compact = []
     for s in skills:
         source = getattr(s.source, "value", s.source)
-        if source != "explicit" or s.confidence is not None or not _safe(s.skill_id, ";") or s.skill_id.startswith("["):
+        if (
+            source != "explicit"
+            or s.confidence is not None
+            or not _safe(s.skill_id, ";")
+            or s.skill_id.startswith("[")
+        ):
             return json.dumps([_plain(s) for s in skills], ensure_ascii=False)
         compact.append(f"{s.skill_id}:{s.min_level}:{getattr(s.importance, 'value', s.importance)}")
     return ";".join(compact)
@@ -497,7 +541,12 @@ def format_required_skills(skills: Sequence[Any]) -> str:
 def format_education(entries: Sequence[Any]) -> str:
     compact = []
     for e in entries:
-        parts = [getattr(e.degree, "value", e.degree), e.field or "", e.institution or "", "" if e.year is None else str(e.year)]
+        parts = [
+            getattr(e.degree, "value", e.degree),
+            e.field or "",
+            e.institution or "",
+            "" if e.year is None else str(e.year),
+        ]
         if not all(_safe(p, "|;") for p in parts) or (parts[0].startswith("[")):
             return json.dumps([_plain(e) for e in entries], ensure_ascii=False)
         compact.append("|".join(parts).rstrip("|"))
@@ -507,8 +556,17 @@ def format_education(entries: Sequence[Any]) -> str:
 def format_work_history(entries: Sequence[Any]) -> str:
     compact = []
     for w in entries:
-        parts = [w.organization, w.title or "", w.start.isoformat() if w.start else "", w.end.isoformat() if w.end else ""]
-        if w.organization_id is not None or not all(_safe(p, "|;") for p in parts) or parts[0].startswith("["):
+        parts = [
+            w.organization,
+            w.title or "",
+            w.start.isoformat() if w.start else "",
+            w.end.isoformat() if w.end else "",
+        ]
+        if (
+            w.organization_id is not None
+            or not all(_safe(p, "|;") for p in parts)
+            or parts[0].startswith("[")
+        ):
             return json.dumps([_plain(w) for w in entries], ensure_ascii=False)
         compact.append("|".join(parts).rstrip("|"))
     return ";".join(compact)
@@ -539,8 +597,14 @@ class ParsedRow:
         return value if isinstance(value, str) and value else None
 
 
-def _problem(line: int, column: str | None, msg: str, value: Any = None, rest: tuple[str | int, ...] = (),
-             type_: str = "invalid") -> Problem:
+def _problem(
+    line: int,
+    column: str | None,
+    msg: str,
+    value: Any = None,
+    rest: tuple[str | int, ...] = (),
+    type_: str = "invalid",
+) -> Problem:
     loc: tuple[str | int, ...] = ("row", line) + ((column,) if column else ()) + rest
     if isinstance(value, dict):
         value = json.dumps(value, ensure_ascii=False, default=str)[:200]
@@ -560,10 +624,14 @@ def check_columns(spec: EntitySpec, columns: Iterable[str], path: Path | None = 
             continue
         guess = get_close_matches(name.lower(), list(known), n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else f"; known columns: {', '.join(known)}"
-        problems.append(Problem(loc=("column", name), msg=f"unknown column{hint}", value=name, type="unknown_column"))
+        problems.append(
+            Problem(loc=("column", name), msg=f"unknown column{hint}", value=name, type="unknown_column")
+        )
     for column in spec.columns:
         if column.required and column.name not in present:
-            problems.append(Problem(loc=("column", column.name), msg="required column is missing", type="missing"))
+            problems.append(
+                Problem(loc=("column", column.name), msg="required column is missing", type="missing")
+            )
     if problems:
         where = f" in {path.name}" if path else ""
         raise ImportRejected(
@@ -592,7 +660,9 @@ def _parse_row(spec: EntitySpec, source: SourceRow) -> ParsedRow:
         try:
             parsed = _READERS[column.kind](value)
         except CellError as exc:
-            row.problems.append(_problem(line, name, exc.msg, exc.value if exc.value is not None else value, exc.loc))
+            row.problems.append(
+                _problem(line, name, exc.msg, exc.value if exc.value is not None else value, exc.loc)
+            )
             continue
         if column.ref:
             row.refs[name] = parsed
@@ -616,8 +686,10 @@ def _validate(spec: EntitySpec, row: ParsedRow, resolved: dict[str, int | None])
     data = dict(row.data)
     for name in row.refs:
         column = spec.by_name[name]
-        data[column.field] = resolved.get(name) if resolved.get(name) is not None else (
-            0 if spec.record.model_fields[column.field].is_required() else None
+        data[column.field] = (
+            resolved.get(name)
+            if resolved.get(name) is not None
+            else (0 if spec.record.model_fields[column.field].is_required() else None)
         )
     try:
         record = spec.record.model_validate(data)
@@ -636,8 +708,16 @@ def _validate(spec: EntitySpec, row: ParsedRow, resolved: dict[str, int | None])
                     value = row.source.values.get(column, value)
                 row.problems.append(_problem(row.line, column, msg, value, tuple(loc[1:]), err["type"]))
             else:
-                row.problems.append(_problem(row.line, None, msg, None if isinstance(value, dict) else value,
-                                             tuple(loc), err["type"]))
+                row.problems.append(
+                    _problem(
+                        row.line,
+                        None,
+                        msg,
+                        None if isinstance(value, dict) else value,
+                        tuple(loc),
+                        err["type"],
+                    )
+                )
         return
     if not row.problems:
         row.record = record
@@ -679,17 +759,26 @@ def parse_rows(
             found = ref_ids.get(name, {}).get(external_id)
             if found is None and name == "parent_external_id" and external_id in in_file_orgs:
                 if external_id == row.external_id:
-                    row.problems.append(_problem(row.line, name, "an organization cannot be its own parent", external_id))
+                    row.problems.append(
+                        _problem(row.line, name, "an organization cannot be its own parent", external_id)
+                    )
                 resolved[name] = None  # resolved after the file's organizations are written
                 continue
             if found is None and lookup is None:
                 resolved[name] = None  # no database to ask: references are not checked
                 continue
             if found is None:
-                where = "in the database or in this file" if name == "parent_external_id" else "in the database"
+                where = (
+                    "in the database or in this file" if name == "parent_external_id" else "in the database"
+                )
                 row.problems.append(
-                    _problem(row.line, name, f"no organization with this external_id {where}; import "
-                             "organizations first", external_id, type_="unknown_reference")
+                    _problem(
+                        row.line,
+                        name,
+                        f"no organization with this external_id {where}; import organizations first",
+                        external_id,
+                        type_="unknown_reference",
+                    )
                 )
             resolved[name] = found
         _validate(spec, row, resolved)
@@ -705,7 +794,9 @@ def parse_rows(
 
 
 def _check_duplicates(
-    spec: EntitySpec, parsed: list[ParsedRow], unique_lookup: Callable[[str, list[Any]], dict[Any, str]] | None
+    spec: EntitySpec,
+    parsed: list[ParsedRow],
+    unique_lookup: Callable[[str, list[Any]], dict[Any, str]] | None,
 ) -> None:
     first_line: dict[str, int] = {}
     for row in parsed:
@@ -714,8 +805,13 @@ def _check_duplicates(
             continue
         if ext in first_line:
             row.problems.append(
-                _problem(row.line, "external_id", f"duplicate external_id: already on line {first_line[ext]}", ext,
-                         type_="duplicate")
+                _problem(
+                    row.line,
+                    "external_id",
+                    f"duplicate external_id: already on line {first_line[ext]}",
+                    ext,
+                    type_="duplicate",
+                )
             )
             row.record = None
         else:
@@ -729,8 +825,13 @@ def _check_duplicates(
                 continue
             if value in seen and seen[value][1] != row.external_id:
                 row.problems.append(
-                    _problem(row.line, column, f"duplicate {column}: already on line {seen[value][0]}", value,
-                             type_="duplicate")
+                    _problem(
+                        row.line,
+                        column,
+                        f"duplicate {column}: already on line {seen[value][0]}",
+                        value,
+                        type_="duplicate",
+                    )
                 )
                 row.record = None
             else:
@@ -742,8 +843,13 @@ def _check_duplicates(
                 owner = owners.get(value) if value is not None else None
                 if owner is not None and owner != row.external_id:
                     row.problems.append(
-                        _problem(row.line, column, f"{column} already belongs to another stored record "
-                                 f"(external_id {owner!r})", value, type_="conflict")
+                        _problem(
+                            row.line,
+                            column,
+                            f"{column} already belongs to another stored record (external_id {owner!r})",
+                            value,
+                            type_="conflict",
+                        )
                     )
                     row.record = None
 
@@ -759,8 +865,13 @@ def _check_parents(parsed: list[ParsedRow], stored: dict[str, int]) -> None:
             if row.record is None or parent is None or parent in stored or parent in valid:
                 continue
             row.problems.append(
-                _problem(row.line, "parent_external_id", "the parent organization's row is invalid", parent,
-                         type_="unknown_reference")
+                _problem(
+                    row.line,
+                    "parent_external_id",
+                    "the parent organization's row is invalid",
+                    parent,
+                    type_="unknown_reference",
+                )
             )
             row.record = None
             changed = True
@@ -834,7 +945,8 @@ def import_file(
     path = Path(path)
     if entity not in SPECS:
         raise ValidationFailed(
-            f"unknown entity {entity!r}", [Problem(loc=("entity",), msg=f"one of {', '.join(ENTITIES)}", value=entity)]
+            f"unknown entity {entity!r}",
+            [Problem(loc=("entity",), msg=f"one of {', '.join(ENTITIES)}", value=entity)],
         )
     spec = SPECS[entity]
     with open_rows(path, fmt) as source:
@@ -911,7 +1023,9 @@ def _write(
         pending = [r for r in good if r.refs.get("parent_external_id") and r.record.parent_id is None]  # type: ignore[union-attr]
         if pending:
             ids = repo.ids_by_external_id([r.refs["parent_external_id"] for r in pending])
-            linked = [r.record.model_copy(update={"parent_id": ids[r.refs["parent_external_id"]]}) for r in pending]  # type: ignore[union-attr]
+            linked = [
+                r.record.model_copy(update={"parent_id": ids[r.refs["parent_external_id"]]}) for r in pending
+            ]  # type: ignore[union-attr]
             for start in range(0, len(linked), batch_size):
                 repo.upsert_many(linked[start : start + batch_size])
     if progress and total == 0:
@@ -956,8 +1070,12 @@ def store_demo(
     in one transaction; returns how many of each were written."""
     if dataset is not None:
         organizations = dataset.organizations
-        talent_batches = [dataset.talents[i : i + batch_size] for i in range(0, len(dataset.talents), batch_size)]
-        opening_batches = [dataset.openings[i : i + batch_size] for i in range(0, len(dataset.openings), batch_size)]
+        talent_batches = [
+            dataset.talents[i : i + batch_size] for i in range(0, len(dataset.talents), batch_size)
+        ]
+        opening_batches = [
+            dataset.openings[i : i + batch_size] for i in range(0, len(dataset.openings), batch_size)
+        ]
         programs = dataset.programs
     organizations = list(organizations or [])
     from talentbridge.storage.repositories import Repositories
@@ -971,7 +1089,9 @@ def store_demo(
         ids = repos.organizations.ids_by_external_id([o.external_id for o in organizations])  # type: ignore[misc]
         position_ids = [ids[o.external_id] for o in organizations]  # type: ignore[index]
         children = [
-            o.model_copy(update={"parent_id": position_ids[o.parent_id - 1]}) for o in organizations if o.parent_id
+            o.model_copy(update={"parent_id": position_ids[o.parent_id - 1]})
+            for o in organizations
+            if o.parent_id
         ]
         if children:
             repos.organizations.upsert_many(children)
@@ -994,7 +1114,9 @@ def store_demo(
             if progress:
                 progress("talents", counts["talents"], None)
         for batch in opening_batches:
-            mapped_openings = [o.model_copy(update={"organization_id": position_ids[o.organization_id - 1]}) for o in batch]
+            mapped_openings = [
+                o.model_copy(update={"organization_id": position_ids[o.organization_id - 1]}) for o in batch
+            ]
             repos.openings.upsert_many(mapped_openings)
             counts["openings"] += len(mapped_openings)
             if progress:

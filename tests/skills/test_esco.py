@@ -694,3 +694,50 @@ def _reset_to_builtin(database: Database) -> None:
     builtin, _ = load_builtin_lenient()
     with database.session() as session:
         TaxonomyRepository(session).replace_all(merge_with_builtin(builtin, EscoData()))
+
+
+# -- the command line ----------------------------------------------------------------------------------------
+
+
+def test_cli_imports_counts_searches_and_reports_bad_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from talentbridge import config
+    from talentbridge.cli import main
+
+    db_path = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("TALENTBRIDGE_DATABASE_URL", f"sqlite:///{db_path}")
+    monkeypatch.setenv("TALENTBRIDGE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "200")
+    config.get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as not_ready:
+            main(["taxonomy", "stats"])
+        assert not_ready.value.code == 1 and "db upgrade" in capsys.readouterr().err
+
+        main(["db", "upgrade"])
+        main(["taxonomy", "import-esco", str(_write_small(tmp_path / "esco"))])
+        out = capsys.readouterr().out
+        assert "3 skills, 1 occupations, 3 occupation–skill relations" in out
+
+        main(["taxonomy", "stats"])
+        assert "Last ESCO import" in capsys.readouterr().out
+        main(["taxonomy", "search", "python"])
+        assert ESCO + "skill/c" in capsys.readouterr().out
+        main(["taxonomy", "search", "data science", "--occupations"])
+        assert "data scientist" in capsys.readouterr().out
+
+        bad = _csv_text(SMALL_FILES["skillSkillRelations.csv"]) + "x\n"
+        with pytest.raises(SystemExit) as failed:
+            main(
+                [
+                    "taxonomy",
+                    "import-esco",
+                    str(_write_small(tmp_path / "bad", {"skillSkillRelations.csv": bad})),
+                ]
+            )
+        err = capsys.readouterr().err
+        assert failed.value.code == 1
+        assert "skillSkillRelations.csv" in err and "line 3" in err
+    finally:
+        config.get_settings.cache_clear()

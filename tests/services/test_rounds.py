@@ -523,3 +523,37 @@ def test_create_round_validates_caps_and_status(database: Database) -> None:
                 }
             )
         assert {p.loc for p in info.value.problems} == {("status",), ("regional_caps", "incheon")}
+
+
+def test_a_large_batch_of_lists_is_saved_and_replaced_in_one_go(database: Database) -> None:
+    from talentbridge.services.rounds import PreferenceInput
+
+    world = _world(database)
+    rid = world["round"].id
+    o = [x.id for x in world["openings"].values()]
+    with database.session() as s:
+        repos = Repositories(s)
+        talents = [repos.talents.add(TalentData(name=f"지원자{i}")).id for i in range(60)]
+        svc = _svc(s)
+        svc.attach_opening(rid, o[0])
+        svc.attach_opening(rid, o[1])
+        for tid in talents:
+            svc.add_participant(rid, tid)
+        svc.open(rid)
+        first = [PreferenceInput("talent", tid, [o[i % 2], o[(i + 1) % 2]]) for i, tid in enumerate(talents)]
+        svc.submit_many(rid, [*first, PreferenceInput("opening", o[0], talents[::-1])], actor="import")
+        svc.generate_organization_rankings(rid, opening_ids=[o[1]])
+        again = [PreferenceInput("talent", tid, [o[0]]) for tid in talents]
+        saved = svc.submit_many(rid, [*again, PreferenceInput("opening", o[1], talents)], actor="import 2")
+    assert len(saved) == 61 and saved[-1].source == "edited" and saved[-1].scores
+    with database.session() as s:
+        lists = _svc(s).preferences(rid)
+    assert len(lists) == 62
+    assert {p.owner_id: p.ranking for p in lists if p.side == "talent"} == {tid: [o[0]] for tid in talents}
+    assert {(p.side, p.owner_id, p.submitted_by) for p in lists if p.submitted_by != "import 2"} == {
+        ("opening", o[0], "import")
+    }
+    assert {(p.owner_id, p.source) for p in lists if p.side == "opening"} == {
+        (o[0], "submitted"),
+        (o[1], "edited"),
+    }

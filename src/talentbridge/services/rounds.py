@@ -428,8 +428,9 @@ class RoundService:
             )
         now = self.clock()
         saved = []
+        stored = self.store.preferences_of(round_id, [(i.side, i.owner_id) for i in lists])
         for item in lists:
-            previous = self.store.preference(round_id, item.side, item.owner_id)
+            previous = stored.get((item.side, item.owner_id))
             generated = previous is not None and previous.source in ("generated", "edited")
             saved.append(
                 RankedList(
@@ -668,11 +669,8 @@ class RoundService:
             raise ValidationFailed(
                 "invalid run options", [Problem(("seed",), "a non-negative whole number", seed)]
             )
-        unranked = [
-            o.opening_id
-            for o in self.store.openings(round_id)
-            if self.store.preference(round_id, "opening", o.opening_id) is None
-        ]
+        ranked = {p.owner_id for p in self.store.preferences(round_id, "opening")}
+        unranked = [o.opening_id for o in self.store.openings(round_id) if o.opening_id not in ranked]
         if unranked:
             raise InvalidState(
                 f"{len(unranked)} opening(s) of round {round_id} have no ranking of talents "

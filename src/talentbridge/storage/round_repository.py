@@ -192,10 +192,27 @@ class RoundStore:
             )
         )
 
+    def _preference_rows(self, round_id: int, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Any]:
+        """Stored rows of ``keys`` (side, owner): one query per key for a few, one for the round for many."""
+        if len(keys) <= 50:
+            found = {k: self._preference_row(round_id, *k) for k in keys}
+            return {k: row for k, row in found.items() if row is not None}
+        rows = self.session.scalars(select(RoundPreferenceRow).where(RoundPreferenceRow.round_id == round_id))
+        return {(r.side, r.owner_id): r for r in rows}
+
+    def preferences_of(
+        self, round_id: int, keys: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], RankedList]:
+        """The stored lists of ``keys`` (side, owner) that exist."""
+        wanted = set(keys)
+        rows = self._preference_rows(round_id, keys)
+        return {k: self._ranked(r) for k, r in rows.items() if k in wanted}
+
     def save_preferences(self, round_id: int, lists: Sequence[RankedList]) -> None:
         """Insert or replace each owner's list."""
+        existing = self._preference_rows(round_id, [(i.side, i.owner_id) for i in lists])
         for item in lists:
-            row = self._preference_row(round_id, item.side, item.owner_id)
+            row = existing.get((item.side, item.owner_id))
             if row is None:
                 row = RoundPreferenceRow(round_id=round_id, side=item.side, owner_id=item.owner_id)
                 self.session.add(row)

@@ -52,9 +52,16 @@ def command(
 
     started = time.perf_counter()
     db = open_database(check=not upgrade)
-    if upgrade and db.current_revision() != db.head_revision():
-        with console.status(f"Migrating {db.safe_url} ..."):
-            db.upgrade()
+    if upgrade:
+        from talentbridge.domain.errors import DatabaseNotReady
+
+        try:
+            db.check_ready()
+        except DatabaseNotReady as exc:
+            if "head" not in exc.details:  # unreachable, not merely behind: report it
+                raise
+            with console.status(f"Migrating {db.safe_url} ..."):
+                db.upgrade("heads")
     organizations = generate_organizations(orgs, seed)
     n_openings = default_opening_count(organizations) if openings is None else openings
     if not organizations:

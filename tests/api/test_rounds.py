@@ -108,7 +108,7 @@ def test_whole_workflow_through_the_api(client: Any) -> None:
             f"{base}/preferences/talents/{t['id']}", json={"ranking": [seoul, ulsan] if i % 2 else [ulsan]}
         )
         assert r.status_code == 200, r.text
-        assert r.json()["source"] == "submitted"
+        assert r.json()["source"] == "submitted" and r.json()["submitted_at"].endswith("+00:00")
     r = client.put(
         f"{base}/preferences/openings/{ulsan}",
         json={"ranking": [world["talents"][3]["id"], [world["talents"][0]["id"], world["talents"][2]["id"]]]},

@@ -7,8 +7,8 @@ live in :mod:`talentbridge.services.rounds`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -27,8 +27,21 @@ from talentbridge.storage.tables import PlacementRow, RoundRow
 __all__ = ["RoundOpening", "RoundParticipant", "RankedList", "RunRecord", "RoundStore"]
 
 
+def _utc(value: Any) -> Any:
+    """Datetimes come back from SQLite without a zone; they were written in UTC."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class _UTCFields:
+    def __post_init__(self) -> None:
+        for f in fields(self):  # type: ignore[arg-type]
+            object.__setattr__(self, f.name, _utc(getattr(self, f.name)))
+
+
 @dataclass(frozen=True)
-class RoundOpening:
+class RoundOpening(_UTCFields):
     opening_id: int
     seats: int
     region: str | None
@@ -36,14 +49,14 @@ class RoundOpening:
 
 
 @dataclass(frozen=True)
-class RoundParticipant:
+class RoundParticipant(_UTCFields):
     talent_id: int
     employer_id: int | None
     added_at: datetime | None = None
 
 
 @dataclass(frozen=True)
-class RankedList:
+class RankedList(_UTCFields):
     side: str  # talent | opening
     owner_id: int
     ranking: list[Any]  # ids; on the opening side an inner list is a tie
@@ -55,7 +68,7 @@ class RankedList:
 
 
 @dataclass(frozen=True)
-class RunRecord:
+class RunRecord(_UTCFields):
     id: int
     round_id: int
     mechanism: str
@@ -308,5 +321,5 @@ class RoundStore:
         if row is None:
             raise NotFound("round", round_id)
         return Round.model_validate(
-            {name: getattr(row, name) for name in Round.model_fields if hasattr(row, name)}
+            {name: _utc(getattr(row, name)) for name in Round.model_fields if hasattr(row, name)}
         )

@@ -28,6 +28,7 @@ ROUTER_MODULES: list[str] = [
 #: Optional hooks ``install(app)`` for pages, auth and static files (added by the web application).
 APP_HOOKS: list[str] = [
     "talentbridge.web.setup",
+    "talentbridge.web.api.recommendations",
 ]
 
 

@@ -1,0 +1,193 @@
+"""``talentbridge recommend ...``: recommendations from the command line (docs/matching.md)::
+
+    recommend talents-for-opening ID [--top 20] [--region seoul ...] [--nationality korean|foreign]
+                                     [--method ann|exact] [--format table|json]
+    recommend openings-for-talent ID [--top 20] [--kind job ...] [--region busan ...] [--format table|json]
+    recommend batch --direction openings-for-talent|talents-for-opening --top K --output FILE.jsonl [--limit N]
+    recommend reindex                 rebuild the talent index under <data_dir>/indexes/talents
+    recommend infer-skills            infer skills for stored talents/openings that have text but no skills
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+
+__all__ = ["app"]
+
+app = typer.Typer(no_args_is_help=True, help="Recommend talent for openings and openings for talent.")
+
+_TOP = typer.Option(20, "--top", "-k", min=1, max=1000, help="How many recommendations.")
+_FORMAT = typer.Option("table", "--format", "-f", help="table or json.")
+
+
+@contextmanager
+def _service() -> Iterator[Any]:
+    from talentbridge.cli._common import open_database
+    from talentbridge.config import get_settings
+    from talentbridge.services.recommend import RecommendService
+
+    db = open_database()
+    try:
+        with db.session() as session:
+            yield RecommendService(get_settings(), session)
+    finally:
+        db.dispose()
+
+
+def _console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("table", "json"):
+        from talentbridge.domain.errors import Problem, ValidationFailed
+
+        raise ValidationFailed("invalid format", [Problem(loc=("--format",), msg="table or json", value=fmt)])
+
+
+def _reasons(item: dict[str, Any]) -> str:
+    exp = item.get("explanation") or {}
+    matched = ", ".join(f"{m['label']} {m['level']}" for m in exp.get("matched", [])[:4])
+    partial = ", ".join(f"{p['label']}≈{p['via_label']} ({p['relation']})" for p in exp.get("partial", [])[:2])
+    missing = ", ".join(m["label"] for m in exp.get("missing_must", [])[:3])
+    parts = [p for p in (matched, partial and f"partial: {partial}", missing and f"missing: {missing}") if p]
+    return "; ".join(parts)
+
+
+def _table(title: str, result: dict[str, Any], id_key: str, name_key: str | None) -> None:
+    from rich.table import Table
+
+    from talentbridge.matching import CRITERIA
+
+    table = Table(title=title, show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column("id", justify="right")
+    table.add_column("external id")
+    if name_key:
+        table.add_column(name_key)
+    table.add_column("score", justify="right")
+    for c in CRITERIA:
+        table.add_column(c[:5], justify="right")
+    table.add_column("why")
+    for item in result["items"]:
+        row = [str(item["rank"]), str(item[id_key]), item.get("external_id") or ""]
+        if name_key:
+            row.append(str(item.get(name_key) or ""))
+        row.append(f"{item['score']:.1f}")
+        row += [f"{item['breakdown'][c]:.1f}" for c in CRITERIA]
+        row.append(_reasons(item))
+        table.add_row(*row)
+    console = _console()
+    console.print(table)
+    cons = result.get("constraints")
+    if cons:
+        shown = ", ".join(f"{k} {v}" for k, v in cons["excluded"].items() if v)
+        console.print(f"considered {cons['considered']}, eligible {cons['eligible']}; excluded by: {shown or 'none'}")
+
+
+@app.command("talents-for-opening")
+def talents_for_opening(
+    opening_id: int = typer.Argument(..., help="Opening id."),
+    top: int = _TOP,
+    region: list[str] = typer.Option([], "--region", help="Only talents in this region (repeatable)."),
+    nationality: str | None = typer.Option(None, "--nationality", help="korean or foreign."),
+    min_score: float = typer.Option(0.0, "--min-score"),
+    method: str = typer.Option("ann", "--method", help="ann (index + exact re-scoring) or exact."),
+    fmt: str = _FORMAT,
+) -> None:
+    """The best talents for an opening, with score breakdown and reasons."""
+    from talentbridge.domain.enums import Region
+    from talentbridge.services.recommend import TalentFilters
+
+    _check_format(fmt)
+    filters = TalentFilters(regions=tuple(Region(r) for r in region), nationality=nationality, min_score=min_score)
+    with _service() as svc:
+        result = svc.talents_for_opening(opening_id, top, filters, method=method, explain=True)
+    if fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        o = result["opening"]
+        _table(f"Talents for opening {o['id']} — {o['title']} ({result['method']})", result, "talent_id", "region")
+
+
+@app.command("openings-for-talent")
+def openings_for_talent(
+    talent_id: int = typer.Argument(..., help="Talent id."),
+    top: int = _TOP,
+    kind: list[str] = typer.Option([], "--kind", help="Only this opening kind (repeatable)."),
+    region: list[str] = typer.Option([], "--region", help="Only openings in this region (repeatable)."),
+    min_score: float = typer.Option(0.0, "--min-score"),
+    fmt: str = _FORMAT,
+) -> None:
+    """The best open openings for a talent, with score breakdown and reasons."""
+    from talentbridge.domain.enums import OpeningKind, Region
+    from talentbridge.services.recommend import OpeningFilters
+
+    _check_format(fmt)
+    filters = OpeningFilters(kinds=tuple(OpeningKind(k) for k in kind), regions=tuple(Region(r) for r in region),
+                             min_score=min_score)
+    with _service() as svc:
+        result = svc.openings_for_talent(talent_id, top, filters, explain=True)
+    if fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _table(f"Openings for talent {talent_id}", result, "opening_id", "title")
+
+
+@app.command("batch")
+def batch(
+    direction: str = typer.Option(..., "--direction", help="openings-for-talent or talents-for-opening."),
+    top: int = _TOP,
+    output: Path = typer.Option(..., "--output", "-o", help="JSON Lines file to write."),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many sources."),
+) -> None:
+    """Recommendations for every open opening or every talent, one JSON object per line."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with _service() as svc, Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=_console(),
+    ) as bar:
+        task = bar.add_task(direction, total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        summary = svc.batch(direction, top, output, progress=progress, limit=limit)
+    _console().print(f"wrote {summary['sources']} lines to {summary['output']}")
+
+
+@app.command("reindex")
+def reindex() -> None:
+    """Rebuild the talent index from the database."""
+    with _service() as svc:
+        summary = svc.rebuild_index()
+    _console().print(f"indexed {summary['indexed']} of {summary['talents']} talents in {summary['folder']} "
+                     f"({summary['memory_mb']} MB)")
+
+
+@app.command("infer-skills")
+def infer_skills(
+    encoder: str | None = typer.Option(None, "--encoder", help="Encoder for extraction (default: the product's)."),
+) -> None:
+    """Infer skills for stored talents and openings that have text but no skills (e.g. after an import)."""
+    from talentbridge.cli._common import open_database
+    from talentbridge.config import get_settings
+    from talentbridge.services.inference import SkillInference, infer_stored
+
+    settings = get_settings()
+    db = open_database()
+    try:
+        with db.session() as session:
+            counts = infer_stored(session, SkillInference.from_settings(settings, encoder))
+    finally:
+        db.dispose()
+    _console().print(f"inferred skills for {counts['talents']} talents and {counts['openings']} openings")

@@ -1,0 +1,164 @@
+"""Skills from text on the way in: talents and openings that arrive with text but no explicit skills get inferred
+skills (``source="inferred"`` with the extractor's confidence), so plain résumés and plain job ads can be matched
+at once.
+
+* Talent: skills extracted from ``resume_text`` (plus desired roles and job titles), level 3, confidence = the
+  extractor's score.
+* Opening: skills extracted from title + description as ``should`` requirements (the three most confident as
+  ``must``); when that finds fewer than three (a bare title such as "Data Engineer", "HR", "품질관리 엔지니어"),
+  the title is normalized to an occupation and its essential skills become ``must`` requirements (its optional
+  skills ``nice``), with the title match score as confidence; ``occupation_id`` is filled in when empty.
+
+Records that carry any explicit skill are left alone. ``Settings.infer_skills`` switches this off.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from talentbridge.config import Settings
+from talentbridge.domain import OpeningData, RequiredSkill, SkillClaim, TalentData
+from talentbridge.domain.enums import Importance, SkillSource
+
+__all__ = ["SkillInference", "infer_talent", "infer_opening", "infer_record", "infer_stored", "before_save_hook",
+           "MIN_CONFIDENCE"]
+
+MIN_CONFIDENCE = 0.3  # extracted skills below this score are not kept
+MAX_SKILLS = 15
+MIN_TITLE_SCORE = 0.35
+INFERRED_LEVEL = 3
+
+
+class SkillInference:
+    """Wraps the skills component (extractor, title normalizer, taxonomy) for inference of missing skills."""
+
+    def __init__(self, services: Any):
+        self.services = services
+        self.taxonomy = services.taxonomy
+        self._skill_by_uri = {s.uri: s.id for s in self.taxonomy.skills.values()}
+        self._occupation_by_uri = {o.uri: o for o in self.taxonomy.occupations.values()}
+
+    @classmethod
+    def from_settings(cls, settings: Settings, encoder: str | None = None) -> SkillInference:
+        from talentbridge.services.skill_extraction import DEFAULT_ENCODER, get_skill_services
+
+        return cls(get_skill_services(settings, encoder=encoder or DEFAULT_ENCODER))
+
+    def _skill_id(self, uri: str) -> str | None:
+        if uri in self.taxonomy.skills:
+            return uri
+        return self._skill_by_uri.get(uri)
+
+    def extract(self, text: str, top: int = MAX_SKILLS) -> list[tuple[str, float]]:
+        """(skill id, confidence) pairs, best first, without duplicates."""
+        if not text or not text.strip():
+            return []
+        out: dict[str, float] = {}
+        for found in self.services.extractor.extract(text, top=top):
+            sid = self._skill_id(found.uri)
+            score = float(min(1.0, max(0.0, found.score)))
+            if sid is not None and score >= MIN_CONFIDENCE and sid not in out:
+                out[sid] = score
+        return sorted(out.items(), key=lambda kv: -kv[1])
+
+    def occupation(self, title: str) -> tuple[Any, float] | None:
+        matches = self.services.normalizer.normalize([title], top=1)
+        if not matches or not matches[0]:
+            return None
+        best = matches[0][0]
+        occ = self._occupation_by_uri.get(best.uri) or self.taxonomy.occupations.get(best.uri)
+        if occ is None or best.score < MIN_TITLE_SCORE:
+            return None
+        return occ, float(min(1.0, best.score))
+
+
+def infer_talent(record: TalentData, inference: SkillInference) -> TalentData:
+    """``record`` with inferred skills when it has text but no skills (else unchanged)."""
+    if record.skills:
+        return record
+    parts = [record.resume_text or "", *record.desired_roles, *(w.title or "" for w in record.work_history)]
+    text = "\n".join(p for p in parts if p)
+    found = inference.extract(text)
+    if not found:
+        return record
+    claims = [SkillClaim(skill_id=sid, level=INFERRED_LEVEL, source=SkillSource.INFERRED, confidence=round(c, 3))
+              for sid, c in found]
+    return record.model_copy(update={"skills": claims})
+
+
+def infer_opening(record: OpeningData, inference: SkillInference) -> OpeningData:
+    """``record`` with inferred requirements when it lists no skills (else unchanged)."""
+    if record.required_skills:
+        return record
+    text = "\n".join(p for p in (record.title, record.description or "") if p)
+    found = inference.extract(text)
+    required: dict[str, RequiredSkill] = {}
+    for i, (sid, conf) in enumerate(found):
+        required[sid] = RequiredSkill(skill_id=sid, min_level=INFERRED_LEVEL,
+                                      importance=Importance.MUST if i < 3 else Importance.SHOULD,
+                                      source=SkillSource.INFERRED, confidence=round(conf, 3))
+    update: dict[str, Any] = {}
+    if len(required) < 3:
+        hit = inference.occupation(record.title)
+        if hit is not None:
+            occ, score = hit
+            if record.occupation_id is None:
+                update["occupation_id"] = occ.id
+            for sid, importance in [*((s, Importance.MUST) for s in occ.essential_skills),
+                                    *((s, Importance.NICE) for s in occ.optional_skills)]:
+                if sid in inference.taxonomy.skills and sid not in required:
+                    required[sid] = RequiredSkill(skill_id=sid, min_level=INFERRED_LEVEL, importance=importance,
+                                                  source=SkillSource.INFERRED, confidence=round(score, 3))
+    if not required and not update:
+        return record
+    update["required_skills"] = list(required.values())
+    return record.model_copy(update=update)
+
+
+def infer_record(entity: str, record: Any, inference: SkillInference) -> Any:
+    """Dispatch on ``entity`` (``talent``/``talents``, ``opening``/``openings``); other records pass through."""
+    if entity in ("talent", "talents") and isinstance(record, TalentData):
+        return infer_talent(record, inference)
+    if entity in ("opening", "openings") and isinstance(record, OpeningData):
+        return infer_opening(record, inference)
+    return record
+
+
+def _needs(entity: str, record: Any) -> bool:
+    if entity in ("talent", "talents") and isinstance(record, TalentData):
+        return not record.skills and bool(record.resume_text or record.desired_roles or record.work_history)
+    if entity in ("opening", "openings") and isinstance(record, OpeningData):
+        return not record.required_skills
+    return False
+
+
+def before_save_hook(request: Any, entity: str, record: Any) -> Any:
+    """Registry API hook (``app.state.before_save_hooks``): infer missing skills before a save."""
+    settings: Settings = request.app.state.settings
+    if not settings.infer_skills or not _needs(entity, record):
+        return record
+    inference = getattr(request.app.state, "skill_inference", None)
+    if inference is None:
+        inference = SkillInference.from_settings(settings)
+        request.app.state.skill_inference = inference
+    return infer_record(entity, record, inference)
+
+
+def infer_stored(session: Any, inference: SkillInference, batch_size: int = 1000) -> dict[str, int]:
+    """Infer skills for every stored talent and opening that has none (after an import); returns counts."""
+    from talentbridge.storage.repositories import Repositories
+
+    repos = Repositories(session)
+    counts = {"talents": 0, "openings": 0}
+    for entity, repo, field in (("talent", repos.talents, "skills"), ("opening", repos.openings, "required_skills")):
+        ids = [r.id for r in repo.iter_all(batch_size=batch_size) if not getattr(r, field) and _needs(entity, r)]
+        for start in range(0, len(ids), batch_size):
+            for record in repo.get_many(ids[start : start + batch_size]).values():
+                enriched = infer_record(entity, record, inference)
+                if getattr(enriched, field):
+                    changes = {field: [s.model_dump(mode="json") for s in getattr(enriched, field)]}
+                    if entity == "opening" and enriched.occupation_id != record.occupation_id:
+                        changes["occupation_id"] = enriched.occupation_id
+                    repo.update(record.id, changes)
+                    counts[f"{entity}s"] += 1
+    return counts

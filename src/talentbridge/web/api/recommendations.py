@@ -1,0 +1,119 @@
+"""Recommendations and their fairness audit:
+
+* ``GET /api/openings/{id}/recommendations?top=20&region=seoul&nationality=foreign&min_score=50&method=ann``
+* ``GET /api/talents/{id}/recommendations?top=20&kind=job&region=busan&remote=true&organization_id=3``
+* ``GET /api/audit/recommendations?top=20&limit=1000``
+
+Each item has the score (0-100), its breakdown per criterion and an explanation (matched, partial and missing
+skills with the taxonomy relation, reasons in English and Korean); the opening endpoint also says how many
+people each hard constraint excluded. Access: ``recommendation``/``read`` on the opening's organization or the
+talent themself; the audit needs ``audit``/``read``.
+
+``install(app)`` (listed in ``web/app.py`` ``APP_HOOKS``) adds the registry save hooks: skills inferred from text
+for talents and openings that arrive without any, and the talent index updated after a talent is saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+from fastapi import APIRouter, FastAPI, Query, Request
+
+from talentbridge.domain.enums import OpeningKind, Region
+from talentbridge.services.recommend import OpeningFilters, RecommendService, TalentFilters
+from talentbridge.web.deps import SessionDep, SettingsDep
+from talentbridge.web.policy import policy_of
+
+__all__ = ["router", "install"]
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api", tags=["recommendations"])
+
+_TOP = Query(20, ge=1, le=200, description="How many recommendations.")
+
+
+@router.get("/openings/{opening_id}/recommendations", summary="Talents recommended for an opening")
+def talents_for_opening(
+    opening_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    top: int = _TOP,
+    region: list[Region] = Query([], description="Only talents living in these regions (repeat for several)."),
+    nationality: Literal["korean", "foreign"] | None = Query(None, description="Only Korean or foreign talents."),
+    min_score: float = Query(0.0, ge=0, le=100, description="Only scores at least this."),
+    method: Literal["ann", "exact"] = Query("ann", description="ann (index + exact re-scoring) or exact."),
+    explain: bool = Query(True, description="Include explanations."),
+) -> dict[str, Any]:
+    svc = RecommendService(settings, session)
+    opening = svc.repos.openings.get(opening_id)
+    policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
+    filters = TalentFilters(regions=tuple(region), nationality=nationality, min_score=min_score)
+    return svc.talents_for_opening(opening_id, top, filters, method=method, explain=explain)
+
+
+@router.get("/talents/{talent_id}/recommendations", summary="Openings recommended for a talent")
+def openings_for_talent(
+    talent_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    top: int = _TOP,
+    kind: list[OpeningKind] = Query([], description="Only these opening kinds (repeat for several)."),
+    region: list[Region] = Query([], description="Only openings in these regions (remote ones always pass)."),
+    remote: bool | None = Query(None, description="Only remote (true) or on-site (false) openings."),
+    organization_id: int | None = Query(None, description="Only openings of this organization."),
+    min_score: float = Query(0.0, ge=0, le=100),
+    explain: bool = Query(True),
+) -> dict[str, Any]:
+    svc = RecommendService(settings, session)
+    svc.repos.talents.get(talent_id)  # 404 before the access check says anything
+    policy_of(request).check(request, "recommendation", "read", {"talent_id": talent_id})
+    filters = OpeningFilters(kinds=tuple(kind), regions=tuple(region), remote=remote,
+                             organization_id=organization_id, min_score=min_score)
+    return svc.openings_for_talent(talent_id, top, filters, explain=explain)
+
+
+@router.get("/audit/recommendations", summary="Fairness audit of top-K shortlists (impact ratios)")
+def audit_recommendations(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    top: int = _TOP,
+    limit: int = Query(1000, ge=1, le=100_000, description="Open openings audited (oldest first)."),
+) -> dict[str, Any]:
+    policy_of(request).check(request, "audit", "read")
+    return RecommendService(settings, session).audit(top, limit)
+
+
+# -- save hooks ---------------------------------------------------------------------------------------------------
+
+
+def _after_save(request: Request, entity: str, item: Any) -> None:
+    if entity != "talent":
+        return
+    try:
+        from talentbridge.services.recommend import on_talent_changed
+
+        with request.app.state.database.session() as session:
+            on_talent_changed(request.app.state.settings, session, item)
+    except Exception:  # noqa: BLE001 - the index catches up on the next recommendation anyway
+        log.exception("could not update the talent index after saving talent %s", getattr(item, "id", "?"))
+
+
+def install(app: FastAPI) -> None:
+    """Register the registry save hooks (idempotent)."""
+    from talentbridge.services.inference import before_save_hook
+
+    before = getattr(app.state, "before_save_hooks", None)
+    if before is None:
+        before = app.state.before_save_hooks = []
+    if before_save_hook not in before:
+        before.append(before_save_hook)
+    after = getattr(app.state, "after_save_hooks", None)
+    if after is None:
+        after = app.state.after_save_hooks = []
+    if _after_save not in after:
+        after.append(_after_save)

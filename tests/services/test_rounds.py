@@ -248,6 +248,8 @@ def test_wrong_state_actions_are_refused_with_a_clear_message(database: Database
         run = svc.run(rid)
         with pytest.raises(ValidationFailed, match="name the person"):
             svc.publish(rid, run.id, "  ")
+        with pytest.raises(ValidationFailed, match="published_by is too long"):
+            svc.publish(rid, run.id, "김" * 201)
         svc.publish(rid, run.id, "박승인")
         with pytest.raises(
             InvalidState, match="cannot publish: round .* is published \\(published by 박승인"

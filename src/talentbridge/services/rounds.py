@@ -388,6 +388,7 @@ class RoundService:
         """Validate and save several lists at once: every problem of every list is reported, and nothing
         is saved unless all are valid (``ImportRejected`` when ``what`` names a file, else
         ``ValidationFailed``)."""
+        actor = _checked_actor(actor, "submitted_by")
         self._check_submission_open(round_id)
         single = len(lists) == 1 and what is None
         problems: list[Problem] = []
@@ -468,6 +469,7 @@ class RoundService:
         ``edited``, the fit scores kept). Allowed while the round is collecting or closed.
         Returns what was generated, kept and edited, and which scorer was used.
         """
+        actor = _checked_actor(actor, "submitted_by")
         rnd = self._require(round_id, (S.COLLECTING, S.CLOSED), "generate organization rankings")
         problems: list[Problem] = []
         if scope not in ("applicants", "all"):
@@ -661,6 +663,7 @@ class RoundService:
         store the run with its instance, result, diagnostics and hashes. The round becomes ``matched``."""
         from talentbridge.programs import solve
 
+        actor = _checked_actor(actor, "created_by")
         rnd = self._require(round_id, (S.CLOSED, S.MATCHED), "run the match")
         mechanism = mechanism or rnd.mechanism
         proposing = proposing or rnd.proposing
@@ -783,7 +786,7 @@ class RoundService:
                 "name the person who approves the result",
                 [Problem(("published_by",), "required: who approves this result", actor, "missing")],
             )
-        actor = actor.strip()
+        actor = _checked_actor(actor.strip(), "published_by")
         rnd = self._require(round_id, (S.MATCHED,), "publish")
         run = self.get_run(round_id, run_id)
         assert run.result is not None
@@ -944,6 +947,15 @@ def _hint(rnd: Round) -> str:
         S.PUBLISHED: f" (published by {rnd.published_by} at "
         f"{_aware(rnd.published_at).isoformat() if rnd.published_at else '?'})",
     }.get(rnd.status, "")
+
+
+def _checked_actor(actor: str | None, field: str) -> str | None:
+    """Who did something, as stored for the audit (at most 200 characters, never silently cut)."""
+    if actor is not None and len(actor) > 200:
+        raise ValidationFailed(
+            f"{field} is too long", [Problem((field,), "at most 200 characters", actor[:40])]
+        )
+    return actor
 
 
 def _few(ids: Sequence[Any], limit: int = 10) -> str:

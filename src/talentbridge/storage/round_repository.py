@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, undefer
 
 from talentbridge.domain import Round
-from talentbridge.domain.errors import NotFound
+from talentbridge.domain.errors import Conflict, NotFound
 from talentbridge.storage.round_tables import (
     RoundOpeningRow,
     RoundParticipantRow,
@@ -235,7 +236,12 @@ class RoundStore:
             row.source = item.source
             row.submitted_at = item.submitted_at
             row.submitted_by = item.submitted_by
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError as exc:  # two first submissions of one owner's list at the same moment
+            raise Conflict(
+                "the same ranked list was submitted at the same time by another request; submit it again"
+            ) from exc
 
     def delete_preferences(self, round_id: int, side: str, owner_id: int) -> None:
         self.session.execute(

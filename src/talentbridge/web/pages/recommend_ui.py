@@ -1,4 +1,14 @@
-"""Recommendations shaped for pages: each with a score, matched/partial/missing skills and criteria."""
+"""Recommendations shaped for pages: each with a score, matched/partial/missing skills and criteria.
+
+Items follow ``templates/_recommendation.html``::
+
+    {"id", "title", "subtitle", "score" (0-100), "matched": [str], "partial": [str], "missing": [str],
+     "criteria": [{"name", "weight", "points"}]}
+
+Skill labels are in the reader's language. Talent shown to an organization pass the role policy twice: the
+service only returns people who consented to be shown, and each one is checked and presented through
+``policy_of(request)`` (which redacts fields and writes the personal-data view to the audit log).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +17,99 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from talentbridge.domain.errors import PermissionDenied, TalentBridgeError
+from talentbridge.web.i18n import gettext_for, request_language
+from talentbridge.web.pages.rendering import region_name
+from talentbridge.web.pages.skills_ui import skill_label, taxonomy_for
+from talentbridge.web.policy import policy_of
+
 __all__ = ["openings_for_talent", "talents_for_opening"]
 
-
-def openings_for_talent(request: Request, session: Session, talent_id: int, top: int = 20) -> tuple[list[dict[str, Any]], str | None]:
-    return [], None
+Items = list[dict[str, Any]]
 
 
-def talents_for_opening(request: Request, session: Session, opening_id: int, top: int = 20) -> tuple[list[dict[str, Any]], str | None]:
-    return [], None
+def _service(request: Request, session: Session) -> Any:
+    from talentbridge.services.recommend import RecommendService
+
+    return RecommendService(request.app.state.settings, session)
+
+
+def _explained(request: Request, explanation: dict[str, Any]) -> dict[str, Any]:
+    """matched/partial/missing/criteria of one explanation, in the reader's language."""
+    lang = request_language(request)
+    _ = gettext_for(lang)
+    taxonomy = taxonomy_for(request)
+
+    def label(skill_id: str | None, fallback: str = "") -> str:
+        return skill_label(taxonomy, skill_id, lang) if skill_id else fallback
+
+    matched = [_("{skill} (level {level})", skill=label(m["skill_id"], m.get("label", "")), level=m["level"])
+               for m in explanation.get("matched", [])]
+    partial = []
+    for p in explanation.get("partial", []):
+        skill = label(p["skill_id"], p.get("label", ""))
+        if p.get("relation") in (None, "exact"):
+            partial.append(_("{skill}: level {level} of {required}", skill=skill, level=p.get("via_level"),
+                             required=p.get("min_level")))
+        else:
+            partial.append(_("{skill}: {via} ({relation}, {credit}% credit)", skill=skill,
+                             via=label(p.get("via_skill_id"), p.get("via_label", "")),
+                             relation=_(str(p["relation"])), credit=round(100 * float(p.get("credit", 0)))))
+    missing = [label(m["skill_id"], m.get("label", "")) for m in explanation.get("missing_must", [])]
+    criteria = [
+        {"name": name, "weight": float(b["weight"]), "points": float(b["points"])}
+        for name, b in explanation.get("breakdown", {}).items()
+        if b.get("applicable") and b.get("weight", 0) > 0
+    ]
+    return {"matched": matched, "partial": partial, "missing": missing, "criteria": criteria}
+
+
+def openings_for_talent(request: Request, session: Session, talent_id: int, top: int = 20) -> tuple[Items, str | None]:
+    """Open openings recommended for a talent (the caller already checked ``recommendation``/``read``)."""
+    _ = gettext_for(request_language(request))
+    try:
+        result = _service(request, session).openings_for_talent(talent_id, top)
+    except TalentBridgeError as exc:
+        return [], exc.message
+    from talentbridge.storage.repositories import Repositories
+
+    repos = Repositories(session)
+    orgs = repos.organizations.get_many({i["organization_id"] for i in result["items"]})
+    items = []
+    for it in result["items"]:
+        org = orgs.get(it["organization_id"])
+        place = region_name(it.get("region"), request_language(request)) or _("Remote")
+        subtitle = " · ".join(x for x in (org.name if org else "", _(it["kind"]), place) if x)
+        items.append({"id": it["opening_id"], "title": it["title"], "subtitle": subtitle, "score": it["score"],
+                      **_explained(request, it.get("explanation") or {})})
+    return items, None
+
+
+def talents_for_opening(request: Request, session: Session, opening_id: int, top: int = 20) -> tuple[Items, str | None]:
+    """Talent recommended for an opening, only people the caller may see, presented through the policy."""
+    lang = request_language(request)
+    _ = gettext_for(lang)
+    try:
+        result = _service(request, session).talents_for_opening(opening_id, top)
+    except TalentBridgeError as exc:
+        return [], exc.message
+    from talentbridge.storage.repositories import Repositories
+
+    policy = policy_of(request)
+    talents = Repositories(session).talents.get_many([i["talent_id"] for i in result["items"]])
+    items = []
+    for it in result["items"]:
+        talent = talents.get(it["talent_id"])
+        if talent is None:
+            continue
+        try:
+            policy.check(request, "talent", "read", talent)
+        except PermissionDenied:
+            continue  # never show someone the policy hides, whatever the index says
+        shown = policy.present(request, "talent", {"id": talent.id, "name": talent.name,
+                                                    "region": talent.region and str(talent.region),
+                                                    "category": str(talent.category)})
+        subtitle = " · ".join(x for x in (_(shown["category"]), region_name(shown.get("region"), lang)) if x)
+        items.append({"id": talent.id, "title": shown["name"], "subtitle": subtitle, "score": it["score"],
+                      **_explained(request, it.get("explanation") or {})})
+    return items, None

@@ -61,6 +61,9 @@ def test_fast_path_builds_the_same_valid_records() -> None:
     checked = generate(talents=400, orgs=50, seed=3)
     fast = generate(talents=400, orgs=50, seed=3, validate=False)
     assert _dump(checked) == _dump(fast)
+    assert [t.model_dump_json() for t in checked.talents] == [t.model_dump_json() for t in fast.talents]
+    assert [t.model_fields_set for t in checked.talents] == [t.model_fields_set for t in fast.talents]
+    assert [o.model_dump_json() for o in checked.openings] == [o.model_dump_json() for o in fast.openings]
     for talent in fast.talents:
         TalentData.model_validate(talent.model_dump())
     for opening in fast.openings:

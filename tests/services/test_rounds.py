@@ -152,7 +152,7 @@ def test_whole_workflow_end_to_end(database: Database) -> None:
         assert svc.get(rid).status.value == "collecting"
         svc.close(rid)
         generated = svc.generate_organization_rankings(rid, actor="operator")
-        assert generated["scorer"] in ("matching.fit_score", "skill_overlap")
+        assert generated["scorer"] == "matching.fit_score"
         assert set(generated["generated"]) == {str(o.id) for o in world["openings"].values()}
         run = svc.run(rid, "da", "applicants", actor="operator")
     assert run.diagnostics["blocking_pairs"] == 0
@@ -349,6 +349,14 @@ def test_generated_rankings_follow_fit_scores_keep_submitted_lists_and_can_be_ed
         assert (
             seoul.source == "generated" and seoul.submitted_by == "operator" and seoul.scorer == out["scorer"]
         )
+        # the scores are the matching core's fit scores (taxonomy graph, default weights, the service's date)
+        from talentbridge.matching import SkillGraph, fit_score, weights_for
+        from talentbridge.services.taxonomy import load_taxonomy
+
+        graph, weights = SkillGraph(load_taxonomy(s)), weights_for("secondment_slot")
+        for i in (1, 3):
+            expected = fit_score(t[i], o["seoul"], graph, weights, today=NOW.date()).score
+            assert seoul.scores[str(t[i].id)] == pytest.approx(expected, abs=1e-4)
         # applicants scope: exactly the talents who listed the opening, ordered by score (ties grouped)
         listed_seoul = {0, 1, 2, 3, 4}
         flat = [x for e in seoul.ranking for x in (e if isinstance(e, list) else [e])]

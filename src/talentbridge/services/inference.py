@@ -14,6 +14,7 @@ Records that carry any explicit skill are left alone. ``Settings.infer_skills`` 
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from talentbridge.config import Settings
@@ -22,6 +23,9 @@ from talentbridge.domain.enums import Importance, SkillSource
 
 __all__ = ["SkillInference", "infer_talent", "infer_opening", "infer_record", "infer_stored", "before_save_hook",
            "MIN_CONFIDENCE"]
+
+_cache: dict[tuple[str, int, int], SkillInference] = {}
+_cache_lock = threading.Lock()
 
 MIN_CONFIDENCE = 0.3  # extracted skills below this score are not kept
 MAX_SKILLS = 15
@@ -40,9 +44,19 @@ class SkillInference:
 
     @classmethod
     def from_settings(cls, settings: Settings, encoder: str | None = None) -> SkillInference:
-        from talentbridge.services.skill_extraction import DEFAULT_ENCODER, get_skill_services
+        """The inference for the configured taxonomy, shared by the whole process (one per encoder and taxonomy
+        content). In the ``test`` environment the default encoder is ``none`` (lexical matching, no model)."""
+        from talentbridge.services.skill_extraction import DEFAULT_ENCODER, get_skill_services, load_taxonomy_for
 
-        return cls(get_skill_services(settings, encoder=encoder or DEFAULT_ENCODER))
+        if encoder is None:
+            encoder = "none" if settings.environment == "test" else DEFAULT_ENCODER
+        taxonomy, _ = load_taxonomy_for(settings)
+        key = (encoder, hash(tuple(sorted(taxonomy.skills))), hash(tuple(sorted(taxonomy.occupations))))
+        with _cache_lock:
+            hit = _cache.get(key)
+            if hit is None:
+                hit = _cache[key] = cls(get_skill_services(settings, encoder=encoder, taxonomy=taxonomy))
+            return hit
 
     def _skill_id(self, uri: str) -> str | None:
         if uri in self.taxonomy.skills:
@@ -137,11 +151,7 @@ def before_save_hook(request: Any, entity: str, record: Any) -> Any:
     settings: Settings = request.app.state.settings
     if not settings.infer_skills or not _needs(entity, record):
         return record
-    inference = getattr(request.app.state, "skill_inference", None)
-    if inference is None:
-        inference = SkillInference.from_settings(settings)
-        request.app.state.skill_inference = inference
-    return infer_record(entity, record, inference)
+    return infer_record(entity, record, SkillInference.from_settings(settings))
 
 
 def infer_stored(session: Any, inference: SkillInference, batch_size: int = 1000) -> dict[str, int]:

@@ -273,7 +273,7 @@ class TaxonomyRepository:
             if copy:
                 self._copy(table.__table__, chunk)
             else:
-                self.session.execute(insert(table), chunk)
+                connection.execute(insert(table.__table__), chunk)
             done += len(chunk)
             say(stage, done, max(total, done))
 
@@ -310,8 +310,9 @@ class TaxonomyRepository:
         s = self.session
         data = EscoData()
         tax = data.taxonomy
-        for r in s.execute(select(SkillRow)).scalars():
-            tax.skills[r.id] = _skill(r)
+        conn = s.connection()  # Core rows: several times faster than ORM objects for ~20,000 concepts
+        for r in conn.execute(select(SkillRow.__table__)):
+            tax.skills[r.id] = _skill(r)  # type: ignore[arg-type]
             if r.esco is not None:
                 data.esco_skills[r.id] = Skill(**r.esco)
         rel = SkillRelationRow
@@ -327,8 +328,8 @@ class TaxonomyRepository:
                     data.related_type[(skill_id, target)] = relation_type
             else:
                 data.group_links.setdefault(skill_id, []).append(target)
-        for r in s.execute(select(OccupationRow)).scalars():
-            tax.occupations[r.id] = _occupation(r)
+        for r in conn.execute(select(OccupationRow.__table__)):
+            tax.occupations[r.id] = _occupation(r)  # type: ignore[arg-type]
             if r.esco is not None:
                 data.esco_occupations[r.id] = Occupation(**r.esco)
         os_ = OccupationSkillRow

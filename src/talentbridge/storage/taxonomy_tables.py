@@ -17,7 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from talentbridge.storage.base import Base, JSONType
@@ -33,6 +34,9 @@ __all__ = [
     "IscoGroupRow",
     "TaxonomyMetaRow",
 ]
+
+#: JSON where Python None is SQL NULL (the shared JSONType stores JSON null), so IS NULL means "no ESCO side".
+NullableJSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 ID = 300  # ESCO URIs are ~75 characters; room for longer ids of other frameworks
 LABEL = 500
@@ -53,7 +57,7 @@ class SkillRow(Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     description_ko: Mapped[str] = mapped_column(Text, default="")
     builtin: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    esco: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    esco: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
 
 
 class SkillLabelRow(Base):
@@ -102,7 +106,7 @@ class OccupationRow(Base):
     description_ko: Mapped[str] = mapped_column(Text, default="")
     broader: Mapped[list[str]] = mapped_column(JSONType, default=list)
     builtin: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    esco: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    esco: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
 
 
 class OccupationLabelRow(Base):

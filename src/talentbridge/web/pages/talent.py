@@ -116,7 +116,7 @@ def suggest_skills(request: Request, repos: ReposDep, resume_text: Annotated[str
         evidence = [resume_text[a:b] for a, b in item.spans][:3]
         suggestions.append({"id": skill.id, "label": labels_for(request, [skill.id])[skill.id],
                             "score": item.score, "via": item.via, "evidence": evidence})
-    return render(request, "talent/_suggestions.html", suggestions=suggestions)
+    return render(request, "talent/_suggestions.html", suggestions=suggestions, resume_text=resume_text)
 
 
 @router.post("/skills")
@@ -143,7 +143,10 @@ async def save_skills(request: Request, repos: ReposDep) -> Response:
             level = form.get(f"level:{skill_id}") or "3"
             skills.append({"skill_id": skill_id, "level": int(str(level)), "source": "explicit"})
             present.add(skill_id)
-    repos.talents.update(user.talent_id, {"skills": skills})
+    changes: dict[str, Any] = {"skills": skills}
+    if str(form.get("resume_text", "")).strip():  # accepting suggestions keeps the résumé they came from
+        changes["resume_text"] = str(form["resume_text"])
+    repos.talents.update(user.talent_id, changes)
     return redirect("/me?saved=1")
 
 

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""List the message ids the web pages translate and check the catalogs cover them.
+
+    python scripts/extract_messages.py            # print ids missing from ko.json / en.json; exit 1 if any
+    python scripts/extract_messages.py --write    # add missing ids to en.json (identity) and print them
+
+Message ids come from two places:
+
+* literal ``_("...")`` / ``_('...')`` calls in ``web/templates/**`` and ``web/pages/*.py``;
+* coded values that templates show through ``_(value)`` (roles, enums, skill-extraction ``via`` values, round
+  diagnostics, criteria, error titles), listed in ``dynamic_messages()``.
+
+Korean is written by people: ``--write`` never invents a Korean text, it only reports what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WEB = ROOT / "src" / "talentbridge" / "web"
+LOCALES = WEB / "locales"
+
+#: ``_("...")`` or ``_('...')`` with the usual backslash escapes; the id is the first argument.
+CALL = re.compile(r"""(?<![\w.])_\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')""")
+
+
+def _unescape(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\'", "'").replace("\\\\", "\\")
+
+
+def literal_messages() -> dict[str, set[str]]:
+    """Message id -> files using it (relative paths), from templates and page modules."""
+    found: dict[str, set[str]] = {}
+    files = sorted((WEB / "templates").rglob("*.html")) + sorted((WEB / "pages").glob("*.py"))
+    for path in files:
+        for m in CALL.finditer(path.read_text(encoding="utf-8")):
+            text = _unescape(m.group(1) if m.group(1) is not None else m.group(2))
+            found.setdefault(text, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def dynamic_messages() -> set[str]:
+    """Coded values shown through ``_(value)`` in templates and pages."""
+    from talentbridge.domain import enums
+    from talentbridge.domain import errors
+    from talentbridge.matching.weights import CRITERIA
+    from talentbridge.services.accounts import Role
+
+    values: set[str] = {r.value for r in Role} | {"anonymous"}
+    for enum in (enums.OpeningKind, enums.OpeningStatus, enums.ApplicationStatus, enums.EmploymentType,
+                 enums.TalentCategory, enums.RoundStatus, enums.ProgramKind, enums.ProgramStatus,
+                 enums.OrganizationKind, enums.SkillSource, enums.Importance, enums.PlacementStatus):
+        values |= {member.value for member in enum}
+    values |= {"alias", "semantic", "occupation"}  # how a skill was found (skills.extract, pages.organization)
+    # why a talent is unmatched after a round (programs.diagnostics.unmatched_reasons)
+    values |= {"empty_list", "no_acceptable_choice", "regional_cap", "not_selected", "capacity", "unknown"}
+    values |= {"submitted", "generated", "edited"}  # where a round ranking came from (services.rounds.SOURCES)
+    values |= {"narrower", "broader", "related", "sibling"}  # taxonomy relations in explanations
+    values |= set(CRITERIA)  # fit-score criteria
+    values |= {"capital", "remote"}  # regional cap key; openings without a region in the dashboard
+    values |= {"view", "round"}  # audit log actions and entities
+    values |= {"da", "flexible-da", "max-welfare"}  # round mechanisms
+    for obj in vars(errors).values():
+        if isinstance(obj, type) and issubclass(obj, errors.TalentBridgeError):
+            values.add(obj.title)
+    return values
+
+
+def all_messages() -> set[str]:
+    return set(literal_messages()) | dynamic_messages()
+
+
+def load(lang: str) -> dict[str, str]:
+    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def missing(lang: str) -> list[str]:
+    catalog = load(lang)
+    return sorted(m for m in all_messages() if not catalog.get(m))
+
+
+def main(argv: list[str]) -> int:
+    sys.path.insert(0, str(ROOT / "src"))
+    if "--write" in argv:
+        en = load("en")
+        for m in sorted(all_messages()):
+            en.setdefault(m, m)
+        (LOCALES / "en.json").write_text(json.dumps(en, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    bad = 0
+    for lang in ("ko", "en"):
+        gaps = missing(lang)
+        bad += len(gaps)
+        for m in gaps:
+            print(f"{lang}.json: missing {m!r}")
+    print(f"{len(all_messages())} message ids; {bad} missing", file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

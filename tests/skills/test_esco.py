@@ -493,6 +493,43 @@ def test_a_malformed_import_leaves_the_database_unchanged(database: Database, tm
         _reset_to_builtin(database)
 
 
+def test_a_changed_builtin_taxonomy_is_merged_again_with_the_stored_esco_data(
+    database: Database, tmp_path: Path
+) -> None:
+    """After a package upgrade the built-in data is reloaded, keeping what ESCO added (no re-download)."""
+    from talentbridge.services.taxonomy import BUILTIN_HASH_KEY, ensure_builtin_taxonomy, import_esco
+    from talentbridge.storage.taxonomy_repository import TaxonomyRepository
+
+    builtin, _ = load_builtin_lenient()
+    linked = next(s for s in builtin.skills.values() if s.esco_uri)
+    skills = [list(r) for r in SMALL_FILES["skills_en.csv"]]
+    skills[1][1] = linked.esco_uri or ""  # ESCO's "manage staff" is now the built-in skill's ESCO concept
+    relations = [list(r) for r in SMALL_FILES["occupationSkillRelations.csv"]]
+    relations[3][3] = linked.esco_uri or ""
+    folder = _write_small(
+        tmp_path / "esco",
+        {"skills_en.csv": _csv_text(skills), "occupationSkillRelations.csv": _csv_text(relations)},
+    )
+    try:
+        with database.session() as session:
+            import_esco(session, [folder])
+        with database.session() as session:
+            repo = TaxonomyRepository(session)
+            before = _normal(repo.load_taxonomy())
+            TaxonomyRepository(session).set_meta(BUILTIN_HASH_KEY, "from an older package")
+        got = before[("skill", linked.id)]
+        assert "lead staff" in got[2] and got[1] == linked.label_ko  # ESCO alt labels, Korean label kept
+        assert (
+            linked.id in before[("occupation", ESCO + "occupation/x")][8]
+        )  # optional skills, by built-in id
+        with database.session() as session:
+            assert ensure_builtin_taxonomy(session) is True
+        with database.session() as session:
+            assert _normal(TaxonomyRepository(session).load_taxonomy()) == before
+    finally:
+        _reset_to_builtin(database)
+
+
 # -- the real import in a database, SQLite and PostgreSQL ----------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import get_close_matches
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -82,11 +83,11 @@ class EntitySpec:
     columns: tuple[Column, ...]
     unique: tuple[str, ...] = ()  # record fields that must be unique across the table besides external_id
 
-    @property
+    @cached_property
     def by_name(self) -> dict[str, Column]:
         return {c.name: c for c in self.columns}
 
-    @property
+    @cached_property
     def column_of_field(self) -> dict[str, str]:
         return {c.field: c.name for c in self.columns}
 

@@ -29,7 +29,8 @@ _cache_lock = threading.Lock()
 
 MIN_CONFIDENCE = 0.3  # extracted skills below this score are not kept
 MAX_SKILLS = 15
-MIN_TITLE_SCORE = 0.35
+MIN_TITLE_SCORE = 0.2  # a title match must score at least this ...
+TITLE_MARGIN = 1.5  # ... and this many times the runner-up
 INFERRED_LEVEL = 3
 
 
@@ -76,12 +77,13 @@ class SkillInference:
         return sorted(out.items(), key=lambda kv: -kv[1])
 
     def occupation(self, title: str) -> tuple[Any, float] | None:
-        matches = self.services.normalizer.normalize([title], top=1)
+        matches = self.services.normalizer.normalize([title], top=2)
         if not matches or not matches[0]:
             return None
         best = matches[0][0]
+        runner_up = matches[0][1].score if len(matches[0]) > 1 else 0.0
         occ = self._occupation_by_uri.get(best.uri) or self.taxonomy.occupations.get(best.uri)
-        if occ is None or best.score < MIN_TITLE_SCORE:
+        if occ is None or best.score < MIN_TITLE_SCORE or best.score < TITLE_MARGIN * runner_up:
             return None
         return occ, float(min(1.0, best.score))
 

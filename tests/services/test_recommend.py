@@ -153,3 +153,34 @@ def test_batch_both_directions_and_audit(database, settings, world, tmp_path):
         report = svc.audit(top=2)
         assert set(report["dimensions"]) == {"gender", "age_band", "nationality", "region"}
         assert report["openings"] == 3
+
+
+def test_cli(database, settings, world, tmp_path, monkeypatch, capsys):
+    from talentbridge import config
+    from talentbridge.cli import main
+
+    monkeypatch.setenv("TALENTBRIDGE_DATABASE_URL", database.url)
+    monkeypatch.setenv("TALENTBRIDGE_DATA_DIR", str(settings.data_dir))
+    config.get_settings.cache_clear()
+    try:
+        main(["recommend", "talents-for-opening", str(world["job"]), "--top", "3", "--format", "json"])
+        out = json.loads(capsys.readouterr().out)
+        assert out["items"][0]["external_id"] == "expert"
+        main(["recommend", "talents-for-opening", str(world["job"]), "--top", "3"])
+        table = capsys.readouterr().out
+        assert "expert" in table and "excluded by" in table
+        main(["recommend", "openings-for-talent", str(world["expert"]), "--format", "json"])
+        assert json.loads(capsys.readouterr().out)["items"]
+        out_file = tmp_path / "batch.jsonl"
+        main(["recommend", "batch", "--direction", "talents-for-opening", "--top", "2", "--output", str(out_file)])
+        assert len(out_file.read_text().splitlines()) >= 3
+        assert "wrote" in capsys.readouterr().out
+        main(["audit", "recommendations", "--top", "2", "--format", "json"])
+        assert "dimensions" in json.loads(capsys.readouterr().out)
+        main(["audit", "recommendations", "--top", "2"])
+        assert "four-fifths" in capsys.readouterr().out
+        with pytest.raises(SystemExit) as exc:
+            main(["recommend", "talents-for-opening", "99999"])
+        assert exc.value.code == 1
+    finally:
+        config.get_settings.cache_clear()

@@ -62,27 +62,28 @@ def _reasons(item: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+_SHORT = {"skills": "sk", "text": "tx", "experience": "ex", "education": "ed", "location": "lo",
+          "availability": "av", "salary": "sa"}
+
+
 def _table(title: str, result: dict[str, Any], id_key: str, name_key: str | None) -> None:
     from rich.table import Table
 
-    from talentbridge.matching import CRITERIA
-
     table = Table(title=title, show_lines=False)
-    table.add_column("#", justify="right")
-    table.add_column("id", justify="right")
-    table.add_column("external id")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("external id", no_wrap=True, min_width=8)
     if name_key:
-        table.add_column(name_key)
-    table.add_column("score", justify="right")
-    for c in CRITERIA:
-        table.add_column(c[:5], justify="right")
-    table.add_column("why")
+        table.add_column(name_key, max_width=24)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("breakdown")
+    table.add_column("why", ratio=2)
     for item in result["items"]:
         row = [str(item["rank"]), str(item[id_key]), item.get("external_id") or ""]
         if name_key:
             row.append(str(item.get(name_key) or ""))
         row.append(f"{item['score']:.1f}")
-        row += [f"{item['breakdown'][c]:.1f}" for c in CRITERIA]
+        row.append(" ".join(f"{_SHORT[c]} {v:.0f}" for c, v in item["breakdown"].items() if v))
         row.append(_reasons(item))
         table.add_row(*row)
     console = _console()

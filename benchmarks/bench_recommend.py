@@ -173,8 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     cols = talent_columns(args.talents, args.seed, n_orgs, args.cache, args.workers)
     openings = openings_list(args.openings, args.seed, n_orgs, args.cache)
-    print(f"data ready in {time.perf_counter() - t0:.1f} s: {len(cols):,} talents, {len(openings):,} openings, "
-          f"{len(cols.vocab)} skills in use, {len(taxonomy.skills)} in the taxonomy")
+    print(
+        f"data ready in {time.perf_counter() - t0:.1f} s: {len(cols):,} talents, {len(openings):,} openings, "
+        f"{len(cols.vocab)} skills in use, {len(taxonomy.skills)} in the taxonomy"
+    )
     for sid in taxonomy.skills:  # the vector layout covers the whole taxonomy, not only skills in use
         cols.vocab.add(sid)
 
@@ -184,8 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     build_s = time.perf_counter() - t0
     index_mb = index.memory_bytes() / 2**20
     rss_delta = rss_mb() - rss0
-    print(f"index built in {build_s:.1f} s: {sum(len(a) for a in index.ann.values()):,} vectors of "
-          f"{index.space.ndim} dims in {len(index.ann)} regional sub-indexes; {index_mb:,.0f} MB")
+    print(
+        f"index built in {build_s:.1f} s: {sum(len(a) for a in index.ann.values()):,} vectors of "
+        f"{index.space.ndim} dims in {len(index.ann)} regional sub-indexes; {index_mb:,.0f} MB"
+    )
 
     orgs = {i + 1: o for i, o in enumerate(generate_organizations(n_orgs, args.seed))}
     affiliates = Affiliates(orgs)
@@ -266,8 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"|{'-' * (width + 2)}|{'-' * (vwidth + 2)}|------|")
     for name, value, goal in rows:
         print(f"| {name.ljust(width)} | {value.ljust(vwidth)} | {goal} |")
-    print(f"\n{len(queries)} timed queries (region filter = the opening's region), {len(batch)} batch openings, "
-          f"{args.candidates} ANN candidates per sub-index, {os.cpu_count()} cores")
+    print(
+        f"\n{len(queries)} timed queries (region filter = the opening's region), {len(batch)} batch openings, "
+        f"{args.candidates} ANN candidates per sub-index, {os.cpu_count()} cores"
+    )
     if args.json:
         args.json.write_text(json.dumps(res, indent=2))
     return 0

@@ -16,20 +16,33 @@ from talentbridge.storage.repositories import Repositories
 
 def _taxonomy() -> Taxonomy:
     tax = Taxonomy()
-    tax.add_skills([
-        Skill("python", "Python", "파이썬"),
-        Skill("sql", "SQL", "SQL"),
-        Skill("apache-spark", "Apache Spark", "스파크", alt_en=["Spark"]),
-        Skill("data-engineering", "Data engineering", "데이터 엔지니어링"),
-        Skill("pytorch", "PyTorch", "파이토치"),
-        Skill("quality-management", "Quality management", "품질관리"),
-    ])
-    tax.add_occupations([
-        Occupation("data-engineer", "Data engineer", "데이터 엔지니어",
-                   essential_skills=["data-engineering", "sql", "python", "apache-spark"]),
-        Occupation("quality-engineer", "Quality engineer", "품질관리 엔지니어", alt_ko=["품질 엔지니어"],
-                   essential_skills=["quality-management"]),
-    ])
+    tax.add_skills(
+        [
+            Skill("python", "Python", "파이썬"),
+            Skill("sql", "SQL", "SQL"),
+            Skill("apache-spark", "Apache Spark", "스파크", alt_en=["Spark"]),
+            Skill("data-engineering", "Data engineering", "데이터 엔지니어링"),
+            Skill("pytorch", "PyTorch", "파이토치"),
+            Skill("quality-management", "Quality management", "품질관리"),
+        ]
+    )
+    tax.add_occupations(
+        [
+            Occupation(
+                "data-engineer",
+                "Data engineer",
+                "데이터 엔지니어",
+                essential_skills=["data-engineering", "sql", "python", "apache-spark"],
+            ),
+            Occupation(
+                "quality-engineer",
+                "Quality engineer",
+                "품질관리 엔지니어",
+                alt_ko=["품질 엔지니어"],
+                essential_skills=["quality-management"],
+            ),
+        ]
+    )
     return tax
 
 
@@ -42,11 +55,18 @@ def inference(tmp_path_factory: pytest.TempPathFactory) -> SkillInference:
 
 
 def test_plain_resume_gets_inferred_skills(inference: SkillInference) -> None:
-    t = infer_talent(TalentData(name="이수진", resume_text="Python과 SQL로 데이터 파이프라인을 만들고 Spark로 "
-                                "대용량 데이터를 처리했습니다."), inference)
+    t = infer_talent(
+        TalentData(
+            name="이수진",
+            resume_text="Python과 SQL로 데이터 파이프라인을 만들고 Spark로 대용량 데이터를 처리했습니다.",
+        ),
+        inference,
+    )
     ids = {c.skill_id for c in t.skills}
     assert {"python", "sql", "apache-spark"} <= ids
-    assert all(c.source == "inferred" and c.confidence is not None and 0 < c.confidence <= 1 for c in t.skills)
+    assert all(
+        c.source == "inferred" and c.confidence is not None and 0 < c.confidence <= 1 for c in t.skills
+    )
 
 
 def test_explicit_skills_are_left_alone(inference: SkillInference) -> None:
@@ -54,12 +74,16 @@ def test_explicit_skills_are_left_alone(inference: SkillInference) -> None:
     assert infer_talent(t, inference) is t
 
 
-@pytest.mark.parametrize(("title", "occupation", "skill"), [
-    ("Data Engineer", "data-engineer", "sql"),
-    ("품질관리 엔지니어", "quality-engineer", "quality-management"),
-])
-def test_bare_title_gets_the_occupations_essential_skills(inference: SkillInference, title: str,
-                                                          occupation: str, skill: str) -> None:
+@pytest.mark.parametrize(
+    ("title", "occupation", "skill"),
+    [
+        ("Data Engineer", "data-engineer", "sql"),
+        ("품질관리 엔지니어", "quality-engineer", "quality-management"),
+    ],
+)
+def test_bare_title_gets_the_occupations_essential_skills(
+    inference: SkillInference, title: str, occupation: str, skill: str
+) -> None:
     o = infer_opening(OpeningData(organization_id=1, kind="job", title=title, region="seoul"), inference)
     assert o.occupation_id == occupation
     req = {r.skill_id: r for r in o.required_skills}
@@ -68,8 +92,10 @@ def test_bare_title_gets_the_occupations_essential_skills(inference: SkillInfere
 
 def test_inferred_profiles_match_at_once(inference: SkillInference) -> None:
     t = infer_talent(TalentData(name="b", resume_text="Spark, SQL, Python 데이터 엔지니어링 5년"), inference)
-    o = infer_opening(OpeningData(organization_id=1, kind="job", title="Data Engineer", region="seoul",
-                                  status="open"), inference)
+    o = infer_opening(
+        OpeningData(organization_id=1, kind="job", title="Data Engineer", region="seoul", status="open"),
+        inference,
+    )
     other = infer_talent(TalentData(name="c", resume_text="품질관리 업무 10년"), inference)
     graph = SkillGraph(_taxonomy())
     assert fit_score(t, o, graph).score > fit_score(other, o, graph).score
@@ -82,8 +108,9 @@ def test_infer_stored(sqlite_database: Any, inference: SkillInference) -> None:
         org = repos.organizations.add(OrganizationData(name="데이터랩", kind="ai_startup"))
         plain = repos.talents.add(TalentData(name="d", resume_text="SQL and Python"))
         repos.talents.add(TalentData(name="e", skills=[SkillClaim(skill_id="pytorch", level=3)]))
-        ad = repos.openings.add(OpeningData(organization_id=org.id, kind="job", title="Data Engineer",
-                                            region="seoul"))
+        ad = repos.openings.add(
+            OpeningData(organization_id=org.id, kind="job", title="Data Engineer", region="seoul")
+        )
     with sqlite_database.session() as session:
         counts = infer_stored(session, inference)
     assert counts == {"talents": 1, "openings": 1}

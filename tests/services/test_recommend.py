@@ -21,18 +21,30 @@ ALL_TYPES = ["full_time", "secondment", "internship", "pbl", "joint_rnd"]
 
 
 def talent(name: str, skills: dict[str, int], **kw: Any) -> TalentData:
-    data: dict[str, Any] = {"name": name, "external_id": name, "region": "seoul", "consent_visible": True,
-                            "employment_types": ALL_TYPES,
-                            "skills": [SkillClaim(skill_id=s, level=lv) for s, lv in skills.items()]}
+    data: dict[str, Any] = {
+        "name": name,
+        "external_id": name,
+        "region": "seoul",
+        "consent_visible": True,
+        "employment_types": ALL_TYPES,
+        "skills": [SkillClaim(skill_id=s, level=lv) for s, lv in skills.items()],
+    }
     data.update(kw)
     return TalentData(**data)
 
 
 def opening(title: str, org: int, skills: dict[str, tuple[int, str]], **kw: Any) -> OpeningData:
-    data: dict[str, Any] = {"title": title, "external_id": title, "organization_id": org, "kind": "job",
-                            "region": "seoul", "status": "open",
-                            "required_skills": [RequiredSkill(skill_id=s, min_level=lv, importance=imp)
-                                                for s, (lv, imp) in skills.items()]}
+    data: dict[str, Any] = {
+        "title": title,
+        "external_id": title,
+        "organization_id": org,
+        "kind": "job",
+        "region": "seoul",
+        "status": "open",
+        "required_skills": [
+            RequiredSkill(skill_id=s, min_level=lv, importance=imp) for s, (lv, imp) in skills.items()
+        ],
+    }
     data.update(kw)
     return OpeningData(**data)
 
@@ -43,8 +55,12 @@ def world(database: Database, settings: Settings) -> dict[str, int]:
     ids: dict[str, int] = {}
     with database.session() as session:
         repos = Repositories(session)
-        parent = repos.organizations.add(OrganizationData(name="한빛그룹", kind="large_enterprise", group="한빛"))
-        child = repos.organizations.add(OrganizationData(name="한빛AI", kind="ai_startup", parent_id=parent.id))
+        parent = repos.organizations.add(
+            OrganizationData(name="한빛그룹", kind="large_enterprise", group="한빛")
+        )
+        child = repos.organizations.add(
+            OrganizationData(name="한빛AI", kind="ai_startup", parent_id=parent.id)
+        )
         other = repos.organizations.add(OrganizationData(name="스마트팩토리", kind="manufacturer"))
         ids |= {"parent": parent.id, "child": child.id, "other": other.id}
         for t in [
@@ -52,16 +68,28 @@ def world(database: Database, settings: Settings) -> dict[str, int]:
             talent("sibling", {"tensorflow": 5, "python": 5}),
             talent("novice", {"python": 2}),
             talent("hidden", {"pytorch": 5, "python": 5, "kubernetes": 5}, consent_visible=False),
-            talent("foreign", {"pytorch": 5, "python": 5, "kubernetes": 5}, nationality="VN", visa_type="E-7"),
+            talent(
+                "foreign", {"pytorch": 5, "python": 5, "kubernetes": 5}, nationality="VN", visa_type="E-7"
+            ),
             talent("insider", {"pytorch": 5, "python": 5, "kubernetes": 5}, current_employer_id=parent.id),
             talent("busan", {"pytorch": 5, "python": 5}, region="busan"),
         ]:
             ids[t.name] = repos.talents.add(t).id
-        ids["job"] = repos.openings.add(opening("ML Engineer", other.id, {
-            "pytorch": (4, "must"), "python": (3, "must"), "kubernetes": (3, "should")})).id
-        ids["slot"] = repos.openings.add(opening("AI 파견", child.id, {
-            "pytorch": (4, "must"), "python": (3, "must")}, kind="secondment_slot")).id
-        ids["closed"] = repos.openings.add(opening("Old", other.id, {"python": (3, "must")}, status="closed")).id
+        ids["job"] = repos.openings.add(
+            opening(
+                "ML Engineer",
+                other.id,
+                {"pytorch": (4, "must"), "python": (3, "must"), "kubernetes": (3, "should")},
+            )
+        ).id
+        ids["slot"] = repos.openings.add(
+            opening(
+                "AI 파견", child.id, {"pytorch": (4, "must"), "python": (3, "must")}, kind="secondment_slot"
+            )
+        ).id
+        ids["closed"] = repos.openings.add(
+            opening("Old", other.id, {"python": (3, "must")}, status="closed")
+        ).id
         ids["data"] = repos.openings.add(opening("Data", other.id, {"sql": (3, "must")})).id
     return ids
 
@@ -172,7 +200,18 @@ def test_cli(database, settings, world, tmp_path, monkeypatch, capsys):
         main(["recommend", "openings-for-talent", str(world["expert"]), "--format", "json"])
         assert json.loads(capsys.readouterr().out)["items"]
         out_file = tmp_path / "batch.jsonl"
-        main(["recommend", "batch", "--direction", "talents-for-opening", "--top", "2", "--output", str(out_file)])
+        main(
+            [
+                "recommend",
+                "batch",
+                "--direction",
+                "talents-for-opening",
+                "--top",
+                "2",
+                "--output",
+                str(out_file),
+            ]
+        )
         assert len(out_file.read_text().splitlines()) >= 3
         assert "wrote" in capsys.readouterr().out
         main(["audit", "recommendations", "--top", "2", "--format", "json"])

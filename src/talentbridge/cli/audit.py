@@ -46,4 +46,6 @@ def recommendations(
             table.add_row(g["group"], str(g["eligible"]), str(g["selected"]), f"{g['rate']:.4f}", ratio, flag)
         console.print(table)
     n = len(report["flagged"])
-    console.print(f"{n} group(s) flagged under the four-fifths rule" if n else "no group under the four-fifths rule")
+    console.print(
+        f"{n} group(s) flagged under the four-fifths rule" if n else "no group under the four-fifths rule"
+    )

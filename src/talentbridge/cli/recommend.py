@@ -1,11 +1,11 @@
 """``talentbridge recommend ...``: recommendations from the command line (docs/matching.md)::
 
-    recommend talents-for-opening ID [--top 20] [--region seoul ...] [--nationality korean|foreign]
-                                     [--method ann|exact] [--format table|json]
-    recommend openings-for-talent ID [--top 20] [--kind job ...] [--region busan ...] [--format table|json]
-    recommend batch --direction openings-for-talent|talents-for-opening --top K --output FILE.jsonl [--limit N]
-    recommend reindex                 rebuild the talent index under <data_dir>/indexes/talents
-    recommend infer-skills            infer skills for stored talents/openings that have text but no skills
+recommend talents-for-opening ID [--top 20] [--region seoul ...] [--nationality korean|foreign]
+                                 [--method ann|exact] [--format table|json]
+recommend openings-for-talent ID [--top 20] [--kind job ...] [--region busan ...] [--format table|json]
+recommend batch --direction openings-for-talent|talents-for-opening --top K --output FILE.jsonl [--limit N]
+recommend reindex                 rebuild the talent index under <data_dir>/indexes/talents
+recommend infer-skills            infer skills for stored talents/openings that have text but no skills
 """
 
 from __future__ import annotations
@@ -56,14 +56,23 @@ def _check_format(fmt: str) -> None:
 def _reasons(item: dict[str, Any]) -> str:
     exp = item.get("explanation") or {}
     matched = ", ".join(f"{m['label']} {m['level']}" for m in exp.get("matched", [])[:4])
-    partial = ", ".join(f"{p['label']}≈{p['via_label']} ({p['relation']})" for p in exp.get("partial", [])[:2])
+    partial = ", ".join(
+        f"{p['label']}≈{p['via_label']} ({p['relation']})" for p in exp.get("partial", [])[:2]
+    )
     missing = ", ".join(m["label"] for m in exp.get("missing_must", [])[:3])
     parts = [p for p in (matched, partial and f"partial: {partial}", missing and f"missing: {missing}") if p]
     return "; ".join(parts)
 
 
-_SHORT = {"skills": "sk", "text": "tx", "experience": "ex", "education": "ed", "location": "lo",
-          "availability": "av", "salary": "sa"}
+_SHORT = {
+    "skills": "sk",
+    "text": "tx",
+    "experience": "ex",
+    "education": "ed",
+    "location": "lo",
+    "availability": "av",
+    "salary": "sa",
+}
 
 
 def _table(title: str, result: dict[str, Any], id_key: str, name_key: str | None) -> None:
@@ -91,7 +100,9 @@ def _table(title: str, result: dict[str, Any], id_key: str, name_key: str | None
     cons = result.get("constraints")
     if cons:
         shown = ", ".join(f"{k} {v}" for k, v in cons["excluded"].items() if v)
-        console.print(f"considered {cons['considered']}, eligible {cons['eligible']}; excluded by: {shown or 'none'}")
+        console.print(
+            f"considered {cons['considered']}, eligible {cons['eligible']}; excluded by: {shown or 'none'}"
+        )
 
 
 @app.command("talents-for-opening")
@@ -109,14 +120,21 @@ def talents_for_opening(
     from talentbridge.services.recommend import TalentFilters
 
     _check_format(fmt)
-    filters = TalentFilters(regions=tuple(Region(r) for r in region), nationality=nationality, min_score=min_score)
+    filters = TalentFilters(
+        regions=tuple(Region(r) for r in region), nationality=nationality, min_score=min_score
+    )
     with _service() as svc:
         result = svc.talents_for_opening(opening_id, top, filters, method=method, explain=True)
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         o = result["opening"]
-        _table(f"Talents for opening {o['id']} — {o['title']} ({result['method']})", result, "talent_id", "region")
+        _table(
+            f"Talents for opening {o['id']} — {o['title']} ({result['method']})",
+            result,
+            "talent_id",
+            "region",
+        )
 
 
 @app.command("openings-for-talent")
@@ -133,8 +151,11 @@ def openings_for_talent(
     from talentbridge.services.recommend import OpeningFilters
 
     _check_format(fmt)
-    filters = OpeningFilters(kinds=tuple(OpeningKind(k) for k in kind), regions=tuple(Region(r) for r in region),
-                             min_score=min_score)
+    filters = OpeningFilters(
+        kinds=tuple(OpeningKind(k) for k in kind),
+        regions=tuple(Region(r) for r in region),
+        min_score=min_score,
+    )
     with _service() as svc:
         result = svc.openings_for_talent(talent_id, top, filters, explain=True)
     if fmt == "json":
@@ -153,10 +174,16 @@ def batch(
     """Recommendations for every open opening or every talent, one JSON object per line."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    with _service() as svc, Progress(
-        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=_console(),
-    ) as bar:
+    with (
+        _service() as svc,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=_console(),
+        ) as bar,
+    ):
         task = bar.add_task(direction, total=None)
 
         def progress(done: int, total: int) -> None:
@@ -171,13 +198,17 @@ def reindex() -> None:
     """Rebuild the talent index from the database."""
     with _service() as svc:
         summary = svc.rebuild_index()
-    _console().print(f"indexed {summary['indexed']} of {summary['talents']} talents in {summary['folder']} "
-                     f"({summary['memory_mb']} MB)")
+    _console().print(
+        f"indexed {summary['indexed']} of {summary['talents']} talents in {summary['folder']} "
+        f"({summary['memory_mb']} MB)"
+    )
 
 
 @app.command("infer-skills")
 def infer_skills(
-    encoder: str | None = typer.Option(None, "--encoder", help="Encoder for extraction (default: the product's)."),
+    encoder: str | None = typer.Option(
+        None, "--encoder", help="Encoder for extraction (default: the product's)."
+    ),
 ) -> None:
     """Infer skills for stored talents and openings that have text but no skills (e.g. after an import)."""
     from talentbridge.cli._common import open_database

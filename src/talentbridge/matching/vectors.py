@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from talentbridge.matching import criteria as C
 from talentbridge.domain.enums import OPENING_EMPLOYMENT_TYPE, EmploymentType, OpeningKind
+from talentbridge.matching import criteria as C
 from talentbridge.matching.columns import EMPLOYMENT_BIT, VISA_CODES, SkillVocab, TalentColumns
 from talentbridge.matching.constraints import SUITABLE_VISAS
 from talentbridge.matching.graph import SkillGraph

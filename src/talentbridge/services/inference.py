@@ -21,8 +21,15 @@ from talentbridge.config import Settings
 from talentbridge.domain import OpeningData, RequiredSkill, SkillClaim, TalentData
 from talentbridge.domain.enums import Importance, SkillSource
 
-__all__ = ["SkillInference", "infer_talent", "infer_opening", "infer_record", "infer_stored", "before_save_hook",
-           "MIN_CONFIDENCE"]
+__all__ = [
+    "SkillInference",
+    "infer_talent",
+    "infer_opening",
+    "infer_record",
+    "infer_stored",
+    "before_save_hook",
+    "MIN_CONFIDENCE",
+]
 
 _cache: dict[tuple[str, int, int], SkillInference] = {}
 _cache_lock = threading.Lock()
@@ -47,7 +54,11 @@ class SkillInference:
     def from_settings(cls, settings: Settings, encoder: str | None = None) -> SkillInference:
         """The inference for the configured taxonomy, shared by the whole process (one per encoder and taxonomy
         content). In the ``test`` environment the default encoder is ``none`` (lexical matching, no model)."""
-        from talentbridge.services.skill_extraction import DEFAULT_ENCODER, get_skill_services, load_taxonomy_for
+        from talentbridge.services.skill_extraction import (
+            DEFAULT_ENCODER,
+            get_skill_services,
+            load_taxonomy_for,
+        )
 
         if encoder is None:
             encoder = "none" if settings.environment == "test" else DEFAULT_ENCODER
@@ -97,8 +108,10 @@ def infer_talent(record: TalentData, inference: SkillInference) -> TalentData:
     found = inference.extract(text)
     if not found:
         return record
-    claims = [SkillClaim(skill_id=sid, level=INFERRED_LEVEL, source=SkillSource.INFERRED, confidence=round(c, 3))
-              for sid, c in found]
+    claims = [
+        SkillClaim(skill_id=sid, level=INFERRED_LEVEL, source=SkillSource.INFERRED, confidence=round(c, 3))
+        for sid, c in found
+    ]
     return record.model_copy(update={"skills": claims})
 
 
@@ -110,9 +123,13 @@ def infer_opening(record: OpeningData, inference: SkillInference) -> OpeningData
     found = inference.extract(text)
     required: dict[str, RequiredSkill] = {}
     for i, (sid, conf) in enumerate(found):
-        required[sid] = RequiredSkill(skill_id=sid, min_level=INFERRED_LEVEL,
-                                      importance=Importance.MUST if i < 3 else Importance.SHOULD,
-                                      source=SkillSource.INFERRED, confidence=round(conf, 3))
+        required[sid] = RequiredSkill(
+            skill_id=sid,
+            min_level=INFERRED_LEVEL,
+            importance=Importance.MUST if i < 3 else Importance.SHOULD,
+            source=SkillSource.INFERRED,
+            confidence=round(conf, 3),
+        )
     update: dict[str, Any] = {}
     if len(required) < 3:
         hit = inference.occupation(record.title)
@@ -120,11 +137,18 @@ def infer_opening(record: OpeningData, inference: SkillInference) -> OpeningData
             occ, score = hit
             if record.occupation_id is None:
                 update["occupation_id"] = occ.id
-            for sid, importance in [*((s, Importance.MUST) for s in occ.essential_skills),
-                                    *((s, Importance.NICE) for s in occ.optional_skills)]:
+            for sid, importance in [
+                *((s, Importance.MUST) for s in occ.essential_skills),
+                *((s, Importance.NICE) for s in occ.optional_skills),
+            ]:
                 if sid in inference.taxonomy.skills and sid not in required:
-                    required[sid] = RequiredSkill(skill_id=sid, min_level=INFERRED_LEVEL, importance=importance,
-                                                  source=SkillSource.INFERRED, confidence=round(score, 3))
+                    required[sid] = RequiredSkill(
+                        skill_id=sid,
+                        min_level=INFERRED_LEVEL,
+                        importance=importance,
+                        source=SkillSource.INFERRED,
+                        confidence=round(score, 3),
+                    )
     if not required and not update:
         return record
     update["required_skills"] = list(required.values())
@@ -162,8 +186,13 @@ def infer_stored(session: Any, inference: SkillInference, batch_size: int = 1000
 
     repos = Repositories(session)
     counts = {"talents": 0, "openings": 0}
-    for entity, repo, field in (("talent", repos.talents, "skills"), ("opening", repos.openings, "required_skills")):
-        ids = [r.id for r in repo.iter_all(batch_size=batch_size) if not getattr(r, field) and _needs(entity, r)]
+    for entity, repo, field in (
+        ("talent", repos.talents, "skills"),
+        ("opening", repos.openings, "required_skills"),
+    ):
+        ids = [
+            r.id for r in repo.iter_all(batch_size=batch_size) if not getattr(r, field) and _needs(entity, r)
+        ]
         for start in range(0, len(ids), batch_size):
             for record in repo.get_many(ids[start : start + batch_size]).values():
                 enriched = infer_record(entity, record, inference)

@@ -85,8 +85,11 @@ class TalentFilters:
         return SearchFilters(regions=codes, foreign=foreign, min_score=self.min_score)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"region": [str(r) for r in self.regions], "nationality": self.nationality,
-                "min_score": self.min_score}
+        return {
+            "region": [str(r) for r in self.regions],
+            "nationality": self.nationality,
+            "min_score": self.min_score,
+        }
 
 
 @dataclass(frozen=True)
@@ -107,13 +110,20 @@ class OpeningFilters:
         return self.organization_id is None or o.organization_id == self.organization_id
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": [str(k) for k in self.kinds], "region": [str(r) for r in self.regions],
-                "remote": self.remote, "organization_id": self.organization_id, "min_score": self.min_score}
+        return {
+            "kind": [str(k) for k in self.kinds],
+            "region": [str(r) for r in self.regions],
+            "remote": self.remote,
+            "organization_id": self.organization_id,
+            "min_score": self.min_score,
+        }
 
 
 def _check_top(top: int) -> None:
     if not 1 <= top <= 1000:
-        raise ValidationFailed("invalid top", [Problem(loc=("query", "top"), msg="between 1 and 1000", value=top)])
+        raise ValidationFailed(
+            "invalid top", [Problem(loc=("query", "top"), msg="between 1 and 1000", value=top)]
+        )
 
 
 class RecommendService:
@@ -147,8 +157,11 @@ class RecommendService:
         return self._affiliates
 
     def context(self, opening: Opening) -> OpeningContext:
-        affiliates = self.affiliates.of(opening.organization_id) if opening.kind == OpeningKind.SECONDMENT_SLOT \
+        affiliates = (
+            self.affiliates.of(opening.organization_id)
+            if opening.kind == OpeningKind.SECONDMENT_SLOT
             else frozenset()
+        )
         return OpeningContext(opening, affiliate_ids=affiliates, today=self.today)
 
     def weights(self, opening: Opening, program_settings: dict[str, Any] | None = None):  # noqa: ANN201
@@ -184,15 +197,22 @@ class RecommendService:
             idx = self._build(progress)
             self._save(idx, signature)
             _indexes[key] = idx
-        return {"talents": len(idx), "indexed": sum(len(a) for a in idx.ann.values()),
-                "folder": str(self.index_dir), "memory_mb": round(idx.memory_bytes() / 2**20, 1)}
+        return {
+            "talents": len(idx),
+            "indexed": sum(len(a) for a in idx.ann.values()),
+            "folder": str(self.index_dir),
+            "memory_mb": round(idx.memory_bytes() / 2**20, 1),
+        }
 
     def _signature(self) -> dict[str, Any]:
         count, newest, largest = self.session.execute(
             select(func.count(TalentRow.id), func.max(TalentRow.updated_at), func.max(TalentRow.id))
         ).one()
-        return {"count": int(count or 0), "newest": newest.isoformat() if newest else None,
-                "largest": int(largest or 0)}
+        return {
+            "count": int(count or 0),
+            "newest": newest.isoformat() if newest else None,
+            "largest": int(largest or 0),
+        }
 
     def _saved_signature(self) -> dict[str, Any] | None:
         path = self.index_dir / "sync.json"
@@ -377,8 +397,10 @@ class RecommendService:
         "items": [{"external_id", "id", "score", "breakdown"}]}``. Returns counts."""
         _check_top(top)
         if direction not in DIRECTIONS:
-            raise ValidationFailed("invalid direction", [Problem(loc=("direction",), msg=" or ".join(DIRECTIONS),
-                                                                 value=direction)])
+            raise ValidationFailed(
+                "invalid direction",
+                [Problem(loc=("direction",), msg=" or ".join(DIRECTIONS), value=direction)],
+            )
         output.parent.mkdir(parents=True, exist_ok=True)
         written = 0
         tmp = output.with_name(output.name + ".tmp")
@@ -391,12 +413,20 @@ class RecommendService:
                     ids = rec.ids.tolist()
                     externals = self._talent_external_ids(ids)
                     items = [
-                        {"external_id": externals.get(tid), "id": tid, "score": round(float(rec.scores.score[j]), 2),
-                         "breakdown": breakdown_dict(rec.scores.breakdown(j))}
+                        {
+                            "external_id": externals.get(tid),
+                            "id": tid,
+                            "score": round(float(rec.scores.score[j]), 2),
+                            "breakdown": breakdown_dict(rec.scores.breakdown(j)),
+                        }
                         for j, tid in enumerate(ids)
                     ]
-                    out.write(json.dumps({"source": o.external_id, "source_id": o.id, "items": items},
-                                         ensure_ascii=False) + "\n")
+                    out.write(
+                        json.dumps(
+                            {"source": o.external_id, "source_id": o.id, "items": items}, ensure_ascii=False
+                        )
+                        + "\n"
+                    )
                     written += 1
                     if progress:
                         progress(i, len(openings))
@@ -409,10 +439,21 @@ class RecommendService:
                     if limit is not None and i > limit:
                         break
                     res = self.openings_for_talent(t.id, top, explain=False, openings=openings)
-                    items = [{"external_id": it["external_id"], "id": it["opening_id"], "score": it["score"],
-                              "breakdown": it["breakdown"]} for it in res["items"]]
-                    out.write(json.dumps({"source": t.external_id, "source_id": t.id, "items": items},
-                                         ensure_ascii=False) + "\n")
+                    items = [
+                        {
+                            "external_id": it["external_id"],
+                            "id": it["opening_id"],
+                            "score": it["score"],
+                            "breakdown": it["breakdown"],
+                        }
+                        for it in res["items"]
+                    ]
+                    out.write(
+                        json.dumps(
+                            {"source": t.external_id, "source_id": t.id, "items": items}, ensure_ascii=False
+                        )
+                        + "\n"
+                    )
                     written += 1
                     if progress:
                         progress(i, total)
@@ -443,9 +484,16 @@ class RecommendService:
 
 
 def _opening_summary(o: Opening) -> dict[str, Any]:
-    return {"id": o.id, "external_id": o.external_id, "title": o.title, "organization_id": o.organization_id,
-            "kind": str(o.kind), "region": o.region and str(o.region), "remote": o.remote,
-            "required_skills": [r.model_dump(mode="json") for r in o.required_skills]}
+    return {
+        "id": o.id,
+        "external_id": o.external_id,
+        "title": o.title,
+        "organization_id": o.organization_id,
+        "kind": str(o.kind),
+        "region": o.region and str(o.region),
+        "remote": o.remote,
+        "required_skills": [r.model_dump(mode="json") for r in o.required_skills],
+    }
 
 
 def _load_taxonomy(session: Session) -> Taxonomy:
@@ -471,7 +519,9 @@ def _builtin_taxonomy() -> Taxonomy:
     return _builtin_cache[0]
 
 
-def on_talent_changed(settings: Settings, session: Session, talent: Talent | int, *, deleted: bool = False) -> None:
+def on_talent_changed(
+    settings: Settings, session: Session, talent: Talent | int, *, deleted: bool = False
+) -> None:
     """Bring the talent index up to date for one talent right away (after a create, update or delete).
 
     Without an index on disk nothing happens: the next recommendation builds it.

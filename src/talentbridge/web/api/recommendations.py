@@ -41,8 +41,12 @@ def talents_for_opening(
     session: SessionDep,
     settings: SettingsDep,
     top: int = _TOP,
-    region: list[Region] = Query([], description="Only talents living in these regions (repeat for several)."),
-    nationality: Literal["korean", "foreign"] | None = Query(None, description="Only Korean or foreign talents."),
+    region: list[Region] = Query(
+        [], description="Only talents living in these regions (repeat for several)."
+    ),
+    nationality: Literal["korean", "foreign"] | None = Query(
+        None, description="Only Korean or foreign talents."
+    ),
     min_score: float = Query(0.0, ge=0, le=100, description="Only scores at least this."),
     method: Literal["ann", "exact"] = Query("ann", description="ann (index + exact re-scoring) or exact."),
     explain: bool = Query(True, description="Include explanations."),
@@ -71,8 +75,13 @@ def openings_for_talent(
     svc = RecommendService(settings, session)
     svc.repos.talents.get(talent_id)  # 404 before the access check says anything
     policy_of(request).check(request, "recommendation", "read", {"talent_id": talent_id})
-    filters = OpeningFilters(kinds=tuple(kind), regions=tuple(region), remote=remote,
-                             organization_id=organization_id, min_score=min_score)
+    filters = OpeningFilters(
+        kinds=tuple(kind),
+        regions=tuple(region),
+        remote=remote,
+        organization_id=organization_id,
+        min_score=min_score,
+    )
     return svc.openings_for_talent(talent_id, top, filters, explain=explain)
 
 

@@ -158,3 +158,15 @@ def test_audit_and_errors(client: Any, world: dict[str, Any]) -> None:
     assert missing.headers["content-type"].startswith("application/problem+json")
     bad = client.get(f"/api/openings/{world['job']['id']}/recommendations", params={"top": 0})
     assert bad.status_code == 422
+
+
+def test_programme_weights(client: Any, world: dict[str, Any]) -> None:
+    program = _post(client, "/api/programs", {"name": "지역 우선", "kind": "talent_exchange",
+                                               "settings": {"fit_weights": {"location": 5.0}}})
+    url = f"/api/openings/{world['job']['id']}/recommendations"
+    default = client.get(url, params={"top": 10}).json()
+    local = client.get(url, params={"top": 10, "program_id": program["id"]}).json()
+    assert local["weights"]["location"] == 5.0
+    rank = {i["external_id"]: i["rank"] for i in local["items"]}
+    assert rank["far"] > {i["external_id"]: i["rank"] for i in default["items"]}["far"]
+    assert client.get(url, params={"program_id": 999}).status_code == 404

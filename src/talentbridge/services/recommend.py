@@ -165,7 +165,11 @@ class RecommendService:
         return OpeningContext(opening, affiliate_ids=affiliates, today=self.today)
 
     def weights(self, opening: Opening, program_settings: dict[str, Any] | None = None):  # noqa: ANN201
+        """Default weights of the opening's kind, overridden by a programme's ``settings["fit_weights"]``."""
         return weights_for(opening.kind, (program_settings or {}).get("fit_weights"))
+
+    def program_settings(self, program_id: int | None) -> dict[str, Any] | None:
+        return None if program_id is None else self.repos.programs.get(program_id).settings
 
     # ------------------------------------------------------------------ index
     @property
@@ -334,6 +338,7 @@ class RecommendService:
         *,
         explain: bool = True,
         openings: list[Opening] | None = None,
+        program_settings: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The ``top`` open openings for a talent (exact scoring of every opening that passes the hard
         constraints; consent is not required: the talent is the one looking)."""
@@ -354,7 +359,7 @@ class RecommendService:
             if fails:
                 failed_any += 1
                 continue
-            result = fit_score(talent, o, self.graph, self.weights(o), today=self.today)
+            result = fit_score(talent, o, self.graph, self.weights(o, program_settings), today=self.today)
             if result.score >= filters.min_score:
                 scored.append((result.score, o.id, o, result))
         scored.sort(key=lambda s: (-s[0], s[1]))

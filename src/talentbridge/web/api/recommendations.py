@@ -50,12 +50,15 @@ def talents_for_opening(
     min_score: float = Query(0.0, ge=0, le=100, description="Only scores at least this."),
     method: Literal["ann", "exact"] = Query("ann", description="ann (index + exact re-scoring) or exact."),
     explain: bool = Query(True, description="Include explanations."),
+    program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
 ) -> dict[str, Any]:
     svc = RecommendService(settings, session)
     opening = svc.repos.openings.get(opening_id)
     policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
     filters = TalentFilters(regions=tuple(region), nationality=nationality, min_score=min_score)
-    return svc.talents_for_opening(opening_id, top, filters, method=method, explain=explain)
+    return svc.talents_for_opening(
+        opening_id, top, filters, method=method, explain=explain, program_settings=svc.program_settings(program_id)
+    )
 
 
 @router.get("/talents/{talent_id}/recommendations", summary="Openings recommended for a talent")
@@ -71,6 +74,7 @@ def openings_for_talent(
     organization_id: int | None = Query(None, description="Only openings of this organization."),
     min_score: float = Query(0.0, ge=0, le=100),
     explain: bool = Query(True),
+    program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
 ) -> dict[str, Any]:
     svc = RecommendService(settings, session)
     svc.repos.talents.get(talent_id)  # 404 before the access check says anything
@@ -82,7 +86,9 @@ def openings_for_talent(
         organization_id=organization_id,
         min_score=min_score,
     )
-    return svc.openings_for_talent(talent_id, top, filters, explain=explain)
+    return svc.openings_for_talent(
+        talent_id, top, filters, explain=explain, program_settings=svc.program_settings(program_id)
+    )
 
 
 @router.get("/audit/recommendations", summary="Fairness audit of top-K shortlists (impact ratios)")

@@ -197,7 +197,7 @@ def test_cli(database, settings, world, tmp_path, monkeypatch, capsys):
         main(["recommend", "talents-for-opening", str(world["job"]), "--top", "3"])
         table = capsys.readouterr().out
         assert "expert" in table and "excluded by" in table
-        main(["recommend", "openings-for-talent", str(world["expert"]), "--format", "json"])
+        main(["recommend", "openings-for-talent", str(world["expert"]), "--format", "json", "--top", "5"])
         assert json.loads(capsys.readouterr().out)["items"]
         out_file = tmp_path / "batch.jsonl"
         main(

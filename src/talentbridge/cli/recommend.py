@@ -23,6 +23,7 @@ __all__ = ["app"]
 app = typer.Typer(no_args_is_help=True, help="Recommend talent for openings and openings for talent.")
 
 _TOP = typer.Option(20, "--top", "-k", min=1, max=1000, help="How many recommendations.")
+_PROGRAM = typer.Option(None, "--program", help="Use this programme's fit weights.")
 _FORMAT = typer.Option("table", "--format", "-f", help="table or json.")
 
 
@@ -113,6 +114,7 @@ def talents_for_opening(
     nationality: str | None = typer.Option(None, "--nationality", help="korean or foreign."),
     min_score: float = typer.Option(0.0, "--min-score"),
     method: str = typer.Option("ann", "--method", help="ann (index + exact re-scoring) or exact."),
+    program: int | None = _PROGRAM,
     fmt: str = _FORMAT,
 ) -> None:
     """The best talents for an opening, with score breakdown and reasons."""
@@ -124,7 +126,9 @@ def talents_for_opening(
         regions=tuple(Region(r) for r in region), nationality=nationality, min_score=min_score
     )
     with _service() as svc:
-        result = svc.talents_for_opening(opening_id, top, filters, method=method, explain=True)
+        result = svc.talents_for_opening(
+            opening_id, top, filters, method=method, explain=True, program_settings=svc.program_settings(program)
+        )
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -144,6 +148,7 @@ def openings_for_talent(
     kind: list[str] = typer.Option([], "--kind", help="Only this opening kind (repeatable)."),
     region: list[str] = typer.Option([], "--region", help="Only openings in this region (repeatable)."),
     min_score: float = typer.Option(0.0, "--min-score"),
+    program: int | None = _PROGRAM,
     fmt: str = _FORMAT,
 ) -> None:
     """The best open openings for a talent, with score breakdown and reasons."""
@@ -157,7 +162,9 @@ def openings_for_talent(
         min_score=min_score,
     )
     with _service() as svc:
-        result = svc.openings_for_talent(talent_id, top, filters, explain=True)
+        result = svc.openings_for_talent(
+            talent_id, top, filters, explain=True, program_settings=svc.program_settings(program)
+        )
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

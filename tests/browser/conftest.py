@@ -3,11 +3,16 @@ Debian's Chromium (/usr/bin/chromium, headless, --no-sandbox). Never a downloade
 
 Without /usr/bin/chromium these tests skip, unless TALENTBRIDGE_REQUIRE_BROWSER=1 (set by .ci/run), in which
 case they fail. Screenshots go to $TALENTBRIDGE_SCREENSHOTS_DIR (default test-results/screenshots).
+
+The server warms its skill extractor and talent index before the first test (the first résumé would otherwise
+wait minutes for taxonomy embeddings); embeddings are kept in $TALENTBRIDGE_BROWSER_CACHE (default
+test-results/cache) between sessions.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import time
@@ -22,6 +27,8 @@ CHROMIUM = Path(os.environ.get("TALENTBRIDGE_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE = os.environ.get("TALENTBRIDGE_REQUIRE_BROWSER") == "1"
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("TALENTBRIDGE_SCREENSHOTS_DIR", ROOT / "test-results" / "screenshots"))
+CACHE = Path(os.environ.get("TALENTBRIDGE_BROWSER_CACHE", ROOT / "test-results" / "cache"))
+PHONE = {"width": 390, "height": 844}
 DEMO_PASSWORD = "talentbridge-demo"
 ACCOUNTS = {
     "operator": "operator@demo.talentbridge.kr",
@@ -56,6 +63,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     except SystemExit as exc:
         assert exc.code in (0, None), f"demo failed with {exc.code}"
     settings = build_settings(data_dir=data_dir, environment="test")
+    _warm_up(settings)
+    _LIVE["settings"] = settings
     app = create_app(settings, Database.from_settings(settings))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -68,10 +77,41 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
         except httpx.HTTPError:
             time.sleep(0.1)
+    _LIVE["base"] = base
     yield base
     server.should_exit = True
     thread.join(timeout=10)
     get_settings.cache_clear()
+
+
+_LIVE: dict[str, Any] = {}
+
+
+def _warm_up(settings: Any) -> None:
+    """Build the skill extractor (taxonomy embeddings, cached across sessions) and the talent index."""
+    from talentbridge.services.recommend import RecommendService
+    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.storage import Database
+
+    if CACHE.is_dir():
+        shutil.copytree(CACHE, settings.cache_dir, dirs_exist_ok=True)
+    get_skill_services(settings)
+    if settings.cache_dir.is_dir():
+        shutil.copytree(settings.cache_dir, CACHE, dirs_exist_ok=True)
+    database = Database.from_settings(settings)
+    with database.session() as session:
+        RecommendService(settings, session).index()
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_db(live_server: str) -> Iterator[Any]:
+    """The live server's database, for preparing data the UI has no form for (e.g. a round's participants)."""
+    from talentbridge.storage import Database
+
+    database = Database.from_settings(_LIVE["settings"])
+    yield database
+    database.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +137,24 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def new_page(browser: Any, live_server: str) -> Iterator[Any]:
+    """``new_page(viewport=PHONE)``: more pages, each in its own context (own cookies), closed after the test."""
+    contexts: list[Any] = []
+
+    def make(viewport: dict[str, int] | None = None) -> Any:
+        context = browser.new_context(base_url=live_server, viewport=viewport or {"width": 1280, "height": 900},
+                                      locale="ko-KR")
+        contexts.append(context)
+        pg = context.new_page()
+        pg.set_default_timeout(15_000)
+        return pg
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 def sign_in(page: Any, role: str) -> None:
     page.goto("/login")
     page.fill("#email", ACCOUNTS[role])
@@ -105,8 +163,13 @@ def sign_in(page: Any, role: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def screenshot(page: Any, name: str) -> Path:
+def screenshot(page: Any, name: str, full_page: bool = True) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 when nothing scrolls sideways)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))

@@ -10,9 +10,19 @@ from hypothesis import strategies as st
 
 
 @st.composite
-def instances(draw: Any, max_applicants: int = 12, max_programs: int = 5, *, ties: bool = False,
-              regions: bool = False, secondment: bool = False, scores: bool = False,
-              complete: bool = False, min_applicants: int = 0, max_capacity: int = 3) -> dict[str, Any]:  # fmt: skip
+def instances(
+    draw: Any,
+    max_applicants: int = 12,
+    max_programs: int = 5,
+    *,
+    ties: bool = False,
+    regions: bool = False,
+    secondment: bool = False,
+    scores: bool = False,
+    complete: bool = False,
+    min_applicants: int = 0,
+    max_capacity: int = 3,
+) -> dict[str, Any]:
     n = draw(st.integers(min_applicants, max_applicants))
     m = draw(st.integers(1, max_programs))
     a_ids = [f"a{i}" for i in range(n)]
@@ -45,7 +55,11 @@ def instances(draw: Any, max_applicants: int = 12, max_programs: int = 5, *, tie
                 grouped.append(chunk if len(chunk) > 1 else chunk[0])
                 i += size
             ranked = grouped
-        prog: dict[str, Any] = {"id": pid, "capacity": draw(st.integers(0, max_capacity)), "preferences": ranked}
+        prog: dict[str, Any] = {
+            "id": pid,
+            "capacity": draw(st.integers(0, max_capacity)),
+            "preferences": ranked,
+        }
         if regions:
             prog["region"] = draw(st.sampled_from(region_ids))
         if secondment:
@@ -56,7 +70,11 @@ def instances(draw: Any, max_applicants: int = 12, max_programs: int = 5, *, tie
         if scores:
             prog["scores"] = {a: draw(st.integers(0, 100)) for a in perm[:k] if draw(st.booleans())}
         programs.append(prog)
-    inst: dict[str, Any] = {"applicants": applicants, "programs": programs, "seed": draw(st.integers(0, 2**31))}
+    inst: dict[str, Any] = {
+        "applicants": applicants,
+        "programs": programs,
+        "seed": draw(st.integers(0, 2**31)),
+    }
     if regions:
         inst["regions"] = [
             {"id": r, "cap": draw(st.one_of(st.none(), st.integers(0, max(1, n // 2))))} for r in region_ids
@@ -73,7 +91,9 @@ class Market:
         self.capacity = {p["id"]: p["capacity"] for p in instance["programs"]}
         self.region = {p["id"]: p.get("region") for p in instance["programs"]}
         self.cap = {r["id"]: r.get("cap") for r in instance.get("regions", [])}
-        self.score = {(a, p["id"]): float(s) for p in instance["programs"] for a, s in p.get("scores", {}).items()}
+        self.score = {
+            (a, p["id"]): float(s) for p in instance["programs"] for a, s in p.get("scores", {}).items()
+        }
         self.prog_rank: dict[str, dict[str, tuple[int, int]]] = {}
         for p in instance["programs"]:
             ranks = {}
@@ -118,8 +138,9 @@ class Market:
                 placed = sum(k for p, k in load.items() if self.region[p] == r)
                 assert cap is None or placed <= cap, f"region {r} over cap"
 
-    def blocking_pairs(self, assignments: dict[str, str | None], caps: bool = False,
-                       targets: dict[str, int] | None = None) -> list[tuple[str, str]]:  # fmt: skip
+    def blocking_pairs(
+        self, assignments: dict[str, str | None], caps: bool = False, targets: dict[str, int] | None = None
+    ) -> list[tuple[str, str]]:
         """Pairs that prefer each other. With ``caps`` (Kamada-Kojima stability), a pair whose program has an
         empty seat (and holds nobody it likes less) is excused when its region is at its cap and no program of
         the region exceeds its target by more than this program's excess + 1."""
@@ -169,8 +190,16 @@ class Market:
 
 
 @st.composite
-def large_instances(draw: Any, min_applicants: int = 100, max_applicants: int = 400, max_programs: int = 40,
-                    *, regions: bool = False, max_capacity: int = 10, list_length: int = 8) -> dict[str, Any]:  # fmt: skip
+def large_instances(
+    draw: Any,
+    min_applicants: int = 100,
+    max_applicants: int = 400,
+    max_programs: int = 40,
+    *,
+    regions: bool = False,
+    max_capacity: int = 10,
+    list_length: int = 8,
+) -> dict[str, Any]:
     """Hundreds of participants: hypothesis draws the sizes and a seed, a seeded RNG draws the lists (drawing
     every list element through hypothesis would exceed its entropy budget at this size)."""
     import random
@@ -180,7 +209,9 @@ def large_instances(draw: Any, min_applicants: int = 100, max_applicants: int = 
     rnd = random.Random(draw(st.integers(0, 2**32)))
     p_ids = [f"p{j}" for j in range(m)]
     a_ids = [f"a{i}" for i in range(n)]
-    applicants = [{"id": a, "preferences": rnd.sample(p_ids, rnd.randint(0, min(m, list_length)))} for a in a_ids]
+    applicants = [
+        {"id": a, "preferences": rnd.sample(p_ids, rnd.randint(0, min(m, list_length)))} for a in a_ids
+    ]
     programs = []
     for pid in p_ids:
         applied = [a["id"] for a in applicants if pid in a["preferences"]]
@@ -191,5 +222,7 @@ def large_instances(draw: Any, min_applicants: int = 100, max_applicants: int = 
         programs.append(prog)
     inst: dict[str, Any] = {"applicants": applicants, "programs": programs, "seed": rnd.randint(0, 1000)}
     if regions:
-        inst["regions"] = [{"id": r, "cap": rnd.choice([None, rnd.randint(0, n // 3)])} for r in ("capital", "south", "east")]
+        inst["regions"] = [
+            {"id": r, "cap": rnd.choice([None, rnd.randint(0, n // 3)])} for r in ("capital", "south", "east")
+        ]
     return inst

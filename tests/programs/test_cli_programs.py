@@ -16,7 +16,13 @@ INSTANCE = {
         {"id": "a3", "preferences": ["p1", "p2"]},
     ],
     "programs": [
-        {"id": "p1", "capacity": 1, "preferences": ["a3", "a1", "a2"], "region": "capital", "scores": {"a1": 71.5}},
+        {
+            "id": "p1",
+            "capacity": 1,
+            "preferences": ["a3", "a1", "a2"],
+            "region": "capital",
+            "scores": {"a1": 71.5},
+        },
         {"id": "p2", "capacity": 1, "preferences": [["a1", "a3"]], "region": "south"},
     ],
     "regions": [{"id": "capital", "cap": 40}, {"id": "south", "cap": None}],
@@ -29,7 +35,8 @@ def test_solve_writes_the_result_and_prints_a_summary(tmp_path, mechanism):
     src, out = tmp_path / "instance.json", tmp_path / "result.json"
     src.write_text(json.dumps(INSTANCE))
     result = CliRunner().invoke(
-        build_app(), ["programs", "solve", "--input", str(src), "--mechanism", mechanism, "--output", str(out)]
+        build_app(),
+        ["programs", "solve", "--input", str(src), "--mechanism", mechanism, "--output", str(out)],
     )
     assert result.exit_code == 0, result.output
     written = json.loads(out.read_text())
@@ -49,16 +56,25 @@ def test_solve_programs_proposing_to_stdout(tmp_path, capsys):
 
 def test_malformed_instance_lists_every_problem_and_exits_non_zero(tmp_path, capsys):
     src = tmp_path / "bad.json"
-    src.write_text(json.dumps({
-        "applicants": [{"id": "a", "preferences": ["zz"]}, {"id": "a", "preferences": []}],
-        "programs": [{"id": "p", "capacity": -1, "preferences": ["q"]}],
-    }))  # fmt: skip
+    src.write_text(
+        json.dumps(
+            {
+                "applicants": [{"id": "a", "preferences": ["zz"]}, {"id": "a", "preferences": []}],
+                "programs": [{"id": "p", "capacity": -1, "preferences": ["q"]}],
+            }
+        )
+    )
     with pytest.raises(SystemExit) as info:
         main(["programs", "solve", "--input", str(src), "--output", str(tmp_path / "out.json")])
     assert info.value.code == 1
     err = capsys.readouterr().err
     assert "4 problems" in err
-    for where in ("applicants.1.id", "applicants.0.preferences.0", "programs.0.capacity", "programs.0.preferences.0"):
+    for where in (
+        "applicants.1.id",
+        "applicants.0.preferences.0",
+        "programs.0.capacity",
+        "programs.0.preferences.0",
+    ):
         assert where in err
     assert not (tmp_path / "out.json").exists()
 

@@ -24,8 +24,10 @@ def _lottery(result):  # type: ignore[no-untyped-def]
 
 
 @SETTINGS
-@given(instances(max_applicants=60, max_programs=12, ties=True, secondment=True),
-       st.sampled_from(["applicants", "programs"]))  # fmt: skip
+@given(
+    instances(max_applicants=60, max_programs=12, ties=True, secondment=True),
+    st.sampled_from(["applicants", "programs"]),
+)
 def test_da_is_stable_and_feasible(instance, proposing):  # type: ignore[no-untyped-def]
     result = solve(instance, "da", proposing)
     market = Market(instance, _lottery(result))
@@ -64,7 +66,8 @@ def test_applicant_proposing_is_applicant_optimal_by_brute_force(instance):  # t
     assert best in stable and worst in stable
     for mt in stable:
         for a in market.app_list:
-            # applicant-optimal: weakly better than every stable matching; program-proposing is applicant-pessimal
+            # applicant-optimal: weakly better than every stable matching;
+            # program-proposing is applicant-pessimal
             assert market.app_rank(a, best[a]) <= market.app_rank(a, mt[a])
             assert market.app_rank(a, worst[a]) >= market.app_rank(a, mt[a])
 
@@ -150,9 +153,15 @@ def test_large_random_market_compiled_matches_python():
     rnd = random.Random(3)
     n, m = 500, 40
     instance = {
-        "applicants": [{"id": f"a{i}", "preferences": rnd.sample([f"p{j}" for j in range(m)], 10)} for i in range(n)],
+        "applicants": [
+            {"id": f"a{i}", "preferences": rnd.sample([f"p{j}" for j in range(m)], 10)} for i in range(n)
+        ],
         "programs": [
-            {"id": f"p{j}", "capacity": rnd.randint(0, 15), "preferences": rnd.sample([f"a{i}" for i in range(n)], 300)}
+            {
+                "id": f"p{j}",
+                "capacity": rnd.randint(0, 15),
+                "preferences": rnd.sample([f"a{i}" for i in range(n)], 300),
+            }
             for j in range(m)
         ],
     }

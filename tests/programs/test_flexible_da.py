@@ -1,4 +1,4 @@
-"""Flexible deferred acceptance (Kamada & Kojima 2015): caps respected, constrained stability, strategy-proofness."""
+"""Flexible deferred acceptance (Kamada & Kojima 2015): caps, constrained stability, strategy-proofness."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def test_truthful_reporting_cannot_help_an_applicant(instance, rnd):  # type: ig
 
 def test_region_choice_fills_targets_then_round_robin():
     cands = [[(r, r, r) for r in range(5)], [(r, r, r) for r in range(5)], [(0, 0, 0)]]
-    # targets 1,1,0; cap 5 -> 2 spare seats handed out one at a time in program order, then the third takes one
+    # targets 1,1,0; cap 5 -> 2 spare seats handed out one at a time in program order,
+    # then the third takes one
     assert region_choice(cands, [5, 5, 5], [1, 1, 0], 5) == [2, 2, 1]
     assert region_choice(cands, [5, 5, 5], [1, 1, 0], 2) == [1, 1, 0]
     assert region_choice(cands, [1, 5, 5], [1, 1, 0], 10) == [1, 5, 1]
@@ -92,5 +93,9 @@ def test_capital_cap_steers_secondees_to_regional_programs():
     assert flex["diagnostics"]["blocking_pairs"] == 0
     assert flex["diagnostics"]["blocking_pairs_ignoring_caps"] == 3
     assert flex["diagnostics"]["regions"]["capital"] == {
-        "cap": 2, "placed": 2, "seats": 5, "target": 2, "over_cap": 0,
-    }  # fmt: skip
+        "cap": 2,
+        "placed": 2,
+        "seats": 5,
+        "target": 2,
+        "over_cap": 0,
+    }

@@ -25,8 +25,9 @@ for line in sys.stdin:
     job = json.loads(line)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        game = HospitalResident.create_from_dictionaries(job["residents"], job["hospitals"], job["capacities"],
-                                                         clean=True)
+        game = HospitalResident.create_from_dictionaries(
+            job["residents"], job["hospitals"], job["capacities"], clean=True
+        )
         solution = game.solve(optimal=job["optimal"])
     out = {h.name: [r.name for r in rs] for h, rs in solution.items()}
     sys.stdout.write(json.dumps(out) + "\n")
@@ -42,8 +43,13 @@ def reference(tmp_path_factory) -> Iterator[Any]:  # type: ignore[no-untyped-def
         importlib.metadata.version("matching")
     except importlib.metadata.PackageNotFoundError:
         pytest.skip("the matching package (dev dependency) is not installed")
-    proc = subprocess.Popen([sys.executable, "-c", _REFERENCE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True, cwd=tmp_path_factory.mktemp("reference"))  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _REFERENCE],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path_factory.mktemp("reference"),
+    )
 
     def run(instance: dict[str, Any], optimal: str) -> dict[str, str | None]:
         """``matching``'s HospitalResident needs mutually consistent lists, so keep only pairs that rank each
@@ -77,13 +83,16 @@ def reference(tmp_path_factory) -> Iterator[Any]:  # type: ignore[no-untyped-def
 
 
 CHECK = settings(
-    max_examples=60, deadline=None,
+    max_examples=60,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)  # fmt: skip
+)
 
 
 @CHECK
-@given(instances(max_applicants=25, max_programs=8, max_capacity=4), st.sampled_from(["applicants", "programs"]))
+@given(
+    instances(max_applicants=25, max_programs=8, max_capacity=4), st.sampled_from(["applicants", "programs"])
+)
 def test_identical_to_matching_package(reference, instance, proposing):  # type: ignore[no-untyped-def]
     optimal = "resident" if proposing == "applicants" else "hospital"
     assert solve(instance, "da", proposing)["assignments"] == reference(instance, optimal)

@@ -9,7 +9,9 @@ from talentbridge.programs import solve
 
 README_INSTANCE = {
     "applicants": [{"id": "a1", "preferences": ["p2", "p1"], "employer": "org7"}],
-    "programs": [{"id": "p1", "capacity": 2, "preferences": ["a3", "a1"], "region": "capital", "scores": {"a1": 71.5}}],
+    "programs": [
+        {"id": "p1", "capacity": 2, "preferences": ["a3", "a1"], "region": "capital", "scores": {"a1": 71.5}}
+    ],
     "regions": [{"id": "capital", "cap": 40}],
     "seed": 42,
 }
@@ -57,23 +59,30 @@ def test_the_documented_example_instance_is_invalid_only_for_its_unknown_applica
     # The schema sketch names programs p2 and applicant a3 without defining them.
     with pytest.raises(InstanceInvalid) as info:
         solve(README_INSTANCE)
-    assert {p.loc for p in info.value.problems} == {("applicants", 0, "preferences", 0), ("programs", 0, "preferences", 0)}
+    assert {p.loc for p in info.value.problems} == {
+        ("applicants", 0, "preferences", 0),
+        ("programs", 0, "preferences", 0),
+    }
 
 
 def test_targets_above_the_cap_are_rejected():
     inst = {
         "applicants": [],
-        "programs": [{"id": "p", "capacity": 5, "preferences": [], "region": "r", "target": 4},
-                     {"id": "q", "capacity": 5, "preferences": [], "region": "r", "target": 3}],
+        "programs": [
+            {"id": "p", "capacity": 5, "preferences": [], "region": "r", "target": 4},
+            {"id": "q", "capacity": 5, "preferences": [], "region": "r", "target": 3},
+        ],
         "regions": [{"id": "r", "cap": 6}],
-    }  # fmt: skip
+    }
     with pytest.raises(InstanceInvalid) as info:
         solve(inst)
     assert [p.loc for p in info.value.problems] == [("regions", 0, "cap")]
 
 
-@pytest.mark.parametrize("options", [{"mechanism": "ttc"}, {"proposing": "both"},
-                                     {"mechanism": "flexible-da", "proposing": "programs"}])  # fmt: skip
+@pytest.mark.parametrize(
+    "options",
+    [{"mechanism": "ttc"}, {"proposing": "both"}, {"mechanism": "flexible-da", "proposing": "programs"}],
+)
 def test_bad_options(options):
     with pytest.raises(ValidationFailed):
         solve({"applicants": [], "programs": []}, **options)
@@ -92,13 +101,24 @@ def _secondment_instance():  # type: ignore[no-untyped-def]
         p["preferences"] = ["t1", "t2"]
     return {
         "applicants": [
-            {"id": "t1", "employer": "hyundai", "group": "hmg", "competitors": ["samsung"], "available_months": 6,
-             "preferences": ["own", "sister", "rival", "rival2", "long", "ok"]},
-            {"id": "t2", "employer": "hyundai", "affiliates": ["doosan"], "available_months": 12,
-             "preferences": ["own", "ok"]},
+            {
+                "id": "t1",
+                "employer": "hyundai",
+                "group": "hmg",
+                "competitors": ["samsung"],
+                "available_months": 6,
+                "preferences": ["own", "sister", "rival", "rival2", "long", "ok"],
+            },
+            {
+                "id": "t2",
+                "employer": "hyundai",
+                "affiliates": ["doosan"],
+                "available_months": 12,
+                "preferences": ["own", "ok"],
+            },
         ],
         "programs": programs,
-    }  # fmt: skip
+    }
 
 
 def test_secondment_rules_make_pairs_unacceptable():
@@ -106,10 +126,15 @@ def test_secondment_rules_make_pairs_unacceptable():
     assert result["assignments"] == {"t1": "ok", "t2": None}
     d = result["diagnostics"]
     assert d["excluded_pairs"] == {
-        "not_ranked_by_program": 0, "own_employer": 2, "affiliate": 2, "competitor": 2, "term": 1,
-    }  # fmt: skip
-    assert d["unmatched_reasons"] == {"t2": {"reason": "no_acceptable_choice", "excluded": {"own_employer": 1,
-                                                                                           "affiliate": 1}}}  # fmt: skip
+        "not_ranked_by_program": 0,
+        "own_employer": 2,
+        "affiliate": 2,
+        "competitor": 2,
+        "term": 1,
+    }
+    assert d["unmatched_reasons"] == {
+        "t2": {"reason": "no_acceptable_choice", "excluded": {"own_employer": 1, "affiliate": 1}}
+    }
     assert d["rank_distribution"] == {"6": 1}
 
 
@@ -125,18 +150,31 @@ def test_unmatched_reasons():
         ],
         "programs": [
             {"id": "full", "capacity": 1, "preferences": ["winner", "outranked"]},
-            {"id": "capital1", "capacity": 1, "region": "capital", "preferences": ["in_capital"], "target": 1},
+            {
+                "id": "capital1",
+                "capacity": 1,
+                "region": "capital",
+                "preferences": ["in_capital"],
+                "target": 1,
+            },
             {"id": "capital2", "capacity": 1, "region": "capital", "preferences": ["capped"], "target": 0},
         ],
         "regions": [{"id": "capital", "cap": 1}],
     }
     d = solve(inst, "flexible-da")["diagnostics"]
     assert {a: r["reason"] for a, r in d["unmatched_reasons"].items()} == {
-        "empty": "empty_list", "unranked": "no_acceptable_choice", "outranked": "capacity", "capped": "regional_cap",
-    }  # fmt: skip
+        "empty": "empty_list",
+        "unranked": "no_acceptable_choice",
+        "outranked": "capacity",
+        "capped": "regional_cap",
+    }
     assert d["unmatched_reasons"]["unranked"]["excluded"] == {"not_ranked_by_program": 1}
-    assert d["unmatched_by_reason"] == {"capacity": 1, "empty_list": 1, "no_acceptable_choice": 1,
-                                        "regional_cap": 1}  # fmt: skip
+    assert d["unmatched_by_reason"] == {
+        "capacity": 1,
+        "empty_list": 1,
+        "no_acceptable_choice": 1,
+        "regional_cap": 1,
+    }
     assert d["empty_seats"] == 1 and d["empty_seats_by_program"] == {"capital2": 1}
     assert d["regions"]["capital"] == {"cap": 1, "placed": 1, "seats": 2, "target": 1, "over_cap": 0}
     assert d["targets"] == {"capital1": 1, "capital2": 0}

@@ -18,14 +18,25 @@ from talentbridge.programs import form_teams
 def cohort(n: int, m: int, size: int, seed: int, cap: int | None = 2) -> dict:
     rnd = random.Random(seed)
     skills = ["python", "ml", "vision", "plc", "data", "cloud"]
-    projects = [{"id": f"pr{j}", "must_have": {s: rnd.randint(1, 3) for s in rnd.sample(skills, 2)}} for j in range(m)]
+    projects = [
+        {"id": f"pr{j}", "must_have": {s: rnd.randint(1, 3) for s in rnd.sample(skills, 2)}} for j in range(m)
+    ]
     learners = [
-        {"id": f"l{i}", "institution": f"u{rnd.randint(0, 3)}",
-         "skills": {s: rnd.randint(1, 4) for s in rnd.sample(skills, rnd.randint(1, 3))},
-         "preferences": rnd.sample([p["id"] for p in projects], min(m, 3))}
+        {
+            "id": f"l{i}",
+            "institution": f"u{rnd.randint(0, 3)}",
+            "skills": {s: rnd.randint(1, 4) for s in rnd.sample(skills, rnd.randint(1, 3))},
+            "preferences": rnd.sample([p["id"] for p in projects], min(m, 3)),
+        }
         for i in range(n)
-    ]  # fmt: skip
-    return {"team_size": size, "max_per_institution": cap, "learners": learners, "projects": projects, "seed": seed}
+    ]
+    return {
+        "team_size": size,
+        "max_per_institution": cap,
+        "learners": learners,
+        "projects": projects,
+        "seed": seed,
+    }
 
 
 def check_hard_constraints(instance: dict, result: dict) -> None:
@@ -47,8 +58,11 @@ def check_hard_constraints(instance: dict, result: dict) -> None:
                 counts[inst] = counts.get(inst, 0) + 1
             assert max(counts.values()) <= instance["max_per_institution"]
         project = next(p for p in instance["projects"] if p["id"] == team["project"])
-        uncovered = [s for s, lvl in project["must_have"].items()
-                     if not any(learners[m]["skills"].get(s, 0) >= lvl for m in team["members"])]  # fmt: skip
+        uncovered = [
+            s
+            for s, lvl in project["must_have"].items()
+            if not any(learners[m]["skills"].get(s, 0) >= lvl for m in team["members"])
+        ]
         assert uncovered == team["uncovered"]
     d = result["diagnostics"]
     assert d["uncovered_skills"] == sum(len(t["uncovered"]) for t in result["teams"])
@@ -73,8 +87,11 @@ def test_hard_constraints_hold_on_random_cohorts(m, size, seed):  # type: ignore
 
 def _points(instance: dict, assignment: dict[str, str]) -> int:
     longest = max(len(x["preferences"]) for x in instance["learners"])
-    return sum(longest - x["preferences"].index(assignment[x["id"]]) for x in instance["learners"]
-               if assignment[x["id"]] in x["preferences"])  # fmt: skip
+    return sum(
+        longest - x["preferences"].index(assignment[x["id"]])
+        for x in instance["learners"]
+        if assignment[x["id"]] in x["preferences"]
+    )
 
 
 def test_optimal_on_a_tiny_cohort_by_brute_force():
@@ -88,13 +105,21 @@ def test_optimal_on_a_tiny_cohort_by_brute_force():
     for perm in itertools.permutations(ids):
         teams = {f"pr{j}": perm[2 * j : 2 * j + 2] for j in range(3)}
         uncovered = sum(
-            1 for p in instance["projects"] for s, lvl in p["must_have"].items()
+            1
+            for p in instance["projects"]
+            for s, lvl in p["must_have"].items()
             if not any(learners[m]["skills"].get(s, 0) >= lvl for m in teams[p["id"]])
-        )  # fmt: skip
-        coverable = sum(1 for p in instance["projects"] for s, lvl in p["must_have"].items()
-                        if any(x["skills"].get(s, 0) >= lvl for x in instance["learners"]))  # fmt: skip
+        )
+        coverable = sum(
+            1
+            for p in instance["projects"]
+            for s, lvl in p["must_have"].items()
+            if any(x["skills"].get(s, 0) >= lvl for x in instance["learners"])
+        )
         total = sum(len(p["must_have"]) for p in instance["projects"])
-        value = _points(instance, {m: p for p, ms in teams.items() for m in ms}) - 100 * (uncovered - (total - coverable))
+        value = _points(instance, {m: p for p, ms in teams.items() for m in ms}) - 100 * (
+            uncovered - (total - coverable)
+        )
         best = value if best is None else max(best, value)
     assert result["diagnostics"]["objective"] == pytest.approx(best)
     check_hard_constraints(instance, result)
@@ -138,8 +163,15 @@ def test_every_problem_is_listed():
     with pytest.raises(InstanceInvalid) as info:
         form_teams(bad)
     locs = {p.loc for p in info.value.problems}
-    assert {("team_size",), ("max_per_institution",), ("learners", 0, "skills"), ("learners", 0, "preferences", 0),
-            ("learners", 1, "id"), ("projects", 0, "must_have"), ("projects", 0, "teams")} <= locs  # fmt: skip
+    assert {
+        ("team_size",),
+        ("max_per_institution",),
+        ("learners", 0, "skills"),
+        ("learners", 0, "preferences", 0),
+        ("learners", 1, "id"),
+        ("projects", 0, "must_have"),
+        ("projects", 0, "teams"),
+    } <= locs
 
 
 def test_sizes_that_cannot_be_met_are_reported():

@@ -21,9 +21,7 @@ def test_optimal_by_brute_force(instance):  # type: ignore[no-untyped-def]
     result = solve(instance, "max-welfare")
     market = Market(instance)
     market.check_feasible(result["assignments"], caps=True)
-    best = max(
-        welfare(market, mt) for mt in market.all_matchings() if _within_caps(market, mt)
-    )
+    best = max(welfare(market, mt) for mt in market.all_matchings() if _within_caps(market, mt))
     assert abs(welfare(market, result["assignments"]) - best) < 1e-9
     assert abs(result["diagnostics"]["total_score"] - best) < 1e-6
 
@@ -44,7 +42,9 @@ def test_feasible_and_no_worse_than_the_stable_reference(instance):  # type: ign
     market.check_feasible(result["assignments"], caps=True)
     diagnostics = result["diagnostics"]
     reference = diagnostics["stable_reference"]
-    assert reference["mechanism"] == ("flexible-da" if any(r["cap"] is not None for r in instance["regions"]) else "da")
+    assert reference["mechanism"] == (
+        "flexible-da" if any(r["cap"] is not None for r in instance["regions"]) else "da"
+    )
     assert diagnostics["total_score"] >= reference["total_score"] - 1e-9
     targets = diagnostics["targets"]
     assert diagnostics["blocking_pairs"] == len(market.blocking_pairs(result["assignments"], True, targets))

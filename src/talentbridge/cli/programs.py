@@ -2,7 +2,8 @@
 
 Batch commands over JSON files (schemas in docs/programs.md):
 
-    programs solve       --input INSTANCE.json --mechanism da|flexible-da|max-welfare [--proposing ...] --output RESULT.json
+    programs solve       --input INSTANCE.json --mechanism da|flexible-da|max-welfare
+                         [--proposing applicants|programs] --output RESULT.json
     programs form-teams  --input TEAMS.json --output TEAMS_RESULT.json [--time-limit 60]
 
 Round-workflow commands (create/open/close/run/publish against the database) belong here too, each a thin
@@ -115,8 +116,11 @@ def _print_solve_summary(result: dict[str, Any], elapsed: float, output: Path | 
     from rich.table import Table
 
     d = result["diagnostics"]
-    table = Table(title=f"{result['mechanism']} ({result['proposing']} proposing) in {elapsed:.2f} s",
-                  show_header=True, header_style="bold")  # fmt: skip
+    table = Table(
+        title=f"{result['mechanism']} ({result['proposing']} proposing) in {elapsed:.2f} s",
+        show_header=True,
+        header_style="bold",
+    )
     table.add_column("diagnostic")
     table.add_column("value", justify="right")
     table.add_row("placed", str(d["placed"]))
@@ -137,10 +141,14 @@ def _print_solve_summary(result: dict[str, Any], elapsed: float, output: Path | 
     for rid, region in d["regions"].items():
         cap = "-" if region["cap"] is None else str(region["cap"])
         over = f", OVER CAP by {region['over_cap']}" if region["over_cap"] else ""
-        table.add_row(f"region {rid}", f"{region['placed']} placed / cap {cap} / target {region['target']}{over}")
+        table.add_row(
+            f"region {rid}", f"{region['placed']} placed / cap {cap} / target {region['target']}{over}"
+        )
     if "stable_reference" in d:
         ref = d["stable_reference"]
-        table.add_row(f"stable reference ({ref['mechanism']})", f"score {ref['total_score']:g}, placed {ref['placed']}")
+        table.add_row(
+            f"stable reference ({ref['mechanism']})", f"score {ref['total_score']:g}, placed {ref['placed']}"
+        )
     console = _console(stderr=output is None)
     console.print(table)
     if output is not None:
@@ -154,8 +162,18 @@ def _print_teams_summary(result: dict[str, Any], output: Path | None) -> None:
     table = Table(title=f"PBL teams ({d['status']})", show_header=True, header_style="bold")
     table.add_column("diagnostic")
     table.add_column("value", justify="right")
-    for key in ("teams", "assigned", "unassigned", "objective", "bound", "gap", "seconds", "heuristic_objective",
-                "uncovered_skills", "preference_rank_distribution"):  # fmt: skip
+    for key in (
+        "teams",
+        "assigned",
+        "unassigned",
+        "objective",
+        "bound",
+        "gap",
+        "seconds",
+        "heuristic_objective",
+        "uncovered_skills",
+        "preference_rank_distribution",
+    ):
         if key in d:
             value = d[key]
             if key == "gap":

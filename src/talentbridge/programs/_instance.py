@@ -81,7 +81,12 @@ def _ids(items: list[Any], kind: str, pc: _Collector) -> dict[str, int]:
             continue
         ident = item.get("id")
         if not isinstance(ident, str) or not ident:
-            pc.add((kind, i, "id"), "must be a non-empty string", ident, "missing" if ident is None else "invalid")
+            pc.add(
+                (kind, i, "id"),
+                "must be a non-empty string",
+                ident,
+                "missing" if ident is None else "invalid",
+            )
         elif ident in index:
             pc.add((kind, i, "id"), f"duplicate id (first at {kind}[{index[ident]}])", ident, "duplicate")
         else:
@@ -89,8 +94,9 @@ def _ids(items: list[Any], kind: str, pc: _Collector) -> dict[str, int]:
     return index
 
 
-def _optional(item: dict[str, Any], key: str, check: Any, msg: str, loc: tuple[str | int, ...],
-              pc: _Collector) -> Any:  # fmt: skip
+def _optional(
+    item: dict[str, Any], key: str, check: Any, msg: str, loc: tuple[str | int, ...], pc: _Collector
+) -> Any:
     value = item.get(key)
     if value is not None and not check(value):
         pc.add((*loc, key), msg, value)
@@ -150,10 +156,17 @@ def parse_instance(instance: Any) -> Arrays:
         loc: tuple[str | int, ...] = ("programs", p)
         cap = prog.get("capacity")
         if not _is_int(cap) or cap < 0:
-            pc.add((*loc, "capacity"), "must be a non-negative integer", cap, "missing" if cap is None else "invalid")
+            pc.add(
+                (*loc, "capacity"),
+                "must be a non-negative integer",
+                cap,
+                "missing" if cap is None else "invalid",
+            )
         else:
             capacity[p] = cap
-        tgt = _optional(prog, "target", lambda v: _is_int(v) and v >= 0, "must be a non-negative integer", loc, pc)
+        tgt = _optional(
+            prog, "target", lambda v: _is_int(v) and v >= 0, "must be a non-negative integer", loc, pc
+        )
         if tgt is not None:
             if _is_int(cap) and tgt > cap:
                 pc.add((*loc, "target"), f"exceeds capacity {cap}", tgt)
@@ -166,8 +179,12 @@ def parse_instance(instance: Any) -> Arrays:
                 prog_region[p] = r_index[region]
         prefs = prog.get("preferences")
         if not isinstance(prefs, list):
-            pc.add((*loc, "preferences"), "must be a list of applicant ids (a nested list is a tie)", prefs,
-                   "missing" if prefs is None else "invalid")  # fmt: skip
+            pc.add(
+                (*loc, "preferences"),
+                "must be a list of applicant ids (a nested list is a tie)",
+                prefs,
+                "missing" if prefs is None else "invalid",
+            )
             prefs = []
         seen: set[str] = set()
         for t, entry in enumerate(prefs):
@@ -198,11 +215,16 @@ def parse_instance(instance: Any) -> Arrays:
                     else:
                         sc_key.append(p * n + a_index[aid])
                         sc_val.append(float(val))
-        prog_org[p] = _optional(prog, "organization", lambda v: isinstance(v, str), "must be a string", loc, pc)
+        prog_org[p] = _optional(
+            prog, "organization", lambda v: isinstance(v, str), "must be a string", loc, pc
+        )
         prog_group[p] = _optional(prog, "group", lambda v: isinstance(v, str), "must be a string", loc, pc)
-        prog_comp[p] = frozenset(_optional(prog, "competitors", _str_list, "must be a list of strings", loc, pc) or ())
-        prog_term[p] = _optional(prog, "term_months", lambda v: _is_int(v) and v > 0, "must be a positive integer",
-                                 loc, pc)  # fmt: skip
+        prog_comp[p] = frozenset(
+            _optional(prog, "competitors", _str_list, "must be a list of strings", loc, pc) or ()
+        )
+        prog_term[p] = _optional(
+            prog, "term_months", lambda v: _is_int(v) and v > 0, "must be a positive integer", loc, pc
+        )
 
     # --- applicants
     ae_app: list[int] = []
@@ -220,8 +242,12 @@ def parse_instance(instance: Any) -> Arrays:
         loc = ("applicants", a)
         prefs = app.get("preferences")
         if not isinstance(prefs, list):
-            pc.add((*loc, "preferences"), "must be a list of program ids", prefs,
-                   "missing" if prefs is None else "invalid")  # fmt: skip
+            pc.add(
+                (*loc, "preferences"),
+                "must be a list of program ids",
+                prefs,
+                "missing" if prefs is None else "invalid",
+            )
             prefs = []
         listed[a] = len(prefs)
         seen = set()
@@ -237,10 +263,20 @@ def parse_instance(instance: Any) -> Arrays:
                 ae_rank.append(j + 1)
         app_emp[a] = _optional(app, "employer", lambda v: isinstance(v, str), "must be a string", loc, pc)
         app_group[a] = _optional(app, "group", lambda v: isinstance(v, str), "must be a string", loc, pc)
-        app_aff[a] = frozenset(_optional(app, "affiliates", _str_list, "must be a list of strings", loc, pc) or ())
-        app_comp[a] = frozenset(_optional(app, "competitors", _str_list, "must be a list of strings", loc, pc) or ())
-        app_months[a] = _optional(app, "available_months", lambda v: _is_int(v) and v >= 0,
-                                  "must be a non-negative integer", loc, pc)  # fmt: skip
+        app_aff[a] = frozenset(
+            _optional(app, "affiliates", _str_list, "must be a list of strings", loc, pc) or ()
+        )
+        app_comp[a] = frozenset(
+            _optional(app, "competitors", _str_list, "must be a list of strings", loc, pc) or ()
+        )
+        app_months[a] = _optional(
+            app,
+            "available_months",
+            lambda v: _is_int(v) and v >= 0,
+            "must be a non-negative integer",
+            loc,
+            pc,
+        )
 
     # --- regional caps against explicit targets
     for r in range(n_regions):
@@ -253,7 +289,9 @@ def parse_instance(instance: Any) -> Arrays:
 
     if pc.problems:
         count = len(pc.problems)
-        raise InstanceInvalid(f"matching instance has {count} problem{'s' if count != 1 else ''}", pc.problems)
+        raise InstanceInvalid(
+            f"matching instance has {count} problem{'s' if count != 1 else ''}", pc.problems
+        )
 
     # --- single tie-breaking: one lottery over all applicants
     lottery = np.random.default_rng(seed).permutation(n).astype(np.int64)
@@ -276,8 +314,11 @@ def parse_instance(instance: Any) -> Arrays:
     ae_key = ae_prog_a * max(n, 1) + ae_app_a
     pos = np.searchsorted(sorted_keys, ae_key)
     pos_clip = np.minimum(pos, max(len(sorted_keys) - 1, 0))
-    ranked = (pos < len(sorted_keys)) & (sorted_keys[pos_clip] == ae_key) if len(sorted_keys) else np.zeros(
-        len(ae_key), dtype=bool)  # fmt: skip
+    ranked = (
+        (pos < len(sorted_keys)) & (sorted_keys[pos_clip] == ae_key)
+        if len(sorted_keys)
+        else np.zeros(len(ae_key), dtype=bool)
+    )
     prank = np.where(ranked, strict_rank[key_order[pos_clip]] if len(sorted_keys) else 0, -1)
 
     # --- secondment rules (only evaluated when the instance uses them)
@@ -299,7 +340,8 @@ def parse_instance(instance: Any) -> Arrays:
 
     keep = reason < 0
     excluded_pairs = {
-        name: int(c) for name, c in zip(EXCLUSION_REASONS, np.bincount(reason[~keep], minlength=5), strict=True)
+        name: int(c)
+        for name, c in zip(EXCLUSION_REASONS, np.bincount(reason[~keep], minlength=5), strict=True)
     }
     excluded_by_applicant: dict[int, dict[str, int]] = {}
     for k in np.flatnonzero(~keep):

@@ -99,7 +99,9 @@ def _diagnostics(x: Arrays, match: np.ndarray, mechanism: str) -> dict[str, Any]
         "rank_distribution": diag.rank_distribution(match, x.app_listed_rank),
         "unmatched_by_reason": dict(sorted(by_reason.items())),
         "unmatched_reasons": per_applicant,
-        "empty_seats_by_program": {x.program_ids[p]: int(empty[p]) for p in np.flatnonzero(empty > 0).tolist()},
+        "empty_seats_by_program": {
+            x.program_ids[p]: int(empty[p]) for p in np.flatnonzero(empty > 0).tolist()
+        },
         "excluded_pairs": x.excluded_pairs,
         "total_score": round(float(x.score[placed].sum()), 6),
         "regions": regions,
@@ -112,7 +114,8 @@ def result_dict(x: Arrays, match: np.ndarray, mechanism: str, proposing: str) ->
     prog_of = np.full(len(match), -1, dtype=np.int64)
     prog_of[match >= 0] = x.app_prog[match[match >= 0]]
     assignments = {
-        aid: (x.program_ids[p] if p >= 0 else None) for aid, p in zip(x.applicant_ids, prog_of.tolist(), strict=True)
+        aid: (x.program_ids[p] if p >= 0 else None)
+        for aid, p in zip(x.applicant_ids, prog_of.tolist(), strict=True)
     }
     members: dict[str, list[str]] = {pid: [] for pid in x.program_ids}
     placed = np.flatnonzero(match >= 0)
@@ -135,8 +138,8 @@ def result_dict(x: Arrays, match: np.ndarray, mechanism: str, proposing: str) ->
 def solve(instance: dict[str, Any], mechanism: str = "da", proposing: str = "applicants") -> dict[str, Any]:
     """Solve a cohort matching instance (schema in docs/programs.md) and return the result document.
 
-    ``mechanism``: ``"da"`` (deferred acceptance: stable; with ``proposing="applicants"`` applicant-optimal and
-    strategy-proof for applicants; ignores regional caps but reports any excess), ``"flexible-da"``
+    ``mechanism``: ``"da"`` (deferred acceptance: stable; with ``proposing="applicants"`` applicant-optimal
+    and strategy-proof for applicants; ignores regional caps but reports any excess), ``"flexible-da"``
     (Kamada-Kojima: respects regional caps, stable in the constrained sense, strategy-proof), or
     ``"max-welfare"`` (largest total fit score under capacities and caps; reports the blocking pairs it
     creates and the stable matching it was compared with).

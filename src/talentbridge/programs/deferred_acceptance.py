@@ -2,13 +2,15 @@
 
 Plain functions over flat arrays. Preferences are given in compressed sparse rows (CSR) on the applicant side:
 
-* ``app_ptr`` (n+1): applicant ``a``'s acceptable programs are the entries ``app_ptr[a]:app_ptr[a+1]``, best first;
+* ``app_ptr`` (n+1): applicant ``a``'s acceptable programs are the entries ``app_ptr[a]:app_ptr[a+1]``,
+  best first;
 * ``app_prog`` (L): the program index of each entry;
 * ``app_prank`` (L): the program's rank of that applicant (0 = its favourite; strict, ties already broken);
 * ``capacity`` (m): seats per program.
 
 Every entry must be mutually acceptable (the caller removes pairs a program does not rank or a rule forbids).
-Both functions return ``match`` (n): the CSR entry index each applicant is assigned through, or -1. The program
+Both functions return ``match`` (n): the CSR entry index each applicant is assigned through, or -1. The
+program
 is ``app_prog[match[a]]`` and the applicant's rank of it is ``match[a] - app_ptr[a]``.
 
 Guarantees (Roth & Sotomayor 1990, ch. 5): the applicant-proposing result is stable, applicant-optimal and
@@ -26,8 +28,19 @@ __all__ = ["applicant_proposing", "program_proposing", "program_lists"]
 
 
 @kernel
-def _applicant_proposing(app_ptr, app_prog, app_prank, capacity, heap_off, heap_rank, heap_app,  # type: ignore[no-untyped-def]
-                         heap_size, nxt, stack, match):  # fmt: skip
+def _applicant_proposing(
+    app_ptr,
+    app_prog,
+    app_prank,
+    capacity,
+    heap_off,
+    heap_rank,
+    heap_app,  # type: ignore[no-untyped-def]
+    heap_size,
+    nxt,
+    stack,
+    match,
+):
     n = len(app_ptr) - 1
     top = 0
     for a in range(n - 1, -1, -1):
@@ -88,8 +101,19 @@ def _applicant_proposing(app_ptr, app_prog, app_prank, capacity, heap_off, heap_
 
 
 @kernel
-def _program_proposing(prog_ptr, prog_app, prog_entry, app_rank, capacity, held_rank, held_prog,  # type: ignore[no-untyped-def]
-                       held_entry, count, nxt, stack):  # fmt: skip
+def _program_proposing(
+    prog_ptr,
+    prog_app,
+    prog_entry,
+    app_rank,
+    capacity,
+    held_rank,
+    held_prog,  # type: ignore[no-untyped-def]
+    held_entry,
+    count,
+    nxt,
+    stack,
+):
     m = len(prog_ptr) - 1
     top = 0
     for p in range(m - 1, -1, -1):
@@ -123,13 +147,19 @@ def _prepare(arrays: list[np.ndarray], jit: bool, inputs: int) -> list:  # type:
     lists (work arrays), both several times faster than numpy scalar indexing."""
     if jit:
         return arrays
-    return [memoryview(np.ascontiguousarray(x)) for x in arrays[:inputs]] + [x.tolist() for x in arrays[inputs:]]
+    return [memoryview(np.ascontiguousarray(x)) for x in arrays[:inputs]] + [
+        x.tolist() for x in arrays[inputs:]
+    ]
 
 
 def applicant_proposing(
-    app_ptr: np.ndarray, app_prog: np.ndarray, app_prank: np.ndarray, capacity: np.ndarray,
-    *, jit: bool | None = None,
-) -> np.ndarray:  # fmt: skip
+    app_ptr: np.ndarray,
+    app_prog: np.ndarray,
+    app_prank: np.ndarray,
+    capacity: np.ndarray,
+    *,
+    jit: bool | None = None,
+) -> np.ndarray:
     """Applicant-proposing deferred acceptance.
 
     Returns ``match`` (n, int64): the entry index each applicant holds, or -1. Stable; applicant-optimal among
@@ -141,11 +171,18 @@ def applicant_proposing(
     heap_off = np.zeros(len(capacity) + 1, dtype=np.int64)
     np.cumsum(capacity, out=heap_off[1:])
     work = [
-        np.asarray(app_ptr, dtype=np.int64), np.asarray(app_prog), np.asarray(app_prank), capacity, heap_off,
-        np.zeros(int(heap_off[-1]), dtype=np.int64), np.zeros(int(heap_off[-1]), dtype=np.int64),
-        np.zeros(len(capacity), dtype=np.int64), np.asarray(app_ptr[:-1], dtype=np.int64).copy(),
-        np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64),
-    ]  # fmt: skip
+        np.asarray(app_ptr, dtype=np.int64),
+        np.asarray(app_prog),
+        np.asarray(app_prank),
+        capacity,
+        heap_off,
+        np.zeros(int(heap_off[-1]), dtype=np.int64),
+        np.zeros(int(heap_off[-1]), dtype=np.int64),
+        np.zeros(len(capacity), dtype=np.int64),
+        np.asarray(app_ptr[:-1], dtype=np.int64).copy(),
+        np.zeros(n, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+    ]
     args = _prepare(work, use_jit, inputs=5)
     _applicant_proposing(*args, jit=use_jit)
     return np.asarray(args[-1], dtype=np.int64)
@@ -169,9 +206,13 @@ def program_lists(
 
 
 def program_proposing(
-    app_ptr: np.ndarray, app_prog: np.ndarray, app_prank: np.ndarray, capacity: np.ndarray,
-    *, jit: bool | None = None,
-) -> np.ndarray:  # fmt: skip
+    app_ptr: np.ndarray,
+    app_prog: np.ndarray,
+    app_prank: np.ndarray,
+    capacity: np.ndarray,
+    *,
+    jit: bool | None = None,
+) -> np.ndarray:
     """Program-proposing deferred acceptance.
 
     Returns ``match`` as :func:`applicant_proposing` does. Stable; program-optimal among stable matchings.
@@ -186,11 +227,18 @@ def program_proposing(
     lengths = np.diff(app_ptr)
     app_rank = np.arange(len(app_prog), dtype=np.int64) - np.repeat(app_ptr[:-1], lengths)
     work = [
-        prog_ptr, prog_app, prog_entry, app_rank, np.asarray(capacity, dtype=np.int64),
-        np.full(n, np.iinfo(np.int64).max, dtype=np.int64), np.full(n, -1, dtype=np.int64),
-        np.full(n, -1, dtype=np.int64), np.zeros(m, dtype=np.int64), prog_ptr[:-1].copy(),
+        prog_ptr,
+        prog_app,
+        prog_entry,
+        app_rank,
+        np.asarray(capacity, dtype=np.int64),
+        np.full(n, np.iinfo(np.int64).max, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+        np.zeros(m, dtype=np.int64),
+        prog_ptr[:-1].copy(),
         np.zeros(m + len(app_prog) + 1, dtype=np.int64),
-    ]  # fmt: skip
+    ]
     args = _prepare(work, use_jit, inputs=5)
     _program_proposing(*args, jit=use_jit)
     return np.asarray(args[7], dtype=np.int64)

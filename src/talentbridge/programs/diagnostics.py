@@ -31,7 +31,9 @@ def _entry_app(app_ptr: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(len(app_ptr) - 1, dtype=np.int64), np.diff(app_ptr))
 
 
-def region_counts(match: np.ndarray, app_prog: np.ndarray, prog_region: np.ndarray, n_regions: int) -> np.ndarray:
+def region_counts(
+    match: np.ndarray, app_prog: np.ndarray, prog_region: np.ndarray, n_regions: int
+) -> np.ndarray:
     placed = app_prog[match[match >= 0]]
     regions = prog_region[placed]
     return np.bincount(regions[regions >= 0], minlength=n_regions)
@@ -52,7 +54,8 @@ def blocking_pairs(
 
     With regional caps and seat targets, ``cap_limited`` counts the pairs Kamada & Kojima's stability
     excuses: ``p`` has an empty seat (it holds nobody worse than ``a``), ``p``'s region is at its cap, and no
-    program of the region exceeds its target by more than ``p``'s excess + 1 -- so filling the seat would break
+    program of the region exceeds its target by more than ``p``'s excess + 1 -- so filling the seat would
+    break
     the cap or the even spreading of seats above targets."""
     m = len(capacity)
     ends = app_ptr[1:]
@@ -71,7 +74,9 @@ def blocking_pairs(
     if prog_region is None or region_cap is None or target is None or not (region_cap >= 0).any():
         return BlockingPairs(total, 0)
     n_regions = len(region_cap)
-    full = region_counts(match, app_prog, prog_region, n_regions) >= np.where(region_cap >= 0, region_cap, np.inf)
+    full = region_counts(match, app_prog, prog_region, n_regions) >= np.where(
+        region_cap >= 0, region_cap, np.inf
+    )
     excess = count - target
     top_excess = np.full(n_regions, np.iinfo(np.int64).min, dtype=np.int64)
     in_region = prog_region >= 0

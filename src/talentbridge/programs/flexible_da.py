@@ -13,7 +13,8 @@ while it has a physical seat left. Programs outside capped regions choose their 
 
 Guarantees (Kamada & Kojima 2015, Theorems 2-3): the result respects every capacity and cap, is
 strategy-proof for applicants, and is stable in their constrained sense. No program prefers an applicant who
-wants it to one it holds; every remaining blocking pair ``(a, h)`` has ``h`` with an empty seat, ``h``'s region
+wants it to one it holds; every remaining blocking pair ``(a, h)`` has ``h`` with an empty seat, ``h``'s
+region
 at its cap, and no program of the region above its target by more than ``h``'s excess over target + 1 -- the
 seat could only be filled by breaking the cap or the even spreading of seats beyond targets. (Note this is
 weaker than "no blocking pair that leaves the cap intact": an applicant may envy an empty seat in another
@@ -101,11 +102,13 @@ def flexible_deferred_acceptance(
                 continue
             pool = sorted(held[p] + props)
             held[p] = pool[: cap[p]]
-            for _, a, _e in pool[cap[p]:]:
+            for _, a, _e in pool[cap[p] :]:
                 free.append(a)
         for r in regions_touched:
             progs = members[r]
-            take = region_choice([held[p] for p in progs], [cap[p] for p in progs], [tgt[p] for p in progs], rcap[r])
+            take = region_choice(
+                [held[p] for p in progs], [cap[p] for p in progs], [tgt[p] for p in progs], rcap[r]
+            )
             for p, k in zip(progs, take, strict=True):
                 for _, a, _e in held[p][k:]:
                     free.append(a)

@@ -83,10 +83,15 @@ def _parse(instance: Any) -> _Teams:
     size = instance.get("team_size", 5)
     if _is_int(size) and size >= 1:
         default_min = default_max = size
-    elif isinstance(size, dict) and _is_int(size.get("min")) and _is_int(size.get("max")) and 1 <= size["min"] <= size["max"]:
+    elif (
+        isinstance(size, dict)
+        and _is_int(size.get("min"))
+        and _is_int(size.get("max"))
+        and 1 <= size["min"] <= size["max"]
+    ):
         default_min, default_max = size["min"], size["max"]
     else:
-        bad(("team_size",), "must be a positive integer or {\"min\": a, \"max\": b} with 1 <= a <= b", size)
+        bad(("team_size",), 'must be a positive integer or {"min": a, "max": b} with 1 <= a <= b', size)
         default_min = default_max = 1
     cap = instance.get("max_per_institution")
     if cap is not None and (not _is_int(cap) or cap < 1):
@@ -96,7 +101,11 @@ def _parse(instance: Any) -> _Teams:
     for key, default, check in (
         ("coverage_penalty", 10, lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 0),
         ("balance_penalty", 1, lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 0),
-        ("balance_tolerance", 0.2, lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1),
+        (
+            "balance_tolerance",
+            0.2,
+            lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1,
+        ),
         ("seed", 0, lambda v: _is_int(v) and v >= 0),
     ):
         value = instance.get(key, default)
@@ -113,7 +122,11 @@ def _parse(instance: Any) -> _Teams:
     size_max: list[int] = []
     for j, proj in enumerate(projects):
         if not isinstance(proj, dict) or not isinstance(proj.get("id"), str) or not proj.get("id"):
-            bad(("projects", j, "id"), "must be a non-empty string", proj.get("id") if isinstance(proj, dict) else proj)
+            bad(
+                ("projects", j, "id"),
+                "must be a non-empty string",
+                proj.get("id") if isinstance(proj, dict) else proj,
+            )
             must_have.append({})
             continue
         pid = proj["id"]
@@ -121,7 +134,9 @@ def _parse(instance: Any) -> _Teams:
             bad(("projects", j, "id"), "duplicate id", pid, "duplicate")
         p_index[pid] = j
         req = proj.get("must_have", {})
-        if not isinstance(req, dict) or not all(isinstance(k, str) and _is_int(v) and v >= 1 for k, v in req.items()):
+        if not isinstance(req, dict) or not all(
+            isinstance(k, str) and _is_int(v) and v >= 1 for k, v in req.items()
+        ):
             bad(("projects", j, "must_have"), "must map skill ids to required levels (integers >= 1)", req)
             req = {}
         must_have.append(dict(req))
@@ -143,7 +158,11 @@ def _parse(instance: Any) -> _Teams:
     prefs: list[list[int]] = []
     for i, learner in enumerate(learners):
         if not isinstance(learner, dict) or not isinstance(learner.get("id"), str) or not learner.get("id"):
-            bad(("learners", i, "id"), "must be a non-empty string", learner.get("id") if isinstance(learner, dict) else learner)
+            bad(
+                ("learners", i, "id"),
+                "must be a non-empty string",
+                learner.get("id") if isinstance(learner, dict) else learner,
+            )
             learner = {"id": f"#{i}"} if not isinstance(learner, dict) else learner
         lid = learner.get("id")
         if lid in l_index:
@@ -155,7 +174,9 @@ def _parse(instance: Any) -> _Teams:
             inst = None
         institution.append(-1 if inst is None else inst_index.setdefault(inst, len(inst_index)))
         sk = learner.get("skills", {})
-        if not isinstance(sk, dict) or not all(isinstance(k, str) and _is_int(v) and v >= 0 for k, v in sk.items()):
+        if not isinstance(sk, dict) or not all(
+            isinstance(k, str) and _is_int(v) and v >= 0 for k, v in sk.items()
+        ):
             bad(("learners", i, "skills"), "must map skill ids to levels (integers >= 0)", sk)
             sk = {}
         skills.append(dict(sk))
@@ -183,15 +204,24 @@ def _parse(instance: Any) -> _Teams:
     n, n_teams = len(learners), len(team_project)
     if n and not problems:
         if sum(size_min) > n or sum(size_max) < n:
-            bad(("team_size",), f"{n} learners cannot fill {n_teams} teams of {default_min}-{default_max} members", size)
+            bad(
+                ("team_size",),
+                f"{n} learners cannot fill {n_teams} teams of {default_min}-{default_max} members",
+                size,
+            )
         if cap is not None:
             counts = np.bincount([x for x in institution if x >= 0], minlength=len(inst_index))
             names = list(inst_index)
             for k in np.flatnonzero(counts > cap * n_teams).tolist():
-                bad(("max_per_institution",), f"institution {names[k]!r} has {counts[k]} learners, more than "
-                    f"{cap} x {n_teams} teams", cap)  # fmt: skip
+                bad(
+                    ("max_per_institution",),
+                    f"institution {names[k]!r} has {counts[k]} learners, more than {cap} x {n_teams} teams",
+                    cap,
+                )
     if problems:
-        raise InstanceInvalid(f"team instance has {len(problems)} problem{'s' if len(problems) != 1 else ''}", problems)
+        raise InstanceInvalid(
+            f"team instance has {len(problems)} problem{'s' if len(problems) != 1 else ''}", problems
+        )
 
     longest = max((len(p) for p in prefs), default=0)
     return _Teams(
@@ -228,7 +258,8 @@ class _State:
         self.mean = sum(x.strength) / n if n else 0.0
         # a must-have nobody in the cohort has cannot be covered: not penalised, reported
         self.coverable = [
-            {s: lvl for s, lvl in req.items() if any(sk.get(s, 0) >= lvl for sk in x.skills)} for req in x.must_have
+            {s: lvl for s, lvl in req.items() if any(sk.get(s, 0) >= lvl for sk in x.skills)}
+            for req in x.must_have
         ]
         self.scores = [self.team_score(t, self.members[t]) for t in range(len(self.members))]
 
@@ -299,7 +330,9 @@ def _flow_start(x: _Teams) -> tuple[list[int], int]:
         caps += [x.size_max[t], x.size_min[t], x.size_max[t] - x.size_min[t]]
         costs += [0, -bonus, 0]  # the bonus forces the minimum sizes to fill first
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(np.array(tails), np.array(heads), np.array(caps), np.array(costs))
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.array(tails), np.array(heads), np.array(caps), np.array(costs)
+    )
     supplies = np.zeros(sink + 1, dtype=np.int64)
     supplies[:n] = 1
     supplies[sink] = -n
@@ -342,7 +375,9 @@ def _repair(state: _State, rng: random.Random, deadline: float) -> None:
             if state.team_penalty(t, state.members[t]) == 0:
                 continue
             req = state.coverable[x.team_project[t]]
-            missing = [s for s, lvl in req.items() if not any(x.skills[m].get(s, 0) >= lvl for m in state.members[t])]
+            missing = [
+                s for s, lvl in req.items() if not any(x.skills[m].get(s, 0) >= lvl for m in state.members[t])
+            ]
             if missing:
                 s = missing[0]
                 pool = [i for i in range(n) if x.skills[i].get(s, 0) >= req[s] and state.team_of[i] != t]
@@ -554,7 +589,9 @@ def _relaxation_bound(state: _State, deadline: float, seed: int) -> float | None
     return solver.best_objective_bound / _SCALE / _SCALE
 
 
-def _lns(state: _State, rng: random.Random, deadline: float, neighbourhood: int, workers: int) -> tuple[int, int]:
+def _lns(
+    state: _State, rng: random.Random, deadline: float, neighbourhood: int, workers: int
+) -> tuple[int, int]:
     """Large-neighbourhood search: free the members of a few related teams (a team and the teams its members
     prefer), re-solve that sub-problem exactly with CP-SAT, keep it if the total improves."""
     x = state.x
@@ -602,8 +639,9 @@ def _lns(state: _State, rng: random.Random, deadline: float, neighbourhood: int,
     return tried, improved
 
 
-def form_teams(instance: dict[str, Any], time_limit: float = 60.0, workers: int = 1,
-               neighbourhood: int = 12) -> dict[str, Any]:  # fmt: skip
+def form_teams(
+    instance: dict[str, Any], time_limit: float = 60.0, workers: int = 1, neighbourhood: int = 12
+) -> dict[str, Any]:
     """Form PBL teams for ``instance`` (schema in docs/programs.md) within about ``time_limit`` seconds.
 
     Returns ``{"teams": [...], "assignments": {learner: team}, "diagnostics": {...}}`` with the objective,
@@ -646,8 +684,10 @@ def form_teams(instance: dict[str, Any], time_limit: float = 60.0, workers: int 
     relaxed = box.get("bound")
     bound = flow_bound if relaxed is None else min(flow_bound, relaxed)
     result = _result(x, state, started, "LNS" if tried else "HEURISTIC", bound, heuristic, None)
-    result["diagnostics"]["bounds"] = {"preference_flow": round(flow_bound, 2),
-                                       "relaxation": None if relaxed is None else round(relaxed, 2)}  # fmt: skip
+    result["diagnostics"]["bounds"] = {
+        "preference_flow": round(flow_bound, 2),
+        "relaxation": None if relaxed is None else round(relaxed, 2),
+    }
     result["diagnostics"]["lns"] = {"neighbourhoods": tried, "improved": improved}
     return result
 
@@ -656,8 +696,15 @@ def _feasible(state: _State) -> bool:
     return all(s > -(10**8) for s in state.scores)
 
 
-def _result(x: _Teams, state: _State, started: float, status: str, bound: float, heuristic: float,
-            model_bound: float | None) -> dict[str, Any]:  # fmt: skip
+def _result(
+    x: _Teams,
+    state: _State,
+    started: float,
+    status: str,
+    bound: float,
+    heuristic: float,
+    model_bound: float | None,
+) -> dict[str, Any]:
     objective = state.total() / _SCALE
     teams = []
     uncovered_total = 0
@@ -673,11 +720,15 @@ def _result(x: _Teams, state: _State, started: float, status: str, bound: float,
         for m in members:
             key = str(x.ranks[m][p]) if p in x.ranks[m] else "unlisted"
             rank_counts[key] = rank_counts.get(key, 0) + 1
-        teams.append({
-            "team": x.team_names[t], "project": x.project_ids[p],
-            "members": sorted((x.learner_ids[m] for m in members), key=x.learner_ids.index),
-            "strength": strength, "uncovered": uncovered,
-        })  # fmt: skip
+        teams.append(
+            {
+                "team": x.team_names[t],
+                "project": x.project_ids[p],
+                "members": sorted((x.learner_ids[m] for m in members), key=x.learner_ids.index),
+                "strength": strength,
+                "uncovered": uncovered,
+            }
+        )
     gap = 0.0 if bound <= 0 else max(0.0, (bound - objective) / bound)
     diagnostics: dict[str, Any] = {
         "status": status,
@@ -689,12 +740,23 @@ def _result(x: _Teams, state: _State, started: float, status: str, bound: float,
         "heuristic_objective": round(heuristic, 2),
         "seconds": round(time.monotonic() - started, 2),
         "uncovered_skills": uncovered_total,
-        "uncoverable_skills": sum(len(req) - len(cov) for req, cov in zip(x.must_have, state.coverable, strict=True))
-        if state.team_of else 0,
-        "strength": {"min": min(strengths, default=0), "max": max(strengths, default=0),
-                     "mean_per_member": round(state.mean, 3)},
-        "preference_rank_distribution": dict(sorted(rank_counts.items(), key=lambda kv: (kv[0] == "unlisted", int(kv[0]) if kv[0] != "unlisted" else 0))),
-    }  # fmt: skip
+        "uncoverable_skills": sum(
+            len(req) - len(cov) for req, cov in zip(x.must_have, state.coverable, strict=True)
+        )
+        if state.team_of
+        else 0,
+        "strength": {
+            "min": min(strengths, default=0),
+            "max": max(strengths, default=0),
+            "mean_per_member": round(state.mean, 3),
+        },
+        "preference_rank_distribution": dict(
+            sorted(
+                rank_counts.items(),
+                key=lambda kv: (kv[0] == "unlisted", int(kv[0]) if kv[0] != "unlisted" else 0),
+            )
+        ),
+    }
     if model_bound is not None:
         diagnostics["model_bound"] = round(model_bound, 2)
     return {

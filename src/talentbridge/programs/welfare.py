@@ -58,7 +58,9 @@ def max_welfare(
     heads = [app_node, prog_node[np.asarray(app_prog, dtype=np.int64)]]
     caps = [np.ones(n, dtype=np.int64), np.ones(len(app_prog), dtype=np.int64)]
     costs = [np.zeros(n, dtype=np.int64), -gain]
-    capped = (prog_region >= 0) & (region_cap[np.maximum(prog_region, 0)] >= 0) if n_regions else np.zeros(m, bool)
+    capped = (
+        (prog_region >= 0) & (region_cap[np.maximum(prog_region, 0)] >= 0) if n_regions else np.zeros(m, bool)
+    )
     tails.append(prog_node)
     heads.append(np.where(capped, region_node[np.maximum(prog_region, 0)] if n_regions else 0, sink))
     caps.append(np.asarray(capacity, dtype=np.int64))

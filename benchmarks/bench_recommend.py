@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="processes for generation, threads for the batch")
     ap.add_argument("--cache", type=Path, default=ROOT / ".bench-cache")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--reuse-index", action="store_true", help="save the built index in the cache and reuse it")
     args = ap.parse_args(argv)
 
     n_orgs = organization_count(args.openings)
@@ -181,9 +182,18 @@ def main(argv: list[str] | None = None) -> int:
         cols.vocab.add(sid)
 
     rss0 = rss_mb()
-    t0 = time.perf_counter()
-    index = TalentIndex.build(cols, graph)
-    build_s = time.perf_counter() - t0
+    saved = args.cache / f"index-n{args.talents}-o{n_orgs}-s{args.seed}"
+    index = TalentIndex.load(saved, graph) if args.reuse_index else None
+    if index is not None:
+        build_s = json.loads((saved / "build.json").read_text())["build_s"]
+        print(f"index loaded from {saved.name} (built earlier in {build_s:.1f} s)")
+    else:
+        t0 = time.perf_counter()
+        index = TalentIndex.build(cols, graph)
+        build_s = time.perf_counter() - t0
+        if args.reuse_index:
+            index.save(saved)
+            (saved / "build.json").write_text(json.dumps({"build_s": build_s}))
     index_mb = index.memory_bytes() / 2**20
     rss_delta = rss_mb() - rss0
     print(

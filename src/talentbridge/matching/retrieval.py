@@ -357,6 +357,9 @@ class TalentIndex:
             return self._finish(prof, np.flatnonzero(cols.alive), k, filters, "exact")
         if method != "ann":
             raise ValueError("method is 'ann' or 'exact'")
+        o = ctx.opening
+        if str(o.status) != "open" or (o.deadline is not None and o.deadline < ctx.today):
+            return self._finish(prof, np.zeros(0, dtype=np.int64), k, filters, "ann")  # nobody is eligible
         inverted = self._inverted_candidates(prof)
         n = n_candidates
         while True:

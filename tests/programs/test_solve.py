@@ -195,3 +195,13 @@ def test_extra_fields_are_allowed():
         "programs": [{"id": "p", "capacity": 1, "preferences": ["a"], "opening": 17}],
     }
     assert solve(inst)["assignments"] == {"a": "p"}
+
+
+def test_the_example_in_docs_is_what_solve_returns():
+    import json
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "programs.md").read_text(encoding="utf-8")
+    instance, result = (json.loads(b) for b in re.findall(r"```json\n(.*?)```", text, re.S)[:2])
+    assert solve(instance) == result

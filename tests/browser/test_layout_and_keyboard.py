@@ -38,7 +38,7 @@ def test_main_pages_fit_a_phone_and_label_every_field(new_page, role: str | None
         assert response is not None and response.status == 200, path
         expect(page.locator("html")).to_have_attribute("lang", lang)
         if path == "/operator":
-            expect(page.locator("#chart-time svg")).to_be_visible()
+            expect(page.locator("#chart-family svg")).to_be_visible()
         assert horizontal_overflow(page) <= 0, f"{path} ({lang}) scrolls sideways on a phone"
         assert _unlabelled_fields(page) == [], path
     if role == "talent" and lang == "ko":

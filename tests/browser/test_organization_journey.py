@@ -49,7 +49,8 @@ def test_organization_posts_an_opening_and_sees_recommended_talent(page, live_db
     first.locator("summary").click()
     expect(first.locator("details tbody tr").first).to_be_visible()
     assert first.locator(".badge").count() > 0  # matched, partial or missing skills, each named
-    screenshot(page, "org-opening-recommended-talent")
+    page.locator("h2", has_text="추천 인재").evaluate("el => el.scrollIntoView()")
+    screenshot(page, "org-opening-recommended-talent", full_page=False)
 
     # Everyone recommended agreed to be shown.
     shown = [int(x) for x in cards.evaluate_all("els => els.map(e => e.dataset.id)")]

@@ -24,7 +24,8 @@ def test_talent_builds_a_profile_from_a_resume_and_sees_recommendations(page) ->
         row = suggestions.filter(has_text=label).first
         expect(row).to_be_visible()
     expect(suggestions.filter(has_text="쿠버네티스").locator("q").first).to_contain_text("Kubernetes")
-    screenshot(page, "talent-profile-suggestions")
+    page.locator("label[for=resume_text]").evaluate("el => el.scrollIntoView()")
+    screenshot(page, "talent-profile-suggestions", full_page=False)
 
     # Accept exactly the skills the résumé names, at level 4.
     boxes = page.locator("#suggestions input[name=accept]")
@@ -66,7 +67,7 @@ def test_talent_builds_a_profile_from_a_resume_and_sees_recommendations(page) ->
     expect(criteria.first).to_be_visible()
     expect(criteria.filter(has_text="기술").first).to_be_visible()
     expect(page.locator(".ai-notice")).to_contain_text("AI")
-    screenshot(page, "talent-recommendations")
+    screenshot(page, "talent-recommendations", full_page=False)
 
     # Switching to English translates the page, recommendations included.
     page.click("a[hreflang=en]")

@@ -78,7 +78,7 @@ def _charts(request: Request, data: dict[str, Any]) -> list[dict[str, Any]]:
                         [(supply, [data["supply_by_family"].get(f, 0) for f in families]),
                          (demand, [data["demand_by_family"].get(f, 0) for f in families])])},
         {"id": "region", "title": _("Supply vs demand by region"), "note": "",
-         "option": _bar([region_name(r, lang) or _(r) for r in regions],
+         "option": _bar([_(r) if r in ("unknown", "remote") else region_name(r, lang) for r in regions],
                         [(supply, [data["supply_by_region"].get(r, 0) for r in regions]),
                          (demand, [data["demand_by_region"].get(r, 0) for r in regions])])},
         {"id": "kind", "title": _("Openings by organization kind"), "note": "",

@@ -70,11 +70,23 @@ def load_taxonomy(folder: Path) -> Taxonomy:
     try:
         from talentbridge.skills.esco import read_esco  # the product's importer, when it exists
 
-        return read_esco(folder)
+        return read_esco([folder]).taxonomy
     except ImportError:
         from _esco_loader import read_esco_minimal
 
         return read_esco_minimal(folder)
+
+
+_RAW: list[Taxonomy] = []
+
+
+def raw_esco() -> Taxonomy:
+    """ESCO exactly as in the CSV (our small reader) for the baseline's documents."""
+    if not _RAW:
+        from _esco_loader import read_esco_minimal
+
+        _RAW.append(read_esco_minimal(ARGS.esco))
+    return _RAW[0]
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -154,7 +166,7 @@ def main() -> None:
         normalizer = TitleNormalizer(tax, encoder=encoder, cache=cache)
         normalizer.prepare(progress_bar("embedding occupation labels"))
         print(f"title normalizer ready in {time.perf_counter() - t:.1f} s")
-        occ_baseline = None if ARGS.no_baseline else Baseline(list(tax.occupations.values()), cache, "occupation")
+        occ_baseline = None if ARGS.no_baseline else Baseline(list(raw_esco().occupations.values()), cache, "occupation")
 
     if "titles" in tasks:
         rows = read_csv(ARGS.eval / "jobbert-titles/titles.validation.csv")
@@ -206,7 +218,7 @@ def main() -> None:
         by_label: dict[str, str] = {}
         for s in tax.skills.values():
             by_label.setdefault(s.label_en.lower(), s.uri)
-        skill_baseline = None if ARGS.no_baseline else Baseline(list(tax.skills.values()), cache, "skill")
+        skill_baseline = None if ARGS.no_baseline else Baseline(list(raw_esco().skills.values()), cache, "skill")
         for name in ("tech", "house"):
             rows = read_csv(ARGS.eval / f"skill-linking/{name}_validation_annotations.csv")
             gold_by_sentence: dict[str, set[str]] = {}

@@ -2,20 +2,22 @@
 
 ``data/ko_occupation_terms.json`` is a hand-written glossary (written for this project from general knowledge of
 Korean occupational terms, e.g. the names of ISCO/KSCO groups: 용접원 welder, 간호사 nurse, 회계사 accountant)
-mapping Korean words and compounds to English. ``translate_title`` segments a title into Kiwi morphemes, then
-covers it greedily with the longest glossary entries (keys are compared after the same tokenization, so
-``자동차조립원`` and ``자동차 조립원`` are the same), and returns the English words in the Korean order — which is
-also English modifier-head order (자동차 조립 원 → motor vehicle assembly worker).
+mapping Korean words and compounds to English. ``translate_title`` covers each Hangul run of a title with the
+longest glossary entries (dynamic programming over characters, so ``자동차조립원`` and ``자동차 조립원`` give the
+same words) and returns the English words in the Korean order — which is also English modifier-head order
+(자동차 조립 원 → motor vehicle assembler).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from talentbridge.skills.text import label_key, tokens
+from talentbridge.skills.text import has_hangul
 
 __all__ = ["translate_title", "glossary"]
 
@@ -24,7 +26,7 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, str]:
-    """Glossary keyed by the joined morpheme key of the Korean term."""
+    """Glossary keyed by the Korean term without spaces (surface form, NFC)."""
     with _lock:
         path = Path(__file__).parent / "data" / "ko_occupation_terms.json"
         raw = json.loads(path.read_text("utf-8"))
@@ -33,44 +35,32 @@ def glossary() -> dict[str, str]:
             if not isinstance(section, dict):
                 continue
             for ko, en in section.items():
-                key = label_key(ko)
+                key = unicodedata.normalize("NFC", "".join(ko.split()))
                 if key and key not in out:
                     out[key] = en
         return out
 
 
+_RUN = re.compile(r"[\uac00-\ud7a3]+|[^\W_\uac00-\ud7a3]+(?:[+#]+)?")
+
+
 @lru_cache(maxsize=4096)
 def translate_title(title: str) -> str:
-    """English rendering of the Korean parts of ``title`` ('' when nothing is known). Latin words are kept."""
-    toks = tokens(title)
+    """English rendering of ``title`` ('' when nothing is known); Latin words are kept as they are.
+
+    Each run of Hangul is covered with glossary entries by dynamic programming (most characters covered, then
+    fewest pieces), on the surface form: job titles are noun compounds without particles, and Kiwi would leave
+    unknown compounds (드릴링기조작원) whole or read short nouns as verbs (사서 → 사 + 서).
+    """
     table = glossary()
-    max_n = 6
     words: list[str] = []
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        if not tok.korean:
-            words.append(title[tok.start : tok.end])
-            i += 1
-            continue
-        hit = None
-        key = ""
-        for n in range(1, min(max_n, len(toks) - i) + 1):
-            if not toks[i + n - 1].korean:
-                break
-            key += toks[i + n - 1].key
-            if key in table:
-                hit = (n, table[key])
-        if hit is None:
-            # Kiwi leaves unknown compounds whole (드릴링기조작원): cover its characters with glossary entries
-            words.extend(_segment(tok.key, table))
-            i += 1
-            continue
-        n, english = hit
-        if english:
-            words.append(english)
-        i += n
-    return " ".join(words)
+    for m in _RUN.finditer(unicodedata.normalize("NFC", title)):
+        run = m.group()
+        if has_hangul(run):
+            words.extend(_segment(run, table))
+        else:
+            words.append(run)
+    return " ".join(w for w in words if w)
 
 
 def _segment(word: str, table: dict[str, str], longest: int = 8) -> list[str]:

@@ -42,13 +42,24 @@ class TitleMatch:
 
 @dataclass
 class TitleWeights:
-    """Fusion weights (sum to 1 for the 0..1 score); tuned on development data, see docs/skills.md."""
+    """Fusion weights, tuned on development data (docs/skills.md). The score is divided by the sum of the four
+    evidence weights so that it stays in 0..1; the prior terms are small nudges between near-ties."""
 
-    semantic: float = 0.5
-    bm25: float = 0.2
+    semantic: float = 1.0
+    bm25: float = 0.1
     exact: float = 0.2
-    cover: float = 0.1
+    cover: float = 0.05
+    # priors from the taxonomy's own structure (no training data): generic occupations with narrower
+    # occupations under them and long labels are rarely what a short vacancy title means
+    prior_children: float = -0.04  # × log(1 + number of narrower occupations)
+    prior_has_parent: float = -0.01  # occupation is itself under another occupation
+    prior_label_words: float = -0.01  # × words in the preferred label
+    prior_skills: float = 0.01  # × log(1 + number of linked skills)
     extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def evidence(self) -> float:
+        return self.semantic + self.bm25 + self.exact + self.cover
 
 
 class TitleNormalizer:
@@ -73,6 +84,26 @@ class TitleNormalizer:
         self.translate_korean = translate_korean
         self.index = ConceptIndex(list(taxonomy.occupations.values()))
         self._prepared = encoder is None
+        self.prior = self._prior()
+
+    def _prior(self) -> np.ndarray:
+        w = self.weights
+        occupations = self.index.concepts
+        ids = set(self.taxonomy.occupations)
+        children: dict[str, int] = {}
+        for o in occupations:
+            for parent in o.broader:
+                children[parent] = children.get(parent, 0) + 1
+        prior = np.zeros(len(occupations), dtype=np.float32)
+        for i, o in enumerate(occupations):
+            skills = len(o.essential_skills) + len(o.optional_skills)  # type: ignore[union-attr]
+            prior[i] = (
+                w.prior_children * np.log1p(children.get(o.id, 0))
+                + w.prior_has_parent * float(any(p in ids for p in o.broader))
+                + w.prior_label_words * len((o.label_en or o.label_ko).split())
+                + w.prior_skills * np.log1p(skills)
+            )
+        return prior
 
     def prepare(self, progress: Progress | None = None) -> None:
         """Embed the occupation labels (once; from the disk cache when present)."""
@@ -99,8 +130,9 @@ class TitleNormalizer:
         out = np.zeros((len(titles), len(idx)), dtype=np.float32)
         if self.encoder is not None and w.semantic:
             vectors = self.encoder.encode(queries)
-            sem = idx.semantic_scores(vectors)
-            out += w.semantic * np.clip(sem, 0.0, 1.0)
+            for a in range(0, len(queries), 256):  # bounded memory: 256 x n_labels similarities at a time
+                sem = idx.semantic_scores(vectors[a : a + 256])
+                out[a : a + 256] += w.semantic * np.clip(sem, 0.0, 1.0)
         for r, query in enumerate(queries):
             toks = tokens(query)
             if not toks:
@@ -133,6 +165,8 @@ class TitleNormalizer:
         if not live or not len(self.index):
             return results
         scores = self.score_matrix([titles[i] for i in live])
+        evidence = scores > 0
+        scores = np.where(evidence, (scores + self.prior[None, :]) / max(self.weights.evidence, 1e-9), 0.0)
         k = min(top, scores.shape[1])
         for row, i in enumerate(live):
             best = np.argpartition(-scores[row], k - 1)[:k]

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ __all__ = [
     "on_talent_changed",
     "reset_indexes",
     "DIRECTIONS",
+    "API_SYNC_INTERVAL",
 ]
 
 DIRECTIONS = ("talents-for-opening", "openings-for-talent")
@@ -62,6 +64,8 @@ Progress = Callable[[int, int], None]
 _lock = threading.RLock()
 _indexes: dict[str, TalentIndex] = {}
 _graphs: dict[int, tuple[Taxonomy, SkillGraph]] = {}
+_checked: dict[str, float] = {}
+API_SYNC_INTERVAL = 5.0
 
 
 def reset_indexes() -> None:
@@ -69,6 +73,7 @@ def reset_indexes() -> None:
     with _lock:
         _indexes.clear()
         _graphs.clear()
+        _checked.clear()
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,13 @@ def _check_top(top: int) -> None:
 
 
 class RecommendService:
-    """Use cases over one session. ``today`` fixes the date constraints and experience are computed at."""
+    """Use cases over one session. ``today`` fixes the date constraints and experience are computed at.
+
+    ``sync_interval``: seconds during which the index is used without comparing it with the database again
+    (0: compare on every call; the API uses ``API_SYNC_INTERVAL``, since the signature query scans the table).
+    """
+
+    sync_interval: float = 0.0
 
     def __init__(self, settings: Settings, session: Session, *, today: date | None = None):
         self.settings = settings
@@ -181,6 +192,10 @@ class RecommendService:
         key = f"{self.index_dir}|{self.settings.sqlalchemy_url}"
         with _lock:
             idx = _indexes.get(key)
+            now = time.monotonic()
+            if idx is not None and now - _checked.get(key, -1e9) < self.sync_interval:
+                return idx  # checked a moment ago; saves through the API update the index right away anyway
+            _checked[key] = now
             if idx is None:
                 idx = TalentIndex.load(self.index_dir, self.graph)
             signature = self._signature()
@@ -190,6 +205,9 @@ class RecommendService:
             elif self._saved_signature() != signature:
                 self._sync(idx)
                 self._save(idx, signature)
+            elif _recent(signature):  # updated_at has whole seconds on SQLite: a change may hide in the same one
+                if self._sync(idx, deletions=False):
+                    self._save(idx, signature)
             _indexes[key] = idx
             return idx
 
@@ -248,23 +266,27 @@ class RecommendService:
             cols.append(p)
         return TalentIndex.build(cols, graph, threads=0, progress=progress)
 
-    def _sync(self, idx: TalentIndex) -> None:
+    def _sync(self, idx: TalentIndex, deletions: bool = True) -> int:
+        """Re-index talents changed since the saved signature (and drop deleted ones); returns how many."""
         saved = self._saved_signature() or {}
         newest = saved.get("newest")
         stmt = select(TalentRow.id)
         if newest:
             stmt = stmt.where(TalentRow.updated_at >= datetime.fromisoformat(newest))
-        changed = list(self.session.scalars(stmt))
-        known = set(self.session.scalars(select(TalentRow.id)))
-        live = idx.columns.ids[idx.columns.alive]
-        gone = [int(i) for i in live if int(i) not in known]
-        if gone:
-            idx.delete(gone)
-        added = [int(i) for i in known if idx.columns.row_of(int(i)) is None]
-        ids = sorted(set(changed) | set(added))
+        changed = set(self.session.scalars(stmt))
+        added: set[int] = set()
+        if deletions:
+            known = set(self.session.scalars(select(TalentRow.id)))
+            live = idx.columns.ids[idx.columns.alive]
+            gone = [int(i) for i in live if int(i) not in known]
+            if gone:
+                idx.delete(gone)
+            added = {int(i) for i in known if idx.columns.row_of(int(i)) is None}
+        ids = sorted(changed | added)
         for start in range(0, len(ids), 5000):
             talents = self.repos.talents.get_many(ids[start : start + 5000])
             idx.upsert(list(talents.values()), today=self.today)
+        return len(ids)
 
     # ------------------------------------------------------------------ talents for an opening
     def talents_for_opening(
@@ -486,6 +508,16 @@ class RecommendService:
             rec = idx.recommend(ctx, top, weights=self.weights(o))
             acc.add(np.flatnonzero(ok), rec.rows.tolist())
         return acc.report(top)
+
+
+def _recent(signature: dict[str, Any], seconds: float = 5.0) -> bool:
+    newest = signature.get("newest")
+    if not newest:
+        return False
+    stamp = datetime.fromisoformat(newest)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)  # SQLite stores UTC without an offset
+    return abs((datetime.now(timezone.utc) - stamp).total_seconds()) < seconds
 
 
 def _opening_summary(o: Opening) -> dict[str, Any]:

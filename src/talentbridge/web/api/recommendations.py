@@ -21,7 +21,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, FastAPI, Query, Request
 
 from talentbridge.domain.enums import OpeningKind, Region
-from talentbridge.services.recommend import OpeningFilters, RecommendService, TalentFilters
+from talentbridge.services.recommend import API_SYNC_INTERVAL, OpeningFilters, RecommendService, TalentFilters
 from talentbridge.web.deps import SessionDep, SettingsDep
 from talentbridge.web.policy import policy_of
 
@@ -53,6 +53,7 @@ def talents_for_opening(
     program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
 ) -> dict[str, Any]:
     svc = RecommendService(settings, session)
+    svc.sync_interval = API_SYNC_INTERVAL
     opening = svc.repos.openings.get(opening_id)
     policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
     filters = TalentFilters(regions=tuple(region), nationality=nationality, min_score=min_score)
@@ -77,6 +78,7 @@ def openings_for_talent(
     program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
 ) -> dict[str, Any]:
     svc = RecommendService(settings, session)
+    svc.sync_interval = API_SYNC_INTERVAL
     svc.repos.talents.get(talent_id)  # 404 before the access check says anything
     policy_of(request).check(request, "recommendation", "read", {"talent_id": talent_id})
     filters = OpeningFilters(
@@ -100,7 +102,9 @@ def audit_recommendations(
     limit: int = Query(1000, ge=1, le=100_000, description="Open openings audited (oldest first)."),
 ) -> dict[str, Any]:
     policy_of(request).check(request, "audit", "read")
-    return RecommendService(settings, session).audit(top, limit)
+    svc = RecommendService(settings, session)
+    svc.sync_interval = API_SYNC_INTERVAL
+    return svc.audit(top, limit)
 
 
 # -- save hooks ---------------------------------------------------------------------------------------------------

@@ -506,8 +506,8 @@ def _relaxation_bound(state: _State, deadline: float, seed: int) -> float | None
     """A valid upper bound (points) from CP-SAT on a relaxation of the whole problem.
 
     Listed pairs keep their variables; a learner not in a listed project becomes a "wildcard": teams take
-    ``z_t`` wildcards, whose skills can cover must-haves only as many times as wildcards have them (at the
-    lowest level any team requires), whose strength is only known in total, and whose institutions are
+    ``z_t`` wildcards, whose skills can cover must-haves only as many times as wildcards have them at the
+    required level, whose strength is only known in total, and whose institutions are
     ignored. Every real assignment maps onto a solution of this model with the same objective, so CP-SAT's
     best bound after any time is a bound for the real problem."""
     from ortools.sat.python import cp_model
@@ -530,10 +530,6 @@ def _relaxation_bound(state: _State, deadline: float, seed: int) -> float | None
         y = model.new_bool_var("")
         wild.append(y)
         model.add_exactly_one([*row, y])
-    lowest: dict[str, int] = {}
-    for cov in state.coverable:
-        for sk, lvl in cov.items():
-            lowest[sk] = min(lvl, lowest.get(sk, lvl))
     wild_cover: dict[str, list[Any]] = {}
     max_s = max(x.strength, default=0)
     min_s = min(x.strength, default=0)
@@ -562,7 +558,7 @@ def _relaxation_bound(state: _State, deadline: float, seed: int) -> float | None
             covered = model.new_bool_var("")
             w = model.new_bool_var("")
             model.add(w <= z[t])
-            wild_cover.setdefault(sk, []).append(w)
+            wild_cover.setdefault(sk, []).append((lvl, w))
             model.add(covered <= sum(v for i, v in members if x.skills[i].get(sk, 0) >= lvl) + w)
             objective.append(x.coverage_penalty * _SCALE * (covered - 1))
         if x.balance_penalty:
@@ -574,8 +570,11 @@ def _relaxation_bound(state: _State, deadline: float, seed: int) -> float | None
             model.add(out >= lo * size - strength)
             objective.append(-x.balance_penalty * out)
         objective.extend(x.points[i][p] * _SCALE * _SCALE * v for i, v in members)
-    for sk, ws in wild_cover.items():
-        model.add(sum(ws) <= sum(wild[i] for i in range(n) if x.skills[i].get(sk, 0) >= lowest[sk]))
+    # wildcards that cover a must-have at level >= L must have the skill at level >= L, one team each
+    for sk, items in wild_cover.items():
+        for level in sorted({lvl for lvl, _ in items}):
+            ws = [w for lvl, w in items if lvl >= level]
+            model.add(sum(ws) <= sum(wild[i] for i in range(n) if x.skills[i].get(sk, 0) >= level))
     model.maximize(sum(objective))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())

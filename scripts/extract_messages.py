@@ -45,20 +45,38 @@ def literal_messages() -> dict[str, set[str]]:
 
 def dynamic_messages() -> set[str]:
     """Coded values shown through ``_(value)`` in templates and pages."""
-    from talentbridge.domain import enums
-    from talentbridge.domain import errors
+    from talentbridge.domain import enums, errors
     from talentbridge.matching.weights import CRITERIA
     from talentbridge.services.accounts import Role
 
     values: set[str] = {r.value for r in Role} | {"anonymous"}
-    for enum in (enums.OpeningKind, enums.OpeningStatus, enums.ApplicationStatus, enums.EmploymentType,
-                 enums.TalentCategory, enums.RoundStatus, enums.ProgramKind, enums.ProgramStatus,
-                 enums.OrganizationKind, enums.SkillSource, enums.Importance, enums.PlacementStatus):
+    for enum in (
+        enums.OpeningKind,
+        enums.OpeningStatus,
+        enums.ApplicationStatus,
+        enums.EmploymentType,
+        enums.TalentCategory,
+        enums.RoundStatus,
+        enums.ProgramKind,
+        enums.ProgramStatus,
+        enums.OrganizationKind,
+        enums.SkillSource,
+        enums.Importance,
+        enums.PlacementStatus,
+    ):
         values |= {member.value for member in enum}
-    values |= {"alias", "semantic", "occupation"}  # how a skill was found (skills.extract, pages.organization)
+    values |= {
+        "alias",
+        "semantic",
+        "occupation",
+    }  # how a skill was found (skills.extract, pages.organization)
     # why a talent is unmatched after a round (programs.diagnostics.unmatched_reasons)
     values |= {"empty_list", "no_acceptable_choice", "regional_cap", "not_selected", "capacity", "unknown"}
-    values |= {"submitted", "generated", "edited"}  # where a round ranking came from (services.rounds.SOURCES)
+    values |= {
+        "submitted",
+        "generated",
+        "edited",
+    }  # where a round ranking came from (services.rounds.SOURCES)
     values |= {"narrower", "broader", "related", "sibling"}  # taxonomy relations in explanations
     values |= set(CRITERIA)  # fit-score criteria
     values |= {"capital", "remote"}  # regional cap key; openings without a region in the dashboard
@@ -89,7 +107,9 @@ def main(argv: list[str]) -> int:
         en = load("en")
         for m in sorted(all_messages()):
             en.setdefault(m, m)
-        (LOCALES / "en.json").write_text(json.dumps(en, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (LOCALES / "en.json").write_text(
+            json.dumps(en, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     bad = 0
     for lang in ("ko", "en"):
         gaps = missing(lang)

@@ -118,7 +118,9 @@ def live_db(live_server: str) -> Iterator[Any]:
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         if REQUIRE:
-            pytest.fail(f"{CHROMIUM} is missing (apt-get install -y chromium); TALENTBRIDGE_REQUIRE_BROWSER=1")
+            pytest.fail(
+                f"{CHROMIUM} is missing (apt-get install -y chromium); TALENTBRIDGE_REQUIRE_BROWSER=1"
+            )
         pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
@@ -130,7 +132,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 1280, "height": 900}, locale="ko-KR"
+    )
     pg = context.new_page()
     pg.set_default_timeout(15_000)
     yield pg
@@ -139,12 +143,13 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
 
 @pytest.fixture
 def new_page(browser: Any, live_server: str) -> Iterator[Any]:
-    """``new_page(viewport=PHONE)``: more pages, each in its own context (own cookies), closed after the test."""
+    """``new_page(viewport=PHONE)``: more pages, each in its own context (own cookies), closed at the end."""
     contexts: list[Any] = []
 
     def make(viewport: dict[str, int] | None = None) -> Any:
-        context = browser.new_context(base_url=live_server, viewport=viewport or {"width": 1280, "height": 900},
-                                      locale="ko-KR")
+        context = browser.new_context(
+            base_url=live_server, viewport=viewport or {"width": 1280, "height": 900}, locale="ko-KR"
+        )
         contexts.append(context)
         pg = context.new_page()
         pg.set_default_timeout(15_000)

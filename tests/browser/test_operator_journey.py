@@ -1,5 +1,5 @@
-"""Operator: the dashboard's charts; a round created in the browser, prepared through the round service (openings,
-participants and their preferences have no operator form), opened, closed, run, inspected and published."""
+"""Operator: the dashboard's charts; a round created in the browser, prepared through the round service (its
+openings, participants and preferences have no operator form), opened, closed, run, checked, published."""
 
 from __future__ import annotations
 
@@ -32,11 +32,22 @@ def _prepare(live_db, round_id: int) -> list[int]:
     from talentbridge.storage.tables import OpeningRow, TalentRow
 
     with live_db.session() as session:
-        openings = list(session.scalars(select(OpeningRow.id).where(OpeningRow.status == "open", OpeningRow.kind == "job")
-                                        .order_by(OpeningRow.id).limit(3)))
-        talents = list(session.scalars(select(TalentRow.id).where(TalentRow.consent_visible.is_(True),
-                                                                  TalentRow.current_employer_id.is_(None))
-                                       .order_by(TalentRow.id.desc()).limit(6)))
+        openings = list(
+            session.scalars(
+                select(OpeningRow.id)
+                .where(OpeningRow.status == "open", OpeningRow.kind == "job")
+                .order_by(OpeningRow.id)
+                .limit(3)
+            )
+        )
+        talents = list(
+            session.scalars(
+                select(TalentRow.id)
+                .where(TalentRow.consent_visible.is_(True), TalentRow.current_employer_id.is_(None))
+                .order_by(TalentRow.id.desc())
+                .limit(6)
+            )
+        )
         service = RoundService(session)
         for oid in openings:
             service.attach_opening(round_id, oid, seats=2)
@@ -51,7 +62,7 @@ def _submit_talent_preferences(live_db, round_id: int, openings: list[int]) -> N
     with live_db.session() as session:
         service = RoundService(session)
         for i, p in enumerate(service.participants(round_id)):
-            ranking = openings[i % 3:] + openings[: i % 3]  # everyone ranks every opening, in turn
+            ranking = openings[i % 3 :] + openings[: i % 3]  # everyone ranks every opening, in turn
             service.submit_talent_preferences(round_id, p.talent_id, ranking, actor="browser-test")
 
 

@@ -10,8 +10,10 @@ from playwright.sync_api import expect
 from tests.browser.conftest import screenshot, sign_in
 
 TITLE = "비전 검사 AI 엔지니어 (브라우저 테스트)"
-DESCRIPTION = ("PyTorch로 제조 라인의 비전 검사 모델을 개발하고 Kubernetes 기반 MLOps 파이프라인으로 배포합니다. "
-               "Python, 컴퓨터 비전, 딥러닝 경험이 필요합니다.")
+DESCRIPTION = (
+    "PyTorch로 제조 라인의 비전 검사 모델을 개발하고 Kubernetes 기반 MLOps 파이프라인으로 배포합니다. "
+    "Python, 컴퓨터 비전, 딥러닝 경험이 필요합니다."
+)
 
 
 def test_organization_posts_an_opening_and_sees_recommended_talent(page, live_db) -> None:

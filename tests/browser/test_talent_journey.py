@@ -1,4 +1,4 @@
-"""Talent: paste a résumé, accept suggested skills, save the profile, see recommended openings with criteria."""
+"""Talent: paste a résumé, accept suggested skills, save the profile, see recommended openings, criteria."""
 
 from __future__ import annotations
 

@@ -43,18 +43,32 @@ def _explained(request: Request, explanation: dict[str, Any]) -> dict[str, Any]:
     def label(skill_id: str | None, fallback: str = "") -> str:
         return skill_label(taxonomy, skill_id, lang) if skill_id else fallback
 
-    matched = [_("{skill} (level {level})", skill=label(m["skill_id"], m.get("label", "")), level=m["level"])
-               for m in explanation.get("matched", [])]
+    matched = [
+        _("{skill} (level {level})", skill=label(m["skill_id"], m.get("label", "")), level=m["level"])
+        for m in explanation.get("matched", [])
+    ]
     partial = []
     for p in explanation.get("partial", []):
         skill = label(p["skill_id"], p.get("label", ""))
         if p.get("relation") in (None, "exact"):
-            partial.append(_("{skill}: level {level} of {required}", skill=skill, level=p.get("via_level"),
-                             required=p.get("min_level")))
+            partial.append(
+                _(
+                    "{skill}: level {level} of {required}",
+                    skill=skill,
+                    level=p.get("via_level"),
+                    required=p.get("min_level"),
+                )
+            )
         else:
-            partial.append(_("{skill}: {via} ({relation}, {credit}% credit)", skill=skill,
-                             via=label(p.get("via_skill_id"), p.get("via_label", "")),
-                             relation=_(str(p["relation"])), credit=round(100 * float(p.get("credit", 0)))))
+            partial.append(
+                _(
+                    "{skill}: {via} ({relation}, {credit}% credit)",
+                    skill=skill,
+                    via=label(p.get("via_skill_id"), p.get("via_label", "")),
+                    relation=_(str(p["relation"])),
+                    credit=round(100 * float(p.get("credit", 0))),
+                )
+            )
     missing = [label(m["skill_id"], m.get("label", "")) for m in explanation.get("missing_must", [])]
     criteria = [
         {"name": name, "weight": float(b["weight"]), "points": float(b["points"])}
@@ -64,7 +78,9 @@ def _explained(request: Request, explanation: dict[str, Any]) -> dict[str, Any]:
     return {"matched": matched, "partial": partial, "missing": missing, "criteria": criteria}
 
 
-def openings_for_talent(request: Request, session: Session, talent_id: int, top: int = 20) -> tuple[Items, str | None]:
+def openings_for_talent(
+    request: Request, session: Session, talent_id: int, top: int = 20
+) -> tuple[Items, str | None]:
     """Open openings recommended for a talent (the caller already checked ``recommendation``/``read``)."""
     _ = gettext_for(request_language(request))
     try:
@@ -80,12 +96,21 @@ def openings_for_talent(request: Request, session: Session, talent_id: int, top:
         org = orgs.get(it["organization_id"])
         place = region_name(it.get("region"), request_language(request)) or _("Remote")
         subtitle = " · ".join(x for x in (org.name if org else "", _(it["kind"]), place) if x)
-        items.append({"id": it["opening_id"], "title": it["title"], "subtitle": subtitle, "score": it["score"],
-                      **_explained(request, it.get("explanation") or {})})
+        items.append(
+            {
+                "id": it["opening_id"],
+                "title": it["title"],
+                "subtitle": subtitle,
+                "score": it["score"],
+                **_explained(request, it.get("explanation") or {}),
+            }
+        )
     return items, None
 
 
-def talents_for_opening(request: Request, session: Session, opening_id: int, top: int = 20) -> tuple[Items, str | None]:
+def talents_for_opening(
+    request: Request, session: Session, opening_id: int, top: int = 20
+) -> tuple[Items, str | None]:
     """Talent recommended for an opening, only people the caller may see, presented through the policy."""
     lang = request_language(request)
     _ = gettext_for(lang)
@@ -106,10 +131,24 @@ def talents_for_opening(request: Request, session: Session, opening_id: int, top
             policy.check(request, "talent", "read", talent)
         except PermissionDenied:
             continue  # never show someone the policy hides, whatever the index says
-        shown = policy.present(request, "talent", {"id": talent.id, "name": talent.name,
-                                                    "region": talent.region and str(talent.region),
-                                                    "category": str(talent.category)})
+        shown = policy.present(
+            request,
+            "talent",
+            {
+                "id": talent.id,
+                "name": talent.name,
+                "region": talent.region and str(talent.region),
+                "category": str(talent.category),
+            },
+        )
         subtitle = " · ".join(x for x in (_(shown["category"]), region_name(shown.get("region"), lang)) if x)
-        items.append({"id": talent.id, "title": shown["name"], "subtitle": subtitle, "score": it["score"],
-                      **_explained(request, it.get("explanation") or {})})
+        items.append(
+            {
+                "id": talent.id,
+                "title": shown["name"],
+                "subtitle": subtitle,
+                "score": it["score"],
+                **_explained(request, it.get("explanation") or {}),
+            }
+        )
     return items, None

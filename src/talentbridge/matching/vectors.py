@@ -3,10 +3,11 @@
 A talent vector has one block per criterion; an opening's query vector puts weights where the talent puts values,
 so ``query · talent ≈ fit / 100``:
 
-skills (``D_s`` dims, a skill's vocabulary index modulo ``D_s``)
+skills (``D_s`` dims per level threshold ``t`` in (2, 3, 4); a skill's vocabulary index modulo ``D_s``)
     talent: for every skill ``s`` its skills give credit to, the best ``relation_credit × confidence ×
-    min(1, level / 3)`` (taxonomy-propagated, max-pooled); query: ``w_skills × weight_r / Σ weight`` at each
-    required skill. Exact when the required level is 3 and no two skills share a dimension.
+    min(1, level / t)`` (taxonomy-propagated, max-pooled); query: ``w_skills × weight_r / Σ weight`` at each
+    required skill, in the block of the threshold closest to its minimum level. Exact for minimum levels 2-4
+    when no two skills share a dimension.
 experience, education, location, availability, salary (one-hot bins, 96 dims in all)
     talent: 1 in its bin (years of work, degree, region, month it becomes available, expected salary);
     query: ``w_c × criterion_score(bin representative)`` in every bin — so the product is the criterion's
@@ -47,10 +48,9 @@ _EXPERIENCE_REPS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 9, 1
 SALARY_STEP = 500  # 만원
 SALARY_BINS = 31  # 0..15,000만원 in steps of 500, plus one above
 MONTHS = 25  # availability: now/unknown, then 24 months of 30 days
-_REFERENCE_LEVEL = 3.0
 ELIGIBILITY_BONUS = 1.0
 _TYPES = tuple(EmploymentType)
-_MAX_SKILL_DIMS = 128
+_MAX_SKILL_DIMS = 96
 
 
 @dataclass
@@ -60,10 +60,14 @@ class VectorSpace:
     skill_dims: int
     epoch: int = field(default_factory=lambda: date.today().toordinal())
     text_dim: int = 0
+    level_thresholds: tuple[int, ...] = (2, 3, 4)
+
+    def __post_init__(self) -> None:
+        self.level_thresholds = tuple(int(t) for t in self.level_thresholds)
 
     @classmethod
     def for_vocab(cls, vocab: SkillVocab, text_dim: int = 0, epoch: date | None = None) -> VectorSpace:
-        """A layout with room for ``vocab`` plus a quarter more (capped at 128; then skills share dimensions)."""
+        """A layout with room for ``vocab`` plus a quarter more (capped at 96 per level threshold; then skills share dimensions)."""
         dims = min(_MAX_SKILL_DIMS, max(16, int(len(vocab) * 1.25) + 8))
         return cls(skill_dims=dims, epoch=(epoch or date.today()).toordinal(), text_dim=text_dim)
 
@@ -71,7 +75,7 @@ class VectorSpace:
     @property
     def offsets(self) -> dict[str, tuple[int, int]]:
         sizes = [
-            ("skills", self.skill_dims),
+            ("skills", self.skill_dims * len(self.level_thresholds)),
             ("experience", len(_EXPERIENCE_REPS)),
             ("education", 6),
             ("location", C.NO_REGION + 1),
@@ -91,7 +95,8 @@ class VectorSpace:
         return self.offsets["text"][1]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"skill_dims": self.skill_dims, "epoch": self.epoch, "text_dim": self.text_dim}
+        return {"skill_dims": self.skill_dims, "epoch": self.epoch, "text_dim": self.text_dim,
+                "level_thresholds": list(self.level_thresholds)}
 
     # ------------------------------------------------------------------ bins
     def _month_bin(self, available: np.ndarray) -> np.ndarray:
@@ -175,17 +180,20 @@ class VectorSpace:
             return
         owner = np.repeat(np.arange(rows.shape[0], dtype=np.int64), counts)
         held = cols.skill[entries].astype(np.int64)
-        value = cols.conf[entries] * np.minimum(1.0, cols.level[entries] / _REFERENCE_LEVEL)
         known = held < prop.shape[0]
-        held, value, owner = held[known], value[known], owner[known]
+        held, owner, entries = held[known], owner[known], entries[known]
         # expand each held skill to the skills it gives credit to
         starts = prop.indptr[held]
         fan = prop.indptr[held + 1] - starts
         idx = np.repeat(starts - np.concatenate([[0], np.cumsum(fan)[:-1]]), fan) + np.arange(int(fan.sum()))
         target = prop.indices[idx].astype(np.int64) % self.skill_dims
-        val = (np.repeat(value, fan) * prop.data[idx]).astype(np.float32)
+        cell = np.repeat(owner, fan) * block.shape[1] + target
+        credit = prop.data[idx]
         flat = block.reshape(-1)
-        np.maximum.at(flat, np.repeat(owner, fan) * block.shape[1] + target, val)
+        for i, threshold in enumerate(self.level_thresholds):
+            value = cols.conf[entries] * np.minimum(1.0, cols.level[entries] / threshold)
+            val = (np.repeat(value, fan) * credit).astype(np.float32)
+            np.maximum.at(flat, cell + i * self.skill_dims, val)
 
     # ------------------------------------------------------------------ openings
     def query(self, prof: OpeningProfile, vocab: SkillVocab) -> np.ndarray:
@@ -199,10 +207,12 @@ class VectorSpace:
         off = self.offsets
         if share["skills"] > 0:
             total = prof.req_weight.sum()
-            for sid, rw in zip(prof.req_ids, prof.req_weight, strict=True):
+            levels = np.asarray(self.level_thresholds, dtype=np.float64)
+            for sid, rw, m in zip(prof.req_ids, prof.req_weight, prof.req_min_level, strict=True):
                 v = vocab.get(sid)
                 if v is not None:
-                    q[off["skills"][0] + v % self.skill_dims] += share["skills"] * rw / total
+                    block = int(np.argmin(np.abs(levels - m)))  # the threshold closest to the required level
+                    q[off["skills"][0] + block * self.skill_dims + v % self.skill_dims] += share["skills"] * rw / total
         if share["experience"] > 0:
             a, b = off["experience"]
             q[a:b] = share["experience"] * C.experience_score(

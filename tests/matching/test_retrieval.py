@@ -141,3 +141,11 @@ def test_inverted_index(index):
         ]
         for r in rows
     )
+
+
+def test_batched_ann_equals_exact(index):
+    contexts = [
+        OpeningContext(random_opening(s), affiliate_ids=frozenset({100}), today=TODAY) for s in range(40)
+    ]
+    for ctx, many in zip(contexts, index.recommend_many(contexts, 10), strict=True):
+        assert many.ids.tolist() == index.recommend(ctx, 10, method="exact").ids.tolist()

@@ -372,6 +372,48 @@ class TalentIndex:
                 return self._finish(prof, np.flatnonzero(cols.alive), k, filters, "exact")
             n *= 4
 
+    def recommend_many(
+        self,
+        contexts: Sequence[OpeningContext],
+        k: int = 20,
+        *,
+        filters: SearchFilters | None = None,
+        weights: Sequence[FitWeights | None] | None = None,
+        n_candidates: int = DEFAULT_CANDIDATES,
+        threads: int = 0,
+    ) -> list[Recommendations]:
+        """``recommend`` for many openings at once: one batched, multi-threaded ANN search per sub-index, then
+        exact re-scoring per opening. Openings left with fewer than ``k`` go through ``recommend`` one by one."""
+        filters = filters or SearchFilters()
+        profiles = [
+            self.profile(ctx, None if weights is None else weights[i]) for i, ctx in enumerate(contexts)
+        ]
+        if not profiles:
+            return []
+        queries = np.stack(
+            [np.append(self.space.query(p, self.columns.vocab), np.float32(0.0)) for p in profiles]
+        )
+        found: list[list[np.ndarray]] = [[] for _ in profiles]
+        for code in filters.region_codes():
+            ann = self.ann.get(int(code))
+            if ann is None or len(ann) == 0:
+                continue
+            ann.expansion_search = max(64, n_candidates)
+            matches = ann.search(queries, min(n_candidates, len(ann)), threads=threads)
+            keys = np.asarray(matches.keys, dtype=np.int64).reshape(len(profiles), -1)
+            counts = np.asarray(matches.counts).reshape(-1)
+            for i in range(len(profiles)):
+                found[i].append(keys[i, : counts[i]])
+        out = []
+        for i, prof in enumerate(profiles):
+            rows = np.unique(np.concatenate(found[i])) if found[i] else np.zeros(0, dtype=np.int64)
+            rows = np.union1d(rows, self._inverted_candidates(prof))
+            result = self._finish(prof, rows, k, filters, "ann")
+            if len(result) < k:
+                result = self.recommend(prof.ctx, k, filters=filters, profile=prof, n_candidates=n_candidates)
+            out.append(result)
+        return out
+
     def _finish(self, prof: OpeningProfile, rows: np.ndarray, k: int, filters: SearchFilters, method: str):
         cols = self.columns
         rows = rows[cols.alive[rows]]

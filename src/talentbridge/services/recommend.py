@@ -205,7 +205,9 @@ class RecommendService:
             elif self._saved_signature() != signature:
                 self._sync(idx)
                 self._save(idx, signature)
-            elif _recent(signature):  # updated_at has whole seconds on SQLite: a change may hide in the same one
+            elif _recent(
+                signature
+            ):  # updated_at has whole seconds on SQLite: a change may hide in the same one
                 if self._sync(idx, deletions=False):
                     self._save(idx, signature)
             _indexes[key] = idx
@@ -435,28 +437,18 @@ class RecommendService:
             if direction == "talents-for-opening":
                 openings = list(self._open_openings())[:limit]
                 idx = self.index()
-                for i, o in enumerate(openings, 1):
-                    rec = idx.recommend(self.context(o), top, weights=self.weights(o))
-                    ids = rec.ids.tolist()
-                    externals = self._talent_external_ids(ids)
-                    items = [
-                        {
-                            "external_id": externals.get(tid),
-                            "id": tid,
-                            "score": round(float(rec.scores.score[j]), 2),
-                            "breakdown": breakdown_dict(rec.scores.breakdown(j)),
-                        }
-                        for j, tid in enumerate(ids)
-                    ]
-                    out.write(
-                        json.dumps(
-                            {"source": o.external_id, "source_id": o.id, "items": items}, ensure_ascii=False
-                        )
-                        + "\n"
+                done = 0
+                for start in range(0, len(openings), 256):  # batched ANN searches, multi-threaded
+                    chunk = openings[start : start + 256]
+                    recs = idx.recommend_many(
+                        [self.context(o) for o in chunk], top, weights=[self.weights(o) for o in chunk]
                     )
-                    written += 1
-                    if progress:
-                        progress(i, len(openings))
+                    for o, rec in zip(chunk, recs, strict=True):
+                        done += 1
+                        self._write_shortlist(out, o, rec)
+                        written += 1
+                        if progress:
+                            progress(done, len(openings))
             else:
                 openings = list(self._open_openings())
                 total = self.repos.talents.count()
@@ -486,6 +478,21 @@ class RecommendService:
                         progress(i, total)
         tmp.replace(output)
         return {"direction": direction, "top": top, "sources": written, "output": str(output)}
+
+    def _write_shortlist(self, out: Any, opening: Opening, rec: Any) -> None:
+        ids = rec.ids.tolist()
+        externals = self._talent_external_ids(ids)
+        items = [
+            {
+                "external_id": externals.get(tid),
+                "id": tid,
+                "score": round(float(rec.scores.score[j]), 2),
+                "breakdown": breakdown_dict(rec.scores.breakdown(j)),
+            }
+            for j, tid in enumerate(ids)
+        ]
+        line = {"source": opening.external_id, "source_id": opening.id, "items": items}
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
     def _talent_external_ids(self, ids: list[int]) -> dict[int, str | None]:
         if not ids:

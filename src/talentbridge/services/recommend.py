@@ -507,13 +507,14 @@ class RecommendService:
         idx = self.index()
         cols = idx.columns
         acc = ShortlistAudit(cols, today=self.today)
-        for i, o in enumerate(self._open_openings()):
-            if limit is not None and i >= limit:
-                break
-            ctx = self.context(o)
-            ok, _ = eligible_mask(cols, ctx)
-            rec = idx.recommend(ctx, top, weights=self.weights(o))
-            acc.add(np.flatnonzero(ok), rec.rows.tolist())
+        openings = list(self._open_openings())[:limit]
+        for start in range(0, len(openings), 256):
+            chunk = openings[start : start + 256]
+            contexts = [self.context(o) for o in chunk]
+            recs = idx.recommend_many(contexts, top, weights=[self.weights(o) for o in chunk])
+            for ctx, rec in zip(contexts, recs, strict=True):
+                ok, _ = eligible_mask(cols, ctx)
+                acc.add(np.flatnonzero(ok), rec.rows.tolist())
         return acc.report(top)
 
 

@@ -1,5 +1,6 @@
-"""Access rules of the capability routers, for tests/api/test_access.py. One entry per route:
-(method, path template) -> (allowed roles | "public", concrete path, JSON body)."""
+"""Access rules of the capability routers and pages, for tests/api/test_access.py. One entry per route:
+(method, path template) -> (allowed roles | "public", concrete path, body). Bodies are JSON; for pages "allowed"
+means the policy let the request through (a form route then answers 422 to a JSON body, which is fine)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,97 @@ from typing import Any
 SIGNED_IN = frozenset({"talent", "org_member", "other_org_member", "auditor", "operator"})
 OPERATOR = frozenset({"operator"})
 READERS = frozenset({"auditor", "operator"})
+TALENT = frozenset({"talent"})
+ORG = frozenset({"org_member", "other_org_member"})
+PUBLIC = "public"
 
 
 def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, str, Any]]:
-    return {}
+    r, oa, t1 = ids["round"], ids["oa"], ids["t1"]
+    rounds = {
+        ("GET", "/api/rounds/{round_id}/openings"): (SIGNED_IN, f"/api/rounds/{r}/openings", None),
+        ("POST", "/api/rounds/{round_id}/openings"): (OPERATOR, f"/api/rounds/{r}/openings",
+                                                      {"opening_id": oa, "seats": 1}),
+        ("DELETE", "/api/rounds/{round_id}/openings/{opening_id}"): (OPERATOR, f"/api/rounds/{r}/openings/{oa}",
+                                                                     None),
+        ("GET", "/api/rounds/{round_id}/participants"): (READERS, f"/api/rounds/{r}/participants", None),
+        ("POST", "/api/rounds/{round_id}/participants"): (OPERATOR, f"/api/rounds/{r}/participants",
+                                                          {"talent_id": t1}),
+        ("DELETE", "/api/rounds/{round_id}/participants/{talent_id}"): (
+            OPERATOR, f"/api/rounds/{r}/participants/{t1}", None),
+        ("POST", "/api/rounds/{round_id}/open"): (OPERATOR, f"/api/rounds/{r}/open", None),
+        ("POST", "/api/rounds/{round_id}/close"): (OPERATOR, f"/api/rounds/{r}/close", None),
+        ("GET", "/api/rounds/{round_id}/preferences"): (READERS, f"/api/rounds/{r}/preferences", None),
+        ("PUT", "/api/rounds/{round_id}/preferences/talents/{talent_id}"): (
+            {"talent", "operator"}, f"/api/rounds/{r}/preferences/talents/{t1}", {"ranking": [oa]}),
+        ("PUT", "/api/rounds/{round_id}/preferences/openings/{opening_id}"): (
+            {"org_member", "operator"}, f"/api/rounds/{r}/preferences/openings/{oa}", {"ranking": [t1]}),
+        ("POST", "/api/rounds/{round_id}/rankings/generate"): (OPERATOR, f"/api/rounds/{r}/rankings/generate", None),
+        ("POST", "/api/rounds/{round_id}/run"): (OPERATOR, f"/api/rounds/{r}/run", None),
+        ("GET", "/api/rounds/{round_id}/runs"): (READERS, f"/api/rounds/{r}/runs", None),
+        ("GET", "/api/rounds/{round_id}/runs/{run_id}"): (READERS, f"/api/rounds/{r}/runs/1", None),
+        ("POST", "/api/rounds/{round_id}/runs/{run_id}/reproduce"): (OPERATOR, f"/api/rounds/{r}/runs/1/reproduce",
+                                                                     None),
+        ("GET", "/api/rounds/{round_id}/review"): (READERS, f"/api/rounds/{r}/review", None),
+        ("POST", "/api/rounds/{round_id}/publish"): (OPERATOR, f"/api/rounds/{r}/publish", {"run_id": 1}),
+        ("GET", "/api/rounds/{round_id}/result"): (READERS, f"/api/rounds/{r}/result", None),
+    }
+    knowledge = {
+        ("GET", "/api/taxonomy/skills"): (SIGNED_IN, "/api/taxonomy/skills?q=python", None),
+        ("GET", "/api/taxonomy/skills/{skill_id:path}"): (SIGNED_IN, "/api/taxonomy/skills/python", None),
+        ("GET", "/api/taxonomy/occupations"): (SIGNED_IN, "/api/taxonomy/occupations?q=engineer", None),
+        ("GET", "/api/taxonomy/occupations/{occupation_id:path}"): (SIGNED_IN, "/api/taxonomy/occupations/ml-engineer",
+                                                                     None),
+        ("GET", "/api/taxonomy/stats"): (SIGNED_IN, "/api/taxonomy/stats", None),
+        ("POST", "/api/skills/extract"): (SIGNED_IN, "/api/skills/extract", {"texts": ["PyTorch 개발"], "top": 3}),
+        ("POST", "/api/skills/normalize-titles"): (SIGNED_IN, "/api/skills/normalize-titles",
+                                                   {"titles": ["데이터 엔지니어"], "top": 3}),
+    }
+    recommendations = {
+        ("GET", "/api/openings/{opening_id}/recommendations"): (
+            {"org_member", "operator", "auditor"}, f"/api/openings/{oa}/recommendations?top=5", None),
+        ("GET", "/api/talents/{talent_id}/recommendations"): (
+            {"talent", "operator", "auditor"}, f"/api/talents/{t1}/recommendations?top=5", None),
+        ("GET", "/api/audit/recommendations"): (READERS, "/api/audit/recommendations?top=5", None),
+    }
+    pages = {
+        ("GET", "/"): (PUBLIC, "/", None),
+        ("GET", "/login"): (PUBLIC, "/login", None),
+        ("POST", "/login"): (PUBLIC, "/login", None),
+        ("POST", "/logout"): (PUBLIC, "/logout", None),
+        ("GET", "/signup"): (PUBLIC, "/signup", None),
+        ("POST", "/signup"): (PUBLIC, "/signup", None),
+        ("GET", "/password-reset"): (PUBLIC, "/password-reset", None),
+        ("POST", "/password-reset"): (PUBLIC, "/password-reset", None),
+        ("POST", "/password-reset/confirm"): (PUBLIC, "/password-reset/confirm", None),
+        ("GET", "/me"): (TALENT, "/me", None),
+        ("POST", "/me"): (TALENT, "/me", None),
+        ("POST", "/me/skills/suggest"): (TALENT, "/me/skills/suggest", None),
+        ("POST", "/me/skills"): (TALENT, "/me/skills", None),
+        ("GET", "/me/recommendations"): (TALENT, "/me/recommendations", None),
+        ("POST", "/me/apply"): (TALENT, "/me/apply", None),
+        ("GET", "/me/applications"): (TALENT, "/me/applications", None),
+        ("GET", "/me/rounds"): (TALENT, "/me/rounds", None),
+        ("POST", "/me/rounds/{round_id}/preferences"): (TALENT, f"/me/rounds/{r}/preferences", None),
+        ("GET", "/org"): (ORG, "/org", None),
+        ("POST", "/org"): (ORG, "/org", None),
+        ("GET", "/org/openings"): (ORG, "/org/openings", None),
+        ("POST", "/org/openings"): (ORG, "/org/openings", None),
+        ("POST", "/org/openings/suggest"): (ORG, "/org/openings/suggest", None),
+        ("GET", "/org/openings/{opening_id}"): ({"org_member"}, f"/org/openings/{oa}", None),
+        ("POST", "/org/applications/{application_id}"): ({"org_member"}, f"/org/applications/{ids['application']}",
+                                                         None),
+        ("GET", "/org/rounds"): (ORG, "/org/rounds", None),
+        ("POST", "/org/rounds/{round_id}/openings/{opening_id}/ranking"): (
+            {"org_member"}, f"/org/rounds/{r}/openings/{oa}/ranking", None),
+        ("POST", "/org/rounds/{round_id}/openings/{opening_id}/generate"): (
+            {"org_member"}, f"/org/rounds/{r}/openings/{oa}/generate", None),
+        ("GET", "/operator"): (READERS, "/operator", None),
+        ("GET", "/operator/search"): (READERS, "/operator/search?q=김", None),
+        ("GET", "/operator/rounds"): (READERS, "/operator/rounds", None),
+        ("POST", "/operator/rounds"): (OPERATOR, "/operator/rounds", None),
+        ("GET", "/operator/rounds/{round_id}"): (READERS, f"/operator/rounds/{r}", None),
+        ("POST", "/operator/rounds/{round_id}/action"): (OPERATOR, f"/operator/rounds/{r}/action", None),
+        ("GET", "/operator/audit-log"): (READERS, "/operator/audit-log", None),
+    }
+    return rounds | knowledge | recommendations | pages

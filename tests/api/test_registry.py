@@ -72,7 +72,7 @@ def test_every_entity_round_trips(client: Any) -> None:
         ("placements", {"status": "ended_early", "end_date": "2027-06-01", "end_reason": "이직"}, "status",
          "ended_early"),
         ("applications", {"status": "interview"}, "status", "interview"),
-        ("rounds", {"status": "collecting"}, "status", "collecting"),
+        ("rounds", {"name": "1차 (수정)"}, "name", "1차 (수정)"),
         ("programs", {"status": "active"}, "status", "active"),
     ],
 )
@@ -163,3 +163,13 @@ def test_filters_sorting_and_pagination(client: Any) -> None:
 def test_health(client: Any) -> None:
     body = client.get("/api/health").json()
     assert body["status"] == "ok" and body["database"] in {"sqlite", "postgresql"}
+
+
+def test_round_status_changes_only_through_the_workflow(client: Any) -> None:
+    world = _world(client)
+    round_id = world["rounds"]["id"]
+    r = client.patch(f"/api/rounds/{round_id}", json={"status": "published"})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "status"]
+    r = client.post("/api/rounds", json={"program_id": world["programs"]["id"], "name": "x", "status": "matched"})
+    assert r.status_code == 422
+    assert client.get(f"/api/rounds/{round_id}").json()["status"] == "draft"

@@ -22,6 +22,7 @@ from talentbridge.web.auth import audit
 __all__ = ["RolePolicy", "ROLE_TABLE", "PERSONAL_FIELDS", "CONTACT_FIELDS", "STATISTICS_ONLY_FIELDS"]
 
 READ = {"list", "read"}
+AUDITOR_ACTIONS = READ | {"review"}  # "review": a round's lists, runs and results (staff only)
 ALL = {"list", "read", "create", "update", "delete"}
 
 # entity -> role -> actions allowed before ownership checks ("own" rules are applied in _owns()).
@@ -64,7 +65,7 @@ class RolePolicy:
         if user.role == Role.OPERATOR:
             return
         if user.role == Role.AUDITOR:
-            if action in READ:
+            if action in AUDITOR_ACTIONS:
                 return
             raise PermissionDenied("auditors have read-only access")
         allowed = ROLE_TABLE.get(entity, {}).get(user.role, set())

@@ -17,6 +17,7 @@ __all__ = ["install_error_handlers", "problem_response"]
 log = logging.getLogger("talentbridge.web")
 
 PROBLEM_JSON = "application/problem+json"
+_RESERVED = {"type", "title", "status", "detail", "instance", "code", "errors"}
 
 
 def problem_response(
@@ -48,7 +49,8 @@ async def _talentbridge_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TalentBridgeError)
     if exc.status >= 500:
         log.error("%s: %s", exc.code, exc.message)
-    extra: dict[str, Any] = {k: _jsonable(v) for k, v in exc.details.items()}
+    # Details never overwrite the problem's own members (a detail named "status" once made this a 500).
+    extra: dict[str, Any] = {k: _jsonable(v) for k, v in exc.details.items() if k not in _RESERVED}
     if isinstance(exc, ValidationFailed):
         extra["errors"] = [_jsonable(p.as_dict()) for p in exc.problems]
     handler = getattr(request.app.state, "html_error_handler", None)

@@ -27,6 +27,23 @@ router = APIRouter(prefix="/api")
 
 _RESERVED = {"page", "size", "sort", "q"}
 
+#: Fields a generic create/update may not set: they change only through their workflow.
+_WORKFLOW_FIELDS: dict[str, dict[str, str]] = {
+    "rounds": {"status": "a round's status changes through /api/rounds/{id}/open, /close, /run and /publish"},
+}
+
+
+def _refuse_workflow_fields(path: str, values: dict[str, Any], creating: bool) -> None:
+    problems = []
+    for name, why in _WORKFLOW_FIELDS.get(path, {}).items():
+        if name not in values:
+            continue
+        if creating and str(getattr(values[name], "value", values[name])) == "draft":
+            continue
+        problems.append(Problem(loc=("body", name), msg=f"not settable here: {why}", value=str(values[name])))
+    if problems:
+        raise ValidationFailed("use the workflow for this change", problems)
+
 
 def _filters_from(request: Request) -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -79,6 +96,7 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
     def create_item(body: create_cls, request: Request, response: Response, repos: ReposDep) -> dict[str, Any]:  # type: ignore[valid-type]
         policy = policy_of(request)
         policy.check(request, entity, "create", body)
+        _refuse_workflow_fields(path, body.model_dump(exclude_unset=True), creating=True)  # type: ignore[attr-defined]
         record = data_cls.model_validate(body.model_dump())  # type: ignore[attr-defined]
         record = _before_save(request, entity, record)
         item = repos.by_entity(path).add(record)
@@ -90,7 +108,9 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
         policy = policy_of(request)
         repo = repos.by_entity(path)
         policy.check(request, entity, "update", repo.get(item_id))
-        item = repo.update(item_id, body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
+        changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        _refuse_workflow_fields(path, changes, creating=False)
+        item = repo.update(item_id, changes)
         _after_save(request, entity, item)
         return policy.present(request, entity, item.model_dump(mode="json"))
 

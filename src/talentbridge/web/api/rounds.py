@@ -165,7 +165,7 @@ def detach_opening(round_id: int, opening_id: int, request: Request, session: Se
 @router.get("/{round_id}/participants", summary="Participants of a round")
 def list_participants(round_id: int, request: Request, session: SessionDep) -> dict[str, Any]:
     svc = _service(session)
-    _check(request, svc, round_id, "read")
+    _check(request, svc, round_id, "review")
     return {"items": [_participant(p) for p in svc.participants(round_id)]}
 
 
@@ -210,7 +210,7 @@ def list_preferences(
     round_id: int, request: Request, session: SessionDep, side: Literal["talent", "opening"] | None = None
 ) -> dict[str, Any]:
     svc = _service(session)
-    _check(request, svc, round_id, "read")
+    _check(request, svc, round_id, "review")
     return {"items": [_ranked(r) for r in svc.preferences(round_id, side)]}
 
 
@@ -270,7 +270,7 @@ def run_round(
 @router.get("/{round_id}/runs", summary="Runs of a round (summaries)")
 def list_runs(round_id: int, request: Request, session: SessionDep) -> dict[str, Any]:
     svc = _service(session)
-    _check(request, svc, round_id, "read")
+    _check(request, svc, round_id, "review")
     return {"items": [run_summary(r) for r in svc.runs(round_id)]}
 
 
@@ -279,7 +279,7 @@ def get_run(
     round_id: int, run_id: int, request: Request, session: SessionDep, include_instance: bool = False
 ) -> dict[str, Any]:
     svc = _service(session)
-    _check(request, svc, round_id, "read")
+    _check(request, svc, round_id, "review")
     run = svc.get_run(round_id, run_id)
     detail = svc.run_detail(run)
     if include_instance:
@@ -300,7 +300,7 @@ def review_round(
     round_id: int, request: Request, session: SessionDep, run_id: int | None = None
 ) -> dict[str, Any]:
     svc = _service(session)
-    _check(request, svc, round_id, "read")
+    _check(request, svc, round_id, "review")
     return svc.review(round_id, run_id)
 
 
@@ -317,5 +317,5 @@ def publish_round(
 @router.get("/{round_id}/result", summary="The published result")
 def get_result(round_id: int, request: Request, session: SessionDep) -> dict[str, Any]:
     svc = _service(session)
-    _check(request, svc, round_id, "read")
+    _check(request, svc, round_id, "review")
     return svc.result(round_id)

@@ -329,7 +329,7 @@ class EntityRepository(Generic[D, P]):
         old_rows = [{**r, "id": existing[r["external_id"]]} for r in rows if r["external_id"] in existing]
         if new_rows:
             for start in range(0, len(new_rows), 2000):
-                self.session.execute(insert(self.row_cls), new_rows[start : start + 2000])
+                self.session.execute(insert(self.row_cls).execution_options(render_nulls=True), new_rows[start : start + 2000])
         if old_rows:
             self.session.execute(update(self.row_cls), old_rows)
         ids = self.ids_by_external_id(r["external_id"] for r in rows)
@@ -380,7 +380,7 @@ class TalentRepository(EntityRepository[TalentData, Talent]):
             for s in record.skills
         ]
         for start in range(0, len(rows), 5000):
-            self.session.execute(insert(TalentSkillRow), rows[start : start + 5000])
+            self.session.execute(insert(TalentSkillRow).execution_options(render_nulls=True), rows[start : start + 5000])
 
 
 class OpeningRepository(EntityRepository[OpeningData, Opening]):
@@ -406,7 +406,7 @@ class OpeningRepository(EntityRepository[OpeningData, Opening]):
             for s in record.required_skills
         ]
         for start in range(0, len(rows), 5000):
-            self.session.execute(insert(OpeningSkillRow), rows[start : start + 5000])
+            self.session.execute(insert(OpeningSkillRow).execution_options(render_nulls=True), rows[start : start + 5000])
 
 
 def _escape_like(text: str) -> str:

@@ -95,6 +95,9 @@ class TalentRow(_Timestamps, Base):
     consent_visible: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     consent_statistics: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # Filtered pages in id order (the default sort) without scanning the whole table.
+    __table_args__ = (Index("ix_talents_region_id", "region", "id"),)
+
 
 class TalentSkillRow(Base):
     __tablename__ = "talent_skills"
@@ -106,7 +109,8 @@ class TalentSkillRow(Base):
     source: Mapped[str] = mapped_column(String(10))
     confidence: Mapped[float | None] = mapped_column(Float)
 
-    __table_args__ = (Index("ix_talent_skills_skill_level", "skill_id", "level"),)
+    # Covering index: "talents with skill X" is answered from the index alone.
+    __table_args__ = (Index("ix_talent_skills_skill_talent", "skill_id", "talent_id"),)
 
 
 class OpeningRow(_Timestamps, Base):
@@ -132,6 +136,8 @@ class OpeningRow(_Timestamps, Base):
     visa_sponsorship: Mapped[bool] = mapped_column(Boolean, default=False)
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(10), index=True)
+
+    __table_args__ = (Index("ix_openings_status_kind_id", "status", "kind", "id"),)
 
 
 class OpeningSkillRow(Base):

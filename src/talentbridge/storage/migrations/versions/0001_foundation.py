@@ -103,6 +103,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_openings_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_openings_region'), ['region'], unique=False)
         batch_op.create_index(batch_op.f('ix_openings_status'), ['status'], unique=False)
+        batch_op.create_index('ix_openings_status_kind_id', ['status', 'kind', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_openings_title'), ['title'], unique=False)
 
     op.create_table('rounds',
@@ -166,6 +167,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_talents_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_talents_nationality'), ['nationality'], unique=False)
         batch_op.create_index(batch_op.f('ix_talents_region'), ['region'], unique=False)
+        batch_op.create_index('ix_talents_region_id', ['region', 'id'], unique=False)
 
     op.create_table('applications',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -237,7 +239,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('talent_id', 'skill_id', name=op.f('pk_talent_skills'))
     )
     with op.batch_alter_table('talent_skills', schema=None) as batch_op:
-        batch_op.create_index('ix_talent_skills_skill_level', ['skill_id', 'level'], unique=False)
+        batch_op.create_index('ix_talent_skills_skill_talent', ['skill_id', 'talent_id'], unique=False)
 
     
 
@@ -245,7 +247,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     
     with op.batch_alter_table('talent_skills', schema=None) as batch_op:
-        batch_op.drop_index('ix_talent_skills_skill_level')
+        batch_op.drop_index('ix_talent_skills_skill_talent')
 
     op.drop_table('talent_skills')
     with op.batch_alter_table('placements', schema=None) as batch_op:

@@ -71,6 +71,9 @@ def test_run_command_serves_the_api_with_demo_data(tmp_path: Path) -> None:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def test_test_command_collects_the_suite() -> None:

@@ -41,6 +41,15 @@ def test_main_pages_fit_a_phone_and_label_every_field(new_page, role: str | None
             expect(page.locator("#chart-family svg")).to_be_visible()
         assert horizontal_overflow(page) <= 0, f"{path} ({lang}) scrolls sideways on a phone"
         assert _unlabelled_fields(page) == [], path
+    detail = {"org_member": "/org/openings", "operator": "/operator/rounds"}.get(role)
+    if detail:  # the first opening or round: detail pages hold the widest tables
+        page.goto(detail)
+        links = page.locator("main table a")
+        if links.count():
+            links.first.click()
+            page.wait_for_load_state()
+            assert horizontal_overflow(page) <= 0, f"{page.url} ({lang}) scrolls sideways on a phone"
+            assert _unlabelled_fields(page) == [], page.url
     if role == "talent" and lang == "ko":
         page.goto("/me/recommendations")
         expect(page.locator("article.recommendation").first).to_be_visible()

@@ -78,7 +78,7 @@ def signup(
     except TalentBridgeError as exc:
         return render(request, "signup.html", status_code=exc.status, form=form, errors=[exc.message])
     if not user.active:
-        return render(request, "login.html", next="/", email=email,
+        return render(request, "login.html", next="/", email=email, ok=True,
                       message=_("Account created. An operator will activate it."))
     login_session(request, user)
     return redirect("/")
@@ -113,4 +113,4 @@ def reset_confirm(
     except NotAuthenticated as exc:
         return render(request, "password_reset.html", status_code=400, token=None, message=None,
                       errors=[exc.message])
-    return render(request, "login.html", next="/", email="", message=_("Password changed. Sign in."))
+    return render(request, "login.html", next="/", email="", ok=True, message=_("Password changed. Sign in."))

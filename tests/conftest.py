@@ -25,6 +25,12 @@ PG_ADMIN_URL = os.environ.get(
 )
 REQUIRE_PG = os.environ.get("TALENTBRIDGE_REQUIRE_POSTGRES") == "1"
 
+# Taxonomy embeddings are keyed by model and content, so every test can share one cache: computed once per
+# machine (kept between runs in .cache/ beside the tests), not once per temporary data dir.
+os.environ.setdefault(
+    "TALENTBRIDGE_MODEL_CACHE_DIR", str(Path(__file__).resolve().parents[1] / ".cache" / "models")
+)
+
 
 def _pg_reachable() -> str | None:
     try:

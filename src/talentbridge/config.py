@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     page_size_max: int = Field(500, ge=1, le=10000, description="Largest page size a client may ask for.")
     max_text_chars: int = Field(100_000, ge=1000, description="Longest résumé or job text accepted, in characters.")
     default_language: Literal["ko", "en"] = Field("ko", description="Language of pages when the user has not chosen.")
+    model_cache_dir: Path | None = Field(
+        None, description="Folder for cached model outputs such as taxonomy embeddings (default: <data_dir>/cache)."
+    )
     infer_skills: bool = Field(
         True, description="Extract skills from text when talents or openings arrive without explicit skills."
     )
@@ -69,7 +72,7 @@ class Settings(BaseSettings):
 
     @property
     def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
+        return self.model_cache_dir or self.data_dir / "cache"
 
 
 def build_settings(**overrides: object) -> Settings:

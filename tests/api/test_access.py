@@ -221,7 +221,8 @@ def world(world_template: tuple[Any, World], tmp_path: Any) -> World:
     path = tmp_path / "world.sqlite3"
     shutil.copy(template, path)
     db = Database(f"sqlite:///{path}")
-    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=db.url)
+    # One data dir for the module: the skill extractor's embedding cache is reused between tests.
+    settings = build_settings(environment="test", data_dir=template.parent / "data", database_url=db.url)
     yield World(ids=built.ids, tokens=built.tokens, app=create_app(settings, db), database=db)
     db.dispose()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,15 @@ def _alembic_config(url: str) -> Any:
     return cfg
 
 
+@lru_cache(maxsize=1)
+def _script_heads() -> str | None:
+    """Heads of the migration scripts shipped with this package (read once per process)."""
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory.from_config(_alembic_config("sqlite://")).get_heads()
+    return ",".join(sorted(heads)) or None
+
+
 class Database:
     """One database: an engine, a session factory, and its migrations."""
 
@@ -98,10 +108,7 @@ class Database:
 
     def head_revision(self) -> str | None:
         """The newest revision(s), comma-separated when there are several branches."""
-        from alembic.script import ScriptDirectory
-
-        heads = ScriptDirectory.from_config(_alembic_config(self.url)).get_heads()
-        return ",".join(sorted(heads)) or None
+        return _script_heads()
 
     def current_revision(self) -> str | None:
         """The revision(s) the database is at, comma-separated; None for an empty database."""

@@ -41,13 +41,27 @@ from talentbridge.matching.graph import SkillGraph
 from talentbridge.matching.scoring import OpeningProfile
 from talentbridge.matching.weights import CRITERIA
 
-__all__ = ["VectorSpace", "EXPERIENCE_EDGES", "SALARY_STEP", "SALARY_BINS", "MONTHS"]
+__all__ = ["VectorSpace", "EXPERIENCE_KNOTS", "SALARY_KNOTS", "SALARY_STEP", "MONTHS"]
 
-EXPERIENCE_EDGES = np.array([0.5, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20], dtype=np.float64)
-_EXPERIENCE_REPS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 9, 11, 13.5, 17.5, 25])
+EXPERIENCE_KNOTS = np.array([0, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 30], dtype=np.float64)
 SALARY_STEP = 500  # 만원
-SALARY_BINS = 31  # 0..15,000만원 in steps of 500, plus one above
-MONTHS = 25  # availability: now/unknown, then 24 months of 30 days
+SALARY_KNOTS = np.arange(0, 15_001, SALARY_STEP, dtype=np.float64)  # 0..15,000만원
+MONTHS = 24  # availability knots: the index date, then every 30 days for 24 months
+EXPERIENCE_EDGES = EXPERIENCE_KNOTS  # kept for callers of the first layout
+SALARY_BINS = SALARY_KNOTS.shape[0]
+
+
+def _soft(values: np.ndarray, knots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Linear-interpolation weights of ``values`` on ``knots``: (index of the left knot, weight of the right)."""
+    x = np.clip(values.astype(np.float64), knots[0], knots[-1])
+    i = np.clip(np.searchsorted(knots, x, "right") - 1, 0, knots.shape[0] - 2)
+    t = (x - knots[i]) / (knots[i + 1] - knots[i])
+    return i.astype(np.int64), t
+
+
+def _put_soft(block: np.ndarray, start: int, i: np.ndarray, t: np.ndarray, rows: np.ndarray) -> None:
+    block[rows, start + i] = (1.0 - t).astype(np.float32)
+    block[rows, start + i + 1] += t.astype(np.float32)
 ELIGIBILITY_BONUS = 1.0
 _TYPES = tuple(EmploymentType)
 _MAX_SKILL_DIMS = 96
@@ -76,11 +90,11 @@ class VectorSpace:
     def offsets(self) -> dict[str, tuple[int, int]]:
         sizes = [
             ("skills", self.skill_dims * len(self.level_thresholds)),
-            ("experience", len(_EXPERIENCE_REPS)),
+            ("experience", EXPERIENCE_KNOTS.shape[0]),
             ("education", 6),
             ("location", C.NO_REGION + 1),
-            ("availability", MONTHS + 1),
-            ("salary", SALARY_BINS + 1),
+            ("availability", MONTHS + 2),
+            ("salary", SALARY_KNOTS.shape[0] + 1),
             ("eligibility", 2 * len(_TYPES)),
             ("text", self.text_dim),
         ]
@@ -99,15 +113,9 @@ class VectorSpace:
                 "level_thresholds": list(self.level_thresholds)}
 
     # ------------------------------------------------------------------ bins
-    def _month_bin(self, available: np.ndarray) -> np.ndarray:
-        days = available.astype(np.int64) - self.epoch
-        months = np.where(available <= 0, 0, np.clip((days + 29) // 30, 0, MONTHS))
-        return months.astype(np.int64)
-
     @staticmethod
-    def _salary_bin(salary: np.ndarray) -> np.ndarray:
-        s = salary.astype(np.int64)
-        return np.where(s < 0, 0, 1 + np.minimum(s // SALARY_STEP, SALARY_BINS - 1))
+    def _month_knots() -> np.ndarray:
+        return np.arange(0, 30 * MONTHS + 1, 30, dtype=np.float64)
 
     # ------------------------------------------------------------------ talents
     def propagation(
@@ -118,7 +126,9 @@ class VectorSpace:
         for target_id, target in vocab.index.items():
             for held_id, relation in graph.sources(target_id).items():
                 held = vocab.get(held_id)
-                if held is not None:
+                # skills past the first ``skill_dims`` share dimensions: only their exact holders get credit,
+                # so taxonomy neighbours do not leak credit into a shared dimension
+                if held is not None and (target < self.skill_dims or held == target):
                     rows.append(held)
                     cols_.append(target)
                     vals.append(relation_credit[relation])
@@ -140,13 +150,24 @@ class VectorSpace:
             self._skill_block(cols, part, prop, block)
             n = part.shape[0]
             ar = np.arange(n)
-            block[
-                ar, off["experience"][0] + np.searchsorted(EXPERIENCE_EDGES, cols.work_years[part], "right")
-            ] = 1
+            # criteria that vary continuously: linear interpolation between knots (the query holds the
+            # criterion score at each knot, so the product interpolates the score linearly)
+            i, t = _soft(self._experience_years(cols, part), EXPERIENCE_KNOTS)
+            _put_soft(block, off["experience"][0], i, t, ar)
             block[ar, off["education"][0] + cols.degree[part].astype(np.int64)] = 1
             block[ar, off["location"][0] + cols.region[part].astype(np.int64)] = 1
-            block[ar, off["availability"][0] + self._month_bin(cols.available[part])] = 1
-            block[ar, off["salary"][0] + self._salary_bin(cols.salary[part])] = 1
+            avail = cols.available[part].astype(np.int64)
+            known = avail > 0
+            a0 = off["availability"][0]
+            block[ar[~known], a0] = 1
+            i, t = _soft((avail[known] - self.epoch).astype(np.float64), self._month_knots())
+            _put_soft(block, a0 + 1, i, t, ar[known])
+            salary = cols.salary[part].astype(np.int64)
+            known = salary >= 0
+            s0 = off["salary"][0]
+            block[ar[~known], s0] = 1
+            i, t = _soft(salary[known].astype(np.float64), SALARY_KNOTS)
+            _put_soft(block, s0 + 1, i, t, ar[known])
             a = off["eligibility"][0]
             for i, t in enumerate(_TYPES):
                 wants = (cols.emp_mask[part] & EMPLOYMENT_BIT[t]) != 0
@@ -215,9 +236,7 @@ class VectorSpace:
                     q[off["skills"][0] + block * self.skill_dims + v % self.skill_dims] += share["skills"] * rw / total
         if share["experience"] > 0:
             a, b = off["experience"]
-            q[a:b] = share["experience"] * C.experience_score(
-                _EXPERIENCE_REPS, float(o.min_years_experience or 0)
-            )
+            q[a:b] = share["experience"] * C.experience_score(EXPERIENCE_KNOTS, float(o.min_years_experience or 0))
         if share["education"] > 0:
             a, b = off["education"]
             q[a:b] = share["education"] * C.education_score(np.arange(6), C.degree_rank(o.min_degree))
@@ -227,14 +246,12 @@ class VectorSpace:
         )
         if share["availability"] > 0:
             a, b = off["availability"]
-            reps = np.array([0] + [self.epoch + 30 * m - 15 for m in range(1, MONTHS + 1)], dtype=np.float64)
-            q[a:b] = share["availability"] * C.availability_score(reps, C.ordinal(o.start_date))
+            knots = np.concatenate([[0.0], self.epoch + self._month_knots()])  # first: date unknown
+            q[a:b] = share["availability"] * C.availability_score(knots, C.ordinal(o.start_date))
         if share["salary"] > 0:
             a, b = off["salary"]
-            reps = np.array(
-                [-1] + [SALARY_STEP * i + SALARY_STEP / 2 for i in range(SALARY_BINS)], dtype=np.float64
-            )
-            q[a:b] = share["salary"] * C.salary_score(reps, o.salary_max)
+            knots = np.concatenate([[-1.0], SALARY_KNOTS])  # first: expectation unknown
+            q[a:b] = share["salary"] * C.salary_score(knots, o.salary_max)
         etype = OPENING_EMPLOYMENT_TYPE[OpeningKind(o.kind)]
         a = off["eligibility"][0] + _TYPES.index(etype) + (0 if o.visa_sponsorship else len(_TYPES))
         q[a] = ELIGIBILITY_BONUS

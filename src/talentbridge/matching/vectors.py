@@ -8,10 +8,13 @@ skills (``D_s`` dims per level threshold ``t`` in (2, 3, 4); a skill's vocabular
     min(1, level / t)`` (taxonomy-propagated, max-pooled); query: ``w_skills × weight_r / Σ weight`` at each
     required skill, in the block of the threshold closest to its minimum level. Exact for minimum levels 2-4
     when no two skills share a dimension.
-experience, education, location, availability, salary (one-hot bins, 96 dims in all)
-    talent: 1 in its bin (years of work, degree, region, month it becomes available, expected salary);
-    query: ``w_c × criterion_score(bin representative)`` in every bin — so the product is the criterion's
-    contribution, up to the bin width.
+education, location (one-hot)
+    talent: 1 at its degree / region; query: ``w_c × criterion_score`` of every degree / region.
+experience, availability, salary (linear-interpolation bins on fixed knots)
+    talent: its value (most years on a skill, else work years; days from the index date until available;
+    expected salary) split between the two nearest knots; query: ``w_c × criterion_score(knot)`` at every knot,
+    so the product is the criterion's contribution interpolated linearly between knots. An unknown date or
+    salary has a dimension of its own.
 eligibility (10 dims: "wants employment type t" and "wants t and may work in it without sponsorship")
     talent: 1 in each that holds; query: ``ELIGIBILITY_BONUS`` in the opening's type (the permitted one unless
     the opening sponsors visas). Eligible talents then lead any ineligible one by the bonus, so the nearest

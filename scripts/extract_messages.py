@@ -107,9 +107,7 @@ def main(argv: list[str]) -> int:
         en = load("en")
         for m in sorted(all_messages()):
             en.setdefault(m, m)
-        (LOCALES / "en.json").write_text(
-            json.dumps(en, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        (LOCALES / "en.json").write_text(json.dumps(en, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     bad = 0
     for lang in ("ko", "en"):
         gaps = missing(lang)

@@ -4,15 +4,13 @@ Debian's Chromium (/usr/bin/chromium, headless, --no-sandbox). Never a downloade
 Without /usr/bin/chromium these tests skip, unless TALENTBRIDGE_REQUIRE_BROWSER=1 (set by .ci/run), in which
 case they fail. Screenshots go to $TALENTBRIDGE_SCREENSHOTS_DIR (default test-results/screenshots).
 
-The server warms its skill extractor and talent index before the first test (the first résumé would otherwise
-wait minutes for taxonomy embeddings); embeddings are kept in $TALENTBRIDGE_BROWSER_CACHE (default
-test-results/cache) between sessions.
+The server warms its skill extractor and talent index before the first test, so that no page waits for taxonomy
+embeddings (shared by every test through TALENTBRIDGE_MODEL_CACHE_DIR, see tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -27,7 +25,6 @@ CHROMIUM = Path(os.environ.get("TALENTBRIDGE_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE = os.environ.get("TALENTBRIDGE_REQUIRE_BROWSER") == "1"
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("TALENTBRIDGE_SCREENSHOTS_DIR", ROOT / "test-results" / "screenshots"))
-CACHE = Path(os.environ.get("TALENTBRIDGE_BROWSER_CACHE", ROOT / "test-results" / "cache"))
 PHONE = {"width": 390, "height": 844}
 DEMO_PASSWORD = "talentbridge-demo"
 ACCOUNTS = {
@@ -88,16 +85,12 @@ _LIVE: dict[str, Any] = {}
 
 
 def _warm_up(settings: Any) -> None:
-    """Build the skill extractor (taxonomy embeddings, cached across sessions) and the talent index."""
+    """Build the skill extractor (taxonomy embeddings) and the talent index before the first request."""
     from talentbridge.services.recommend import RecommendService
     from talentbridge.services.skill_extraction import get_skill_services
     from talentbridge.storage import Database
 
-    if CACHE.is_dir():
-        shutil.copytree(CACHE, settings.cache_dir, dirs_exist_ok=True)
     get_skill_services(settings)
-    if settings.cache_dir.is_dir():
-        shutil.copytree(settings.cache_dir, CACHE, dirs_exist_ok=True)
     database = Database.from_settings(settings)
     with database.session() as session:
         RecommendService(settings, session).index()
@@ -118,9 +111,7 @@ def live_db(live_server: str) -> Iterator[Any]:
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         if REQUIRE:
-            pytest.fail(
-                f"{CHROMIUM} is missing (apt-get install -y chromium); TALENTBRIDGE_REQUIRE_BROWSER=1"
-            )
+            pytest.fail(f"{CHROMIUM} is missing (apt-get install -y chromium); TALENTBRIDGE_REQUIRE_BROWSER=1")
         pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
@@ -132,9 +123,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: str) -> Iterator[Any]:
-    context = browser.new_context(
-        base_url=live_server, viewport={"width": 1280, "height": 900}, locale="ko-KR"
-    )
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="ko-KR")
     pg = context.new_page()
     pg.set_default_timeout(15_000)
     yield pg

@@ -64,19 +64,14 @@ def test_an_organization_never_sees_a_talent_who_did_not_consent(page, live_db) 
     assert status == 200
     listed = {t["id"] for t in listing["items"]}
     assert listed and not listed & set(hidden)
-    assert all(
-        "gender" not in t and "birth_year" not in t for t in listing["items"]
-    )  # statistics-only fields
+    assert all("gender" not in t and "birth_year" not in t for t in listing["items"])  # statistics-only fields
 
     # Recommended talent on every opening of the organization: consenting people only.
     page.goto("/org/openings")
     first_opening = page.locator("main table a").first
     first_opening.click()
     expect(page.locator("h2", has_text="추천 인재")).to_be_visible()
-    shown = {
-        int(x)
-        for x in page.locator("article.recommendation").evaluate_all("els => els.map(e => e.dataset.id)")
-    }
+    shown = {int(x) for x in page.locator("article.recommendation").evaluate_all("els => els.map(e => e.dataset.id)")}
     assert not shown & set(hidden)
 
 

@@ -79,9 +79,7 @@ def test_tab_reaches_the_first_field_and_focus_is_visible(page) -> None:
         pytest.fail("Tab never reached the email field")
     focused = page.locator("#email")
     expect(focused).to_be_focused()
-    style = focused.evaluate(
-        "el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }"
-    )
+    style = focused.evaluate("el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }")
     assert style[0] != "none" and float(style[1].rstrip("px")) >= 2, style
 
     # The skip link is the first stop and takes keyboard users to the content.

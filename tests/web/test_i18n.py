@@ -25,9 +25,7 @@ LOCALES = ROOT / "src" / "talentbridge" / "web" / "locales"
 
 
 def _extractor() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "extract_messages", ROOT / "scripts" / "extract_messages.py"
-    )
+    spec = importlib.util.spec_from_file_location("extract_messages", ROOT / "scripts" / "extract_messages.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -55,9 +53,7 @@ def test_the_extractor_reads_both_quote_styles_and_skips_other_calls() -> None:
 def test_every_message_id_is_in_the_catalog(lang: str) -> None:
     catalog = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
     missing = sorted(m for m in extract.all_messages() if not catalog.get(m))
-    assert not missing, (
-        f"{lang}.json lacks {len(missing)} message ids (run scripts/extract_messages.py): {missing}"
-    )
+    assert not missing, f"{lang}.json lacks {len(missing)} message ids (run scripts/extract_messages.py): {missing}"
 
 
 def test_korean_texts_are_korean_and_keep_their_placeholders() -> None:
@@ -86,9 +82,7 @@ def test_enum_values_shown_in_pages_are_translated() -> None:
 
 @pytest.fixture
 def web(tmp_path: Path, sqlite_database: Database) -> Iterator[tuple[Any, Database]]:
-    settings = build_settings(
-        environment="test", data_dir=tmp_path / "data", database_url=sqlite_database.url
-    )
+    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=sqlite_database.url)
     app = create_app(settings, sqlite_database)
     yield app, sqlite_database
 

@@ -78,9 +78,7 @@ def _explained(request: Request, explanation: dict[str, Any]) -> dict[str, Any]:
     return {"matched": matched, "partial": partial, "missing": missing, "criteria": criteria}
 
 
-def openings_for_talent(
-    request: Request, session: Session, talent_id: int, top: int = 20
-) -> tuple[Items, str | None]:
+def openings_for_talent(request: Request, session: Session, talent_id: int, top: int = 20) -> tuple[Items, str | None]:
     """Open openings recommended for a talent (the caller already checked ``recommendation``/``read``)."""
     _ = gettext_for(request_language(request))
     try:
@@ -108,9 +106,7 @@ def openings_for_talent(
     return items, None
 
 
-def talents_for_opening(
-    request: Request, session: Session, opening_id: int, top: int = 20
-) -> tuple[Items, str | None]:
+def talents_for_opening(request: Request, session: Session, opening_id: int, top: int = 20) -> tuple[Items, str | None]:
     """Talent recommended for an opening, only people the caller may see, presented through the policy."""
     lang = request_language(request)
     _ = gettext_for(lang)

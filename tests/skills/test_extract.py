@@ -85,3 +85,16 @@ def test_as_dict_format(extractor):
     d = first.as_dict()
     assert set(d) == {"uri", "label", "score", "spans", "via"}
     assert d["spans"] == [[0, 7]]
+
+
+def test_window_mode_keeps_format_and_spans(taxonomy, tmp_path):
+    from talentbridge.skills.encoder import EmbeddingCache
+
+    ex = SkillExtractor(taxonomy, encoder=HashingEncoder(), cache=EmbeddingCache(tmp_path), window_sizes=(2, 4))
+    text = "we build deep learning models in pytorch and write sql every day"
+    skills = ex.extract(text, top=6)
+    assert skills and all(0 <= s.score <= 1 for s in skills)
+    for s in skills:
+        for a, b in s.spans:
+            assert 0 <= a < b <= len(text)
+    assert ex.extract("", top=3) == []

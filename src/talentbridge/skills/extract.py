@@ -57,6 +57,7 @@ class ExtractionWeights:
     alias: float = 0.4
     alias_multiword_bonus: float = 0.1  # per extra token of the matched label, up to 2
     min_semantic: float = 0.35  # semantic-only skills below this cosine are not reported
+    window: float = 0.4  # weight of the best short-window cosine (only when window_sizes is set)
     extra: dict[str, float] = field(default_factory=dict)
 
 
@@ -75,6 +76,7 @@ class SkillExtractor:
         weights: ExtractionWeights | None = None,
         chunk_tokens: int = 48,
         max_chars: int = 100_000,
+        window_sizes: tuple[int, ...] = (),
     ) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
@@ -82,6 +84,9 @@ class SkillExtractor:
         self.weights = weights or ExtractionWeights()
         self.chunk_tokens = chunk_tokens
         self.max_chars = max_chars
+        # Short token windows (e.g. (2, 4)) embedded on their own localise skills inside long sentences: much
+        # better ranking (docs/skills.md) at ~15 extra encodings per sentence, so off by default.
+        self.window_sizes = tuple(window_sizes)
         self.index = ConceptIndex(list(taxonomy.skills.values()))
         self._prepared = encoder is None
 
@@ -144,9 +149,38 @@ class SkillExtractor:
                     sims = self.index.semantic_scores(vectors[pos : pos + len(chunks)])  # chunks x concepts
                     pos += len(chunks)
                     sem_per_text[i] = (sims.max(axis=0), sims.argmax(axis=0))
+        if self.encoder is not None and self.window_sizes and self.weights.window:
+            windows_per_text = [self._windows(toks) for toks in toks_per_text]
+            flat = [t[a:b] for t, wins in zip(texts, windows_per_text, strict=True) for a, b in wins]
+            if flat:
+                vectors = self.encoder.encode(flat)
+                pos = 0
+                for i, wins in enumerate(windows_per_text):
+                    if not wins or sem_per_text[i] is None:
+                        pos += len(wins)
+                        continue
+                    sims = self.index.semantic_scores(vectors[pos : pos + len(wins)])
+                    pos += len(wins)
+                    best, where = sem_per_text[i]  # type: ignore[misc]
+                    win_best = sims.max(axis=0)
+                    # fused semantic evidence; span = the window when it beats the whole chunk
+                    fused = (self.weights.semantic * best + self.weights.window * win_best) / self.weights.semantic
+                    chunks_per_text[i] = chunks_per_text[i] + wins
+                    use_win = win_best > best
+                    where = np.where(use_win, sims.argmax(axis=0) + (len(chunks_per_text[i]) - len(wins)), where)
+                    sem_per_text[i] = (fused, where)
         return [
             self._rank(toks_per_text[i], chunks_per_text[i], sem_per_text[i], top) for i in range(len(texts))
         ]
+
+    def _windows(self, toks: list[Token]) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for size in self.window_sizes:
+            if len(toks) <= size:
+                continue
+            for a in range(0, len(toks) - size + 1, max(1, size // 2)):
+                out.append((toks[a].start, toks[a + size - 1].end))
+        return out
 
     def _rank(
         self,

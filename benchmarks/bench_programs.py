@@ -283,16 +283,21 @@ def main() -> None:
 
     team_lines = []
     if args.teams:
+        import os
+
         from talentbridge.programs import form_teams
 
         cohort = team_cohort(1000, 200, 5, seed=4)
+        load = os.getloadavg()
         t_teams, teams = timed(lambda: form_teams(cohort, time_limit=60.0))
         d = teams["diagnostics"]
+        b = d["bounds"]
         team_lines.append(
-            f"teams D 1,000 learners x 200 projects (size 5, <=2 per institution): {t_teams:.1f} s wall, "
-            f"objective {d['objective']}, bound {d['bound']} (flow {d['bounds']['preference_flow']}, "
-            f"relaxation {d['bounds']['relaxation']}), gap {100 * d['gap']:.1f}%, "
-            f"heuristic start {d['heuristic_objective']}, "
+            f"teams D 1,000 learners x 200 projects (size 5, <=2 per institution): {t_teams:.1f} s wall "
+            f"(limit 60 s, load average {load[0]:.1f} before / {os.getloadavg()[0]:.1f} after), "
+            f"status {d['status']}, objective {d['objective']}, bound {d['bound']} "
+            f"(flow {b['preference_flow']}, LP {b['lp']}, relaxation {b['relaxation']}), "
+            f"gap {100 * d['gap']:.2f}%, heuristic start {d['heuristic_objective']}, "
             f"uncovered must-haves {d['uncovered_skills']}, LNS {d['lns']}"
         )
 

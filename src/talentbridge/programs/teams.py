@@ -37,6 +37,8 @@ from talentbridge.domain.errors import InstanceInvalid, Problem, SolverError
 __all__ = ["form_teams"]
 
 _SCALE = 100  # objective in hundredths of a point (balance uses fractional means)
+_FULL_MIP_PAIRS = 20_000  # learners x teams up to which HiGHS solves the whole model as a MIP
+_LP_PAIRS = 3_000_000  # ... up to which the LP relaxation of the whole model gives the bound
 
 
 @dataclass
@@ -639,16 +641,22 @@ def _lns(
 
 
 def form_teams(
-    instance: dict[str, Any], time_limit: float = 60.0, workers: int = 1, neighbourhood: int = 12
+    instance: dict[str, Any],
+    time_limit: float = 60.0,
+    workers: int = 1,
+    neighbourhood: int = 12,
+    stop_gap: float = 0.01,
 ) -> dict[str, Any]:
     """Form PBL teams for ``instance`` (schema in docs/programs.md) within about ``time_limit`` seconds.
 
     Returns ``{"teams": [...], "assignments": {learner: team}, "diagnostics": {...}}`` with the objective,
-    the flow upper bound and the optimality gap ``(bound - objective) / bound``. Guarantees: team sizes and
-    the institution cap hold; ``bound`` is a valid upper bound for the whole problem, so ``gap`` certifies how
-    far from optimal the teams can be. ``workers``: CP-SAT workers per LNS sub-problem (the bound runs on one
-    more thread). Raises ``InstanceInvalid`` (every problem listed) and ``SolverError``.
+    the best valid upper bound and the optimality gap ``(bound - objective) / bound``. Guarantees: team sizes
+    and the institution cap hold; ``bound`` is a valid upper bound for the whole problem, so ``gap`` certifies
+    how far from optimal the teams can be. Stops early once ``gap <= stop_gap``. ``workers``: CP-SAT workers
+    per LNS sub-problem. Raises ``InstanceInvalid`` (every problem listed) and ``SolverError``.
     """
+    from talentbridge.programs._teams_bound import lp_bound, mip_improve
+
     started = time.monotonic()
     deadline = started + time_limit
     x = _parse(instance)
@@ -662,29 +670,83 @@ def form_teams(
     _improve(state, started + 0.25 * time_limit)
     _repair(state, rng, started + 0.3 * time_limit)
     heuristic = state.total() / _SCALE
-    # the bound is computed on a second core while the LNS runs (CP-SAT releases the GIL)
+    flow_bound = bound_scaled / _SCALE
+    n_teams = len(state.members)
+    small = n * n_teams <= _FULL_MIP_PAIRS
+    # (1) the LP relaxation of the full model: a valid bound and a guide for the MIP's candidate pairs
+    lp, lp_x = (None, None)
+    if not small and n * n_teams <= _LP_PAIRS:
+        lp, lp_x = lp_bound(x, state.coverable, state.mean, 0.4 * (deadline - time.monotonic()))
+    # (2) HiGHS MIP: on a small instance over every pair (then its dual bound is valid for the whole
+    # problem); otherwise over listed projects + current team + the LP's support (a primal heuristic only)
+    teams_of_project: dict[int, list[int]] = {}
+    for t, p in enumerate(x.team_project):
+        teams_of_project.setdefault(p, []).append(t)
+    if small:
+        pairs = {i: list(range(n_teams)) for i in range(n)}
+    else:
+        pairs = {}
+        for i in range(n):
+            cand = {state.team_of[i]} | {t for p in x.points[i] for t in teams_of_project.get(p, ())}
+            if lp_x is not None:
+                cand |= set(np.flatnonzero(lp_x[i] > 1e-6).tolist())
+            pairs[i] = sorted(cand)
+    mip_budget = (deadline - time.monotonic()) * (1.0 if small else 0.7) - 0.5
+    assignment, mip_bound = mip_improve(x, state.coverable, state.mean, pairs, mip_budget)
+    mip_used = False
+    if assignment is not None and len(assignment) == n:
+        members: list[list[int]] = [[] for _ in range(n_teams)]
+        for i, t in assignment.items():
+            members[t].append(i)
+        sizes_ok = all(
+            x.size_min[t] <= len(members[t]) <= x.size_max[t] for t in range(n_teams)
+        )
+        scores = [state.team_score(t, members[t]) for t in range(n_teams)]
+        if sizes_ok and sum(scores) > state.total() and all(sc > -(10**8) for sc in scores):
+            state.members, state.scores = members, scores
+            for i, t in assignment.items():
+                state.team_of[i] = t
+            mip_used = True
+    full_mip = mip_bound if small else None
+    bounds = [b for b in (flow_bound, lp, full_mip) if b is not None]
+
+    def gap_now() -> float:
+        best = min(bounds)
+        return 0.0 if best <= 0 else (best - state.total() / _SCALE) / best
+
+    # (3) CP-SAT LNS for the remaining time, unless the certified gap is already small; without an LP bound
+    # (instance too large or LP out of time) a CP-SAT relaxation runs on a second thread for a bound
     box: dict[str, Any] = {}
+    worker = None
+    if lp is None and full_mip is None:
 
-    def bound_worker() -> None:
-        try:
-            box["bound"] = _relaxation_bound(state, deadline - 0.3, x.seed)
-        except Exception as exc:  # reported below, in the calling thread
-            box["error"] = exc
+        def bound_worker() -> None:
+            try:
+                box["bound"] = _relaxation_bound(state, deadline - 0.3, x.seed)
+            except Exception as exc:  # reported below, in the calling thread
+                box["error"] = exc
 
-    worker = threading.Thread(target=bound_worker, name="teams-bound")
-    worker.start()
-    tried, improved = _lns(state, rng, deadline, neighbourhood, workers)
-    worker.join()
+        worker = threading.Thread(target=bound_worker, name="teams-bound")
+        worker.start()
+    tried = improved = 0
+    if worker is not None or gap_now() > stop_gap:
+        tried, improved = _lns(state, rng, deadline, neighbourhood, workers)
+    if worker is not None:
+        worker.join()
     if "error" in box:
         raise box["error"]
     if not _feasible(state):
         raise SolverError("no team assignment respects the institution cap")
-    flow_bound = bound_scaled / _SCALE
     relaxed = box.get("bound")
-    bound = flow_bound if relaxed is None else min(flow_bound, relaxed)
-    result = _result(x, state, started, "LNS" if tried else "HEURISTIC", bound, heuristic, None)
+    if relaxed is not None:
+        bounds.append(relaxed)
+    bound = min(bounds)
+    status = "MIP" if mip_used else "LNS" if tried else "HEURISTIC"
+    result = _result(x, state, started, status, bound, heuristic, None)
     result["diagnostics"]["bounds"] = {
         "preference_flow": round(flow_bound, 2),
+        "lp": lp,
+        "mip": None if full_mip is None else round(full_mip, 2),
         "relaxation": None if relaxed is None else round(relaxed, 2),
     }
     result["diagnostics"]["lns"] = {"neighbourhoods": tried, "improved": improved}

@@ -142,13 +142,22 @@ class SkillExtractor:
             flat = [t[a:b] for t, chunks in zip(texts, chunks_per_text, strict=True) for a, b in chunks]
             if flat:
                 vectors = self.encoder.encode(flat)
-                pos = 0
-                for i, chunks in enumerate(chunks_per_text):
-                    if not chunks:
-                        continue
-                    sims = self.index.semantic_scores(vectors[pos : pos + len(chunks)])  # chunks x concepts
-                    pos += len(chunks)
-                    sem_per_text[i] = (sims.max(axis=0), sims.argmax(axis=0))
+                owner = np.repeat(np.arange(len(texts)), [len(c) for c in chunks_per_text])
+                first = np.concatenate([[0], np.cumsum([len(c) for c in chunks_per_text])])
+                # one matrix product per block of chunks: the label matrix is read once per block, not per text
+                for a in range(0, len(flat), 128):
+                    sims = self.index.semantic_scores(vectors[a : a + 128])  # chunks x concepts
+                    for r in range(sims.shape[0]):
+                        i = int(owner[a + r])
+                        local = a + r - int(first[i])
+                        row = sims[r]
+                        if sem_per_text[i] is None:
+                            sem_per_text[i] = (row.copy(), np.zeros(len(row), dtype=np.int64))
+                        else:
+                            best, where = sem_per_text[i]  # type: ignore[misc]
+                            better = row > best
+                            best[better] = row[better]
+                            where[better] = local
         if self.encoder is not None and self.window_sizes and self.weights.window:
             windows_per_text = [self._windows(toks) for toks in toks_per_text]
             flat = [t[a:b] for t, wins in zip(texts, windows_per_text, strict=True) for a, b in wins]

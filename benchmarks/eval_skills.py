@@ -166,7 +166,9 @@ def main() -> None:
         normalizer = TitleNormalizer(tax, encoder=encoder, cache=cache)
         normalizer.prepare(progress_bar("embedding occupation labels"))
         print(f"title normalizer ready in {time.perf_counter() - t:.1f} s")
-        occ_baseline = None if ARGS.no_baseline else Baseline(list(raw_esco().occupations.values()), cache, "occupation")
+        occ_baseline = (
+            None if ARGS.no_baseline else Baseline(list(raw_esco().occupations.values()), cache, "occupation")
+        )
 
     if "titles" in tasks:
         rows = read_csv(ARGS.eval / "jobbert-titles/titles.validation.csv")
@@ -328,7 +330,8 @@ def print_skill_errors(sentences, gold, ranked, tax) -> None:
     for s, g, r in list(zip(sentences, gold, ranked, strict=True))[: ARGS.errors]:
         if set(r[:5]) >= g:
             continue
-        print(f"  {s[:100]!r}\n    gold: {[by_uri[u].label_en for u in g]}\n    ours: {[by_uri[u].label_en for u in r[:5]]}")
+        print(f"  {s[:100]!r}\n    gold: {[by_uri[u].label_en for u in g]}")
+        print(f"    ours: {[by_uri[u].label_en for u in r[:5]]}")
 
 
 if __name__ == "__main__":

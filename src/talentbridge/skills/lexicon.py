@@ -19,10 +19,9 @@ from talentbridge.skills.text import Token, tokens
 
 __all__ = ["LabelIndex", "LabelMatch", "BM25Index", "ENGLISH_STOPWORDS"]
 
-ENGLISH_STOPWORDS = frozenset(
-    """a an and are as at be by for from has have in into is it its of on or our the their this to was we were
-    will with you your who what which all any can able etc per via other others""".split()
-)
+_STOPWORDS = """a an and are as at be by for from has have in into is it its of on or our the their this to was we
+    were will with you your who what which all any can able etc per via other others"""
+ENGLISH_STOPWORDS = frozenset(_STOPWORDS.split())
 
 
 @dataclass(frozen=True, slots=True)

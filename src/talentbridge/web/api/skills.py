@@ -78,7 +78,9 @@ class TitlesResponse(BaseModel):
 
 def _check_count(n: int) -> None:
     if n > MAX_ITEMS:
-        raise InputTooLarge(f"{n} items in one request; the limit is {MAX_ITEMS}: send smaller batches", limit=MAX_ITEMS)
+        raise InputTooLarge(
+            f"{n} items in one request; the limit is {MAX_ITEMS}: send smaller batches", limit=MAX_ITEMS
+        )
 
 
 @router.post("/extract", response_model=ExtractResponse, summary="Extract ranked skills from texts")

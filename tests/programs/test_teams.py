@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import random
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from talentbridge.cli import main
 from talentbridge.domain.errors import InstanceInvalid
 from talentbridge.programs import form_teams
+from talentbridge.programs import teams as teams_module
 
 
 def cohort(n: int, m: int, size: int, seed: int, cap: int | None = 2) -> dict:
@@ -186,3 +189,124 @@ def test_form_teams_cli(tmp_path):
     main(["programs", "form-teams", "--input", str(src), "--output", str(out), "--time-limit", "2"])
     result = json.loads(out.read_text())
     assert len(result["teams"]) == 2 and len(result["assignments"]) == 6
+
+
+# --- bounds: the LP relaxation (large instances) and the full MIP (small ones) never cut off the optimum ---
+
+
+def _objective(instance: dict, assignment: dict[str, str]) -> float:
+    """The documented objective, computed independently of the solver (balance rounded up to 1/100)."""
+    learners = instance["learners"]
+    longest = max(len(x["preferences"]) for x in learners)
+    cov = instance.get("coverage_penalty", 10)
+    bal = instance.get("balance_penalty", 1)
+    tol = instance.get("balance_tolerance", 0.2)
+    strength = {x["id"]: x.get("strength", sum(x["skills"].values())) for x in learners}
+    mean = sum(strength.values()) / len(learners)
+    total = 100 * sum(
+        longest - x["preferences"].index(assignment[x["id"]])
+        for x in learners
+        if assignment[x["id"]] in x["preferences"]
+    )
+    for p in instance["projects"]:
+        members = [x for x in learners if assignment[x["id"]] == p["id"]]
+        for s, lvl in p["must_have"].items():
+            coverable = any(x["skills"].get(s, 0) >= lvl for x in learners)
+            if coverable and not any(x["skills"].get(s, 0) >= lvl for x in members):
+                total -= round(cov * 100)
+        team_strength = sum(strength[x["id"]] for x in members)
+        lo, hi = mean * len(members) * (1 - tol), mean * len(members) * (1 + tol)
+        outside = max(0.0, lo - team_strength, team_strength - hi)
+        total -= math.ceil(outside * round(bal * 100) - 1e-9)
+    return total / 100
+
+
+def _brute_force(instance: dict) -> float | None:
+    """Best objective over every assignment that respects sizes and the institution cap (None: none)."""
+    ids = [x["id"] for x in instance["learners"]]
+    inst = {x["id"]: x.get("institution") for x in instance["learners"]}
+    size = instance["team_size"]
+    cap = instance.get("max_per_institution")
+    projects = [p["id"] for p in instance["projects"]]
+    best = None
+    seen = set()
+    for perm in itertools.permutations(ids):
+        teams = tuple(frozenset(perm[size * j : size * j + size]) for j in range(len(projects)))
+        if teams in seen:
+            continue
+        seen.add(teams)
+        if cap is not None and any(
+            max(sum(1 for m in team if inst[m] == u) for u in {inst[m] for m in team}) > cap for team in teams
+        ):
+            continue
+        value = _objective(instance, {m: projects[j] for j, team in enumerate(teams) for m in team})
+        best = value if best is None else max(best, value)
+    return best
+
+
+def tiny(m: int, size: int, seed: int, cap: int | None) -> dict:
+    instance = cohort(m * size, m, size, seed, cap=cap)
+    rnd = random.Random(seed)
+    instance["balance_tolerance"] = rnd.choice([0.0, 0.05, 0.2])
+    instance["balance_penalty"] = rnd.choice([0, 0.5, 1, 3])
+    instance["coverage_penalty"] = rnd.choice([1, 2.5, 10])
+    for x in instance["learners"]:
+        if rnd.random() < 0.5:
+            x["strength"] = rnd.randint(0, 20)
+        x["preferences"] = x["preferences"][: rnd.randint(0, len(x["preferences"]))]
+    return instance
+
+
+tiny_cases = st.tuples(
+    st.sampled_from([(2, 2), (3, 2), (2, 3)]), st.integers(0, 10_000), st.sampled_from([None, 1, 2])
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_cases)
+def test_lp_bound_is_at_least_the_brute_force_optimum(case):  # type: ignore[no-untyped-def]
+    from talentbridge.programs._teams_bound import lp_bound, mip_improve
+
+    (m, size), seed, cap = case
+    instance = tiny(m, size, seed, cap)
+    best = _brute_force(instance)
+    if best is None:  # the caps cannot be met (the instance is rejected or reported infeasible)
+        return
+    x = teams_module._parse(instance)
+    state = teams_module._State(x, teams_module._flow_start(x)[0])
+    bound, values = lp_bound(x, state.coverable, state.mean, 10.0)
+    assert bound is not None and values is not None
+    assert bound >= best - 1e-9
+    assert values.sum() == pytest.approx(len(instance["learners"]))
+    everything = {i: list(range(m)) for i in range(m * size)}
+    assignment, mip_bound = mip_improve(x, state.coverable, state.mean, everything, 10.0)
+    assert mip_bound is not None and best - 1e-9 <= mip_bound <= bound + 1e-9
+    assert assignment is not None
+    found = {x.learner_ids[i]: x.project_ids[x.team_project[t]] for i, t in assignment.items()}
+    assert _objective(instance, found) == pytest.approx(best)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_cases, st.sampled_from(["full-mip", "lp", "relaxation"]))
+def test_reported_bound_covers_the_optimum_on_every_path(case, path):  # type: ignore[no-untyped-def]
+    """Whichever bound is used (full MIP, LP relaxation + restricted MIP, or the CP-SAT relaxation thread),
+    bound >= brute-force optimum >= objective, and the objective is that of the returned teams."""
+    (m, size), seed, cap = case
+    instance = tiny(m, size, seed, cap)
+    best = _brute_force(instance)
+    if best is None:
+        return
+    limits = {"full-mip": (10**9, 10**9), "lp": (0, 10**9), "relaxation": (0, 0)}[path]
+    with (
+        mock.patch.object(teams_module, "_FULL_MIP_PAIRS", limits[0]),
+        mock.patch.object(teams_module, "_LP_PAIRS", limits[1]),
+    ):
+        result = form_teams(instance, time_limit=3, stop_gap=0.0)
+    check_hard_constraints(instance, result)
+    d = result["diagnostics"]
+    assert d["objective"] == pytest.approx(_objective(instance, {m: t for m, t in result["assignments"].items()}))
+    assert d["bound"] >= best - 1e-9 >= d["objective"] - 2e-9
+    if path == "full-mip":
+        assert d["bounds"]["mip"] is not None and d["objective"] == pytest.approx(best)
+    if path == "lp":
+        assert d["bounds"]["lp"] is not None and d["bounds"]["lp"] >= best - 1e-9

@@ -102,7 +102,13 @@ def lp_bound(
     ct = np.tile(np.arange(n_teams), n)
     cost, a_ub, b_ub, a_eq, b_eq, bounds, constant, nx = _build(x, coverable, mean, ci, ct)
     res = linprog(
-        cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs",
+        cost,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=bounds,
+        method="highs",
         options={"time_limit": float(time_limit)},
     )
     if res.status != 0 or res.fun is None:

@@ -13,12 +13,15 @@ where a learner's strength is her ``strength`` field or the sum of her skill lev
 Method: (1) start and first bound: the preference-only relaxation (no coverage, institution or balance
 constraints) is a transportation problem, solved exactly as a min-cost flow; its optimum bounds the objective
 because the penalties are non-negative. (2) Local search: best swaps repair institution excess, uncovered
-skills and imbalance, then swaps towards preferred projects. (3) Large-neighbourhood search with CP-SAT: a
-team and the teams its members prefer (12 by default) are freed and re-solved exactly (hinted with the
-current teams); improvements are kept. (4) Meanwhile, on a second thread, CP-SAT works on a relaxation of the
-whole problem (see :func:`_relaxation_bound`) for a tighter bound. The reported gap is
-``(bound - objective) / bound`` with the smaller of the two valid bounds -- a certificate for the whole
-problem, never only for a restricted model.
+skills and imbalance, then swaps towards preferred projects. (3) Bound: the LP relaxation of the whole model
+with HiGHS (:func:`._teams_bound.lp_bound`). (4) Primal: a HiGHS MIP of the model restricted to each
+learner's listed projects, current team and LP support (:func:`._teams_bound.mip_improve`); on a small
+instance the MIP covers every pair instead and its dual bound is valid for the whole problem. (5) Unless the
+gap is already at most ``stop_gap``: large-neighbourhood search with CP-SAT (a team and the teams its members
+prefer, 12 by default, freed and re-solved exactly, hinted with the current teams) until the time limit;
+without an LP bound, CP-SAT works on a relaxation of the whole problem on a second thread meanwhile (see
+:func:`_relaxation_bound`). The reported gap is ``(bound - objective) / bound`` with the smallest valid
+bound -- a certificate for the whole problem, never only for a restricted model.
 """
 
 from __future__ import annotations
@@ -698,9 +701,7 @@ def form_teams(
         members: list[list[int]] = [[] for _ in range(n_teams)]
         for i, t in assignment.items():
             members[t].append(i)
-        sizes_ok = all(
-            x.size_min[t] <= len(members[t]) <= x.size_max[t] for t in range(n_teams)
-        )
+        sizes_ok = all(x.size_min[t] <= len(members[t]) <= x.size_max[t] for t in range(n_teams))
         scores = [state.team_score(t, members[t]) for t in range(n_teams)]
         if sizes_ok and sum(scores) > state.total() and all(sc > -(10**8) for sc in scores):
             state.members, state.scores = members, scores

@@ -154,10 +154,10 @@ def rules(w: World) -> dict[tuple[str, str], tuple[Any, str, Any]]:
                                                        {"email": "auditor@x.kr"}),
         ("POST", "/api/auth/password-reset/confirm"): (PUBLIC, "/api/auth/password-reset/confirm",
                                                        {"token": w.tokens["reset"], "password": "new-password-1"}),
-        ("GET", "/api/users"): (OPERATOR, "/api/users", None),
+        ("GET", "/api/users"): (READERS, "/api/users", None),
         ("POST", "/api/users"): (OPERATOR, "/api/users",
                                  {"email": "u@x.kr", "password": "password-123", "name": "u", "role": "auditor"}),
-        ("GET", "/api/users/{user_id}"): (OPERATOR, f"/api/users/{i['user_talent']}", None),
+        ("GET", "/api/users/{user_id}"): (READERS, f"/api/users/{i['user_talent']}", None),
         ("PATCH", "/api/users/{user_id}"): (OPERATOR, f"/api/users/{i['user_talent']}", {"language": "en"}),
         ("GET", "/api/audit-log"): (READERS, "/api/audit-log", None),
     } | extra_rules(w)
@@ -244,10 +244,12 @@ def test_each_role_is_allowed_or_refused_as_the_table_says(world: World, method:
     if (method, template) not in table:
         pytest.fail(f"no access rule for {method} {template}")
     allowed, path, body = table[(method, template)]
+    if body is None and method in {"POST", "PUT", "PATCH"}:
+        body = {}  # a JSON body: the CSRF check (for forms) is not what this test is about
     if allowed == PUBLIC:
         with _client(world, "anonymous") as c:
             r = c.request(method, path, json=body)
-        assert not _refused(r), (method, path, r.status_code, r.text[:500])
+        assert r.status_code not in (401, 403), (method, path, r.status_code, r.text[:500])
         assert r.status_code < 500, (method, path, r.status_code, r.text[:500])
         return
     # Refused roles first: an allowed DELETE must not hide a refusal behind a 404.

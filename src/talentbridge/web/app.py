@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if check_db:
             database.check_ready()
+        if settings.environment != "test":
+            _warm_up(settings)
         yield
 
     app = FastAPI(
@@ -61,6 +63,24 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if module is not None:
             module.install(app)
     return app
+
+
+def _warm_up(settings: Settings) -> None:
+    """Build the skill extractor (taxonomy embeddings) in the background, so the first page that needs it
+    does not wait for it."""
+    import threading
+
+    def work() -> None:
+        try:
+            from talentbridge.services.skill_extraction import get_skill_services
+
+            get_skill_services(settings)
+        except Exception:  # noqa: BLE001 - a warm-up failure shows again, with its message, on first use
+            import logging
+
+            logging.getLogger("talentbridge.web").exception("warm-up of the skill extractor failed")
+
+    threading.Thread(target=work, name="talentbridge-warm-up", daemon=True).start()
 
 
 def _optional_module(name: str):  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from talentbridge.config import Settings
 from talentbridge.domain.errors import InputTooLarge
+from talentbridge.web.policy import policy_of
 
 __all__ = ["router"]
 
@@ -84,9 +85,10 @@ def _check_count(n: int) -> None:
 
 
 @router.post("/extract", response_model=ExtractResponse, summary="Extract ranked skills from texts")
-def extract(body: ExtractRequest, settings: SettingsDep) -> ExtractResponse:
+def extract(body: ExtractRequest, settings: SettingsDep, request: Request) -> ExtractResponse:
     from talentbridge.services.skill_extraction import get_skill_services
 
+    policy_of(request).check(request, "skills", "read")
     _check_count(len(body.texts))
     services = get_skill_services(settings)
     ranked = services.extractor.extract_many(body.texts, top=body.top)
@@ -99,9 +101,10 @@ def extract(body: ExtractRequest, settings: SettingsDep) -> ExtractResponse:
 
 
 @router.post("/normalize-titles", response_model=TitlesResponse, summary="Map job titles to occupations")
-def normalize_titles(body: TitlesRequest, settings: SettingsDep) -> TitlesResponse:
+def normalize_titles(body: TitlesRequest, settings: SettingsDep, request: Request) -> TitlesResponse:
     from talentbridge.services.skill_extraction import get_skill_services
 
+    policy_of(request).check(request, "skills", "read")
     _check_count(len(body.titles))
     services = get_skill_services(settings)
     ranked = services.normalizer.normalize(body.titles, top=body.top)

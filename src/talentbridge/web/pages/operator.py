@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from talentbridge.domain.errors import PermissionDenied
 from talentbridge.services.accounts import Role
 from talentbridge.web.deps import ReposDep, SessionDep
+from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.policy import policy_of
 
-router = APIRouter(prefix="/operator", include_in_schema=False)
+router = APIRouter(prefix="/operator", include_in_schema=False, dependencies=[Depends(require_roles("operator", "auditor"))])
 
 
 def _staff(request: Request) -> Any:
@@ -115,7 +116,7 @@ def rounds(request: Request, repos: ReposDep) -> Response:
     return render(request, "operator/rounds.html", programs=programs, rounds_by_program=rounds_by_program)
 
 
-@router.post("/rounds")
+@router.post("/rounds", dependencies=[Depends(require_roles("operator"))])
 def create_round(request: Request, session: SessionDep, program_id: Annotated[int, Form()],
                  name: Annotated[str, Form(max_length=200)],
                  mechanism: Annotated[str, Form()] = "da", capital_cap: Annotated[str, Form()] = "") -> Response:
@@ -144,7 +145,7 @@ def round_detail(request: Request, round_id: int, session: SessionDep, run_id: i
                   opening_titles=opening_titles, names=names, can_act=request.state.user.role == Role.OPERATOR)
 
 
-@router.post("/rounds/{round_id}/action")
+@router.post("/rounds/{round_id}/action", dependencies=[Depends(require_roles("operator"))])
 def round_action(request: Request, round_id: int, session: SessionDep, action: Annotated[str, Form()],
                  run_id: Annotated[str, Form()] = "", mechanism: Annotated[str, Form()] = "") -> Response:
     from talentbridge.services.rounds import RoundService

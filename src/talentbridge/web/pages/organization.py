@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from talentbridge.domain import OpeningData
@@ -13,11 +13,12 @@ from talentbridge.domain.enums import ApplicationStatus, Importance, OpeningKind
 from talentbridge.domain.errors import PermissionDenied, ValidationFailed
 from talentbridge.services.accounts import Role
 from talentbridge.web.deps import ReposDep, SessionDep
+from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.pages.skills_ui import labels_for, taxonomy_for
 from talentbridge.web.policy import policy_of
 
-router = APIRouter(prefix="/org", include_in_schema=False)
+router = APIRouter(prefix="/org", include_in_schema=False, dependencies=[Depends(require_roles("org_member"))])
 
 
 def _member(request: Request) -> Any:
@@ -152,10 +153,10 @@ def opening_detail(request: Request, opening_id: int, repos: ReposDep, session: 
 
 @router.post("/applications/{application_id}")
 def update_application(request: Request, application_id: int, repos: ReposDep,
-                       status: Annotated[str, Form()]) -> Response:
+                       status: Annotated[str, Form()] = "") -> Response:
     _member(request)
     application = repos.applications.get(application_id)
-    policy_of(request).check(request, "application", "update", application)
+    policy_of(request).check(request, "application", "update", application)  # before reading the form
     repos.applications.update(application_id, {"status": status})
     return redirect(f"/org/openings/{application.opening_id}")
 
@@ -165,8 +166,14 @@ def rounds(request: Request, session: SessionDep) -> Response:
     user = _member(request)
     from talentbridge.web.pages.rounds_ui import organization_rounds
 
-    return render(request, "org/rounds.html", rounds=organization_rounds(session, user.organization_id),
-                  saved=request.query_params.get("saved"))
+    rounds_ = organization_rounds(session, user.organization_id)
+    from talentbridge.web.auth import audit
+
+    for r in rounds_:  # participants' names are personal data: every view is logged
+        for o in r["openings"]:
+            for person in o["ranking"] + o["unranked"]:
+                audit(request, "view", "talent", person["talent_id"], fields=["name"], path=request.url.path)
+    return render(request, "org/rounds.html", rounds=rounds_, saved=request.query_params.get("saved"))
 
 
 @router.post("/rounds/{round_id}/openings/{opening_id}/ranking")

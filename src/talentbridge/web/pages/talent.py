@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import update
 
@@ -15,11 +15,12 @@ from talentbridge.domain.errors import PermissionDenied, ValidationFailed
 from talentbridge.services.accounts import Role
 from talentbridge.storage.account_tables import UserRow
 from talentbridge.web.deps import ReposDep, SessionDep
+from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.pages.skills_ui import labels_for, taxonomy_for
 from talentbridge.web.policy import policy_of
 
-router = APIRouter(prefix="/me", include_in_schema=False)
+router = APIRouter(prefix="/me", include_in_schema=False, dependencies=[Depends(require_roles("talent"))])
 
 
 def _talent_user(request: Request) -> Any:

@@ -359,54 +359,34 @@ class EntityRepository(Generic[D, P]):
                     )
 
 
-class TalentRepository(EntityRepository[TalentData, Talent]):
-    def _after_write(self, id: int, record: TalentData) -> None:
+class SkillMirrorRepository(EntityRepository[D, P]):
+    """A repository whose records' skill lists are mirrored into a table indexed by skill (for filters, the
+    inverted index and analytics). ``mirror`` = (table, owner column, record field, row of one skill)."""
+
+    mirror: tuple[Any, str, str, Callable[[Any], dict[str, Any]]] | None = None
+
+    def _after_write(self, id: int, record: D) -> None:
         self._after_bulk_write([(id, record)])
 
-    def _after_bulk_write(self, pairs: list[tuple[int, TalentData]]) -> None:
+    def _after_bulk_write(self, pairs: list[tuple[int, D]]) -> None:
+        assert self.mirror is not None
+        table, owner, field_name, row_of = self.mirror
         ids = [i for i, _ in pairs]
         for start in range(0, len(ids), 1000):
-            self.session.execute(delete(TalentSkillRow).where(TalentSkillRow.talent_id.in_(ids[start : start + 1000])))
-        rows = [
-            {
-                "talent_id": id_,
-                "skill_id": s.skill_id,
-                "level": s.level,
-                "years": s.years,
-                "source": s.source.value,
-                "confidence": s.confidence,
-            }
-            for id_, record in pairs
-            for s in record.skills
-        ]
+            self.session.execute(delete(table).where(getattr(table, owner).in_(ids[start : start + 1000])))
+        rows = [{owner: id_, **row_of(s)} for id_, record in pairs for s in getattr(record, field_name)]
         for start in range(0, len(rows), 5000):
-            self.session.execute(insert(TalentSkillRow).execution_options(render_nulls=True), rows[start : start + 5000])
+            self.session.execute(insert(table).execution_options(render_nulls=True), rows[start : start + 5000])
 
 
-class OpeningRepository(EntityRepository[OpeningData, Opening]):
-    def _after_write(self, id: int, record: OpeningData) -> None:
-        self._after_bulk_write([(id, record)])
+def _talent_skill_row(s: Any) -> dict[str, Any]:
+    return {"skill_id": s.skill_id, "level": s.level, "years": s.years, "source": s.source.value,
+            "confidence": s.confidence}
 
-    def _after_bulk_write(self, pairs: list[tuple[int, OpeningData]]) -> None:
-        ids = [i for i, _ in pairs]
-        for start in range(0, len(ids), 1000):
-            self.session.execute(
-                delete(OpeningSkillRow).where(OpeningSkillRow.opening_id.in_(ids[start : start + 1000]))
-            )
-        rows = [
-            {
-                "opening_id": id_,
-                "skill_id": s.skill_id,
-                "min_level": s.min_level,
-                "importance": s.importance.value,
-                "source": s.source.value,
-                "confidence": s.confidence,
-            }
-            for id_, record in pairs
-            for s in record.required_skills
-        ]
-        for start in range(0, len(rows), 5000):
-            self.session.execute(insert(OpeningSkillRow).execution_options(render_nulls=True), rows[start : start + 5000])
+
+def _opening_skill_row(s: Any) -> dict[str, Any]:
+    return {"skill_id": s.skill_id, "min_level": s.min_level, "importance": s.importance.value,
+            "source": s.source.value, "confidence": s.confidence}
 
 
 def _escape_like(text: str) -> str:
@@ -469,7 +449,7 @@ class Repositories:
             references={"parent_id": ("organization", OrganizationRow)},
             text_search=("name", "name_en"),
         )
-        self.talents = TalentRepository(
+        self.talents = SkillMirrorRepository(
             session,
             "talent",
             TalentRow,
@@ -519,7 +499,7 @@ class Repositories:
             references={"current_employer_id": ("organization", OrganizationRow)},
             text_search=("name", "name_latin"),
         )
-        self.openings = OpeningRepository(
+        self.openings = SkillMirrorRepository(
             session,
             "opening",
             OpeningRow,
@@ -553,6 +533,8 @@ class Repositories:
             references={"organization_id": ("organization", OrganizationRow)},
             text_search=("title",),
         )
+        self.talents.mirror = (TalentSkillRow, "talent_id", "skills", _talent_skill_row)
+        self.openings.mirror = (OpeningSkillRow, "opening_id", "required_skills", _opening_skill_row)
         self.programs = EntityRepository(
             session,
             "program",

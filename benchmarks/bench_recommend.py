@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200, help="openings timed on both paths")
     ap.add_argument("--batch", type=int, default=2000, help="openings in the batch throughput run")
     ap.add_argument("--top", type=int, default=20)
-    ap.add_argument("--candidates", type=int, default=200, help="ANN candidates per sub-index")
+    ap.add_argument("--candidates", type=int, default=800, help="ANN candidates per sub-index")
     ap.add_argument("--workers", type=int, default=2, help="processes for generation, threads for the batch")
     ap.add_argument("--cache", type=Path, default=ROOT / ".bench-cache")
     ap.add_argument("--json", type=Path, help="also write the results here")

@@ -36,8 +36,8 @@ _cache_lock = threading.Lock()
 
 MIN_CONFIDENCE = 0.3  # extracted skills below this score are not kept
 MAX_SKILLS = 15
-MIN_TITLE_SCORE = 0.2  # a title match must score at least this ...
-TITLE_MARGIN = 1.5  # ... and this many times the runner-up
+MIN_TITLE_SCORE = 0.05  # a title match must score at least this ...
+TITLE_MARGIN = 2.0  # ... and this many times the runner-up
 INFERRED_LEVEL = 3
 
 

@@ -149,3 +149,15 @@ def test_batched_ann_equals_exact(index):
     ]
     for ctx, many in zip(contexts, index.recommend_many(contexts, 10), strict=True):
         assert many.ids.tolist() == index.recommend(ctx, 10, method="exact").ids.tolist()
+
+
+def test_hnsw_search_finds_nearly_all_of_the_exact_top_k(index):
+    """With fewer candidates than any sub-index holds (25 < 39..62) the HNSW graphs are really searched."""
+    hits = total = 0
+    for s in range(30):
+        ctx = OpeningContext(random_opening(s), affiliate_ids=frozenset({100}), today=TODAY)
+        exact = set(index.recommend(ctx, 10, method="exact").ids.tolist())
+        ann = set(index.recommend(ctx, 10, method="ann", n_candidates=25).ids.tolist())
+        hits += len(exact & ann)
+        total += len(exact)
+    assert total > 0 and hits / total >= 0.9

@@ -332,8 +332,11 @@ class TalentIndex:
             ann = self.ann.get(int(code))
             if ann is None or len(ann) == 0:
                 continue
+            if n >= len(ann):  # asking for the whole sub-index: take it all (HNSW may not reach every node)
+                found.append(np.asarray(ann.keys, dtype=np.int64))
+                continue
             ann.expansion_search = max(64, n)
-            matches = ann.search(query, min(n, len(ann)), threads=1)
+            matches = ann.search(query, n, threads=1)
             found.append(np.asarray(matches.keys, dtype=np.int64))
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
@@ -398,8 +401,13 @@ class TalentIndex:
             ann = self.ann.get(int(code))
             if ann is None or len(ann) == 0:
                 continue
+            if n_candidates >= len(ann):  # the whole sub-index is a candidate for every opening
+                everyone = np.asarray(ann.keys, dtype=np.int64)
+                for i in range(len(profiles)):
+                    found[i].append(everyone)
+                continue
             ann.expansion_search = max(64, n_candidates)
-            matches = ann.search(queries, min(n_candidates, len(ann)), threads=threads)
+            matches = ann.search(queries, n_candidates, threads=threads)
             keys = np.asarray(matches.keys, dtype=np.int64).reshape(len(profiles), -1)
             counts = np.asarray(matches.counts).reshape(-1)
             for i in range(len(profiles)):

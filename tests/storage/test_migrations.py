@@ -1,9 +1,8 @@
 from sqlalchemy import inspect
 
+import talentbridge.storage.models  # noqa: F401  (registers all tables)
 from talentbridge.storage import Database
 from talentbridge.storage.base import Base
-
-import talentbridge.storage.models  # noqa: F401  (registers all tables)
 
 
 def test_migrations_build_every_table_from_an_empty_database(database: Database) -> None:

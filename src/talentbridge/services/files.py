@@ -207,10 +207,8 @@ def _open_csv(path: Path, encoding: str | None) -> RowSource:
         raise _reject(path, f"cannot open: {exc.strerror}") from exc
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _reject(path, "this looks like a binary file, not CSV text (is it an .xlsx renamed to .csv?)")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        text = _decode(path, data, encoding)
+    bom16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    text = data.decode("utf-16") if bom16 else _decode(path, data, encoding)
     sample = text[:8192]
     delimiter = ","
     first_line = sample.split("\n", 1)[0]

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -205,11 +205,9 @@ class RecommendService:
             elif self._saved_signature() != signature:
                 self._sync(idx)
                 self._save(idx, signature)
-            elif _recent(
-                signature
-            ):  # updated_at has whole seconds on SQLite: a change may hide in the same one
-                if self._sync(idx, deletions=False):
-                    self._save(idx, signature)
+            # updated_at has whole seconds on SQLite: a change may hide in the same one
+            elif _recent(signature) and self._sync(idx, deletions=False):
+                self._save(idx, signature)
             _indexes[key] = idx
             return idx
 
@@ -524,8 +522,8 @@ def _recent(signature: dict[str, Any], seconds: float = 5.0) -> bool:
         return False
     stamp = datetime.fromisoformat(newest)
     if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)  # SQLite stores UTC without an offset
-    return abs((datetime.now(timezone.utc) - stamp).total_seconds()) < seconds
+        stamp = stamp.replace(tzinfo=UTC)  # SQLite stores UTC without an offset
+    return abs((datetime.now(UTC) - stamp).total_seconds()) < seconds
 
 
 def _opening_summary(o: Opening) -> dict[str, Any]:

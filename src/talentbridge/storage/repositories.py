@@ -329,7 +329,9 @@ class EntityRepository(Generic[D, P]):
         old_rows = [{**r, "id": existing[r["external_id"]]} for r in rows if r["external_id"] in existing]
         if new_rows:
             for start in range(0, len(new_rows), 2000):
-                self.session.execute(insert(self.row_cls).execution_options(render_nulls=True), new_rows[start : start + 2000])
+                self.session.execute(
+                    insert(self.row_cls).execution_options(render_nulls=True), new_rows[start : start + 2000]
+                )
         if old_rows:
             self.session.execute(update(self.row_cls), old_rows)
         ids = self.ids_by_external_id(r["external_id"] for r in rows)
@@ -380,13 +382,23 @@ class SkillMirrorRepository(EntityRepository[D, P]):
 
 
 def _talent_skill_row(s: Any) -> dict[str, Any]:
-    return {"skill_id": s.skill_id, "level": s.level, "years": s.years, "source": s.source.value,
-            "confidence": s.confidence}
+    return {
+        "skill_id": s.skill_id,
+        "level": s.level,
+        "years": s.years,
+        "source": s.source.value,
+        "confidence": s.confidence,
+    }
 
 
 def _opening_skill_row(s: Any) -> dict[str, Any]:
-    return {"skill_id": s.skill_id, "min_level": s.min_level, "importance": s.importance.value,
-            "source": s.source.value, "confidence": s.confidence}
+    return {
+        "skill_id": s.skill_id,
+        "min_level": s.min_level,
+        "importance": s.importance.value,
+        "source": s.source.value,
+        "confidence": s.confidence,
+    }
 
 
 def _escape_like(text: str) -> str:
@@ -493,8 +505,16 @@ class Repositories:
                     ),
                 )
             },
-            sortable=("id", "name", "region", "birth_year", "salary_expectation", "available_from", "created_at",
-                      "updated_at"),
+            sortable=(
+                "id",
+                "name",
+                "region",
+                "birth_year",
+                "salary_expectation",
+                "available_from",
+                "created_at",
+                "updated_at",
+            ),
             unique=("external_id", "email"),
             references={"current_employer_id": ("organization", OrganizationRow)},
             text_search=("name", "name_latin"),
@@ -552,9 +572,7 @@ class Repositories:
             RoundRow,
             RoundData,
             Round,
-            filters={
-                f.name: f for f in (_f("program_id", RoundRow.program_id, int), _f("status", RoundRow.status))
-            },
+            filters={f.name: f for f in (_f("program_id", RoundRow.program_id, int), _f("status", RoundRow.status))},
             sortable=("id", "name", "preference_deadline", "created_at"),
             references={"program_id": ("program", ProgramRow)},
             text_search=("name",),

@@ -43,8 +43,22 @@ ROLE_TABLE: dict[str, dict[Role, set[str]]] = {
 }
 
 #: Fields of a talent that are personal data (a view of any of them by someone else is audited).
-PERSONAL_FIELDS = {"name", "name_latin", "email", "phone", "gender", "birth_year", "nationality", "visa_type",
-                   "visa_expires", "resume_text", "education", "work_history", "salary_expectation", "region"}
+PERSONAL_FIELDS = {
+    "name",
+    "name_latin",
+    "email",
+    "phone",
+    "gender",
+    "birth_year",
+    "nationality",
+    "visa_type",
+    "visa_expires",
+    "resume_text",
+    "education",
+    "work_history",
+    "salary_expectation",
+    "region",
+}
 #: Shown to an organization only for talent who applied to it.
 CONTACT_FIELDS = {"email", "phone"}
 #: Never shown to organizations: used for statistics and bias audits only.
@@ -103,7 +117,9 @@ class RolePolicy:
             if entity in {"application", "placement"}:
                 return me is not None and get("talent_id") == me
             if entity == "recommendation":
-                return me is not None and (get("talent_id") == me or (get("id") == me and get("organization_id") is None))
+                return me is not None and (
+                    get("talent_id") == me or (get("id") == me and get("organization_id") is None)
+                )
             if entity == "round" and action == "submit_preferences":  # only their own ranking
                 return me is not None and get("talent_id") == me
             return action in READ
@@ -130,8 +146,9 @@ class RolePolicy:
         with request.app.state.database.session() as session:
             return session.scalar(select(OpeningRow.organization_id).where(OpeningRow.id == opening_id))
 
-    def _talent_visible_to_org(self, request: Request, talent_id: int | None, consent: bool | None,
-                               org: int | None) -> bool:
+    def _talent_visible_to_org(
+        self, request: Request, talent_id: int | None, consent: bool | None, org: int | None
+    ) -> bool:
         return bool(consent) or (talent_id is not None and talent_id in self._applied_talent_ids(request, org))
 
     # -- lists ---------------------------------------------------------------------------------------------------
@@ -143,9 +160,7 @@ class RolePolicy:
         if user.role == Role.ORG_MEMBER:
             if entity == "talent":
                 scoped["visible_to_organization"] = user.organization_id
-            elif entity == "application":
-                scoped["organization_id"] = user.organization_id
-            elif entity == "placement":
+            elif entity == "application" or entity == "placement":
                 scoped["organization_id"] = user.organization_id
         elif user.role == Role.TALENT:
             if entity == "talent":
@@ -170,6 +185,12 @@ class RolePolicy:
             if item.get("id") not in self._applied_talent_ids(request, user.organization_id):
                 for name in CONTACT_FIELDS:
                     shown.pop(name, None)
-        audit(request, "view", "talent", item.get("id"),
-              fields=sorted(k for k in shown if k in PERSONAL_FIELDS), path=request.url.path)
+        audit(
+            request,
+            "view",
+            "talent",
+            item.get("id"),
+            fields=sorted(k for k in shown if k in PERSONAL_FIELDS),
+            path=request.url.path,
+        )
         return shown

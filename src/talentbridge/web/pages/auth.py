@@ -71,15 +71,28 @@ def signup(
         role = "talent"
     org_id = int(organization_id) if organization_id.strip().isdigit() else None
     try:
-        user = accounts.create_user(session, email=email, password=password, role=role, name=name,
-                                    organization_id=org_id, active=role == "talent")
+        user = accounts.create_user(
+            session,
+            email=email,
+            password=password,
+            role=role,
+            name=name,
+            organization_id=org_id,
+            active=role == "talent",
+        )
     except ValidationFailed as exc:
         return render(request, "signup.html", status_code=422, form=form, errors=[str(p) for p in exc.problems])
     except TalentBridgeError as exc:
         return render(request, "signup.html", status_code=exc.status, form=form, errors=[exc.message])
     if not user.active:
-        return render(request, "login.html", next="/", email=email, ok=True,
-                      message=_("Account created. An operator will activate it."))
+        return render(
+            request,
+            "login.html",
+            next="/",
+            email=email,
+            ok=True,
+            message=_("Account created. An operator will activate it."),
+        )
     login_session(request, user)
     return redirect("/")
 
@@ -93,8 +106,13 @@ def reset_form(request: Request, token: str | None = None) -> Response:
 def reset_request(request: Request, session: SessionDep, email: Annotated[str, Form(max_length=320)]) -> Response:
     _ = gettext_for(request_language(request))
     accounts.request_password_reset(session, email)
-    return render(request, "password_reset.html", token=None, errors=[],
-                  message=_("If an account exists for this email, a reset link has been sent."))
+    return render(
+        request,
+        "password_reset.html",
+        token=None,
+        errors=[],
+        message=_("If an account exists for this email, a reset link has been sent."),
+    )
 
 
 @router.post("/password-reset/confirm", response_class=HTMLResponse)
@@ -108,9 +126,14 @@ def reset_confirm(
     try:
         accounts.reset_password(session, token, password)
     except ValidationFailed as exc:
-        return render(request, "password_reset.html", status_code=422, token=token, message=None,
-                      errors=[str(p) for p in exc.problems])
+        return render(
+            request,
+            "password_reset.html",
+            status_code=422,
+            token=token,
+            message=None,
+            errors=[str(p) for p in exc.problems],
+        )
     except NotAuthenticated as exc:
-        return render(request, "password_reset.html", status_code=400, token=None, message=None,
-                      errors=[exc.message])
+        return render(request, "password_reset.html", status_code=400, token=None, message=None, errors=[exc.message])
     return render(request, "login.html", next="/", email="", ok=True, message=_("Password changed. Sign in."))

@@ -16,7 +16,9 @@ from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.policy import policy_of
 
-router = APIRouter(prefix="/operator", include_in_schema=False, dependencies=[Depends(require_roles("operator", "auditor"))])
+router = APIRouter(
+    prefix="/operator", include_in_schema=False, dependencies=[Depends(require_roles("operator", "auditor"))]
+)
 
 
 def _staff(request: Request) -> Any:
@@ -66,29 +68,61 @@ def _charts(request: Request, data: dict[str, Any]) -> list[dict[str, Any]]:
     families = data["families"]
     names = _families(request)
     supply, demand = _("Supply (talent)"), _("Demand (seats)")
-    regions = sorted(set(data["supply_by_region"]) | set(data["demand_by_region"]),
-                     key=lambda r: -(data["demand_by_region"].get(r, 0)))
+    regions = sorted(
+        set(data["supply_by_region"]) | set(data["demand_by_region"]),
+        key=lambda r: -(data["demand_by_region"].get(r, 0)),
+    )
     org_kinds = sorted(data["openings_by_org_kind"])
     opening_kinds = sorted({k for row in data["openings_by_org_kind"].values() for k in row})
     months = list(data["placements_by_month"])
     placement_kinds = sorted({k for row in data["placements_by_month"].values() for k in row})
     return [
-        {"id": "family", "title": _("Talent supply vs demand by skill family"),
-         "note": _("Supply: talent who consented to statistical use, counted once per family. Demand: seats of open openings."),
-         "option": _bar([names.get(f, f) for f in families],
-                        [(supply, [data["supply_by_family"].get(f, 0) for f in families]),
-                         (demand, [data["demand_by_family"].get(f, 0) for f in families])])},
-        {"id": "region", "title": _("Supply vs demand by region"), "note": "",
-         "option": _bar([_(r) if r in ("unknown", "remote") else region_name(r, lang) for r in regions],
-                        [(supply, [data["supply_by_region"].get(r, 0) for r in regions]),
-                         (demand, [data["demand_by_region"].get(r, 0) for r in regions])])},
-        {"id": "kind", "title": _("Openings by organization kind"), "note": "",
-         "option": _bar([_(k) for k in org_kinds],
-                        [(_(ok), [data["openings_by_org_kind"][k].get(ok, 0) for k in org_kinds])
-                         for ok in opening_kinds], stacked=True)},
-        {"id": "time", "title": _("Placements over time"), "note": "",
-         "option": _bar(months, [(_(pk), [data["placements_by_month"][m].get(pk, 0) for m in months])
-                                 for pk in placement_kinds], stacked=True)},
+        {
+            "id": "family",
+            "title": _("Talent supply vs demand by skill family"),
+            "note": _(
+                "Supply: talent who consented to statistical use, counted once per family. Demand: seats of open openings."
+            ),
+            "option": _bar(
+                [names.get(f, f) for f in families],
+                [
+                    (supply, [data["supply_by_family"].get(f, 0) for f in families]),
+                    (demand, [data["demand_by_family"].get(f, 0) for f in families]),
+                ],
+            ),
+        },
+        {
+            "id": "region",
+            "title": _("Supply vs demand by region"),
+            "note": "",
+            "option": _bar(
+                [_(r) if r in ("unknown", "remote") else region_name(r, lang) for r in regions],
+                [
+                    (supply, [data["supply_by_region"].get(r, 0) for r in regions]),
+                    (demand, [data["demand_by_region"].get(r, 0) for r in regions]),
+                ],
+            ),
+        },
+        {
+            "id": "kind",
+            "title": _("Openings by organization kind"),
+            "note": "",
+            "option": _bar(
+                [_(k) for k in org_kinds],
+                [(_(ok), [data["openings_by_org_kind"][k].get(ok, 0) for k in org_kinds]) for ok in opening_kinds],
+                stacked=True,
+            ),
+        },
+        {
+            "id": "time",
+            "title": _("Placements over time"),
+            "note": "",
+            "option": _bar(
+                months,
+                [(_(pk), [data["placements_by_month"][m].get(pk, 0) for m in months]) for pk in placement_kinds],
+                stacked=True,
+            ),
+        },
     ]
 
 
@@ -101,7 +135,8 @@ def search(request: Request, repos: ReposDep, q: Annotated[str, Query(max_length
         results["organizations"] = repos.organizations.list({"q": q}, size=20).items
         results["openings"] = repos.openings.list({"q": q}, size=20).items
         results["talents"] = [
-            policy.present(request, "talent", t.model_dump(mode="json")) for t in repos.talents.list({"q": q}, size=20).items
+            policy.present(request, "talent", t.model_dump(mode="json"))
+            for t in repos.talents.list({"q": q}, size=20).items
         ]
     return render(request, "operator/search.html", q=q, results=results)
 
@@ -117,15 +152,21 @@ def rounds(request: Request, repos: ReposDep) -> Response:
 
 
 @router.post("/rounds", dependencies=[Depends(require_roles("operator"))])
-def create_round(request: Request, session: SessionDep, program_id: Annotated[int, Form()],
-                 name: Annotated[str, Form(max_length=200)],
-                 mechanism: Annotated[str, Form()] = "da", capital_cap: Annotated[str, Form()] = "") -> Response:
+def create_round(
+    request: Request,
+    session: SessionDep,
+    program_id: Annotated[int, Form()],
+    name: Annotated[str, Form(max_length=200)],
+    mechanism: Annotated[str, Form()] = "da",
+    capital_cap: Annotated[str, Form()] = "",
+) -> Response:
     policy_of(request).check(request, "round", "create")
     from talentbridge.services.rounds import RoundService
 
     caps = {"capital": int(capital_cap)} if capital_cap.strip().isdigit() else {}
-    rnd = RoundService(session).create_round({"program_id": program_id, "name": name, "mechanism": mechanism,
-                                              "regional_caps": caps})
+    rnd = RoundService(session).create_round(
+        {"program_id": program_id, "name": name, "mechanism": mechanism, "regional_caps": caps}
+    )
     return redirect(f"/operator/rounds/{rnd.id}")
 
 
@@ -141,13 +182,27 @@ def round_detail(request: Request, round_id: int, session: SessionDep, run_id: i
     opening_titles = {o.id: o.title for o in repos.openings.get_many([o.opening_id for o in openings]).values()}
     talent_ids = [p.talent_id for p in service.participants(round_id)]
     names = {t.id: t.name for t in repos.talents.get_many(talent_ids).values()}
-    return render(request, "operator/round.html", review=review, rnd=review["round"], openings=openings,
-                  opening_titles=opening_titles, names=names, can_act=request.state.user.role == Role.OPERATOR)
+    return render(
+        request,
+        "operator/round.html",
+        review=review,
+        rnd=review["round"],
+        openings=openings,
+        opening_titles=opening_titles,
+        names=names,
+        can_act=request.state.user.role == Role.OPERATOR,
+    )
 
 
 @router.post("/rounds/{round_id}/action", dependencies=[Depends(require_roles("operator"))])
-def round_action(request: Request, round_id: int, session: SessionDep, action: Annotated[str, Form()],
-                 run_id: Annotated[str, Form()] = "", mechanism: Annotated[str, Form()] = "") -> Response:
+def round_action(
+    request: Request,
+    round_id: int,
+    session: SessionDep,
+    action: Annotated[str, Form()],
+    run_id: Annotated[str, Form()] = "",
+    mechanism: Annotated[str, Form()] = "",
+) -> Response:
     from talentbridge.services.rounds import RoundService
 
     service = RoundService(session)
@@ -171,11 +226,19 @@ def round_action(request: Request, round_id: int, session: SessionDep, action: A
 
 
 @router.get("/audit-log")
-def audit_log(request: Request, session: SessionDep, page: Annotated[int, Query(ge=1)] = 1,
-              entity: str | None = None) -> Response:
+def audit_log(
+    request: Request, session: SessionDep, page: Annotated[int, Query(ge=1)] = 1, entity: str | None = None
+) -> Response:
     _staff(request)
     from talentbridge.services.audit_log import list_entries
 
     items, total = list_entries(session, entity=entity or None, page=page, size=50)
-    return render(request, "operator/audit_log.html", items=items, total=total, page=page,
-                  pages=max(1, -(-total // 50)), entity=entity or "")
+    return render(
+        request,
+        "operator/audit_log.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // 50)),
+        entity=entity or "",
+    )

@@ -15,7 +15,7 @@ from talentbridge.services.accounts import Role
 from talentbridge.web.deps import ReposDep, SessionDep
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
-from talentbridge.web.pages.skills_ui import labels_for, taxonomy_for
+from talentbridge.web.pages.skills_ui import labels_for
 from talentbridge.web.policy import policy_of
 
 router = APIRouter(prefix="/org", include_in_schema=False, dependencies=[Depends(require_roles("org_member"))])
@@ -42,8 +42,15 @@ def _own_opening(request: Request, repos: Any, opening_id: int, action: str = "r
 def profile(request: Request, repos: ReposDep) -> Response:
     user = _member(request)
     org = repos.organizations.get(user.organization_id)
-    return render(request, "org/profile.html", org=org, regions=list(Region), sizes=list(SizeBand), errors=[],
-                  saved=request.query_params.get("saved"))
+    return render(
+        request,
+        "org/profile.html",
+        org=org,
+        regions=list(Region),
+        sizes=list(SizeBand),
+        errors=[],
+        saved=request.query_params.get("saved"),
+    )
 
 
 @router.post("")
@@ -52,14 +59,23 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
     org = repos.organizations.get(user.organization_id)
     policy_of(request).check(request, "organization", "update", org)
     form = await request.form()
-    changes = {k: (str(form.get(k, "")).strip() or None) for k in ("name_en", "website", "description", "region",
-                                                                    "size_band")}
+    changes = {
+        k: (str(form.get(k, "")).strip() or None) for k in ("name_en", "website", "description", "region", "size_band")
+    }
     try:
         repos.organizations.update(org.id, changes)
     except ValidationFailed as exc:
         session.rollback()
-        return render(request, "org/profile.html", status_code=422, org=org, regions=list(Region),
-                      sizes=list(SizeBand), errors=[str(p) for p in exc.problems], saved=None)
+        return render(
+            request,
+            "org/profile.html",
+            status_code=422,
+            org=org,
+            regions=list(Region),
+            sizes=list(SizeBand),
+            errors=[str(p) for p in exc.problems],
+            saved=None,
+        )
     return redirect("/org?saved=1")
 
 
@@ -67,13 +83,24 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
 def openings(request: Request, repos: ReposDep) -> Response:
     user = _member(request)
     items = repos.openings.list({"organization_id": user.organization_id}, size=200, sort="-created_at").items
-    return render(request, "org/openings.html", items=items, kinds=list(OpeningKind), regions=list(Region),
-                  statuses=list(OpeningStatus), errors=[], form={})
+    return render(
+        request,
+        "org/openings.html",
+        items=items,
+        kinds=list(OpeningKind),
+        regions=list(Region),
+        statuses=list(OpeningStatus),
+        errors=[],
+        form={},
+    )
 
 
 @router.post("/openings/suggest")
-def suggest(request: Request, title: Annotated[str, Form(max_length=200)] = "",
-            description: Annotated[str, Form(max_length=100_000)] = "") -> Response:
+def suggest(
+    request: Request,
+    title: Annotated[str, Form(max_length=200)] = "",
+    description: Annotated[str, Form(max_length=100_000)] = "",
+) -> Response:
     """Skills suggested from the job text (an HTMX fragment): accept, set importance and minimum level."""
     _member(request)
     from talentbridge.services.skill_extraction import get_skill_services
@@ -86,15 +113,28 @@ def suggest(request: Request, title: Annotated[str, Form(max_length=200)] = "",
     for item in found:
         skill = by_uri.get(item.uri)
         if skill is not None:
-            suggestions.append({"id": skill.id, "label": labels_for(request, [skill.id])[skill.id],
-                                "score": item.score, "via": item.via,
-                                "evidence": [text[a:b] for a, b in item.spans][:2]})
+            suggestions.append(
+                {
+                    "id": skill.id,
+                    "label": labels_for(request, [skill.id])[skill.id],
+                    "score": item.score,
+                    "via": item.via,
+                    "evidence": [text[a:b] for a, b in item.spans][:2],
+                }
+            )
     if not suggestions and title.strip():
         for occ in services.normalizer.normalize([title], top=1)[0]:
             occ_obj = services.taxonomy.occupation_by_uri().get(getattr(occ, "uri", ""))
             for sid in (occ_obj.essential_skills if occ_obj else [])[:8]:
-                suggestions.append({"id": sid, "label": labels_for(request, [sid])[sid], "score": occ.score,
-                                    "via": "occupation", "evidence": [occ_obj.label_ko or occ_obj.label_en]})
+                suggestions.append(
+                    {
+                        "id": sid,
+                        "label": labels_for(request, [sid])[sid],
+                        "score": occ.score,
+                        "via": "occupation",
+                        "evidence": [occ_obj.label_ko or occ_obj.label_en],
+                    }
+                )
     return render(request, "org/_skill_suggestions.html", suggestions=suggestions, importances=list(Importance))
 
 
@@ -105,8 +145,13 @@ async def create_opening(request: Request, repos: ReposDep, session: SessionDep)
     skills = []
     for sid in form.getlist("accept"):
         sid = str(sid)
-        skills.append({"skill_id": sid, "importance": str(form.get(f"importance:{sid}") or "should"),
-                       "min_level": int(str(form.get(f"level:{sid}") or 3))})
+        skills.append(
+            {
+                "skill_id": sid,
+                "importance": str(form.get(f"importance:{sid}") or "should"),
+                "min_level": int(str(form.get(f"level:{sid}") or 3)),
+            }
+        )
     data: dict[str, Any] = {
         "organization_id": user.organization_id,
         "kind": form.get("kind") or "job",
@@ -128,11 +173,23 @@ async def create_opening(request: Request, repos: ReposDep, session: SessionDep)
         opening = repos.openings.add(record)
     except (ValidationError, ValidationFailed) as exc:
         session.rollback()
-        errors = ([f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-                  if isinstance(exc, ValidationError) else [str(p) for p in exc.problems])
+        errors = (
+            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+            if isinstance(exc, ValidationError)
+            else [str(p) for p in exc.problems]
+        )
         items = repos.openings.list({"organization_id": user.organization_id}, size=200).items
-        return render(request, "org/openings.html", status_code=422, items=items, kinds=list(OpeningKind),
-                      regions=list(Region), statuses=list(OpeningStatus), errors=errors, form=data)
+        return render(
+            request,
+            "org/openings.html",
+            status_code=422,
+            items=items,
+            kinds=list(OpeningKind),
+            regions=list(Region),
+            statuses=list(OpeningStatus),
+            errors=errors,
+            form=data,
+        )
     return redirect(f"/org/openings/{opening.id}")
 
 
@@ -144,16 +201,27 @@ def opening_detail(request: Request, opening_id: int, repos: ReposDep, session: 
     items, error = talents_for_opening(request, session, opening.id)
     apps = repos.applications.list({"opening_id": opening.id}, size=200, sort="-created_at").items
     policy = policy_of(request)
-    talents = {t.id: policy.present(request, "talent", t.model_dump(mode="json"))
-               for t in repos.talents.get_many([a.talent_id for a in apps]).values()}
-    return render(request, "org/opening.html", opening=opening, items=items, error=error, applications=apps,
-                  talents=talents, statuses=list(ApplicationStatus),
-                  skill_labels=labels_for(request, [s.skill_id for s in opening.required_skills]))
+    talents = {
+        t.id: policy.present(request, "talent", t.model_dump(mode="json"))
+        for t in repos.talents.get_many([a.talent_id for a in apps]).values()
+    }
+    return render(
+        request,
+        "org/opening.html",
+        opening=opening,
+        items=items,
+        error=error,
+        applications=apps,
+        talents=talents,
+        statuses=list(ApplicationStatus),
+        skill_labels=labels_for(request, [s.skill_id for s in opening.required_skills]),
+    )
 
 
 @router.post("/applications/{application_id}")
-def update_application(request: Request, application_id: int, repos: ReposDep,
-                       status: Annotated[str, Form()] = "") -> Response:
+def update_application(
+    request: Request, application_id: int, repos: ReposDep, status: Annotated[str, Form()] = ""
+) -> Response:
     _member(request)
     application = repos.applications.get(application_id)
     policy_of(request).check(request, "application", "update", application)  # before reading the form
@@ -177,22 +245,27 @@ def rounds(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/rounds/{round_id}/openings/{opening_id}/ranking")
-async def submit_ranking(request: Request, round_id: int, opening_id: int, repos: ReposDep,
-                         session: SessionDep) -> Response:
+async def submit_ranking(
+    request: Request, round_id: int, opening_id: int, repos: ReposDep, session: SessionDep
+) -> Response:
     opening = _own_opening(request, repos, opening_id)
     policy_of(request).check(request, "round", "submit_preferences", {"organization_id": opening.organization_id})
     form = await request.form()
-    ranked = sorted((int(str(v)), int(k.split(":", 1)[1])) for k, v in form.items()
-                    if k.startswith("rank:") and str(v).isdigit())
+    ranked = sorted(
+        (int(str(v)), int(k.split(":", 1)[1])) for k, v in form.items() if k.startswith("rank:") and str(v).isdigit()
+    )
     from talentbridge.services.rounds import RoundService
 
-    RoundService(session).submit_opening_preferences(round_id, opening_id, [tid for _, tid in ranked],
-                                                     actor=request.state.user.email)
+    RoundService(session).submit_opening_preferences(
+        round_id, opening_id, [tid for _, tid in ranked], actor=request.state.user.email
+    )
     return redirect("/org/rounds?saved=1")
 
 
 @router.post("/rounds/{round_id}/openings/{opening_id}/generate")
-def generate_ranking(request: Request, round_id: int, opening_id: int, repos: ReposDep, session: SessionDep) -> Response:
+def generate_ranking(
+    request: Request, round_id: int, opening_id: int, repos: ReposDep, session: SessionDep
+) -> Response:
     opening = _own_opening(request, repos, opening_id)
     policy_of(request).check(request, "round", "submit_preferences", {"organization_id": opening.organization_id})
     from talentbridge.services.rounds import RoundService

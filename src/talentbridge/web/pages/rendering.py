@@ -52,15 +52,19 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     lang = request_language(request)
     _ = gettext_for(lang)
     user = getattr(request.state, "user", None)
-    html = environment().get_template(template).render(
-        request=request,
-        _=_,
-        lang=lang,
-        languages=LANGUAGES,
-        user=user,
-        csrf_token=csrf_token(request),
-        region_name=lambda code: region_name(code, lang),
-        **context,
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            request=request,
+            _=_,
+            lang=lang,
+            languages=LANGUAGES,
+            user=user,
+            csrf_token=csrf_token(request),
+            region_name=lambda code: region_name(code, lang),
+            **context,
+        )
     )
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") in LANGUAGES:

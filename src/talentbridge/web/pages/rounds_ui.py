@@ -17,7 +17,9 @@ __all__ = ["talent_rounds", "organization_rounds"]
 def talent_rounds(session: Session, talent_id: int) -> list[dict[str, Any]]:
     """Rounds the talent participates in, each with its openings and the talent's current ranking."""
     repos, store = Repositories(session), RoundStore(session)
-    round_ids = list(session.scalars(select(RoundParticipantRow.round_id).where(RoundParticipantRow.talent_id == talent_id)))
+    round_ids = list(
+        session.scalars(select(RoundParticipantRow.round_id).where(RoundParticipantRow.talent_id == talent_id))
+    )
     out = []
     for rnd in repos.rounds.get_many(round_ids).values():
         openings = store.openings(rnd.id)
@@ -26,14 +28,20 @@ def talent_rounds(session: Session, talent_id: int) -> list[dict[str, Any]]:
         mine = store.preference(rnd.id, "talent", talent_id)
         rank = {oid: i + 1 for i, oid in enumerate(mine.ranking)} if mine else {}
         rows = [
-            {"id": o.opening_id, "title": details[o.opening_id].title, "seats": o.seats,
-             "organization": orgs[details[o.opening_id].organization_id].name, "region": o.region,
-             "rank": rank.get(o.opening_id)}
+            {
+                "id": o.opening_id,
+                "title": details[o.opening_id].title,
+                "seats": o.seats,
+                "organization": orgs[details[o.opening_id].organization_id].name,
+                "region": o.region,
+                "rank": rank.get(o.opening_id),
+            }
             for o in openings
         ]
         rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["title"]))
-        out.append({"round": rnd, "openings": rows, "submitted": mine is not None,
-                    "open": rnd.status.value == "collecting"})
+        out.append(
+            {"round": rnd, "openings": rows, "submitted": mine is not None, "open": rnd.status.value == "collecting"}
+        )
     return out
 
 
@@ -43,8 +51,9 @@ def organization_rounds(session: Session, organization_id: int) -> list[dict[str
     own = {o.id: o for o in repos.openings.list({"organization_id": organization_id}, size=500).items}
     if not own:
         return []
-    pairs = session.execute(select(RoundOpeningRow.round_id, RoundOpeningRow.opening_id)
-                            .where(RoundOpeningRow.opening_id.in_(list(own))))
+    pairs = session.execute(
+        select(RoundOpeningRow.round_id, RoundOpeningRow.opening_id).where(RoundOpeningRow.opening_id.in_(list(own)))
+    )
     by_round: dict[int, list[int]] = {}
     for round_id, opening_id in pairs:
         by_round.setdefault(round_id, []).append(opening_id)
@@ -59,11 +68,18 @@ def organization_rounds(session: Session, organization_id: int) -> list[dict[str
             if pref:
                 for position, entry in enumerate(pref.ranking, start=1):
                     for tid in entry if isinstance(entry, list) else [entry]:
-                        ranking.append({"talent_id": tid, "name": names.get(tid, tid), "rank": position,
-                                        "score": (pref.scores or {}).get(str(tid))})
+                        ranking.append(
+                            {
+                                "talent_id": tid,
+                                "name": names.get(tid, tid),
+                                "rank": position,
+                                "score": (pref.scores or {}).get(str(tid)),
+                            }
+                        )
             ranked = {r["talent_id"] for r in ranking}
             unranked = [{"talent_id": t, "name": names.get(t, t)} for t in participants if t not in ranked]
-            openings.append({"opening": own[oid], "ranking": ranking, "unranked": unranked,
-                             "source": pref.source if pref else None})
+            openings.append(
+                {"opening": own[oid], "ranking": ranking, "unranked": unranked, "source": pref.source if pref else None}
+            )
         out.append({"round": rnd, "openings": openings, "open": rnd.status.value == "collecting"})
     return out

@@ -56,7 +56,9 @@ def _form_context(request: Request, talent: Any, errors: list[str] | None = None
 @router.get("")
 def profile(request: Request, repos: ReposDep) -> Response:
     talent = _profile(request, repos)
-    return render(request, "talent/profile.html", **_form_context(request, talent, saved=request.query_params.get("saved")))
+    return render(
+        request, "talent/profile.html", **_form_context(request, talent, saved=request.query_params.get("saved"))
+    )
 
 
 @router.post("")
@@ -70,7 +72,9 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
         "resume_text": str(form.get("resume_text", "")) or None,
         "desired_roles": [r.strip() for r in str(form.get("desired_roles", "")).split(",") if r.strip()],
         "employment_types": form.getlist("employment_types") or ["full_time"],
-        "salary_expectation": int(str(form["salary_expectation"])) if str(form.get("salary_expectation", "")).isdigit() else None,
+        "salary_expectation": int(str(form["salary_expectation"]))
+        if str(form.get("salary_expectation", "")).isdigit()
+        else None,
         "available_from": form.get("available_from") or None,
         "consent_visible": form.get("consent_visible") == "on",
         "consent_statistics": form.get("consent_statistics") == "on",
@@ -86,8 +90,12 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
     except ValidationFailed as exc:
         session.rollback()
         current = repos.talents.get(user.talent_id) if user.talent_id else None
-        return render(request, "talent/profile.html", status_code=422,
-                      **_form_context(request, current, [str(p) for p in exc.problems]))
+        return render(
+            request,
+            "talent/profile.html",
+            status_code=422,
+            **_form_context(request, current, [str(p) for p in exc.problems]),
+        )
     except Exception as exc:  # pydantic errors from a brand-new profile
         from pydantic import ValidationError
 
@@ -100,7 +108,9 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
 
 
 @router.post("/skills/suggest")
-def suggest_skills(request: Request, repos: ReposDep, resume_text: Annotated[str, Form(max_length=100_000)] = "") -> Response:
+def suggest_skills(
+    request: Request, repos: ReposDep, resume_text: Annotated[str, Form(max_length=100_000)] = ""
+) -> Response:
     """Skills found in the pasted résumé, for the talent to accept or reject (an HTMX fragment)."""
     talent = _profile(request, repos)
     from talentbridge.services.skill_extraction import get_skill_services
@@ -115,8 +125,15 @@ def suggest_skills(request: Request, repos: ReposDep, resume_text: Annotated[str
         if skill is None or skill.id in have:
             continue
         evidence = [resume_text[a:b] for a, b in item.spans][:3]
-        suggestions.append({"id": skill.id, "label": labels_for(request, [skill.id])[skill.id],
-                            "score": item.score, "via": item.via, "evidence": evidence})
+        suggestions.append(
+            {
+                "id": skill.id,
+                "label": labels_for(request, [skill.id])[skill.id],
+                "score": item.score,
+                "via": item.via,
+                "evidence": evidence,
+            }
+        )
     return render(request, "talent/_suggestions.html", suggestions=suggestions, resume_text=resume_text)
 
 
@@ -161,7 +178,9 @@ def recommendations(request: Request, repos: ReposDep, session: SessionDep) -> R
         from talentbridge.web.pages.recommend_ui import openings_for_talent
 
         items, error = openings_for_talent(request, session, talent.id)
-    applied = {a.opening_id for a in repos.applications.list({"talent_id": talent.id}, size=500).items} if talent else set()
+    applied = (
+        {a.opening_id for a in repos.applications.list({"talent_id": talent.id}, size=500).items} if talent else set()
+    )
     return render(request, "talent/recommendations.html", talent=talent, items=items, error=error, applied=applied)
 
 
@@ -210,6 +229,7 @@ async def submit_preferences(request: Request, round_id: int, session: SessionDe
     )
     from talentbridge.services.rounds import RoundService
 
-    RoundService(session).submit_talent_preferences(round_id, talent.id, [oid for _, oid in ranked],
-                                                    actor=request.state.user.email)
+    RoundService(session).submit_talent_preferences(
+        round_id, talent.id, [oid for _, oid in ranked], actor=request.state.user.email
+    )
     return redirect("/me/rounds?saved=1")

@@ -72,8 +72,11 @@ def _run(entity: str, file: Path, skip_invalid: bool, rejects: Path | None, fmt:
             def progress(stage: str, done: int, total: int | None) -> None:
                 bar.update(task, description=_STAGES.get(stage, stage), completed=done, total=total)
 
+            from talentbridge.config import get_settings
+            from talentbridge.services.inference import inference_hook
+
             result = import_file(db, entity, file, skip_invalid=skip_invalid, rejects_path=rejects, fmt=fmt,
-                                 progress=progress)  # fmt: skip
+                                 progress=progress, infer=inference_hook(get_settings()))  # fmt: skip
     except ValidationFailed as exc:
         hint = (
             "Nothing was written. Fix the rows above and run the same command again, or add --skip-invalid to "

@@ -936,12 +936,15 @@ def import_file(
     fmt: str | None = None,
     progress: Progress | None = None,
     batch_size: int = 2000,
+    infer: Any = None,
 ) -> ImportResult:
     """Import ``path`` (CSV, JSON Lines or XLSX) into ``entity`` of ``db`` (a ``talentbridge.storage.Database``).
 
     Atomic unless ``skip_invalid``: any bad row → ``ImportRejected`` listing every problem, nothing written.
     With ``skip_invalid`` the good rows are written and the bad ones go to ``rejects_path`` (default
     ``<file>.rejected.csv``) with a ``_line`` and an ``_errors`` column. Upserts by external_id.
+    ``infer(entity, record) -> record`` (see ``services.inference.inference_hook``) fills in skills inferred from
+    text for talents and openings that arrive without them.
     """
     path = Path(path)
     if entity not in SPECS:
@@ -963,7 +966,7 @@ def import_file(
     return import_rows(
         db, entity, rows, skip_invalid=skip_invalid, path=path, columns=columns,
         rejects_path=Path(rejects_path) if rejects_path else rejects_path_for(path), progress=progress,
-        batch_size=batch_size,
+        batch_size=batch_size, infer=infer,
     )  # fmt: skip
 
 
@@ -978,6 +981,7 @@ def import_rows(
     rejects_path: Path | None = None,
     progress: Progress | None = None,
     batch_size: int = 2000,
+    infer: Any = None,
 ) -> ImportResult:
     """Validate and store already-read rows (see ``import_file``); one transaction."""
     from talentbridge.storage.repositories import Repositories
@@ -1000,6 +1004,9 @@ def import_rows(
                 rejected=len(bad),
             )
         good = [r for r in parsed if r.record is not None]
+        if infer is not None:
+            for r in good:
+                r.record = infer(entity, r.record)
         created, updated = _write(spec, repos, good, progress, batch_size)
     rejects = None
     if bad and rejects_path is not None:

@@ -164,6 +164,19 @@ def infer_record(entity: str, record: Any, inference: SkillInference) -> Any:
     return record
 
 
+def needs_inference(entity: str, record: Any) -> bool:
+    """A talent with text but no skills, or an opening without required skills."""
+    return _needs(entity, record)
+
+
+def inference_hook(settings: Settings) -> Any:
+    """``(entity, record) -> record`` that infers missing skills (for imports); None when switched off."""
+    if not settings.infer_skills:
+        return None
+    inference = SkillInference.from_settings(settings)
+    return lambda entity, record: infer_record(entity, record, inference) if _needs(entity, record) else record
+
+
 def _needs(entity: str, record: Any) -> bool:
     if entity in ("talent", "talents") and isinstance(record, TalentData):
         return not record.skills and bool(record.resume_text or record.desired_roles or record.work_history)

@@ -1008,6 +1008,8 @@ def import_rows(
             for r in good:
                 r.record = infer(entity, r.record)
         created, updated = _write(spec, repos, good, progress, batch_size)
+    if created + updated >= 1000:
+        _refresh_statistics(db)
     rejects = None
     if bad and rejects_path is not None:
         rejects = _write_rejects(rejects_path, columns or [], bad)
@@ -1129,4 +1131,12 @@ def store_demo(
             counts["openings"] += len(mapped_openings)
             if progress:
                 progress("openings", counts["openings"], None)
+    _refresh_statistics(db)
     return counts
+
+
+def _refresh_statistics(db: Any) -> None:
+    """After a bulk load the query planner's statistics are stale (a list filter then picks a slow plan)."""
+    analyze = getattr(db, "analyze", None)
+    if analyze is not None:
+        analyze()

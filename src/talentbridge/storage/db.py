@@ -139,6 +139,13 @@ class Database:
             )
         self._checked = True
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics (after bulk loads)."""
+        from sqlalchemy import text
+
+        with self.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
     @property
     def safe_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)

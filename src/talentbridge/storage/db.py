@@ -140,9 +140,14 @@ class Database:
         self._checked = True
 
     def analyze(self) -> None:
-        """Refresh the query planner's statistics (after bulk loads)."""
+        """Refresh the query planner's statistics after bulk loads (PostgreSQL: also VACUUM, which sets the
+        visibility map so filtered counts become index-only scans)."""
         from sqlalchemy import text
 
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+            return
         with self.engine.begin() as conn:
             conn.execute(text("ANALYZE"))
 

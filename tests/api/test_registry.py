@@ -173,3 +173,13 @@ def test_round_status_changes_only_through_the_workflow(client: Any) -> None:
     r = client.post("/api/rounds", json={"program_id": world["programs"]["id"], "name": "x", "status": "matched"})
     assert r.status_code == 422
     assert client.get(f"/api/rounds/{round_id}").json()["status"] == "draft"
+
+
+def test_skill_filter_counts_each_talent_once(client: Any) -> None:
+    for i, skills in enumerate([["pytorch", "python"], ["pytorch"], ["python"], ["sql"]]):
+        body = {"name": f"t{i}", "skills": [{"skill_id": s, "level": 3} for s in skills]}
+        assert client.post("/api/talents", json=body).status_code == 201
+    both = client.get("/api/talents?skill=pytorch&skill=python").json()
+    assert both["total"] == 3 and len(both["items"]) == 3
+    with_region = client.get("/api/talents?skill=pytorch&skill=python&q=t0").json()
+    assert with_region["total"] == 1

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, distinct, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,6 +77,9 @@ class Filter:
     cast: Callable[[str], Any] = str
     description: str = ""
     clause: Callable[[Any], Any] | None = None  # value -> SQL clause, for filters over other tables
+    # value -> a cheaper COUNT statement, used when this filter is the only one (e.g. counting a skill's
+    # holders from the covering skill index instead of looking up every talent row)
+    count_alone: Callable[[Any], Any] | None = None
 
 
 @dataclass
@@ -147,7 +150,15 @@ class EntityRepository(Generic[D, P]):
         return out
 
     def count(self, filters: dict[str, Any] | None = None) -> int:
-        stmt = self._filtered(select(func.count()).select_from(self.row_cls), filters or {})
+        active = {k: v for k, v in (filters or {}).items() if v is not None and v != ""}
+        if len(active) == 1:
+            ((name, raw),) = active.items()
+            spec = self.filters.get(name)
+            if spec is not None and spec.count_alone is not None:
+                self._filtered(select(self.row_cls.id), active)  # validates the value like any filter
+                value = [spec.cast(v) for v in raw] if isinstance(raw, list) else spec.cast(raw)
+                return int(self.session.scalar(spec.count_alone(value)) or 0)
+        stmt = self._filtered(select(func.count()).select_from(self.row_cls), active)
         return int(self.session.scalar(stmt) or 0)
 
     def _filtered(self, stmt: Select[Any], filters: dict[str, Any]) -> Select[Any]:
@@ -501,6 +512,9 @@ class Repositories:
                             select(TalentSkillRow.talent_id).where(
                                 TalentSkillRow.skill_id.in_(v if isinstance(v, list) else [v])
                             )
+                        ),
+                        count_alone=lambda v: select(func.count(distinct(TalentSkillRow.talent_id))).where(
+                            TalentSkillRow.skill_id.in_(v if isinstance(v, list) else [v])
                         ),
                     ),
                 )

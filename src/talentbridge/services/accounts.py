@@ -130,8 +130,9 @@ def create_user(
         if organization_id is None:
             problems.append(Problem(loc=("organization_id",), msg="organization members belong to an organization"))
         elif session.get(OrganizationRow, organization_id) is None:
-            problems.append(Problem(loc=("organization_id",), msg="no organization with this id",
-                                    value=organization_id))
+            problems.append(
+                Problem(loc=("organization_id",), msg="no organization with this id", value=organization_id)
+            )
     if role == Role.TALENT and talent_id is not None and session.get(TalentRow, talent_id) is None:
         problems.append(Problem(loc=("talent_id",), msg="no talent with this id", value=talent_id))
     if language not in {"ko", "en"}:
@@ -195,8 +196,15 @@ def list_users(session: Session, role: str | None = None, page: int = 1, size: i
     return [User.from_row(r) for r in rows], int(session.scalar(count) or 0)
 
 
-def update_user(session: Session, user_id: int, *, role: str | None = None, active: bool | None = None,
-                name: str | None = None, language: str | None = None) -> User:
+def update_user(
+    session: Session,
+    user_id: int,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    name: str | None = None,
+    language: str | None = None,
+) -> User:
     row = session.get(UserRow, user_id)
     if row is None:
         raise NotFound("user", user_id)
@@ -248,8 +256,13 @@ def user_for_token(session: Session, token: str) -> User | None:
 def list_api_tokens(session: Session, user_id: int) -> list[dict[str, object]]:
     rows = session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user_id).order_by(ApiTokenRow.id))
     return [
-        {"id": r.id, "name": r.name, "created_at": r.created_at, "last_used_at": r.last_used_at,
-         "revoked": r.revoked_at is not None}
+        {
+            "id": r.id,
+            "name": r.name,
+            "created_at": r.created_at,
+            "last_used_at": r.last_used_at,
+            "revoked": r.revoked_at is not None,
+        }
         for r in rows
     ]
 
@@ -327,7 +340,14 @@ def create_demo_accounts(session: Session) -> list[tuple[str, str, str]]:
         if role == Role.ORG_MEMBER and org is None:
             continue
         if session.scalar(select(UserRow.id).where(UserRow.email == email)) is None:
-            create_user(session, email=email, password=DEMO_PASSWORD, role=role, name=name,
-                        organization_id=org, talent_id=talent)
+            create_user(
+                session,
+                email=email,
+                password=DEMO_PASSWORD,
+                role=role,
+                name=name,
+                organization_id=org,
+                talent_id=talent,
+            )
         out.append((role.value, email, DEMO_PASSWORD))
     return out

@@ -69,20 +69,24 @@ def dashboard(session: Session, taxonomy: Taxonomy) -> Dashboard:
             seen.add(key)
             demand[key[1]] += seats
     out.demand_by_family = dict(demand)
-    out.families = sorted(set(out.supply_by_family) | set(out.demand_by_family),
-                          key=lambda f: -(out.demand_by_family.get(f, 0) + out.supply_by_family.get(f, 0)))
+    out.families = sorted(
+        set(out.supply_by_family) | set(out.demand_by_family),
+        key=lambda f: -(out.demand_by_family.get(f, 0) + out.supply_by_family.get(f, 0)),
+    )
 
     out.supply_by_region = {
         r or "unknown": n
         for r, n in session.execute(
-            select(TalentRow.region, func.count()).where(TalentRow.consent_statistics.is_(True))
+            select(TalentRow.region, func.count())
+            .where(TalentRow.consent_statistics.is_(True))
             .group_by(TalentRow.region)
         )
     }
     out.demand_by_region = {
         r or "remote": int(n or 0)
         for r, n in session.execute(
-            select(OpeningRow.region, func.sum(OpeningRow.seats)).where(OpeningRow.status == "open")
+            select(OpeningRow.region, func.sum(OpeningRow.seats))
+            .where(OpeningRow.status == "open")
             .group_by(OpeningRow.region)
         )
     }

@@ -58,8 +58,17 @@ def list_entries(
     total = int(session.scalar(select(func.count()).select_from(AuditLogRow).where(*conditions)) or 0)
     rows = session.scalars(stmt.order_by(AuditLogRow.id.desc()).offset((page - 1) * size).limit(size))
     items = [
-        {"id": r.id, "at": r.at, "actor_id": r.actor_id, "actor_role": r.actor_role, "action": r.action,
-         "entity": r.entity, "entity_id": r.entity_id, "detail": r.detail, "ip": r.ip}
+        {
+            "id": r.id,
+            "at": r.at,
+            "actor_id": r.actor_id,
+            "actor_role": r.actor_role,
+            "action": r.action,
+            "entity": r.entity,
+            "entity_id": r.entity_id,
+            "detail": r.detail,
+            "ip": r.ip,
+        }
         for r in rows
     ]
     return items, total

@@ -114,9 +114,7 @@ def detect_format(path: Path | str, fmt: str | None = None) -> str:
     if suffix in READ_FORMATS:
         return READ_FORMATS[suffix]
     known = ", ".join(sorted(READ_FORMATS))
-    raise _reject(
-        path, f"unknown file type {suffix or '(no extension)'!r}: save it as one of {known}", value=suffix
-    )
+    raise _reject(path, f"unknown file type {suffix or '(no extension)'!r}: save it as one of {known}", value=suffix)
 
 
 def open_rows(path: Path | str, fmt: str | None = None, encoding: str | None = None) -> RowSource:
@@ -156,9 +154,7 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise _reject(
-                path, f"not valid {encoding} text (byte {data[exc.start]:#04x})", line=line
-            ) from exc
+            raise _reject(path, f"not valid {encoding} text (byte {data[exc.start]:#04x})", line=line) from exc
         except LookupError as exc:
             raise _reject(path, f"unknown encoding {encoding!r}") from exc
     try:
@@ -190,9 +186,7 @@ def _header(path: Path, cells: list[Any], line: int) -> list[str]:
             problems.append(Problem(loc=("file", "header", i), msg="column without a name", line=line))
         elif name in seen:
             problems.append(
-                Problem(
-                    loc=("file", "header", i), msg=f"column {name!r} appears twice", value=name, line=line
-                )
+                Problem(loc=("file", "header", i), msg=f"column {name!r} appears twice", value=name, line=line)
             )
         seen.setdefault(name, i)
     if problems:
@@ -258,9 +252,7 @@ def _open_jsonl(path: Path, encoding: str | None) -> RowSource:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise _reject(
-                path, f"not UTF-8 text: byte {data[exc.start]:#04x} cannot be decoded", line=line
-            ) from exc
+            raise _reject(path, f"not UTF-8 text: byte {data[exc.start]:#04x} cannot be decoded", line=line) from exc
         text = text[1:] if text.startswith("\ufeff") else text
     else:
         text = _decode(path, data, encoding)
@@ -273,11 +265,7 @@ def _open_jsonl(path: Path, encoding: str | None) -> RowSource:
             try:
                 obj = json.loads(stripped)
             except ValueError as exc:
-                msg = (
-                    f"not valid JSON: {exc.msg} at column {exc.colno}"
-                    if hasattr(exc, "msg")
-                    else "not valid JSON"
-                )
+                msg = f"not valid JSON: {exc.msg} at column {exc.colno}" if hasattr(exc, "msg") else "not valid JSON"
                 yield SourceRow(line=number, values={}, error=msg, raw=stripped[:500])
                 continue
             if not isinstance(obj, dict):
@@ -304,9 +292,7 @@ def _open_xlsx(path: Path) -> RowSource:
             warnings.simplefilter("ignore")  # openpyxl warns about styles and data validation it ignores
             workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise _reject(
-            path, f"not a readable .xlsx workbook ({type(exc).__name__}); save it again from Excel"
-        ) from exc
+        raise _reject(path, f"not a readable .xlsx workbook ({type(exc).__name__}); save it again from Excel") from exc
     sheet = workbook.worksheets[0]
     it = sheet.iter_rows(values_only=True)
     columns: list[str] | None = None
@@ -441,9 +427,7 @@ def write_parquet(
     return count
 
 
-def _arrow_table(
-    pa: Any, schema: Any, columns: list[str], types: dict[str, str], batch: list[dict[str, Any]]
-) -> Any:
+def _arrow_table(pa: Any, schema: Any, columns: list[str], types: dict[str, str], batch: list[dict[str, Any]]) -> Any:
     arrays = []
     for c in columns:
         kind = types.get(c, "str")

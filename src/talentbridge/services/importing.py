@@ -186,9 +186,7 @@ SPECS: dict[str, EntitySpec] = {
                 ref="organizations",
                 help="external_id of the organization offering it (must already be in the database).",
             ),
-            _c(
-                "kind", "enum", required=True, help="job, secondment_slot, pbl_project, internship, joint_rnd"
-            ),
+            _c("kind", "enum", required=True, help="job, secondment_slot, pbl_project, internship, joint_rnd"),
             _c("title", required=True),
             _c("description"),
             _c(
@@ -449,9 +447,7 @@ def _read_pipes(value: Any, names: tuple[str, ...], example: str) -> list[dict[s
 
 
 def _read_education(value: Any) -> list[dict[str, Any]]:
-    entries = _read_pipes(
-        value, ("degree", "field", "institution", "year"), "master|Computer Science|KAIST|2020"
-    )
+    entries = _read_pipes(value, ("degree", "field", "institution", "year"), "master|Computer Science|KAIST|2020")
     for entry in entries:
         if isinstance(entry.get("degree"), str):
             entry["degree"] = entry["degree"].lower()
@@ -459,9 +455,7 @@ def _read_education(value: Any) -> list[dict[str, Any]]:
 
 
 def _read_work_history(value: Any) -> list[dict[str, Any]]:
-    entries = _read_pipes(
-        value, ("organization", "title", "start", "end"), "한빛전자|ML Engineer|2021-03-01|"
-    )
+    entries = _read_pipes(value, ("organization", "title", "start", "end"), "한빛전자|ML Engineer|2021-03-01|")
     for i, entry in enumerate(entries):
         for key in ("start", "end"):
             if isinstance(entry.get(key), str):
@@ -513,12 +507,7 @@ def format_skills(skills: Sequence[Any]) -> str:
     compact = []
     for s in skills:
         source = getattr(s.source, "value", s.source)
-        if (
-            source != "explicit"
-            or s.confidence is not None
-            or not _safe(s.skill_id, ";")
-            or s.skill_id.startswith("[")
-        ):
+        if source != "explicit" or s.confidence is not None or not _safe(s.skill_id, ";") or s.skill_id.startswith("["):
             return json.dumps([_plain(s) for s in skills], ensure_ascii=False)
         compact.append(f"{s.skill_id}:{s.level}" + ("" if s.years is None else f":{_num(s.years)}"))
     return ";".join(compact)
@@ -528,12 +517,7 @@ def format_required_skills(skills: Sequence[Any]) -> str:
     compact = []
     for s in skills:
         source = getattr(s.source, "value", s.source)
-        if (
-            source != "explicit"
-            or s.confidence is not None
-            or not _safe(s.skill_id, ";")
-            or s.skill_id.startswith("[")
-        ):
+        if source != "explicit" or s.confidence is not None or not _safe(s.skill_id, ";") or s.skill_id.startswith("["):
             return json.dumps([_plain(s) for s in skills], ensure_ascii=False)
         compact.append(f"{s.skill_id}:{s.min_level}:{getattr(s.importance, 'value', s.importance)}")
     return ";".join(compact)
@@ -563,11 +547,7 @@ def format_work_history(entries: Sequence[Any]) -> str:
             w.start.isoformat() if w.start else "",
             w.end.isoformat() if w.end else "",
         ]
-        if (
-            w.organization_id is not None
-            or not all(_safe(p, "|;") for p in parts)
-            or parts[0].startswith("[")
-        ):
+        if w.organization_id is not None or not all(_safe(p, "|;") for p in parts) or parts[0].startswith("["):
             return json.dumps([_plain(w) for w in entries], ensure_ascii=False)
         compact.append("|".join(parts).rstrip("|"))
     return ";".join(compact)
@@ -625,14 +605,10 @@ def check_columns(spec: EntitySpec, columns: Iterable[str], path: Path | None = 
             continue
         guess = get_close_matches(name.lower(), list(known), n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else f"; known columns: {', '.join(known)}"
-        problems.append(
-            Problem(loc=("column", name), msg=f"unknown column{hint}", value=name, type="unknown_column")
-        )
+        problems.append(Problem(loc=("column", name), msg=f"unknown column{hint}", value=name, type="unknown_column"))
     for column in spec.columns:
         if column.required and column.name not in present:
-            problems.append(
-                Problem(loc=("column", column.name), msg="required column is missing", type="missing")
-            )
+            problems.append(Problem(loc=("column", column.name), msg="required column is missing", type="missing"))
     if problems:
         where = f" in {path.name}" if path else ""
         raise ImportRejected(
@@ -661,9 +637,7 @@ def _parse_row(spec: EntitySpec, source: SourceRow) -> ParsedRow:
         try:
             parsed = _READERS[column.kind](value)
         except CellError as exc:
-            row.problems.append(
-                _problem(line, name, exc.msg, exc.value if exc.value is not None else value, exc.loc)
-            )
+            row.problems.append(_problem(line, name, exc.msg, exc.value if exc.value is not None else value, exc.loc))
             continue
         if column.ref:
             row.refs[name] = parsed
@@ -769,9 +743,7 @@ def parse_rows(
                 resolved[name] = None  # no database to ask: references are not checked
                 continue
             if found is None:
-                where = (
-                    "in the database or in this file" if name == "parent_external_id" else "in the database"
-                )
+                where = "in the database or in this file" if name == "parent_external_id" else "in the database"
                 row.problems.append(
                     _problem(
                         row.line,
@@ -1033,9 +1005,7 @@ def _write(
         pending = [r for r in good if r.refs.get("parent_external_id") and r.record.parent_id is None]  # type: ignore[union-attr]
         if pending:
             ids = repo.ids_by_external_id([r.refs["parent_external_id"] for r in pending])
-            linked = [
-                r.record.model_copy(update={"parent_id": ids[r.refs["parent_external_id"]]}) for r in pending
-            ]  # type: ignore[union-attr]
+            linked = [r.record.model_copy(update={"parent_id": ids[r.refs["parent_external_id"]]}) for r in pending]  # type: ignore[union-attr]
             for start in range(0, len(linked), batch_size):
                 repo.upsert_many(linked[start : start + batch_size])
     if progress and total == 0:
@@ -1080,12 +1050,8 @@ def store_demo(
     in one transaction; returns how many of each were written."""
     if dataset is not None:
         organizations = dataset.organizations
-        talent_batches = [
-            dataset.talents[i : i + batch_size] for i in range(0, len(dataset.talents), batch_size)
-        ]
-        opening_batches = [
-            dataset.openings[i : i + batch_size] for i in range(0, len(dataset.openings), batch_size)
-        ]
+        talent_batches = [dataset.talents[i : i + batch_size] for i in range(0, len(dataset.talents), batch_size)]
+        opening_batches = [dataset.openings[i : i + batch_size] for i in range(0, len(dataset.openings), batch_size)]
         programs = dataset.programs
     organizations = list(organizations or [])
     from talentbridge.storage.repositories import Repositories
@@ -1099,9 +1065,7 @@ def store_demo(
         ids = repos.organizations.ids_by_external_id([o.external_id for o in organizations])  # type: ignore[misc]
         position_ids = [ids[o.external_id] for o in organizations]  # type: ignore[index]
         children = [
-            o.model_copy(update={"parent_id": position_ids[o.parent_id - 1]})
-            for o in organizations
-            if o.parent_id
+            o.model_copy(update={"parent_id": position_ids[o.parent_id - 1]}) for o in organizations if o.parent_id
         ]
         if children:
             repos.organizations.upsert_many(children)

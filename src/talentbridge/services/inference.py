@@ -203,9 +203,7 @@ def infer_stored(session: Any, inference: SkillInference, batch_size: int = 1000
         ("talent", repos.talents, "skills"),
         ("opening", repos.openings, "required_skills"),
     ):
-        ids = [
-            r.id for r in repo.iter_all(batch_size=batch_size) if not getattr(r, field) and _needs(entity, r)
-        ]
+        ids = [r.id for r in repo.iter_all(batch_size=batch_size) if not getattr(r, field) and _needs(entity, r)]
         for start in range(0, len(ids), batch_size):
             for record in repo.get_many(ids[start : start + batch_size]).values():
                 enriched = infer_record(entity, record, inference)

@@ -126,9 +126,7 @@ class OpeningFilters:
 
 def _check_top(top: int) -> None:
     if not 1 <= top <= 1000:
-        raise ValidationFailed(
-            "invalid top", [Problem(loc=("query", "top"), msg="between 1 and 1000", value=top)]
-        )
+        raise ValidationFailed("invalid top", [Problem(loc=("query", "top"), msg="between 1 and 1000", value=top)])
 
 
 class RecommendService:
@@ -169,9 +167,7 @@ class RecommendService:
 
     def context(self, opening: Opening) -> OpeningContext:
         affiliates = (
-            self.affiliates.of(opening.organization_id)
-            if opening.kind == OpeningKind.SECONDMENT_SLOT
-            else frozenset()
+            self.affiliates.of(opening.organization_id) if opening.kind == OpeningKind.SECONDMENT_SLOT else frozenset()
         )
         return OpeningContext(opening, affiliate_ids=affiliates, today=self.today)
 
@@ -466,9 +462,7 @@ class RecommendService:
                         for it in res["items"]
                     ]
                     out.write(
-                        json.dumps(
-                            {"source": t.external_id, "source_id": t.id, "items": items}, ensure_ascii=False
-                        )
+                        json.dumps({"source": t.external_id, "source_id": t.id, "items": items}, ensure_ascii=False)
                         + "\n"
                     )
                     written += 1
@@ -562,9 +556,7 @@ def _builtin_taxonomy() -> Taxonomy:
     return _builtin_cache[0]
 
 
-def on_talent_changed(
-    settings: Settings, session: Session, talent: Talent | int, *, deleted: bool = False
-) -> None:
+def on_talent_changed(settings: Settings, session: Session, talent: Talent | int, *, deleted: bool = False) -> None:
     """Bring the talent index up to date for one talent right away (after a create, update or delete).
 
     Without an index on disk nothing happens: the next recommendation builds it.

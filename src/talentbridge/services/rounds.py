@@ -25,21 +25,38 @@ regions (``capital`` = Seoul + Incheon + Gyeonggi, or a region code such as ``bu
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from threading import Lock
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 import talentbridge
-from talentbridge.domain import Opening, PlacementData, Program, ProgramData, Round, RoundData, Talent
+from talentbridge.domain import Opening, PlacementData, Program, ProgramData, Round, RoundData
 from talentbridge.domain.base import validate_record
 from talentbridge.domain.enums import CAPITAL_AREA, OPENING_EMPLOYMENT_TYPE, OpeningKind, Region, RoundStatus
 from talentbridge.domain.errors import ImportRejected, InvalidState, NotFound, Problem, ValidationFailed
+from talentbridge.services.round_lists import (
+    _check_owner,
+    _check_ranking,
+    _flatten,
+    _is_id,
+    _normalise,
+    _tiers,
+)
+from talentbridge.services.round_runs import (
+    _aware,
+    _differences,
+    _few,
+    _input_hash,
+    _plain_json,
+    _summary,
+    canonical_json,
+    digest,
+    run_summary,
+)
+from talentbridge.services.round_scoring import PairScorer, skill_overlap_score
 from talentbridge.storage.repositories import Repositories
 from talentbridge.storage.round_repository import (
     RankedList,
@@ -85,26 +102,6 @@ class PreferenceInput:
 # -- helpers that need no database ---------------------------------------------------------------------------
 
 
-def canonical_json(value: Any) -> str:
-    """The one JSON text of ``value`` that hashes and comparisons use: sorted keys, no spaces, no NaN."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_plain
-    )
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def digest(value: Any) -> str:
-    """SHA-256 (hex) of :func:`canonical_json`."""
-    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
-
-
 def area_of(region: str | None, caps: Mapping[str, int]) -> str | None:
     """The cap key that governs a place of work: the region itself when capped, else ``capital`` for Seoul,
     Incheon and Gyeonggi when the capital area is capped, else None (no cap; also for remote work)."""
@@ -144,31 +141,6 @@ def check_caps(caps: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-_IMPORTANCE_WEIGHT = {"must": 3.0, "should": 2.0, "nice": 1.0}
-
-
-def skill_overlap_score(talent: Talent, opening: Opening) -> float:
-    """The fallback fit score (0-100) used when the matching core is unavailable: the importance-weighted
-    share of required skills the talent holds (full credit at or above the minimum level, half below it;
-    must = 3, should = 2, nice = 1). 0 when the opening lists no skills."""
-    held = {s.skill_id: s.level for s in talent.skills}
-    total = credit = 0.0
-    for req in opening.required_skills:
-        weight = _IMPORTANCE_WEIGHT.get(str(req.importance.value), 1.0)
-        total += weight
-        level = held.get(req.skill_id)
-        if level is not None:
-            credit += weight * (1.0 if level >= req.min_level else 0.5)
-    return round(100.0 * credit / total, 4) if total else 0.0
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """Datetimes without a zone are taken as UTC (SQLite gives them back without one)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 def _tid(talent_id: int) -> str:
     return f"t{talent_id}"
 
@@ -183,13 +155,6 @@ def _org(organization_id: int) -> str:
 
 def _num(instance_id: str) -> int:
     return int(instance_id.lstrip("tor"))
-
-
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-# -- the use cases -------------------------------------------------------------------------------------------
 
 
 class RoundService:
@@ -222,9 +187,7 @@ class RoundService:
     def get(self, round_id: int) -> Round:
         return self.store.round_of(round_id)
 
-    def _require(
-        self, round_id: int, allowed: Iterable[RoundStatus], doing: str, shared: bool = False
-    ) -> Round:
+    def _require(self, round_id: int, allowed: Iterable[RoundStatus], doing: str, shared: bool = False) -> Round:
         """Lock the round and check its status allows ``doing``; InvalidState says what would."""
         self.store.lock(round_id, shared=shared)
         rnd = self.store.round_of(round_id)
@@ -268,9 +231,7 @@ class RoundService:
         """Detach an opening and drop its own ranked list; refused while talents' lists name it."""
         self._require(round_id, (S.DRAFT, S.COLLECTING), "detach an opening")
         if self.store.opening(round_id, opening_id) is None:
-            raise NotFound(
-                "round opening", opening_id, f"opening {opening_id} is not attached to round {round_id}"
-            )
+            raise NotFound("round opening", opening_id, f"opening {opening_id} is not attached to round {round_id}")
         naming = [p.owner_id for p in self.store.preferences(round_id, "talent") if opening_id in p.ranking]
         if naming:
             raise InvalidState(
@@ -282,9 +243,7 @@ class RoundService:
         self.store.delete_preferences(round_id, "opening", opening_id)
         self.store.detach_opening(round_id, opening_id)
 
-    def add_participant(
-        self, round_id: int, talent_id: int, employer_id: int | None = None
-    ) -> RoundParticipant:
+    def add_participant(self, round_id: int, talent_id: int, employer_id: int | None = None) -> RoundParticipant:
         """Add a talent; ``employer_id`` defaults to the talent's current employer (for secondment rules)."""
         self._require(round_id, (S.DRAFT, S.COLLECTING), "add a participant")
         talent = self.repos.talents.get(talent_id)
@@ -299,14 +258,8 @@ class RoundService:
     def remove_participant(self, round_id: int, talent_id: int) -> None:
         self._require(round_id, (S.DRAFT, S.COLLECTING), "remove a participant")
         if self.store.participant(round_id, talent_id) is None:
-            raise NotFound(
-                "participant", talent_id, f"talent {talent_id} is not a participant of round {round_id}"
-            )
-        naming = [
-            p.owner_id
-            for p in self.store.preferences(round_id, "opening")
-            if talent_id in _flatten(p.ranking)
-        ]
+            raise NotFound("participant", talent_id, f"talent {talent_id} is not a participant of round {round_id}")
+        naming = [p.owner_id for p in self.store.preferences(round_id, "opening") if talent_id in _flatten(p.ranking)]
         if naming:
             raise InvalidState(
                 f"talent {talent_id} is ranked by {len(naming)} opening(s) ({_few(naming)}): "
@@ -325,9 +278,7 @@ class RoundService:
         deadline = _aware(deadline) if deadline is not None else _aware(rnd.preference_deadline)
         deadline = deadline.astimezone(UTC) if deadline is not None else None
         if deadline is not None and deadline <= self.clock():
-            problems.append(
-                Problem(("preference_deadline",), "the deadline has already passed", deadline.isoformat())
-            )
+            problems.append(Problem(("preference_deadline",), "the deadline has already passed", deadline.isoformat()))
         if problems:
             raise ValidationFailed(f"round {round_id} cannot be opened", problems)
         missing = []
@@ -336,9 +287,7 @@ class RoundService:
         if not self.store.participants(round_id):
             missing.append("add at least one participant")
         if missing:
-            raise InvalidState(
-                f"round {round_id} cannot be opened yet: {' and '.join(missing)}", round_id=round_id
-            )
+            raise InvalidState(f"round {round_id} cannot be opened yet: {' and '.join(missing)}", round_id=round_id)
         self.store.set_status(round_id, S.COLLECTING.value, preference_deadline=deadline)
         return self.get(round_id)
 
@@ -358,8 +307,7 @@ class RoundService:
         deadline = _aware(rnd.preference_deadline)
         if deadline is not None and self.clock() > deadline:
             raise InvalidState(
-                f"cannot submit preferences: the deadline of round {round_id} passed at "
-                f"{deadline.isoformat()}",
+                f"cannot submit preferences: the deadline of round {round_id} passed at {deadline.isoformat()}",
                 round_id=round_id,
                 deadline=deadline.isoformat(),
             )
@@ -399,9 +347,7 @@ class RoundService:
         for index, item in enumerate(lists):
             prefix: tuple[str | int, ...] = () if single else (f"{item.side}s", item.owner_id)
             if item.side not in SIDES:
-                problems.append(
-                    Problem((*prefix, "side"), "side is talent or opening", item.side, line=item.line)
-                )
+                problems.append(Problem((*prefix, "side"), "side is talent or opening", item.side, line=item.line))
                 continue
             key = (item.side, item.owner_id)
             if key in owners:
@@ -490,9 +436,7 @@ class RoundService:
         for oid in edit or {}:
             if oid not in attached:
                 problems.append(
-                    Problem(
-                        ("edit", oid), f"opening {oid} is not attached to round {round_id}", oid, "unknown_id"
-                    )
+                    Problem(("edit", oid), f"opening {oid} is not attached to round {round_id}", oid, "unknown_id")
                 )
         talents_in = {p.talent_id for p in self.store.participants(round_id)}
         for oid, ranking in (edit or {}).items():
@@ -513,7 +457,7 @@ class RoundService:
             if oid in existing and existing[oid].source in ("submitted", "edited") and not overwrite
         ]
         todo = [oid for oid in targets if oid not in kept]
-        scorer = _Scorer(self.session, self.repos.programs.get(rnd.program_id), self.clock().date())
+        scorer = PairScorer(self.session, self.repos.programs.get(rnd.program_id), self.clock().date())
         openings = self.repos.openings.get_many(todo)
         wanted = set(talents_in) if scope == "all" else {t for oid in todo for t in applicants.get(oid, [])}
         talents = self.repos.talents.get_many(sorted(wanted))
@@ -633,9 +577,7 @@ class RoundService:
         regions = [{"id": key, "cap": cap} for key, cap in sorted(rnd.regional_caps.items())]
         return {"applicants": applicants, "programs": programs, "regions": regions, "seed": rnd.seed}
 
-    def _affiliates(
-        self, openings: Iterable[Opening], employers: Iterable[int | None]
-    ) -> dict[int, set[int]]:
+    def _affiliates(self, openings: Iterable[Opening], employers: Iterable[int | None]) -> dict[int, set[int]]:
         """Employer id → the opening organizations it is affiliated with (itself included if it has any).
 
         Affiliation (parent/subsidiary, same business group) is looked up among the employers, the opening
@@ -670,9 +612,7 @@ class RoundService:
         proposing = proposing or rnd.proposing
         seed = rnd.seed if seed is None else seed
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValidationFailed(
-                "invalid run options", [Problem(("seed",), "a non-negative whole number", seed)]
-            )
+            raise ValidationFailed("invalid run options", [Problem(("seed",), "a non-negative whole number", seed)])
         ranked = {p.owner_id for p in self.store.preferences(round_id, "opening")}
         unranked = [o.opening_id for o in self.store.openings(round_id) if o.opening_id not in ranked]
         if unranked:
@@ -723,9 +663,7 @@ class RoundService:
         """A run as an operator reviews it: summary, diagnostics, each pair with both sides' ranks, the
         unmatched with reasons (ids as numbers)."""
         assert run.instance is not None and run.result is not None
-        talent_rank = {
-            a["id"]: {o: i + 1 for i, o in enumerate(a["preferences"])} for a in run.instance["applicants"]
-        }
+        talent_rank = {a["id"]: {o: i + 1 for i, o in enumerate(a["preferences"])} for a in run.instance["applicants"]}
         opening_rank: dict[str, dict[str, int]] = {}
         for p in run.instance["programs"]:
             ranks: dict[str, int] = {}
@@ -884,61 +822,6 @@ class RoundService:
 # -- private helpers -----------------------------------------------------------------------------------------
 
 
-def run_summary(run: RunRecord) -> dict[str, Any]:
-    return {
-        "run_id": run.id,
-        "round_id": run.round_id,
-        "mechanism": run.mechanism,
-        "proposing": run.proposing,
-        "seed": run.seed,
-        "input_hash": run.input_hash,
-        "result_hash": run.result_hash,
-        "software_version": run.software_version,
-        "created_at": _aware(run.created_at).isoformat() if run.created_at else None,
-        "created_by": run.created_by,
-        "published_at": _aware(run.published_at).isoformat() if run.published_at else None,
-        "published_by": run.published_by,
-        "summary": run.summary,
-    }
-
-
-def _summary(instance: dict[str, Any], d: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "participants": len(instance["applicants"]),
-        "openings": len(instance["programs"]),
-        "seats": sum(p["capacity"] for p in instance["programs"]),
-        "placed": d.get("placed"),
-        "unmatched": d.get("unmatched"),
-        "empty_seats": d.get("empty_seats"),
-        "blocking_pairs": d.get("blocking_pairs"),
-        "rank_distribution": d.get("rank_distribution", {}),
-        "over_cap": sum(r.get("over_cap", 0) for r in d.get("regions", {}).values()),
-    }
-
-
-def _input_hash(instance: dict[str, Any], mechanism: str, proposing: str) -> str:
-    return digest({"instance": instance, "mechanism": mechanism, "proposing": proposing})
-
-
-def _plain_json(value: Any) -> Any:
-    """``value`` as plain JSON types (numpy scalars converted), exactly as it will be stored."""
-    return json.loads(canonical_json(value))
-
-
-def _differences(stored: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
-    out = []
-    for key in sorted(set(stored) | set(fresh)):
-        if canonical_json(stored.get(key)) == canonical_json(fresh.get(key)):
-            continue
-        if key == "assignments":
-            a, b = stored.get(key) or {}, fresh.get(key) or {}
-            changed = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-            out.append(f"assignments of {len(changed)} applicant(s) differ: {_few(changed)}")
-        else:
-            out.append(f"{key} differs")
-    return out
-
-
 def _hint(rnd: Round) -> str:
     return {
         S.DRAFT: " (open it first)",
@@ -953,109 +836,8 @@ def _hint(rnd: Round) -> str:
 def _checked_actor(actor: str | None, field: str) -> str | None:
     """Who did something, as stored for the audit (at most 200 characters, never silently cut)."""
     if actor is not None and len(actor) > 200:
-        raise ValidationFailed(
-            f"{field} is too long", [Problem((field,), "at most 200 characters", actor[:40])]
-        )
+        raise ValidationFailed(f"{field} is too long", [Problem((field,), "at most 200 characters", actor[:40])])
     return actor
-
-
-def _few(ids: Sequence[Any], limit: int = 10) -> str:
-    shown = ", ".join(str(i) for i in ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
-
-
-def _flatten(ranking: Sequence[Any]) -> list[Any]:
-    out: list[Any] = []
-    for entry in ranking:
-        out.extend(entry if isinstance(entry, list) else [entry])
-    return out
-
-
-def _normalise(ranking: Sequence[Any]) -> list[Any]:
-    """One-element ties become plain entries; empty ties disappear."""
-    out: list[Any] = []
-    for entry in ranking:
-        if isinstance(entry, list):
-            if len(entry) == 1:
-                out.append(entry[0])
-            elif entry:
-                out.append(list(entry))
-        else:
-            out.append(entry)
-    return out
-
-
-def _tiers(scores: Mapping[int, float]) -> list[Any]:
-    """Talent ids by score, best first; equal scores (to 4 decimals) form a tie, ordered by id inside."""
-    groups: dict[float, list[int]] = {}
-    for tid, score in scores.items():
-        groups.setdefault(round(score, 4), []).append(tid)
-    return _normalise([sorted(groups[s]) for s in sorted(groups, reverse=True)])
-
-
-def _check_owner(
-    round_id: int, item: PreferenceInput, openings: set[int], talents: set[int], prefix: tuple[str | int, ...]
-) -> list[Problem]:
-    if not _is_id(item.owner_id):
-        return [Problem(prefix or ("owner_id",), "an id is a whole number", item.owner_id, line=item.line)]
-    if item.side == "talent" and item.owner_id not in talents:
-        message = f"talent {item.owner_id} is not a participant of round {round_id}"
-    elif item.side == "opening" and item.owner_id not in openings:
-        message = f"opening {item.owner_id} is not attached to round {round_id}"
-    else:
-        return []
-    if not prefix:  # a single list: the owner in the path does not exist here
-        raise NotFound(f"round {item.side}", item.owner_id, message)
-    return [Problem(prefix, message, item.owner_id, "unknown_id", item.line)]
-
-
-def _check_ranking(
-    round_id: int, item: PreferenceInput, openings: set[int], talents: set[int], prefix: tuple[str | int, ...]
-) -> list[Problem]:
-    """Every bad entry of one ranked list: wrong type, not in the round, listed twice, talent-side ties."""
-    problems: list[Problem] = []
-    if not isinstance(item.ranking, list):
-        return [
-            Problem(
-                (*prefix, "ranking"), "a ranking is a list of ids, best first", item.ranking, line=item.line
-            )
-        ]
-    known, noun = (openings, "opening") if item.side == "talent" else (talents, "talent")
-    where = "is not attached to" if item.side == "talent" else "is not a participant of"
-    seen: dict[int, int] = {}
-    for i, entry in enumerate(item.ranking):
-        group = entry if isinstance(entry, list) else [entry]
-        if isinstance(entry, list) and item.side == "talent":
-            problems.append(
-                Problem(
-                    (*prefix, "ranking", i),
-                    "a talent ranks openings one by one (no ties)",
-                    entry,
-                    line=item.line,
-                )
-            )
-            continue
-        for j, value in enumerate(group):
-            loc = (*prefix, "ranking", i, j) if isinstance(entry, list) else (*prefix, "ranking", i)
-            if not _is_id(value):
-                problems.append(Problem(loc, f"an {noun} id is a whole number", value, line=item.line))
-            elif value not in known:
-                problems.append(
-                    Problem(loc, f"{noun} {value} {where} round {round_id}", value, "unknown_id", item.line)
-                )
-            elif value in seen:
-                problems.append(
-                    Problem(
-                        loc,
-                        f"{noun} {value} is listed twice (first at position {seen[value] + 1})",
-                        value,
-                        "duplicate",
-                        item.line,
-                    )
-                )
-            else:
-                seen[value] = i
-    return problems
 
 
 def _competitors(setting: Any) -> dict[int, set[int]]:
@@ -1088,45 +870,3 @@ def _competitors(setting: Any) -> dict[int, set[int]]:
     if problems:
         raise ValidationFailed("invalid round settings", problems)
     return out
-
-
-_GRAPHS: dict[int, tuple[Any, Any]] = {}  # id(taxonomy) -> (taxonomy, SkillGraph): built once per taxonomy
-_GRAPH_LOCK = Lock()
-
-
-class _Scorer:
-    """Fit score of a (talent, opening) pair: the matching core's ``fit_score`` (taxonomy partial credit,
-    programme weights from ``settings.fit_weights``) or, if that cannot be imported,
-    :func:`skill_overlap_score`."""
-
-    def __init__(self, session: Session, program: Program, today: date) -> None:
-        self.today = today
-        try:
-            from talentbridge.matching import SkillGraph, fit_score, weights_for
-            from talentbridge.services.taxonomy import load_taxonomy
-        except ImportError:
-            self.name = "skill_overlap"
-            self._fit = None
-            return
-        self.name = "matching.fit_score"
-        self._fit = fit_score
-        taxonomy = load_taxonomy(session)  # cached per database and taxonomy version
-        with _GRAPH_LOCK:
-            hit = _GRAPHS.get(id(taxonomy))
-            if hit is None or hit[0] is not taxonomy:
-                if len(_GRAPHS) >= 4:  # older taxonomy versions: let them go
-                    _GRAPHS.clear()
-                hit = _GRAPHS[id(taxonomy)] = (taxonomy, SkillGraph(taxonomy))
-        self._graph = hit[1]
-        self._overrides = program.settings.get("fit_weights")
-        self._weights: dict[str, Any] = {}
-        self._weights_for = weights_for
-
-    def __call__(self, talent: Talent, opening: Opening) -> float:
-        if self._fit is None:
-            return skill_overlap_score(talent, opening)
-        kind = opening.kind.value
-        if kind not in self._weights:
-            self._weights[kind] = self._weights_for(kind, self._overrides)
-        result = self._fit(talent, opening, self._graph, self._weights[kind], today=self.today)
-        return round(float(result.score), 4)

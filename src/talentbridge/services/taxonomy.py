@@ -93,9 +93,7 @@ def ensure_builtin_taxonomy(session: Session) -> bool:
     return True
 
 
-def import_esco(
-    session: Session, paths: Sequence[str | Path], progress: Progress | None = None
-) -> ImportStats:
+def import_esco(session: Session, paths: Sequence[str | Path], progress: Progress | None = None) -> ImportStats:
     """Import an ESCO CSV download (zips or folders) into the database, merged with the built-in taxonomy.
 
     Raises ``ImportRejected`` (naming file, line and column) before writing anything when the input is
@@ -130,11 +128,7 @@ def import_esco(
         linked_builtin_skills=len(merged.esco_skills),
         linked_builtin_occupations=len(merged.esco_occupations),
         unmatched_builtin_uris=sorted(
-            {
-                c.esco_uri
-                for c in builtin.skills.values()
-                if c.esco_uri and c.esco_uri not in new.taxonomy.skills
-            }
+            {c.esco_uri for c in builtin.skills.values() if c.esco_uri and c.esco_uri not in new.taxonomy.skills}
             | {
                 c.esco_uri
                 for c in builtin.occupations.values()
@@ -166,9 +160,7 @@ def _builtin() -> Taxonomy:
     if problems:
         shown = "; ".join(str(p) for p in problems[:10])
         more = f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""
-        log.warning(
-            "the built-in taxonomy has %d problem(s), loaded without them: %s%s", len(problems), shown, more
-        )
+        log.warning("the built-in taxonomy has %d problem(s), loaded without them: %s%s", len(problems), shown, more)
     return taxonomy
 
 

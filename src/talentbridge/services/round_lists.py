@@ -1,0 +1,111 @@
+"""Ranked lists of a round: flattening ties, normalising submissions, tiers from scores, and checking that a
+list belongs to its owner and names only the round's openings or participants (every bad entry reported)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from talentbridge.domain.errors import NotFound, Problem
+
+if TYPE_CHECKING:
+    from talentbridge.services.rounds import PreferenceInput
+
+__all__: list[str] = []
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# -- the use cases -------------------------------------------------------------------------------------------
+
+
+def _flatten(ranking: Sequence[Any]) -> list[Any]:
+    out: list[Any] = []
+    for entry in ranking:
+        out.extend(entry if isinstance(entry, list) else [entry])
+    return out
+
+
+def _normalise(ranking: Sequence[Any]) -> list[Any]:
+    """One-element ties become plain entries; empty ties disappear."""
+    out: list[Any] = []
+    for entry in ranking:
+        if isinstance(entry, list):
+            if len(entry) == 1:
+                out.append(entry[0])
+            elif entry:
+                out.append(list(entry))
+        else:
+            out.append(entry)
+    return out
+
+
+def _tiers(scores: Mapping[int, float]) -> list[Any]:
+    """Talent ids by score, best first; equal scores (to 4 decimals) form a tie, ordered by id inside."""
+    groups: dict[float, list[int]] = {}
+    for tid, score in scores.items():
+        groups.setdefault(round(score, 4), []).append(tid)
+    return _normalise([sorted(groups[s]) for s in sorted(groups, reverse=True)])
+
+
+def _check_owner(
+    round_id: int, item: PreferenceInput, openings: set[int], talents: set[int], prefix: tuple[str | int, ...]
+) -> list[Problem]:
+    if not _is_id(item.owner_id):
+        return [Problem(prefix or ("owner_id",), "an id is a whole number", item.owner_id, line=item.line)]
+    if item.side == "talent" and item.owner_id not in talents:
+        message = f"talent {item.owner_id} is not a participant of round {round_id}"
+    elif item.side == "opening" and item.owner_id not in openings:
+        message = f"opening {item.owner_id} is not attached to round {round_id}"
+    else:
+        return []
+    if not prefix:  # a single list: the owner in the path does not exist here
+        raise NotFound(f"round {item.side}", item.owner_id, message)
+    return [Problem(prefix, message, item.owner_id, "unknown_id", item.line)]
+
+
+def _check_ranking(
+    round_id: int, item: PreferenceInput, openings: set[int], talents: set[int], prefix: tuple[str | int, ...]
+) -> list[Problem]:
+    """Every bad entry of one ranked list: wrong type, not in the round, listed twice, talent-side ties."""
+    problems: list[Problem] = []
+    if not isinstance(item.ranking, list):
+        return [Problem((*prefix, "ranking"), "a ranking is a list of ids, best first", item.ranking, line=item.line)]
+    known, noun = (openings, "opening") if item.side == "talent" else (talents, "talent")
+    where = "is not attached to" if item.side == "talent" else "is not a participant of"
+    seen: dict[int, int] = {}
+    for i, entry in enumerate(item.ranking):
+        group = entry if isinstance(entry, list) else [entry]
+        if isinstance(entry, list) and item.side == "talent":
+            problems.append(
+                Problem(
+                    (*prefix, "ranking", i),
+                    "a talent ranks openings one by one (no ties)",
+                    entry,
+                    line=item.line,
+                )
+            )
+            continue
+        for j, value in enumerate(group):
+            loc = (*prefix, "ranking", i, j) if isinstance(entry, list) else (*prefix, "ranking", i)
+            if not _is_id(value):
+                problems.append(Problem(loc, f"an {noun} id is a whole number", value, line=item.line))
+            elif value not in known:
+                problems.append(
+                    Problem(loc, f"{noun} {value} {where} round {round_id}", value, "unknown_id", item.line)
+                )
+            elif value in seen:
+                problems.append(
+                    Problem(
+                        loc,
+                        f"{noun} {value} is listed twice (first at position {seen[value] + 1})",
+                        value,
+                        "duplicate",
+                        item.line,
+                    )
+                )
+            else:
+                seen[value] = i
+    return problems

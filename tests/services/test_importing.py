@@ -11,17 +11,19 @@ import pytest
 
 from talentbridge.demo import generate
 from talentbridge.domain.errors import ImportRejected
-from talentbridge.services.exporting import export_entities
-from talentbridge.services.files import SourceRow, read_rows, write_csv, write_jsonl
-from talentbridge.services.importing import (
-    SPECS,
+from talentbridge.services.demo_store import store_demo
+from talentbridge.services.exporting import (
+    export_entities,
     format_education,
     format_required_skills,
     format_skills,
     format_work_history,
+)
+from talentbridge.services.files import SourceRow, read_rows, write_csv, write_jsonl
+from talentbridge.services.importing import (
+    SPECS,
     import_file,
     parse_rows,
-    store_demo,
 )
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories

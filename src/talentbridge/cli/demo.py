@@ -48,7 +48,7 @@ def command(
         iter_openings,
         iter_talents,
     )
-    from talentbridge.services.importing import store_demo
+    from talentbridge.services.demo_store import store_demo
 
     started = time.perf_counter()
     db = open_database(check=not upgrade)

@@ -3,7 +3,7 @@
 References between generated records are **positions**: ``OpeningData.organization_id``,
 ``OrganizationData.parent_id`` and ``TalentData.current_employer_id`` hold the 1-based position of the organization
 in ``DemoDataset.organizations`` (``dataset.organization_for(pos)``). Whoever stores the dataset maps positions to
-database ids (``talentbridge.services.importing.store_demo`` does).
+database ids (``talentbridge.services.demo_store.store_demo`` does).
 
 Determinism: organizations come from one stream seeded by ``(seed, "organizations")``; talents and openings from
 one stream per block of ``BLOCK`` records seeded by ``(seed, kind, block)``. So the same seed always yields the

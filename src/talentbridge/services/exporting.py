@@ -8,7 +8,8 @@ something); JSON Lines writes them as JSON arrays. Either way, exporting and imp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +19,92 @@ from talentbridge.services.importing import (
     ENTITIES,
     SPECS,
     Progress,
-    format_education,
-    format_list,
-    format_required_skills,
-    format_skills,
-    format_work_history,
 )
 
-__all__ = ["export_entities", "export_columns", "export_rows"]
+__all__ = [
+    "export_entities",
+    "export_columns",
+    "export_rows",
+    "format_list",
+    "format_skills",
+    "format_required_skills",
+    "format_education",
+    "format_work_history",
+]
+
+# -- cell writers (the inverse of the importer's cell readers) --------------------------------------------------
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _safe(text: str, forbidden: str) -> bool:
+    return not any(ch in text for ch in forbidden) and "\n" not in text
+
+
+def format_list(items: Sequence[Any]) -> str:
+    values = [getattr(v, "value", v) for v in items]
+    if all(isinstance(v, str) and _safe(v, ";") and not v.startswith("[") for v in values):
+        return ";".join(values)
+    return json.dumps(values, ensure_ascii=False)
+
+
+def format_skills(skills: Sequence[Any]) -> str:
+    """``id:level[:years]`` joined by ``;`` when that loses nothing, else a JSON array."""
+    compact = []
+    for s in skills:
+        source = getattr(s.source, "value", s.source)
+        if source != "explicit" or s.confidence is not None or not _safe(s.skill_id, ";") or s.skill_id.startswith("["):
+            return json.dumps([_plain(s) for s in skills], ensure_ascii=False)
+        compact.append(f"{s.skill_id}:{s.level}" + ("" if s.years is None else f":{_num(s.years)}"))
+    return ";".join(compact)
+
+
+def format_required_skills(skills: Sequence[Any]) -> str:
+    compact = []
+    for s in skills:
+        source = getattr(s.source, "value", s.source)
+        if source != "explicit" or s.confidence is not None or not _safe(s.skill_id, ";") or s.skill_id.startswith("["):
+            return json.dumps([_plain(s) for s in skills], ensure_ascii=False)
+        compact.append(f"{s.skill_id}:{s.min_level}:{getattr(s.importance, 'value', s.importance)}")
+    return ";".join(compact)
+
+
+def format_education(entries: Sequence[Any]) -> str:
+    compact = []
+    for e in entries:
+        parts = [
+            getattr(e.degree, "value", e.degree),
+            e.field or "",
+            e.institution or "",
+            "" if e.year is None else str(e.year),
+        ]
+        if not all(_safe(p, "|;") for p in parts) or (parts[0].startswith("[")):
+            return json.dumps([_plain(e) for e in entries], ensure_ascii=False)
+        compact.append("|".join(parts).rstrip("|"))
+    return ";".join(compact)
+
+
+def format_work_history(entries: Sequence[Any]) -> str:
+    compact = []
+    for w in entries:
+        parts = [
+            w.organization,
+            w.title or "",
+            w.start.isoformat() if w.start else "",
+            w.end.isoformat() if w.end else "",
+        ]
+        if w.organization_id is not None or not all(_safe(p, "|;") for p in parts) or parts[0].startswith("["):
+            return json.dumps([_plain(w) for w in entries], ensure_ascii=False)
+        compact.append("|".join(parts).rstrip("|"))
+    return ";".join(compact)
+
+
+def _plain(model: Any) -> dict[str, Any]:
+    data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
+    return data
+
 
 _FORMATTERS = {
     "list": format_list,

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from talentbridge.domain import OpeningData, OrganizationData, ProgramData, TalentData
+from talentbridge.domain import OpeningData, OrganizationData, TalentData
 from talentbridge.domain.enums import REGION_NAMES_EN, REGION_NAMES_KO, Region
 from talentbridge.domain.errors import ImportRejected, Problem, ValidationFailed
 from talentbridge.services.files import SourceRow, open_rows, write_csv
@@ -41,13 +41,8 @@ __all__ = [
     "import_file",
     "import_rows",
     "parse_rows",
-    "store_demo",
     "rejects_path_for",
-    "format_skills",
-    "format_required_skills",
-    "format_education",
-    "format_work_history",
-    "format_list",
+    "refresh_statistics",
 ]
 
 ENTITIES = ("organizations", "talents", "openings")
@@ -484,80 +479,6 @@ _READERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-# -- cell writers (used by exporting; the inverse of the readers) --------------------------------------------------
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _safe(text: str, forbidden: str) -> bool:
-    return not any(ch in text for ch in forbidden) and "\n" not in text
-
-
-def format_list(items: Sequence[Any]) -> str:
-    values = [getattr(v, "value", v) for v in items]
-    if all(isinstance(v, str) and _safe(v, ";") and not v.startswith("[") for v in values):
-        return ";".join(values)
-    return json.dumps(values, ensure_ascii=False)
-
-
-def format_skills(skills: Sequence[Any]) -> str:
-    """``id:level[:years]`` joined by ``;`` when that loses nothing, else a JSON array."""
-    compact = []
-    for s in skills:
-        source = getattr(s.source, "value", s.source)
-        if source != "explicit" or s.confidence is not None or not _safe(s.skill_id, ";") or s.skill_id.startswith("["):
-            return json.dumps([_plain(s) for s in skills], ensure_ascii=False)
-        compact.append(f"{s.skill_id}:{s.level}" + ("" if s.years is None else f":{_num(s.years)}"))
-    return ";".join(compact)
-
-
-def format_required_skills(skills: Sequence[Any]) -> str:
-    compact = []
-    for s in skills:
-        source = getattr(s.source, "value", s.source)
-        if source != "explicit" or s.confidence is not None or not _safe(s.skill_id, ";") or s.skill_id.startswith("["):
-            return json.dumps([_plain(s) for s in skills], ensure_ascii=False)
-        compact.append(f"{s.skill_id}:{s.min_level}:{getattr(s.importance, 'value', s.importance)}")
-    return ";".join(compact)
-
-
-def format_education(entries: Sequence[Any]) -> str:
-    compact = []
-    for e in entries:
-        parts = [
-            getattr(e.degree, "value", e.degree),
-            e.field or "",
-            e.institution or "",
-            "" if e.year is None else str(e.year),
-        ]
-        if not all(_safe(p, "|;") for p in parts) or (parts[0].startswith("[")):
-            return json.dumps([_plain(e) for e in entries], ensure_ascii=False)
-        compact.append("|".join(parts).rstrip("|"))
-    return ";".join(compact)
-
-
-def format_work_history(entries: Sequence[Any]) -> str:
-    compact = []
-    for w in entries:
-        parts = [
-            w.organization,
-            w.title or "",
-            w.start.isoformat() if w.start else "",
-            w.end.isoformat() if w.end else "",
-        ]
-        if w.organization_id is not None or not all(_safe(p, "|;") for p in parts) or parts[0].startswith("["):
-            return json.dumps([_plain(w) for w in entries], ensure_ascii=False)
-        compact.append("|".join(parts).rstrip("|"))
-    return ";".join(compact)
-
-
-def _plain(model: Any) -> dict[str, Any]:
-    data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
-    return data
-
-
 # -- parsing and validation ---------------------------------------------------------------------------------------
 
 
@@ -981,7 +902,7 @@ def import_rows(
                 r.record = infer(entity, r.record)
         created, updated = _write(spec, repos, good, progress, batch_size)
     if created + updated >= 1000:
-        _refresh_statistics(db)
+        refresh_statistics(db)
     rejects = None
     if bad and rejects_path is not None:
         rejects = _write_rejects(rejects_path, columns or [], bad)
@@ -1031,75 +952,7 @@ def _write_rejects(path: Path, columns: list[str], bad: list[ParsedRow]) -> Path
     return path
 
 
-# -- demo ---------------------------------------------------------------------------------------------------------
-
-
-def store_demo(
-    db: Any,
-    dataset: Any = None,
-    *,
-    organizations: Sequence[OrganizationData] | None = None,
-    talent_batches: Iterable[Sequence[TalentData]] = (),
-    opening_batches: Iterable[Sequence[OpeningData]] = (),
-    programs: Sequence[ProgramData] = (),
-    progress: Progress | None = None,
-    batch_size: int = 5000,
-) -> dict[str, int]:
-    """Store demo records (``talentbridge.demo``) whose references are 1-based positions in ``organizations``:
-    either a whole ``DemoDataset`` or organizations plus streamed talent/opening batches. Upserts by external id
-    in one transaction; returns how many of each were written."""
-    if dataset is not None:
-        organizations = dataset.organizations
-        talent_batches = [dataset.talents[i : i + batch_size] for i in range(0, len(dataset.talents), batch_size)]
-        opening_batches = [dataset.openings[i : i + batch_size] for i in range(0, len(dataset.openings), batch_size)]
-        programs = dataset.programs
-    organizations = list(organizations or [])
-    from talentbridge.storage.repositories import Repositories
-
-    counts = {"organizations": 0, "talents": 0, "openings": 0, "programs": 0}
-    with db.session() as session:
-        repos = Repositories(session)
-        plain = [o.model_copy(update={"parent_id": None}) if o.parent_id else o for o in organizations]
-        for start in range(0, len(plain), batch_size):
-            repos.organizations.upsert_many(plain[start : start + batch_size])
-        ids = repos.organizations.ids_by_external_id([o.external_id for o in organizations])  # type: ignore[misc]
-        position_ids = [ids[o.external_id] for o in organizations]  # type: ignore[index]
-        children = [
-            o.model_copy(update={"parent_id": position_ids[o.parent_id - 1]}) for o in organizations if o.parent_id
-        ]
-        if children:
-            repos.organizations.upsert_many(children)
-        counts["organizations"] = len(organizations)
-        if progress:
-            progress("organizations", len(organizations), len(organizations))
-        if programs:
-            repos.programs.upsert_many(list(programs))
-            counts["programs"] = len(programs)
-
-        for batch in talent_batches:
-            mapped = [
-                t.model_copy(update={"current_employer_id": position_ids[t.current_employer_id - 1]})
-                if t.current_employer_id
-                else t
-                for t in batch
-            ]
-            repos.talents.upsert_many(mapped)
-            counts["talents"] += len(mapped)
-            if progress:
-                progress("talents", counts["talents"], None)
-        for batch in opening_batches:
-            mapped_openings = [
-                o.model_copy(update={"organization_id": position_ids[o.organization_id - 1]}) for o in batch
-            ]
-            repos.openings.upsert_many(mapped_openings)
-            counts["openings"] += len(mapped_openings)
-            if progress:
-                progress("openings", counts["openings"], None)
-    _refresh_statistics(db)
-    return counts
-
-
-def _refresh_statistics(db: Any) -> None:
+def refresh_statistics(db: Any) -> None:
     """After a bulk load the query planner's statistics are stale (a list filter then picks a slow plan)."""
     analyze = getattr(db, "analyze", None)
     if analyze is not None:

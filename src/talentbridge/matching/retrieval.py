@@ -42,10 +42,18 @@ from talentbridge.matching.weights import RELATION_CREDIT, FitWeights
 
 __all__ = ["TalentIndex", "Recommendations", "SearchFilters", "INDEX_VERSION"]
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 INVERTED_CAP = 2000
 INVERTED_SCAN_LIMIT = 20_000
-DEFAULT_CANDIDATES = 200
+DEFAULT_CANDIDATES = 100
+#: HNSW graph degree and build-time beam. Measured on demo profiles (benchmarks/bench_recommend.py): with 16/64 the
+#: graph of these vectors (many near-ties) misses true neighbours — recall@20 0.85-0.88 even at 400 candidates —
+#: while 32/128 reaches 0.99 at 100 candidates for about 1.5x the build time.
+CONNECTIVITY = 32
+EXPANSION_ADD = 128
+#: Search beam: ``max(EXPANSION_MIN, EXPANSION_FACTOR × candidates)``.
+EXPANSION_MIN = 200
+EXPANSION_FACTOR = 2
 MAX_CANDIDATES = 6400
 _REGION_CODES = tuple(range(C.NO_REGION + 1))
 
@@ -89,6 +97,10 @@ class Recommendations:
         return int(self.rows.shape[0])
 
 
+def _expansion(n: int) -> int:
+    return max(EXPANSION_MIN, EXPANSION_FACTOR * n)
+
+
 def _top_k(cols: TalentColumns, scored: RowScores, k: int, min_score: float) -> np.ndarray:
     """Positions in ``scored`` of the best ``k`` by (score desc, talent id asc)."""
     keep = np.flatnonzero(scored.score >= min_score)
@@ -119,8 +131,8 @@ class TalentIndex:
         graph: SkillGraph,
         space: VectorSpace | None = None,
         *,
-        connectivity: int = 16,
-        expansion_add: int = 64,
+        connectivity: int = CONNECTIVITY,
+        expansion_add: int = EXPANSION_ADD,
         relation_credit: dict[str, float] | None = None,
     ):
         self.columns = columns
@@ -161,7 +173,7 @@ class TalentIndex:
             dtype="f16",
             connectivity=self.connectivity,
             expansion_add=self.expansion_add,
-            expansion_search=64,
+            expansion_search=EXPANSION_MIN,
         )
 
     def propagation(self) -> sp.csr_matrix:
@@ -335,7 +347,7 @@ class TalentIndex:
             if n >= len(ann):  # asking for the whole sub-index: take it all (HNSW may not reach every node)
                 found.append(np.asarray(ann.keys, dtype=np.int64))
                 continue
-            ann.expansion_search = max(64, n)
+            ann.expansion_search = _expansion(n)
             matches = ann.search(query, n, threads=1)
             found.append(np.asarray(matches.keys, dtype=np.int64))
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
@@ -406,7 +418,7 @@ class TalentIndex:
                 for i in range(len(profiles)):
                     found[i].append(everyone)
                 continue
-            ann.expansion_search = max(64, n_candidates)
+            ann.expansion_search = _expansion(n_candidates)
             matches = ann.search(queries, n_candidates, threads=threads)
             keys = np.asarray(matches.keys, dtype=np.int64).reshape(len(profiles), -1)
             counts = np.asarray(matches.counts).reshape(-1)

@@ -12,7 +12,10 @@ import pytest
 
 from talentbridge.config import Settings
 from talentbridge.domain import OpeningData, OrganizationData, RequiredSkill, SkillClaim, TalentData
-from talentbridge.services.recommend import RecommendService, TalentFilters, reset_indexes
+from talentbridge.matching.constraints import CONSTRAINTS
+from talentbridge.matching.explain import breakdown_dict
+from talentbridge.services.recommend import OpeningFilters, RecommendService, TalentFilters, reset_indexes
+from talentbridge.services.text_embeddings import TextEmbeddings
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
 
@@ -41,9 +44,7 @@ def opening(title: str, org: int, skills: dict[str, tuple[int, str]], **kw: Any)
         "kind": "job",
         "region": "seoul",
         "status": "open",
-        "required_skills": [
-            RequiredSkill(skill_id=s, min_level=lv, importance=imp) for s, (lv, imp) in skills.items()
-        ],
+        "required_skills": [RequiredSkill(skill_id=s, min_level=lv, importance=imp) for s, (lv, imp) in skills.items()],
     }
     data.update(kw)
     return OpeningData(**data)
@@ -55,12 +56,8 @@ def world(database: Database, settings: Settings) -> dict[str, int]:
     ids: dict[str, int] = {}
     with database.session() as session:
         repos = Repositories(session)
-        parent = repos.organizations.add(
-            OrganizationData(name="한빛그룹", kind="large_enterprise", group="한빛")
-        )
-        child = repos.organizations.add(
-            OrganizationData(name="한빛AI", kind="ai_startup", parent_id=parent.id)
-        )
+        parent = repos.organizations.add(OrganizationData(name="한빛그룹", kind="large_enterprise", group="한빛"))
+        child = repos.organizations.add(OrganizationData(name="한빛AI", kind="ai_startup", parent_id=parent.id))
         other = repos.organizations.add(OrganizationData(name="스마트팩토리", kind="manufacturer"))
         ids |= {"parent": parent.id, "child": child.id, "other": other.id}
         for t in [
@@ -68,9 +65,7 @@ def world(database: Database, settings: Settings) -> dict[str, int]:
             talent("sibling", {"tensorflow": 5, "python": 5}),
             talent("novice", {"python": 2}),
             talent("hidden", {"pytorch": 5, "python": 5, "kubernetes": 5}, consent_visible=False),
-            talent(
-                "foreign", {"pytorch": 5, "python": 5, "kubernetes": 5}, nationality="VN", visa_type="E-7"
-            ),
+            talent("foreign", {"pytorch": 5, "python": 5, "kubernetes": 5}, nationality="VN", visa_type="E-7"),
             talent("insider", {"pytorch": 5, "python": 5, "kubernetes": 5}, current_employer_id=parent.id),
             talent("busan", {"pytorch": 5, "python": 5}, region="busan"),
         ]:
@@ -83,13 +78,9 @@ def world(database: Database, settings: Settings) -> dict[str, int]:
             )
         ).id
         ids["slot"] = repos.openings.add(
-            opening(
-                "AI 파견", child.id, {"pytorch": (4, "must"), "python": (3, "must")}, kind="secondment_slot"
-            )
+            opening("AI 파견", child.id, {"pytorch": (4, "must"), "python": (3, "must")}, kind="secondment_slot")
         ).id
-        ids["closed"] = repos.openings.add(
-            opening("Old", other.id, {"python": (3, "must")}, status="closed")
-        ).id
+        ids["closed"] = repos.openings.add(opening("Old", other.id, {"python": (3, "must")}, status="closed")).id
         ids["data"] = repos.openings.add(opening("Data", other.id, {"sql": (3, "must")})).id
     return ids
 
@@ -162,6 +153,59 @@ def test_openings_for_talent(database, settings, world):
         assert insider["constraints"]["excluded"]["own_employer"] == 1
         hidden = svc.openings_for_talent(world["hidden"], 10)  # consent governs being shown, not looking
         assert hidden["items"]
+
+
+def _pairwise_openings_for_talent(svc, talent_id, top, filters):
+    """The pair-by-pair reference (what openings_for_talent did before it used arrays)."""
+    from talentbridge.matching import failing, fit_score
+
+    talent = svc.repos.talents.get(talent_id)
+    scored, excluded, considered, failed = [], dict.fromkeys(CONSTRAINTS, 0), 0, 0
+    for o in svc._open_openings():
+        if not filters.keep(o):
+            continue
+        considered += 1
+        fails = failing(talent, svc.context(o), check_consent=False)
+        for name in fails:
+            excluded[name] += 1
+        if fails:
+            failed += 1
+            continue
+        result = fit_score(talent, o, svc.graph, svc.weights(o), today=svc.today)
+        if result.score >= filters.min_score:
+            scored.append((result.score, o.id, result))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    items = [(o_id, round(score, 2), breakdown_dict(r.points())) for score, o_id, r in scored[:top]]
+    return items, {"considered": considered, "eligible": considered - failed, "excluded": excluded}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        OpeningFilters(),
+        OpeningFilters(kinds=("job",)),
+        OpeningFilters(regions=("busan",)),
+        OpeningFilters(regions=("seoul",), min_score=60),
+        OpeningFilters(remote=False, organization_id=-1),
+    ],
+)
+def test_openings_for_talent_equals_the_pairwise_reference(database, settings, world, filters):
+    with database.session() as session:
+        repos = Repositories(session)
+        repos.openings.add(opening("Remote", world["other"], {"python": (2, "nice")}, region=None, remote=True))
+        repos.openings.add(opening("Busan", world["other"], {"pytorch": (3, "must")}, region="busan"))
+        repos.openings.add(opening("Late", world["other"], {"python": (3, "must")}, deadline=date(2026, 1, 1)))
+        svc = RecommendService(settings, session, today=TODAY)
+        svc._text = TextEmbeddings(None, Path(settings.cache_dir), status="off")  # scores only, no text
+        for name in ("expert", "sibling", "novice", "foreign", "insider", "busan", "hidden"):
+            for top in (1, 3, 20):
+                res = svc.openings_for_talent(world[name], top, filters, explain=top == 3)
+                items, constraints = _pairwise_openings_for_talent(svc, world[name], top, filters)
+                assert [(i["opening_id"], i["score"], i["breakdown"]) for i in res["items"]] == items
+                assert [i["rank"] for i in res["items"]] == list(range(1, len(items) + 1))
+                assert {k: res["constraints"][k] for k in constraints} == constraints
+                for item in res["items"] if top == 3 else []:
+                    assert item["explanation"]["score"] == pytest.approx(item["score"], abs=0.01)
 
 
 def test_batch_both_directions_and_audit(database, settings, world, tmp_path):

@@ -4,7 +4,8 @@ recommend talents-for-opening ID [--top 20] [--region seoul ...] [--nationality 
                                  [--method ann|exact] [--format table|json]
 recommend openings-for-talent ID [--top 20] [--kind job ...] [--region busan ...] [--format table|json]
 recommend batch --direction openings-for-talent|talents-for-opening --top K --output FILE.jsonl [--limit N]
-recommend reindex                 rebuild the talent index under <data_dir>/indexes/talents
+recommend reindex                 rebuild the talent index under <data_dir>/indexes/talents and encode every
+                                  profile text for the text criterion
 recommend infer-skills            infer skills for stored talents/openings that have text but no skills
 """
 
@@ -57,9 +58,7 @@ def _check_format(fmt: str) -> None:
 def _reasons(item: dict[str, Any]) -> str:
     exp = item.get("explanation") or {}
     matched = ", ".join(f"{m['label']} {m['level']}" for m in exp.get("matched", [])[:4])
-    partial = ", ".join(
-        f"{p['label']}≈{p['via_label']} ({p['relation']})" for p in exp.get("partial", [])[:2]
-    )
+    partial = ", ".join(f"{p['label']}≈{p['via_label']} ({p['relation']})" for p in exp.get("partial", [])[:2])
     missing = ", ".join(m["label"] for m in exp.get("missing_must", [])[:3])
     parts = [p for p in (matched, partial and f"partial: {partial}", missing and f"missing: {missing}") if p]
     return "; ".join(parts)
@@ -101,9 +100,24 @@ def _table(title: str, result: dict[str, Any], id_key: str, name_key: str | None
     cons = result.get("constraints")
     if cons:
         shown = ", ".join(f"{k} {v}" for k, v in cons["excluded"].items() if v)
-        console.print(
-            f"considered {cons['considered']}, eligible {cons['eligible']}; excluded by: {shown or 'none'}"
-        )
+        console.print(f"considered {cons['considered']}, eligible {cons['eligible']}; excluded by: {shown or 'none'}")
+    text = result.get("text")
+    if text:
+        console.print(_text_line(text, result["items"]))
+
+
+def _text_line(text: dict[str, Any], items: list[dict[str, Any]]) -> str:
+    """One line on the text criterion: which model, and for how many items it counted (or why not at all)."""
+    if text["status"] != "active":
+        return f"text similarity: not used — {text['label']['en']}"
+    statuses = [
+        ((i.get("explanation") or {}).get("breakdown", {}).get("text", {}).get("detail", {})).get("status")
+        for i in items
+    ]
+    compared = sum(s == "compared" for s in statuses)
+    others = sorted({s for s in statuses if s and s != "compared"})
+    tail = f" (others: {', '.join(others)})" if others else ""
+    return f"text similarity ({text['model']}): compared for {compared} of {len(items)}{tail}"
 
 
 @app.command("talents-for-opening")
@@ -122,9 +136,7 @@ def talents_for_opening(
     from talentbridge.services.recommend import TalentFilters
 
     _check_format(fmt)
-    filters = TalentFilters(
-        regions=tuple(Region(r) for r in region), nationality=nationality, min_score=min_score
-    )
+    filters = TalentFilters(regions=tuple(Region(r) for r in region), nationality=nationality, min_score=min_score)
     with _service() as svc:
         result = svc.talents_for_opening(
             opening_id, top, filters, method=method, explain=True, program_settings=svc.program_settings(program)
@@ -203,19 +215,40 @@ def batch(
 @app.command("reindex")
 def reindex() -> None:
     """Rebuild the talent index from the database."""
-    with _service() as svc:
-        summary = svc.rebuild_index()
-    _console().print(
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with (
+        _service() as svc,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=_console(),
+            transient=True,
+        ) as bar,
+    ):
+        task = bar.add_task("indexing", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        summary = svc.rebuild_index(progress)
+    console = _console()
+    console.print(
         f"indexed {summary['indexed']} of {summary['talents']} talents in {summary['folder']} "
         f"({summary['memory_mb']} MB)"
     )
+    text = summary["text"]
+    if text["status"] == "active":
+        console.print(f"profile texts encoded with {text['model']}: {text['encoded']} of {text['with_text']}")
+    else:
+        console.print(f"profile texts not encoded: {text['label']['en']}")
 
 
 @app.command("infer-skills")
 def infer_skills(
-    encoder: str | None = typer.Option(
-        None, "--encoder", help="Encoder for extraction (default: the product's)."
-    ),
+    encoder: str | None = typer.Option(None, "--encoder", help="Encoder for extraction (default: the product's)."),
 ) -> None:
     """Infer skills for stored talents and openings that have text but no skills (e.g. after an import)."""
     from talentbridge.cli._common import open_database

@@ -26,7 +26,14 @@ from talentbridge.matching.fit import FitResult, SkillMatch
 from talentbridge.matching.graph import SkillGraph
 from talentbridge.matching.weights import CRITERIA
 
-__all__ = ["explain_fit", "explain_exclusions", "breakdown_dict", "CONSTRAINT_LABELS", "CRITERION_LABELS"]
+__all__ = [
+    "explain_fit",
+    "explain_exclusions",
+    "breakdown_dict",
+    "CONSTRAINT_LABELS",
+    "CRITERION_LABELS",
+    "TEXT_STATUS_LABELS",
+]
 
 CRITERION_LABELS: dict[str, tuple[str, str]] = {
     "skills": ("skills", "기술"),
@@ -45,6 +52,16 @@ CONSTRAINT_LABELS: dict[str, tuple[str, str]] = {
     "employment_type": ("does not want this employment type", "희망 고용형태 아님"),
     "work_permit": ("no suitable visa and no sponsorship", "취업 가능한 체류자격 없음(비자 후원 없음)"),
     "own_employer": ("secondment to own employer or an affiliate", "소속 기업 또는 계열사로의 파견"),
+}
+
+#: Whether the ``text`` criterion counted for a pair, and why not (``breakdown.text.detail.status``).
+TEXT_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "compared": ("profile text compared with the opening text", "프로필과 공고 텍스트 비교"),
+    "off": ("text comparison is switched off", "텍스트 비교 꺼짐"),
+    "no_encoder": ("no text encoder is available", "텍스트 인코더 없음"),
+    "no_talent_text": ("the profile has no text to compare", "비교할 프로필 텍스트 없음"),
+    "no_opening_text": ("the opening has no text to compare", "비교할 공고 텍스트 없음"),
+    "pending": ("the text is not encoded yet", "텍스트 임베딩 준비 중"),
 }
 
 _RELATION_KO = {
@@ -66,8 +83,13 @@ def breakdown_dict(points: dict[str, float], scores: dict[str, float] | None = N
     return {c: _r(points.get(c, 0.0)) for c in CRITERIA}
 
 
-def explain_fit(result: FitResult, graph: SkillGraph | None = None) -> dict[str, Any]:
-    """The explanation dict of one pair (see module docstring)."""
+def explain_fit(
+    result: FitResult, graph: SkillGraph | None = None, *, text_status: str | None = None
+) -> dict[str, Any]:
+    """The explanation dict of one pair (see module docstring).
+
+    ``text_status`` (a ``TEXT_STATUS_LABELS`` key) says whether the texts were compared and why not; it lands in
+    ``breakdown.text.detail`` (``status`` and ``reason``) and in the reasons."""
     graph = graph or SkillGraph()
     matched, partial, missing_must, missing = [], [], [], []
     en: list[str] = []
@@ -116,12 +138,9 @@ def explain_fit(result: FitResult, graph: SkillGraph | None = None) -> dict[str,
             en.append(f"Has {label_en} at level {m.matched_level}, below the required {m.min_level}")
             ko.append(f"{label_ko} 수준 {m.matched_level} (요구 {m.min_level}에 못 미침)")
         else:
-            en.append(
-                f"{via_en} ({m.relation} skill of {label_en}) gives {m.credit:.0%} credit for {label_en}"
-            )
+            en.append(f"{via_en} ({m.relation} skill of {label_en}) gives {m.credit:.0%} credit for {label_en}")
             ko.append(
-                f"{via_ko}({label_ko}의 {_RELATION_KO[m.relation or 'exact']})로 {label_ko} 요건의 "
-                f"{m.credit:.0%} 인정"
+                f"{via_ko}({label_ko}의 {_RELATION_KO[m.relation or 'exact']})로 {label_ko} 요건의 {m.credit:.0%} 인정"
             )
     breakdown = {}
     for c, b in result.breakdown.items():
@@ -130,13 +149,20 @@ def explain_fit(result: FitResult, graph: SkillGraph | None = None) -> dict[str,
             "weight": _r(b.weight, 3),
             "points": _r(b.points),
             "applicable": b.applicable,
-            "detail": b.detail,
+            "detail": dict(b.detail),
         }
+    if text_status is not None:
+        en_label, ko_label = TEXT_STATUS_LABELS[text_status]
+        breakdown["text"]["detail"].update(status=text_status, reason={"en": en_label, "ko": ko_label})
+        cosine = result.breakdown["text"].detail.get("cosine")
+        if text_status == "compared" and cosine is not None:
+            en.append(f"Profile text similarity to the opening text: {cosine:.2f}")
+            ko.append(f"프로필과 공고 텍스트 유사도 {cosine:.2f}")
+        elif text_status != "compared":
+            en.append(f"Text criterion not used: {en_label}")
+            ko.append(f"텍스트 기준 미적용: {ko_label}")
     top = sorted((b for b in result.breakdown.values() if b.applicable), key=lambda b: -b.points)[:3]
-    en.append(
-        "Largest contributions: "
-        + ", ".join(f"{CRITERION_LABELS[b.criterion][0]} {b.points:.1f}" for b in top)
-    )
+    en.append("Largest contributions: " + ", ".join(f"{CRITERION_LABELS[b.criterion][0]} {b.points:.1f}" for b in top))
     ko.append("주요 기여: " + ", ".join(f"{CRITERION_LABELS[b.criterion][1]} {b.points:.1f}점" for b in top))
     return {
         "score": _r(result.score),
@@ -155,9 +181,7 @@ def explain_exclusions(considered: int, eligible: int, excluded: dict[str, int])
         "considered": considered,
         "eligible": eligible,
         "excluded": {name: int(excluded.get(name, 0)) for name in CONSTRAINTS},
-        "labels": {
-            name: {"en": CONSTRAINT_LABELS[name][0], "ko": CONSTRAINT_LABELS[name][1]} for name in CONSTRAINTS
-        },
+        "labels": {name: {"en": CONSTRAINT_LABELS[name][0], "ko": CONSTRAINT_LABELS[name][1]} for name in CONSTRAINTS},
     }
 
 

@@ -346,11 +346,12 @@ def score_openings(
 
 
 def eligible_openings(
-    talent: TalentData, cols: OpeningColumns, *, check_consent: bool = False
+    talent: TalentData, cols: OpeningColumns, *, check_consent: bool = False, within: np.ndarray | None = None
 ) -> tuple[np.ndarray, dict[str, int]]:
     """Which openings the pair constraints allow for ``talent``, and how many openings each constraint
     excluded (each counted on its own). Equal to ``constraints.failing`` opening by opening. ``check_consent``
-    is off by default: a talent looking at openings needs no consent to be shown."""
+    is off by default: a talent looking at openings needs no consent to be shown. ``within``: a boolean mask
+    (e.g. the caller's filters); openings outside it are neither eligible nor counted."""
     n = len(cols)
     checks: dict[str, np.ndarray] = {}
     everyone = np.ones(n, dtype=bool)
@@ -373,9 +374,10 @@ def eligible_openings(
     else:
         hit = cols.excluded_owner[cols.excluded_employer == talent.current_employer_id]
         checks["own_employer"] = np.bincount(hit, minlength=n) == 0
-    ok = everyone.copy()
+    base = everyone if within is None else np.asarray(within, dtype=bool)
+    ok = base.copy()
     counts: dict[str, int] = {}
     for name in CONSTRAINTS:
-        counts[name] = int((~checks[name]).sum())
+        counts[name] = int((base & ~checks[name]).sum())
         ok &= checks[name]
     return ok, counts

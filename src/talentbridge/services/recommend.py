@@ -6,12 +6,21 @@ each use the service compares a cheap signature of the talents table (count, new
 with the one saved beside the index and re-indexes only talents changed since (and drops deleted ones).
 ``on_talent_changed`` does the same for one talent right away (the API calls it after a save).
 
-Openings for a talent score every open opening exactly (openings are a hundred times fewer than talents).
-Explanations come from the pair-level ``matching.fit_score`` on the stored records.
+Openings for a talent score every open opening exactly, with arrays (``matching.opening_scores`` through
+``recommend_openings``; openings are a hundred times fewer than talents). Explanations come from the pair-level
+``matching.fit_score`` on the stored records (same numbers).
+
+The ``text`` criterion compares embeddings of the profile and opening texts (``text_embeddings``): talent
+embeddings sit in the index columns (refilled from the on-disk store by text hash, ``text_keys.npy`` beside the
+index), opening embeddings in the store; texts not encoded yet are encoded within a time budget per request
+(all of them in ``reindex`` and batch runs). Without an encoder the criterion is inactive, and the response says
+why (``text``; ``breakdown.text.detail.status`` per item).
 """
 
 from __future__ import annotations
 
+import copy
+import inspect
 import json
 import threading
 import time
@@ -43,7 +52,24 @@ from talentbridge.matching.columns import SkillVocab, TalentColumns
 from talentbridge.matching.constraints import Affiliates, eligible_mask
 from talentbridge.matching.criteria import REGION_CODE
 from talentbridge.matching.explain import breakdown_dict
+from talentbridge.matching.opening_scores import OPENING_KINDS, OpeningColumns
 from talentbridge.matching.retrieval import SearchFilters, TalentIndex
+from talentbridge.services.recommend_openings import (
+    CompiledOpenings,
+    compile_openings,
+    compiled_openings,
+    rank_openings,
+    reset_openings,
+    weights_key,
+)
+from talentbridge.services.text_embeddings import (
+    REQUEST_BUDGET_SECONDS,
+    TalentTexts,
+    TextEmbeddings,
+    opening_text,
+    talent_text,
+    text_embeddings_for,
+)
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.storage.repositories import Repositories
 from talentbridge.storage.tables import TalentRow
@@ -65,7 +91,10 @@ _lock = threading.RLock()
 _indexes: dict[str, TalentIndex] = {}
 _graphs: dict[int, tuple[Taxonomy, SkillGraph]] = {}
 _checked: dict[str, float] = {}
+_texts: dict[str, TalentTexts] = {}
 API_SYNC_INTERVAL = 5.0
+#: ``TalentIndex.recommend_many`` takes the openings' text embeddings (else the batch goes one by one with text on)
+_MANY_TAKES_EMBEDDINGS = "embeddings" in inspect.signature(TalentIndex.recommend_many).parameters
 
 
 def reset_indexes() -> None:
@@ -74,6 +103,8 @@ def reset_indexes() -> None:
         _indexes.clear()
         _graphs.clear()
         _checked.clear()
+        _texts.clear()
+    reset_openings()
 
 
 @dataclass(frozen=True)
@@ -114,6 +145,19 @@ class OpeningFilters:
             return False
         return self.organization_id is None or o.organization_id == self.organization_id
 
+    def mask(self, cols: OpeningColumns) -> np.ndarray:
+        """``keep`` of every compiled opening at once."""
+        out = np.ones(len(cols), dtype=bool)
+        if self.kinds:
+            out &= np.isin(cols.kind, [OPENING_KINDS.index(OpeningKind(k)) for k in self.kinds])
+        if self.regions:
+            out &= np.isin(cols.region, [REGION_CODE[Region(r)] for r in self.regions]) | cols.remote
+        if self.remote is not None:
+            out &= cols.remote == self.remote
+        if self.organization_id is not None:
+            out &= cols.organization == self.organization_id
+        return out
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": [str(k) for k in self.kinds],
@@ -138,12 +182,27 @@ class RecommendService:
 
     sync_interval: float = 0.0
 
-    def __init__(self, settings: Settings, session: Session, *, today: date | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        session: Session,
+        *,
+        today: date | None = None,
+        text: TextEmbeddings | None = None,
+    ):
         self.settings = settings
         self.session = session
         self.repos = Repositories(session)
         self.today = today or date.today()
         self._affiliates: Affiliates | None = None
+        self._text = text
+
+    @property
+    def text(self) -> TextEmbeddings:
+        """Encoder and stores of the ``text`` criterion (``text_embeddings.text_embeddings_for`` by default)."""
+        if self._text is None:
+            self._text = text_embeddings_for(self.settings)
+        return self._text
 
     # ------------------------------------------------------------------ shared pieces
     @property
@@ -183,9 +242,13 @@ class RecommendService:
     def index_dir(self) -> Path:
         return self.settings.index_dir / "talents"
 
+    @property
+    def _key(self) -> str:
+        return f"{self.index_dir}|{self.settings.sqlalchemy_url}"
+
     def index(self) -> TalentIndex:
-        """The talent index, built or brought up to date with the database."""
-        key = f"{self.index_dir}|{self.settings.sqlalchemy_url}"
+        """The talent index, built or brought up to date with the database (text embeddings included)."""
+        key = self._key
         with _lock:
             idx = _indexes.get(key)
             now = time.monotonic()
@@ -194,32 +257,42 @@ class RecommendService:
             _checked[key] = now
             if idx is None:
                 idx = TalentIndex.load(self.index_dir, self.graph)
+                if idx is not None and not self._attach_texts(idx):
+                    idx = None  # saved before text hashes were kept beside it: build again
             signature = self._signature()
+            saved = self._saved_signature() or {}
             if idx is None:
-                idx = self._build()
+                idx = self._build(budget=REQUEST_BUDGET_SECONDS)
                 self._save(idx, signature)
-            elif self._saved_signature() != signature:
+            elif {k: saved.get(k) for k in signature} != signature:
                 self._sync(idx)
                 self._save(idx, signature)
             # updated_at has whole seconds on SQLite: a change may hide in the same one
-            elif _recent(signature) and self._sync(idx, deletions=False):
+            elif (_recent(signature) or _unsettled(saved)) and self._sync(idx, deletions=False):
                 self._save(idx, signature)
+            self._fill_texts(idx, REQUEST_BUDGET_SECONDS)
             _indexes[key] = idx
             return idx
 
     def rebuild_index(self, progress: Progress | None = None) -> dict[str, Any]:
-        """Build the index from scratch (``talentbridge recommend reindex``)."""
-        key = f"{self.index_dir}|{self.settings.sqlalchemy_url}"
+        """Build the index from scratch, every profile text encoded (``talentbridge recommend reindex``)."""
+        key = self._key
         with _lock:
             signature = self._signature()
-            idx = self._build(progress)
+            idx = self._build(progress, budget=None)
             self._save(idx, signature)
             _indexes[key] = idx
+        texts = _texts[key]
         return {
             "talents": len(idx),
             "indexed": sum(len(a) for a in idx.ann.values()),
             "folder": str(self.index_dir),
             "memory_mb": round(idx.memory_bytes() / 2**20, 1),
+            "text": {
+                **self.text.summary(),
+                "with_text": int(((texts.keys != 0) & idx.columns.alive).sum()),
+                "encoded": int((texts.have & idx.columns.alive).sum()),
+            },
         }
 
     def _signature(self) -> dict[str, Any]:
@@ -237,19 +310,27 @@ class RecommendService:
         return json.loads(path.read_text()) if path.exists() else None
 
     def _save(self, idx: TalentIndex, signature: dict[str, Any]) -> None:
-        idx.save(self.index_dir)
-        (self.index_dir / "sync.json").write_text(json.dumps(signature))
+        # embeddings are kept in the text store (by hash), not rewritten with the columns on every change
+        lean = copy.copy(idx)
+        lean.columns = copy.copy(idx.columns)
+        lean.columns.embeddings = None
+        lean.save(self.index_dir)
+        _texts[self._key].save(self.index_dir)
+        synced = {**signature, "synced_at": datetime.now(UTC).isoformat()}
+        (self.index_dir / "sync.json").write_text(json.dumps(synced))
 
     def _talent_columns(self, talents: Iterable[Talent], vocab: SkillVocab) -> TalentColumns:
         return TalentColumns.from_talents(list(talents), vocab=vocab, today=self.today)
 
-    def _build(self, progress: Progress | None = None) -> TalentIndex:
+    def _build(self, progress: Progress | None = None, *, budget: float | None) -> TalentIndex:
         taxonomy, graph = self.taxonomy_and_graph
         vocab = SkillVocab()
         parts = []
+        texts: list[str] = []
         batch: list[Talent] = []
         for t in self.repos.talents.iter_all(batch_size=5000):
             batch.append(t)
+            texts.append(talent_text(t))
             if len(batch) >= 5000:
                 parts.append(self._talent_columns(batch, vocab))
                 batch = []
@@ -260,7 +341,64 @@ class RecommendService:
         cols = TalentColumns.empty(vocab)
         for p in parts:
             cols.append(p)
-        return TalentIndex.build(cols, graph, threads=0, progress=progress)
+        idx = TalentIndex.build(cols, graph, threads=0, progress=progress)
+        tt = _texts[self._key] = TalentTexts.empty(self.text.model_id)
+        tt.set(np.arange(len(texts), dtype=np.int64), texts)
+        self._fill_texts(idx, budget, texts=texts, progress=progress)
+        return idx
+
+    def _attach_texts(self, idx: TalentIndex) -> bool:
+        """Text hashes saved beside a loaded index (False when there are none); embeddings from the store."""
+        tt = TalentTexts.load(self.index_dir, len(idx.columns))
+        if tt is None:
+            return False
+        _texts[self._key] = tt
+        idx.columns.embeddings = None
+        self._fill_texts(idx, 0.0, encode=False)
+        return True
+
+    def _fill_texts(
+        self,
+        idx: TalentIndex,
+        budget: float | None,
+        *,
+        texts: list[str] | None = None,
+        encode: bool = True,
+        progress: Progress | None = None,
+    ) -> None:
+        """Put the embeddings of live rows that lack theirs into the columns: from the store, then (``encode``)
+        encoded within ``budget`` seconds (None: all). ``texts``: the text of every row, when at hand."""
+        tt = _texts[self._key]
+        cols = idx.columns
+        tt.grow(len(cols))
+        if not self.text.active:
+            return
+        dim = self.text.dim
+        if cols.embeddings is None or cols.embeddings.shape != (len(cols), dim):
+            cols.embeddings = np.zeros((len(cols), dim), dtype=np.float16)
+            tt.have[:] = False
+        pending = tt.pending(cols.alive)
+        if pending.size == 0:
+            return
+        if not encode:
+            vectors, found = self.text.store("talents").get(tt.keys[pending])
+        else:
+
+            def texts_of(positions: np.ndarray) -> list[str]:
+                rows = pending[positions]
+                if texts is not None:
+                    return [texts[int(r)] for r in rows]
+                ids = [int(i) for i in cols.ids[rows]]
+                found = self.repos.talents.get_many(ids)
+                return [talent_text(found[i]) if i in found else "" for i in ids]
+
+            vectors, found = self.text.lookup("talents", tt.keys[pending], texts_of, budget=budget, progress=progress)
+        cols.embeddings[pending[found]] = vectors[found]
+        tt.have[pending[found]] = True
+
+    def _upsert(self, idx: TalentIndex, talents: list[Talent]) -> None:
+        rows = idx.upsert(talents, today=self.today)
+        _texts[self._key].set(rows, [talent_text(t) for t in talents])
 
     def _sync(self, idx: TalentIndex, deletions: bool = True) -> int:
         """Re-index talents changed since the saved signature (and drop deleted ones); returns how many."""
@@ -281,8 +419,35 @@ class RecommendService:
         ids = sorted(changed | added)
         for start in range(0, len(ids), 5000):
             talents = self.repos.talents.get_many(ids[start : start + 5000])
-            idx.upsert(list(talents.values()), today=self.today)
+            self._upsert(idx, list(talents.values()))
         return len(ids)
+
+    # ------------------------------------------------------------------ text
+    def _opening_vectors(self, openings: list[Opening], budget: float | None) -> list[np.ndarray | None]:
+        """Unit float32 embeddings of the openings' texts (None: no encoder, no text or not encoded yet)."""
+        if not self.text.active or not openings:
+            return [None] * len(openings)
+        vectors, found = self.text.vectors("openings", [opening_text(o) for o in openings], budget=budget)
+        return [vectors[i].astype(np.float32) if found[i] else None for i in range(len(openings))]
+
+    def _talent_vector(self, talent: Talent, budget: float | None = None) -> np.ndarray | None:
+        if not self.text.active:
+            return None
+        vectors, found = self.text.vectors("talents", [talent_text(talent)], budget=budget)
+        return vectors[0].astype(np.float32) if found[0] else None
+
+    def _recommend_many(self, idx: TalentIndex, openings: list[Opening], top: int) -> list[Any]:
+        contexts = [self.context(o) for o in openings]
+        weights = [self.weights(o) for o in openings]
+        if not self.text.active:
+            return idx.recommend_many(contexts, top, weights=weights)
+        embeddings = self._opening_vectors(openings, None)
+        if _MANY_TAKES_EMBEDDINGS:
+            return idx.recommend_many(contexts, top, weights=weights, embeddings=embeddings)  # type: ignore[call-arg]
+        return [
+            idx.recommend(ctx, top, weights=w, embedding=e)
+            for ctx, w, e in zip(contexts, weights, embeddings, strict=True)
+        ]
 
     # ------------------------------------------------------------------ talents for an opening
     def talents_for_opening(
@@ -306,18 +471,28 @@ class RecommendService:
         idx = self.index()
         weights = self.weights(opening, program_settings)
         sf = filters.search()
-        rec = idx.recommend(ctx, top, filters=sf, method=method, weights=weights)
+        embedding = self._opening_vectors([opening], None)[0]  # one text: encoded now if need be
+        rec = idx.recommend(ctx, top, filters=sf, method=method, weights=weights, embedding=embedding)
         cols = idx.columns
         pool = np.flatnonzero(cols.alive)
         pool = pool[sf.mask(cols, pool)]
         ok, excluded = eligible_mask(cols, ctx, pool)
         talents = self.repos.talents.get_many(rec.ids.tolist())
+        states = _texts[self._key].state(rec.rows)
         items = []
-        for tid in rec.ids.tolist():
+        for j, tid in enumerate(rec.ids.tolist()):
             t = talents.get(int(tid))
             if t is None or failing(t, ctx):  # the index was behind the database: never show such a pair
                 continue
-            result = fit_score(t, opening, self.graph, weights, today=self.today)
+            similarity, status = None, self.text.status
+            if embedding is not None:
+                status = states[j]
+                if status == "compared" and cols.embeddings is not None:
+                    row = cols.embeddings[int(rec.rows[j])].astype(np.float32)
+                    similarity = float(row @ embedding)
+            elif self.text.active:
+                status = "no_opening_text"
+            result = fit_score(t, opening, self.graph, weights, today=self.today, text_similarity=similarity)
             item: dict[str, Any] = {
                 "talent_id": t.id,
                 "external_id": t.external_id,
@@ -327,7 +502,7 @@ class RecommendService:
                 "breakdown": breakdown_dict(result.points()),
             }
             if explain:
-                item["explanation"] = explain_fit(result, self.graph)
+                item["explanation"] = explain_fit(result, self.graph, text_status=status)
             items.append(item)
         items.sort(key=lambda i: (-i["score"], i["talent_id"]))
         for rank, item in enumerate(items, 1):
@@ -338,6 +513,7 @@ class RecommendService:
             "method": rec.method,
             "filters": filters.as_dict(),
             "weights": weights.as_dict()["criteria"],
+            "text": self.text.summary(),
             "constraints": explain_exclusions(int(pool.shape[0]), int(ok.sum()), excluded),
             "items": items,
         }
@@ -347,6 +523,26 @@ class RecommendService:
         for o in self.repos.openings.iter_all(batch_size=5000, filters={"status": OpeningStatus.OPEN.value}):
             if o.deadline is None or o.deadline >= self.today:
                 yield o
+
+    def _compiled(
+        self, program_settings: dict[str, Any] | None, openings: list[Opening] | None = None
+    ) -> CompiledOpenings:
+        """Open openings as arrays (kept per process until the openings or organizations change), or the given
+        ``openings`` compiled now."""
+
+        def build(found: list[Opening]) -> CompiledOpenings:
+            return compile_openings(found, self.graph, self.context, lambda o: self.weights(o, program_settings))
+
+        if openings is not None:
+            return build(openings)
+        key = (
+            self.settings.sqlalchemy_url,
+            str(self.settings.data_dir),
+            self.today,
+            id(self.graph),
+            weights_key(program_settings),
+        )
+        return compiled_openings(self.session, key, lambda: list(self._open_openings()), build)
 
     def openings_for_talent(
         self,
@@ -359,51 +555,49 @@ class RecommendService:
         program_settings: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The ``top`` open openings for a talent (exact scoring of every opening that passes the hard
-        constraints; consent is not required: the talent is the one looking)."""
+        constraints, all at once with arrays; consent is not required: the talent is the one looking)."""
         _check_top(top)
         filters = filters or OpeningFilters()
         talent = self.repos.talents.get(talent_id)
-        scored = []
-        excluded: dict[str, int] = {}
-        considered = failed_any = 0
-        for o in openings if openings is not None else self._open_openings():
-            if not filters.keep(o):
-                continue
-            considered += 1
-            ctx = self.context(o)
-            fails = failing(talent, ctx, check_consent=False)
-            for name in fails:
-                excluded[name] = excluded.get(name, 0) + 1
-            if fails:
-                failed_any += 1
-                continue
-            result = fit_score(talent, o, self.graph, self.weights(o, program_settings), today=self.today)
-            if result.score >= filters.min_score:
-                scored.append((result.score, o.id, o, result))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        items = []
-        for rank, (score, _, o, result) in enumerate(scored[:top], 1):
-            item: dict[str, Any] = {
-                "rank": rank,
-                "opening_id": o.id,
-                "external_id": o.external_id,
-                "title": o.title,
-                "organization_id": o.organization_id,
-                "kind": str(o.kind),
-                "region": o.region and str(o.region),
-                "score": round(score, 2),
-                "breakdown": breakdown_dict(result.points()),
-            }
-            if explain:
-                item["explanation"] = explain_fit(result, self.graph)
-            items.append(item)
+        compiled = self._compiled(program_settings, openings)
+        return self._openings_for(talent, compiled, top, filters, explain, REQUEST_BUDGET_SECONDS)
+
+    def _openings_for(
+        self,
+        talent: Talent,
+        compiled: CompiledOpenings,
+        top: int,
+        filters: OpeningFilters,
+        explain: bool,
+        budget: float | None,
+        talent_vector: np.ndarray | None | bool = True,
+    ) -> dict[str, Any]:
+        """``talent_vector``: the talent's text embedding when known (None: none), True: look it up here."""
+        if talent_vector is True:
+            talent_vector = self._talent_vector(talent)
+        ranked = rank_openings(
+            talent,
+            compiled,
+            filters.mask(compiled.columns),
+            graph=self.graph,
+            today=self.today,
+            top=top,
+            min_score=filters.min_score,
+            explain=explain,
+            text=self.text,
+            talent_vector=talent_vector if isinstance(talent_vector, np.ndarray) else None,
+            budget=budget,
+        )
+        for item in ranked["items"]:
+            item.pop("_index")
         return {
             "talent": {"id": talent.id, "external_id": talent.external_id},
             "top": top,
             "method": "exact",
             "filters": filters.as_dict(),
-            "constraints": explain_exclusions(considered, considered - failed_any, excluded),
-            "items": items,
+            "text": self.text.summary(),
+            "constraints": explain_exclusions(ranked["considered"], ranked["eligible"], ranked["excluded"]),
+            "items": ranked["items"],
         }
 
     # ------------------------------------------------------------------ batch
@@ -431,45 +625,63 @@ class RecommendService:
             if direction == "talents-for-opening":
                 openings = list(self._open_openings())[:limit]
                 idx = self.index()
+                with _lock:
+                    self._fill_texts(idx, None)  # a batch run encodes every profile text
                 done = 0
                 for start in range(0, len(openings), 256):  # batched ANN searches, multi-threaded
                     chunk = openings[start : start + 256]
-                    recs = idx.recommend_many(
-                        [self.context(o) for o in chunk], top, weights=[self.weights(o) for o in chunk]
-                    )
-                    for o, rec in zip(chunk, recs, strict=True):
+                    for o, rec in zip(chunk, self._recommend_many(idx, chunk, top), strict=True):
                         done += 1
                         self._write_shortlist(out, o, rec)
                         written += 1
                         if progress:
                             progress(done, len(openings))
             else:
-                openings = list(self._open_openings())
+                compiled = self._compiled(None, list(self._open_openings()))  # once for every talent
+                compiled.fill_vectors(self.text, np.arange(len(compiled)), None)
                 total = self.repos.talents.count()
                 if limit is not None:
                     total = min(total, limit)
-                for i, t in enumerate(self.repos.talents.iter_all(batch_size=2000), 1):
-                    if limit is not None and i > limit:
-                        break
-                    res = self.openings_for_talent(t.id, top, explain=False, openings=openings)
-                    items = [
-                        {
-                            "external_id": it["external_id"],
-                            "id": it["opening_id"],
-                            "score": it["score"],
-                            "breakdown": it["breakdown"],
-                        }
-                        for it in res["items"]
-                    ]
-                    out.write(
-                        json.dumps({"source": t.external_id, "source_id": t.id, "items": items}, ensure_ascii=False)
-                        + "\n"
-                    )
-                    written += 1
-                    if progress:
-                        progress(i, total)
+                done = 0
+                for chunk in self._talent_chunks(limit):
+                    vectors = self._talent_vectors(chunk)
+                    for t, vector in zip(chunk, vectors, strict=True):
+                        res = self._openings_for(t, compiled, top, OpeningFilters(), False, None, talent_vector=vector)
+                        items = [
+                            {
+                                "external_id": it["external_id"],
+                                "id": it["opening_id"],
+                                "score": it["score"],
+                                "breakdown": it["breakdown"],
+                            }
+                            for it in res["items"]
+                        ]
+                        line = {"source": t.external_id, "source_id": t.id, "items": items}
+                        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                        written += 1
+                        done += 1
+                        if progress:
+                            progress(done, total)
         tmp.replace(output)
         return {"direction": direction, "top": top, "sources": written, "output": str(output)}
+
+    def _talent_chunks(self, limit: int | None, size: int = 2000) -> Iterator[list[Talent]]:
+        chunk: list[Talent] = []
+        for i, t in enumerate(self.repos.talents.iter_all(batch_size=size), 1):
+            if limit is not None and i > limit:
+                break
+            chunk.append(t)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def _talent_vectors(self, talents: list[Talent]) -> list[np.ndarray | None]:
+        if not self.text.active:
+            return [None] * len(talents)
+        vectors, found = self.text.vectors("talents", [talent_text(t) for t in talents])
+        return [vectors[i].astype(np.float32) if found[i] else None for i in range(len(talents))]
 
     def _write_shortlist(self, out: Any, opening: Opening, rec: Any) -> None:
         ids = rec.ids.tolist()
@@ -502,10 +714,8 @@ class RecommendService:
         openings = list(self._open_openings())[:limit]
         for start in range(0, len(openings), 256):
             chunk = openings[start : start + 256]
-            contexts = [self.context(o) for o in chunk]
-            recs = idx.recommend_many(contexts, top, weights=[self.weights(o) for o in chunk])
-            for ctx, rec in zip(contexts, recs, strict=True):
-                ok, _ = eligible_mask(cols, ctx)
+            for o, rec in zip(chunk, self._recommend_many(idx, chunk, top), strict=True):
+                ok, _ = eligible_mask(cols, self.context(o))
                 acc.add(np.flatnonzero(ok), rec.rows.tolist())
         return acc.report(top)
 
@@ -518,6 +728,19 @@ def _recent(signature: dict[str, Any], seconds: float = 5.0) -> bool:
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)  # SQLite stores UTC without an offset
     return abs((datetime.now(UTC) - stamp).total_seconds()) < seconds
+
+
+def _unsettled(saved: dict[str, Any], margin: float = 2.0) -> bool:
+    """The last sync ran within the second of the newest change it saw (or just after): a change later in that
+    same second has the same whole-second ``updated_at`` and would not show in the signature, however long
+    after it the next check comes."""
+    newest, synced = saved.get("newest"), saved.get("synced_at")
+    if not newest or not synced:
+        return False
+    stamp = datetime.fromisoformat(newest)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return (datetime.fromisoformat(synced) - stamp).total_seconds() < 1.0 + margin
 
 
 def _opening_summary(o: Opening) -> dict[str, Any]:
@@ -562,16 +785,19 @@ def on_talent_changed(settings: Settings, session: Session, talent: Talent | int
     Without an index on disk nothing happens: the next recommendation builds it.
     """
     svc = RecommendService(settings, session)
-    key = f"{svc.index_dir}|{settings.sqlalchemy_url}"
+    key = svc._key
     with _lock:
-        idx = _indexes.get(key) or TalentIndex.load(svc.index_dir, svc.graph)
+        idx = _indexes.get(key)
         if idx is None:
-            return
+            idx = TalentIndex.load(svc.index_dir, svc.graph)
+            if idx is None or not svc._attach_texts(idx):
+                return
         tid = talent if isinstance(talent, int) else talent.id
         if deleted:
             idx.delete([tid])
         else:
             record = talent if not isinstance(talent, int) else svc.repos.talents.get(talent)
-            idx.upsert([record], today=svc.today)
+            svc._upsert(idx, [record])
+            svc._fill_texts(idx, REQUEST_BUDGET_SECONDS)
         svc._save(idx, svc._signature())
         _indexes[key] = idx

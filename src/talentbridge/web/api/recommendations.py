@@ -6,7 +6,9 @@
 
 Each item has the score (0-100), its breakdown per criterion and an explanation (matched, partial and missing
 skills with the taxonomy relation, reasons in English and Korean); the opening endpoint also says how many
-people each hard constraint excluded. Access: ``recommendation``/``read`` on the opening's organization or the
+people each hard constraint excluded. ``text`` says whether profile and opening texts were compared (the
+``text`` criterion: encoder model, or why not), and each explanation's ``breakdown.text.detail.status`` says it per
+item (``compared``, ``no_talent_text``, ``pending`` ...). Access: ``recommendation``/``read`` on the opening's organization or the
 talent themself; the audit needs ``audit``/``read``.
 
 ``install(app)`` (listed in ``web/app.py`` ``APP_HOOKS``) adds the registry save hooks: skills inferred from text
@@ -41,12 +43,8 @@ def talents_for_opening(
     session: SessionDep,
     settings: SettingsDep,
     top: int = _TOP,
-    region: list[Region] = Query(
-        [], description="Only talents living in these regions (repeat for several)."
-    ),
-    nationality: Literal["korean", "foreign"] | None = Query(
-        None, description="Only Korean or foreign talents."
-    ),
+    region: list[Region] = Query([], description="Only talents living in these regions (repeat for several)."),
+    nationality: Literal["korean", "foreign"] | None = Query(None, description="Only Korean or foreign talents."),
     min_score: float = Query(0.0, ge=0, le=100, description="Only scores at least this."),
     method: Literal["ann", "exact"] = Query("ann", description="ann (index + exact re-scoring) or exact."),
     explain: bool = Query(True, description="Include explanations."),

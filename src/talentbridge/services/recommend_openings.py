@@ -1,0 +1,206 @@
+"""Openings for a talent, vectorised: the open openings compiled once into arrays (``matching.opening_scores``),
+their text embeddings beside them, then one talent scored against all of them at once.
+
+``compiled_openings`` keeps the compiled openings per process (per database, date and programme weights) and
+compiles again when the openings or organizations tables change (a signature of count, newest ``updated_at`` and
+largest id, as for the talent index; changes within the last seconds are never trusted, since SQLite keeps whole
+seconds). ``rank_openings`` applies filters and hard constraints exactly, scores, sorts by (score, id) and
+explains the top ones with the pair-level ``fit_score`` (same numbers).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from talentbridge.domain import Opening, TalentData
+from talentbridge.matching import OpeningContext, SkillGraph, explain_fit, fit_score
+from talentbridge.matching.explain import breakdown_dict
+from talentbridge.matching.opening_scores import OpeningColumns, eligible_openings, score_openings
+from talentbridge.matching.weights import FitWeights
+from talentbridge.services.text_embeddings import TextEmbeddings, opening_text, text_key
+from talentbridge.storage.tables import OpeningRow, OrganizationRow
+
+__all__ = ["CompiledOpenings", "compiled_openings", "compile_openings", "rank_openings", "reset_openings"]
+
+_lock = threading.Lock()
+_cache: OrderedDict[tuple[Any, ...], CompiledOpenings] = OrderedDict()
+_CACHE_SIZE = 4
+
+
+@dataclass
+class CompiledOpenings:
+    """Openings as arrays, with their text hashes and (when an encoder is on) embeddings filled as they come."""
+
+    columns: OpeningColumns
+    text_keys: np.ndarray  # (n,) uint64, 0 = no text
+    vectors: np.ndarray | None = None  # (n, dim) float16, zero rows until ``have``
+    have: np.ndarray | None = None  # (n,) bool
+    signature: dict[str, Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    def fill_vectors(self, text: TextEmbeddings, rows: np.ndarray, budget: float | None) -> None:
+        """Embeddings of ``rows`` that are not here yet: from the store, or encoded within ``budget`` seconds."""
+        if not text.active:
+            return
+        n = len(self)
+        if self.vectors is None or self.vectors.shape[1] != text.dim:
+            self.vectors = np.zeros((n, text.dim), dtype=np.float16)
+            self.have = np.zeros(n, dtype=bool)
+        assert self.have is not None
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[~self.have[rows] & (self.text_keys[rows] != 0)]
+        if rows.size == 0:
+            return
+        contexts = self.columns.contexts
+
+        def texts(positions: np.ndarray) -> list[str]:
+            return [opening_text(contexts[int(rows[p])].opening) for p in positions]
+
+        vectors, found = text.lookup("openings", self.text_keys[rows], texts, budget=budget)
+        self.vectors[rows[found]] = vectors[found]
+        self.have[rows[found]] = True
+
+
+def compile_openings(
+    openings: Sequence[Opening],
+    graph: SkillGraph,
+    context: Callable[[Opening], OpeningContext],
+    weights: Callable[[Opening], FitWeights],
+) -> CompiledOpenings:
+    columns = OpeningColumns.compile([context(o) for o in openings], graph, [weights(o) for o in openings])
+    keys = np.fromiter((text_key(opening_text(o)) for o in openings), dtype=np.uint64, count=len(openings))
+    return CompiledOpenings(columns, keys)
+
+
+def _signature(session: Session) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, table in (("openings", OpeningRow), ("organizations", OrganizationRow)):
+        count, newest, largest = session.execute(
+            select(func.count(table.id), func.max(table.updated_at), func.max(table.id))
+        ).one()
+        out[name] = [int(count or 0), newest.isoformat() if newest else None, int(largest or 0)]
+    return out
+
+
+def _recent(signature: dict[str, Any], seconds: float = 5.0) -> bool:
+    for _, newest, _ in signature.values():
+        if newest:
+            stamp = datetime.fromisoformat(newest)
+            if stamp.tzinfo is None:
+                stamp = stamp.replace(tzinfo=UTC)
+            if abs((datetime.now(UTC) - stamp).total_seconds()) < seconds:
+                return True
+    return False
+
+
+def compiled_openings(
+    session: Session,
+    cache_key: tuple[Any, ...],
+    load: Callable[[], list[Opening]],
+    compile: Callable[[list[Opening]], CompiledOpenings],
+) -> CompiledOpenings:
+    """The compiled open openings for ``cache_key`` (database, date, weights), compiled again when the openings
+    or organizations changed."""
+    signature = _signature(session)
+    with _lock:
+        hit = _cache.get(cache_key)
+        if hit is not None and hit.signature == signature and not _recent(signature):
+            _cache.move_to_end(cache_key)
+            return hit
+    entry = compile(load())
+    entry.signature = signature
+    with _lock:
+        _cache[cache_key] = entry
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return entry
+
+
+def reset_openings() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def weights_key(program_settings: dict[str, Any] | None) -> str:
+    return json.dumps((program_settings or {}).get("fit_weights"), sort_keys=True, default=str)
+
+
+def rank_openings(
+    talent: TalentData,
+    entry: CompiledOpenings,
+    keep: np.ndarray,
+    *,
+    graph: SkillGraph,
+    today: date,
+    top: int,
+    min_score: float,
+    explain: bool,
+    text: TextEmbeddings,
+    talent_vector: np.ndarray | None,
+    budget: float | None,
+) -> dict[str, Any]:
+    """The ``top`` openings of ``entry`` among ``keep`` (filters) that pass the hard constraints, by (score, id).
+
+    ``talent_vector``: the talent's text embedding (None: no text, or no encoder). Returns ``items`` (each with
+    ``_index`` into the compiled openings), ``considered``, ``eligible`` and ``excluded``.
+    """
+    cols = entry.columns
+    ok, excluded = eligible_openings(talent, cols, within=keep)
+    eligible_rows = np.flatnonzero(ok)
+    sims = np.full(len(cols), np.nan)
+    if talent_vector is not None and text.active and eligible_rows.size:
+        entry.fill_vectors(text, eligible_rows, budget)
+        assert entry.vectors is not None and entry.have is not None
+        rows = eligible_rows[entry.have[eligible_rows]]
+        sims[rows] = entry.vectors[rows].astype(np.float32) @ talent_vector.astype(np.float32)
+    scored = score_openings(talent, cols, today=today, text_similarity=sims)
+    cand = eligible_rows[scored.score[eligible_rows] >= min_score]
+    order = np.lexsort((cols.ids[cand], -scored.score[cand]))
+    items = []
+    for rank, j in enumerate(cand[order[:top]].tolist(), 1):
+        o = cols.contexts[j].opening
+        item: dict[str, Any] = {
+            "rank": rank,
+            "opening_id": o.id,
+            "external_id": o.external_id,
+            "title": o.title,
+            "organization_id": o.organization_id,
+            "kind": str(o.kind),
+            "region": o.region and str(o.region),
+            "score": round(float(scored.score[j]), 2),
+            "breakdown": breakdown_dict(scored.breakdown(j)),
+            "_index": j,
+        }
+        if explain:
+            sim = None if np.isnan(sims[j]) else float(sims[j])
+            result = fit_score(talent, o, graph, cols.weights[j], today=today, text_similarity=sim)
+            item["explanation"] = explain_fit(result, graph, text_status=_status(text, talent_vector, entry, j))
+        items.append(item)
+    return {
+        "items": items,
+        "considered": int(keep.sum()),
+        "eligible": int(eligible_rows.size),
+        "excluded": excluded,
+    }
+
+
+def _status(text: TextEmbeddings, talent_vector: np.ndarray | None, entry: CompiledOpenings, j: int) -> str:
+    if not text.active:
+        return text.status
+    if talent_vector is None:
+        return "no_talent_text"
+    if entry.text_keys[j] == 0:
+        return "no_opening_text"
+    return "compared" if entry.have is not None and entry.have[j] else "pending"

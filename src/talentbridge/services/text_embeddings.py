@@ -1,0 +1,398 @@
+"""Embeddings of profile and opening texts for the ``text`` criterion of the fit score, encoded once per text.
+
+    text_encoder(settings)      the product's offline encoder (``skill_extraction.DEFAULT_ENCODER``) or None,
+                                with why not (a ``matching.explain.TEXT_STATUS_LABELS`` code)
+    talent_text / opening_text  the text compared: résumé, job titles and desired roles / title and description
+    TextEmbeddingStore          vectors on disk keyed by a 64-bit hash of the text, one folder per model and
+                                kind (``<cache_dir>/text-embeddings/<model>/<talents|openings>``), append-only
+                                shard files (each process writes its own; merged when they get many)
+    TextEmbeddings              encoder + stores: ``vectors(kind, texts, budget=...)`` looks texts up and encodes
+                                the missing ones, within a time budget on request paths
+    TalentTexts                 per-row text hashes of the talent index (``text_keys.npy`` beside it), so the
+                                index's embedding column is refilled from the store without the model
+
+Nothing here is loaded at import time; the model loads on the first text that is not in the store. Texts beyond
+``MAX_TEXT_CHARS`` are cut (the encoder reads at most 256 tokens anyway).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from talentbridge.config import Settings
+from talentbridge.matching.explain import TEXT_STATUS_LABELS
+from talentbridge.skills.encoder import Encoder
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "REQUEST_BUDGET_SECONDS",
+    "TextEmbeddingStore",
+    "TextEmbeddings",
+    "TalentTexts",
+    "text_embeddings_for",
+    "text_encoder",
+    "talent_text",
+    "opening_text",
+    "text_key",
+    "reset_text_embeddings",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 2000
+#: Seconds a request may spend encoding texts that are not in the store yet (at least one chunk is always
+#: encoded); the rest waits for the next request, ``recommend reindex`` or a batch run.
+REQUEST_BUDGET_SECONDS = 2.0
+_CHUNK = 32
+_MAX_SHARDS = 32
+
+Progress = Callable[[int, int], None]
+
+
+# --------------------------------------------------------------------------------------------- texts
+
+
+def _cut(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:MAX_TEXT_CHARS]
+
+
+def talent_text(talent: Any) -> str:
+    """The text of a profile: résumé, job titles and desired roles (taxonomy ids and URIs left out)."""
+    parts = [talent.resume_text or ""]
+    parts += [w.title or "" for w in talent.work_history]
+    parts += [r for r in talent.desired_roles if "://" not in r]
+    return _cut("\n".join(p for p in parts if p))
+
+
+def opening_text(opening: Any) -> str:
+    """The text of an opening: title and description."""
+    return _cut("\n".join(p for p in (opening.title, opening.description or "") if p))
+
+
+def text_key(text: str) -> int:
+    """64-bit hash of a text (0 is kept for "no text")."""
+    if not text:
+        return 0
+    key = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+    return key or 1
+
+
+def _keys(texts: Sequence[str]) -> np.ndarray:
+    return np.fromiter((text_key(t) for t in texts), dtype=np.uint64, count=len(texts))
+
+
+# --------------------------------------------------------------------------------------------- encoder
+
+_encoders: dict[str, Any] = {}
+_encoders_lock = threading.Lock()
+
+
+def text_encoder(settings: Settings) -> tuple[Encoder | None, str]:
+    """The encoder for texts, or None; and a status code (``TEXT_STATUS_LABELS``): ``compared`` when there is one.
+
+    Follows the product's choice for skills (``DEFAULT_ENCODER``); ``TALENTBRIDGE_INFER_SKILLS=false`` (no model
+    inference on text) switches it off; without the model package the criterion is inactive.
+    """
+    if not settings.infer_skills:
+        return None, "off"
+    from talentbridge.services.skill_extraction import DEFAULT_ENCODER
+    from talentbridge.skills.encoder import available_encoders, make_encoder
+
+    if DEFAULT_ENCODER not in available_encoders():
+        return None, "no_encoder"
+    with _encoders_lock:
+        enc = _encoders.get(DEFAULT_ENCODER)
+        if enc is None:
+            enc = _encoders[DEFAULT_ENCODER] = make_encoder(DEFAULT_ENCODER)
+    return enc, "compared"
+
+
+# --------------------------------------------------------------------------------------------- store
+
+
+class TextEmbeddingStore:
+    """Vectors keyed by ``text_key`` in shard files ``<root>/<uuid>.npz`` (``keys`` sorted uint64, ``vectors``
+    float16). Shards are written whole and renamed into place, so readers never see a torn file; each process
+    adds its own and picks up the others' on ``refresh``. Thread-safe."""
+
+    def __init__(self, root: Path, dim: int):
+        self.root = root
+        self.dim = dim
+        self._lock = threading.RLock()
+        self._shards: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def refresh(self) -> None:
+        """Load shards written since the last look (by this or another process)."""
+        with self._lock:
+            if not self.root.exists():
+                return
+            for path in sorted(self.root.glob("*.npz")):
+                if path.name in self._shards:
+                    continue
+                try:
+                    with np.load(path) as data:
+                        keys, vectors = data["keys"], data["vectors"]
+                except (OSError, ValueError, KeyError):
+                    continue  # merged away meanwhile, or not ours
+                if vectors.ndim == 2 and vectors.shape[1] == self.dim:
+                    self._shards[path.name] = (keys.astype(np.uint64), vectors)
+
+    def __len__(self) -> int:
+        return sum(k.shape[0] for k, _ in self._shards.values())
+
+    def get(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(len(keys), dim) float16 vectors and a mask of the keys found (key 0 is never found)."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        out = np.zeros((keys.shape[0], self.dim), dtype=np.float16)
+        found = np.zeros(keys.shape[0], dtype=bool)
+        with self._lock:
+            for skeys, vectors in self._shards.values():
+                todo = np.flatnonzero(~found & (keys != 0))
+                if todo.size == 0 or skeys.size == 0:
+                    break
+                pos = np.minimum(np.searchsorted(skeys, keys[todo]), skeys.size - 1)
+                hit = skeys[pos] == keys[todo]
+                out[todo[hit]] = vectors[pos[hit]]
+                found[todo[hit]] = True
+        return out, found
+
+    def put(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        """Add vectors (one new shard); merges all shards into one when there are many."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        if keys.size == 0:
+            return
+        keys, first = np.unique(keys, return_index=True)
+        vectors = np.asarray(vectors, dtype=np.float16)[first]
+        with self._lock:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._write(keys, vectors)
+            if len(self._shards) > _MAX_SHARDS:
+                self._merge()
+
+    def _write(self, keys: np.ndarray, vectors: np.ndarray) -> str:
+        name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.npz"
+        tmp = self.root / f".{name}.tmp"
+        with tmp.open("wb") as fh:
+            np.savez(fh, keys=keys, vectors=vectors)
+        os.replace(tmp, self.root / name)
+        self._shards[name] = (keys, vectors)
+        return name
+
+    def _merge(self) -> None:
+        names = list(self._shards)
+        keys = np.concatenate([self._shards[n][0] for n in names])
+        vectors = np.concatenate([self._shards[n][1] for n in names])
+        keys, first = np.unique(keys, return_index=True)
+        self._write(keys, vectors[first])
+        for name in names:
+            self._shards.pop(name, None)
+            (self.root / name).unlink(missing_ok=True)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+
+
+@dataclass
+class TextEmbeddings:
+    """An encoder and its stores; ``status`` says why there is no encoder (``TEXT_STATUS_LABELS``)."""
+
+    encoder: Encoder | None
+    root: Path
+    status: str = "compared"
+    _stores: dict[str, TextEmbeddingStore] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def active(self) -> bool:
+        return self.encoder is not None
+
+    @property
+    def model_id(self) -> str | None:
+        return None if self.encoder is None else self.encoder.model_id
+
+    @property
+    def dim(self) -> int:
+        return 0 if self.encoder is None else int(self.encoder.dim)
+
+    def summary(self) -> dict[str, Any]:
+        """``{"status", "model", "label": {"en", "ko"}}`` for responses."""
+        status = "compared" if self.active else self.status
+        return {
+            "status": "active" if self.active else status,
+            "model": self.model_id,
+            "label": {"en": TEXT_STATUS_LABELS[status][0], "ko": TEXT_STATUS_LABELS[status][1]},
+        }
+
+    def store(self, kind: str) -> TextEmbeddingStore:
+        assert self.encoder is not None
+        with self._lock:
+            store = self._stores.get(kind)
+            if store is None:
+                store = self._stores[kind] = TextEmbeddingStore(
+                    self.root / _safe(self.encoder.model_id) / kind, self.encoder.dim
+                )
+                store.refresh()
+            return store
+
+    def lookup(
+        self,
+        kind: str,
+        keys: np.ndarray,
+        texts: Callable[[np.ndarray], Sequence[str]] | Sequence[str],
+        *,
+        budget: float | None = None,
+        progress: Progress | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors of ``keys`` (float16, zero rows where missing) and a mask of those found or encoded now.
+
+        Keys not in the store are encoded from their texts — ``texts`` is the list aligned with ``keys``, or a
+        function from positions to texts (so callers load texts only for what is missing) — chunk by chunk while
+        ``budget`` seconds last (None: all of them). Key 0 means "no text" and is never found.
+        """
+        keys = np.asarray(keys, dtype=np.uint64)
+        store = self.store(kind)
+        out, found = store.get(keys)
+        missing = np.flatnonzero(~found & (keys != 0))
+        if missing.size:
+            store.refresh()  # another process may have encoded them
+            more, hit = store.get(keys[missing])
+            out[missing[hit]] = more[hit]
+            found[missing[hit]] = True
+            missing = missing[~hit]
+        if missing.size == 0:
+            return out, found
+        # one encoding per distinct text
+        _, first, inverse = np.unique(keys[missing], return_index=True, return_inverse=True)
+        distinct = missing[first]
+        started = time.monotonic()
+        done = 0
+        for lo in range(0, distinct.size, _CHUNK):
+            if budget is not None and lo > 0 and time.monotonic() - started > budget:
+                break
+            part = distinct[lo : lo + _CHUNK]
+            chunk_texts = list(texts(part) if callable(texts) else [texts[int(i)] for i in part])
+            same = _keys(chunk_texts) == keys[part]  # a text changed since it was hashed: never file it wrongly
+            try:
+                vectors = self.encoder.encode([t for t, s in zip(chunk_texts, same, strict=True) if s])  # type: ignore[union-attr]
+            except Exception:  # noqa: BLE001 - a broken model must not break recommendations
+                log.exception("encoding %d texts for the text criterion failed", len(chunk_texts))
+                break
+            store.put(keys[part][same], vectors)
+            done = lo + part.size
+            if progress:
+                progress(done, int(distinct.size))
+        encoded = np.zeros(distinct.size, dtype=bool)
+        encoded[:done] = True
+        sel = missing[encoded[inverse]]
+        got, hit = store.get(keys[sel])
+        out[sel[hit]] = got[hit]
+        found[sel[hit]] = True
+        return out, found
+
+    def vectors(
+        self, kind: str, texts: Sequence[str], *, budget: float | None = None, progress: Progress | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``lookup`` of the given texts: (len(texts), dim) float16 and the mask of those available."""
+        return self.lookup(kind, _keys(texts), texts, budget=budget, progress=progress)
+
+
+_instances: dict[tuple[str, str, bool], TextEmbeddings] = {}
+_instances_lock = threading.Lock()
+
+
+def text_embeddings_for(settings: Settings) -> TextEmbeddings:
+    """The process-wide ``TextEmbeddings`` of ``settings`` (stores under ``<cache_dir>/text-embeddings``)."""
+    root = settings.cache_dir / "text-embeddings"
+    key = (str(root), settings.environment, settings.infer_skills)
+    with _instances_lock:
+        hit = _instances.get(key)
+        if hit is None:
+            encoder, status = text_encoder(settings)
+            hit = _instances[key] = TextEmbeddings(encoder, root, status)
+        return hit
+
+
+def reset_text_embeddings() -> None:
+    """Forget process-wide encoders and stores (tests)."""
+    with _instances_lock:
+        _instances.clear()
+    with _encoders_lock:
+        _encoders.clear()
+
+
+# --------------------------------------------------------------------------------------------- talent index
+
+
+@dataclass
+class TalentTexts:
+    """Text hashes of the rows of a talent index (0: no text) and which rows hold their embedding already.
+
+    Saved as ``text_keys.npy`` and ``text.json`` (model id) beside the index; the embeddings themselves live in
+    the store (``TextEmbeddings``), so saving the index never rewrites them.
+    """
+
+    keys: np.ndarray
+    have: np.ndarray
+    model_id: str | None
+
+    @classmethod
+    def empty(cls, model_id: str | None) -> TalentTexts:
+        return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool), model_id)
+
+    @classmethod
+    def load(cls, folder: Path, rows: int) -> TalentTexts | None:
+        """The saved keys when they match an index of ``rows`` rows, else None (an older index: re-read texts)."""
+        try:
+            meta = json.loads((folder / "text.json").read_text())
+            keys = np.load(folder / "text_keys.npy")
+        except (OSError, ValueError):
+            return None
+        if keys.shape != (rows,):
+            return None
+        return cls(keys.astype(np.uint64), np.zeros(rows, dtype=bool), meta.get("model"))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / "text_keys.tmp.npy"
+        np.save(tmp, self.keys)
+        tmp.replace(folder / "text_keys.npy")
+        (folder / "text.json").write_text(json.dumps({"model": self.model_id, "rows": int(self.keys.shape[0])}))
+
+    def grow(self, rows: int) -> None:
+        """Room for rows appended to the index (unknown text until ``set``)."""
+        extra = rows - self.keys.shape[0]
+        if extra > 0:
+            self.keys = np.concatenate([self.keys, np.zeros(extra, dtype=np.uint64)])
+            self.have = np.concatenate([self.have, np.zeros(extra, dtype=bool)])
+
+    def set(self, rows: np.ndarray, texts: Sequence[str]) -> None:
+        self.grow(int(rows.max()) + 1 if rows.size else 0)
+        self.keys[rows] = _keys(texts)
+        self.have[rows] = False
+
+    def pending(self, alive: np.ndarray) -> np.ndarray:
+        """Live rows with text whose embedding is not in the index yet."""
+        n = min(alive.shape[0], self.keys.shape[0])
+        return np.flatnonzero(alive[:n] & (self.keys[:n] != 0) & ~self.have[:n])
+
+    def state(self, rows: np.ndarray) -> list[str]:
+        """``compared`` / ``no_talent_text`` / ``pending`` for each row."""
+        return [
+            "no_talent_text" if self.keys[r] == 0 else ("compared" if self.have[r] else "pending")
+            for r in np.asarray(rows, dtype=np.int64).tolist()
+        ]

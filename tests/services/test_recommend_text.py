@@ -175,14 +175,17 @@ def test_without_an_encoder_the_criterion_is_inactive_and_says_why(sqlite_databa
     assert "encoder" in none.summary()["label"]["en"]
 
 
-def test_budget_leaves_the_rest_pending_and_a_later_call_fills_it(tmp_path):
+def test_a_request_budget_hands_the_rest_to_the_background(tmp_path):
     enc = CountingEncoder()
     text = TextEmbeddings(enc, tmp_path)
     texts = [f"text number {i}" for i in range(40)]
-    _, found = text.vectors("talents", texts, budget=0.0)  # one chunk always goes through
-    assert found.sum() == 32 and enc.encoded == 32
-    vectors, found = text.vectors("talents", texts)
+    _, found = text.vectors("talents", texts, budget=0.0)  # no time now: all handed to the background thread
+    assert not found.any()
+    assert text.wait()
+    vectors, found = text.vectors("talents", texts, budget=0.0)
     assert found.all() and enc.encoded == 40
+    _, found = text.vectors("talents", [*texts[:3], "one more", "and another"], budget=5.0)  # time enough
+    assert found.all() and enc.encoded == 42
     assert np.allclose(vectors.astype(np.float32), HashingEncoder(64).encode(texts), atol=2e-3)
     _, found = text.vectors("talents", ["", "text number 3"])
     assert found.tolist() == [False, True]  # no text, no embedding

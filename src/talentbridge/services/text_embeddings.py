@@ -7,7 +7,8 @@
                                 kind (``<cache_dir>/text-embeddings/<model>/<talents|openings>``), append-only
                                 shard files (each process writes its own; merged when they get many)
     TextEmbeddings              encoder + stores: ``vectors(kind, texts, budget=...)`` looks texts up and encodes
-                                the missing ones, within a time budget on request paths
+                                the missing ones: all at once (batch runs, reindex), or on request paths within a
+                                time budget, handing the rest to one background thread per process
     TalentTexts                 per-row text hashes of the talent index (``text_keys.npy`` beside it), so the
                                 index's embedding column is refilled from the store without the model
 
@@ -37,6 +38,7 @@ from talentbridge.matching.explain import TEXT_STATUS_LABELS
 from talentbridge.skills.encoder import Encoder
 
 __all__ = [
+    "BACKGROUND_BATCH",
     "MAX_TEXT_CHARS",
     "REQUEST_BUDGET_SECONDS",
     "TextEmbeddingStore",
@@ -53,10 +55,14 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 2000
-#: Seconds a request may spend encoding texts that are not in the store yet (at least one chunk is always
-#: encoded); the rest waits for the next request, ``recommend reindex`` or a batch run.
-REQUEST_BUDGET_SECONDS = 2.0
+#: Seconds a request may start encoding texts that are not in the store yet (in chunks of ``_REQUEST_CHUNK``,
+#: only while the background thread is idle); the rest is encoded by a background thread, and counts from the
+#: next request on (``recommend reindex`` and batch runs encode everything first).
+REQUEST_BUDGET_SECONDS = 0.5
+#: Texts handed to the background thread per lookup at most (the next lookup hands on more).
+BACKGROUND_BATCH = 1024
 _CHUNK = 32
+_REQUEST_CHUNK = 4
 _MAX_SHARDS = 32
 
 Progress = Callable[[int, int], None]
@@ -215,7 +221,11 @@ class TextEmbeddings:
     root: Path
     status: str = "compared"
     _stores: dict[str, TextEmbeddingStore] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _encoding: threading.Lock = field(default_factory=threading.Lock)
+    _queued: dict[int, tuple[str, str]] = field(default_factory=dict)
+    _worker: threading.Thread | None = None
+    _wanted: int = 0
 
     @property
     def active(self) -> bool:
@@ -261,8 +271,10 @@ class TextEmbeddings:
         """Vectors of ``keys`` (float16, zero rows where missing) and a mask of those found or encoded now.
 
         Keys not in the store are encoded from their texts — ``texts`` is the list aligned with ``keys``, or a
-        function from positions to texts (so callers load texts only for what is missing) — chunk by chunk while
-        ``budget`` seconds last (None: all of them). Key 0 means "no text" and is never found.
+        function from positions to texts (so callers load texts only for what is missing). ``budget`` None:
+        all of them, now. Else chunks are encoded here while ``budget`` seconds last (and the encoder is free),
+        and the rest (at most ``BACKGROUND_BATCH`` per call) is handed to a background thread; a later lookup
+        finds them in the store. Key 0 means "no text" and is never found.
         """
         keys = np.asarray(keys, dtype=np.uint64)
         store = self.store(kind)
@@ -280,22 +292,25 @@ class TextEmbeddings:
         _, first, inverse = np.unique(keys[missing], return_index=True, return_inverse=True)
         distinct = missing[first]
         started = time.monotonic()
+        chunk = _CHUNK if budget is None else _REQUEST_CHUNK
         done = 0
-        for lo in range(0, distinct.size, _CHUNK):
-            if budget is not None and lo > 0 and time.monotonic() - started > budget:
+        for lo in range(0, distinct.size, chunk):
+            if budget is not None and (time.monotonic() - started >= budget or self.busy):
                 break
-            part = distinct[lo : lo + _CHUNK]
+            part = distinct[lo : lo + chunk]
             chunk_texts = list(texts(part) if callable(texts) else [texts[int(i)] for i in part])
-            same = _keys(chunk_texts) == keys[part]  # a text changed since it was hashed: never file it wrongly
-            try:
-                vectors = self.encoder.encode([t for t, s in zip(chunk_texts, same, strict=True) if s])  # type: ignore[union-attr]
-            except Exception:  # noqa: BLE001 - a broken model must not break recommendations
-                log.exception("encoding %d texts for the text criterion failed", len(chunk_texts))
+            if not self._encode(kind, keys[part], chunk_texts):
                 break
-            store.put(keys[part][same], vectors)
             done = lo + part.size
             if progress:
                 progress(done, int(distinct.size))
+        if budget is not None and done < distinct.size:
+            later = distinct[done : done + BACKGROUND_BATCH]
+            later = later[[int(k) not in self._queued for k in keys[later]]]
+            if later.size:
+                self._submit(
+                    kind, keys[later], list(texts(later) if callable(texts) else [texts[int(i)] for i in later])
+                )
         encoded = np.zeros(distinct.size, dtype=bool)
         encoded[:done] = True
         sel = missing[encoded[inverse]]
@@ -303,6 +318,66 @@ class TextEmbeddings:
         out[sel[hit]] = got[hit]
         found[sel[hit]] = True
         return out, found
+
+    @property
+    def busy(self) -> bool:
+        """The background thread is encoding (a request then leaves all encoding to it)."""
+        return self._encoding.locked()
+
+    def _encode(self, kind: str, keys: np.ndarray, texts: list[str], *, background: bool = False) -> bool:
+        same = _keys(texts) == keys  # a text changed since it was hashed: never file it under the old hash
+        if background:
+            while self._wanted:  # a request waits for the encoder: let it go first
+                time.sleep(0.005)
+        else:
+            with self._lock:
+                self._wanted += 1
+        try:
+            with self._encoding:
+                if not background:
+                    with self._lock:
+                        self._wanted -= 1
+                vectors = self.encoder.encode([t for t, ok in zip(texts, same, strict=True) if ok])  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - a broken model must not break recommendations
+            log.exception("encoding %d texts for the text criterion failed", len(texts))
+            return False
+        self.store(kind).put(keys[same], vectors)
+        return True
+
+    def _submit(self, kind: str, keys: np.ndarray, texts: list[str]) -> None:
+        with self._lock:
+            for k, t in zip(keys.tolist(), texts, strict=True):
+                if k not in self._queued:
+                    self._queued[k] = (kind, t)
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="talentbridge-text-embeddings", daemon=True)
+                self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queued:
+                    self._worker = None
+                    return
+                # openings first: there are fewer, and each one serves every talent looking
+                kinds = {kd for kd, _ in self._queued.values()}
+                kind = "openings" if "openings" in kinds else min(kinds)
+                batch = [(k, t) for k, (kd, t) in list(self._queued.items()) if kd == kind][:_REQUEST_CHUNK]
+            keys = np.array([k for k, _ in batch], dtype=np.uint64)
+            self._encode(kind, keys, [t for _, t in batch], background=True)  # failures are logged
+            with self._lock:
+                for k, _ in batch:
+                    self._queued.pop(k, None)
+
+    def wait(self, timeout: float = 60.0) -> bool:
+        """Wait until the background thread has encoded everything handed to it (tests, CLI)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._queued:
+                    return True
+            time.sleep(0.01)
+        return False
 
     def vectors(
         self, kind: str, texts: Sequence[str], *, budget: float | None = None, progress: Progress | None = None

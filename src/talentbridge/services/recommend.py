@@ -436,12 +436,14 @@ class RecommendService:
         vectors, found = self.text.vectors("talents", [talent_text(talent)], budget=budget)
         return vectors[0].astype(np.float32) if found[0] else None
 
-    def _recommend_many(self, idx: TalentIndex, openings: list[Opening], top: int) -> list[Any]:
+    def _recommend_many(
+        self, idx: TalentIndex, openings: list[Opening], top: int, budget: float | None = None
+    ) -> list[Any]:
         contexts = [self.context(o) for o in openings]
         weights = [self.weights(o) for o in openings]
         if not self.text.active:
             return idx.recommend_many(contexts, top, weights=weights)
-        embeddings = self._opening_vectors(openings, None)
+        embeddings = self._opening_vectors(openings, budget)
         if _MANY_TAKES_EMBEDDINGS:
             return idx.recommend_many(contexts, top, weights=weights, embeddings=embeddings)  # type: ignore[call-arg]
         return [
@@ -714,7 +716,8 @@ class RecommendService:
         openings = list(self._open_openings())[:limit]
         for start in range(0, len(openings), 256):
             chunk = openings[start : start + 256]
-            for o, rec in zip(chunk, self._recommend_many(idx, chunk, top), strict=True):
+            # shortlists as a request would show them now: texts not encoded yet are left to the background
+            for o, rec in zip(chunk, self._recommend_many(idx, chunk, top, REQUEST_BUDGET_SECONDS), strict=True):
                 ok, _ = eligible_mask(cols, self.context(o))
                 acc.add(np.flatnonzero(ok), rec.rows.tolist())
         return acc.report(top)

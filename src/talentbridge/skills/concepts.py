@@ -68,6 +68,7 @@ class ConceptIndex:
         self.bm25 = BM25Index([[t.key for label, _ in pairs for t in tokens(label)] for pairs in per_concept])
         self.label_vectors: np.ndarray | None = None
         self.encoder: Encoder | None = None
+        self._label_blocks: list[tuple[int, int, int, int]] | None = None
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -86,6 +87,53 @@ class ConceptIndex:
             raise RuntimeError("embed_labels() first")
         sims = query_vectors @ self.label_vectors.T
         return np.maximum.reduceat(sims, self.label_starts, axis=1)
+
+    def best_scores(self, query_vectors: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Best cosine per concept over its labels and over each group of queries, and which query gave it.
+
+        ``groups`` holds the first row of each group of consecutive ``query_vectors`` rows (strictly increasing,
+        starting at 0; a group runs to the next start or the end). Returns ``(best, row)``, both of shape
+        ``(len(groups), n_concepts)``: ``best`` is the row-wise maximum of ``semantic_scores`` within each group,
+        ``row`` the offset within the group of the first query reaching it. The label matrix is walked in blocks
+        of whole concepts so that each block of cosines stays in cache while it is reduced (a fifth faster than
+        one product over all labels).
+        """
+        if self.label_vectors is None:
+            raise RuntimeError("embed_labels() first")
+        n_rows = len(query_vectors)
+        per_row = np.empty((n_rows, len(self.concepts)), dtype=np.float32)
+        for la, lb, ca, cb in self._blocks():
+            sims = query_vectors @ self.label_vectors[la:lb].T
+            per_row[:, ca:cb] = np.maximum.reduceat(sims, self.label_starts[ca:cb] - la, axis=1)
+        rows = np.zeros((len(groups), len(self.concepts)), dtype=np.int32)
+        if len(groups) == n_rows:
+            return per_row, rows
+        best = np.empty((len(groups), len(self.concepts)), dtype=np.float32)
+        ends = [*groups[1:], n_rows]
+        for g, (a, b) in enumerate(zip(groups, ends, strict=True)):
+            # a loop over groups: np.maximum.reduceat along axis 0 is several times slower than this
+            if b - a == 1:
+                best[g] = per_row[a]
+            else:
+                np.argmax(per_row[a:b], axis=0, out=rows[g])
+                best[g] = np.take_along_axis(per_row[a:b], rows[g][None, :], axis=0)[0]
+        return best, rows
+
+    def _blocks(self, labels_per_block: int = 4096) -> list[tuple[int, int, int, int]]:
+        """``(first label, end label, first concept, end concept)`` of consecutive blocks of whole concepts."""
+        if self._label_blocks is None:
+            blocks: list[tuple[int, int, int, int]] = []
+            n_labels, n = len(self.labels), len(self.concepts)
+            ca = 0
+            while ca < n:
+                la = int(self.label_starts[ca])
+                cb = int(np.searchsorted(self.label_starts, la + labels_per_block, side="right"))
+                cb = min(max(cb, ca + 1), n)
+                lb = int(self.label_starts[cb]) if cb < n else n_labels
+                blocks.append((la, lb, ca, cb))
+                ca = cb
+            self._label_blocks = blocks
+        return self._label_blocks
 
     def select(self, keep: Callable[[int], bool]) -> list[int]:
         return [i for i in range(len(self.concepts)) if keep(i)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,6 +78,7 @@ class SkillExtractor:
         chunk_tokens: int = 48,
         max_chars: int = 100_000,
         window_sizes: tuple[int, ...] = (),
+        workers: int = 1,
     ) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
@@ -87,6 +89,11 @@ class SkillExtractor:
         # Short token windows (e.g. (2, 4)) embedded on their own localise skills inside long sentences: much
         # better ranking (docs/skills.md) at ~15 extra encodings per sentence, so off by default.
         self.window_sizes = tuple(window_sizes)
+        self.workers = workers
+        # Texts per block handed to a worker, and chunks per product with the label matrix (bounds memory: the
+        # cosines of one block are block_units x 4096 floats, the per-concept maxima block_units x n_concepts).
+        self.block_texts = 64
+        self.block_units = 256
         self.index = ConceptIndex(list(taxonomy.skills.values()))
         self._prepared = encoder is None
 
@@ -130,57 +137,81 @@ class SkillExtractor:
         """
         return self.extract_many([text], top=top)[0]
 
-    def extract_many(self, texts: Sequence[str], top: int = 10) -> list[list[ExtractedSkill]]:
-        """``extract`` for several texts, encoding their chunks in one batch."""
+    def extract_many(
+        self, texts: Sequence[str], top: int = 10, workers: int | None = None
+    ) -> list[list[ExtractedSkill]]:
+        """``extract`` for several texts; their chunks are encoded and compared with the labels in batches.
+
+        ``workers`` (default ``self.workers``) threads share the texts in blocks of ``block_texts``; numpy
+        releases the GIL in the encoder and the label products, so two workers use two cores. Results do not
+        depend on ``workers``.
+        """
         for text in texts:
             check_text(text, self.max_chars)
         self.prepare()
+        workers = self.workers if workers is None else workers
+        size = self.block_texts
+        blocks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        if workers <= 1 or len(blocks) <= 1:
+            return [skills for block in blocks for skills in self._extract_block(block, top)]
+        with ThreadPoolExecutor(max_workers=min(workers, len(blocks))) as pool:
+            done = list(pool.map(lambda block: self._extract_block(block, top), blocks))
+        return [skills for block in done for skills in block]
+
+    def _extract_block(self, texts: Sequence[str], top: int) -> list[list[ExtractedSkill]]:
         toks_per_text = [tokens(t) if t and t.strip() else [] for t in texts]
         chunks_per_text = [self._chunks(t, toks) for t, toks in zip(texts, toks_per_text, strict=True)]
-        sem_per_text: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(texts)
+        sem_per_text: list[_Semantic | None] = [None] * len(texts)
         if self.encoder is not None and self.weights.semantic:
-            flat = [t[a:b] for t, chunks in zip(texts, chunks_per_text, strict=True) for a, b in chunks]
-            if flat:
-                vectors = self.encoder.encode(flat)
-                owner = np.repeat(np.arange(len(texts)), [len(c) for c in chunks_per_text])
-                first = np.concatenate([[0], np.cumsum([len(c) for c in chunks_per_text])])
-                # one matrix product per block of chunks: the label matrix is read once per block, not per text
-                for a in range(0, len(flat), 128):
-                    sims = self.index.semantic_scores(vectors[a : a + 128])  # chunks x concepts
-                    for r in range(sims.shape[0]):
-                        i = int(owner[a + r])
-                        local = a + r - int(first[i])
-                        row = sims[r]
-                        if sem_per_text[i] is None:
-                            sem_per_text[i] = (row.copy(), np.zeros(len(row), dtype=np.int64))
-                        else:
-                            best, where = sem_per_text[i]  # type: ignore[misc]
-                            better = row > best
-                            best[better] = row[better]
-                            where[better] = local
-        if self.encoder is not None and self.window_sizes and self.weights.window:
-            windows_per_text = [self._windows(toks) for toks in toks_per_text]
-            flat = [t[a:b] for t, wins in zip(texts, windows_per_text, strict=True) for a, b in wins]
-            if flat:
-                vectors = self.encoder.encode(flat)
-                pos = 0
-                for i, wins in enumerate(windows_per_text):
-                    if not wins or sem_per_text[i] is None:
-                        pos += len(wins)
-                        continue
-                    sims = self.index.semantic_scores(vectors[pos : pos + len(wins)])
-                    pos += len(wins)
-                    best, where = sem_per_text[i]  # type: ignore[misc]
-                    win_best = sims.max(axis=0)
-                    # fused semantic evidence; span = the window when it beats the whole chunk
-                    fused = (self.weights.semantic * best + self.weights.window * win_best) / self.weights.semantic
-                    chunks_per_text[i] = chunks_per_text[i] + wins
-                    use_win = win_best > best
-                    where = np.where(use_win, sims.argmax(axis=0) + (len(chunks_per_text[i]) - len(wins)), where)
-                    sem_per_text[i] = (fused, where)
-        return [
-            self._rank(toks_per_text[i], chunks_per_text[i], sem_per_text[i], top) for i in range(len(texts))
-        ]
+            vectors = self._encode_units(texts, chunks_per_text)
+            for i, found in enumerate(self._best_per_text(vectors, [len(c) for c in chunks_per_text])):
+                if found is not None:
+                    sem_per_text[i] = _Semantic(found[0], found[1], chunks_per_text[i])
+        if any(s is not None for s in sem_per_text) and self.window_sizes and self.weights.window:
+            # windows only for texts with semantic evidence from their chunks
+            windows_per_text = [
+                self._windows(toks) if sem is not None else []
+                for toks, sem in zip(toks_per_text, sem_per_text, strict=True)
+            ]
+            vectors = self._encode_units(texts, windows_per_text)
+            ratio = self.weights.window / self.weights.semantic
+            for i, found in enumerate(self._best_per_text(vectors, [len(w) for w in windows_per_text])):
+                sem = sem_per_text[i]
+                if sem is not None and found is not None:
+                    # fused semantic evidence; the span is the window when it beats every chunk
+                    win_best, win_row = found
+                    use_win = win_best > sem.best
+                    sem.where = np.where(use_win, win_row + len(sem.units), sem.where)
+                    sem.units = sem.units + windows_per_text[i]
+                    sem.best = sem.best + ratio * win_best
+        return [self._rank(toks_per_text[i], sem_per_text[i], top) for i in range(len(texts))]
+
+    def _encode_units(self, texts: Sequence[str], ranges: list[list[tuple[int, int]]]) -> np.ndarray:
+        assert self.encoder is not None
+        flat = [t[a:b] for t, units in zip(texts, ranges, strict=True) for a, b in units]
+        return self.encoder.encode(flat) if flat else np.zeros((0, self.encoder.dim), dtype=np.float32)
+
+    def _best_per_text(self, vectors: np.ndarray, counts: list[int]) -> list[tuple[np.ndarray, np.ndarray] | None]:
+        """Per text, the best cosine per concept over its units and the index of the unit giving it (``None``
+        for a text without units); the label products take at most ``block_units`` units at a time."""
+        out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(counts)
+        if not len(vectors):
+            return out
+        owner = np.repeat(np.arange(len(counts)), counts)
+        first = np.concatenate([[0], np.cumsum(counts)])
+        for a in range(0, len(vectors), self.block_units):
+            rows = owner[a : a + self.block_units]
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            best, where = self.index.best_scores(vectors[a : a + len(rows)], starts)
+            for g, i in enumerate(rows[starts].tolist()):
+                where_in_text = where[g] + (a + int(starts[g]) - int(first[i]))
+                prev = out[i]
+                if prev is None:
+                    out[i] = (best[g], where_in_text)
+                else:  # a text longer than one block: keep the earlier unit on ties, as argmax does
+                    better = best[g] > prev[0]
+                    out[i] = (np.where(better, best[g], prev[0]), np.where(better, where_in_text, prev[1]))
+        return out
 
     def _windows(self, toks: list[Token]) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
@@ -191,18 +222,10 @@ class SkillExtractor:
                 out.append((toks[a].start, toks[a + size - 1].end))
         return out
 
-    def _rank(
-        self,
-        toks: list[Token],
-        chunks: list[tuple[int, int]],
-        sem: tuple[np.ndarray, np.ndarray] | None,
-        top: int,
-    ) -> list[ExtractedSkill]:
+    def _rank(self, toks: list[Token], sem: _Semantic | None, top: int) -> list[ExtractedSkill]:
         if not toks or top <= 0:
             return []
         w = self.weights
-        n = len(self.index)
-        score = np.zeros(n, dtype=np.float32)
         alias_spans: dict[int, list[tuple[int, int]]] = {}
         alias_strength: dict[int, float] = {}
         for m in self.index.lexicon.find(toks):
@@ -210,34 +233,43 @@ class SkillExtractor:
             strength = m.weight * (1.0 + w.alias_multiword_bonus * min(m.n_tokens - 1, 2))
             if strength > alias_strength.get(m.concept, 0.0):
                 alias_strength[m.concept] = strength
-        for concept, strength in alias_strength.items():
-            score[concept] += w.alias * min(strength, 1.2)
-        sem_best: np.ndarray | None = None
+        cand = list(alias_strength)
         if sem is not None:
-            sem_best, _ = sem
-            score += w.semantic * np.clip(sem_best, 0.0, 1.0)
-        candidates = set(alias_strength)
-        if sem_best is not None:
-            k = min(max(top * 3, 30), n)
-            best = np.argpartition(-sem_best, k - 1)[:k]
-            candidates.update(int(j) for j in best if sem_best[j] >= w.min_semantic)
-        ordered = sorted(candidates, key=lambda j: -float(score[j]))[:top]
+            k = min(max(top * 3, 30), len(sem.best))
+            near = np.argpartition(-sem.best, k - 1)[:k]
+            cand += [j for j in near[sem.best[near] >= w.min_semantic].tolist() if j not in alias_strength]
+        if not cand:
+            return []
+        concepts = np.asarray(cand, dtype=np.int64)
+        score = np.zeros(len(cand), dtype=np.float32)
+        score[: len(alias_strength)] = [w.alias * min(alias_strength[j], 1.2) for j in alias_strength]
+        raw = sem.best[concepts] if sem is not None else score
+        if sem is not None:
+            score += w.semantic * np.clip(raw, 0.0, 1.0)
+        # best first; fused window evidence often exceeds 1 and is clipped, so ties go to the stronger raw
+        # semantic evidence, then to concept order
+        order = np.lexsort((concepts, -raw, -score))[:top]
+        ranked = concepts[order]
+        scores = np.clip(score[order], 0.0, 1.0).tolist()
+        where = sem.where[ranked].tolist() if sem is not None else []
         out: list[ExtractedSkill] = []
-        for j in ordered:
+        for r, j in enumerate(ranked.tolist()):
             if j in alias_spans:
                 spans = sorted(set(alias_spans[j]))
                 via = "alias"
             else:
                 assert sem is not None
-                spans = [chunks[int(sem[1][j])]]
+                spans = [sem.units[where[r]]]
                 via = "semantic"
-            out.append(
-                ExtractedSkill(
-                    uri=self.index.uris[j],
-                    label=self.index.display[j],
-                    score=float(np.clip(score[j], 0.0, 1.0)),
-                    spans=spans,
-                    via=via,
-                )
-            )
+            out.append(ExtractedSkill(self.index.uris[j], self.index.display[j], scores[r], spans, via))
         return out
+
+
+@dataclass
+class _Semantic:
+    """Semantic evidence of one text: per concept the best (fused) cosine and the unit (chunk or window) that
+    gave it."""
+
+    best: np.ndarray  # (n_concepts,) float
+    where: np.ndarray  # (n_concepts,) index into units
+    units: list[tuple[int, int]]  # character ranges: the chunks, then the windows

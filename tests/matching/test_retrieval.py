@@ -161,3 +161,27 @@ def test_hnsw_search_finds_nearly_all_of_the_exact_top_k(index):
         hits += len(exact & ann)
         total += len(exact)
     assert total > 0 and hits / total >= 0.9
+
+
+def test_batched_search_takes_each_openings_text_embedding(people):
+    rng = np.random.default_rng(3)
+
+    def unit(n: int) -> np.ndarray:
+        v = rng.normal(size=(n, 8)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    talent_emb = unit(len(people))
+    talent_emb[::5] = 0  # every fifth talent has no text
+    idx = TalentIndex.build(TalentColumns.from_talents(people, today=TODAY, embeddings=talent_emb), GRAPH)
+    contexts = [
+        OpeningContext(random_opening(s), affiliate_ids=frozenset({100}), today=TODAY) for s in range(12)
+    ]
+    embeddings = [None if i % 3 == 0 else e for i, e in enumerate(unit(len(contexts)))]
+    batched = idx.recommend_many(contexts, 10, embeddings=embeddings)
+    for ctx, emb, many in zip(contexts, embeddings, batched, strict=True):
+        one = idx.recommend(ctx, 10, embedding=emb, method="exact")
+        assert many.ids.tolist() == one.ids.tolist()
+        assert np.allclose(many.scores.score, one.scores.score)
+        assert bool(many.scores.points["text"].any()) == (emb is not None)
+    with pytest.raises(ValueError, match="one entry per opening"):
+        idx.recommend_many(contexts, 10, embeddings=embeddings[:3])

@@ -125,6 +125,8 @@ class TalentColumns:
     embeddings: np.ndarray | None = None  # (n, d) float16, L2-normalised rows; zero row = no text
     _row_of: np.ndarray | None = field(default=None, repr=False)
     _entry_row: np.ndarray | None = field(default=None, repr=False)
+    #: name → (buffer, the view of it that is the attribute): spare capacity for ``append``
+    _spare: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name, dtype in _ARRAY_DTYPES.items():
@@ -176,18 +178,34 @@ class TalentColumns:
             raise ValueError("append needs columns built with the same vocabulary")
         start = len(self)
         for name in _ROW_FIELDS + ["skill", "level", "conf", "years"]:
-            setattr(self, name, np.concatenate([getattr(self, name), getattr(other, name)]))
-        self.indptr = np.concatenate([self.indptr, other.indptr[1:] + self.indptr[-1]])
+            self._extend(name, getattr(other, name))
+        self._extend("indptr", other.indptr[1:] + self.indptr[-1])
         if self.embeddings is not None or other.embeddings is not None:
             dim = (self.embeddings if self.embeddings is not None else other.embeddings).shape[1]  # type: ignore[union-attr]
-            mine = self.embeddings if self.embeddings is not None else np.zeros((start, dim), np.float16)
+            if self.embeddings is None:
+                self.embeddings = np.zeros((start, dim), np.float16)
             theirs = (
                 other.embeddings if other.embeddings is not None else np.zeros((len(other), dim), np.float16)
             )
-            self.embeddings = np.concatenate([mine, theirs])
+            self._extend("embeddings", theirs)
         self._row_of = None
         self._entry_row = None
         return np.arange(start, len(self), dtype=np.int64)
+
+    def _extend(self, name: str, new: np.ndarray) -> None:
+        """``self.<name> = concatenate([self.<name>, new])`` in amortised O(len(new)): the attribute is a view of a
+        buffer with spare room (grown by half when full), so one-profile upserts do not copy a million rows."""
+        current = getattr(self, name)
+        new = np.asarray(new, dtype=current.dtype)
+        n, m = current.shape[0], current.shape[0] + new.shape[0]
+        buffer, view = self._spare.get(name, (None, None))
+        if buffer is None or view is not current or m > buffer.shape[0]:
+            buffer = np.empty((max(m, n + n // 2 + 16), *current.shape[1:]), dtype=current.dtype)
+            buffer[:n] = current
+        buffer[n:m] = new
+        view = buffer[:m]
+        setattr(self, name, view)
+        self._spare[name] = (buffer, view)
 
     def kill(self, rows: np.ndarray | Sequence[int]) -> None:
         self.alive[np.asarray(rows, dtype=np.int64)] = False

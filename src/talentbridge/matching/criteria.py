@@ -117,6 +117,15 @@ def salary_score(expectation: Any, salary_max: int | None) -> Any:
     return np.where(exp < 0, 1.0, np.clip(1.0 - over / (SALARY_TOLERANCE * top), 0.0, 1.0))
 
 
+#: Cosines of sentence embeddings of two texts on one subject sit around 0.5-0.8 and of unrelated texts around
+#: 0-0.2 (all-MiniLM-L6-v2), so the raw cosine would cost every talent with a résumé points against one without
+#: (a missing text drops the criterion). The criterion is therefore the cosine rescaled from
+#: ``TEXT_COSINE_FLOOR`` (0) to ``TEXT_COSINE_FULL`` (1).
+TEXT_COSINE_FLOOR = 0.15
+TEXT_COSINE_FULL = 0.65
+
+
 def text_score(cosine: Any) -> Any:
-    """Cosine similarity of the two texts' embeddings, negative values as 0."""
-    return np.clip(np.asarray(cosine, dtype=np.float64), 0.0, 1.0)
+    """Cosine of the two texts' embeddings, rescaled: 0 at or below 0.15, 1 at or above 0.65, linear between."""
+    cos = np.asarray(cosine, dtype=np.float64)
+    return np.clip((cos - TEXT_COSINE_FLOOR) / (TEXT_COSINE_FULL - TEXT_COSINE_FLOOR), 0.0, 1.0)

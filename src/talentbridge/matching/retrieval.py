@@ -394,14 +394,22 @@ class TalentIndex:
         *,
         filters: SearchFilters | None = None,
         weights: Sequence[FitWeights | None] | None = None,
+        embeddings: Sequence[Any] | None = None,
         n_candidates: int = DEFAULT_CANDIDATES,
         threads: int = 0,
     ) -> list[Recommendations]:
         """``recommend`` for many openings at once: one batched, multi-threaded ANN search per sub-index, then
-        exact re-scoring per opening. Openings left with fewer than ``k`` go through ``recommend`` one by one."""
+        exact re-scoring per opening. Openings left with fewer than ``k`` go through ``recommend`` one by one.
+        ``weights`` and ``embeddings`` (the openings' text embeddings, None where there is none) go by position."""
         filters = filters or SearchFilters()
+        for name, values in (("weights", weights), ("embeddings", embeddings)):
+            if values is not None and len(values) != len(contexts):
+                raise ValueError(f"{name} needs one entry per opening ({len(values)} for {len(contexts)})")
         profiles = [
-            self.profile(ctx, None if weights is None else weights[i]) for i, ctx in enumerate(contexts)
+            self.profile(
+                ctx, None if weights is None else weights[i], None if embeddings is None else embeddings[i]
+            )
+            for i, ctx in enumerate(contexts)
         ]
         if not profiles:
             return []

@@ -20,7 +20,6 @@ why (``text``; ``breakdown.text.detail.status`` per item).
 from __future__ import annotations
 
 import copy
-import inspect
 import json
 import threading
 import time
@@ -93,8 +92,6 @@ _graphs: dict[int, tuple[Taxonomy, SkillGraph]] = {}
 _checked: dict[str, float] = {}
 _texts: dict[str, TalentTexts] = {}
 API_SYNC_INTERVAL = 5.0
-#: ``TalentIndex.recommend_many`` takes the openings' text embeddings (else the batch goes one by one with text on)
-_MANY_TAKES_EMBEDDINGS = "embeddings" in inspect.signature(TalentIndex.recommend_many).parameters
 
 
 def reset_indexes() -> None:
@@ -443,13 +440,7 @@ class RecommendService:
         weights = [self.weights(o) for o in openings]
         if not self.text.active:
             return idx.recommend_many(contexts, top, weights=weights)
-        embeddings = self._opening_vectors(openings, budget)
-        if _MANY_TAKES_EMBEDDINGS:
-            return idx.recommend_many(contexts, top, weights=weights, embeddings=embeddings)  # type: ignore[call-arg]
-        return [
-            idx.recommend(ctx, top, weights=w, embedding=e)
-            for ctx, w, e in zip(contexts, weights, embeddings, strict=True)
-        ]
+        return idx.recommend_many(contexts, top, weights=weights, embeddings=self._opening_vectors(openings, budget))
 
     # ------------------------------------------------------------------ talents for an opening
     def talents_for_opening(

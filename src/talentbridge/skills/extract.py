@@ -150,8 +150,7 @@ class SkillExtractor:
             check_text(text, self.max_chars)
         self.prepare()
         workers = self.workers if workers is None else workers
-        size = self.block_texts
-        blocks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        blocks = _blocks(texts, self.block_texts, max(1, workers))
         if workers <= 1 or len(blocks) <= 1:
             return [skills for block in blocks for skills in self._extract_block(block, top)]
         with ThreadPoolExecutor(max_workers=min(workers, len(blocks))) as pool:
@@ -263,6 +262,25 @@ class SkillExtractor:
                 via = "semantic"
             out.append(ExtractedSkill(self.index.uris[j], self.index.display[j], scores[r], spans, via))
         return out
+
+
+def _blocks(texts: Sequence[str], max_texts: int, workers: int) -> list[Sequence[str]]:
+    """Consecutive blocks of at most ``max_texts`` texts, a multiple of ``workers`` of them (as few as possible),
+    cut so that each block holds about the same number of characters."""
+    n_blocks = -(-len(texts) // max_texts)
+    n_blocks = min(len(texts), -(-n_blocks // workers) * workers)
+    if n_blocks <= 1:
+        return [texts] if texts else []
+    ends = np.cumsum([len(t) + 1 for t in texts])
+    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, n_blocks) / n_blocks, side="left") + 1
+    bounds = [0]
+    for c in cuts.tolist():  # at least one text per block, at most max_texts
+        bounds.append(min(max(c, bounds[-1] + 1), len(texts) - (n_blocks - len(bounds))))
+    bounds.append(len(texts))
+    out: list[Sequence[str]] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        out.extend(texts[i : min(i + max_texts, b)] for i in range(a, b, max_texts))
+    return out
 
 
 @dataclass

@@ -3,7 +3,7 @@ import pytest
 from talentbridge.domain.errors import InputTooLarge
 from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
 from talentbridge.skills.korean import translate_title
-from talentbridge.skills.titles import TitleNormalizer
+from talentbridge.skills.titles import TitleNormalizer, expand_abbreviations
 
 
 @pytest.fixture
@@ -50,3 +50,16 @@ def test_empty_and_too_long(normalizer):
 def test_lexical_only(taxonomy):
     lexical = TitleNormalizer(taxonomy)
     assert lexical.normalize(["welder"], top=1)[0][0].label == "welder"
+
+
+def test_abbreviations_spelled_out():
+    assert expand_abbreviations("HR Exec") == "human resources executive"
+    assert expand_abbreviations("Sr. QA Engineer (IT)") == "senior. quality assurance Engineer (ICT)"
+    assert expand_abbreviations("Admin cum Driver") == "administrative and Driver"
+    assert expand_abbreviations("Welder") == "Welder"
+
+
+def test_korean_and_english_titles_in_one_batch(normalizer):
+    mixed = normalizer.normalize(["용접원", "welder", ""], top=1)
+    assert [m[0].label for m in mixed[:2]] == ["welder", "welder"]
+    assert mixed[2] == []

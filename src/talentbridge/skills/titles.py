@@ -7,7 +7,14 @@ For each title every occupation gets a fused score in 0..1 from four signals:
 * ``bm25``: Okapi BM25 of the title words over the occupation's labels, scaled by the query's idf mass;
 * ``exact``: the whole title equals a label after tokenization (plurals, case, spacing, Korean particles);
 * ``cover``: the largest share of the title's tokens covered by one label found inside it
-  (``senior java developer`` contains ``java developer``: 2/3).
+  (``senior java developer`` contains ``java developer``: 2/3);
+* ``preferred``: cosine with the preferred label alone (alternative labels are often narrower or older names);
+* ``document``: cosine with the occupation's whole entry (``label. alternative labels. description``), which
+  places titles whose words are in no label (``Wintel engineer``).
+
+Small priors from the taxonomy's structure (narrower occupations, parent, label length, linked skills, ISCO major
+group) and a penalty for managerial occupations when the title names no managerial rank break near-ties. Common
+job-title abbreviations are spelled out first (``HR``, ``QA``, ``IT`` → ``ICT`` as ESCO writes it).
 
 Korean titles are first translated word by word into English occupational vocabulary with a hand-written
 glossary (``korean.py``), so they reach English-only ESCO occupations; Korean labels of built-in occupations are
@@ -16,6 +23,7 @@ matched directly as well.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +34,57 @@ from talentbridge.skills.encoder import EmbeddingCache, Encoder, Progress
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.skills.text import check_text, has_hangul, normalize, tokens
 
-__all__ = ["TitleNormalizer", "TitleMatch", "TitleWeights"]
+__all__ = ["TitleNormalizer", "TitleMatch", "TitleWeights", "expand_abbreviations"]
+
+#: Common job-title abbreviations and shorthand (general English usage; ESCO writes "ICT" for IT).
+ABBREVIATIONS = {
+    "it": "ICT", "hr": "human resources", "hrd": "human resources development", "admin": "administrative",
+    "acct": "accounting", "accts": "accounting", "accounts": "accounting", "mgr": "manager", "asst": "assistant",
+    "exec": "executive", "snr": "senior", "sr": "senior", "jr": "junior", "engr": "engineer", "rep": "representative",
+    "reps": "representatives", "qa": "quality assurance", "qc": "quality control", "f&b": "food and beverage",
+    "r&d": "research and development", "ops": "operations", "dev": "developer", "coord": "coordinator",
+    "pa": "personal assistant", "ceo": "chief executive officer", "cfo": "chief financial officer",
+    "cto": "chief technology officer", "coo": "chief operating officer", "cio": "chief information officer",
+    "gm": "general manager", "hod": "head of department", "csr": "customer service representative",
+    "cs": "customer service", "bd": "business development", "biz": "business", "mktg": "marketing",
+    "ar": "accounts receivable", "ap": "accounts payable", "m&e": "mechanical and electrical",
+    "hse": "health safety environment", "ehs": "environment health safety", "dba": "database administrator",
+    "qs": "quantity surveyor", "pr": "public relations", "ui": "user interface", "ux": "user experience",
+    "vp": "vice president", "svp": "senior vice president", "avp": "assistant vice president", "tech": "technical",
+    "dr": "doctor", "cnc": "CNC machine", "mech": "mechanical", "elec": "electrical", "govt": "government",
+    "intl": "international", "mfg": "manufacturing", "prod": "production", "maint": "maintenance",
+    "cum": "and", "ecommerce": "e-commerce", "fullstack": "full stack", "frontend": "front end",
+    "backend": "back end", "aircon": "air conditioning",
+}  # fmt: skip
+_ABBREVIATION = re.compile(r"[A-Za-z]+&[A-Za-z]+|[A-Za-z]+")
+
+#: Words that make a title managerial; occupations whose preferred label has one are penalized without them.
+MANAGERIAL = frozenset(
+    [
+        "manager",
+        "managers",
+        "director",
+        "head",
+        "chief",
+        "supervisor",
+        "lead",
+        "leader",
+        "president",
+        "superintendent",
+        "foreman",
+        "principal",
+        "owner",
+        "partner",
+    ]
+)
+_MANAGERIAL_LABEL = frozenset(
+    ["manager", "director", "chief", "head", "supervisor", "superintendent", "foreman", "forewoman", "president"]
+)
+
+
+def expand_abbreviations(title: str) -> str:
+    """``title`` with common job-title abbreviations spelled out (``HR Exec`` → ``human resources executive``)."""
+    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS.get(m.group().lower(), m.group()), title)
 
 
 @dataclass(frozen=True)
@@ -42,31 +100,56 @@ class TitleMatch:
 
 @dataclass
 class TitleWeights:
-    """Fusion weights, tuned on development data (docs/skills.md). The score is divided by the sum of the four
-    evidence weights so that it stays in 0..1; the prior terms are small nudges between near-ties."""
+    """Fusion weights, fitted on development data as a conditional logit over the top 100 candidates (20 numbers,
+    docs/skills.md). The score is divided by the sum of the evidence weights so that it stays about 0..1; the
+    prior terms are small nudges between near-ties."""
 
-    semantic: float = 1.0
-    bm25: float = 0.1
-    exact: float = 0.2
-    cover: float = 0.05
+    semantic: float = 0.47
+    bm25: float = 0.064
+    exact: float = 0.0  # an exact label already has semantic and preferred 1.0; kept for lexical-only use
+    cover: float = 0.035
+    document: float = 0.15
+    preferred: float = 0.17
     # priors from the taxonomy's own structure (no training data): generic occupations with narrower
     # occupations under them and long labels are rarely what a short vacancy title means
-    prior_children: float = -0.04  # × log(1 + number of narrower occupations)
-    prior_has_parent: float = -0.01  # occupation is itself under another occupation
-    prior_label_words: float = -0.01  # × words in the preferred label
-    prior_skills: float = 0.01  # × log(1 + number of linked skills)
+    prior_children: float = -0.11  # × log(1 + number of narrower occupations)
+    prior_has_parent: float = -0.029  # occupation is itself under another occupation
+    prior_label_words: float = -0.017  # × words in the preferred label
+    prior_skills: float = 0.025  # × log(1 + number of linked skills)
+    # × 1 for the occupation's ISCO major group 0..9 (armed forces and farming are rare in vacancy titles)
+    prior_major: tuple[float, ...] = (-0.106, -0.016, 0.005, 0.0, -0.005, 0.025, -0.052, -0.017, 0.004, 0.062)
+    unasked_manager: float = -0.047  # managerial occupation for a title without a managerial word
     extra: dict[str, float] = field(default_factory=dict)
 
     @property
     def evidence(self) -> float:
-        return self.semantic + self.bm25 + self.exact + self.cover
+        return self.semantic + self.bm25 + self.exact + self.cover + self.document + self.preferred
+
+
+#: Weights for Korean titles (translated word by word): the glossary's English is plainer than vacancy titles, so
+#: the label cosine leads and the preferred-label, ISCO and managerial terms (fitted on English titles) are off.
+KOREAN_WEIGHTS = TitleWeights(
+    semantic=1.0,
+    bm25=0.1,
+    exact=0.2,
+    cover=0.05,
+    document=0.2,
+    preferred=0.0,
+    prior_children=-0.04,
+    prior_has_parent=-0.01,
+    prior_label_words=-0.01,
+    prior_skills=0.01,
+    prior_major=(),
+    unasked_manager=0.0,
+)
 
 
 class TitleNormalizer:
     """Rank the occupations of ``taxonomy`` for job titles.
 
     ``encoder=None`` gives a lexical-only normalizer (BM25 + exact + cover). Label embeddings are computed on
-    first use (``prepare``), cached on disk in ``cache`` when given.
+    first use (``prepare``), cached on disk in ``cache`` when given. Titles with Hangul are scored with
+    ``korean_weights`` (default ``KOREAN_WEIGHTS``), others with ``weights``.
     """
 
     def __init__(
@@ -76,18 +159,25 @@ class TitleNormalizer:
         cache: EmbeddingCache | None = None,
         weights: TitleWeights | None = None,
         translate_korean: bool = True,
+        korean_weights: TitleWeights | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
         self.cache = cache
         self.weights = weights or TitleWeights()
+        self.korean_weights = korean_weights or KOREAN_WEIGHTS
         self.translate_korean = translate_korean
         self.index = ConceptIndex(list(taxonomy.occupations.values()))
         self._prepared = encoder is None
-        self.prior = self._prior()
+        self.prior = self._prior(self.weights)
+        self.korean_prior = self._prior(self.korean_weights)
+        self.managerial = np.asarray(
+            [bool(_MANAGERIAL_LABEL & set(d.lower().split())) for d in self.index.display], dtype=np.float32
+        )
+        self.document_vectors: np.ndarray | None = None
+        self.preferred_vectors: np.ndarray | None = None
 
-    def _prior(self) -> np.ndarray:
-        w = self.weights
+    def _prior(self, w: TitleWeights) -> np.ndarray:
         occupations = self.index.concepts
         ids = set(self.taxonomy.occupations)
         children: dict[str, int] = {}
@@ -103,12 +193,25 @@ class TitleNormalizer:
                 + w.prior_label_words * len((o.label_en or o.label_ko).split())
                 + w.prior_skills * np.log1p(skills)
             )
+            major = getattr(o, "isco_code", "")[:1]
+            if major.isdigit() and int(major) < len(w.prior_major):
+                prior[i] += w.prior_major[int(major)]
         return prior
 
     def prepare(self, progress: Progress | None = None) -> None:
         """Embed the occupation labels (once; from the disk cache when present)."""
         if not self._prepared and self.encoder is not None:
             self.index.embed_labels(self.encoder, self.cache, progress)
+            assert self.index.label_vectors is not None
+            self.preferred_vectors = np.ascontiguousarray(self.index.label_vectors[self.index.label_starts])
+            if self.weights.document or self.korean_weights.document:
+                documents = [
+                    f"{o.label_en}. {', '.join(o.alt_en)}. {o.description_en}".strip()  # type: ignore[union-attr]
+                    if o.label_en
+                    else o.label_ko
+                    for o in self.index.concepts
+                ]
+                self.document_vectors = (self.cache or EmbeddingCache(None)).encode(self.encoder, documents)
         self._prepared = True
 
     def _query_text(self, title: str) -> str:
@@ -119,22 +222,29 @@ class TitleNormalizer:
             english = translate_title(title)
             if english:
                 return f"{english} {title}"
-        return title
+        return expand_abbreviations(title)
 
-    def score_matrix(self, titles: Sequence[str]) -> np.ndarray:
-        """Fused scores, shape ``(len(titles), n_occupations)``."""
+    def score_matrix(self, titles: Sequence[str], weights: TitleWeights | None = None) -> np.ndarray:
+        """Fused evidence (priors not included), shape ``(len(titles), n_occupations)``."""
         self.prepare()
         idx = self.index
-        w = self.weights
+        w = weights or self.weights
         queries = [self._query_text(t) for t in titles]
         out = np.zeros((len(titles), len(idx)), dtype=np.float32)
         if self.encoder is not None and w.semantic:
             vectors = self.encoder.encode(queries)
             for a in range(0, len(queries), 256):  # bounded memory: 256 x n_labels similarities at a time
-                sem = idx.semantic_scores(vectors[a : a + 256])
+                block = vectors[a : a + 256]
+                sem = idx.semantic_scores(block)
                 out[a : a + 256] += w.semantic * np.clip(sem, 0.0, 1.0)
+                if w.preferred and self.preferred_vectors is not None:
+                    out[a : a + 256] += w.preferred * np.clip(block @ self.preferred_vectors.T, 0.0, 1.0)
+                if w.document and self.document_vectors is not None:
+                    out[a : a + 256] += w.document * np.clip(block @ self.document_vectors.T, 0.0, 1.0)
         for r, query in enumerate(queries):
             toks = tokens(query)
+            if w.unasked_manager and not MANAGERIAL & {t.key for t in toks}:
+                out[r] += w.unasked_manager * self.managerial
             if not toks:
                 out[r] = 0.0
                 continue
@@ -161,12 +271,28 @@ class TitleNormalizer:
         for t in titles:
             check_text(t)
         results: list[list[TitleMatch]] = [[] for _ in titles]
-        live = [i for i, t in enumerate(titles) if t and t.strip()]
-        if not live or not len(self.index):
+        if not len(self.index):
             return results
-        scores = self.score_matrix([titles[i] for i in live])
+        korean = [i for i, t in enumerate(titles) if t.strip() and self.translate_korean and has_hangul(t)]
+        other = [i for i, t in enumerate(titles) if t.strip() and not (self.translate_korean and has_hangul(t))]
+        for live, w, prior in ((other, self.weights, self.prior), (korean, self.korean_weights, self.korean_prior)):
+            if live:
+                self._rank(titles, live, w, prior, top, results)
+        return results
+
+    def _rank(
+        self,
+        titles: Sequence[str],
+        live: list[int],
+        w: TitleWeights,
+        prior: np.ndarray,
+        top: int,
+        results: list[list[TitleMatch]],
+    ) -> None:
+        """Fill ``results[i]`` for the titles ``live`` (all scored with the same weights)."""
+        scores = self.score_matrix([titles[i] for i in live], w)
         evidence = scores > 0
-        scores = np.where(evidence, (scores + self.prior[None, :]) / max(self.weights.evidence, 1e-9), 0.0)
+        scores = np.where(evidence, (scores + prior[None, :]) / max(w.evidence, 1e-9), 0.0)
         k = min(top, scores.shape[1])
         for row, i in enumerate(live):
             best = np.argpartition(-scores[row], k - 1)[:k]
@@ -182,4 +308,3 @@ class TitleNormalizer:
                 for j in best
                 if scores[row, j] > 0
             ]
-        return results

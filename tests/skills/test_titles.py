@@ -63,3 +63,13 @@ def test_korean_and_english_titles_in_one_batch(normalizer):
     mixed = normalizer.normalize(["용접원", "welder", ""], top=1)
     assert [m[0].label for m in mixed[:2]] == ["welder", "welder"]
     assert mixed[2] == []
+
+
+def test_korean_head_word_names_the_major_group():
+    from talentbridge.skills.korean import head_major_groups
+
+    assert head_major_groups("선반기조작원") == "8"
+    assert head_major_groups("회계사무원") == "4"
+    assert head_major_groups("재무관리자") == "1"
+    assert head_major_groups("데이터 분석 연구원") == "2"
+    assert head_major_groups("Python") == ""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from talentbridge.skills.text import has_hangul
 
-__all__ = ["translate_title", "glossary"]
+__all__ = ["translate_title", "glossary", "head_major_groups"]
 
 _lock = threading.Lock()
 
@@ -39,6 +39,42 @@ def glossary() -> dict[str, str]:
                 if key and key not in out:
                     out[key] = en
         return out
+
+
+#: The head (last word) of a Korean occupation title names its kind of work, and so its ISCO-08 major group
+#: (general Korean naming conventions, as in KSCO group names): 관리자 managers, 연구원 professionals,
+#: 사무원 clerks, 판매원 sales, 재배원 farming, 공 crafts, 조작원 machine operators, 노무원 labourers.
+#: Longest suffix first; a bare 원 (worker) leans to crafts and machine operation.
+HEAD_MAJOR_GROUPS: dict[str, str] = {
+    "관리자": "1", "책임자": "1", "경영자": "1", "임원": "1", "이사": "1", "국장": "1", "본부장": "1",
+    "지점장": "1", "공장장": "1", "원장": "1",
+    "연구원": "2", "연구자": "2", "과학자": "2", "전문가": "23", "개발자": "2", "설계자": "2", "엔지니어": "2",
+    "기술자": "23", "의사": "2", "교사": "2", "교수": "2", "강사": "2", "변호사": "2", "회계사": "2",
+    "디자이너": "23", "컨설턴트": "2", "분석가": "2", "기획자": "2", "프로그래머": "2", "기자": "2", "작가": "2",
+    "치료사": "2", "간호사": "2", "약사": "2", "상담사": "2", "기술원": "3", "시험원": "3", "검사원": "3",
+    "사무원": "4", "비서": "4", "안내원": "4", "접수원": "4", "출납원": "4", "수납원": "4", "상담원": "4",
+    "계원": "4", "사무보조원": "4",
+    "판매원": "5", "영업원": "5", "판촉원": "5", "조리사": "5", "미용사": "5", "경비원": "5", "요양보호사": "5",
+    "승무원": "5", "간병인": "5",
+    "재배원": "6", "재배자": "6", "사육사": "6", "어부": "6", "양식원": "6", "벌목원": "6", "어업인": "6",
+    "공": "7", "용접원": "7", "정비원": "7", "수리원": "7", "설치원": "7", "재단사": "7", "목수": "7", "배관공": "7",
+    "조작원": "8", "기조작원": "8", "운전원": "8", "조립원": "8", "운전기사": "8", "기관사": "8",
+    "노무원": "9", "단순노무원": "9", "청소원": "9", "미화원": "9", "하역원": "9", "배달원": "9", "잡역부": "9",
+    "원": "78",
+}  # fmt: skip
+
+
+def head_major_groups(title: str) -> str:
+    """ISCO major groups (digits) that the head word of a Korean ``title`` points to ('' when none)."""
+    runs = re.findall(r"[\uac00-\ud7a3]+", unicodedata.normalize("NFC", title))
+    if not runs:
+        return ""
+    last = runs[-1]
+    for n in range(min(len(last), 6), 0, -1):
+        groups = HEAD_MAJOR_GROUPS.get(last[-n:])
+        if groups is not None:
+            return groups
+    return ""
 
 
 _RUN = re.compile(r"[\uac00-\ud7a3]+|[^\W_\uac00-\ud7a3]+(?:[+#]+)?")

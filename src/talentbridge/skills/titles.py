@@ -119,6 +119,7 @@ class TitleWeights:
     # × 1 for the occupation's ISCO major group 0..9 (armed forces and farming are rare in vacancy titles)
     prior_major: tuple[float, ...] = (-0.106, -0.016, 0.005, 0.0, -0.005, 0.025, -0.052, -0.017, 0.004, 0.062)
     unasked_manager: float = -0.047  # managerial occupation for a title without a managerial word
+    korean_head: float = 0.0  # occupation in the ISCO major group named by a Korean title's head word (원, 공 ...)
     extra: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -141,6 +142,7 @@ KOREAN_WEIGHTS = TitleWeights(
     prior_skills=0.01,
     prior_major=(),
     unasked_manager=0.0,
+    korean_head=0.1,
 )
 
 
@@ -171,6 +173,7 @@ class TitleNormalizer:
         self._prepared = encoder is None
         self.prior = self._prior(self.weights)
         self.korean_prior = self._prior(self.korean_weights)
+        self.major = np.asarray([getattr(o, "isco_code", "")[:1] for o in self.index.concepts])
         self.managerial = np.asarray(
             [bool(_MANAGERIAL_LABEL & set(d.lower().split())) for d in self.index.display], dtype=np.float32
         )
@@ -245,6 +248,12 @@ class TitleNormalizer:
             toks = tokens(query)
             if w.unasked_manager and not MANAGERIAL & {t.key for t in toks}:
                 out[r] += w.unasked_manager * self.managerial
+            if w.korean_head and has_hangul(titles[r]):
+                from talentbridge.skills.korean import head_major_groups
+
+                groups = head_major_groups(titles[r])
+                if groups:
+                    out[r] += w.korean_head * np.isin(self.major, list(groups))
             if not toks:
                 out[r] = 0.0
                 continue

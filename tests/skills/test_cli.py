@@ -35,6 +35,21 @@ def test_extract_txt_output_format(settings_env, tmp_path, capsys):
     assert {s["label"] for s in records[2]["skills"]} >= {"Python (computer programming)", "SQL"}
 
 
+def test_extract_with_workers_writes_the_same_output(settings_env, tmp_path, capsys):
+    src = tmp_path / "texts.txt"
+    src.write_text("\n".join(["파이토치를 이용한 딥러닝기반 모델", "Python and SQL", "", "용접 장비 운영"] * 5), encoding="utf-8")
+    outputs = []
+    for workers in ("1", "3"):
+        out = tmp_path / f"out-{workers}.jsonl"
+        code, _, err = run(["skills", "extract", "-i", str(src), "-o", str(out), "--encoder", "hashing",
+                            "--workers", workers], capsys)
+        assert code == 0, err
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1] and outputs[0].count("\n") == 20
+    code, _, err = run(["skills", "extract", "-i", str(src), "-o", str(tmp_path / "x.jsonl"), "--workers", "0"], capsys)
+    assert code == 2 and "workers" in err.lower()
+
+
 def test_extract_csv_and_jsonl_columns(settings_env, tmp_path, capsys):
     src = tmp_path / "ads.csv"
     src.write_text('id,body\n1,"Need PyTorch, ""deep learning""\nand SQL"\n2,용접 장비\n', encoding="utf-8")
@@ -102,3 +117,18 @@ def test_too_long_text_in_file(settings_env, tmp_path, capsys):
     assert code == 1
     assert "line 2" in err and "100,000" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["skills", "extract"], "missing option '--input'"),
+        (["skills", "extract", "-i", "x.txt", "-o", "y.jsonl", "--top", "0"], "invalid value for '--top'"),
+        (["skills", "normalize-titles", "-i", "x.txt", "-o", "y.csv", "--top", "many"], "invalid value for '--top'"),
+        (["skills", "no-such-command"], "no such command"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(settings_env, capsys, argv, fragment):
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert fragment in err.lower() and "traceback" not in (out + err).lower()

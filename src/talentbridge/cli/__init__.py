@@ -84,11 +84,25 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except Exception as exc:  # click's own usage errors etc.
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        usage_errors, aborts = _click_exception_classes()
+        if isinstance(exc, usage_errors):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        if isinstance(exc, aborts):
             sys.exit(1)
         raise
+
+
+def _click_exception_classes() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """Usage-error and abort classes of click and of the copy of click that newer Typer releases vendor
+    (``typer._click``, whose exceptions are not click's): a bad option value must print a usage error, exit 2."""
+    usage: list[type] = []
+    aborts: list[type] = [c for c in (getattr(typer, "Abort", None),) if c is not None]
+    for name in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        usage += [c for c in (getattr(module, "ClickException", None),) if c is not None]
+        aborts += [c for c in (getattr(module, "Abort", None),) if c is not None]
+    return tuple(usage), tuple(aborts)

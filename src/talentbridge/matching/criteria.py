@@ -117,15 +117,16 @@ def salary_score(expectation: Any, salary_max: int | None) -> Any:
     return np.where(exp < 0, 1.0, np.clip(1.0 - over / (SALARY_TOLERANCE * top), 0.0, 1.0))
 
 
-#: Cosines of sentence embeddings of two texts on one subject sit around 0.5-0.8 and of unrelated texts around
-#: 0-0.2 (all-MiniLM-L6-v2), so the raw cosine would cost every talent with a résumé points against one without
-#: (a missing text drops the criterion). The criterion is therefore the cosine rescaled from
-#: ``TEXT_COSINE_FLOOR`` (0) to ``TEXT_COSINE_FULL`` (1).
-TEXT_COSINE_FLOOR = 0.15
-TEXT_COSINE_FULL = 0.65
+#: Cosines of the sentence embeddings of a résumé and a job ad on one subject sit around 0.55-0.7 and of unrelated
+#: ones around 0.3-0.45 (demo profiles; multilingual USE v3 and all-MiniLM-L6-v2 alike, docs/matching.md), so the
+#: raw cosine would cost every talent with a résumé points against one without (a missing text drops the
+#: criterion) and hardly separate the two. The criterion is the cosine rescaled from ``TEXT_COSINE_FLOOR`` (0) to
+#: ``TEXT_COSINE_FULL`` (1).
+TEXT_COSINE_FLOOR = 0.30
+TEXT_COSINE_FULL = 0.75
 
 
 def text_score(cosine: Any) -> Any:
-    """Cosine of the two texts' embeddings, rescaled: 0 at or below 0.15, 1 at or above 0.65, linear between."""
+    """Cosine of the two texts' embeddings, rescaled: 0 at or below 0.30, 1 at or above 0.75, linear between."""
     cos = np.asarray(cosine, dtype=np.float64)
     return np.clip((cos - TEXT_COSINE_FLOOR) / (TEXT_COSINE_FULL - TEXT_COSINE_FLOOR), 0.0, 1.0)

@@ -107,23 +107,32 @@ _encoders: dict[str, Any] = {}
 _encoders_lock = threading.Lock()
 
 
+#: Encoders for the text criterion, in order of preference: multilingual USE v3 (Korean and English résumés and job
+#: ads; ~26 résumé-length texts/s on one core here), else the skills encoder (English MiniLM, ~5 texts/s).
+#: Measured on demo profiles in docs/matching.md ("Text similarity").
+TEXT_ENCODERS = ("use",)
+
+
 def text_encoder(settings: Settings) -> tuple[Encoder | None, str]:
     """The encoder for texts, or None; and a status code (``TEXT_STATUS_LABELS``): ``compared`` when there is one.
 
-    Follows the product's choice for skills (``DEFAULT_ENCODER``); ``TALENTBRIDGE_INFER_SKILLS=false`` (no model
-    inference on text) switches it off; without the model package the criterion is inactive.
+    The first installed of ``TEXT_ENCODERS``, else the product's choice for skills (``DEFAULT_ENCODER``);
+    ``TALENTBRIDGE_INFER_SKILLS=false`` (no model inference on text) switches it off; without any model package
+    the criterion is inactive.
     """
     if not settings.infer_skills:
         return None, "off"
     from talentbridge.services.skill_extraction import DEFAULT_ENCODER
     from talentbridge.skills.encoder import available_encoders, make_encoder
 
-    if DEFAULT_ENCODER not in available_encoders():
+    installed = available_encoders()
+    name = next((n for n in (*TEXT_ENCODERS, DEFAULT_ENCODER) if n in installed), None)
+    if name is None:
         return None, "no_encoder"
     with _encoders_lock:
-        enc = _encoders.get(DEFAULT_ENCODER)
+        enc = _encoders.get(name)
         if enc is None:
-            enc = _encoders[DEFAULT_ENCODER] = make_encoder(DEFAULT_ENCODER)
+            enc = _encoders[name] = make_encoder(name)
     return enc, "compared"
 
 

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talentbridge.matching import OpeningContext, failing, fit_score
+from talentbridge.matching import criteria as C
 from talentbridge.matching.columns import TalentColumns
 from talentbridge.matching.criteria import REGION_CODE
 from talentbridge.matching.graph import SkillGraph
@@ -182,6 +183,12 @@ def test_batched_search_takes_each_openings_text_embedding(people):
         one = idx.recommend(ctx, 10, embedding=emb, method="exact")
         assert many.ids.tolist() == one.ids.tolist()
         assert np.allclose(many.scores.score, one.scores.score)
-        assert bool(many.scores.points["text"].any()) == (emb is not None)
+        if emb is None:
+            assert not many.scores.points["text"].any()
+        else:
+            cos = talent_emb[many.rows].astype(np.float16).astype(np.float32) @ emb
+            has_text = np.abs(talent_emb[many.rows]).sum(axis=1) > 0
+            expected = np.where(has_text, C.text_score(cos), 0.0)
+            assert np.allclose(many.scores.criterion["text"], expected, atol=1e-3)
     with pytest.raises(ValueError, match="one entry per opening"):
         idx.recommend_many(contexts, 10, embeddings=embeddings[:3])

@@ -278,7 +278,9 @@ class MiniLMEncoder:
         self._tokenizer = WordPiece(model_dir / "vocab.txt")
         self._weights = prepared  # last: other threads take a non-None _weights as "loaded"
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, hidden: list[np.ndarray] | None = None) -> np.ndarray:
+        """Mean-pooled last hidden states of a padded batch; ``hidden`` (when given) receives the last hidden
+        states themselves, shape ``(n, t, dim)``, before pooling."""
         w = self._weights
         assert w is not None
         n, t = ids.shape
@@ -310,6 +312,8 @@ class MiniLMEncoder:
             out = _dense(h, w[p + "output.dense.weight"], w[p + "output.dense.bias"])
             out += x
             x = _layer_norm(out, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+        if hidden is not None:
+            hidden.append(x.reshape(n, t, -1))
         m = mask.reshape(n, t, 1).astype(np.float32)
         pooled = (x.reshape(n, t, -1) * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         return pooled
@@ -338,6 +342,40 @@ class MiniLMEncoder:
             if progress:
                 progress(done, len(texts))
         return _normalise_rows(out)
+
+    def token_ids(self, text: str) -> list[int]:
+        """WordPiece ids of ``text`` as the model sees it (``[CLS] ... [SEP]``, truncated to ``max_len``)."""
+        self._load()
+        assert self._tokenizer is not None
+        return self._tokenizer.encode(text, self.max_len)
+
+    def encode_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray], list[list[int]]]:
+        """``encode(texts)`` (the same numbers: same batches) plus, per text, its token vectors (the last hidden
+        states before pooling, ``(n_tokens, dim)`` float32 including ``[CLS]`` and ``[SEP]``, not normalised)
+        and its WordPiece ids. For late-interaction scoring (``titles.py``)."""
+        texts = list(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        token_vectors: list[np.ndarray] = [np.zeros((0, self.dim), dtype=np.float32)] * len(texts)
+        if not texts:
+            return out, token_vectors, []
+        self._load()
+        assert self._tokenizer is not None
+        encoded = [self._tokenizer.encode(t, self.max_len) for t in texts]
+        order = np.argsort([len(e) for e in encoded], kind="stable")
+        lengths = np.asarray([len(encoded[j]) for j in order], dtype=np.int64)
+        for a, b in _length_batches(lengths, self.batch_size, self.max_batch_tokens, self.batch_overhead_tokens):
+            idx = order[a:b]
+            t = int(lengths[b - 1])
+            ids = np.zeros((len(idx), t), dtype=np.int64)
+            mask = np.zeros((len(idx), t), dtype=np.int64)
+            for r, j in enumerate(idx):
+                ids[r, : len(encoded[j])] = encoded[j]
+                mask[r, : len(encoded[j])] = 1
+            hidden: list[np.ndarray] = []
+            out[idx] = self._forward(ids, mask, hidden)
+            for r, j in enumerate(idx):
+                token_vectors[j] = hidden[0][r, : len(encoded[j])].copy()
+        return _normalise_rows(out), token_vectors, encoded
 
 
 # --------------------------------------------------------------------------------------------- USE (numpy)

@@ -12,6 +12,12 @@ For each title every occupation gets a fused score in 0..1 from four signals:
 * ``document``: cosine with the occupation's whole entry (``label. alternative labels. description``), which
   places titles whose words are in no label (``Wintel engineer``).
 
+The best ``late_top`` occupations are then re-ranked with a late-interaction term (ColBERT-style, label side):
+for each label, every token's contextual MiniLM vector finds its closest title token; the cosines are averaged
+with the squared idf of the token's WordPiece over the occupations' labels, and the best label counts. It asks
+whether the title says what the label's informative words say (``ICT help desk agent`` for ``IT support``),
+which the pooled cosines blur.
+
 Small priors from the taxonomy's structure (narrower occupations, parent, label length, linked skills, ISCO major
 group) and a penalty for managerial occupations when the title names no managerial rank break near-ties. Common
 job-title abbreviations are spelled out first (``HR``, ``QA``, ``IT`` → ``ICT`` as ESCO writes it).
@@ -24,6 +30,7 @@ matched directly as well.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -120,6 +127,10 @@ class TitleWeights:
     prior_major: tuple[float, ...] = (-0.106, -0.016, 0.005, 0.0, -0.005, 0.025, -0.052, -0.017, 0.004, 0.062)
     unasked_manager: float = -0.047  # managerial occupation for a title without a managerial word
     korean_head: float = 0.0  # occupation in the ISCO major group named by a Korean title's head word (원, 공 ...)
+    # late interaction (label tokens -> title tokens, idf²-weighted) for the best ``late_top`` occupations, added
+    # to their final score (scale of the fused score); needs an encoder with ``encode_tokens`` (MiniLM)
+    late: float = 0.3
+    late_top: int = 20
     extra: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -143,6 +154,7 @@ KOREAN_WEIGHTS = TitleWeights(
     prior_major=(),
     unasked_manager=0.0,
     korean_head=0.1,
+    late=0.0,
 )
 
 
@@ -179,6 +191,7 @@ class TitleNormalizer:
         )
         self.document_vectors: np.ndarray | None = None
         self.preferred_vectors: np.ndarray | None = None
+        self.late: _LateInteraction | None = None
 
     def _prior(self, w: TitleWeights) -> np.ndarray:
         occupations = self.index.concepts
@@ -215,6 +228,8 @@ class TitleNormalizer:
                     for o in self.index.concepts
                 ]
                 self.document_vectors = (self.cache or EmbeddingCache(None)).encode(self.encoder, documents)
+            if (self.weights.late or self.korean_weights.late) and hasattr(self.encoder, "encode_tokens"):
+                self.late = _LateInteraction.build(self.index, self.encoder, self.cache)
         self._prepared = True
 
     def _query_text(self, title: str) -> str:
@@ -228,14 +243,23 @@ class TitleNormalizer:
         return expand_abbreviations(title)
 
     def score_matrix(self, titles: Sequence[str], weights: TitleWeights | None = None) -> np.ndarray:
-        """Fused evidence (priors not included), shape ``(len(titles), n_occupations)``."""
+        """Fused evidence (priors and the late-interaction re-ranking not included), shape
+        ``(len(titles), n_occupations)``."""
+        return self._scores(titles, weights or self.weights)[0]
+
+    def _scores(self, titles: Sequence[str], w: TitleWeights) -> tuple[np.ndarray, list[np.ndarray] | None]:
+        """``score_matrix`` and, when ``w.late`` applies, each title's normalised token vectors."""
         self.prepare()
         idx = self.index
-        w = weights or self.weights
         queries = [self._query_text(t) for t in titles]
         out = np.zeros((len(titles), len(idx)), dtype=np.float32)
+        title_tokens: list[np.ndarray] | None = None
         if self.encoder is not None and w.semantic:
-            vectors = self.encoder.encode(queries)
+            if w.late and self.late is not None:
+                vectors, token_vectors, _ = self.encoder.encode_tokens(queries)  # type: ignore[attr-defined]
+                title_tokens = [_content_tokens(t) for t in token_vectors]
+            else:
+                vectors = self.encoder.encode(queries)
             for a in range(0, len(queries), 256):  # bounded memory: 256 x n_labels similarities at a time
                 block = vectors[a : a + 256]
                 sem = idx.semantic_scores(block)
@@ -273,7 +297,7 @@ class TitleNormalizer:
                         best[m.concept] = share
                 for concept, share in best.items():
                     out[r, concept] += w.cover * share
-        return out
+        return out, title_tokens
 
     def normalize(self, titles: Sequence[str], top: int = 5) -> list[list[TitleMatch]]:
         """Top ``top`` occupations per title, best first. Blank titles give ``[]``."""
@@ -299,10 +323,19 @@ class TitleNormalizer:
         results: list[list[TitleMatch]],
     ) -> None:
         """Fill ``results[i]`` for the titles ``live`` (all scored with the same weights)."""
-        scores = self.score_matrix([titles[i] for i in live], w)
+        scores, title_tokens = self._scores([titles[i] for i in live], w)
         evidence = scores > 0
         scores = np.where(evidence, (scores + prior[None, :]) / max(w.evidence, 1e-9), 0.0)
         k = min(top, scores.shape[1])
+        if title_tokens is not None and self.late is not None and w.late_top > 0:
+            # re-rank the best late_top by label-token agreement; /(1 + late) keeps scores about 0..1
+            m = min(w.late_top, scores.shape[1])
+            for row in range(len(live)):
+                cands = np.argpartition(-scores[row], m - 1)[:m]
+                cands = cands[scores[row, cands] > 0]
+                if len(cands) and len(title_tokens[row]):
+                    scores[row, cands] += w.late * self.late.scores(title_tokens[row], cands)
+            scores /= 1.0 + w.late
         for row, i in enumerate(live):
             best = np.argpartition(-scores[row], k - 1)[:k]
             best = best[np.argsort(-scores[row, best], kind="stable")]
@@ -317,3 +350,96 @@ class TitleNormalizer:
                 for j in best
                 if scores[row, j] > 0
             ]
+
+
+def _content_tokens(vectors: np.ndarray) -> np.ndarray:
+    """Token vectors without ``[CLS]``/``[SEP]`` (kept when nothing else is there), rows L2-normalised."""
+    if len(vectors) > 2:
+        vectors = vectors[1:-1]
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (vectors / norms).astype(np.float32, copy=False)
+
+
+class _LateInteraction:
+    """Contextual token vectors of every occupation label (``[CLS]``/``[SEP]`` dropped, unit rows; float16 on
+    disk) in label order, so that one occupation's tokens are one contiguous slice, and an idf² weight per token.
+
+    ``scores(title_tokens, concepts)``: per concept, the best over its labels of the weighted mean over label
+    tokens of the best cosine with a title token (clipped at 0).
+    """
+
+    def __init__(self, index: ConceptIndex, vectors: np.ndarray, lengths: np.ndarray, ids: np.ndarray) -> None:
+        # float32 in memory (about 200 MB for ESCO's 130k label tokens): gathering float16 rows and converting
+        # them per title costs more than the rest of the re-ranking
+        self.vectors = vectors.astype(np.float32)
+        n_labels = len(lengths)
+        token_start = np.zeros(n_labels + 1, dtype=np.int64)
+        np.cumsum(lengths, out=token_start[1:])
+        label_end = np.append(index.label_starts[1:], n_labels)
+        self.concept_tokens = token_start[index.label_starts]  # first token of each concept
+        self.concept_token_count = token_start[label_end] - self.concept_tokens
+        self.label_tokens = lengths  # tokens per label
+        self.concept_labels = label_end - index.label_starts  # labels per concept
+        self.first_label = index.label_starts
+        # idf of each WordPiece over the concepts (a piece counts once per concept), squared, normalised per label
+        owner = np.repeat(index.label_owner, lengths)
+        df = Counter(int(t) for t in np.unique(np.stack([owner, ids]), axis=1)[1])
+        n = len(index)
+        idf = np.log((n + 1) / (np.asarray([df[int(t)] for t in ids], dtype=np.float64) + 1)) + 1e-3
+        weight = idf**2
+        per_label = np.add.reduceat(weight, token_start[:-1]) if n_labels else weight
+        self.weight = (weight / np.repeat(per_label, lengths)).astype(np.float32)
+
+    @classmethod
+    def build(cls, index: ConceptIndex, encoder: Encoder, cache: EmbeddingCache | None) -> _LateInteraction:
+        labels = index.labels
+        path = None
+        if cache is not None and cache.root is not None:
+            path = cache.root / f"{EmbeddingCache.key(encoder.model_id + '-tokens', labels)}.npz"
+            if path.exists():
+                try:
+                    with np.load(path) as z:
+                        vectors, lengths, ids = z["vectors"], z["lengths"], z["ids"]
+                    if len(lengths) == len(labels) and int(lengths.sum()) == len(vectors) == len(ids):
+                        return cls(index, vectors, lengths, ids)
+                except (OSError, ValueError, KeyError):
+                    pass  # a torn or foreign file: recompute
+        parts: list[np.ndarray] = []
+        piece_ids: list[int] = []
+        lengths = np.zeros(len(labels), dtype=np.int64)
+        for a in range(0, len(labels), 2048):
+            _, token_vectors, encoded = encoder.encode_tokens(labels[a : a + 2048])  # type: ignore[attr-defined]
+            for j, (tv, ids) in enumerate(zip(token_vectors, encoded, strict=True)):
+                parts.append(_content_tokens(tv).astype(np.float16))
+                piece_ids.extend(ids[1:-1] if len(ids) > 2 else ids)
+                lengths[a + j] = len(parts[-1])
+        vectors = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float16)
+        ids_arr = np.asarray(piece_ids, dtype=np.int32)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npz")
+            with tmp.open("wb") as fh:
+                np.savez(fh, vectors=vectors, lengths=lengths, ids=ids_arr)
+            tmp.replace(path)
+        return cls(index, vectors, lengths, ids_arr)
+
+    def scores(self, title_tokens: np.ndarray, concepts: np.ndarray) -> np.ndarray:
+        counts = self.concept_token_count[concepts]
+        total = int(counts.sum())
+        # token rows of the concepts, concatenated: each concept's slice is contiguous
+        ends = np.cumsum(counts)
+        rows = np.arange(total) + np.repeat(self.concept_tokens[concepts] - (ends - counts), counts)
+        best = (title_tokens @ self.vectors[rows].T).max(0)
+        np.clip(best, 0.0, 1.0, out=best)
+        best *= self.weight[rows]
+        # labels of the concepts, concatenated, and where each starts among the rows
+        n_labels = self.concept_labels[concepts]
+        label_ends = np.cumsum(n_labels)
+        labels = np.arange(int(label_ends[-1])) + np.repeat(
+            self.first_label[concepts] - (label_ends - n_labels), n_labels
+        )
+        label_starts = np.zeros(len(labels), dtype=np.int64)
+        np.cumsum(self.label_tokens[labels][:-1], out=label_starts[1:])
+        per_label = np.add.reduceat(best, label_starts)
+        return np.maximum.reduceat(per_label, label_ends - n_labels)

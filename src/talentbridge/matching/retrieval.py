@@ -42,7 +42,7 @@ from talentbridge.matching.weights import RELATION_CREDIT, FitWeights
 
 __all__ = ["TalentIndex", "Recommendations", "SearchFilters", "INDEX_VERSION"]
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 INVERTED_CAP = 2000
 INVERTED_SCAN_LIMIT = 20_000
 DEFAULT_CANDIDATES = 100

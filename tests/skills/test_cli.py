@@ -71,12 +71,13 @@ def test_extract_csv_and_jsonl_columns(settings_env, tmp_path, capsys):
     assert rows[1]["skills"][0]["label"] == "PyTorch"
 
 
-def test_normalize_titles_output_format(settings_env, tmp_path, capsys):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_normalize_titles_output_format(settings_env, tmp_path, capsys, workers):
     src = tmp_path / "titles.csv"
     src.write_text("title\nSenior Software Engineer\n용접원\n\n머신러닝 엔지니어\n", encoding="utf-8")
     out = tmp_path / "occ.csv"
     code, _, err = run(["skills", "normalize-titles", "--input", str(src), "--column", "title", "--top", "2",
-                        "--output", str(out), "--encoder", "hashing"], capsys)
+                        "--output", str(out), "--encoder", "hashing", "--workers", workers], capsys)
     assert code == 0, err
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

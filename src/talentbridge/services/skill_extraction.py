@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from talentbridge.config import Settings
-from talentbridge.skills.encoder import EmbeddingCache, Encoder, available_encoders, make_encoder
+from talentbridge.skills.encoder import EmbeddingCache, Encoder, MiniLMEncoder, available_encoders, make_encoder
 from talentbridge.skills.extract import SkillExtractor
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.skills.titles import TitleNormalizer
@@ -74,6 +74,13 @@ def _encoder(name: str) -> Encoder | None:
     return make_encoder(name)
 
 
+def _second_encoder(encoder: Encoder | None) -> Encoder | None:
+    """Multilingual USE as the title normalizer's second opinion next to MiniLM (docs/skills.md), when installed."""
+    if encoder is None or encoder.model_id != MiniLMEncoder.model_id or "use" not in available_encoders():
+        return None
+    return make_encoder("use")
+
+
 _lock = threading.Lock()
 _cache: dict[tuple[str, str, str], SkillServices] = {}
 
@@ -95,7 +102,7 @@ def get_skill_services(
         enc = _encoder(encoder)
         cache = EmbeddingCache(settings.cache_dir / "embeddings")
         extractor = SkillExtractor(taxonomy, encoder=enc, cache=cache, max_chars=settings.max_text_chars)
-        normalizer = TitleNormalizer(taxonomy, encoder=enc, cache=cache)
+        normalizer = TitleNormalizer(taxonomy, encoder=enc, cache=cache, second_encoder=_second_encoder(enc))
         extractor.prepare(progress)
         normalizer.prepare(progress)
         services = SkillServices(taxonomy, extractor, normalizer, source, enc.model_id if enc else None)

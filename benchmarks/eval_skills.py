@@ -11,9 +11,10 @@ ours vs the baseline "all-MiniLM-L6-v2 cosine between the text and label + alter
 
 Nothing from the evaluation files is written into the package; the cache holds embeddings of ESCO labels only.
 Throughput is measured in one process with BLAS limited to ``--threads`` (default 1) for the query side. The
-per-set rows are single-threaded; ``--only speed`` adds skill extraction over all validation sentences with one
-worker (per CPU-second: what one core does) and with two worker threads (per wall-second: what the 2-core machine
-does), ``--repeat`` runs each: median and best. The machine is shared: the footer prints the load average.
+per-set rows are single-threaded; ``--only speed`` adds skill extraction over all validation sentences and title
+normalization over the first ``--speed-titles`` validation titles, each with one worker (per CPU-second: what one
+core does) and with two worker threads (per wall-second: what the 2-core machine does), ``--repeat`` runs each
+(half as many for titles): median and best. The machine is shared: the footer prints the load average.
 """
 
 from __future__ import annotations

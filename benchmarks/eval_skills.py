@@ -290,41 +290,33 @@ def skill_sentences(name: str, tax: Taxonomy) -> tuple[list[str], list[set[str]]
 
 
 def extraction_speed(extractor, sentences: list[str], speed: dict[str, tuple[float, ...]]) -> None:
-    """Skill extraction throughput over all validation sentences (TECH + HOUSE), top 100 as in the quality rows:
-    one worker, which is what one core does (read it per CPU-second), and two worker threads
-    (``extract_many(workers=2)``; read it per wall-second: what the 2-core machine does). ``--repeat`` runs of
-    each, alternating so that both see the same neighbours; median, and the best run (least disturbed)."""
+    """Skill extraction throughput over all validation sentences (TECH + HOUSE), top 100 as in the quality rows."""
     extractor.extract_many(sentences[:8], top=100)  # loads the model
-    runs: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
-    for _ in range(ARGS.repeat):
-        for workers, out in runs.items():
-            t, c = time.perf_counter(), time.process_time()
-            extractor.extract_many(sentences, top=100, workers=workers)
-            out.append((time.perf_counter() - t, time.process_time() - c))
-    n = len(sentences)
-    for workers, out in runs.items():
-        walls, cpus = np.asarray(out).T
-        label = "1 worker" if workers == 1 else f"{workers} workers"
-        name = f"skill sentences/s, {label} ({n} sentences, median of {ARGS.repeat}; best)"
-        best = float(np.min(cpus if workers == 1 else walls))
-        speed[name] = (n / float(np.median(walls)), n / float(np.median(cpus)), n / best)
+    run = lambda workers: extractor.extract_many(sentences, top=100, workers=workers)  # noqa: E731
+    worker_speed(run, len(sentences), "skill sentences/s", "sentences", ARGS.repeat, speed)
 
 
 def title_speed(normalizer, titles: list[str], speed: dict[str, tuple[float, ...]]) -> None:
-    """Title normalization throughput (top 5) with one worker (read it per CPU-second: one core) and two worker
-    threads (``normalize(workers=2)``; per wall-second: the 2-core machine); ``--repeat`` runs, median and best."""
+    """Title normalization throughput (top 5) over ``titles``."""
     normalizer.normalize(titles[:64], top=5, workers=2)  # loads both encoders
+    run = lambda workers: normalizer.normalize(titles, top=5, workers=workers)  # noqa: E731
+    worker_speed(run, len(titles), "titles/s", "titles", max(1, ARGS.repeat // 2), speed)
+
+
+def worker_speed(run, n: int, what: str, unit: str, repeat: int, speed: dict[str, tuple[float, ...]]) -> None:
+    """``run(workers)`` with one worker, which is what one core does (read it per CPU-second), and two worker
+    threads (read it per wall-second: what the 2-core machine does); ``repeat`` runs of each, alternating so that
+    both see the same neighbours; median, and the best run (least disturbed)."""
     runs: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
-    for _ in range(max(1, ARGS.repeat // 2)):
+    for _ in range(repeat):
         for workers, out in runs.items():
             t, c = time.perf_counter(), time.process_time()
-            normalizer.normalize(titles, top=5, workers=workers)
+            run(workers)
             out.append((time.perf_counter() - t, time.process_time() - c))
-    n = len(titles)
     for workers, out in runs.items():
         walls, cpus = np.asarray(out).T
         label = "1 worker" if workers == 1 else f"{workers} workers"
-        name = f"titles/s, {label} ({n} titles, median of {len(out)}; best)"
+        name = f"{what}, {label} ({n} {unit}, median of {repeat}; best)"
         best = float(np.min(cpus if workers == 1 else walls))
         speed[name] = (n / float(np.median(walls)), n / float(np.median(cpus)), n / best)
 
@@ -357,7 +349,7 @@ def print_table(table, speed, model_id: str) -> None:
         print(f"| throughput | {name} | {value} | |")
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"(one process; BLAS threads: {ARGS.threads}; 'N workers' = extract_many(workers=N) threads in it; "
+        f"(one process; BLAS threads: {ARGS.threads}; 'N workers' = extract_many(workers=N) or normalize(workers=N) threads in it; "
         f"per CPU-second = items per second of this process's CPU time, all its threads together; "
         f"load average at the end (1/5/15 min): {load} on {os.cpu_count()} cores)"
     )

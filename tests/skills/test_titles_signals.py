@@ -165,3 +165,14 @@ def test_bm25_scores_many_equals_one_query_at_a_time(docs, queries):
     assert many.shape == (len(queries), len(docs))
     for row, query in zip(many, queries, strict=True):
         np.testing.assert_allclose(row, index.scores(query), atol=1e-6)
+
+
+def test_ranking_does_not_depend_on_top(taxonomy, tmp_path):
+    normalizer = TitleNormalizer(
+        taxonomy, encoder=HashingEncoder(), cache=EmbeddingCache(tmp_path), second_encoder=HashingEncoder(96)
+    )
+    normalizer.candidates = 2  # fewer candidates than results asked for
+    titles = ["data scientist", "senior java developer", "ML engineer"]
+    many = normalizer.normalize(titles, top=6)
+    for k in (1, 2, 3):
+        assert normalizer.normalize(titles, top=k) == [m[:k] for m in many]

@@ -430,32 +430,38 @@ class TitleNormalizer:
         """Fill ``results[i]`` for the titles ``live`` (all scored with the same weights).
 
         Titles with the same query text (case, spacing) are scored once. The fused score picks each title's
-        ``candidates`` best occupations; the second encoder's cosines are added for those only (a title against
-        every label costs as much as the rest of the fusion), then the late interaction re-ranks the best
-        ``w.late_top`` of them.
+        ``candidates`` best occupations; the candidate signals (second encoder, first/head word) are added for
+        those only (a title against every label costs as much as the rest of the fusion), then the late
+        interaction re-ranks the best ``w.late_top`` of them.
         """
-        distinct: dict[str, int] = {}
-        row_of = [distinct.setdefault(self._query_text(titles[i]), len(distinct)) for i in live]
-        firsts: dict[int, int] = {}
-        for i, row in zip(live, row_of, strict=True):
-            firsts.setdefault(row, i)
-        scores, title_tokens, second = self._scores([titles[firsts[r]] for r in range(len(distinct))], w, False)
+        row_of_query: dict[str, int] = {}
+        queries: list[str] = []
+        first_titles: list[str] = []
+        row_of: list[int] = []
+        for i in live:
+            query = self._query_text(titles[i])
+            if query not in row_of_query:
+                row_of_query[query] = len(queries)
+                queries.append(query)
+                first_titles.append(titles[i])
+            row_of.append(row_of_query[query])
+        scores, title_tokens, second = self._scores(first_titles, w, second_all=False)
         evidence = scores > 0
         scale = 1.0 / max(w.evidence, 1e-9)
         scores = np.where(evidence, (scores + prior[None, :]) * scale, 0.0)
         late = title_tokens is not None and self.late is not None and w.late_top > 0
         words = bool(w.first_word or w.head_word)
-        queries = list(distinct)
         if late or second is not None or words:
-            n_cands = min(max(self.candidates, w.late_top if late else 0, top), scores.shape[1])
+            # not ``top``: the ranking must not depend on how many results are asked for
+            n_cands = min(max(self.candidates, w.late_top if late else 0), scores.shape[1])
             for row in range(len(scores)):
                 cands = np.argpartition(-scores[row], n_cands - 1)[:n_cands]
                 cands = cands[scores[row, cands] > 0]
                 if not len(cands):
                     continue
                 if second is not None or words:
-                    query = queries[row], None if second is None else second[row]
-                    scores[row, cands] += scale * self.candidate_scores(*query, cands, w)
+                    vector = None if second is None else second[row]
+                    scores[row, cands] += scale * self.candidate_scores(queries[row], vector, cands, w)
                 if late and len(title_tokens[row]):  # type: ignore[index]
                     # re-rank the best late_top by label-token agreement; /(1 + late) keeps scores about 0..1
                     m = min(w.late_top, len(cands))
@@ -488,8 +494,8 @@ class TitleNormalizer:
         self, query: str, second: np.ndarray | None, concepts: np.ndarray, w: TitleWeights
     ) -> np.ndarray:
         """The signals computed for a title's candidates only, weighted and summed, for ``concepts``: the second
-        encoder's best-label and preferred-label cosines (``second`` is the title's vector from it) and the word
-        overlap with the best label (``query`` is the title's query text)."""
+        encoder's best-label and preferred-label cosines (``second`` is the title's vector from it) and the
+        first-word / head-word matches with the labels (``query`` is the title's query text)."""
         idx = self.index
         out = np.zeros(len(concepts), dtype=np.float32)
         starts = idx.label_starts[concepts]

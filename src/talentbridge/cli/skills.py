@@ -46,6 +46,18 @@ def _services(encoder: str):  # type: ignore[no-untyped-def]
     return services, console
 
 
+def _workers_option(items: str):  # type: ignore[no-untyped-def]
+    """The ``--workers`` option of the commands that rank batches of ``items`` in threads."""
+    return typer.Option(
+        1,
+        "--workers",
+        "-w",
+        min=1,
+        max=64,
+        help=f"Threads sharing each batch of {items}. 2 on a 2-core machine with OPENBLAS_NUM_THREADS=1 is fastest.",
+    )
+
+
 def _batches(items: list, size: int = 64):  # type: ignore[no-untyped-def,type-arg]
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -58,14 +70,7 @@ def extract(
     column: str = typer.Option("text", "--column", "-c", help="CSV column or JSON key holding the text."),
     top: int = typer.Option(10, "--top", "-k", min=1, max=1000, help="Skills per text."),
     encoder: str = typer.Option("minilm", "--encoder", help=ENCODER_HELP),
-    workers: int = typer.Option(
-        1,
-        "--workers",
-        "-w",
-        min=1,
-        max=64,
-        help="Threads sharing each batch of texts. 2 on a 2-core machine with OPENBLAS_NUM_THREADS=1 is fastest.",
-    ),
+    workers: int = _workers_option("texts"),
 ) -> None:
     """Extract ranked skills from each text: {"row", "skills": [{uri, label, score, spans, via}]}."""
     from rich.progress import track
@@ -95,14 +100,7 @@ def normalize_titles(
     column: str = typer.Option("title", "--column", "-c", help="CSV column or JSON key holding the title."),
     top: int = typer.Option(5, "--top", "-k", min=1, max=100, help="Occupations per title."),
     encoder: str = typer.Option("minilm", "--encoder", help=ENCODER_HELP),
-    workers: int = typer.Option(
-        1,
-        "--workers",
-        "-w",
-        min=1,
-        max=64,
-        help="Threads sharing each batch of titles. 2 on a 2-core machine with OPENBLAS_NUM_THREADS=1 is fastest.",
-    ),
+    workers: int = _workers_option("titles"),
 ) -> None:
     """Map job titles (Korean or English) to ranked occupations."""
     from rich.progress import track

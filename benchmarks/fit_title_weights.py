@@ -31,6 +31,7 @@ _ap.add_argument("--late-top", type=int, default=30)
 _ap.add_argument("--l2", type=float, default=1e-4)
 _ap.add_argument("--limit", type=int, default=0)
 _ap.add_argument("--threads", type=int, default=2)
+_ap.add_argument("--save", type=Path, help="also write the candidates and features to this .npz (for experiments)")
 ARGS = _ap.parse_args()
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = str(ARGS.threads)
@@ -43,13 +44,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from talentbridge.config import build_settings  # noqa: E402
 from talentbridge.skills.encoder import EmbeddingCache, make_encoder  # noqa: E402
 from talentbridge.skills.esco import read_esco  # noqa: E402
+from talentbridge.skills.occupation_priors import FEATURES  # noqa: E402
 from talentbridge.skills.titles import TitleNormalizer, TitleWeights  # noqa: E402
 
 #: Evidence signals (weights fitted; the product divides by their sum) and the prior / penalty terms.
 EVIDENCE = ("semantic", "preferred", "document", "skills", "bm25", "cover")
 #: Evidence computed for each title's candidates only (``TitleNormalizer.candidate_scores``).
 CANDIDATE = ("second", "second_preferred", "first_word", "head_word")
-PRIORS = ("prior_children", "prior_has_parent", "prior_label_words", "prior_skills", "prior_alt_labels")
+PRIORS = tuple(f"prior_{name}" for name in FEATURES)
 OTHER = ("unasked_manager",)
 
 
@@ -192,6 +194,8 @@ def main() -> None:
         f"features of {len(titles)} titles x {ARGS.candidates} candidates in {time.perf_counter() - t:.0f} s; "
         f"gold among the candidates: {np.mean(gold >= 0):.3f}"
     )
+    if ARGS.save:
+        np.savez_compressed(ARGS.save, cand=cand, x=x, names=np.asarray(names), gold=gold, gold_occ=gold_occ)
     rng = np.random.default_rng(0)
     perm = rng.permutation(len(titles))
     halves = perm[: len(perm) // 2], perm[len(perm) // 2 :]

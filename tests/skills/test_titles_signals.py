@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
+from talentbridge.skills.occupation_priors import FEATURES
 from talentbridge.skills.taxonomy import Occupation, Skill, Taxonomy
 from talentbridge.skills.titles import TitleNormalizer, TitleWeights, _LabelWords
 
@@ -21,11 +22,7 @@ ONLY = dict(
     skills=0.0,
     second=0.0,
     second_preferred=0.0,
-    prior_children=0.0,
-    prior_has_parent=0.0,
-    prior_label_words=0.0,
-    prior_skills=0.0,
-    prior_alt_labels=0.0,
+    **{f"prior_{name}": 0.0 for name in FEATURES},
     prior_major=(),
     unasked_manager=0.0,
     late=0.0,

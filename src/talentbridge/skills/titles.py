@@ -18,8 +18,11 @@ with the squared idf of the token's WordPiece over the occupations' labels, and 
 whether the title says what the label's informative words say (``ICT help desk agent`` for ``IT support``),
 which the pooled cosines blur.
 
-Small priors from the taxonomy's structure (narrower occupations, parent, label length, linked skills, ISCO major
-group) and a penalty for managerial occupations when the title names no managerial rank break near-ties. Common
+Per-occupation priors (``occupation_priors.py``) lean short titles towards occupations with common, generic names:
+the taxonomy's structure (narrower occupations, parent, label length, linked skills, alternative labels,
+description length, ISCO major group), how common the name is in general English (``wordfreq``) and how many
+occupations of the same ISCO group carry a label containing the name ("software developer" has many
+specialisations). A penalty for managerial occupations when the title names no managerial rank breaks near-ties. Common
 job-title abbreviations are spelled out first (``HR``, ``QA``, ``IT`` → ``ICT`` as ESCO writes it).
 
 Korean titles are first translated word by word into English occupational vocabulary with a hand-written
@@ -39,6 +42,7 @@ import numpy as np
 
 from talentbridge.skills.concepts import ConceptIndex
 from talentbridge.skills.encoder import EmbeddingCache, Encoder, Progress
+from talentbridge.skills.occupation_priors import FEATURES, occupation_features
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.skills.text import check_text, has_hangul, normalize, tokens
 
@@ -112,37 +116,48 @@ class TitleWeights:
     (``benchmarks/fit_title_weights.py``, docs/skills.md). The score is divided by the sum of the evidence
     weights so that it stays about 0..1; the prior terms are small nudges between near-ties."""
 
-    semantic: float = 0.2196
-    bm25: float = 0.0375
+    semantic: float = 0.2115
+    bm25: float = 0.0412
     exact: float = 0.0  # an exact label already has semantic and preferred 1.0; kept for lexical-only use
-    cover: float = 0.0406
-    document: float = 0.1222
-    preferred: float = 0.0868
+    cover: float = 0.032
+    document: float = 0.1839
+    preferred: float = 0.036
     # cosine with the normalised (essential + 0.5 x optional) sum of the occupation's skill-label vectors: a title
     # that names a tool or a task ("Kafka developer") leans to occupations that need it
-    skills: float = 0.223
+    skills: float = 0.246
     # a second encoder's best-label and preferred-label cosines (multilingual USE next to MiniLM: a second
     # opinion with other training data; ``TitleNormalizer(second_encoder=...)``)
-    second: float = 0.1483
-    second_preferred: float = 0.1213
+    second: float = 0.1529
+    second_preferred: float = 0.0964
     # on the candidates: some label's first word is the title's first word, some label's head (last) word is
     # the title's last word (a Dice overlap of word sets was measured too: +0.001 acc@1 for 15% of the speed)
-    first_word: float = 0.0218
-    head_word: float = -0.0212
+    first_word: float = 0.0206
+    head_word: float = -0.0206
     # priors from the taxonomy's own structure (no training data): generic occupations with narrower
     # occupations under them and long labels are rarely what a short vacancy title means
-    prior_children: float = -0.1228  # × log(1 + number of narrower occupations)
-    prior_has_parent: float = -0.0348  # occupation is itself under another occupation
-    prior_label_words: float = -0.0133  # × words in the preferred label
-    prior_skills: float = 0.0162  # × log(1 + number of linked skills)
-    prior_alt_labels: float = 0.0124  # × log(1 + number of alternative labels): common occupations have many names
+    prior_children: float = -0.1487  # × log(1 + number of narrower occupations)
+    prior_has_parent: float = -0.0274  # occupation is itself under another occupation
+    prior_label_words: float = -0.0077  # × words in the preferred label
+    prior_skills: float = 0.0211  # × log(1 + number of linked skills)
+    prior_alt_labels: float = 0.0117  # × log(1 + number of alternative labels): common occupations have many names
+    prior_description_words: float = -0.0283  # × log(1 + words in the description)
+    # × wordfreq Zipf frequency in general English of the preferred label, the best and the mean over the English
+    # labels, and of the preferred label's rarest word: a common name is a common occupation
+    prior_name_frequency: float = 0.0034
+    prior_name_frequency_max: float = 0.0287
+    prior_name_frequency_mean: float = 0.0086
+    prior_rarest_word: float = 0.0037
+    # × log(1 + other occupations of the same ISCO sub-major (2-digit) / unit (4-digit) group with a label that
+    # contains every word of the preferred label): a generic name with specialisations under it
+    prior_variants_group: float = 0.0564
+    prior_variants_unit: float = -0.0614
     # × 1 for the occupation's ISCO major group 0..9 (armed forces and farming are rare in vacancy titles)
-    prior_major: tuple[float, ...] = (-0.0897, 0.0009, 0.0145, 0.0106, 0.0008, 0.0298, -0.0232, -0.0195, 0.0025, 0.0734)  # fmt: skip
-    unasked_manager: float = -0.0787  # managerial occupation for a title without a managerial word
+    prior_major: tuple[float, ...] = (-0.1011, -0.0117, 0.0183, 0.0103, 0.0033, 0.0076, -0.0115, -0.001, 0.0099, 0.0759)  # fmt: skip
+    unasked_manager: float = -0.0804  # managerial occupation for a title without a managerial word
     korean_head: float = 0.0  # occupation in the ISCO major group named by a Korean title's head word (원, 공 ...)
     # late interaction (label tokens -> title tokens, idf²-weighted) for the best ``late_top`` occupations, added
     # to their final score (scale of the fused score); needs an encoder with ``encode_tokens`` (MiniLM)
-    late: float = 0.1708
+    late: float = 0.1478
     late_top: int = 30
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -182,6 +197,13 @@ KOREAN_WEIGHTS = TitleWeights(
     prior_label_words=-0.01,
     prior_skills=0.01,
     prior_alt_labels=0.0,
+    prior_description_words=0.0,
+    prior_name_frequency=0.0,
+    prior_name_frequency_max=0.0,
+    prior_name_frequency_mean=0.0,
+    prior_rarest_word=0.0,
+    prior_variants_group=0.0,
+    prior_variants_unit=0.0,
     prior_major=(),
     unasked_manager=0.0,
     korean_head=0.1,
@@ -216,6 +238,7 @@ class TitleNormalizer:
         self.translate_korean = translate_korean
         self.index = ConceptIndex(list(taxonomy.occupations.values()))
         self._prepared = encoder is None
+        self._prior_features: dict[str, np.ndarray] | None = None
         self.prior = self._prior(self.weights)
         self.korean_prior = self._prior(self.korean_weights)
         self.major = np.asarray([getattr(o, "isco_code", "")[:1] for o in self.index.concepts])
@@ -233,22 +256,14 @@ class TitleNormalizer:
         self._words: _LabelWords | None = None
 
     def _prior(self, w: TitleWeights) -> np.ndarray:
-        occupations = self.index.concepts
-        ids = set(self.taxonomy.occupations)
-        children: dict[str, int] = {}
-        for o in occupations:
-            for parent in o.broader:
-                children[parent] = children.get(parent, 0) + 1
-        prior = np.zeros(len(occupations), dtype=np.float32)
-        for i, o in enumerate(occupations):
-            skills = len(o.essential_skills) + len(o.optional_skills)  # type: ignore[union-attr]
-            prior[i] = (
-                w.prior_children * np.log1p(children.get(o.id, 0))
-                + w.prior_has_parent * float(any(p in ids for p in o.broader))
-                + w.prior_label_words * len((o.label_en or o.label_ko).split())
-                + w.prior_skills * np.log1p(skills)
-                + w.prior_alt_labels * np.log1p(len(o.alt_en) + len(o.alt_ko))
-            )
+        if self._prior_features is None:
+            self._prior_features = occupation_features(self.index.concepts)  # type: ignore[arg-type]
+        prior = np.zeros(len(self.index), dtype=np.float32)
+        for name in FEATURES:
+            weight = getattr(w, f"prior_{name}")
+            if weight:
+                prior += weight * self._prior_features[name]
+        for i, o in enumerate(self.index.concepts):
             major = getattr(o, "isco_code", "")[:1]
             if major.isdigit() and int(major) < len(w.prior_major):
                 prior[i] += w.prior_major[int(major)]

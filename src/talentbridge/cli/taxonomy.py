@@ -13,7 +13,12 @@ from rich.table import Table
 from talentbridge.cli._common import open_database
 
 app = typer.Typer(no_args_is_help=True)
-console = Console()
+
+
+def _console() -> Console:
+    """A console per command: its width is read from the terminal (``COLUMNS``) when the command runs, not when
+    this module was first imported."""
+    return Console()
 
 
 @app.command("import-esco")
@@ -30,6 +35,7 @@ def import_esco_command(
     """
     from talentbridge.services.taxonomy import import_esco
 
+    console = _console()
     db = open_database()
     started = time.perf_counter()
     with Progress(
@@ -82,6 +88,7 @@ def import_esco_command(
 @app.command()
 def stats() -> None:
     """Count skills, occupations, labels and relations; show the last ESCO import."""
+    console = _console()
     from talentbridge.services.taxonomy import ESCO_IMPORT_KEY, taxonomy_counts
     from talentbridge.storage.taxonomy_repository import TaxonomyRepository
 
@@ -115,6 +122,7 @@ def search(
     page: int = typer.Option(1, "--page", min=1, help="Page of results (1-based)."),
 ) -> None:
     """Find skills (or occupations) by label."""
+    console = _console()
     from talentbridge.storage.taxonomy_repository import TaxonomyRepository
 
     db = open_database()

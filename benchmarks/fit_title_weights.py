@@ -27,7 +27,7 @@ _ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawD
 _ap.add_argument("--esco", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/esco")
 _ap.add_argument("--eval", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/eval-dev")
 _ap.add_argument("--candidates", type=int, default=100)
-_ap.add_argument("--late-top", type=int, default=30)
+_ap.add_argument("--late-top", type=int, default=40)
 _ap.add_argument("--l2", type=float, default=1e-4)
 _ap.add_argument("--limit", type=int, default=0)
 _ap.add_argument("--threads", type=int, default=2)

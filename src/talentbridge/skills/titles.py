@@ -116,49 +116,49 @@ class TitleWeights:
     (``benchmarks/fit_title_weights.py``, docs/skills.md). The score is divided by the sum of the evidence
     weights so that it stays about 0..1; the prior terms are small nudges between near-ties."""
 
-    semantic: float = 0.2115
-    bm25: float = 0.0412
+    semantic: float = 0.199
+    bm25: float = 0.0367
     exact: float = 0.0  # an exact label already has semantic and preferred 1.0; kept for lexical-only use
-    cover: float = 0.032
-    document: float = 0.1839
-    preferred: float = 0.036
+    cover: float = 0.0295
+    document: float = 0.1859
+    preferred: float = 0.0405
     # cosine with the normalised (essential + 0.5 x optional) sum of the occupation's skill-label vectors: a title
     # that names a tool or a task ("Kafka developer") leans to occupations that need it
-    skills: float = 0.246
+    skills: float = 0.2612
     # a second encoder's best-label and preferred-label cosines (multilingual USE next to MiniLM: a second
     # opinion with other training data; ``TitleNormalizer(second_encoder=...)``)
-    second: float = 0.1529
-    second_preferred: float = 0.0964
+    second: float = 0.1581
+    second_preferred: float = 0.0881
     # on the candidates: some label's first word is the title's first word, some label's head (last) word is
     # the title's last word (a Dice overlap of word sets was measured too: +0.001 acc@1 for 15% of the speed)
-    first_word: float = 0.0206
-    head_word: float = -0.0206
+    first_word: float = 0.0204
+    head_word: float = -0.0193
     # priors from the taxonomy's own structure (no training data): generic occupations with narrower
     # occupations under them and long labels are rarely what a short vacancy title means
-    prior_children: float = -0.1487  # × log(1 + number of narrower occupations)
-    prior_has_parent: float = -0.0274  # occupation is itself under another occupation
-    prior_label_words: float = -0.0077  # × words in the preferred label
-    prior_skills: float = 0.0211  # × log(1 + number of linked skills)
-    prior_alt_labels: float = 0.0117  # × log(1 + number of alternative labels): common occupations have many names
-    prior_description_words: float = -0.0283  # × log(1 + words in the description)
+    prior_children: float = -0.1345  # × log(1 + number of narrower occupations)
+    prior_has_parent: float = -0.0296  # occupation is itself under another occupation
+    prior_label_words: float = -0.0076  # × words in the preferred label
+    prior_skills: float = 0.0237  # × log(1 + number of linked skills)
+    prior_alt_labels: float = 0.0128  # × log(1 + number of alternative labels): common occupations have many names
+    prior_description_words: float = -0.0314  # × log(1 + words in the description)
     # × wordfreq Zipf frequency in general English of the preferred label, the best and the mean over the English
     # labels, and of the preferred label's rarest word: a common name is a common occupation
-    prior_name_frequency: float = 0.0034
-    prior_name_frequency_max: float = 0.0287
-    prior_name_frequency_mean: float = 0.0086
-    prior_rarest_word: float = 0.0037
+    prior_name_frequency: float = 0.0021
+    prior_name_frequency_max: float = 0.0296
+    prior_name_frequency_mean: float = 0.0117
+    prior_rarest_word: float = 0.0055
     # × log(1 + other occupations of the same ISCO sub-major (2-digit) / unit (4-digit) group with a label that
     # contains every word of the preferred label): a generic name with specialisations under it
-    prior_variants_group: float = 0.0564
-    prior_variants_unit: float = -0.0614
+    prior_variants_group: float = 0.059
+    prior_variants_unit: float = -0.0686
     # × 1 for the occupation's ISCO major group 0..9 (armed forces and farming are rare in vacancy titles)
-    prior_major: tuple[float, ...] = (-0.1011, -0.0117, 0.0183, 0.0103, 0.0033, 0.0076, -0.0115, -0.001, 0.0099, 0.0759)  # fmt: skip
-    unasked_manager: float = -0.0804  # managerial occupation for a title without a managerial word
+    prior_major: tuple[float, ...] = (-0.103, -0.0167, 0.0176, 0.0105, 0.0025, 0.0099, -0.0079, -0.0031, 0.0081, 0.0821)  # fmt: skip
+    unasked_manager: float = -0.082  # managerial occupation for a title without a managerial word
     korean_head: float = 0.0  # occupation in the ISCO major group named by a Korean title's head word (원, 공 ...)
     # late interaction (label tokens -> title tokens, idf²-weighted) for the best ``late_top`` occupations, added
     # to their final score (scale of the fused score); needs an encoder with ``encode_tokens`` (MiniLM)
-    late: float = 0.1478
-    late_top: int = 30
+    late: float = 0.1632
+    late_top: int = 40
     extra: dict[str, float] = field(default_factory=dict)
 
     @property

@@ -267,7 +267,9 @@ class TitleNormalizer:
             major = getattr(o, "isco_code", "")[:1]
             if major.isdigit() and int(major) < len(w.prior_major):
                 prior[i] += w.prior_major[int(major)]
-        return prior
+        # zero mean over the taxonomy: only differences between occupations rank, and a constant would shift every
+        # score (the name frequencies are all around 3-5) and blur what a score of 0.1 or a 2x margin means
+        return prior - prior.mean() if len(prior) else prior
 
     def prepare(self, progress: Progress | None = None) -> None:
         """Embed the occupation labels (once; from the disk cache when present)."""

@@ -9,7 +9,7 @@ import random
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from talentbridge.cli import main
@@ -288,6 +288,7 @@ def test_lp_bound_is_at_least_the_brute_force_optimum(case):  # type: ignore[no-
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tiny_cases, st.sampled_from(["full-mip", "lp", "relaxation"]))
+@example(((2, 3), 976, None), "relaxation")  # the balance band rounded to nearest made this bound too low
 def test_reported_bound_covers_the_optimum_on_every_path(case, path):  # type: ignore[no-untyped-def]
     """Whichever bound is used (full MIP, LP relaxation + restricted MIP, or the CP-SAT relaxation thread),
     bound >= brute-force optimum >= objective, and the objective is that of the returned teams."""

@@ -568,8 +568,10 @@ def _relaxation_bound(state: _State, deadline: float, seed: int) -> float | None
             objective.append(x.coverage_penalty * _SCALE * (covered - 1))
         if x.balance_penalty:
             strength = sum(x.strength[i] * _SCALE * v for i, v in members) + _SCALE * u[t]
-            hi = round(state.mean * (1 + x.tolerance) * _SCALE)
-            lo = round(state.mean * (1 - x.tolerance) * _SCALE)
+            # the band rounded outwards: the relaxation must never charge more than the true penalty (rounding
+            # to nearest made the bound up to 0.5 x size hundredths too low, below the optimum)
+            hi = math.ceil(state.mean * (1 + x.tolerance) * _SCALE)
+            lo = math.floor(state.mean * (1 - x.tolerance) * _SCALE)
             out = model.new_int_var(0, (max_s * _SCALE + lo) * x.size_max[t], "")
             model.add(out >= strength - hi * size)
             model.add(out >= lo * size - strength)
@@ -791,6 +793,9 @@ def _result(
                 "uncovered": uncovered,
             }
         )
+    # the objective is in whole hundredths; the bound is reported rounded up to hundredths (still a valid upper
+    # bound), and the gap is computed from the two reported numbers
+    bound = math.ceil(bound * 100 - 1e-6) / 100
     gap = 0.0 if bound <= 0 else max(0.0, (bound - objective) / bound)
     diagnostics: dict[str, Any] = {
         "status": status,

@@ -21,9 +21,9 @@ which the pooled cosines blur.
 Per-occupation priors (``occupation_priors.py``) lean short titles towards occupations with common, generic names:
 the taxonomy's structure (narrower occupations, parent, label length, linked skills, alternative labels,
 description length, ISCO major group), how common the name is in general English (``wordfreq``) and how many
-occupations of the same ISCO group carry a label containing the name ("software developer" has many
-specialisations). A penalty for managerial occupations when the title names no managerial rank breaks near-ties. Common
-job-title abbreviations are spelled out first (``HR``, ``QA``, ``IT`` → ``ICT`` as ESCO writes it).
+occupations of the same ISCO group carry a label containing the name ("software developer" has specialisations).
+A penalty for managerial occupations when the title names no managerial rank breaks near-ties. Common job-title
+abbreviations are spelled out first (``HR``, ``QA``, ``IT`` → ``ICT`` as ESCO writes it).
 
 Korean titles are first translated word by word into English occupational vocabulary with a hand-written
 glossary (``korean.py``), so they reach English-only ESCO occupations; Korean labels of built-in occupations are

@@ -98,7 +98,7 @@ def features(normalizer: TitleNormalizer, titles: list[str], k: int):
     cands, feats = [], []
     for a in range(0, len(titles), 512):
         chunk = titles[a : a + 512]
-        fused, title_tokens, second = normalizer._scores(chunk, w, second_all=False)
+        fused, title_tokens, second, _ = normalizer._scores(chunk, w, second_all=False)
         score = np.where(fused > 0, fused + normalizer.prior[None, :], -np.inf)
         cand = np.argsort(-score, axis=1)[:, :k]
         cols = [np.take_along_axis(normalizer._scores(chunk, one_hot(n))[0], cand, 1) for n in EVIDENCE]

@@ -39,6 +39,9 @@ def test_normalize_titles(client):
     assert results[0]["occupations"][0]["label"] == "welder"
     assert results[0]["occupations"][0]["rank"] == 1
     assert results[1]["occupations"][0]["occupation_uri"] == "http://data.europa.eu/esco/occupation/nurse"
+    # the explanation: the label the title matched on (간호사 is translated to "nurse", an alternative label)
+    assert results[1]["occupations"][0]["matched_label"] == "nurse"
+    assert results[0]["occupations"][0]["matched_label"] == "welder"
 
 
 def test_too_long_text_is_413_problem(client):

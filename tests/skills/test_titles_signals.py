@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
@@ -173,3 +173,21 @@ def test_ranking_does_not_depend_on_top(taxonomy, tmp_path):
     many = normalizer.normalize(titles, top=6)
     for k in (1, 2, 3):
         assert normalizer.normalize(titles, top=k) == [m[:k] for m in many]
+
+
+@pytest.mark.parametrize("encoder", [HashingEncoder(), None], ids=["encoder", "lexical"])
+def test_matched_label_is_the_label_the_title_matched_on(taxonomy, tmp_path, encoder):
+    normalizer = TitleNormalizer(taxonomy, encoder=encoder, cache=EmbeddingCache(tmp_path))
+    [programmer], [engineer] = normalizer.normalize(["Programmer"], top=1), normalizer.normalize(["ML Engineer"], top=1)
+    assert programmer[0].label == "software developer" and programmer[0].matched_label == "programmer"
+    assert engineer[0].label == "machine learning engineer" and engineer[0].matched_label == "ML engineer"
+    assert programmer[0].as_dict()["matched_label"] == "programmer"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS + ["programmer", "scientist", "nurse"]), min_size=1, max_size=4))
+def test_matched_label_is_always_one_of_the_occupations_labels(taxonomy, title_words):
+    normalizer = TitleNormalizer(taxonomy)  # the taxonomy is only read
+    for match in normalizer.normalize([" ".join(title_words)], top=5)[0]:
+        concept = normalizer.index.uris.index(match.uri)
+        assert match.matched_label in set(normalizer.index.concepts[concept].labels())

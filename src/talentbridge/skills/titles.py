@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -105,9 +106,23 @@ class TitleMatch:
     label: str
     score: float
     isco_code: str = ""
+    # the occupation's label (preferred or alternative) closest to the title: what it matched on
+    matched_label: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {"uri": self.uri, "label": self.label, "score": round(self.score, 4)}
+        return {
+            "uri": self.uri,
+            "label": self.label,
+            "score": round(self.score, 4),
+            "matched_label": self.matched_label,
+        }
+
+
+class _Scored(NamedTuple):
+    fused: np.ndarray  # (titles, occupations)
+    title_tokens: list[np.ndarray] | None  # normalised token vectors per title, when the late interaction applies
+    second: np.ndarray | None  # the second encoder's title vectors, when it is used
+    vectors: np.ndarray | None  # the encoder's title vectors, when it ran
 
 
 @dataclass
@@ -332,17 +347,15 @@ class TitleNormalizer:
         ``(len(titles), n_occupations)``."""
         return self._scores(titles, weights or self.weights)[0]
 
-    def _scores(
-        self, titles: Sequence[str], w: TitleWeights, second_all: bool = True
-    ) -> tuple[np.ndarray, list[np.ndarray] | None, np.ndarray | None]:
-        """``score_matrix``; when ``w.late`` applies, each title's normalised token vectors; and the second
-        encoder's title vectors when it is used. ``second_all=False`` leaves the second encoder's cosines out of
-        the matrix (``_rank`` adds them for the candidates only)."""
+    def _scores(self, titles: Sequence[str], w: TitleWeights, second_all: bool = True) -> _Scored:
+        """``score_matrix`` and the title vectors that went into it (``_Scored``). ``second_all=False`` leaves
+        the second encoder's cosines out of the matrix (``_rank`` adds them for the candidates only)."""
         self.prepare()
         idx = self.index
         queries = [self._query_text(t) for t in titles]
         out = np.zeros((len(titles), len(idx)), dtype=np.float32)
         title_tokens: list[np.ndarray] | None = None
+        vectors: np.ndarray | None = None
         if self.encoder is not None and (w.semantic or w.preferred or w.document or w.skills or w.late):
             if w.late and self.late is not None:
                 vectors, token_vectors, _ = self.encoder.encode_tokens(queries)  # type: ignore[attr-defined]
@@ -405,7 +418,7 @@ class TitleNormalizer:
                         best[m.concept] = share
                 for concept, share in best.items():
                     out[r, concept] += w.cover * share
-        return out, title_tokens, second
+        return _Scored(out, title_tokens, second, vectors)
 
     def normalize(self, titles: Sequence[str], top: int = 5, workers: int = 1) -> list[list[TitleMatch]]:
         """Top ``top`` occupations per title, best first. Blank titles give ``[]``.
@@ -462,7 +475,7 @@ class TitleNormalizer:
                 queries.append(query)
                 first_titles.append(titles[i])
             row_of.append(row_of_query[query])
-        scores, title_tokens, second = self._scores(first_titles, w, second_all=False)
+        scores, title_tokens, second, vectors = self._scores(first_titles, w, second_all=False)
         evidence = scores > 0
         scale = 1.0 / max(w.evidence, 1e-9)
         scores = np.where(evidence, (scores + prior[None, :]) * scale, 0.0)
@@ -499,6 +512,7 @@ class TitleNormalizer:
                         self.index.display[j],
                         float(np.clip(scores[row, j], 0.0, 1.0)),
                         getattr(concepts[j], "isco_code", ""),
+                        self._matched_label(queries[row], None if vectors is None else vectors[row], j),
                     )
                     for j in best
                     if scores[row, j] > 0
@@ -506,6 +520,19 @@ class TitleNormalizer:
             )
         for i, row in zip(live, row_of, strict=True):
             results[i] = list(ranked[row])
+
+    def _matched_label(self, query: str, vector: np.ndarray | None, concept: int) -> str:
+        """The label of ``concept`` closest to the title: best cosine with the title's vector, or without an
+        encoder the label sharing most word keys with the query (the preferred label on ties)."""
+        idx = self.index
+        start = int(idx.label_starts[concept])
+        end = int(idx.label_starts[concept + 1]) if concept + 1 < len(idx) else len(idx.labels)
+        if vector is not None and idx.label_vectors is not None:
+            best = int(np.argmax(idx.label_vectors[start:end] @ vector))
+        else:
+            keys = {t.key for t in tokens(query)}
+            best = int(np.argmax([len(keys & {t.key for t in tokens(label)}) for label in idx.labels[start:end]]))
+        return idx.labels[start + best]
 
     def candidate_scores(
         self, query: str, second: np.ndarray | None, concepts: np.ndarray, w: TitleWeights

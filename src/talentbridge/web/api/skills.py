@@ -66,6 +66,9 @@ class OccupationOut(BaseModel):
     occupation_uri: str
     label: str
     score: float = Field(..., ge=0, le=1)
+    matched_label: str = Field(
+        "", description="The occupation's label (preferred or alternative) closest to the title: what it matched on."
+    )
 
 
 class TitleResult(BaseModel):
@@ -113,7 +116,13 @@ def normalize_titles(body: TitlesRequest, settings: SettingsDep, request: Reques
             TitleResult(
                 row=i,
                 occupations=[
-                    OccupationOut(rank=r, occupation_uri=m.uri, label=m.label, score=round(m.score, 4))
+                    OccupationOut(
+                        rank=r,
+                        occupation_uri=m.uri,
+                        label=m.label,
+                        score=round(m.score, 4),
+                        matched_label=m.matched_label,
+                    )
                     for r, m in enumerate(matches, start=1)
                 ],
             )

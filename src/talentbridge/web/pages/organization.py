@@ -132,7 +132,10 @@ def suggest(
                         "label": labels_for(request, [sid])[sid],
                         "score": occ.score,
                         "via": "occupation",
-                        "evidence": [occ_obj.label_ko or occ_obj.label_en],
+                        # the occupation, and the label of it that the title matched when that is another one
+                        "evidence": [
+                            e for e in dict.fromkeys([occ_obj.label_ko or occ_obj.label_en, occ.matched_label]) if e
+                        ],
                     }
                 )
     return render(request, "org/_skill_suggestions.html", suggestions=suggestions, importances=list(Importance))

@@ -505,6 +505,8 @@ class TitleNormalizer:
         for row in range(len(scores)):
             best = np.argpartition(-scores[row], k - 1)[:k]
             best = best[np.argsort(-scores[row, best], kind="stable")]
+            best = best[scores[row, best] > 0]
+            matched = self._matched_labels(queries[row], None if vectors is None else vectors[row], best)
             ranked.append(
                 [
                     TitleMatch(
@@ -512,27 +514,38 @@ class TitleNormalizer:
                         self.index.display[j],
                         float(np.clip(scores[row, j], 0.0, 1.0)),
                         getattr(concepts[j], "isco_code", ""),
-                        self._matched_label(queries[row], None if vectors is None else vectors[row], j),
+                        label,
                     )
-                    for j in best
-                    if scores[row, j] > 0
+                    for j, label in zip(best, matched, strict=True)
                 ]
             )
         for i, row in zip(live, row_of, strict=True):
             results[i] = list(ranked[row])
 
-    def _matched_label(self, query: str, vector: np.ndarray | None, concept: int) -> str:
-        """The label of ``concept`` closest to the title: best cosine with the title's vector, or without an
-        encoder the label sharing most word keys with the query (the preferred label on ties)."""
+    def _label_rows(self, concepts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The label rows of ``concepts``, concatenated concept by concept, and where each concept's rows start."""
         idx = self.index
-        start = int(idx.label_starts[concept])
-        end = int(idx.label_starts[concept + 1]) if concept + 1 < len(idx) else len(idx.labels)
+        starts = idx.label_starts[concepts]
+        counts = np.append(idx.label_starts[1:], len(idx.labels))[concepts] - starts
+        offsets = np.zeros(len(concepts), dtype=np.int64)
+        np.cumsum(counts[:-1], out=offsets[1:])
+        return np.arange(int(counts.sum())) + np.repeat(starts - offsets, counts), offsets
+
+    def _matched_labels(self, query: str, vector: np.ndarray | None, concepts: np.ndarray) -> list[str]:
+        """Per concept, its label closest to the title: best cosine with the title's vector (one product for all
+        the concepts), or without an encoder the label sharing most word keys with the query (the first, the
+        preferred label, on ties)."""
+        idx = self.index
+        if not len(concepts):
+            return []
+        labels, offsets = self._label_rows(concepts)
         if vector is not None and idx.label_vectors is not None:
-            best = int(np.argmax(idx.label_vectors[start:end] @ vector))
+            closeness = idx.label_vectors[labels] @ vector
         else:
             keys = {t.key for t in tokens(query)}
-            best = int(np.argmax([len(keys & {t.key for t in tokens(label)}) for label in idx.labels[start:end]]))
-        return idx.labels[start + best]
+            closeness = np.asarray([len(keys & {t.key for t in tokens(idx.labels[j])}) for j in labels])
+        ends = [*offsets[1:], len(labels)]
+        return [idx.labels[labels[a + int(np.argmax(closeness[a:b]))]] for a, b in zip(offsets, ends, strict=True)]
 
     def candidate_scores(
         self, query: str, second: np.ndarray | None, concepts: np.ndarray, w: TitleWeights
@@ -540,13 +553,8 @@ class TitleNormalizer:
         """The signals computed for a title's candidates only, weighted and summed, for ``concepts``: the second
         encoder's best-label and preferred-label cosines (``second`` is the title's vector from it) and the
         first-word / head-word matches with the labels (``query`` is the title's query text)."""
-        idx = self.index
         out = np.zeros(len(concepts), dtype=np.float32)
-        starts = idx.label_starts[concepts]
-        counts = np.append(idx.label_starts[1:], len(idx.labels))[concepts] - starts
-        offsets = np.zeros(len(concepts), dtype=np.int64)
-        np.cumsum(counts[:-1], out=offsets[1:])
-        labels = np.arange(int(counts.sum())) + np.repeat(starts - offsets, counts)  # label rows, by concept
+        labels, offsets = self._label_rows(concepts)
         if second is not None and self.second_label_vectors is not None and w.second:
             sims = self.second_label_vectors[labels] @ second
             out += w.second * np.clip(np.maximum.reduceat(sims, offsets), 0.0, 1.0)

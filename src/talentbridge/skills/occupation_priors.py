@@ -88,7 +88,7 @@ def _name_frequencies(occupations: Sequence[Occupation], out: dict[str, np.ndarr
 def _named_variants(occupations: Sequence[Occupation], digits: int) -> np.ndarray:
     """log(1 + number of other occupations with the same first ``digits`` ISCO digits and some label whose word set
     contains the word set of this occupation's preferred label); 0 without an ISCO code that long."""
-    by_word: dict[str, set[int]] = {}  # word -> occupations with a label containing it, per (group, word)
+    by_word: dict[tuple[str, str], set[int]] = {}  # (group, word) -> occupations of the group with it in a label
     groups = [o.isco_code[:digits] if len(o.isco_code) >= digits else "" for o in occupations]
     label_words: list[list[frozenset[str]]] = []
     for i, o in enumerate(occupations):
@@ -96,14 +96,14 @@ def _named_variants(occupations: Sequence[Occupation], digits: int) -> np.ndarra
         label_words.append(words)
         if groups[i]:
             for w in set().union(*words):
-                by_word.setdefault(f"{groups[i]}\x00{w}", set()).add(i)
+                by_word.setdefault((groups[i], w), set()).add(i)
     out = np.zeros(len(occupations), dtype=np.float32)
     for i, o in enumerate(occupations):
         wanted = frozenset((o.label_en or o.label_ko).lower().split())
         if not groups[i] or not wanted:
             continue
         # occupations having every wanted word in some label, then the ones with all of them in one label
-        pools = sorted((by_word.get(f"{groups[i]}\x00{w}", set()) for w in wanted), key=len)
+        pools = sorted((by_word.get((groups[i], w), set()) for w in wanted), key=len)
         maybe = set.intersection(*pools) - {i}
         out[i] = np.log1p(sum(1 for j in maybe if any(wanted <= words for words in label_words[j])))
     return out

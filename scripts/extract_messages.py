@@ -3,6 +3,9 @@
 
     python scripts/extract_messages.py            # print ids missing from ko.json / en.json; exit 1 if any
     python scripts/extract_messages.py --write    # add missing ids to en.json (identity) and print them
+    python scripts/extract_messages.py --write --into rounds   # ... to en/rounds.json instead
+
+Catalogs are ``locales/<lang>.json`` plus the feature files ``locales/<lang>/*.json``, merged as the app does.
 
 Message ids come from two places:
 
@@ -93,7 +96,11 @@ def all_messages() -> set[str]:
 
 
 def load(lang: str) -> dict[str, str]:
-    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    """The merged catalog of ``lang``: the base file, then each feature file in name order."""
+    messages: dict[str, str] = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    for part in sorted((LOCALES / lang).glob("*.json")):
+        messages.update(json.loads(part.read_text(encoding="utf-8")))
+    return messages
 
 
 def missing(lang: str) -> list[str]:
@@ -104,10 +111,16 @@ def missing(lang: str) -> list[str]:
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     if "--write" in argv:
-        en = load("en")
+        target = LOCALES / "en.json"
+        if "--into" in argv:
+            target = LOCALES / "en" / f"{argv[argv.index('--into') + 1]}.json"
+        known = load("en")
+        own: dict[str, str] = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
         for m in sorted(all_messages()):
-            en.setdefault(m, m)
-        (LOCALES / "en.json").write_text(json.dumps(en, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            if m not in known:
+                own.setdefault(m, m)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(own, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     bad = 0
     for lang in ("ko", "en"):
         gaps = missing(lang)

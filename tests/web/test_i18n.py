@@ -49,17 +49,38 @@ def test_the_extractor_reads_both_quote_styles_and_skips_other_calls() -> None:
     assert [extract._unescape(i) for i in ids] == ['Double "quoted"', "Single"]
 
 
+def _merged(lang: str) -> dict[str, str]:
+    """The catalog as the app reads it: ``<lang>.json`` plus every ``<lang>/*.json`` feature file."""
+    messages: dict[str, str] = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    for part in sorted((LOCALES / lang).glob("*.json")):
+        messages.update(json.loads(part.read_text(encoding="utf-8")))
+    return messages
+
+
+def test_the_app_reads_the_same_merged_catalog() -> None:
+    from talentbridge.web.i18n import catalog
+
+    for lang in ("ko", "en"):
+        assert catalog(lang) == _merged(lang)
+
+
+def test_feature_catalogs_come_in_pairs() -> None:
+    ko = sorted(p.name for p in (LOCALES / "ko").glob("*.json"))
+    en = sorted(p.name for p in (LOCALES / "en").glob("*.json"))
+    assert ko == en
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_message_id_is_in_the_catalog(lang: str) -> None:
-    catalog = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    catalog = _merged(lang)
     missing = sorted(m for m in extract.all_messages() if not catalog.get(m))
-    assert not missing, f"{lang}.json lacks {len(missing)} message ids (run scripts/extract_messages.py): {missing}"
+    assert not missing, f"{lang} catalogs lack {len(missing)} message ids (run scripts/extract_messages.py): {missing}"
 
 
 def test_korean_texts_are_korean_and_keep_their_placeholders() -> None:
-    ko = json.loads((LOCALES / "ko.json").read_text(encoding="utf-8"))
-    en = json.loads((LOCALES / "en.json").read_text(encoding="utf-8"))
-    assert set(ko) == set(en), "ko.json and en.json have different ids"
+    ko = _merged("ko")
+    en = _merged("en")
+    assert set(ko) == set(en), "the ko and en catalogs have different ids"
     same_in_both = {"TalentBridge", "PBL", "pbl", "Seed"}  # brand names and abbreviations
     for key, text in ko.items():
         assert set(re.findall(r"\{\w+\}", key)) == set(re.findall(r"\{\w+\}", text)), key
@@ -71,7 +92,7 @@ def test_korean_texts_are_korean_and_keep_their_placeholders() -> None:
 def test_enum_values_shown_in_pages_are_translated() -> None:
     from talentbridge.domain.enums import ApplicationStatus, OpeningKind, RoundStatus
 
-    ko = json.loads((LOCALES / "ko.json").read_text(encoding="utf-8"))
+    ko = _merged("ko")
     for enum in (OpeningKind, RoundStatus, ApplicationStatus):
         for member in enum:
             assert member.value in ko

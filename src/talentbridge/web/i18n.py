@@ -1,6 +1,8 @@
 """Translations of every visible string: Korean by default, English second.
 
-Catalogs are JSON files in ``web/locales/<lang>.json`` mapping an English message id to its text. Templates call
+Catalogs are JSON files in ``web/locales/<lang>.json`` mapping an English message id to its text, plus one file
+per feature in ``web/locales/<lang>/*.json`` (merged in name order, so features add messages without touching a
+shared file). Templates call
 ``_("Sign in")``; a message missing from a catalog falls back to the id (English), and a test checks that the
 Korean catalog covers every id used in templates and page code.
 """
@@ -21,10 +23,16 @@ LANGUAGES = ("ko", "en")
 
 @lru_cache(maxsize=4)
 def catalog(lang: str) -> dict[str, str]:
-    path = resources.files("talentbridge.web") / "locales" / f"{lang}.json"
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    locales = resources.files("talentbridge.web") / "locales"
+    messages: dict[str, str] = {}
+    path = locales / f"{lang}.json"
+    if path.is_file():
+        messages.update(json.loads(path.read_text(encoding="utf-8")))
+    folder = locales / lang
+    if folder.is_dir():
+        for part in sorted((p for p in folder.iterdir() if p.name.endswith(".json")), key=lambda p: p.name):
+            messages.update(json.loads(part.read_text(encoding="utf-8")))
+    return messages
 
 
 def gettext_for(lang: str) -> Any:

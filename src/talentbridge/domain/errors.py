@@ -11,6 +11,7 @@
     │   └── NotAuthenticated          code="unauthenticated" the caller is not signed in
     ├── InputTooLarge                 code="too_large"      a text or file beyond the documented limit
     ├── ConfigurationError            code="configuration"  settings that cannot work
+    │   └── RulesInvalid              code="rules_invalid"  support rule files that do not validate (every problem)
     ├── DatabaseNotReady              code="database_not_ready" the schema is missing or behind: run ``db upgrade``
     └── SolverError                   code="solver"         an optimisation that found no solution
 
@@ -36,6 +37,7 @@ __all__ = [
     "NotAuthenticated",
     "InputTooLarge",
     "ConfigurationError",
+    "RulesInvalid",
     "DatabaseNotReady",
     "SolverError",
 ]
@@ -166,6 +168,23 @@ class ConfigurationError(TalentBridgeError):
     code = "configuration"
     status = 500
     title = "Configuration error"
+
+
+class RulesInvalid(ConfigurationError):
+    """Rule files (``support/rules``) that do not validate; ``problems`` lists every one, by file and field."""
+
+    code = "rules_invalid"
+    title = "Invalid rule files"
+
+    def __init__(self, message: str, problems: list[Problem] | None = None, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.problems: list[Problem] = list(problems or [])
+
+    def __str__(self) -> str:
+        return "; ".join([self.message, *(str(p) for p in self.problems)])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "errors": [p.as_dict() for p in self.problems]}
 
 
 class DatabaseNotReady(TalentBridgeError):

@@ -40,6 +40,7 @@ ROLE_TABLE: dict[str, dict[Role, set[str]]] = {
     "skills": {Role.ORG_MEMBER: {"read", "use"}, Role.TALENT: {"read", "use"}, Role.AUDITOR: {"read"}},
     "taxonomy": {Role.ORG_MEMBER: READ, Role.TALENT: READ},
     "analytics": {Role.ORG_MEMBER: set(), Role.TALENT: set()},
+    "support": {Role.ORG_MEMBER: {"read", "use"}, Role.TALENT: {"read", "use"}},
 }
 
 #: Fields of a talent that are personal data (a view of any of them by someone else is audited).

@@ -23,6 +23,7 @@ ROUTER_MODULES: list[str] = [
     "talentbridge.web.api.taxonomy",
     "talentbridge.web.api.recommendations",
     "talentbridge.web.api.rounds",
+    "talentbridge.web.api.support",
 ]
 
 #: Optional hooks ``install(app)`` for pages, auth and static files (added by the web application).

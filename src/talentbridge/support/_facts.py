@@ -139,13 +139,18 @@ def _coerce(fact: Fact, value: Any) -> Any:
             raise ValueError("expected a whole number")
         if abs(number) > 10**15:
             raise ValueError("number out of range")
+        if fact.name == "person.points_deduction":
+            if number > 0:
+                raise ValueError("deductions are zero or negative")
+        elif number < 0:
+            raise ValueError("must not be negative")
         return int(number)
     if t == "float":
         if isinstance(value, bool):
             raise ValueError("expected a number")
         number = float(str(value).replace(",", ""))
-        if not (-1e9 < number < 1e9):
-            raise ValueError("number out of range")
+        if not (0 <= number < 1e9):
+            raise ValueError("must be a number from 0")
         return number
     if t == "date":
         return value if isinstance(value, date) else date.fromisoformat(str(value))

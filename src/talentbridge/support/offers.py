@@ -74,7 +74,7 @@ def compare_offers(data: dict[str, Any], book: RuleBook) -> dict[str, Any]:
 
     Returns per scenario the rows of each year (gross and net of both offers, the option gain, its exempt and
     taxed parts), the totals, the flags (``holding_period_not_met``, ``under_water``, ``exemption_limit_reached``,
-    ``not_a_venture``), the rule versions used and every assumption. Raises ``ValidationFailed`` listing every bad
+    ``not_a_venture``, ``exemption_not_in_force`` — e.g. an exit after the §16의2 sunset), the rule versions used and every assumption. Raises ``ValidationFailed`` listing every bad
     field at once.
     """
     problems: list[Problem] = []
@@ -142,6 +142,8 @@ def compare_offers(data: dict[str, Any], book: RuleBook) -> dict[str, Any]:
             gain = (price - strike) * vested
         if not venture:
             flags.append("not_a_venture")
+        elif exemption is None:
+            flags.append("exemption_not_in_force")
         limit = annual_limit
         if cumulative_limit:
             limit = min(limit, cumulative_limit)

@@ -85,6 +85,19 @@ def dynamic_messages() -> set[str]:
     values |= {"capital", "remote"}  # regional cap key; openings without a region in the dashboard
     values |= {"view", "round"}  # audit log actions and entities
     values |= {"da", "flexible-da", "max-welfare"}  # round mechanisms
+    # support pages (web/pages/support_ui.py, templates/support/*): who a benefit goes to, fact choices, offer
+    # comparison fields, scenarios, flags and assumptions
+    from talentbridge.support import FACTS
+    from talentbridge.support._facts import FACT_MESSAGES
+    from talentbridge.web.pages.support_ui import OFFER_FIELDS
+
+    values |= {"employer", "employee", "person", "bear", "base", "bull"}
+    values |= {c for f in FACTS.values() for c in f.choices}
+    values |= {name for name, _path, _default in OFFER_FIELDS}
+    values |= {"holding_period_not_met", "under_water", "exemption_limit_reached", "not_a_venture", "exemption_not_in_force"}
+    values |= {"salary_tax_rate", "option_tax_rate", "startup_raise_pct", "large_raise_pct", "large_bonus_pct", "exercise", "vesting"}
+    values |= {"high_school", "associate", "bachelor", "master", "doctorate"}
+    values |= set(FACT_MESSAGES) | {"some facts are not understood"}
     for obj in vars(errors).values():
         if isinstance(obj, type) and issubclass(obj, errors.TalentBridgeError):
             values.add(obj.title)

@@ -21,7 +21,13 @@ def offer(**startup: object) -> dict:
             "raise_pct": 0,
             "venture_certified": True,
             "exit_year": 2,
-            "options": {"count": 20_000, "strike": 5_000, "vesting_years": 4, "cliff_months": 12, "grant_date": "2025-06-01"},
+            "options": {
+                "count": 20_000,
+                "strike": 5_000,
+                "vesting_years": 4,
+                "cliff_months": 12,
+                "grant_date": "2025-06-01",
+            },
             "scenarios": {"bear": 4_000, "base": 25_000, "bull": 65_000},
         },
         "large": {"salary": 70_000_000, "bonus_pct": 10, "raise_pct": 0},
@@ -93,5 +99,9 @@ def test_every_bad_field_is_listed() -> None:
     with pytest.raises(ValidationFailed) as caught:
         compare_offers(bad, BOOK)
     locs = {tuple(p.loc) for p in caught.value.problems}
-    assert {("startup", "salary"), ("large", "salary"), ("assumptions", "salary_tax_rate"),
-            ("startup", "options", "grant_date")} <= locs
+    assert {
+        ("startup", "salary"),
+        ("large", "salary"),
+        ("assumptions", "salary_tax_rate"),
+        ("startup", "options", "grant_date"),
+    } <= locs

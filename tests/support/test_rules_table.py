@@ -61,19 +61,34 @@ def test_youth_job_leap_is_not_there_before_its_first_day() -> None:
     ("facts", "status"),
     [
         # non-capital SME: no 취업애로 condition
-        ({"organization.is_sme": True, "organization.capital_region": False, "person.hard_to_employ": False}, "eligible"),
+        (
+            {"organization.is_sme": True, "organization.capital_region": False, "person.hard_to_employ": False},
+            "eligible",
+        ),
         # capital-region SME must hire a youth with employment difficulty
-        ({"organization.is_sme": True, "organization.capital_region": True, "person.hard_to_employ": False}, "not_eligible"),
+        (
+            {"organization.is_sme": True, "organization.capital_region": True, "person.hard_to_employ": False},
+            "not_eligible",
+        ),
         ({"organization.is_sme": True, "organization.capital_region": True, "person.hard_to_employ": True}, "eligible"),
         # mid-sized firms qualify only outside the capital region and in an industrial complex
         (
-            {"organization.is_sme": False, "organization.is_midsize": True, "organization.capital_region": False,
-             "organization.in_industrial_complex": True},
+            {
+                "organization.is_sme": False,
+                "organization.is_midsize": True,
+                "organization.capital_region": False,
+                "organization.in_industrial_complex": True,
+            },
             "eligible",
         ),
         (
-            {"organization.is_sme": False, "organization.is_midsize": True, "organization.capital_region": True,
-             "organization.in_industrial_complex": True, "person.hard_to_employ": True},
+            {
+                "organization.is_sme": False,
+                "organization.is_midsize": True,
+                "organization.capital_region": True,
+                "organization.in_industrial_complex": True,
+                "person.hard_to_employ": True,
+            },
             "not_eligible",
         ),
         ({"organization.is_sme": True}, "undetermined"),  # region unknown: the capital rule may apply
@@ -86,9 +101,7 @@ def test_youth_job_leap_employer_2026_capital_and_non_capital(facts: dict[str, A
     assert r.status == status
 
 
-@pytest.mark.parametrize(
-    ("area", "amount"), [("general", 4_800_000), ("preferred", 6_000_000), ("special", 7_200_000)]
-)
+@pytest.mark.parametrize(("area", "amount"), [("general", 4_800_000), ("preferred", 6_000_000), ("special", 7_200_000)])
 def test_youth_retention_bonus_2026_by_area(area: str, amount: int) -> None:
     r = result(
         "youth-job-leap-youth",
@@ -131,7 +144,12 @@ def test_youth_retention_bonus_2025_milestones() -> None:
     ],
 )
 def test_e7_1_wage_floor_on_both_sides_of_new_year(salary: int, on: date, status: str) -> None:
-    facts = {"person.foreign": True, "person.degree": "bachelor", "person.years_experience": 1, "offer.annual_salary": salary}
+    facts = {
+        "person.foreign": True,
+        "person.degree": "bachelor",
+        "person.years_experience": 1,
+        "offer.annual_salary": salary,
+    }
     r = result("visa-e7-1", facts, on)
     assert r.status == status
     wage = next(c for c in r.conditions if c.id == "wage_floor")
@@ -158,9 +176,15 @@ def test_e7_1_education_or_experience(person: dict[str, Any], met: bool) -> None
     assert cond.status == ("met" if met else "not_met")
 
 
-TOP = {"person.foreign": True, "organization.sector": "semiconductor", "person.degree": "doctorate",
-       "person.top_university": True, "person.years_experience": 8, "person.global_firm_years": 3,
-       "person.postdoc_years": 0}
+TOP = {
+    "person.foreign": True,
+    "organization.sector": "semiconductor",
+    "person.degree": "doctorate",
+    "person.top_university": True,
+    "person.years_experience": 8,
+    "person.global_firm_years": 3,
+    "person.postdoc_years": 0,
+}
 
 
 @pytest.mark.parametrize(
@@ -171,7 +195,10 @@ TOP = {"person.foreign": True, "organization.sector": "semiconductor", "person.d
         ({"offer.annual_salary": 160_000_000, "person.years_experience": 7}, "not_eligible"),
         # pay of 4x GNI waives the career condition ...
         ({"offer.annual_salary": 199_820_000, "person.years_experience": 2, "person.global_firm_years": 0}, "eligible"),
-        ({"offer.annual_salary": 199_819_999, "person.years_experience": 2, "person.global_firm_years": 0}, "not_eligible"),
+        (
+            {"offer.annual_salary": 199_819_999, "person.years_experience": 2, "person.global_firm_years": 0},
+            "not_eligible",
+        ),
         # ... or the education condition, not both
         ({"offer.annual_salary": 199_820_000, "person.top_university": False}, "eligible"),
         (
@@ -205,8 +232,13 @@ def test_top_tier_2026_adds_ai_but_marks_the_sector_list_unverified() -> None:
     ],
 )
 def test_senior_researcher_career_by_degree(degree: str, years: float, status: str) -> None:
-    facts = {"organization.is_sme": True, "organization.has_rnd_lab": True, "person.degree": degree,
-             "person.research_years": years, "offer.annual_salary": 120_000_000}
+    facts = {
+        "organization.is_sme": True,
+        "organization.has_rnd_lab": True,
+        "person.degree": degree,
+        "person.research_years": years,
+        "offer.annual_salary": 120_000_000,
+    }
     r = result("sme-researcher-senior", facts, date(2026, 3, 1))
     assert r.status == status
     # 50% of ₩120M is ₩60M, capped at ₩50M a year, for 3 years
@@ -214,33 +246,58 @@ def test_senior_researcher_career_by_degree(degree: str, years: float, status: s
 
 
 def test_new_researcher_associate_degree_from_2026_only() -> None:
-    facts = {"organization.is_sme": True, "organization.has_rnd_lab": True, "person.degree": "associate",
-             "person.degree_stem": True, "person.years_since_degree": 5, "person.age": 39,
-             "offer.annual_salary": 40_000_000}
+    facts = {
+        "organization.is_sme": True,
+        "organization.has_rnd_lab": True,
+        "person.degree": "associate",
+        "person.degree_stem": True,
+        "person.years_since_degree": 5,
+        "person.age": 39,
+        "offer.annual_salary": 40_000_000,
+    }
     assert result("sme-researcher-new", facts, date(2025, 12, 31)).status == "not_eligible"
     r = result("sme-researcher-new", facts, date(2026, 1, 1))
     assert r.status == "eligible" and r.amount_max == 60_000_000  # 50% × ₩40M × 3 years
     assert result("sme-researcher-new", {**facts, "person.age": 40}, date(2026, 1, 1)).status == "not_eligible"
-    assert result("sme-researcher-new", {**facts, "person.years_since_degree": 6}, date(2026, 1, 1)).status == "not_eligible"
+    assert (
+        result("sme-researcher-new", {**facts, "person.years_since_degree": 6}, date(2026, 1, 1)).status
+        == "not_eligible"
+    )
 
 
 def test_public_researcher_secondment_and_contract_department() -> None:
-    facts = {"person.public_institute_researcher": True, "person.degree": "master",
-             "organization.venture_certified": True, "organization.is_sme": False, "organization.has_rnd_lab": True,
-             "offer.annual_salary": 80_000_000}
+    facts = {
+        "person.public_institute_researcher": True,
+        "person.degree": "master",
+        "organization.venture_certified": True,
+        "organization.is_sme": False,
+        "organization.has_rnd_lab": True,
+        "offer.annual_salary": 80_000_000,
+    }
     r = result("public-researcher-secondment", facts, date(2025, 12, 1))
     assert r.status == "eligible" and r.amount_max == 120_000_000
-    assert result("public-researcher-secondment", {**facts, "person.degree": "bachelor"}, date(2025, 12, 1)).status == "not_eligible"
+    assert (
+        result("public-researcher-secondment", {**facts, "person.degree": "bachelor"}, date(2025, 12, 1)).status
+        == "not_eligible"
+    )
     sme = {"organization.is_sme": True, "person.sme_tenure_months": 6}
     assert result("sme-contract-department", sme, date(2025, 8, 1)).status == "eligible"
-    assert result("sme-contract-department", {**sme, "person.sme_tenure_months": 5}, date(2025, 8, 1)).status == "not_eligible"
+    assert (
+        result("sme-contract-department", {**sme, "person.sme_tenure_months": 5}, date(2025, 8, 1)).status
+        == "not_eligible"
+    )
     assert result("sme-contract-department", sme, date(2025, 7, 2)) is None
 
 
 @pytest.mark.parametrize(
     ("on", "annual"),
-    [(date(2019, 12, 31), 20_000_000), (date(2020, 1, 1), 30_000_000), (date(2022, 12, 31), 50_000_000),
-     (date(2023, 1, 1), 200_000_000), (date(2027, 12, 31), 200_000_000)],
+    [
+        (date(2019, 12, 31), 20_000_000),
+        (date(2020, 1, 1), 30_000_000),
+        (date(2022, 12, 31), 50_000_000),
+        (date(2023, 1, 1), 200_000_000),
+        (date(2027, 12, 31), 200_000_000),
+    ],
 )
 def test_stock_option_exemption_limit_by_year(on: date, annual: int) -> None:
     assert BOOK.in_force("stock-option-exemption", on).parameters["annual_limit"] == annual
@@ -248,15 +305,21 @@ def test_stock_option_exemption_limit_by_year(on: date, annual: int) -> None:
 
 def test_stock_option_exemption_ends_with_its_sunset() -> None:
     assert BOOK.in_force("stock-option-exemption", date(2028, 1, 1)) is None
-    r = result("stock-option-exemption", {"person.officer_or_employee": True, "organization.venture_certified": True,
-                                          "person.major_shareholder": False}, date(2028, 1, 1))
+    r = result(
+        "stock-option-exemption",
+        {"person.officer_or_employee": True, "organization.venture_certified": True, "person.major_shareholder": False},
+        date(2028, 1, 1),
+    )
     assert r.status == "not_in_force" and r.version == "2023"
 
 
 @pytest.mark.parametrize(("total", "status"), [(500_000_000, "eligible"), (500_000_001, "not_eligible")])
 def test_stock_option_deferral_limit(total: int, status: str) -> None:
-    facts = {"organization.venture_certified": True, "person.officer_or_employee": True,
-             "options.exercise_price_total_2y": total}
+    facts = {
+        "organization.venture_certified": True,
+        "person.officer_or_employee": True,
+        "options.exercise_price_total_2y": total,
+    }
     assert result("stock-option-deferral", facts, date(2025, 1, 1)).status == status
 
 
@@ -306,8 +369,14 @@ def test_d8_4(person: dict[str, Any], status: str) -> None:
 
 
 def test_k_tech_pass_pay_is_unverified_and_guidance_names_the_authority() -> None:
-    facts = {"person.foreign": True, "organization.high_tech": True, "person.degree": "master",
-             "person.top_university": True, "person.global_firm_years": 2, "offer.annual_salary": 149_865_000}
+    facts = {
+        "person.foreign": True,
+        "organization.high_tech": True,
+        "person.degree": "master",
+        "person.top_university": True,
+        "person.global_firm_years": 2,
+        "offer.annual_salary": 149_865_000,
+    }
     r = result("visa-k-tech-pass", facts, date(2025, 6, 1))
     assert r.status == "eligible" and r.verified is False
     assert "guidance" in r.confirm_with

@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-
 __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True)
@@ -46,12 +45,14 @@ def rules(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
 
 @app.command("screen")
 def screen(
-    facts_file: Path | None = typer.Option(None, "--facts", help="JSON file of facts ({\"person.age\": 29, ...})."),
+    facts_file: Path | None = typer.Option(None, "--facts", help='JSON file of facts ({"person.age": 29, ...}).'),
     talent: int | None = typer.Option(None, "--talent", help="Talent id of a concrete hire."),
     opening: int | None = typer.Option(None, "--opening", help="Opening id of the hire."),
     placement: int | None = typer.Option(None, "--placement", help="Placement id of the hire."),
     as_of: str | None = typer.Option(None, "--as-of", help="Date of the rules (YYYY-MM-DD; default today)."),
-    kind: list[str] | None = typer.Option(None, "--kind", help="subsidy, grant, secondment, education, tax, corporate, visa."),
+    kind: list[str] | None = typer.Option(
+        None, "--kind", help="subsidy, grant, secondment, education, tax, corporate, visa."
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the full result as JSON here."),
 ) -> None:
     """Screen a hire (registry ids) or plain facts against the rules in force."""
@@ -73,12 +74,22 @@ def screen(
         from talentbridge.cli._common import open_database
 
         result = service.screen_registered_hire(
-            open_database(), talent_id=talent, opening_id=opening, placement_id=placement,
-            overrides=facts, as_of=day, kinds=kinds or service.HIRE_KINDS,
+            open_database(),
+            talent_id=talent,
+            opening_id=opening,
+            placement_id=placement,
+            overrides=facts,
+            as_of=day,
+            kinds=kinds or service.HIRE_KINDS,
         )
     else:
         results = service.screen_facts(facts, day, kinds)
-        result = {"as_of": day.isoformat(), "facts": facts, "results": results, "estimated_total": service._total(results)}
+        result = {
+            "as_of": day.isoformat(),
+            "facts": facts,
+            "results": results,
+            "estimated_total": service._total(results),
+        }
     if output:
         output.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     table = Table("scheme", "version", "result", "amount (KRW)", "missing or not met")

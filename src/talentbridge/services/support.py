@@ -26,6 +26,9 @@ __all__ = [
     "VISA_KINDS",
     "facts_for_hire",
     "screen_facts",
+    "facts_for_person",
+    "facts_used",
+    "hires_of_organization",
     "screen_hire",
     "screen_registered_hire",
     "screen_round",
@@ -153,6 +156,71 @@ def facts_for_hire(
         facts["offer.full_time"] = placement.kind.value == "full_time"
         sources["offer.full_time"] = "registry: placement kind"
     return facts, sources
+
+
+def facts_for_person(repos: Repositories, talent_id: int, as_of: date) -> tuple[dict[str, Any], dict[str, str]]:
+    """A talent's own facts (for visa screening before there is a concrete hire)."""
+    facts: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    _person_facts(repos.talents.get(talent_id), as_of, facts, sources)
+    return facts, sources
+
+
+def facts_used(kinds: tuple[str, ...]) -> list[str]:
+    """The fact names the schemes of ``kinds`` ask about, in the order of ``FACTS``."""
+    from talentbridge.support import FACTS
+
+    used: set[str] = set()
+    for scheme in rule_book().all():
+        if scheme.kind not in kinds:
+            continue
+        for c in scheme.conditions:
+            used.update(p.fact for p in c.predicates())
+            if c.when is not None:
+                used.add(c.when.fact)
+        if scheme.points is not None:
+            used.update(i.fact for i in scheme.points.items)
+        if scheme.benefit is not None and scheme.benefit.amount_by_fact:
+            used.add(scheme.benefit.amount_by_fact)
+        if scheme.benefit is not None and scheme.benefit.share_of_salary is not None:
+            used.add("offer.annual_salary")
+    return [name for name in FACTS if name in used]
+
+
+def hires_of_organization(
+    repos: Repositories, organization_id: int, limit: int = 200
+) -> dict[str, list[dict[str, Any]]]:
+    """The hires an organization can screen: its placements and the applications to its openings."""
+    placements = []
+    for p in repos.placements.list(filters={"organization_id": organization_id}, sort="-start_date", size=limit).items:
+        talent = repos.talents.get(p.talent_id)
+        opening = repos.openings.get(p.opening_id) if p.opening_id else None
+        placements.append(
+            {
+                "id": p.id,
+                "talent_id": p.talent_id,
+                "talent_name": talent.name,
+                "opening_title": opening.title if opening else "",
+                "start_date": p.start_date.isoformat(),
+                "status": p.status.value,
+            }
+        )
+    applications = []
+    page = repos.applications.list(filters={"organization_id": organization_id}, sort="-updated_at", size=limit)
+    for a in page.items:
+        talent = repos.talents.get(a.talent_id)
+        opening = repos.openings.get(a.opening_id)
+        applications.append(
+            {
+                "id": a.id,
+                "talent_id": a.talent_id,
+                "talent_name": talent.name,
+                "opening_id": a.opening_id,
+                "opening_title": opening.title,
+                "status": a.status.value,
+            }
+        )
+    return {"placements": placements, "applications": applications}
 
 
 def screen_facts(facts: dict[str, Any], as_of: date, kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
@@ -287,8 +355,20 @@ def _cell(value: Any) -> Any:
 
 
 def milestones_csv(rows: list[dict[str, Any]], lang: str = "ko") -> str:
-    columns = ["due", "overdue", "placement_id", "talent_name", "organization_name", "scheme", "version",
-               f"scheme_{lang}", "eligibility", f"milestone_{lang}", "amount", "to"]
+    columns = [
+        "due",
+        "overdue",
+        "placement_id",
+        "talent_name",
+        "organization_name",
+        "scheme",
+        "version",
+        f"scheme_{lang}",
+        "eligibility",
+        f"milestone_{lang}",
+        "amount",
+        "to",
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)

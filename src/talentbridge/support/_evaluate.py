@@ -320,7 +320,20 @@ def _add_months(start: date, months: int) -> date:
     month = start.month - 1 + months
     year = start.year + month // 12
     month = month % 12 + 1
-    days = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    days = [
+        31,
+        29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ]
     return date(year, month, min(start.day, days[month - 1]))
 
 
@@ -386,7 +399,11 @@ def evaluate(scheme: Scheme, facts: dict[str, Any], as_of: date) -> SchemeResult
 
 
 def screen(
-    book: RuleBook, facts: dict[str, Any], as_of: date, *, kinds: tuple[str, ...] | None = None,
+    book: RuleBook,
+    facts: dict[str, Any],
+    as_of: date,
+    *,
+    kinds: tuple[str, ...] | None = None,
     schemes: list[str] | None = None,
 ) -> list[SchemeResult]:
     """Evaluate the version in force on ``as_of`` of every scheme (of ``kinds``, or named in ``schemes``).

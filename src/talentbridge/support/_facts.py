@@ -9,7 +9,21 @@ from typing import Any
 
 from talentbridge.domain.errors import Problem, ValidationFailed
 
-__all__ = ["Fact", "FACTS", "DEGREES", "normalize_facts", "fact_label", "format_value"]
+__all__ = ["Fact", "FACTS", "DEGREES", "FACT_MESSAGES", "normalize_facts", "fact_label", "format_value"]
+
+#: Every message a bad fact can get (pages translate them).
+FACT_MESSAGES = (
+    "unknown fact",
+    "expected yes or no",
+    "expected a whole number",
+    "expected a number",
+    "number out of range",
+    "must not be negative",
+    "deductions are zero or negative",
+    "must be a number from 0",
+    "expected a date (YYYY-MM-DD)",
+    "expected one of the listed values",
+)
 
 DEGREES = ("high_school", "associate", "bachelor", "master", "doctorate")
 
@@ -27,8 +41,6 @@ def _f(name: str, type_: str, ko: str, en: str, choices: tuple[str, ...] = ()) -
     return name, Fact(name, type_, ko, en, choices)
 
 
-
-
 FACTS: dict[str, Fact] = dict(
     [
         _f("organization.kind", "str", "기관 유형", "organization kind"),
@@ -38,7 +50,13 @@ FACTS: dict[str, Fact] = dict(
         _f("organization.is_sme", "bool", "중소기업(우선지원대상기업)", "SME (priority-support enterprise)"),
         _f("organization.is_midsize", "bool", "중견기업", "mid-sized enterprise"),
         _f("organization.in_industrial_complex", "bool", "산업단지 입주", "in an industrial complex"),
-        _f("organization.area_type", "choice", "비수도권 지역 구분", "non-capital area type", ("general", "preferred", "special")),
+        _f(
+            "organization.area_type",
+            "choice",
+            "비수도권 지역 구분",
+            "non-capital area type",
+            ("general", "preferred", "special"),
+        ),
         _f("organization.venture_certified", "bool", "벤처기업 확인", "certified venture"),
         _f("organization.has_rnd_lab", "bool", "기업부설연구소·연구개발전담부서", "R&D lab or dedicated R&D unit"),
         _f("organization.industry", "str", "업종(KSIC 대분류)", "industry (KSIC section)"),
@@ -67,10 +85,20 @@ FACTS: dict[str, Fact] = dict(
         _f("person.hard_to_employ", "bool", "취업애로청년", "youth with employment difficulty (취업애로청년)"),
         _f("person.unemployed_months", "int", "실업 기간(개월)", "months unemployed"),
         _f("person.top_university", "bool", "세계 100위 이내 대학 졸업", "graduate of a world top-100 university"),
-        _f("person.global_firm_years", "float", "글로벌 500대 기업·최상위 연구기관 경력 연수", "years at a Global-500 firm or top institute"),
+        _f(
+            "person.global_firm_years",
+            "float",
+            "글로벌 500대 기업·최상위 연구기관 경력 연수",
+            "years at a Global-500 firm or top institute",
+        ),
         _f("person.postdoc_years", "float", "박사후 연구 경력 연수", "years of post-doctoral research"),
         _f("person.sme_tenure_months", "int", "중소기업 재직 기간(개월)", "months employed at an SME"),
-        _f("person.public_institute_researcher", "bool", "공공연구기관 석·박사 연구인력", "MA/PhD researcher of a public research institute"),
+        _f(
+            "person.public_institute_researcher",
+            "bool",
+            "공공연구기관 석·박사 연구인력",
+            "MA/PhD researcher of a public research institute",
+        ),
         _f("person.officer_or_employee", "bool", "해당 벤처기업 임직원", "officer or employee of the venture"),
         _f("person.major_shareholder", "bool", "10% 이상 주주", "shareholder of 10% or more"),
         _f("person.points_age", "int", "점수: 나이", "points: age"),
@@ -89,7 +117,12 @@ FACTS: dict[str, Fact] = dict(
         _f("placement.months_employed", "int", "고용 유지 기간(개월)", "months employed"),
         _f("options.years_since_grant", "float", "부여 결의 후 경과 연수", "years since the grant resolution"),
         _f("options.pool_share", "float", "발행주식 대비 부여 비율", "options granted as a share of issued shares"),
-        _f("options.exercise_price_total_2y", "money", "직전 2개년 행사가액 합계(원)", "exercise price total over the prior 2 years (KRW)"),
+        _f(
+            "options.exercise_price_total_2y",
+            "money",
+            "직전 2개년 행사가액 합계(원)",
+            "exercise price total over the prior 2 years (KRW)",
+        ),
     ]
 )
 
@@ -134,7 +167,10 @@ def _coerce(fact: Fact, value: Any) -> Any:
             raise ValueError("expected a whole number")
         if isinstance(value, str):
             value = value.replace(",", "").strip()
-        number = float(value)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError("expected a whole number") from None
         if number != int(number):
             raise ValueError("expected a whole number")
         if abs(number) > 10**15:
@@ -148,19 +184,25 @@ def _coerce(fact: Fact, value: Any) -> Any:
     if t == "float":
         if isinstance(value, bool):
             raise ValueError("expected a number")
-        number = float(str(value).replace(",", ""))
+        try:
+            number = float(str(value).replace(",", ""))
+        except ValueError:
+            raise ValueError("expected a number") from None
         if not (0 <= number < 1e9):
             raise ValueError("must be a number from 0")
         return number
     if t == "date":
-        return value if isinstance(value, date) else date.fromisoformat(str(value))
+        try:
+            return value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError("expected a date (YYYY-MM-DD)") from None
     if t == "degree":
         if value not in DEGREES:
-            raise ValueError(f"expected one of {', '.join(DEGREES)}")
+            raise ValueError("expected one of the listed values")
         return value
     if t == "choice":
         if value not in fact.choices:
-            raise ValueError(f"expected one of {', '.join(fact.choices)}")
+            raise ValueError("expected one of the listed values")
         return value
     return str(value)
 

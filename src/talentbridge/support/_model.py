@@ -17,7 +17,7 @@ __all__ = [
     "Condition",
     "Milestone",
     "Benefit",
-        "PointsItem",
+    "PointsItem",
     "Points",
     "ChecklistItem",
     "Scheme",

@@ -9,8 +9,18 @@ from talentbridge.support._model import AllOf, Condition, Predicate, Scheme
 
 __all__ = ["render_markdown"]
 
-_OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "in", "not_in": "not in",
-        "degree_ge": "≥", "known": "is known"}
+_OPS = {
+    "eq": "=",
+    "ne": "≠",
+    "lt": "<",
+    "le": "≤",
+    "gt": ">",
+    "ge": "≥",
+    "in": "in",
+    "not_in": "not in",
+    "degree_ge": "≥",
+    "known": "is known",
+}
 
 HEADER = """# Support schemes, stock options and visas
 
@@ -71,9 +81,11 @@ def _scheme(s: Scheme) -> list[str]:
     lines = [f"### {s.name_ko} — version {s.version}", ""]
     lines.append(f"*{s.name_en}*  ")
     to = s.effective_to.isoformat() if s.effective_to else "open-ended"
-    lines.append(f"In force **{s.effective_from.isoformat()} – {to}** · {s.agency}"
-                 + (f" · {s.legal_basis}" if s.legal_basis else "")
-                 + (" · verified" if s.verified and all(c.verified for c in s.conditions) else " · **partly unverified**"))
+    lines.append(
+        f"In force **{s.effective_from.isoformat()} – {to}** · {s.agency}"
+        + (f" · {s.legal_basis}" if s.legal_basis else "")
+        + (" · verified" if s.verified and all(c.verified for c in s.conditions) else " · **partly unverified**")
+    )
     lines.append("")
     sources = "; ".join(
         s_.key + (f" ({s_.date})" if s_.date else "") + ("" if s_.verified else " [inferred]") for s_ in s.sources
@@ -86,8 +98,10 @@ def _scheme(s: Scheme) -> list[str]:
         lines += ["| condition | rule |", "|---|---|"] + [_condition(c) for c in s.conditions] + [""]
     if s.points is not None:
         pts = s.points
-        lines.append(f"Points: pass with **{pts.pass_mark}** of {pts.total}"
-                     + (f"; {', '.join(pts.minimum_items)} at least {pts.minimum_points}" if pts.minimum_items else ""))
+        lines.append(
+            f"Points: pass with **{pts.pass_mark}** of {pts.total}"
+            + (f"; {', '.join(pts.minimum_items)} at least {pts.minimum_points}" if pts.minimum_items else "")
+        )
         lines += ["", "| item | max | fact |", "|---|---|---|"]
         lines += [f"| {i.ko} / {i.en} | {'—' if i.max is None else i.max} | `{i.fact}` |" for i in pts.items]
         if pts.note:
@@ -97,7 +111,9 @@ def _scheme(s: Scheme) -> list[str]:
         b = s.benefit
         lines.append(f"Benefit (to the {b.to}): {b.ko} — {b.en}")
         if b.amount_by:
-            lines.append("  by `" + str(b.amount_by_fact) + "`: " + ", ".join(f"{k} {_money(v)}" for k, v in b.amount_by.items()))
+            lines.append(
+                "  by `" + str(b.amount_by_fact) + "`: " + ", ".join(f"{k} {_money(v)}" for k, v in b.amount_by.items())
+            )
         for m in b.milestones:
             amount = f" {_money(m.amount)}" if m.amount is not None else ""
             lines.append(f"- after {m.after_months} months{amount}: {m.ko} — {m.en}")

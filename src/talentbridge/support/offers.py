@@ -38,8 +38,14 @@ def vested_fraction(months_since_grant: int, vesting_years: float, cliff_months:
 
 
 def _number(
-    data: dict[str, Any], key: str, loc: tuple[str, ...], problems: list[Problem], *, default: float | None = None,
-    low: float = 0, high: float = 1e13,
+    data: dict[str, Any],
+    key: str,
+    loc: tuple[str, ...],
+    problems: list[Problem],
+    *,
+    default: float | None = None,
+    low: float = 0,
+    high: float = 1e13,
 ) -> float:
     value = data.get(key, default)
     if value is None:
@@ -109,7 +115,9 @@ def compare_offers(data: dict[str, Any], book: RuleBook) -> dict[str, Any]:
     except ValueError:
         problems.append(Problem(loc=("startup", "options", "grant_date"), msg="must be a date", value=grant_raw))
         grant = start
-    prices = {name: _number(scenarios, name, ("startup", "scenarios"), problems, default=0, high=1e9) for name in SCENARIOS}
+    prices = {
+        name: _number(scenarios, name, ("startup", "scenarios"), problems, default=0, high=1e9) for name in SCENARIOS
+    }
     l_salary = _number(large, "salary", ("large",), problems)
     l_bonus = _number(large, "bonus_pct", ("large",), problems, default=0, high=500) / 100
     l_raise = _number(large, "raise_pct", ("large",), problems, default=0, high=100) / 100

@@ -95,8 +95,13 @@ def _screen(request: Request, repos: Any, body: ScreenRequest, default_kinds: tu
     from talentbridge.support import normalize_facts
 
     facts = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in normalize_facts(body.facts).items()}
-    return {"as_of": as_of.isoformat(), "facts": facts, "fact_sources": {k: "entered" for k in facts},
-            "results": results, "estimated_total": support_service._total(results)}
+    return {
+        "as_of": as_of.isoformat(),
+        "facts": facts,
+        "fact_sources": {k: "entered" for k in facts},
+        "results": results,
+        "estimated_total": support_service._total(results),
+    }
 
 
 @router.post("/api/support/screen", response_model=ScreenResponse)
@@ -141,5 +146,7 @@ def list_rules(request: Request) -> dict:
 
     return {
         "schemes": support_service.rules_listing(),
-        "facts": [{"name": f.name, "type": f.type, "ko": f.ko, "en": f.en, "choices": list(f.choices)} for f in FACTS.values()],
+        "facts": [
+            {"name": f.name, "type": f.type, "ko": f.ko, "en": f.en, "choices": list(f.choices)} for f in FACTS.values()
+        ],
     }

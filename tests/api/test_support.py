@@ -114,6 +114,19 @@ def test_an_organization_screens_its_own_hire_with_facts_from_the_registry(
     assert r.json()["fact_sources"]["organization.is_sme"] == "entered"
 
 
+def test_a_hire_still_to_be_made_takes_the_person_facts_as_entered(client_as: Any, hire: dict[str, Any]) -> None:
+    org_member = client_as("org_member", organization_id=hire["org"]["id"])
+    r = org_member.post(
+        "/api/support/screen",
+        json={"opening_id": hire["opening"]["id"], "as_of": "2026-03-01", "facts": {"person.age": 36}},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["facts"]["organization.region"] == "ulsan"
+    assert _result(r.json(), "youth-job-leap-employer")["status"] == "not_eligible"  # 36 is not youth
+    page = org_member.get(f"/org/support/screen?opening_id={hire['opening']['id']}")
+    assert page.status_code == 200 and 'name="f:person.age"' in page.text
+
+
 def test_placement_milestones_have_dates(client_as: Any, hire: dict[str, Any]) -> None:
     org_member = client_as("org_member", organization_id=hire["org"]["id"])
     r = org_member.post(

@@ -123,15 +123,16 @@ def _person_facts(talent: Any, as_of: date, facts: dict[str, Any], sources: dict
 def facts_for_hire(
     repos: Repositories,
     *,
-    talent_id: int,
+    talent_id: int | None,
     opening_id: int | None = None,
     placement_id: int | None = None,
     as_of: date,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Facts of a hire from the registry, with where each came from."""
+    """Facts of a hire from the registry, with where each came from. Without a talent (a hire still to be
+    made), the person's facts are left for the caller to enter."""
     facts: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    talent = repos.talents.get(talent_id)
+    talent = repos.talents.get(talent_id) if talent_id is not None else None
     placement = repos.placements.get(placement_id) if placement_id is not None else None
     if placement is not None and placement.talent_id != talent_id:
         raise ValidationFailed("the placement is of another talent")
@@ -141,8 +142,14 @@ def facts_for_hire(
     org_id = placement.organization_id if placement is not None else opening.organization_id if opening else None
     if org_id is not None:
         _organization_facts(repos.organizations.get(org_id), as_of, facts, sources)
-    _person_facts(talent, as_of, facts, sources)
-    if talent.current_employer_id is not None and org_id is not None and talent.current_employer_id == org_id:
+    if talent is not None:
+        _person_facts(talent, as_of, facts, sources)
+    if (
+        talent is not None
+        and talent.current_employer_id is not None
+        and org_id is not None
+        and talent.current_employer_id == org_id
+    ):
         facts["person.officer_or_employee"] = True
         sources["person.officer_or_employee"] = "registry: current employer"
     if opening is not None and opening.salary_min is not None:
@@ -205,6 +212,10 @@ def hires_of_organization(
                 "status": p.status.value,
             }
         )
+    openings = [
+        {"id": o.id, "title": o.title, "status": o.status.value}
+        for o in repos.openings.list(filters={"organization_id": organization_id}, sort="-id", size=limit).items
+    ]
     applications = []
     page = repos.applications.list(filters={"organization_id": organization_id}, sort="-updated_at", size=limit)
     for a in page.items:
@@ -220,7 +231,7 @@ def hires_of_organization(
                 "status": a.status.value,
             }
         )
-    return {"placements": placements, "applications": applications}
+    return {"placements": placements, "applications": applications, "openings": openings}
 
 
 def screen_facts(facts: dict[str, Any], as_of: date, kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
@@ -232,7 +243,7 @@ def screen_facts(facts: dict[str, Any], as_of: date, kinds: tuple[str, ...] | No
 def screen_hire(
     repos: Repositories,
     *,
-    talent_id: int,
+    talent_id: int | None,
     opening_id: int | None = None,
     placement_id: int | None = None,
     overrides: dict[str, Any] | None = None,

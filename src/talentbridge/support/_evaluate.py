@@ -129,7 +129,7 @@ def _target_words(p: Predicate, lang: str) -> str:
     word = ko if lang == "ko" else en
     if p.op == "known":
         return word
-    shown = format_value(p.fact, p.value, lang) if not isinstance(p.value, list) else ", ".join(map(str, p.value))
+    shown = format_value(p.fact, p.value, lang)
     return f"{word} {shown}"
 
 

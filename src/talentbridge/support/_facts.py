@@ -127,6 +127,25 @@ FACTS: dict[str, Fact] = dict(
 )
 
 
+#: Words for coded values (degrees, area types, sectors) in Korean and English.
+VALUE_LABELS: dict[str, tuple[str, str]] = {
+    "high_school": ("고졸", "high school"),
+    "associate": ("전문학사", "associate degree"),
+    "bachelor": ("학사", "bachelor's"),
+    "master": ("석사", "master's"),
+    "doctorate": ("박사", "doctorate"),
+    "general": ("일반 지역", "general area"),
+    "preferred": ("우대지원 지역", "preferred-support area"),
+    "special": ("특별지원 지역", "special-support area"),
+    "semiconductor": ("반도체", "semiconductors"),
+    "bio": ("바이오", "bio"),
+    "battery": ("이차전지", "batteries"),
+    "display": ("디스플레이", "displays"),
+    "ai": ("인공지능", "AI"),
+    "other": ("기타", "other"),
+}
+
+
 def fact_label(name: str, lang: str) -> str:
     fact = FACTS.get(name)
     if fact is None:
@@ -146,7 +165,10 @@ def format_value(name: str, value: Any, lang: str) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(format_value(name, v, lang) for v in value)
+    if isinstance(value, str) and value in VALUE_LABELS:
+        ko, en = VALUE_LABELS[value]
+        return ko if lang == "ko" else en
     return str(value)
 
 

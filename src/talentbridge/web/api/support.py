@@ -51,21 +51,20 @@ class ScreenResponse(BaseModel):
 def _check_hire(request: Request, repos: Any, body: ScreenRequest) -> None:
     policy = policy_of(request)
     policy.check(request, "support", "use")
-    if body.talent_id is None:
-        if body.opening_id is not None or body.placement_id is not None:
-            raise ValidationFailed(
-                "name the talent of the hire", [_problem("talent_id", "required with opening_id or placement_id")]
-            )
-        return
     user = getattr(request.state, "user", None)
     is_org = user is not None and user.role.value == "org_member"
-    policy.check(request, "talent", "read", repos.talents.get(body.talent_id))
+    if body.placement_id is not None and body.talent_id is None:
+        raise ValidationFailed(
+            "name the talent of the placement", [_problem("talent_id", "required with placement_id")]
+        )
+    if body.talent_id is not None:
+        policy.check(request, "talent", "read", repos.talents.get(body.talent_id))
     if body.opening_id is not None:
         # an organization screens hires into its own openings; a talent screens an offer of any visible opening
         policy.check(request, "opening", "update" if is_org else "read", repos.openings.get(body.opening_id))
     if body.placement_id is not None:
         policy.check(request, "placement", "read", repos.placements.get(body.placement_id))
-    if is_org and body.opening_id is None and body.placement_id is None:
+    if is_org and body.talent_id is not None and body.opening_id is None and body.placement_id is None:
         raise ValidationFailed(
             "name the opening or placement of the hire", [_problem("opening_id", "an opening or a placement is needed")]
         )
@@ -81,7 +80,7 @@ def _screen(request: Request, repos: Any, body: ScreenRequest, default_kinds: tu
     _check_hire(request, repos, body)
     as_of = body.as_of or date.today()
     kinds = tuple(body.kinds) if body.kinds else default_kinds
-    if body.talent_id is not None:
+    if body.talent_id is not None or body.opening_id is not None:
         return support_service.screen_hire(
             repos,
             talent_id=body.talent_id,

@@ -112,15 +112,19 @@ def _org_screen(request: Request, repos: Any, form: Any | None) -> Response:
     user = _org_member(request)
     params = form if form is not None else request.query_params
     try:
-        talent_id = int(params.get("talent_id") or 0)
+        talent_id = int(params["talent_id"]) if params.get("talent_id") else None
         opening_id = int(params["opening_id"]) if params.get("opening_id") else None
         placement_id = int(params["placement_id"]) if params.get("placement_id") else None
     except ValueError as exc:
         raise NotFound("hire", params.get("talent_id")) from exc
-    if not (0 < talent_id < 2**31) or (opening_id is None and placement_id is None):
+    ids = [i for i in (talent_id, opening_id, placement_id) if i is not None]
+    if any(not (0 < i < 2**31) for i in ids) or (opening_id is None and placement_id is None):
         raise NotFound("hire", talent_id)
+    if placement_id is not None and talent_id is None:
+        raise NotFound("hire", placement_id)
     policy = policy_of(request)
-    policy.check(request, "talent", "read", repos.talents.get(talent_id))
+    if talent_id is not None:
+        policy.check(request, "talent", "read", repos.talents.get(talent_id))
     if opening_id is not None:
         opening = repos.openings.get(opening_id)
         if opening.organization_id != user.organization_id:
@@ -150,10 +154,12 @@ def _org_screen(request: Request, repos: Any, form: Any | None) -> Response:
         for field in fields:
             if field["name"] in overrides:
                 field["value"] = overrides[field["name"]]  # keep what the person typed
-    talent = repos.talents.get(talent_id)
+    talent = repos.talents.get(talent_id) if talent_id is not None else None
+    opening = repos.openings.get(opening_id) if opening_id is not None else None
     return render(
         request,
         "support/org_screen.html",
+        opening=opening,
         status_code=422 if errors else 200,
         talent=talent,
         talent_id=talent_id,
@@ -284,7 +290,10 @@ async def _offers(request: Request) -> Response:
     values = (
         {name: str(form.get(name, "")) for name, _p, _d in OFFER_FIELDS}
         if form is not None
-        else {name: ("" if name == "start" else f"{default:g}") for name, _p, default in OFFER_FIELDS}
+        else {
+            name: ("" if name == "start" else f"{int(default)}" if default == int(default) else f"{default:g}")
+            for name, _p, default in OFFER_FIELDS
+        }
     )
     if not values.get("start"):
         values["start"] = date.today().isoformat()

@@ -28,6 +28,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("recommend", "recommend", "Recommend talent for openings and openings for talent."),
     ("audit", "audit", "Fairness audits of recommendations."),
     ("users", "users", "User accounts and roles."),
+    ("upskill", "upskill", "Upskilling: plan learning paths over a course catalogue."),
     ("support", "support", "Hiring subsidies, research grants, stock-option tax rules and visas: screen and list rules."),
 ]
 

@@ -1,0 +1,329 @@
+"""Learning paths: the cheapest sequence of courses that takes a person from their skills to a target.
+
+``plan(instance)`` (dicts in, dicts out, like ``programs.solve``):
+
+* Every course on the path has its requirements met when it starts (by the profile or an earlier course).
+* Every target that some sequence of courses can reach is reached, unless the budget forbids it; then as many
+  targets as the budget allows are reached (reason ``budget`` for the rest).
+* Among such paths the cost (number of courses, hours or fee) is minimal: exact, by CP-SAT over the courses that
+  matter to the target (those teaching a target skill and, transitively, their prerequisites), with precedence
+  as "a course that supplies a prerequisite starts earlier". A fast heuristic (every relevant course, then
+  pruned to an irreducible set) is the start; when the time limit stops the search, the best path found and the
+  solver's lower bound are reported.
+
+``greedy_plan(instance)`` is the set-cover baseline of JCRec (SIGIR 2024): repeatedly take the course, among
+those whose prerequisites are met, that meets the most target skills not yet met.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from typing import Any
+
+from talentbridge.upskilling._instance import Course, Instance, parse_instance
+
+__all__ = ["plan", "greedy_plan", "plan_instance"]
+
+
+class _Catalog:
+    """Indexes over the courses: who provides a skill at which level, who requires it."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        self.courses = inst.courses
+        self.providers: dict[str, list[tuple[int, int]]] = defaultdict(list)  # skill -> (course, level)
+        for i, c in enumerate(self.courses):
+            for s, lv in c.provides.items():
+                self.providers[s].append((i, lv))
+
+    def cost(self, i: int) -> float:
+        c = self.courses[i]
+        return 1.0 if self.inst.objective == "courses" else c.hours if self.inst.objective == "hours" else float(c.fee)
+
+    def providers_of(self, skill: str, level: int) -> list[int]:
+        return [i for i, lv in self.providers.get(skill, ()) if lv >= level]
+
+    def unmet(self, i: int) -> list[tuple[str, int]]:
+        profile = self.inst.profile
+        return [(s, lv) for s, lv in self.courses[i].requires.items() if profile.get(s, 0) < lv]
+
+    def closure(self, subset: list[int], priority: dict[int, float] | None = None) -> tuple[list[int], dict[str, int]]:
+        """Take every course of ``subset`` whose requirements become met, in ``priority`` order (then index);
+        returns the courses taken in order and the final skill levels. O(total requirements · log n)."""
+        state = dict(self.inst.profile)
+        waiting: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        missing: dict[int, int] = {}
+        ready: list[tuple[float, int]] = []
+        for i in subset:
+            gaps = [(s, lv) for s, lv in self.courses[i].requires.items() if state.get(s, 0) < lv]
+            missing[i] = len(gaps)
+            for s, lv in gaps:
+                waiting[s].append((i, lv))
+            if not gaps:
+                heapq.heappush(ready, ((priority or {}).get(i, 0.0), i))
+        order: list[int] = []
+        while ready:
+            _, i = heapq.heappop(ready)
+            order.append(i)
+            for s, lv in self.courses[i].provides.items():
+                old = state.get(s, 0)
+                if lv <= old:
+                    continue
+                state[s] = lv
+                for j, need in waiting.get(s, ()):
+                    if old < need <= lv:
+                        missing[j] -= 1
+                        if missing[j] == 0:
+                            heapq.heappush(ready, ((priority or {}).get(j, 0.0), j))
+        return order, state
+
+
+def _covers(state: dict[str, int], targets: dict[str, int]) -> set[str]:
+    return {s for s, lv in targets.items() if state.get(s, 0) >= lv}
+
+
+def _within_budget(cat: _Catalog, chosen: list[int]) -> bool:
+    b = cat.inst.budget
+    if "courses" in b and len(chosen) > b["courses"] + 1e-9:
+        return False
+    if "hours" in b and sum(cat.courses[i].hours for i in chosen) > b["hours"] + 1e-9:
+        return False
+    return not ("fee" in b and sum(cat.courses[i].fee for i in chosen) > b["fee"] + 1e-9)
+
+
+def _prune(cat: _Catalog, chosen: list[int], must_cover: set[str], needed: dict[str, int]) -> list[int]:
+    """Drop courses, costliest first, while the rest stays feasible and still covers ``must_cover``."""
+    current = list(chosen)
+    for i in sorted(chosen, key=lambda k: (-cat.cost(k), -k)):
+        trial = [k for k in current if k != i]
+        order, state = cat.closure(trial)
+        if len(order) == len(trial) and must_cover <= _covers(state, needed):
+            current = trial
+    return current
+
+
+def _relevant(cat: _Catalog, reachable: set[int], targets: dict[str, int]) -> list[int]:
+    """Reachable courses that teach a needed (skill, level), and transitively those teaching their prerequisites."""
+    seen_pairs: set[tuple[str, int]] = set()
+    queue = list(targets.items())
+    relevant: set[int] = set()
+    while queue:
+        pair = queue.pop()
+        if pair in seen_pairs:
+            continue
+        seen_pairs.add(pair)
+        for i in cat.providers_of(*pair):
+            if i in reachable and i not in relevant:
+                relevant.add(i)
+                queue.extend(cat.unmet(i))
+    return sorted(relevant)
+
+
+def _greedy(cat: _Catalog, needed: dict[str, int], pool: list[int]) -> list[int]:
+    state = dict(cat.inst.profile)
+    taken: list[int] = []
+    left = set(pool)
+    while True:
+        best: tuple[float, float, int] | None = None
+        for i in left:
+            c = cat.courses[i]
+            if any(state.get(s, 0) < lv for s, lv in c.requires.items()):
+                continue
+            gain = sum(1 for s, lv in needed.items() if state.get(s, 0) < lv <= c.provides.get(s, 0))
+            if gain == 0 or not _within_budget(cat, [*taken, i]):
+                continue
+            key = (-gain, cat.cost(i), i)
+            if best is None or key < best:
+                best = key
+        if best is None:
+            return taken
+        i = best[2]
+        taken.append(i)
+        left.discard(i)
+        for s, lv in cat.courses[i].provides.items():
+            state[s] = max(state.get(s, 0), lv)
+
+
+def _cpsat(
+    cat: _Catalog, relevant: list[int], targets: dict[str, int], start: list[int]
+) -> tuple[list[int], dict[int, float], bool, float | None]:
+    """Exact search; returns (chosen courses, their positions, proven optimal, lower bound of the cost)."""
+    from ortools.sat.python import cp_model
+
+    inst = cat.inst
+    n = len(relevant)
+    index = {c: k for k, c in enumerate(relevant)}
+    model = cp_model.CpModel()
+    x = [model.NewBoolVar(f"x{k}") for k in range(n)]
+    pos = [model.NewIntVar(0, max(n - 1, 0), f"p{k}") for k in range(n)]
+    before: dict[tuple[int, int], Any] = {}
+    for k, c in enumerate(relevant):
+        for s, lv in cat.unmet(c):
+            supply = [index[d] for d in cat.providers_of(s, lv) if d in index and d != c]
+            if not supply:
+                model.Add(x[k] == 0)
+                continue
+            lits = []
+            for j in supply:
+                z = before.get((j, k))
+                if z is None:
+                    z = model.NewBoolVar(f"z{j}_{k}")
+                    model.AddImplication(z, x[j])
+                    model.Add(pos[j] + 1 <= pos[k]).OnlyEnforceIf(z)
+                    before[(j, k)] = z
+                lits.append(z)
+            model.AddBoolOr(lits).OnlyEnforceIf(x[k])
+    covered = {}
+    for s, lv in targets.items():
+        supply = [index[d] for d in cat.providers_of(s, lv) if d in index]
+        cov = model.NewBoolVar(f"cov_{s}")
+        model.AddBoolOr([x[j] for j in supply]).OnlyEnforceIf(cov)
+        covered[s] = cov
+    b = inst.budget
+    if "courses" in b:
+        model.Add(sum(x) <= int(math.floor(b["courses"] + 1e-9)))
+    if "hours" in b:
+        model.Add(
+            sum(int(round(cat.courses[c].hours * 100)) * x[k] for k, c in enumerate(relevant))
+            <= int(math.floor(b["hours"] * 100 + 1e-6))
+        )
+    if "fee" in b:
+        model.Add(sum(cat.courses[c].fee * x[k] for k, c in enumerate(relevant)) <= int(math.floor(b["fee"] + 1e-9)))
+    order, _ = cat.closure(start)
+    rank = {c: r for r, c in enumerate(order)}
+    for k, c in enumerate(relevant):
+        model.AddHint(x[k], 1 if c in rank else 0)
+    scale = {
+        "courses": lambda c: 1,
+        "hours": lambda c: int(round(cat.courses[c].hours * 100)),
+        "fee": lambda c: cat.courses[c].fee,
+    }[inst.objective]
+    cost = sum(scale(c) * x[k] for k, c in enumerate(relevant))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_search_workers = 2
+    solver.parameters.random_seed = 7
+    optimal = True
+    budget_phase = bool(b)
+    time_left = inst.time_limit_s
+    if budget_phase:
+        model.Maximize(sum(covered.values()))
+        solver.parameters.max_time_in_seconds = time_left / 2
+        status = solver.Solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return start, {c: float(r) for c, r in rank.items()}, False, None
+        optimal = status == cp_model.OPTIMAL
+        best_cov = int(round(solver.ObjectiveValue()))
+        time_left = max(time_left - solver.WallTime(), 0.05)
+        model.ClearHints()
+        for k in range(n):
+            model.AddHint(x[k], int(solver.Value(x[k])))
+        model.Add(sum(covered.values()) >= best_cov)
+    else:
+        for cov in covered.values():
+            model.Add(cov == 1)
+    model.Minimize(cost)
+    solver.parameters.max_time_in_seconds = time_left
+    status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return start, {c: float(r) for c, r in rank.items()}, False, None
+    optimal = optimal and status == cp_model.OPTIMAL
+    chosen = [c for k, c in enumerate(relevant) if solver.Value(x[k])]
+    positions = {c: float(solver.Value(pos[k])) for k, c in enumerate(relevant) if solver.Value(x[k])}
+    bound = solver.BestObjectiveBound()
+    if inst.objective == "hours":
+        bound = bound / 100
+    return chosen, positions, optimal, bound
+
+
+def _result(
+    cat: _Catalog,
+    chosen: list[int],
+    priority: dict[int, float],
+    reasons: dict[str, str],
+    optimal: bool,
+    bound: float | None,
+) -> dict[str, Any]:
+    inst = cat.inst
+    order, state = cat.closure(chosen, priority)
+    assert len(order) == len(chosen), "internal error: a chosen course cannot be taken"
+    path = [
+        {"course": cat.courses[i].id, "order": k + 1, "provides": sorted(cat.courses[i].provides)}
+        for k, i in enumerate(order)
+    ]
+    reached = [{"skill": s, "level": state.get(s, 0)} for s, lv in inst.target.items() if state.get(s, 0) >= lv]
+    uncovered = [
+        {"skill": s, "level": lv, "reason": reasons.get(s, "budget")}
+        for s, lv in inst.target.items()
+        if state.get(s, 0) < lv
+    ]
+    total_hours = sum(cat.courses[i].hours for i in order)
+    total = {"courses": len(order), "hours": round(total_hours, 2), "fee": sum(cat.courses[i].fee for i in order)}
+    value = total[inst.objective]
+    if bound is None:
+        bound_out: float | int | None = value if optimal else None
+    elif inst.objective == "hours":
+        bound_out = round(min(float(bound), float(value)), 2)
+    else:
+        bound_out = int(min(math.ceil(bound - 1e-9), value))
+    return {
+        "path": path,
+        "reached": reached,
+        "uncovered": uncovered,
+        "total": total,
+        "bound": bound_out,
+        "optimal": optimal,
+        "status": "optimal" if optimal else "feasible",
+    }
+
+
+def plan_instance(inst: Instance) -> dict[str, Any]:
+    """``plan`` on a validated instance."""
+    cat = _Catalog(inst)
+    needed = {s: lv for s, lv in inst.target.items() if inst.profile.get(s, 0) < lv}
+    reach_order, reach_state = cat.closure(list(range(len(cat.courses))))
+    reachable = set(reach_order)
+    reasons: dict[str, str] = {}
+    for s, lv in needed.items():
+        if reach_state.get(s, 0) < lv:
+            reasons[s] = "prerequisites_unmet" if cat.providers_of(s, lv) else "no_course"
+    targets = {s: lv for s, lv in needed.items() if s not in reasons}
+    if not targets:
+        return _result(cat, [], {}, reasons, True, 0)
+    relevant = _relevant(cat, reachable, targets)
+    full = _prune(cat, cat.closure(relevant)[0], set(targets), targets)
+    start = full if _within_budget(cat, full) else _greedy(cat, targets, relevant)
+    chosen, positions, optimal, bound = _cpsat(cat, relevant, targets, start)
+    order, state = cat.closure(chosen, positions)
+    if len(order) != len(chosen) or not _within_budget(cat, chosen):  # never expected; keep the safe start
+        chosen, positions, optimal, bound = start, {}, False, bound
+    chosen = _prune(cat, chosen, _covers(cat.closure(chosen, positions)[1], targets), targets)
+    return _result(cat, chosen, positions, reasons, optimal, bound)
+
+
+def plan(instance: dict[str, Any]) -> dict[str, Any]:
+    """The cheapest learning path to a target; see the module docstring and docs/upskilling.md.
+
+    Raises ``InstanceInvalid`` listing every problem of a malformed instance.
+    """
+    return plan_instance(parse_instance(instance))
+
+
+def greedy_plan(instance: dict[str, Any]) -> dict[str, Any]:
+    """JCRec's greedy set-cover baseline, in the same result format (never claims optimality)."""
+    inst = parse_instance(instance)
+    cat = _Catalog(inst)
+    needed = {s: lv for s, lv in inst.target.items() if inst.profile.get(s, 0) < lv}
+    reach_order, reach_state = cat.closure(list(range(len(cat.courses))))
+    reasons = {
+        s: ("prerequisites_unmet" if cat.providers_of(s, lv) else "no_course")
+        for s, lv in needed.items()
+        if reach_state.get(s, 0) < lv
+    }
+    taken = _greedy(cat, needed, list(range(len(cat.courses))))
+    result = _result(cat, taken, {c: float(k) for k, c in enumerate(taken)}, reasons, False, None)
+    for item in result["uncovered"]:
+        if item["reason"] == "budget" and not inst.budget:
+            item["reason"] = "not_found"  # reachable, but the greedy rule did not find the way
+    return result

@@ -52,11 +52,10 @@ def load(data: Path, esco: Path) -> tuple[list[dict[str, Any]], dict[str, list[d
         for row in csv.DictReader(fh):
             uri_to_id[row["Source"]] = str(row["unique_id"])
     occupations: dict[str, list[str]] = {}
-    with zipfile.ZipFile(esco / "esco_v1.1.1_relations_csv.zip") as z:
-        with z.open("occupationSkillRelations.csv") as fh:
-            for row in csv.DictReader(io.TextIOWrapper(fh, encoding="utf-8")):
-                if row["relationType"] == "essential" and row["skillUri"] in uri_to_id:
-                    occupations.setdefault(row["occupationUri"], []).append(uri_to_id[row["skillUri"]])
+    with zipfile.ZipFile(esco / "esco_v1.1.1_relations_csv.zip") as z, z.open("occupationSkillRelations.csv") as fh:
+        for row in csv.DictReader(io.TextIOWrapper(fh, encoding="utf-8")):
+            if row["relationType"] == "essential" and row["skillUri"] in uri_to_id:
+                occupations.setdefault(row["occupationUri"], []).append(uri_to_id[row["skillUri"]])
     return courses, resumes, [sorted(set(v)) for v in occupations.values() if len(set(v)) >= 3]
 
 
@@ -87,7 +86,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     items = sorted(resumes.items())[: args.limit or None]
     rows = []
-    for rid, profile in items:
+    for _rid, profile in items:
         picked = rng.sample(courses, 3)
         outcome: dict[str, int] = {}
         for c in picked:

@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from talentbridge.upskilling._instance import Course, Instance, parse_instance
+from talentbridge.upskilling._instance import Instance, parse_instance
 
 __all__ = ["plan", "greedy_plan", "plan_instance"]
 

@@ -146,6 +146,89 @@ def _greedy(cat: _Catalog, needed: dict[str, int], pool: list[int]) -> list[int]
             state[s] = max(state.get(s, 0), lv)
 
 
+def _dimension_cost(cat: _Catalog, dim: str, i: int) -> float:
+    c = cat.courses[i]
+    return 1.0 if dim == "courses" else c.hours if dim == "hours" else float(c.fee)
+
+
+def _values(cat: _Catalog, pool: list[int], dim: str, agg: str) -> tuple[dict[int, float], dict[int, int]]:
+    """Generalised Dijkstra over the AND-OR graph of courses and (skill, level) needs (Knuth 1977).
+
+    A course's value is its cost plus the ``agg`` ("max" or "sum") of the values of its unmet requirements; a
+    need's value is the least value of a course providing it. With "max" a course's value is a lower bound of
+    the cost of any feasible path that contains it (h_max, admissible); "sum" (h_add) guides the heuristic.
+    Returns the values of the courses that can be taken and the order in which they were settled.
+    """
+    profile = cat.inst.profile
+    waiting: dict[tuple[str, int], list[int]] = defaultdict(list)
+    left: dict[int, int] = {}
+    acc: dict[int, float] = {}
+    heap: list[tuple[float, int, int, Any]] = []  # (value, kind 0 need / 1 course, tiebreak, key)
+    for i in pool:
+        gaps = [(s, lv) for s, lv in cat.courses[i].requires.items() if profile.get(s, 0) < lv]
+        left[i] = len(gaps)
+        acc[i] = 0.0
+        for pair in gaps:
+            waiting[pair].append(i)
+        if not gaps:
+            heapq.heappush(heap, (_dimension_cost(cat, dim, i), 1, i, i))
+    need_value: dict[tuple[str, int], float] = {}
+    course_value: dict[int, float] = {}
+    settled: dict[int, int] = {}
+    levels_needed: dict[str, list[int]] = defaultdict(list)
+    for s, lv in waiting:
+        levels_needed[s].append(lv)
+    while heap:
+        value, kind, _, key = heapq.heappop(heap)
+        if kind == 1:
+            if key in course_value:
+                continue
+            course_value[key] = value
+            settled[key] = len(settled)
+            for s, lv in cat.courses[key].provides.items():
+                for need in levels_needed.get(s, ()):
+                    if need <= lv and (s, need) not in need_value:
+                        heapq.heappush(heap, (value, 0, len(heap), (s, need)))
+        else:
+            if key in need_value:
+                continue
+            need_value[key] = value
+            for i in waiting.get(key, ()):
+                acc[i] = max(acc[i], value) if agg == "max" else acc[i] + value
+                left[i] -= 1
+                if left[i] == 0:
+                    heapq.heappush(heap, (_dimension_cost(cat, dim, i) + acc[i], 1, i, i))
+    return course_value, settled
+
+
+def _cheap_cover(cat: _Catalog, pool: list[int], targets: dict[str, int]) -> list[int]:
+    """A feasible path reaching every target: for each need, the provider of least h_add settled before the
+    course that needs it (so the supports are acyclic); then pruned to an irreducible set."""
+    value, rank = _values(cat, pool, cat.inst.objective, "sum")
+    profile = cat.inst.profile
+    chosen: set[int] = set()
+    supplier: dict[tuple[str, int], int] = {}
+
+    def pick(pair: tuple[str, int], before: float) -> int:
+        if pair in supplier:
+            return supplier[pair]
+        options = [d for d in cat.providers_of(*pair) if d in value and rank[d] < before]
+        best = min(options, key=lambda d: (value[d], rank[d]))
+        supplier[pair] = best
+        return best
+
+    stack = [pick(pair, float("inf")) for pair in targets.items()]
+    while stack:
+        i = stack.pop()
+        if i in chosen:
+            continue
+        chosen.add(i)
+        for s, lv in cat.courses[i].requires.items():
+            if profile.get(s, 0) < lv:
+                stack.append(pick((s, lv), rank[i]))
+    return _prune(cat, sorted(chosen), set(targets), targets)
+
+
 def _cpsat(
     cat: _Catalog, relevant: list[int], targets: dict[str, int], start: list[int]
 ) -> tuple[list[int], dict[int, float], bool, float | None]:
@@ -292,9 +375,29 @@ def plan_instance(inst: Instance) -> dict[str, Any]:
     if not targets:
         return _result(cat, [], {}, reasons, True, 0)
     relevant = _relevant(cat, reachable, targets)
-    full = _prune(cat, cat.closure(relevant)[0], set(targets), targets)
-    start = full if _within_budget(cat, full) else _greedy(cat, targets, relevant)
-    chosen, positions, optimal, bound = _cpsat(cat, relevant, targets, start)
+    cover = _cheap_cover(cat, relevant, targets)
+    greedy = _greedy(cat, targets, relevant)
+    if len(_covers(cat.closure(greedy)[1], targets)) == len(targets) and sum(map(cat.cost, greedy)) < sum(
+        map(cat.cost, cover)
+    ):
+        cover = _prune(cat, greedy, set(targets), targets)
+    start = cover if _within_budget(cat, cover) else greedy
+    # Courses that cannot be in a path cheaper than the start (or within the budget) are left out of the search:
+    # h_max is a lower bound of the cost of any path containing the course.
+    limits = dict(cat.inst.budget)
+    if not limits:
+        limits[inst.objective] = sum(map(cat.cost, start))
+    keep = set(relevant)
+    for dim, limit in limits.items():
+        lower, _ = _values(cat, relevant, dim, "max")
+        keep &= {i for i in relevant if lower.get(i, math.inf) <= limit + 1e-9}
+    candidates = _relevant(cat, keep, targets)
+    if not cat.inst.budget:
+        lower, _ = _values(cat, candidates, inst.objective, "max")
+        floor = max(min(lower[d] for d in cat.providers_of(s, lv) if d in lower) for s, lv in targets.items())
+        if floor >= sum(map(cat.cost, start)) - 1e-9:  # the start is already optimal
+            return _result(cat, start, {}, reasons, True, floor)
+    chosen, positions, optimal, bound = _cpsat(cat, candidates, targets, start)
     order, state = cat.closure(chosen, positions)
     if len(order) != len(chosen) or not _within_budget(cat, chosen):  # never expected; keep the safe start
         chosen, positions, optimal, bound = start, {}, False, bound

@@ -26,6 +26,25 @@ class AccessPolicy(Protocol):
     def present(self, request: Request, entity: str, item: dict[str, Any]) -> dict[str, Any]:
         """The item as the caller may see it (fields redacted per consent); records personal-data access."""
 
+    def check_write(
+        self,
+        request: Request,
+        entity: str,
+        action: str,
+        before: Any | None,
+        after: dict[str, Any] | None,
+        changed: dict[str, Any],
+    ) -> None:
+        """Raise unless the caller may ``action`` (create, update, delete) ``entity``: on the stored record
+        ``before`` (update, delete), field by field on ``changed`` (the fields the write sets, see
+        ``web/write_rules.py``), and on the record ``after`` as it will be once written."""
+
+    def check_query(self, request: Request, entity: str, filters: dict[str, Any], sort: str | None) -> None:
+        """Raise ValidationFailed (422) listing every filter or sort the caller may not use on ``entity``."""
+
+    def record_view(self, request: Request, entity: str, entity_id: int | None, fields: list[str]) -> None:
+        """Write the audit row of a view of personal data shown outside ``present`` (e.g. recommendations)."""
+
 
 class AllowAll:
     def check(self, request: Request, entity: str, action: str, item: Any | None = None) -> None:
@@ -36,6 +55,23 @@ class AllowAll:
 
     def present(self, request: Request, entity: str, item: dict[str, Any]) -> dict[str, Any]:
         return item
+
+    def check_write(
+        self,
+        request: Request,
+        entity: str,
+        action: str,
+        before: Any | None,
+        after: dict[str, Any] | None,
+        changed: dict[str, Any],
+    ) -> None:
+        return None
+
+    def check_query(self, request: Request, entity: str, filters: dict[str, Any], sort: str | None) -> None:
+        return None
+
+    def record_view(self, request: Request, entity: str, entity_id: int | None, fields: list[str]) -> None:
+        return None
 
 
 _ALLOW_ALL = AllowAll()

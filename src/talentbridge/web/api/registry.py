@@ -20,6 +20,7 @@ from talentbridge.domain import (
 from talentbridge.domain.errors import Problem, ValidationFailed
 from talentbridge.web.deps import ReposDep, SettingsDep
 from talentbridge.web.policy import policy_of
+from talentbridge.web.write_rules import changed_fields
 
 __all__ = ["router", "RESOURCES"]
 
@@ -76,7 +77,9 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
                 "page size too large",
                 [Problem(loc=("query", "size"), msg=f"at most {settings.page_size_max}", value=size)],
             )
-        filters = policy.scope(request, entity, {**_filters_from(request), "q": q})
+        asked = {**_filters_from(request), "q": q}
+        policy.check_query(request, entity, asked, sort)
+        filters = policy.scope(request, entity, asked)
         repo = repos.by_entity(path)
         result = repo.list(filters, sort=sort, page=page, size=size)
         return {
@@ -95,9 +98,11 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
 
     def create_item(body: create_cls, request: Request, response: Response, repos: ReposDep) -> dict[str, Any]:  # type: ignore[valid-type]
         policy = policy_of(request)
-        policy.check(request, entity, "create", body)
-        _refuse_workflow_fields(path, body.model_dump(exclude_unset=True), creating=True)  # type: ignore[attr-defined]
         record = data_cls.model_validate(body.model_dump())  # type: ignore[attr-defined]
+        sent = body.model_dump(mode="json", exclude_unset=True)  # type: ignore[attr-defined]
+        after = record.model_dump(mode="json")
+        policy.check_write(request, entity, "create", None, after, changed_fields(data_cls, None, sent))
+        _refuse_workflow_fields(path, body.model_dump(exclude_unset=True), creating=True)  # type: ignore[attr-defined]
         record = _before_save(request, entity, record)
         item = repos.by_entity(path).add(record)
         _after_save(request, entity, item)
@@ -107,8 +112,14 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
     def update_item(item_id: int, body: update_cls, request: Request, repos: ReposDep) -> dict[str, Any]:  # type: ignore[valid-type]
         policy = policy_of(request)
         repo = repos.by_entity(path)
-        policy.check(request, entity, "update", repo.get(item_id))
+        stored = repo.get(item_id)
         changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        # Judged on the record as it will be: ownership before and after, and every field the body changes.
+        before = stored.model_dump(mode="json")
+        sent = body.model_dump(mode="json", exclude_unset=True)  # type: ignore[attr-defined]
+        policy.check_write(
+            request, entity, "update", stored, {**before, **sent}, changed_fields(data_cls, before, sent)
+        )
         _refuse_workflow_fields(path, changes, creating=False)
         item = repo.update(item_id, changes)
         _after_save(request, entity, item)
@@ -117,7 +128,7 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
     def delete_item(item_id: int, request: Request, repos: ReposDep) -> Response:
         policy = policy_of(request)
         repo = repos.by_entity(path)
-        policy.check(request, entity, "delete", repo.get(item_id))
+        policy.check_write(request, entity, "delete", repo.get(item_id), None, {})
         repo.delete(item_id)
         return Response(status_code=204)
 

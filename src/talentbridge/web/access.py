@@ -75,11 +75,22 @@ STATISTICS_ONLY_FIELDS = {"gender", "birth_year", "visa_expires"}
 #: Filters and sorts an organization member may use on talent lists: only over fields it may see, so that a
 #: filter never tells what a hidden field holds (``?gender=``, ``?email=``, ``sort=birth_year``).
 ORG_TALENT_FILTERS = frozenset(
-    {"q", "region", "category", "nationality", "visa_type", "consent_visible", "current_employer_id", "skill",
-     "external_id", "id"}
+    {
+        "q",
+        "region",
+        "category",
+        "nationality",
+        "visa_type",
+        "consent_visible",
+        "current_employer_id",
+        "skill",
+        "external_id",
+        "id",
+    }
 )
-ORG_TALENT_SORTS = frozenset({"id", "name", "region", "salary_expectation", "available_from", "created_at",
-                              "updated_at"})
+ORG_TALENT_SORTS = frozenset(
+    {"id", "name", "region", "salary_expectation", "available_from", "created_at", "updated_at"}
+)
 
 
 class RolePolicy:
@@ -104,9 +115,13 @@ class RolePolicy:
             raise PermissionDenied(f"a {user.role.value} may not {action} {entity}s")
         if item is not None and not self._owns(request, user, entity, action, item):
             raise PermissionDenied(f"this {entity} is not yours to {action}")
-        if entity == "opening" and action == "read" and item is not None:
-            if not self._opening_visible(request, user, item):
-                raise NotFound("opening", _get(item, "id"))
+        if (
+            entity == "opening"
+            and action == "read"
+            and item is not None
+            and not self._opening_visible(request, user, item)
+        ):
+            raise NotFound("opening", _get(item, "id"))
 
     # -- writes: the record as it will be, field by field -----------------------------------------------------
     def check_write(

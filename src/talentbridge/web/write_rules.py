@@ -76,6 +76,7 @@ FIELD_REASONS: dict[tuple[str, str], str] = {
     ("organization", "group"): "group membership is confirmed by an operator",
 }
 
+
 @dataclass(frozen=True)
 class FieldRefusal:
     """One field the caller may not set (or not to this value), and why."""
@@ -92,9 +93,7 @@ def _jsonable(value: Any) -> Any:
     return to_jsonable_python(value, fallback=str)
 
 
-def changed_fields(
-    data_cls: type[BaseModel], before: dict[str, Any] | None, values: dict[str, Any]
-) -> dict[str, Any]:
+def changed_fields(data_cls: type[BaseModel], before: dict[str, Any] | None, values: dict[str, Any]) -> dict[str, Any]:
     """The fields of ``values`` that change the record: differ from ``before`` (an update) or from the model's
     defaults (a create; a field without default always counts). Values are compared in their JSON form."""
     out: dict[str, Any] = {}
@@ -131,8 +130,5 @@ def refused_fields(role: str, entity: str, action: str, changed: dict[str, Any])
         allowed = ALLOWED_VALUES.get((role, entity, name))
         if allowed is not None and str(value) not in allowed:
             reason = FIELD_REASONS.get((entity, name), "value not allowed")
-            out.append(
-                FieldRefusal(name, f"a {who} may set it only to {', '.join(sorted(allowed))}: {reason}", value)
-            )
+            out.append(FieldRefusal(name, f"a {who} may set it only to {', '.join(sorted(allowed))}: {reason}", value))
     return out
-

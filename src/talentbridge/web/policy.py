@@ -9,8 +9,12 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from fastapi import Request
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
-__all__ = ["AccessPolicy", "AllowAll", "policy_of"]
+from talentbridge.web.write_rules import changed_fields
+
+__all__ = ["AccessPolicy", "AllowAll", "policy_of", "check_create", "check_update"]
 
 
 class AccessPolicy(Protocol):
@@ -79,3 +83,20 @@ _ALLOW_ALL = AllowAll()
 
 def policy_of(request: Request) -> AccessPolicy:
     return getattr(request.app.state, "access_policy", None) or _ALLOW_ALL
+
+
+def check_create(request: Request, entity: str, record: BaseModel, sent: dict[str, Any]) -> None:
+    """Ask the policy about creating ``record`` (validated) from the fields the caller ``sent``."""
+    sent_json = to_jsonable_python(sent, fallback=str)
+    changed = changed_fields(type(record), None, sent_json)
+    policy_of(request).check_write(request, entity, "create", None, record.model_dump(mode="json"), changed)
+
+
+def check_update(
+    request: Request, entity: str, data_cls: type[BaseModel], stored: BaseModel, changes: dict[str, Any]
+) -> None:
+    """Ask the policy about applying ``changes`` to ``stored``: judged before, field by field, and after."""
+    before = stored.model_dump(mode="json")
+    sent = to_jsonable_python(changes, fallback=str)
+    changed = changed_fields(data_cls, before, sent)
+    policy_of(request).check_write(request, entity, "update", stored, {**before, **sent}, changed)

@@ -19,8 +19,7 @@ from talentbridge.domain import (
 )
 from talentbridge.domain.errors import Problem, ValidationFailed
 from talentbridge.web.deps import ReposDep, SettingsDep
-from talentbridge.web.policy import policy_of
-from talentbridge.web.write_rules import changed_fields
+from talentbridge.web.policy import check_create, check_update, policy_of
 
 __all__ = ["router", "RESOURCES"]
 
@@ -99,9 +98,7 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
     def create_item(body: create_cls, request: Request, response: Response, repos: ReposDep) -> dict[str, Any]:  # type: ignore[valid-type]
         policy = policy_of(request)
         record = data_cls.model_validate(body.model_dump())  # type: ignore[attr-defined]
-        sent = body.model_dump(mode="json", exclude_unset=True)  # type: ignore[attr-defined]
-        after = record.model_dump(mode="json")
-        policy.check_write(request, entity, "create", None, after, changed_fields(data_cls, None, sent))
+        check_create(request, entity, record, body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
         _refuse_workflow_fields(path, body.model_dump(exclude_unset=True), creating=True)  # type: ignore[attr-defined]
         record = _before_save(request, entity, record)
         item = repos.by_entity(path).add(record)
@@ -115,11 +112,7 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
         stored = repo.get(item_id)
         changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
         # Judged on the record as it will be: ownership before and after, and every field the body changes.
-        before = stored.model_dump(mode="json")
-        sent = body.model_dump(mode="json", exclude_unset=True)  # type: ignore[attr-defined]
-        policy.check_write(
-            request, entity, "update", stored, {**before, **sent}, changed_fields(data_cls, before, sent)
-        )
+        check_update(request, entity, data_cls, stored, changes)
         _refuse_workflow_fields(path, changes, creating=False)
         item = repo.update(item_id, changes)
         _after_save(request, entity, item)

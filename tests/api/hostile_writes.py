@@ -260,6 +260,30 @@ def diff(before: Snapshot, after: Snapshot) -> list[Change]:
     return out
 
 
+def restore(database: Database, changes: list[Change]) -> None:
+    """Undo ``changes`` (so every case starts from the same world): deleted rows back, parents first; updated
+    rows to their old values; inserted rows removed, children first."""
+    order = {name: n for n, name in enumerate(TABLES)}
+
+    def where(table: str, row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        keys = [c.name for c in Base.metadata.tables[table].primary_key.columns]
+        return " AND ".join(f'"{k}" = :k_{k}' for k in keys), {f"k_{k}": row[k] for k in keys}
+
+    with database.engine.begin() as conn:
+        for ch in sorted((c for c in changes if c.kind == "delete"), key=lambda c: order[c.table]):
+            row = ch.before or {}
+            cols = ", ".join(f'"{c}"' for c in row)
+            conn.execute(text(f'INSERT INTO "{ch.table}" ({cols}) VALUES ({", ".join(f":{c}" for c in row)})'), row)
+        for ch in (c for c in changes if c.kind == "update"):
+            row = ch.before or {}
+            cond, keys = where(ch.table, row)
+            sets = ", ".join(f'"{c}" = :{c}' for c in row)
+            conn.execute(text(f'UPDATE "{ch.table}" SET {sets} WHERE {cond}'), {**row, **keys})
+        for ch in sorted((c for c in changes if c.kind == "insert"), key=lambda c: -order[c.table]):
+            cond, keys = where(ch.table, ch.after or {})
+            conn.execute(text(f'DELETE FROM "{ch.table}" WHERE {cond}'), keys)
+
+
 def _v(change: Change, column: str) -> Any:
     return (change.after or change.before or {}).get(column)
 

@@ -252,8 +252,11 @@ def test_apply_after_the_deadline_is_refused(hostile: World) -> None:
 
 def test_drafts_are_seen_by_their_organization_and_staff_only(hostile: World) -> None:
     i = hostile.ids
+    with _client(hostile, "talent") as c:
+        _problem(c.get(f"/api/openings/{i['od']}/recommendations"), 404)
     with _client(hostile, "org_member") as c:
         _problem(c.get(f"/api/openings/{i['od']}"), 404)
+        _problem(c.get(f"/api/openings/{i['od']}/recommendations"), 404)  # not a 403 that confirms the draft
         assert c.get(f"/api/openings/{i['oc']}").status_code == 200
         assert i["od"] not in {o["id"] for o in c.get("/api/openings?size=100").json()["items"]}
     with _client(hostile, "other_org_member") as c:
@@ -302,3 +305,12 @@ def test_pages_refuse_the_same_hostile_values(hostile: World) -> None:
     with _client(hostile, "talent") as c:
         assert c.post("/me/apply", data={"opening_id": str(i["oc"])}).status_code == 422
         assert c.post("/me/apply", data={"opening_id": str(i["oa"])}).status_code == 303
+
+
+def test_a_duplicate_email_does_not_say_whose_profile_has_it(hostile: World) -> None:
+    with _client(hostile, "talent") as c:
+        body = _problem(c.patch(f"/api/talents/{hostile.ids['t1']}", json={"email": "hidden@x.kr"}), 409)
+    assert body["field"] == "email" and "existing_id" not in body and "hidden@x.kr" not in body["detail"]
+    with _client(hostile, "operator") as c:
+        body = _problem(c.patch(f"/api/talents/{hostile.ids['t1']}", json={"email": "hidden@x.kr"}), 409)
+    assert body["existing_id"] == hostile.ids["t2"]

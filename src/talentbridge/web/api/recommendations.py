@@ -56,6 +56,7 @@ def talents_for_opening(
     svc = RecommendService(settings, session)
     svc.sync_interval = API_SYNC_INTERVAL
     opening = svc.repos.openings.get(opening_id)
+    policy_of(request).check(request, "opening", "read", opening)  # a draft the caller may not see is a 404
     policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
     filters = TalentFilters(regions=tuple(region), nationality=nationality, min_score=min_score)
     result = svc.talents_for_opening(

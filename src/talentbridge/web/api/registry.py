@@ -2,6 +2,8 @@
 applications. One factory makes all seven, so validation, paging, errors and access checks are the same."""
 
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -17,7 +19,7 @@ from talentbridge.domain import (
     TalentData,
     partial_model,
 )
-from talentbridge.domain.errors import Problem, ValidationFailed
+from talentbridge.domain.errors import Conflict, Problem, ValidationFailed
 from talentbridge.web.deps import ReposDep, SettingsDep
 from talentbridge.web.policy import check_create, check_update, policy_of
 
@@ -101,7 +103,8 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
         check_create(request, entity, record, body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
         _refuse_workflow_fields(path, body.model_dump(exclude_unset=True), creating=True)  # type: ignore[attr-defined]
         record = _before_save(request, entity, record)
-        item = repos.by_entity(path).add(record)
+        with _quiet_conflicts(request):
+            item = repos.by_entity(path).add(record)
         _after_save(request, entity, item)
         response.headers["Location"] = f"/api/{path}/{item.id}"
         return policy.present(request, entity, item.model_dump(mode="json"))
@@ -114,7 +117,8 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
         # Judged on the record as it will be: ownership before and after, and every field the body changes.
         check_update(request, entity, data_cls, stored, changes)
         _refuse_workflow_fields(path, changes, creating=False)
-        item = repo.update(item_id, changes)
+        with _quiet_conflicts(request):
+            item = repo.update(item_id, changes)
         _after_save(request, entity, item)
         return policy.present(request, entity, item.model_dump(mode="json"))
 
@@ -141,6 +145,21 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
         f"/{path}/{{item_id}}", delete_item, methods=["DELETE"], status_code=204, tags=[tag],
         summary=f"Delete a {entity}",
     )
+
+
+@contextmanager
+def _quiet_conflicts(request: Request) -> Iterator[None]:
+    """A duplicate key names the other record's id and value only to staff: a talent trying an e-mail address
+    learns that it is taken, not whose profile holds it."""
+    try:
+        yield
+    except Conflict as exc:
+        user = getattr(request.state, "user", None)
+        if user is None or str(getattr(user.role, "value", user.role)) in {"operator", "auditor"}:
+            raise
+        field = exc.details.get("field")
+        message = f"this {field} is already in use" if field else exc.message.split(": ", 1)[0]
+        raise Conflict(message, field=field) from None
 
 
 def _before_save(request: Request, entity: str, record: Any) -> Any:

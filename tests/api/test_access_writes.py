@@ -45,7 +45,9 @@ def _write_routes() -> list[tuple[str, str]]:
 
 def _cases(w: World, method: str, template: str) -> list[hw.Case]:
     _, path, body = rules(w)[(method, template)]
-    own = [c for c in hw.registry_cases(w.ids) + hw.workflow_cases(w.ids) if (c.method, c.template) == (method, template)]
+    own = [
+        c for c in hw.registry_cases(w.ids) + hw.workflow_cases(w.ids) if (c.method, c.template) == (method, template)
+    ]
     default = hw.Case(method, template, path, body if body is not None or method == "DELETE" else {},
                       form=not path.startswith("/api/"))  # fmt: skip
     return [default, *own]
@@ -242,8 +244,14 @@ def test_talent_still_reads_a_closed_opening_they_applied_to(hostile: World) -> 
 def test_apply_after_the_deadline_is_refused(hostile: World) -> None:
     with hostile.database.session() as s:
         late = Repositories(s).openings.add(
-            OpeningData(organization_id=hostile.ids["org_b"], kind="job", title="지난 공고", region="ulsan",
-                        status="open", deadline="2020-01-01")  # fmt: skip
+            OpeningData(
+                organization_id=hostile.ids["org_b"],
+                kind="job",
+                title="지난 공고",
+                region="ulsan",
+                status="open",
+                deadline="2020-01-01",
+            )  # fmt: skip
         )
     with _client(hostile, "talent") as c:
         body = _problem(c.post("/api/applications", json={"talent_id": hostile.ids["t1"], "opening_id": late.id}), 422)

@@ -4,6 +4,12 @@ Roles: operator (everything), auditor (read everything, change nothing), organiz
 organization and its openings; talent only where the talent consented to be visible or applied to them, and only
 the fields consent allows), talent (their own profile, applications and preferences; public openings).
 
+Writes are judged on the record as it will be (``check_write``): the stored record must be the caller's, every
+field the write sets must be one the caller's role may set (``web/write_rules.py``; refused with 403, never
+dropped), and the changed record must still be the caller's. Drafts are seen only by their organization and staff;
+a talent sees open openings and those they applied to. Organization members filter and sort talent only by fields
+they may see (``check_query``).
+
 Every view of a talent's personal data by someone other than that talent is written to the audit log.
 """
 

@@ -135,7 +135,8 @@ def rules(w: World) -> dict[tuple[str, str], tuple[Any, str, Any]]:
                                                  f"/api/applications/{i['application']}", None),
         ("POST", "/api/applications"): ({"talent", "operator"}, "/api/applications",
                                         {"talent_id": i["t1"], "opening_id": i["ob"]}),
-        ("PATCH", "/api/applications/{item_id}"): ({"talent", "org_member", "operator"},
+        # moving an application through the pipeline is the organization's; a talent may only withdraw
+        ("PATCH", "/api/applications/{item_id}"): ({"org_member", "operator"},
                                                    f"/api/applications/{i['application']}",
                                                    {"status": "interview"}),
         ("DELETE", "/api/applications/{item_id}"): ({"talent", "operator"},

@@ -551,6 +551,12 @@ class Repositories:
                     _f("deadline_after", OpeningRow.deadline, date.fromisoformat, "ge"),
                     _f("external_id", OpeningRow.external_id),
                     Filter(
+                        "visible_to_organization",
+                        cast=int,
+                        description="openings an organization may see: every one but other organizations' drafts",
+                        clause=lambda org: or_(OpeningRow.status != "draft", OpeningRow.organization_id == org),
+                    ),
+                    Filter(
                         "skill",
                         cast=str,
                         description="taxonomy id of a required skill",

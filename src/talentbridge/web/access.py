@@ -4,20 +4,35 @@ Roles: operator (everything), auditor (read everything, change nothing), organiz
 organization and its openings; talent only where the talent consented to be visible or applied to them, and only
 the fields consent allows), talent (their own profile, applications and preferences; public openings).
 
+Writes are judged on the record as it will be (``check_write``): the stored record must be the caller's, every
+field the write sets must be one the caller's role may set (``web/write_rules.py``; refused with 403, never
+dropped), and the changed record must still be the caller's. Drafts are seen only by their organization and staff;
+a talent sees open openings and those they applied to. Organization members filter and sort talent only by fields
+they may see (``check_query``).
+
 Every view of a talent's personal data by someone other than that talent is written to the audit log.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import Request
 from sqlalchemy import select
 
-from talentbridge.domain.errors import NotAuthenticated, PermissionDenied
+from talentbridge.domain.errors import (
+    InvalidState,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
 from talentbridge.services.accounts import Role, User
 from talentbridge.storage.tables import ApplicationRow, OpeningRow
 from talentbridge.web.auth import audit
+from talentbridge.web.write_rules import refused_fields
 
 __all__ = ["RolePolicy", "ROLE_TABLE", "PERSONAL_FIELDS", "CONTACT_FIELDS", "STATISTICS_ONLY_FIELDS"]
 
@@ -64,6 +79,25 @@ PERSONAL_FIELDS = {
 CONTACT_FIELDS = {"email", "phone"}
 #: Never shown to organizations: used for statistics and bias audits only.
 STATISTICS_ONLY_FIELDS = {"gender", "birth_year", "visa_expires"}
+#: Filters and sorts an organization member may use on talent lists: only over fields it may see, so that a
+#: filter never tells what a hidden field holds (``?gender=``, ``?email=``, ``sort=birth_year``).
+ORG_TALENT_FILTERS = frozenset(
+    {
+        "q",
+        "region",
+        "category",
+        "nationality",
+        "visa_type",
+        "consent_visible",
+        "current_employer_id",
+        "skill",
+        "external_id",
+        "id",
+    }
+)
+ORG_TALENT_SORTS = frozenset(
+    {"id", "name", "region", "salary_expectation", "available_from", "created_at", "updated_at"}
+)
 
 
 class RolePolicy:
@@ -88,10 +122,99 @@ class RolePolicy:
             raise PermissionDenied(f"a {user.role.value} may not {action} {entity}s")
         if item is not None and not self._owns(request, user, entity, action, item):
             raise PermissionDenied(f"this {entity} is not yours to {action}")
+        if (
+            entity == "opening"
+            and action == "read"
+            and item is not None
+            and not self._opening_visible(request, user, item)
+        ):
+            raise NotFound("opening", _get(item, "id"))
+
+    # -- writes: the record as it will be, field by field -----------------------------------------------------
+    def check_write(
+        self,
+        request: Request,
+        entity: str,
+        action: str,
+        before: Any | None,
+        after: dict[str, Any] | None,
+        changed: dict[str, Any],
+    ) -> None:
+        user = self._user(request)
+        # 1. the stored record (update, delete) or the new one (create) is the caller's to change
+        self.check(request, entity, action, after if action == "create" else before)
+        if user.role == Role.OPERATOR or action == "delete":
+            return
+        # 2. field by field: a field the caller may not set is refused, never dropped
+        refused = refused_fields(user.role.value, entity, action, changed)
+        if refused:
+            listed = "; ".join(f"{r.field}: {r.reason}" for r in refused)
+            raise PermissionDenied(
+                f"a {user.role.value} may not set {', '.join(r.field for r in refused)} ({listed})",
+                fields=[r.as_dict() for r in refused],
+            )
+        # 3. the record as it will be is still the caller's
+        if action == "update" and after is not None and not self._owns(request, user, entity, action, after):
+            raise PermissionDenied(f"after this change the {entity} would not be yours")
+        # 4. state rules of the self-service roles
+        if entity == "application" and after is not None:
+            self._check_application(request, user, action, before, after, changed)
+
+    def _check_application(
+        self, request: Request, user: User, action: str, before: Any, after: dict[str, Any], changed: dict[str, Any]
+    ) -> None:
+        if user.role == Role.TALENT and action == "create":
+            opening_id = after.get("opening_id")
+            row = self._opening_row(request, opening_id)
+            if row is None or row.status != "open":  # drafts must not leak: one answer for all three cases
+                raise ValidationFailed(
+                    "applications go to open openings only",
+                    [Problem(loc=("body", "opening_id"), msg="no open opening with this id", value=opening_id)],
+                )
+            if row.deadline is not None and row.deadline < date.today():
+                raise ValidationFailed(
+                    "the application deadline has passed",
+                    [Problem(loc=("body", "opening_id"), msg=f"deadline was {row.deadline}", value=opening_id)],
+                )
+        if user.role == Role.ORG_MEMBER and "status" in changed and _get(before, "status") == "withdrawn":
+            raise InvalidState("the talent withdrew this application; its status can no longer change")
+
+    # -- ownership ----------------------------------------------------------------------------------------------
+    def _opening_row(self, request: Request, opening_id: Any) -> Any:
+        if not isinstance(opening_id, int):
+            return None
+        with request.app.state.database.session() as session:
+            row = session.execute(
+                select(OpeningRow.status, OpeningRow.deadline, OpeningRow.organization_id).where(
+                    OpeningRow.id == opening_id
+                )
+            ).first()
+        return row
+
+    def _opening_visible(self, request: Request, user: User, item: Any) -> bool:
+        """Drafts only to their organization; a talent sees open openings and those they applied to."""
+        status = str(getattr(_get(item, "status"), "value", _get(item, "status")))
+        if user.role == Role.ORG_MEMBER:
+            return status != "draft" or _get(item, "organization_id") == user.organization_id
+        if user.role == Role.TALENT:
+            if status == "open":
+                return True
+            if user.talent_id is None:
+                return False
+            with request.app.state.database.session() as session:
+                found = session.scalar(
+                    select(ApplicationRow.id).where(
+                        ApplicationRow.talent_id == user.talent_id, ApplicationRow.opening_id == _get(item, "id")
+                    )
+                )
+            return found is not None
+        return True
 
     # -- ownership ----------------------------------------------------------------------------------------------
     def _owns(self, request: Request, user: User, entity: str, action: str, item: Any) -> bool:
-        get = (lambda k: item.get(k)) if isinstance(item, dict) else (lambda k: getattr(item, k, None))
+        def get(key: str) -> Any:
+            return _get(item, key)
+
         if user.role == Role.ORG_MEMBER:
             org = user.organization_id
             if entity == "organization":
@@ -157,20 +280,56 @@ class RolePolicy:
         user = self._user(request)
         if user.role in {Role.OPERATOR, Role.AUDITOR}:
             return filters
-        scoped = dict(filters)
+        forced: dict[str, Any] = {}
         if user.role == Role.ORG_MEMBER:
             if entity == "talent":
-                scoped["visible_to_organization"] = user.organization_id
+                forced["visible_to_organization"] = user.organization_id
             elif entity == "application" or entity == "placement":
-                scoped["organization_id"] = user.organization_id
+                forced["organization_id"] = user.organization_id
+            elif entity == "opening":
+                forced["visible_to_organization"] = user.organization_id
         elif user.role == Role.TALENT:
             if entity == "talent":
-                scoped["id"] = user.talent_id if user.talent_id is not None else -1
+                forced["id"] = user.talent_id if user.talent_id is not None else -1
             elif entity in {"application", "placement"}:
-                scoped["talent_id"] = user.talent_id if user.talent_id is not None else -1
+                forced["talent_id"] = user.talent_id if user.talent_id is not None else -1
             elif entity == "opening":
-                scoped["status"] = "open"
-        return scoped
+                forced["status"] = "open"
+        # A filter the scope overrides is refused when it asks for something else, never silently replaced.
+        problems = [
+            Problem(loc=("query", name), msg=f"you may list only {name}={value}", value=filters[name])
+            for name, value in forced.items()
+            if filters.get(name) not in (None, "") and str(filters[name]) != str(value)
+        ]
+        if problems:
+            raise ValidationFailed(f"a {user.role.value} may not list these {entity}s", problems)
+        return {**filters, **forced}
+
+    def check_query(self, request: Request, entity: str, filters: dict[str, Any], sort: str | None) -> None:
+        user = self._user(request)
+        if user.role != Role.ORG_MEMBER or entity != "talent":
+            return
+        problems = [
+            Problem(
+                loc=("query", name),
+                msg=f"not a filter organization members may use (allowed: {', '.join(sorted(ORG_TALENT_FILTERS))})",
+                value=value,
+            )
+            for name, value in filters.items()
+            if name not in ORG_TALENT_FILTERS and value not in (None, "")
+        ]
+        for part in (sort or "").split(","):
+            name = part.strip().lstrip("+-")
+            if name and name not in ORG_TALENT_SORTS:
+                problems.append(
+                    Problem(
+                        loc=("query", "sort"),
+                        msg=f"organization members may sort by: {', '.join(sorted(ORG_TALENT_SORTS))}",
+                        value=part.strip(),
+                    )
+                )
+        if problems:
+            raise ValidationFailed("filters or sorting not allowed for organization members", problems)
 
     # -- presentation + audit -----------------------------------------------------------------------------------
     def present(self, request: Request, entity: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -195,3 +354,13 @@ class RolePolicy:
             path=request.url.path,
         )
         return shown
+
+    def record_view(self, request: Request, entity: str, entity_id: int | None, fields: list[str]) -> None:
+        user = self._user(request)
+        if entity == "talent" and user.role == Role.TALENT and entity_id == user.talent_id:
+            return  # looking at yourself is not logged
+        audit(request, "view", entity, entity_id, fields=sorted(fields), path=request.url.path)
+
+
+def _get(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)

@@ -9,8 +9,12 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from fastapi import Request
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
-__all__ = ["AccessPolicy", "AllowAll", "policy_of"]
+from talentbridge.web.write_rules import changed_fields
+
+__all__ = ["AccessPolicy", "AllowAll", "policy_of", "check_create", "check_update"]
 
 
 class AccessPolicy(Protocol):
@@ -26,6 +30,25 @@ class AccessPolicy(Protocol):
     def present(self, request: Request, entity: str, item: dict[str, Any]) -> dict[str, Any]:
         """The item as the caller may see it (fields redacted per consent); records personal-data access."""
 
+    def check_write(
+        self,
+        request: Request,
+        entity: str,
+        action: str,
+        before: Any | None,
+        after: dict[str, Any] | None,
+        changed: dict[str, Any],
+    ) -> None:
+        """Raise unless the caller may ``action`` (create, update, delete) ``entity``: on the stored record
+        ``before`` (update, delete), field by field on ``changed`` (the fields the write sets, see
+        ``web/write_rules.py``), and on the record ``after`` as it will be once written."""
+
+    def check_query(self, request: Request, entity: str, filters: dict[str, Any], sort: str | None) -> None:
+        """Raise ValidationFailed (422) listing every filter or sort the caller may not use on ``entity``."""
+
+    def record_view(self, request: Request, entity: str, entity_id: int | None, fields: list[str]) -> None:
+        """Write the audit row of a view of personal data shown outside ``present`` (e.g. recommendations)."""
+
 
 class AllowAll:
     def check(self, request: Request, entity: str, action: str, item: Any | None = None) -> None:
@@ -37,9 +60,43 @@ class AllowAll:
     def present(self, request: Request, entity: str, item: dict[str, Any]) -> dict[str, Any]:
         return item
 
+    def check_write(
+        self,
+        request: Request,
+        entity: str,
+        action: str,
+        before: Any | None,
+        after: dict[str, Any] | None,
+        changed: dict[str, Any],
+    ) -> None:
+        return None
+
+    def check_query(self, request: Request, entity: str, filters: dict[str, Any], sort: str | None) -> None:
+        return None
+
+    def record_view(self, request: Request, entity: str, entity_id: int | None, fields: list[str]) -> None:
+        return None
+
 
 _ALLOW_ALL = AllowAll()
 
 
 def policy_of(request: Request) -> AccessPolicy:
     return getattr(request.app.state, "access_policy", None) or _ALLOW_ALL
+
+
+def check_create(request: Request, entity: str, record: BaseModel, sent: dict[str, Any]) -> None:
+    """Ask the policy about creating ``record`` (validated) from the fields the caller ``sent``."""
+    sent_json = to_jsonable_python(sent, fallback=str)
+    changed = changed_fields(type(record), None, sent_json)
+    policy_of(request).check_write(request, entity, "create", None, record.model_dump(mode="json"), changed)
+
+
+def check_update(
+    request: Request, entity: str, data_cls: type[BaseModel], stored: BaseModel, changes: dict[str, Any]
+) -> None:
+    """Ask the policy about applying ``changes`` to ``stored``: judged before, field by field, and after."""
+    before = stored.model_dump(mode="json")
+    sent = to_jsonable_python(changes, fallback=str)
+    changed = changed_fields(data_cls, before, sent)
+    policy_of(request).check_write(request, entity, "update", stored, {**before, **sent}, changed)

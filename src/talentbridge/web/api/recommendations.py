@@ -9,7 +9,9 @@ skills with the taxonomy relation, reasons in English and Korean); the opening e
 people each hard constraint excluded. ``text`` says whether profile and opening texts were compared (the
 ``text`` criterion: encoder model, or why not), and each explanation's ``breakdown.text.detail.status`` says it per
 item (``compared``, ``no_talent_text``, ``pending`` ...). Access: ``recommendation``/``read`` on the opening's organization or the
-talent themself; the audit needs ``audit``/``read``.
+talent themself; the audit needs ``audit``/``read``. Every talent in a list is one the caller may read, and every
+list writes an audit row per talent shown to someone other than that talent (``SHOWN_FIELDS`` and, with
+explanations, ``EXPLAINED_FIELDS``), as the pages do.
 
 ``install(app)`` (listed in ``web/app.py`` ``APP_HOOKS``) adds the registry save hooks: skills inferred from text
 for talents and openings that arrive without any, and the talent index updated after a talent is saved.
@@ -23,6 +25,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, FastAPI, Query, Request
 
 from talentbridge.domain.enums import OpeningKind, Region
+from talentbridge.domain.errors import PermissionDenied
 from talentbridge.services.recommend import API_SYNC_INTERVAL, OpeningFilters, RecommendService, TalentFilters
 from talentbridge.web.deps import SessionDep, SettingsDep
 from talentbridge.web.policy import policy_of
@@ -53,11 +56,13 @@ def talents_for_opening(
     svc = RecommendService(settings, session)
     svc.sync_interval = API_SYNC_INTERVAL
     opening = svc.repos.openings.get(opening_id)
+    policy_of(request).check(request, "opening", "read", opening)  # a draft the caller may not see is a 404
     policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
     filters = TalentFilters(regions=tuple(region), nationality=nationality, min_score=min_score)
-    return svc.talents_for_opening(
+    result = svc.talents_for_opening(
         opening_id, top, filters, method=method, explain=explain, program_settings=svc.program_settings(program_id)
     )
+    return _shown_talents(request, svc, result, explain)
 
 
 @router.get("/talents/{talent_id}/recommendations", summary="Openings recommended for a talent")
@@ -86,9 +91,12 @@ def openings_for_talent(
         organization_id=organization_id,
         min_score=min_score,
     )
-    return svc.openings_for_talent(
+    result = svc.openings_for_talent(
         talent_id, top, filters, explain=explain, program_settings=svc.program_settings(program_id)
     )
+    # Scores and explanations are drawn from the talent's profile: a view of it by anyone else is logged.
+    policy_of(request).record_view(request, "talent", talent_id, _fields_behind(explain))
+    return result
 
 
 @router.get("/audit/recommendations", summary="Fairness audit of top-K shortlists (impact ratios)")
@@ -103,6 +111,38 @@ def audit_recommendations(
     svc = RecommendService(settings, session)
     svc.sync_interval = API_SYNC_INTERVAL
     return svc.audit(top, limit)
+
+
+# -- personal data shown ---------------------------------------------------------------------------------------
+
+#: Fields of a talent a recommendation item shows or is computed from (its breakdown and explanation).
+SHOWN_FIELDS = ["category", "region"]
+EXPLAINED_FIELDS = ["available_from", "education", "salary_expectation", "skills", "work_history"]
+
+
+def _fields_behind(explain: bool) -> list[str]:
+    return SHOWN_FIELDS + (EXPLAINED_FIELDS if explain else [])
+
+
+def _shown_talents(request: Request, svc: RecommendService, result: dict[str, Any], explain: bool) -> dict[str, Any]:
+    """Only talents the caller may see (the index can be behind the database), each view written to the audit
+    log like the pages do."""
+    policy = policy_of(request)
+    talents = svc.repos.talents.get_many([i["talent_id"] for i in result["items"]])
+    shown = []
+    for item in result["items"]:
+        talent = talents.get(item["talent_id"])
+        if talent is None:
+            continue
+        try:
+            policy.check(request, "talent", "read", talent)
+        except PermissionDenied:
+            continue
+        policy.record_view(request, "talent", talent.id, _fields_behind(explain))
+        shown.append(item)
+    for rank, item in enumerate(shown, 1):
+        item["rank"] = rank
+    return {**result, "items": shown}
 
 
 # -- save hooks ---------------------------------------------------------------------------------------------------

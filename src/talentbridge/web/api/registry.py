@@ -2,6 +2,8 @@
 applications. One factory makes all seven, so validation, paging, errors and access checks are the same."""
 
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -17,9 +19,9 @@ from talentbridge.domain import (
     TalentData,
     partial_model,
 )
-from talentbridge.domain.errors import Problem, ValidationFailed
+from talentbridge.domain.errors import Conflict, Problem, ValidationFailed
 from talentbridge.web.deps import ReposDep, SettingsDep
-from talentbridge.web.policy import policy_of
+from talentbridge.web.policy import check_create, check_update, policy_of
 
 __all__ = ["router", "RESOURCES"]
 
@@ -76,7 +78,9 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
                 "page size too large",
                 [Problem(loc=("query", "size"), msg=f"at most {settings.page_size_max}", value=size)],
             )
-        filters = policy.scope(request, entity, {**_filters_from(request), "q": q})
+        asked = {**_filters_from(request), "q": q}
+        policy.check_query(request, entity, asked, sort)
+        filters = policy.scope(request, entity, asked)
         repo = repos.by_entity(path)
         result = repo.list(filters, sort=sort, page=page, size=size)
         return {
@@ -95,11 +99,12 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
 
     def create_item(body: create_cls, request: Request, response: Response, repos: ReposDep) -> dict[str, Any]:  # type: ignore[valid-type]
         policy = policy_of(request)
-        policy.check(request, entity, "create", body)
-        _refuse_workflow_fields(path, body.model_dump(exclude_unset=True), creating=True)  # type: ignore[attr-defined]
         record = data_cls.model_validate(body.model_dump())  # type: ignore[attr-defined]
+        check_create(request, entity, record, body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
+        _refuse_workflow_fields(path, body.model_dump(exclude_unset=True), creating=True)  # type: ignore[attr-defined]
         record = _before_save(request, entity, record)
-        item = repos.by_entity(path).add(record)
+        with _quiet_conflicts(request):
+            item = repos.by_entity(path).add(record)
         _after_save(request, entity, item)
         response.headers["Location"] = f"/api/{path}/{item.id}"
         return policy.present(request, entity, item.model_dump(mode="json"))
@@ -107,17 +112,20 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
     def update_item(item_id: int, body: update_cls, request: Request, repos: ReposDep) -> dict[str, Any]:  # type: ignore[valid-type]
         policy = policy_of(request)
         repo = repos.by_entity(path)
-        policy.check(request, entity, "update", repo.get(item_id))
+        stored = repo.get(item_id)
         changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        # Judged on the record as it will be: ownership before and after, and every field the body changes.
+        check_update(request, entity, data_cls, stored, changes)
         _refuse_workflow_fields(path, changes, creating=False)
-        item = repo.update(item_id, changes)
+        with _quiet_conflicts(request):
+            item = repo.update(item_id, changes)
         _after_save(request, entity, item)
         return policy.present(request, entity, item.model_dump(mode="json"))
 
     def delete_item(item_id: int, request: Request, repos: ReposDep) -> Response:
         policy = policy_of(request)
         repo = repos.by_entity(path)
-        policy.check(request, entity, "delete", repo.get(item_id))
+        policy.check_write(request, entity, "delete", repo.get(item_id), None, {})
         repo.delete(item_id)
         return Response(status_code=204)
 
@@ -137,6 +145,21 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
         f"/{path}/{{item_id}}", delete_item, methods=["DELETE"], status_code=204, tags=[tag],
         summary=f"Delete a {entity}",
     )
+
+
+@contextmanager
+def _quiet_conflicts(request: Request) -> Iterator[None]:
+    """A duplicate key names the other record's id and value only to staff: a talent trying an e-mail address
+    learns that it is taken, not whose profile holds it."""
+    try:
+        yield
+    except Conflict as exc:
+        user = getattr(request.state, "user", None)
+        if user is None or str(getattr(user.role, "value", user.role)) in {"operator", "auditor"}:
+            raise
+        field = exc.details.get("field")
+        message = f"this {field} is already in use" if field else exc.message.split(": ", 1)[0]
+        raise Conflict(message, field=field) from None
 
 
 def _before_save(request: Request, entity: str, record: Any) -> Any:

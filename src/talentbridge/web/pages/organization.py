@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from talentbridge.domain import OpeningData
+from talentbridge.domain import ApplicationData, OpeningData, OrganizationData
 from talentbridge.domain.enums import ApplicationStatus, Importance, OpeningKind, OpeningStatus, Region, SizeBand
 from talentbridge.domain.errors import PermissionDenied, ValidationFailed
 from talentbridge.services.accounts import Role
@@ -16,7 +16,7 @@ from talentbridge.web.deps import ReposDep, SessionDep
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.pages.skills_ui import labels_for
-from talentbridge.web.policy import policy_of
+from talentbridge.web.policy import check_create, check_update, policy_of
 
 router = APIRouter(prefix="/org", include_in_schema=False, dependencies=[Depends(require_roles("org_member"))])
 
@@ -57,11 +57,12 @@ def profile(request: Request, repos: ReposDep) -> Response:
 async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -> Response:
     user = _member(request)
     org = repos.organizations.get(user.organization_id)
-    policy_of(request).check(request, "organization", "update", org)
+    policy_of(request).check(request, "organization", "update", org)  # before reading the form
     form = await request.form()
     changes = {
         k: (str(form.get(k, "")).strip() or None) for k in ("name_en", "website", "description", "region", "size_band")
     }
+    check_update(request, "organization", OrganizationData, org, changes)
     try:
         repos.organizations.update(org.id, changes)
     except ValidationFailed as exc:
@@ -172,7 +173,7 @@ async def create_opening(request: Request, repos: ReposDep, session: SessionDep)
 
     try:
         record = OpeningData.model_validate(data)
-        policy_of(request).check(request, "opening", "create", record)
+        check_create(request, "opening", record, data)
         opening = repos.openings.add(record)
     except (ValidationError, ValidationFailed) as exc:
         session.rollback()
@@ -228,6 +229,8 @@ def update_application(
     _member(request)
     application = repos.applications.get(application_id)
     policy_of(request).check(request, "application", "update", application)  # before reading the form
+    if status in set(ApplicationStatus):  # an unknown status is a 422 from the validation below
+        check_update(request, "application", ApplicationData, application, {"status": status})
     repos.applications.update(application_id, {"status": status})
     return redirect(f"/org/openings/{application.opening_id}")
 

@@ -18,7 +18,7 @@ from talentbridge.web.deps import ReposDep, SessionDep
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.pages.skills_ui import labels_for, taxonomy_for
-from talentbridge.web.policy import policy_of
+from talentbridge.web.policy import check_create, check_update, policy_of
 
 router = APIRouter(prefix="/me", include_in_schema=False, dependencies=[Depends(require_roles("talent"))])
 
@@ -85,7 +85,7 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
             session.execute(update(UserRow).where(UserRow.id == user.id).values(talent_id=talent.id))
         else:
             talent = repos.talents.get(user.talent_id)
-            policy_of(request).check(request, "talent", "update", talent)
+            check_update(request, "talent", TalentData, talent, changes)
             repos.talents.update(user.talent_id, changes)
     except ValidationFailed as exc:
         session.rollback()
@@ -144,7 +144,7 @@ async def save_skills(request: Request, repos: ReposDep) -> Response:
     if user.talent_id is None:
         return redirect("/me")
     talent = repos.talents.get(user.talent_id)
-    policy_of(request).check(request, "talent", "update", talent)
+    policy_of(request).check(request, "talent", "update", talent)  # before reading the form
     form = await request.form()
     known = taxonomy_for(request).skills
     remove = set(form.getlist("remove"))
@@ -164,6 +164,7 @@ async def save_skills(request: Request, repos: ReposDep) -> Response:
     changes: dict[str, Any] = {"skills": skills}
     if str(form.get("resume_text", "")).strip():  # accepting suggestions keeps the résumé they came from
         changes["resume_text"] = str(form["resume_text"])
+    check_update(request, "talent", TalentData, talent, changes)
     repos.talents.update(user.talent_id, changes)
     return redirect("/me?saved=1")
 
@@ -192,8 +193,8 @@ def apply(request: Request, repos: ReposDep, opening_id: Annotated[int, Form()])
     from talentbridge.domain import ApplicationData
 
     record = ApplicationData(talent_id=user.talent_id, opening_id=opening_id)
-    policy_of(request).check(request, "application", "create", record)
-    repos.openings.get(opening_id)
+    # open openings only (422 otherwise, the same answer for drafts, closed and unknown ids)
+    check_create(request, "application", record, {"talent_id": user.talent_id, "opening_id": opening_id})
     existing = repos.applications.list({"talent_id": user.talent_id, "opening_id": opening_id}, size=1)
     if existing.total == 0:
         repos.applications.add(record)

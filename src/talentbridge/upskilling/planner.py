@@ -320,6 +320,88 @@ def _cpsat(
     return chosen, positions, optimal, bound
 
 
+def _layered(
+    cat: _Catalog, relevant: list[int], targets: dict[str, int], start: list[int], layers: int, time_limit: float
+) -> tuple[list[int], dict[int, float], bool, float | None, int]:
+    """Time-indexed model for large catalogues (a course in layer t relies only on courses of earlier layers);
+    its LP relaxation is far tighter than precedence with positions. Exact when the path found has at most
+    ``layers`` courses (every cheaper path then fits in the layers). Returns (chosen, layer of each, optimal
+    for the layered problem, bound, number of layers used)."""
+    from ortools.sat.python import cp_model
+
+    profile = cat.inst.profile
+    earliest, _ = _values(cat, relevant, "courses", "max")  # 1 + depth of the shallowest chain
+    index = {c: k for k, c in enumerate(relevant)}
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int], Any] = {}
+    for c in relevant:
+        for t in range(int(earliest.get(c, layers + 1)), layers + 1):
+            x[(c, t)] = model.NewBoolVar(f"x{c}_{t}")
+    taken = {c: [x[(c, t)] for t in range(1, layers + 1) if (c, t) in x] for c in relevant}
+    for lits in taken.values():
+        if len(lits) > 1:
+            model.AddAtMostOne(lits)
+    needs: dict[tuple[str, int], list[int]] = {}
+
+    def supply(pair: tuple[str, int]) -> list[int]:
+        if pair not in needs:
+            needs[pair] = [d for d in cat.providers_of(*pair) if d in index]
+        return needs[pair]
+
+    have: dict[tuple[tuple[str, int], int], Any] = {}
+
+    def had_by(pair: tuple[str, int], t: int) -> Any:
+        """A literal: ``pair`` is provided by a course of layer ≤ t."""
+        key = (pair, t)
+        if key not in have:
+            lits = [x[(d, u)] for d in supply(pair) for u in range(1, t + 1) if (d, u) in x]
+            var = model.NewBoolVar(f"h{len(have)}")
+            if lits:
+                model.AddBoolOr(lits).OnlyEnforceIf(var)
+            else:
+                model.Add(var == 0)
+            have[key] = var
+        return have[key]
+
+    for (c, t), var in x.items():
+        for s, lv in cat.courses[c].requires.items():
+            if profile.get(s, 0) < lv:
+                model.AddImplication(var, had_by((s, lv), t - 1))
+    for pair in targets.items():
+        model.AddBoolOr([x[(d, u)] for d in supply(pair) for u in range(1, layers + 1) if (d, u) in x])
+    scale = {
+        "courses": lambda c: 1,
+        "hours": lambda c: int(round(cat.courses[c].hours * 100)),
+        "fee": lambda c: cat.courses[c].fee,
+    }[cat.inst.objective]
+    model.Minimize(sum(scale(c) * var for (c, _), var in x.items()))
+    order, _ = cat.closure(start)
+    layer_of: dict[int, int] = {}
+    for c in order:  # ASAP layers of the start
+        req = [d for d in order if d in layer_of]
+        deps = [
+            min((layer_of[d] for d in req if cat.courses[d].provides.get(s, 0) >= lv), default=0)
+            for s, lv in cat.courses[c].requires.items()
+            if profile.get(s, 0) < lv
+        ]
+        layer_of[c] = 1 + max(deps, default=0)
+    for (c, t), var in x.items():
+        model.AddHint(var, 1 if layer_of.get(c) == t else 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_search_workers = 2
+    solver.parameters.random_seed = 7
+    status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return start, {c: float(layer_of.get(c, 0)) for c in start}, False, None, layers
+    chosen = sorted({c for (c, t), var in x.items() if solver.Value(var)})
+    positions = {c: float(t) for (c, t), var in x.items() if solver.Value(var)}
+    bound = solver.BestObjectiveBound()
+    if cat.inst.objective == "hours":
+        bound /= 100
+    return chosen, positions, status == cp_model.OPTIMAL, bound, layers
+
+
 def _result(
     cat: _Catalog,
     chosen: list[int],
@@ -397,7 +479,22 @@ def plan_instance(inst: Instance) -> dict[str, Any]:
         floor = max(min(lower[d] for d in cat.providers_of(s, lv) if d in lower) for s, lv in targets.items())
         if floor >= sum(map(cat.cost, start)) - 1e-9:  # the start is already optimal
             return _result(cat, start, {}, reasons, True, floor)
-    chosen, positions, optimal, bound = _cpsat(cat, candidates, targets, start)
+    if len(candidates) <= 150 or cat.inst.budget:
+        chosen, positions, optimal, bound = _cpsat(cat, candidates, targets, start)
+    else:
+        # Layers: start small; a path of k courses never needs more than k layers, so a layered optimum with
+        # no more courses than layers is the true optimum (for the number of courses; for hours or fees the
+        # result is reported optimal only when every layer the catalogue could need is there).
+        layers = min(4, len(candidates))
+        deadline = inst.time_limit_s
+        while True:
+            chosen, positions, optimal, bound, used = _layered(cat, candidates, targets, start, layers, deadline)
+            exact = len(chosen) <= layers if inst.objective == "courses" else layers >= len(candidates)
+            if exact or layers >= len(candidates) or not optimal:
+                optimal = optimal and exact
+                break
+            layers = min(len(candidates), max(layers * 2, len(chosen)))
+            start = chosen
     order, state = cat.closure(chosen, positions)
     if len(order) != len(chosen) or not _within_budget(cat, chosen):  # never expected; keep the safe start
         chosen, positions, optimal, bound = start, {}, False, bound

@@ -62,6 +62,24 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
             {"talent", "operator", "auditor"}, f"/api/talents/{t1}/recommendations?top=5", None),
         ("GET", "/api/audit/recommendations"): (READERS, "/api/audit/recommendations?top=5", None),
     }
+    screeners = frozenset({"talent", "org_member", "other_org_member", "operator"})  # auditors only read
+    support = {
+        ("POST", "/api/support/screen"): (screeners, "/api/support/screen", {"facts": {"person.age": 29}}),
+        ("POST", "/api/visas/screen"): (screeners, "/api/visas/screen", {"facts": {"person.foreign": True}}),
+        ("POST", "/api/offers/compare"): (screeners, "/api/offers/compare",
+                                          {"startup": {"salary": 1}, "large": {"salary": 1}}),
+        ("GET", "/api/support/rules"): (SIGNED_IN, "/api/support/rules", None),
+        ("GET", "/support/rules"): (SIGNED_IN, "/support/rules", None),
+        ("GET", "/org/support"): (ORG, "/org/support", None),
+        ("GET", "/org/support/screen"): ({"org_member"}, f"/org/support/screen?opening_id={oa}", None),
+        ("POST", "/org/support/screen"): (ORG, "/org/support/screen", None),
+        ("GET", "/me/visas"): (TALENT, "/me/visas", None),
+        ("POST", "/me/visas"): (TALENT, "/me/visas", None),
+        ("GET", "/me/offers"): (TALENT, "/me/offers", None),
+        ("POST", "/me/offers"): (TALENT, "/me/offers", None),
+        ("GET", "/operator/support"): (READERS, "/operator/support", None),
+        ("GET", "/operator/support/milestones.csv"): (READERS, "/operator/support/milestones.csv", None),
+    }
     pages = {
         ("GET", "/"): (PUBLIC, "/", None),
         ("GET", "/login"): (PUBLIC, "/login", None),
@@ -102,4 +120,4 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("POST", "/operator/rounds/{round_id}/action"): (OPERATOR, f"/operator/rounds/{r}/action", None),
         ("GET", "/operator/audit-log"): (READERS, "/operator/audit-log", None),
     }
-    return rounds | knowledge | recommendations | pages
+    return rounds | knowledge | recommendations | support | pages

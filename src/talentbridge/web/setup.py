@@ -7,6 +7,7 @@ import importlib
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
+from talentbridge.config import session_secret
 from talentbridge.web.access import RolePolicy
 from talentbridge.web.auth import AuthMiddleware
 
@@ -29,7 +30,7 @@ def install(app: FastAPI) -> None:
     app.add_middleware(AuthMiddleware, database=app.state.database)
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.secret_key,
+        secret_key=session_secret(settings),
         session_cookie="tb_session",
         same_site="lax",
         https_only=settings.environment == "production",

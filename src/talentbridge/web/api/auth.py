@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from talentbridge.services import accounts
-from talentbridge.web.auth import CurrentUser, csrf_token, login_session, logout_session
+from talentbridge.web.auth import CurrentUser, csrf_token, login_session, sign_out
 from talentbridge.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -54,8 +54,9 @@ def login(body: LoginBody, request: Request, session: SessionDep) -> dict[str, A
 
 
 @router.post("/logout", status_code=204)
-def logout(request: Request) -> Response:
-    logout_session(request)
+def logout(request: Request, session: SessionDep) -> Response:
+    """Sign out everywhere: every session cookie of the account stops working (API tokens stay valid)."""
+    sign_out(request, session)
     return Response(status_code=204)
 
 

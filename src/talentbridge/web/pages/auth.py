@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from talentbridge.domain.errors import NotAuthenticated, TalentBridgeError, ValidationFailed
 from talentbridge.services import accounts
-from talentbridge.web.auth import login_session, logout_session
+from talentbridge.web.auth import login_session, sign_out
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.i18n import gettext_for, request_language
 from talentbridge.web.pages.rendering import redirect, render
@@ -45,8 +45,8 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    logout_session(request)
+def logout(request: Request, session: SessionDep) -> Response:
+    sign_out(request, session)
     return redirect("/login")
 
 

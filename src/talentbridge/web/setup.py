@@ -10,6 +10,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from talentbridge.config import session_secret
 from talentbridge.web.access import RolePolicy
 from talentbridge.web.auth import AuthMiddleware
+from talentbridge.web.security_headers import SecurityHeadersMiddleware
 
 __all__ = ["install"]
 
@@ -36,6 +37,8 @@ def install(app: FastAPI) -> None:
         https_only=settings.environment == "production",
         max_age=12 * 3600,
     )
+    # Outermost of these: the headers go on every response, the auth middleware's own 401/403 included.
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment == "production")
     for name in EXTRA_ROUTERS:
         app.include_router(importlib.import_module(name).router)
     try:

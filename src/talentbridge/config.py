@@ -82,6 +82,18 @@ class Settings(BaseSettings):
     infer_skills: bool = Field(
         True, description="Extract skills from text when talents or openings arrive without explicit skills."
     )
+    login_max_failures_per_account: int = Field(
+        10, ge=1, le=10_000, description="Failed sign-ins an account may have within the window before 429."
+    )
+    login_max_failures_per_address: int = Field(
+        50, ge=1, le=100_000, description="Failed sign-ins one client address may have within the window before 429."
+    )
+    login_failure_window_seconds: int = Field(
+        900, ge=1, le=86_400, description="Length of the sliding window the sign-in failures are counted in."
+    )
+    login_max_concurrent_hashes: int = Field(
+        4, ge=1, le=256, description="Password hashes (argon2, 64 MiB each) computed at once per process; more wait."
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

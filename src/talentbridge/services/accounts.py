@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -21,7 +22,14 @@ from enum import StrEnum
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from talentbridge.domain.errors import Conflict, NotAuthenticated, NotFound, Problem, ValidationFailed
+from talentbridge.domain.errors import (
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    Problem,
+    TooManyRequests,
+    ValidationFailed,
+)
 from talentbridge.storage.account_tables import ApiTokenRow, PasswordResetRow, UserRow
 from talentbridge.storage.tables import OrganizationRow, TalentRow
 
@@ -42,6 +50,7 @@ __all__ = [
     "end_sessions",
     "user_for_session",
     "create_demo_accounts",
+    "limit_concurrent_hashes",
     "MIN_PASSWORD_LENGTH",
 ]
 
@@ -87,10 +96,48 @@ class User:
         )
 
 
-def _hasher():  # type: ignore[no-untyped-def]
-    from argon2 import PasswordHasher
+# Argon2id uses 64 MiB per hash: 32 sign-ins at once once doubled the server's memory. Only this many hashes run
+# at once per process (``limit_concurrent_hashes``, from the setting login_max_concurrent_hashes); the others wait.
+DEFAULT_CONCURRENT_HASHES = 4
+HASH_WAIT_SECONDS = 30.0
+_hash_slots = threading.BoundedSemaphore(DEFAULT_CONCURRENT_HASHES)
 
-    return PasswordHasher()
+
+def limit_concurrent_hashes(count: int) -> None:
+    """Let at most ``count`` password hashes (or verifications) run at once in this process."""
+    global _hash_slots
+    _hash_slots = threading.BoundedSemaphore(max(1, count))
+
+
+class _BoundedHasher:
+    """argon2's PasswordHasher whose hash and verify wait for one of the process's hash slots."""
+
+    def __init__(self) -> None:
+        from argon2 import PasswordHasher
+
+        self.inner = PasswordHasher()
+        self.slots = _hash_slots
+
+    def _run(self, work, *args):  # type: ignore[no-untyped-def]
+        if not self.slots.acquire(timeout=HASH_WAIT_SECONDS):
+            raise TooManyRequests("the server is busy checking passwords; try again in a few seconds", retry_after=5)
+        try:
+            return work(*args)
+        finally:
+            self.slots.release()
+
+    def hash(self, password: str) -> str:
+        return self._run(self.inner.hash, password)  # type: ignore[no-any-return]
+
+    def verify(self, stored: str, password: str) -> bool:
+        return self._run(self.inner.verify, stored, password)  # type: ignore[no-any-return]
+
+    def check_needs_rehash(self, stored: str) -> bool:
+        return self.inner.check_needs_rehash(stored)
+
+
+def _hasher() -> _BoundedHasher:
+    return _BoundedHasher()
 
 
 def _digest(token: str) -> str:

@@ -55,8 +55,13 @@ async def _talentbridge_error(request: Request, exc: Exception) -> JSONResponse:
         extra["errors"] = [_jsonable(p.as_dict()) for p in exc.problems]
     handler = getattr(request.app.state, "html_error_handler", None)
     if handler is not None and _wants_html(request):
-        return handler(request, exc)  # type: ignore[no-any-return]
-    return problem_response(exc.status, exc.title, exc.message, exc.code, request, **extra)
+        response = handler(request, exc)
+    else:
+        response = problem_response(exc.status, exc.title, exc.message, exc.code, request, **extra)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response  # type: ignore[no-any-return]
 
 
 async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:

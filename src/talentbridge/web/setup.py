@@ -11,6 +11,7 @@ from talentbridge.config import session_secret
 from talentbridge.web.access import RolePolicy
 from talentbridge.web.auth import AuthMiddleware
 from talentbridge.web.security_headers import SecurityHeadersMiddleware
+from talentbridge.web.sign_in import login_throttle
 
 __all__ = ["install"]
 
@@ -27,6 +28,7 @@ PAGES_HOOK = "talentbridge.web.pages"
 def install(app: FastAPI) -> None:
     settings = app.state.settings
     app.state.access_policy = RolePolicy()
+    app.state.login_throttle = login_throttle(settings)
     # Order matters: the session middleware (outer) must decode the cookie before AuthMiddleware reads it.
     app.add_middleware(AuthMiddleware, database=app.state.database)
     app.add_middleware(

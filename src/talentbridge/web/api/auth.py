@@ -11,6 +11,7 @@ from talentbridge.services import accounts
 from talentbridge.services import signup as signup_service
 from talentbridge.web.auth import CurrentUser, csrf_token, login_session, sign_out
 from talentbridge.web.deps import SessionDep
+from talentbridge.web.sign_in import sign_in_request
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -49,7 +50,7 @@ def _me(user: accounts.User) -> dict[str, Any]:
 
 @router.post("/login")
 def login(body: LoginBody, request: Request, session: SessionDep) -> dict[str, Any]:
-    user = accounts.authenticate(session, body.email, body.password)
+    user = sign_in_request(request, session, body.email, body.password)
     login_session(request, user)
     return {**_me(user), "csrf_token": csrf_token(request)}
 

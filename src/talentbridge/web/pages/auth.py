@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from talentbridge.domain.errors import NotAuthenticated, TalentBridgeError, ValidationFailed
+from talentbridge.domain.errors import NotAuthenticated, TalentBridgeError, TooManyRequests, ValidationFailed
 from talentbridge.services import accounts
 from talentbridge.services import signup as signup_service
 from talentbridge.web.auth import login_session, sign_out
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.i18n import gettext_for, request_language
 from talentbridge.web.pages.rendering import redirect, render
+from talentbridge.web.sign_in import sign_in_request
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,7 +38,13 @@ def login(
 ) -> Response:
     _ = gettext_for(request_language(request))
     try:
-        user = accounts.authenticate(session, email, password)
+        user = sign_in_request(request, session, email, password)
+    except TooManyRequests as exc:
+        minutes = max(1, -(-exc.retry_after // 60))
+        msg = _("Too many failed sign-ins. Try again in {minutes} minutes.", minutes=minutes)
+        page = render(request, "login.html", status_code=429, next=_safe_next(next), email=email, message=msg)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     except NotAuthenticated as exc:
         msg = _("Wrong email or password.") if "wrong" in exc.message else _("This account is not active yet.")
         return render(request, "login.html", status_code=401, next=_safe_next(next), email=email, message=msg)

@@ -94,3 +94,17 @@ def test_pages_keep_scripts_out_of_the_html(client: TestClient) -> None:
     for tag in re.findall(r"<script[^>]*>", html):
         assert 'src="/static/' in tag or 'type="application/json"' in tag, tag
     assert "includeIndicatorStyles" in html  # HTMX's injected <style> is off (its rules live in app.css)
+
+
+def test_an_unexpected_error_carries_the_headers(sqlite_database: Database, tmp_path: Any) -> None:
+    settings = build_settings(environment="test", data_dir=tmp_path, database_url=sqlite_database.url)
+    app = create_app(settings, sqlite_database)
+
+    @app.get("/api/boom")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/boom")
+    assert r.status_code == 500
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["content-security-policy"] == PAGE_CSP

@@ -96,8 +96,16 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return problem_response(500, "Internal error", "An unexpected error occurred; it has been logged.",
-                            "internal", request)
+    response = problem_response(500, "Internal error", "An unexpected error occurred; it has been logged.",
+                                "internal", request)
+    # Answered outside the middleware stack (Starlette's ServerErrorMiddleware): add the security headers here.
+    from talentbridge.web.security_headers import security_headers
+
+    settings = getattr(request.app.state, "settings", None)
+    production = getattr(settings, "environment", None) == "production"
+    for name, value in security_headers(request.url.path, hsts=production):
+        response.headers.setdefault(name, value)
+    return response
 
 
 def _wants_html(request: Request) -> bool:

@@ -12,7 +12,8 @@
   same-origin`` (no page address, with its ids, leaks to other sites), ``Cross-Origin-Opener-Policy``,
   ``Permissions-Policy`` (no camera, microphone, location ...), and in production ``Strict-Transport-Security``.
 
-A header a route set itself is kept (``setdefault``).
+A header a route set itself is kept (``setdefault``). An unexpected error (500) is answered by Starlette's
+outermost middleware, outside this one; its handler (web/errors.py) adds ``security_headers`` itself.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["SecurityHeadersMiddleware", "PAGE_CSP", "DOCS_CSP", "DOCS_PATHS"]
+__all__ = ["SecurityHeadersMiddleware", "security_headers", "PAGE_CSP", "DOCS_CSP", "DOCS_PATHS"]
 
 PAGE_CSP = "; ".join(
     [
@@ -64,24 +65,29 @@ _COMMON = [
 HSTS = ("strict-transport-security", "max-age=31536000; includeSubDomains")
 
 
+def security_headers(path: str, *, hsts: bool = False) -> list[tuple[str, str]]:
+    """The headers a response to ``path`` carries."""
+    csp = DOCS_CSP if path in DOCS_PATHS else PAGE_CSP
+    return [("content-security-policy", csp), *_COMMON, *([HSTS] if hsts else [])]
+
+
 class SecurityHeadersMiddleware:
     """Pure ASGI middleware (no body buffering): adds the headers to ``http.response.start``."""
 
     def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
-        self.headers = [*_COMMON, *([HSTS] if hsts else [])]
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope.get("path") in DOCS_PATHS else PAGE_CSP
+        wanted = security_headers(scope.get("path", ""), hsts=self.hsts)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("content-security-policy", csp)
-                for name, value in self.headers:
+                for name, value in wanted:
                     headers.setdefault(name, value)
             await send(message)
 

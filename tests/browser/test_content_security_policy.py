@@ -47,8 +47,10 @@ def test_htmx_swaps_run_under_the_policy(new_page: Any) -> None:
     sign_in(page, "talent")
     page.goto("/me")
     page.fill("#resume_text", "PyTorch 기반 비전 검사 모델 개발 3년, Kubernetes로 MLOps 파이프라인 구축")
-    page.click("#suggest")
-    expect(page.locator("#suggestions tr.suggestion").first).to_be_visible()
+    with page.expect_response("**/me/skills/suggest", timeout=120_000) as swap:
+        page.click("#suggest")
+    assert swap.value.status == 200
+    expect(page.locator("#suggestions tr.suggestion").first).to_be_visible(timeout=30_000)
     assert violations == []
 
 

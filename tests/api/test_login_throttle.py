@@ -75,3 +75,9 @@ def test_sign_in_page_says_when_to_come_back(app: Any) -> None:
         r = c.post("/login", data=form, headers={"accept-language": "ko"})
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
     assert "로그인 실패가 너무 많습니다" in r.text and "10분" in r.text
+
+
+def test_the_openapi_spec_declares_429_with_retry_after(app: Any) -> None:
+    with TestClient(app) as c:
+        login = c.get("/openapi.json").json()["paths"]["/api/auth/login"]["post"]["responses"]
+    assert "Retry-After" in login["429"]["headers"] and "401" in login

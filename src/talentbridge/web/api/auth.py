@@ -48,7 +48,18 @@ def _me(user: accounts.User) -> dict[str, Any]:
             "organization_id": user.organization_id, "talent_id": user.talent_id, "language": user.language}
 
 
-@router.post("/login")
+_PROBLEM = {"application/problem+json": {"schema": {"type": "object"}}}
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Wrong email or password, or an inactive account.", "content": _PROBLEM},
+    429: {
+        "description": "Too many failed sign-ins for this account or from this address.",
+        "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+        "content": _PROBLEM,
+    },
+}
+
+
+@router.post("/login", responses=LOGIN_RESPONSES)
 def login(body: LoginBody, request: Request, session: SessionDep) -> dict[str, Any]:
     user = sign_in_request(request, session, body.email, body.password)
     login_session(request, user)

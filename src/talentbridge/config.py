@@ -2,10 +2,18 @@
 
 Every setting is read from the environment with the ``TALENTBRIDGE_`` prefix (or a ``.env`` file in the working
 directory). ``docs/configuration.md`` documents each one; a test checks that it does.
+
+The secret that signs session cookies never has a default anyone could know: production refuses to start without
+``TALENTBRIDGE_SECRET_KEY``, so does ``serve`` on an address other machines can reach (``require_secret_for_host``),
+and development on the loopback address makes a random key once and keeps it in ``<data_dir>/secret_key``
+(``session_secret``).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -15,9 +23,24 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from talentbridge.domain.errors import ConfigurationError
 
-__all__ = ["Settings", "get_settings", "default_data_dir"]
+__all__ = [
+    "Settings",
+    "get_settings",
+    "default_data_dir",
+    "session_secret",
+    "require_secret_for_host",
+    "is_loopback_host",
+]
 
+#: The key older versions used by default: published, so never accepted.
 DEV_SECRET = "dev-secret-change-me"
+MIN_SECRET_CHARS = 32
+SECRET_FILE = "secret_key"
+MAKE_SECRET_HINT = (
+    "set TALENTBRIDGE_SECRET_KEY (environment or .env) to a random value of at least "
+    f"{MIN_SECRET_CHARS} characters, e.g. "
+    "export TALENTBRIDGE_SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')\""
+)
 
 
 def default_data_dir() -> Path:
@@ -41,7 +64,13 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default sqlite:///<data_dir>/talentbridge.sqlite3. "
         "PostgreSQL: postgresql+psycopg://user@host:5432/dbname.",
     )
-    secret_key: str = Field(DEV_SECRET, description="Key that signs session cookies and CSRF tokens.")
+    secret_key: str | None = Field(
+        None,
+        description="Key that signs session cookies and CSRF tokens (at least 32 characters). Required in production "
+        "and to serve on a non-loopback address; in development a random key is made once and kept in "
+        "<data_dir>/secret_key (mode 0600).",
+        repr=False,
+    )
     echo_sql: bool = Field(False, description="Log every SQL statement (debugging).")
     page_size_default: int = Field(50, ge=1, le=1000, description="Default page size of list endpoints.")
     page_size_max: int = Field(500, ge=1, le=10000, description="Largest page size a client may ask for.")
@@ -53,11 +82,25 @@ class Settings(BaseSettings):
     infer_skills: bool = Field(
         True, description="Extract skills from text when talents or openings arrive without explicit skills."
     )
+    login_max_failures_per_account: int = Field(
+        10, ge=1, le=10_000, description="Failed sign-ins an account may have within the window before 429."
+    )
+    login_max_failures_per_address: int = Field(
+        50, ge=1, le=100_000, description="Failed sign-ins one client address may have within the window before 429."
+    )
+    login_failure_window_seconds: int = Field(
+        900, ge=1, le=86_400, description="Length of the sliding window the sign-in failures are counted in."
+    )
+    login_max_concurrent_hashes: int = Field(
+        4, ge=1, le=256, description="Password hashes (argon2, 64 MiB each) computed at once per process; more wait."
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEV_SECRET:
-            raise ValueError("TALENTBRIDGE_SECRET_KEY must be set in production")
+        if self.environment == "production":
+            problem = _secret_problem(self.secret_key)
+            if problem:
+                raise ValueError(f"TALENTBRIDGE_SECRET_KEY {problem} in production: {MAKE_SECRET_HINT}")
         return self
 
     @property
@@ -89,3 +132,86 @@ def build_settings(**overrides: object) -> Settings:
 def get_settings() -> Settings:
     """The process-wide settings (built once, on first use)."""
     return build_settings()
+
+
+# -- the session secret -----------------------------------------------------------------------------------------
+
+
+def _secret_problem(secret: str | None) -> str | None:
+    """Why ``secret`` cannot sign sessions that matter (None when it can)."""
+    if not secret:
+        return "must be set"
+    if secret == DEV_SECRET:
+        return "is the published development default"
+    if len(secret) < MIN_SECRET_CHARS:
+        return f"is shorter than {MIN_SECRET_CHARS} characters"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _test_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def session_secret(settings: Settings) -> str:
+    """The key that signs this application's session cookies.
+
+    ``TALENTBRIDGE_SECRET_KEY`` when set (production guarantees it is). Otherwise tests get a random key per process
+    and development one random key per data dir, made on first use and kept in ``<data_dir>/secret_key`` with mode
+    0600, so sessions survive a restart but nobody can forge them with a key from the source code.
+    """
+    if settings.secret_key and settings.secret_key != DEV_SECRET:
+        return settings.secret_key
+    if settings.environment == "test":
+        return _test_secret()
+    if settings.environment == "production":  # unreachable through build_settings; kept as a last guard
+        raise ConfigurationError(f"TALENTBRIDGE_SECRET_KEY must be set in production: {MAKE_SECRET_HINT}")
+    return _persisted_secret(settings.data_dir / SECRET_FILE)
+
+
+def _persisted_secret(path: Path) -> str:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # O_EXCL: when two processes start at once, one writes and the other reads what it wrote.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            os.chmod(path, 0o600)  # tighten a copy made with a looser mode
+            secret = path.read_text(encoding="utf-8").strip()
+            if _secret_problem(secret):
+                raise ConfigurationError(
+                    f"{path} does not hold a usable session key ({_secret_problem(secret)}); delete it and start "
+                    "again to make a new one (everyone is signed out)"
+                ) from None
+            return secret
+        secret = secrets.token_urlsafe(48)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secret + "\n")
+        return secret
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot keep the development session key in {path} ({exc.strerror}); {MAKE_SECRET_HINT}"
+        ) from exc
+
+
+def is_loopback_host(host: str) -> bool:
+    """True when ``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # another host name may resolve to any interface
+
+
+def require_secret_for_host(settings: Settings, host: str) -> None:
+    """Refuse to serve on an address other machines can reach without a real ``TALENTBRIDGE_SECRET_KEY``."""
+    if is_loopback_host(host):
+        return
+    problem = _secret_problem(settings.secret_key)
+    if problem:
+        raise ConfigurationError(
+            f"refusing to serve on {host}, which other machines can reach: TALENTBRIDGE_SECRET_KEY {problem}. "
+            f"{MAKE_SECRET_HINT} (or serve on 127.0.0.1)"
+        )

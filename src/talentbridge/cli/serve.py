@@ -19,9 +19,10 @@ def command(
     """Serve the web application and the JSON API (OpenAPI at /docs)."""
     import uvicorn
 
-    from talentbridge.config import get_settings
+    from talentbridge.config import get_settings, require_secret_for_host
     from talentbridge.web.app import create_app
 
+    require_secret_for_host(get_settings(), host)
     db = open_database(check=True)
     Console().print(f"TalentBridge on [bold]http://{host}:{port}[/] (database {db.safe_url}); API docs at /docs")
     if reload:

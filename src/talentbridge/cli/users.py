@@ -86,7 +86,7 @@ def reset_password(email: str) -> None:
         from talentbridge.domain.errors import NotFound
 
         raise NotFound("user", email)
-    console.print(f"Reset token for {email} (one hour, one use): [bold]{token}[/]")
+    console.print(f"Reset token for {email} (one hour, one use; earlier tokens no longer work): [bold]{token}[/]")
 
 
 @token_app.command("create")

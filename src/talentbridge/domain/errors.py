@@ -10,6 +10,7 @@
     ├── PermissionDenied              code="forbidden"      the caller may not do this
     │   └── NotAuthenticated          code="unauthenticated" the caller is not signed in
     ├── InputTooLarge                 code="too_large"      a text or file beyond the documented limit
+    ├── TooManyRequests               code="rate_limited"   too many attempts (sign-in); ``retry_after`` seconds
     ├── ConfigurationError            code="configuration"  settings that cannot work
     │   └── RulesInvalid              code="rules_invalid"  support rule files that do not validate (every problem)
     ├── DatabaseNotReady              code="database_not_ready" the schema is missing or behind: run ``db upgrade``
@@ -36,6 +37,7 @@ __all__ = [
     "PermissionDenied",
     "NotAuthenticated",
     "InputTooLarge",
+    "TooManyRequests",
     "ConfigurationError",
     "RulesInvalid",
     "DatabaseNotReady",
@@ -162,6 +164,18 @@ class InputTooLarge(TalentBridgeError):
     code = "too_large"
     status = 413
     title = "Input too large"
+
+
+class TooManyRequests(TalentBridgeError):
+    """Too many attempts in a while (failed sign-ins); the web sends 429 with ``Retry-After: retry_after``."""
+
+    code = "rate_limited"
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
 
 
 class ConfigurationError(TalentBridgeError):

@@ -1,6 +1,12 @@
 """Accounts: users with roles, password sign-in, personal API tokens, one-time password-reset tokens.
 
 Passwords are hashed with argon2id (argon2-cffi); tokens are 32 random bytes shown once and stored as SHA-256.
+
+Sessions: every session cookie carries the account's ``session_version`` from when it was issued and is honoured
+only while the version is unchanged. Signing out, a password reset, a role change and deactivation raise it, so
+every cookie issued before stops working at once, on every device (``end_sessions``).
+
+Password-reset links work once, for an hour, and only the newest one: asking again or using one voids the others.
 """
 
 from __future__ import annotations
@@ -8,14 +14,22 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from talentbridge.domain.errors import Conflict, NotAuthenticated, NotFound, Problem, ValidationFailed
+from talentbridge.domain.errors import (
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    Problem,
+    TooManyRequests,
+    ValidationFailed,
+)
 from talentbridge.storage.account_tables import ApiTokenRow, PasswordResetRow, UserRow
 from talentbridge.storage.tables import OrganizationRow, TalentRow
 
@@ -33,7 +47,10 @@ __all__ = [
     "list_api_tokens",
     "request_password_reset",
     "reset_password",
+    "end_sessions",
+    "user_for_session",
     "create_demo_accounts",
+    "limit_concurrent_hashes",
     "MIN_PASSWORD_LENGTH",
 ]
 
@@ -62,6 +79,7 @@ class User:
     talent_id: int | None = None
     language: str = "ko"
     active: bool = True
+    session_version: int = 0
 
     @classmethod
     def from_row(cls, row: UserRow) -> User:
@@ -74,13 +92,52 @@ class User:
             talent_id=row.talent_id,
             language=row.language,
             active=row.active,
+            session_version=row.session_version or 0,
         )
 
 
-def _hasher():  # type: ignore[no-untyped-def]
-    from argon2 import PasswordHasher
+# Argon2id uses 64 MiB per hash: 32 sign-ins at once once doubled the server's memory. Only this many hashes run
+# at once per process (``limit_concurrent_hashes``, from the setting login_max_concurrent_hashes); the others wait.
+DEFAULT_CONCURRENT_HASHES = 4
+HASH_WAIT_SECONDS = 30.0
+_hash_slots = threading.BoundedSemaphore(DEFAULT_CONCURRENT_HASHES)
 
-    return PasswordHasher()
+
+def limit_concurrent_hashes(count: int) -> None:
+    """Let at most ``count`` password hashes (or verifications) run at once in this process."""
+    global _hash_slots
+    _hash_slots = threading.BoundedSemaphore(max(1, count))
+
+
+class _BoundedHasher:
+    """argon2's PasswordHasher whose hash and verify wait for one of the process's hash slots."""
+
+    def __init__(self) -> None:
+        from argon2 import PasswordHasher
+
+        self.inner = PasswordHasher()
+        self.slots = _hash_slots
+
+    def _run(self, work, *args):  # type: ignore[no-untyped-def]
+        if not self.slots.acquire(timeout=HASH_WAIT_SECONDS):
+            raise TooManyRequests("the server is busy checking passwords; try again in a few seconds", retry_after=5)
+        try:
+            return work(*args)
+        finally:
+            self.slots.release()
+
+    def hash(self, password: str) -> str:
+        return self._run(self.inner.hash, password)  # type: ignore[no-any-return]
+
+    def verify(self, stored: str, password: str) -> bool:
+        return self._run(self.inner.verify, stored, password)  # type: ignore[no-any-return]
+
+    def check_needs_rehash(self, stored: str) -> bool:
+        return self.inner.check_needs_rehash(stored)
+
+
+def _hasher() -> _BoundedHasher:
+    return _BoundedHasher()
 
 
 def _digest(token: str) -> str:
@@ -209,11 +266,15 @@ def update_user(
     if row is None:
         raise NotFound("user", user_id)
     problems = []
+    revoke = False
     if role is not None:
         try:
-            row.role = Role(role).value
+            new_role = Role(role).value
         except ValueError:
             problems.append(Problem(loc=("role",), msg=f"one of {', '.join(r.value for r in Role)}", value=role))
+        else:
+            revoke = revoke or new_role != row.role
+            row.role = new_role
     if language is not None:
         if language not in {"ko", "en"}:
             problems.append(Problem(loc=("language",), msg="ko or en", value=language))
@@ -222,10 +283,28 @@ def update_user(
     if problems:
         raise ValidationFailed("invalid account change", problems)
     if active is not None:
+        revoke = revoke or (row.active and not active)
         row.active = active
     if name is not None and name.strip():
         row.name = name.strip()
+    if revoke:
+        # A new role or a deactivation applies to cookies already issued too: sign them all out.
+        row.session_version = (row.session_version or 0) + 1
     session.flush()
+    return User.from_row(row)
+
+
+# -- sessions ---------------------------------------------------------------------------------------------------
+def end_sessions(session: Session, user_id: int) -> None:
+    """Sign ``user_id`` out everywhere: every session cookie issued so far stops working."""
+    session.execute(update(UserRow).where(UserRow.id == user_id).values(session_version=UserRow.session_version + 1))
+
+
+def user_for_session(session: Session, user_id: int, version: object) -> User | None:
+    """The user a session cookie names, when the cookie is still valid (active account, current version)."""
+    row = session.get(UserRow, user_id)
+    if row is None or not row.active or not isinstance(version, int) or version != (row.session_version or 0):
+        return None
     return User.from_row(row)
 
 
@@ -278,11 +357,13 @@ def revoke_api_token(session: Session, user_id: int, token_id: int) -> None:
 def request_password_reset(session: Session, email: str) -> str | None:
     """Make a one-time reset token for ``email`` (None when no such account — callers must not reveal which).
 
-    In development the token is written to the ``talentbridge.accounts`` log in place of an email.
+    The new token replaces every earlier one of the account: only the newest link works. In development the token
+    is written to the ``talentbridge.accounts`` log in place of an email.
     """
     row = session.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
     if row is None:
         return None
+    session.execute(delete(PasswordResetRow).where(PasswordResetRow.user_id == row.id))
     token = secrets.token_urlsafe(32)
     session.add(PasswordResetRow(user_id=row.id, token_hash=_digest(token), expires_at=_now() + RESET_TOKEN_LIFETIME))
     session.flush()
@@ -291,22 +372,40 @@ def request_password_reset(session: Session, email: str) -> str | None:
 
 
 def reset_password(session: Session, token: str, new_password: str) -> User:
+    """Set a new password with a reset token. The token works once (also when two requests race), voids every
+    other token of the account, revokes its API tokens and signs out all its sessions."""
     problems = _check_password(new_password)
     if problems:
         raise ValidationFailed("invalid password", problems)
+    invalid = NotAuthenticated(
+        "this reset link is invalid, used, replaced by a newer one or expired; request a new one"
+    )
     row = session.scalar(select(PasswordResetRow).where(PasswordResetRow.token_hash == _digest(token)))
-    expires = row.expires_at if row is not None else None
-    if expires is not None and expires.tzinfo is None:
+    if row is None or row.used_at is not None:
+        raise invalid
+    expires = row.expires_at
+    if expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)
-    if row is None or row.used_at is not None or expires is None or expires < _now():
-        raise NotAuthenticated("this reset link is invalid, used or expired; request a new one")
-    row.used_at = _now()
+    if expires < _now():
+        raise invalid
+    now = _now()
+    # Claim the token with one conditional UPDATE: of two requests racing with the same link, only one wins.
+    claimed = session.execute(
+        update(PasswordResetRow)
+        .where(PasswordResetRow.id == row.id, PasswordResetRow.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise invalid
     user = session.get(UserRow, row.user_id)
     assert user is not None
     user.password_hash = _hasher().hash(new_password)
+    user.session_version = (user.session_version or 0) + 1
+    session.execute(delete(PasswordResetRow).where(PasswordResetRow.user_id == user.id, PasswordResetRow.id != row.id))
     # A reset revokes every API token: whoever knew the old password may have made one.
     for tok in session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user.id)):
-        tok.revoked_at = tok.revoked_at or _now()
+        tok.revoked_at = tok.revoked_at or now
     session.flush()
     return User.from_row(user)
 

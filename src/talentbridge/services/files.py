@@ -8,6 +8,12 @@ report every bad line at once. Whole-file problems (unknown extension, unreadabl
 ``ImportRejected`` naming the file.
 
 Writing is atomic: the output goes to a temporary file next to the target, renamed into place when complete.
+
+Spreadsheets run formulas: a CSV or XLSX text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is written with a leading ``'`` (the OWASP CSV-injection rule), so ``=HYPERLINK(...)`` from a résumé shows
+as text in Excel instead of running. Reading CSV and XLSX takes that one ``'`` off again (also before a ``'``, so a
+value that really starts with ``'=`` survives), which keeps export → import a round trip. JSON Lines and Parquet
+are not spreadsheets and are written as they are.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ __all__ = [
     "write_parquet",
     "write_xlsx",
     "default_extension",
+    "neutralize_formula",
+    "restore_formula",
 ]
 
 READ_FORMATS: dict[str, str] = {
@@ -53,6 +61,25 @@ READ_FORMATS: dict[str, str] = {
 }
 WRITE_FORMATS = ("csv", "jsonl", "parquet", "xlsx")
 _EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet", "xlsx": ".xlsx"}
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(text: str) -> str:
+    """``text`` as a spreadsheet cell that cannot run: a leading ``'`` before a formula trigger (and before a
+    ``'`` that :func:`restore_formula` would otherwise take off)."""
+    if text.startswith(FORMULA_TRIGGERS) or (text[:1] == "'" and text[1:2] in (*FORMULA_TRIGGERS, "'")):
+        return "'" + text
+    return text
+
+
+def restore_formula(text: str) -> str:
+    """The inverse of :func:`neutralize_formula` (``restore_formula(neutralize_formula(t)) == t`` for every t)."""
+    if text[:1] == "'" and text[1:2] in (*FORMULA_TRIGGERS, "'") and len(text) > 1:
+        return text[1:]
+    return text
 
 
 @dataclass
@@ -232,7 +259,7 @@ def _open_csv(path: Path, encoding: str | None) -> RowSource:
             start = reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
-            values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(columns)}
+            values = {name: (restore_formula(cells[i]) if i < len(cells) else "") for i, name in enumerate(columns)}
             extra = [c for c in cells[len(columns) :] if c.strip()]
             yield SourceRow(line=line, values=values, extra=extra)
 
@@ -314,7 +341,7 @@ def _open_xlsx(path: Path) -> RowSource:
             for i, name in enumerate(names):
                 value = cells[i] if i < len(cells) else None
                 if isinstance(value, str):
-                    value = value.strip()
+                    value = restore_formula(value).strip()
                 if value not in (None, ""):
                     empty = False
                 values[name] = value
@@ -356,6 +383,12 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _spreadsheet_text(value: Any) -> str:
+    text = _cell_text(value)
+    # Numbers are numbers to a spreadsheet (-5 is not a formula); text of any other kind is neutralised.
+    return text if isinstance(value, int | float) else neutralize_formula(text)
+
+
 def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]], bom: bool = True) -> int:
     """Write ``rows`` as CSV (UTF-8 with a BOM so Excel shows Hangul correctly); returns the row count."""
     count = 0
@@ -363,7 +396,7 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]], bo
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell_text(row.get(c)) for c in columns])
+            writer.writerow([_spreadsheet_text(row.get(c)) for c in columns])
             count += 1
     return count
 
@@ -454,6 +487,8 @@ def write_xlsx(path: Path, columns: list[str], rows: Iterable[dict[str, Any]], s
                 value = json.dumps(value, ensure_ascii=False, default=str)
             elif isinstance(value, datetime) and value.tzinfo is not None:
                 value = value.isoformat()  # Excel has no time zones
+            if isinstance(value, str):
+                value = neutralize_formula(value)  # openpyxl would store "=..." as a live formula
             cells.append(value)
         worksheet.append(cells)
         count += 1

@@ -1,7 +1,9 @@
 """Authentication and CSRF, in one ASGI middleware, plus the ``CurrentUser`` dependency.
 
 - ``Authorization: Bearer <token>``: a personal API token (no cookies, no CSRF).
-- Otherwise the signed session cookie (Starlette's SessionMiddleware, keyed by ``settings.secret_key``).
+- Otherwise the signed session cookie (Starlette's SessionMiddleware, keyed by ``config.session_secret``). The
+  cookie holds the account's session version; it is honoured only while the account is active and the version is
+  unchanged, so signing out, a password reset, a role change or deactivation revokes it at once (accounts.py).
 - CSRF: an unsafe request that is not a bearer-token request and is not JSON (browsers cannot send cross-site
   JSON without a CORS preflight, which this app never grants) must carry the session's CSRF token in the
   ``X-CSRF-Token`` header or a ``csrf_token`` form field.
@@ -17,14 +19,23 @@ from urllib.parse import parse_qs
 
 import anyio
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send  # noqa: F401
 
 from talentbridge.domain.errors import NotAuthenticated
-from talentbridge.services.accounts import User, get_user, user_for_token
+from talentbridge.services.accounts import User, end_sessions, user_for_session, user_for_token
 from talentbridge.services.audit_log import AuditEntry, write_entries
 from talentbridge.storage import Database
 
-__all__ = ["AuthMiddleware", "CurrentUser", "OptionalUser", "csrf_token", "login_session", "logout_session"]
+__all__ = [
+    "AuthMiddleware",
+    "CurrentUser",
+    "OptionalUser",
+    "csrf_token",
+    "login_session",
+    "logout_session",
+    "sign_out",
+]
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MAX_FORM_BYTES = 2_000_000
@@ -43,10 +54,21 @@ def csrf_token(request: Request) -> str:
 def login_session(request: Request, user: User) -> None:
     request.session.clear()
     request.session["user_id"] = user.id
+    request.session["sv"] = user.session_version
     request.session["csrf"] = secrets.token_urlsafe(24)
 
 
 def logout_session(request: Request) -> None:
+    """Forget this browser's session (the cookie is emptied); ``sign_out`` also revokes copies of it."""
+    request.session.clear()
+
+
+def sign_out(request: Request, session: Session) -> None:
+    """Sign out: end every session of the signed-in account (a copied cookie stops working too) and empty this
+    browser's cookie. A bearer-token caller's tokens are left alone (revoke those with DELETE /api/auth/tokens)."""
+    user: User | None = getattr(request.state, "user", None)
+    if user is not None and getattr(request.state, "auth_method", None) == "session":
+        end_sessions(session, user.id)
     request.session.clear()
 
 
@@ -76,7 +98,7 @@ class AuthMiddleware:
             session = scope.get("session") or {}
             user_id = session.get("user_id")
             if user_id is not None:
-                user = await anyio.to_thread.run_sync(self._user_for_id, int(user_id))
+                user = await anyio.to_thread.run_sync(self._user_for_session, user_id, session.get("sv"))
                 if user is None:
                     session.clear()
                 else:
@@ -130,13 +152,11 @@ class AuthMiddleware:
         with self.database.session() as session:
             return user_for_token(session, token)
 
-    def _user_for_id(self, user_id: int) -> User | None:
+    def _user_for_session(self, user_id: object, version: object) -> User | None:
+        if not isinstance(user_id, int) or isinstance(user_id, bool):
+            return None  # a cookie from an older release or not ours: simply signed out
         with self.database.session() as session:
-            try:
-                user = get_user(session, user_id)
-            except Exception:  # noqa: BLE001 - a stale session cookie is simply signed out
-                return None
-            return user if user.active else None
+            return user_for_session(session, user_id, version)
 
     def _write_audit(self, entries: list[AuditEntry]) -> None:
         with self.database.session() as session:

@@ -55,8 +55,13 @@ async def _talentbridge_error(request: Request, exc: Exception) -> JSONResponse:
         extra["errors"] = [_jsonable(p.as_dict()) for p in exc.problems]
     handler = getattr(request.app.state, "html_error_handler", None)
     if handler is not None and _wants_html(request):
-        return handler(request, exc)  # type: ignore[no-any-return]
-    return problem_response(exc.status, exc.title, exc.message, exc.code, request, **extra)
+        response = handler(request, exc)
+    else:
+        response = problem_response(exc.status, exc.title, exc.message, exc.code, request, **extra)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response  # type: ignore[no-any-return]
 
 
 async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -91,8 +96,16 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return problem_response(500, "Internal error", "An unexpected error occurred; it has been logged.",
-                            "internal", request)
+    response = problem_response(500, "Internal error", "An unexpected error occurred; it has been logged.",
+                                "internal", request)
+    # Answered outside the middleware stack (Starlette's ServerErrorMiddleware): add the security headers here.
+    from talentbridge.web.security_headers import security_headers
+
+    settings = getattr(request.app.state, "settings", None)
+    production = getattr(settings, "environment", None) == "production"
+    for name, value in security_headers(request.url.path, hsts=production):
+        response.headers.setdefault(name, value)
+    return response
 
 
 def _wants_html(request: Request) -> bool:

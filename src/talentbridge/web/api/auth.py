@@ -8,8 +8,10 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from talentbridge.services import accounts
-from talentbridge.web.auth import CurrentUser, csrf_token, login_session, logout_session
+from talentbridge.services import signup as signup_service
+from talentbridge.web.auth import CurrentUser, csrf_token, login_session, sign_out
 from talentbridge.web.deps import SessionDep
+from talentbridge.web.sign_in import sign_in_request
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -46,16 +48,28 @@ def _me(user: accounts.User) -> dict[str, Any]:
             "organization_id": user.organization_id, "talent_id": user.talent_id, "language": user.language}
 
 
-@router.post("/login")
+_PROBLEM = {"application/problem+json": {"schema": {"type": "object"}}}
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Wrong email or password, or an inactive account.", "content": _PROBLEM},
+    429: {
+        "description": "Too many failed sign-ins for this account or from this address.",
+        "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+        "content": _PROBLEM,
+    },
+}
+
+
+@router.post("/login", responses=LOGIN_RESPONSES)
 def login(body: LoginBody, request: Request, session: SessionDep) -> dict[str, Any]:
-    user = accounts.authenticate(session, body.email, body.password)
+    user = sign_in_request(request, session, body.email, body.password)
     login_session(request, user)
     return {**_me(user), "csrf_token": csrf_token(request)}
 
 
 @router.post("/logout", status_code=204)
-def logout(request: Request) -> Response:
-    logout_session(request)
+def logout(request: Request, session: SessionDep) -> Response:
+    """Sign out everywhere: every session cookie of the account stops working (API tokens stay valid)."""
+    sign_out(request, session)
     return Response(status_code=204)
 
 
@@ -64,14 +78,26 @@ def me(user: CurrentUser, request: Request) -> dict[str, Any]:
     return {**_me(user), "csrf_token": csrf_token(request)}
 
 
-@router.post("/signup", status_code=201)
+@router.post("/signup", status_code=202)
 def signup(body: SignupBody, session: SessionDep) -> dict[str, Any]:
-    """Talent accounts are active at once; organization members wait for an operator to activate them."""
-    user = accounts.create_user(
-        session, email=body.email, password=body.password, role=body.role, name=body.name,
-        organization_id=body.organization_id, language=body.language, active=body.role == "talent",
+    """Ask for an account. The answer is the same whether or not the address already has one (so nobody can use
+    it to find out who is registered): talent accounts are ready to sign in at once, organization members wait
+    for an operator to activate them; the owner of an existing account signs in as before."""
+    result = signup_service.sign_up(
+        session,
+        email=body.email,
+        password=body.password,
+        role=body.role,
+        name=body.name,
+        organization_id=body.organization_id,
+        language=body.language,
     )
-    return {**_me(user), "active": user.active}
+    detail = (
+        "Sign in with this email and password. If the address already had an account, its password is unchanged."
+        if result.active
+        else "An operator will check and activate the account; you can sign in once it is active."
+    )
+    return {**result.public(), "detail": detail}
 
 
 @router.post("/tokens", status_code=201)
@@ -95,7 +121,10 @@ def revoke_token(token_id: int, user: CurrentUser, session: SessionDep) -> Respo
 @router.post("/password-reset/request", status_code=202)
 def request_reset(body: ResetRequestBody, session: SessionDep) -> dict[str, str]:
     accounts.request_password_reset(session, body.email)
-    return {"detail": "If an account exists for this email, a reset link has been sent."}
+    return {
+        "detail": "If an account exists for this email, a link to choose a new password has been sent to it. The "
+        "link works once, for one hour; asking again replaces it with a new one."
+    }
 
 
 @router.post("/password-reset/confirm")

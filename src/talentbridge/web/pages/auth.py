@@ -7,12 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from talentbridge.domain.errors import NotAuthenticated, TalentBridgeError, ValidationFailed
+from talentbridge.domain.errors import NotAuthenticated, TalentBridgeError, TooManyRequests, ValidationFailed
 from talentbridge.services import accounts
-from talentbridge.web.auth import login_session, logout_session
+from talentbridge.services import signup as signup_service
+from talentbridge.web.auth import login_session, sign_out
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.i18n import gettext_for, request_language
 from talentbridge.web.pages.rendering import redirect, render
+from talentbridge.web.sign_in import sign_in_request
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,7 +38,13 @@ def login(
 ) -> Response:
     _ = gettext_for(request_language(request))
     try:
-        user = accounts.authenticate(session, email, password)
+        user = sign_in_request(request, session, email, password)
+    except TooManyRequests as exc:
+        minutes = max(1, -(-exc.retry_after // 60))
+        msg = _("Too many failed sign-ins. Try again in {minutes} minutes.", minutes=minutes)
+        page = render(request, "login.html", status_code=429, next=_safe_next(next), email=email, message=msg)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     except NotAuthenticated as exc:
         msg = _("Wrong email or password.") if "wrong" in exc.message else _("This account is not active yet.")
         return render(request, "login.html", status_code=401, next=_safe_next(next), email=email, message=msg)
@@ -45,8 +53,8 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    logout_session(request)
+def logout(request: Request, session: SessionDep) -> Response:
+    sign_out(request, session)
     return redirect("/login")
 
 
@@ -66,35 +74,26 @@ def signup(
     organization_id: Annotated[str, Form()] = "",
 ) -> Response:
     _ = gettext_for(request_language(request))
-    form = {"name": name, "email": email, "organization_id": organization_id}
     if role not in {"talent", "org_member"}:
         role = "talent"
-    org_id = int(organization_id) if organization_id.strip().isdigit() else None
+    form = {"name": name, "email": email, "organization_id": organization_id, "role": role}
+    org_id = int(organization_id) if organization_id.strip().isdigit() and len(organization_id) < 10 else None
     try:
-        user = accounts.create_user(
-            session,
-            email=email,
-            password=password,
-            role=role,
-            name=name,
-            organization_id=org_id,
-            active=role == "talent",
+        result = signup_service.sign_up(
+            session, email=email, password=password, role=role, name=name, organization_id=org_id
         )
     except ValidationFailed as exc:
         return render(request, "signup.html", status_code=422, form=form, errors=[str(p) for p in exc.problems])
     except TalentBridgeError as exc:
         return render(request, "signup.html", status_code=exc.status, form=form, errors=[exc.message])
-    if not user.active:
-        return render(
-            request,
-            "login.html",
-            next="/",
-            email=email,
-            ok=True,
-            message=_("Account created. An operator will activate it."),
-        )
-    login_session(request, user)
-    return redirect("/")
+    # The same page whether or not the address already had an account, and no automatic sign-in (which would
+    # tell the two apart): the person signs in with the password they chose.
+    message = (
+        _("Thank you. Sign in with this email and password. If it already had an account, its password is unchanged.")
+        if result.active
+        else _("Thank you. An operator will check and activate the account; you can sign in once it is active.")
+    )
+    return render(request, "login.html", next="/", email=result.email, ok=True, message=message)
 
 
 @router.get("/password-reset", response_class=HTMLResponse)
@@ -106,12 +105,13 @@ def reset_form(request: Request, token: str | None = None) -> Response:
 def reset_request(request: Request, session: SessionDep, email: Annotated[str, Form(max_length=320)]) -> Response:
     _ = gettext_for(request_language(request))
     accounts.request_password_reset(session, email)
+    # The same answer whether or not the address has an account.
     return render(
         request,
         "password_reset.html",
         token=None,
         errors=[],
-        message=_("If an account exists for this email, a reset link has been sent."),
+        message=_("If an account exists for this email, we have sent it a link to choose a new password. The link works once, for one hour; asking again replaces it with a new one. Nothing after a few minutes? Check the spam folder or ask again."),  # noqa: E501
     )
 
 
@@ -134,6 +134,13 @@ def reset_confirm(
             message=None,
             errors=[str(p) for p in exc.problems],
         )
-    except NotAuthenticated as exc:
-        return render(request, "password_reset.html", status_code=400, token=None, message=None, errors=[exc.message])
+    except NotAuthenticated:
+        return render(
+            request,
+            "password_reset.html",
+            status_code=400,
+            token=None,
+            message=None,
+            errors=[_("This link is invalid, already used, replaced by a newer one or expired. Ask for a new one below.")],
+        )
     return render(request, "login.html", next="/", email="", ok=True, message=_("Password changed. Sign in."))

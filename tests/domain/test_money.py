@@ -50,6 +50,9 @@ def spelled(manwon: int, group: callable) -> str:  # type: ignore[valid-type]
         ("₩75,000,000", 7500),
         ("1억 2천만원", 12000),
         ("0.75억", 7500),
+        ("칠천", 7000),
+        ("7천5백", 7500),
+        ("약 칠천 정도", 7000),
         ("연봉 5,000만원 이상", 5000),
         ("", None),
         ("   ", None),
@@ -73,6 +76,7 @@ def test_examples_from_the_issue_and_the_docs(text: str | None, manwon: int | No
         ("협의", "bad_amount"),
         ("7,5000", "bad_amount"),
         ("칠천 정도요", "bad_amount"),
+        ("협의", "bad_amount"),
         ("1만 2억", "bad_amount"),
     ],
 )

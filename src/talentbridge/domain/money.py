@@ -4,7 +4,8 @@ The unit rule (documented in docs/openings.md):
 
 * A number with a unit is read in that unit: ``7500만원``, ``7천5백만원``, ``칠천만원``, ``1억 2천만원``,
   ``0.75억``, ``75,000,000원``.
-* A bare number below 100,000 is in 만원 (salary fields say "만원"): ``7,500`` and ``7500`` are 7,500만원.
+* A bare number below 100,000 is in 만원 (salary fields say "만원"): ``7,500``, ``7500``, ``7천5백`` and
+  ``칠천오백`` are 7,500만원.
 * A bare number of 100,000 or more is in 원 (won), as on a pay slip: ``75,000,000`` is 7,500만원.
 * Anything else is refused with a reason, never guessed: a foreign currency, a negative or fractional 만원
   amount (``75,005,000원`` is not a whole number of 만원), stray words, two numbers in one field.
@@ -135,8 +136,11 @@ def parse_manwon(text: str | int | None) -> int | None:
         if re.fullmatch(r"\d+(\.\d+)?", body):
             number = Decimal(body)
             won = number if unit_won or number >= BARE_WON_FROM else number * 10_000
-        else:
+        elif unit_won or re.search("[만억조]", body):
             won = _korean_won(body, raw)
+        else:  # Korean numerals without a unit, like a bare number: 칠천 → 7,000만원
+            number = _small_group(body, raw)
+            won = number if number >= BARE_WON_FROM else number * 10_000
     except InvalidOperation as exc:
         raise MoneyError("bad_amount", "could not read this amount", raw) from exc
     manwon = won / 10_000

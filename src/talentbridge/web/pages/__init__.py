@@ -21,6 +21,9 @@ PAGE_MODULES = [
     "talentbridge.web.pages.talent",
     "talentbridge.web.pages.organization",
     "talentbridge.web.pages.operator",
+    "talentbridge.web.pages.pipeline_ui",
+    "talentbridge.web.pages.skill_picker",
+    "talentbridge.web.pages.openings_ui",
 ]
 
 

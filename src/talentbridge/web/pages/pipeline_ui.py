@@ -155,13 +155,19 @@ def invite(
     opening_id: int,
     repos: ReposDep,
     session: SessionDep,
-    talent_id: Annotated[int, Form()],
+    talent_id: Annotated[int | None, Form()] = None,
     message: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Invite a recommended talent (who consented to be shown) to apply."""
     user = _member(request)
     opening = repos.openings.get(opening_id)
-    policy_of(request).check(request, "opening", "update", opening)
+    policy_of(request).check(request, "opening", "update", opening)  # before reading the form
+    if talent_id is None:
+        from talentbridge.domain.errors import Problem, ValidationFailed
+
+        raise ValidationFailed(
+            "whom to invite", [Problem(("talent_id",), "choose a person to invite", None, "missing")]
+        )
     talent = repos.talents.get(talent_id)
     policy_of(request).check(request, "talent", "read", talent)
     from talentbridge.services.invitations import InvitationService

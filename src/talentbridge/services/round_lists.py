@@ -109,3 +109,24 @@ def _check_ranking(
             else:
                 seen[value] = i
     return problems
+
+
+# -- the organization's ranking editor ----------------------------------------------------------------------
+
+
+def tiers_from_positions(positions: Mapping[int, int]) -> list[Any]:
+    """A ranked list from the positions typed in the editor (talent id → 1 = best): equal positions form a tie
+    (an organization may tie people, as ``docs/rounds.md`` allows), gaps are closed, ids ordered inside a tie."""
+    groups: dict[int, list[int]] = {}
+    for tid, position in positions.items():
+        groups.setdefault(position, []).append(tid)
+    return _normalise([sorted(groups[p]) for p in sorted(groups)])
+
+
+def same_ranking(a: Sequence[Any], b: Sequence[Any]) -> bool:
+    """Whether two ranked lists say the same thing (the order inside a tie does not matter)."""
+
+    def canonical(ranking: Sequence[Any]) -> list[Any]:
+        return [tuple(sorted(e)) if isinstance(e, list) else e for e in _normalise(list(ranking))]
+
+    return canonical(a) == canonical(b)

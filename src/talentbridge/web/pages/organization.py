@@ -261,17 +261,36 @@ def rounds(request: Request, session: SessionDep) -> Response:
 async def submit_ranking(
     request: Request, round_id: int, opening_id: int, repos: ReposDep, session: SessionDep
 ) -> Response:
+    """Save the edited ranking; equal numbers are a tie. A list left as it was generated stays "generated"."""
     opening = _own_opening(request, repos, opening_id)
     policy_of(request).check(request, "round", "submit_preferences", {"organization_id": opening.organization_id})
     form = await request.form()
-    ranked = sorted(
-        (int(str(v)), int(k.split(":", 1)[1])) for k, v in form.items() if k.startswith("rank:") and str(v).isdigit()
-    )
+    from talentbridge.domain.errors import Problem
+    from talentbridge.services.round_lists import same_ranking, tiers_from_positions
     from talentbridge.services.rounds import RoundService
+    from talentbridge.web.auth import audit
 
-    RoundService(session).submit_opening_preferences(
-        round_id, opening_id, [tid for _, tid in ranked], actor=request.state.user.email
-    )
+    positions: dict[int, int] = {}
+    problems = []
+    for key, value in form.items():
+        if not key.startswith("rank:"):
+            continue
+        text = str(value).strip()
+        if not text:
+            continue  # left empty: not acceptable to the opening
+        if not text.isdigit() or int(text) < 1 or not key[5:].isdigit():
+            problems.append(Problem(("rank", key[5:]), "a rank is a whole number from 1", text))
+            continue
+        positions[int(key[5:])] = int(text)
+    if problems:
+        raise ValidationFailed("invalid ranking", problems)
+    ranking = tiers_from_positions(positions)
+    service = RoundService(session)
+    current = next((p for p in service.preferences(round_id, "opening") if p.owner_id == opening_id), None)
+    if current is not None and current.source == "generated" and same_ranking(current.ranking, ranking):
+        return redirect("/org/rounds?saved=unchanged")
+    service.submit_opening_preferences(round_id, opening_id, ranking, actor=request.state.user.email)
+    audit(request, "ranking.edited", "round", round_id, opening_id=opening_id, ranked=len(positions))
     return redirect("/org/rounds?saved=1")
 
 
@@ -279,9 +298,14 @@ async def submit_ranking(
 def generate_ranking(
     request: Request, round_id: int, opening_id: int, repos: ReposDep, session: SessionDep
 ) -> Response:
+    """Rank every participant of the round for the opening by fit score (not only those who listed it)."""
     opening = _own_opening(request, repos, opening_id)
     policy_of(request).check(request, "round", "submit_preferences", {"organization_id": opening.organization_id})
     from talentbridge.services.rounds import RoundService
+    from talentbridge.web.auth import audit
 
-    RoundService(session).generate_organization_rankings(round_id, opening_ids=[opening_id])
+    result = RoundService(session).generate_organization_rankings(
+        round_id, opening_ids=[opening_id], scope="all", overwrite=True, actor=request.state.user.email
+    )
+    audit(request, "ranking.generated", "round", round_id, opening_id=opening_id, scorer=result["scorer"])
     return redirect("/org/rounds?saved=1")

@@ -121,3 +121,34 @@ def recommendation_blockers(
     if constraints and constraints.get("eligible") == 0 and constraints.get("considered"):
         out.append("constraints")
     return out or ["index_behind"]
+
+
+def fit_for_talent(settings: Any, session: Session, talent_id: int, opening: Any) -> dict[str, Any] | None:
+    """A talent's fit score for one opening with its explanation, and the hard requirements it fails
+    (``failing``: constraint codes; ``labels``: their Korean/English names). The score is the one the
+    recommendations show; for a failed requirement it is computed all the same, so the talent sees the criteria.
+    None when the talent cannot be scored (no taxonomy)."""
+    from talentbridge.domain.errors import TalentBridgeError
+    from talentbridge.matching import explain_fit, fit_score
+    from talentbridge.matching.constraints import failing
+    from talentbridge.matching.explain import CONSTRAINT_LABELS
+    from talentbridge.services.recommend import RecommendService
+
+    service = RecommendService(settings, session)
+    try:
+        result = service.openings_for_talent(talent_id, 1, openings=[opening])
+    except TalentBridgeError:
+        return None
+    if result["items"]:
+        item = result["items"][0]
+        return {"score": item["score"], "explanation": item.get("explanation") or {}, "failing": [], "labels": {}}
+    talent = Repositories(session).talents.get(talent_id)
+    fails = failing(talent, service.context(opening), check_consent=False)
+    scored = fit_score(talent, opening, service.graph, service.weights(opening), today=service.today)
+    labels = {k: {"en": CONSTRAINT_LABELS[k][0], "ko": CONSTRAINT_LABELS[k][1]} for k in fails}
+    return {
+        "score": round(scored.score, 2),
+        "explanation": explain_fit(scored, service.graph),
+        "failing": fails,
+        "labels": labels,
+    }

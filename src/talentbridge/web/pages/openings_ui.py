@@ -16,6 +16,7 @@ from talentbridge.services.accounts import Role
 from talentbridge.services.skill_picker import skill_labels
 from talentbridge.web.deps import ReposDep, SessionDep
 from talentbridge.web.i18n import gettext_for, request_language
+from talentbridge.web.pages.after_save import saved_redirect
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.opening_form import today
 from talentbridge.web.pages.pipeline_ui import _salary
@@ -131,25 +132,18 @@ def detail(request: Request, opening_id: int, repos: ReposDep, session: SessionD
 
 
 def _fit_for_me(request: Request, session: Any, talent_id: int, opening: Any, lang: str) -> tuple[Any, list[str]]:
-    """The talent's fit score for this opening with its criteria, or the hard requirements it fails."""
-    from talentbridge.domain.errors import TalentBridgeError
-    from talentbridge.services.recommend import RecommendService
+    """The talent's fit score for this opening with its criteria, and the hard requirements it fails."""
+    from talentbridge.services.openings_search import fit_for_talent
     from talentbridge.web.pages.recommend_ui import _explained
 
-    try:
-        result = RecommendService(request.app.state.settings, session).openings_for_talent(
-            talent_id, 1, openings=[opening]
-        )
-    except TalentBridgeError:
+    found = fit_for_talent(request.app.state.settings, session, talent_id, opening)
+    if found is None:
         return None, []
-    if result["items"]:
-        item = result["items"][0]
-        tr = gettext_for(lang)
-        explained = _explained(request, item.get("explanation") or {})
-        return {"id": opening.id, "title": tr("My fit score"), "subtitle": "", "score": item["score"], **explained}, []
-    constraints = result.get("constraints", {})
-    labels = constraints.get("labels", {})
-    return None, [labels.get(k, {}).get(lang, k) for k, n in constraints.get("excluded", {}).items() if n]
+    tr = gettext_for(lang)
+    explained = _explained(request, found["explanation"])
+    fit = {"id": opening.id, "title": tr("My fit score"), "subtitle": "", "score": found["score"], **explained}
+    unmet = [found["labels"][k].get(lang, k) for k in found["failing"]]
+    return fit, unmet
 
 
 @router.post("/openings/{opening_id}/apply")
@@ -165,7 +159,7 @@ def apply(request: Request, opening_id: int, session: SessionDep) -> Response:
     from talentbridge.services.applications import ApplicationService
 
     ApplicationService(session).apply(user.talent_id, opening_id, user)
-    return redirect("/me/applications?applied=1")
+    return saved_redirect(request, session, "/me/applications?applied=1")
 
 
 @router.post("/applications/{application_id}/withdraw")
@@ -176,7 +170,7 @@ def withdraw(request: Request, application_id: int, repos: ReposDep, session: Se
     from talentbridge.services.applications import ApplicationService
 
     ApplicationService(session).withdraw(application_id, user.talent_id or -1, user)
-    return redirect("/me/applications?withdrawn=1")
+    return saved_redirect(request, session, "/me/applications?withdrawn=1")
 
 
 @router.post("/invitations/{invitation_id}")
@@ -197,4 +191,4 @@ def answer_invitation(
         service.accept(invitation_id, user.talent_id, user)
     else:
         service.decline(invitation_id, user.talent_id, user)
-    return redirect(f"/me/applications?answered={answer}")
+    return saved_redirect(request, session, f"/me/applications?answered={answer}")

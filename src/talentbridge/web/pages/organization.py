@@ -13,6 +13,7 @@ from talentbridge.domain.enums import Importance, Region, SizeBand
 from talentbridge.domain.errors import PermissionDenied, ValidationFailed
 from talentbridge.services.accounts import Role
 from talentbridge.web.deps import ReposDep, SessionDep
+from talentbridge.web.pages.after_save import saved_redirect
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.pages.skills_ui import labels_for
@@ -206,7 +207,7 @@ async def _save_opening(request: Request, repos: Any, session: Any, opening: Any
             from talentbridge.web.auth import audit
 
             audit(request, "create" if opening is None else "update", "opening", saved.id, title=saved.title)
-            return redirect(f"/org/openings/{saved.id}" + ("?saved=1" if opening is not None else ""))
+            return saved_redirect(request, session, f"/org/openings/{saved.id}" + ("?saved=1" if opening else ""))
     else:  # report the model's problems too, in one go
         try:
             OpeningData.model_validate({k: v for k, v in data.items() if k not in {f for f, _m, _v in reading}})
@@ -288,10 +289,10 @@ async def submit_ranking(
     service = RoundService(session)
     current = next((p for p in service.preferences(round_id, "opening") if p.owner_id == opening_id), None)
     if current is not None and current.source == "generated" and same_ranking(current.ranking, ranking):
-        return redirect("/org/rounds?saved=unchanged")
+        return saved_redirect(request, session, "/org/rounds?saved=unchanged")
     service.submit_opening_preferences(round_id, opening_id, ranking, actor=request.state.user.email)
     audit(request, "ranking.edited", "round", round_id, opening_id=opening_id, ranked=len(positions))
-    return redirect("/org/rounds?saved=1")
+    return saved_redirect(request, session, "/org/rounds?saved=1")
 
 
 @router.post("/rounds/{round_id}/openings/{opening_id}/generate")
@@ -308,4 +309,4 @@ def generate_ranking(
         round_id, opening_ids=[opening_id], scope="all", overwrite=True, actor=request.state.user.email
     )
     audit(request, "ranking.generated", "round", round_id, opening_id=opening_id, scorer=result["scorer"])
-    return redirect("/org/rounds?saved=1")
+    return saved_redirect(request, session, "/org/rounds?saved=1")

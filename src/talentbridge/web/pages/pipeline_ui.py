@@ -16,9 +16,9 @@ from talentbridge.services.accounts import Role
 from talentbridge.services.skill_picker import skill_labels
 from talentbridge.web.deps import ReposDep, SessionDep
 from talentbridge.web.i18n import gettext_for, request_language
+from talentbridge.web.pages.after_save import saved_redirect
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.opening_form import today
-from talentbridge.web.pages.rendering import redirect
 from talentbridge.web.policy import policy_of
 
 __all__ = ["router", "opening_context", "no_recommendation_reasons"]
@@ -146,7 +146,7 @@ def move_application(
         service.move(application_id, status, user, note=note, organization_id=user.organization_id)
     else:
         service.add_note(application_id, note, user, organization_id=user.organization_id)
-    return redirect(f"/org/openings/{application.opening_id}?moved={application_id}#applicants")
+    return saved_redirect(request, session, f"/org/openings/{application.opening_id}?moved={application_id}#applicants")
 
 
 @router.post("/openings/{opening_id}/invite")
@@ -175,7 +175,7 @@ def invite(
     InvitationService(session).invite(
         opening_id, talent_id, user, organization_id=user.organization_id, message=message or None
     )
-    return redirect(f"/org/openings/{opening_id}?invited={talent_id}#invitations")
+    return saved_redirect(request, session, f"/org/openings/{opening_id}?invited={talent_id}#invitations")
 
 
 def _(text: str) -> str:  # noqa: F811 - marks message ids for the extractor; pages translate them when shown

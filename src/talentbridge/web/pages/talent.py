@@ -15,6 +15,7 @@ from talentbridge.domain.errors import PermissionDenied, ValidationFailed
 from talentbridge.services.accounts import Role
 from talentbridge.storage.account_tables import UserRow
 from talentbridge.web.deps import ReposDep, SessionDep
+from talentbridge.web.pages.after_save import saved_redirect
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.pages.skills_ui import labels_for, taxonomy_for
@@ -147,7 +148,7 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
         session.rollback()
         errors = [_problem_text(e["loc"], e["msg"], tr) for e in exc.errors()]
         return render(request, "talent/profile.html", status_code=422, **_form_context(request, None, errors, typed))
-    return redirect("/me?saved=1")
+    return saved_redirect(request, session, "/me?saved=1")
 
 
 def _problem_text(loc: Any, msg: str, tr: Any) -> str:
@@ -198,7 +199,7 @@ def suggest_skills(
 
 
 @router.post("/skills")
-async def save_skills(request: Request, repos: ReposDep) -> Response:
+async def save_skills(request: Request, repos: ReposDep, session: SessionDep) -> Response:
     """Add the accepted suggestions and apply level changes and removals to existing skills."""
     user = _talent_user(request)
     if user.talent_id is None:
@@ -225,7 +226,7 @@ async def save_skills(request: Request, repos: ReposDep) -> Response:
     if str(form.get("resume_text", "")).strip():  # accepting suggestions keeps the résumé they came from
         changes["resume_text"] = str(form["resume_text"])
     repos.talents.update(user.talent_id, changes)
-    return redirect("/me?saved=1")
+    return saved_redirect(request, session, "/me?saved=1")
 
 
 @router.get("/recommendations")
@@ -255,7 +256,7 @@ def apply(request: Request, session: SessionDep, opening_id: Annotated[int, Form
     record = ApplicationData(talent_id=user.talent_id, opening_id=opening_id)
     policy_of(request).check(request, "application", "create", record)
     ApplicationService(session).apply(user.talent_id, opening_id, user)
-    return redirect("/me/applications?applied=1")
+    return saved_redirect(request, session, "/me/applications?applied=1")
 
 
 @router.post("/skills/add")
@@ -280,7 +281,7 @@ def add_skill(
     skills = [s.model_dump(mode="json") for s in talent.skills if s.skill_id != skill_id]
     skills.append({"skill_id": skill_id, "level": level, "source": "explicit"})
     repos.talents.update(user.talent_id, {"skills": skills})
-    return redirect("/me?saved=1#skills-form")
+    return saved_redirect(request, session, "/me?saved=1#skills-form")
 
 
 @router.get("/applications")

@@ -93,6 +93,7 @@ def opening_context(request: Request, session: Any, repos: Any, opening: Any) ->
     busy = {a.talent_id for a in apps if a.status.value != "withdrawn"}
     busy |= {i.talent_id for i in invitations if i.status == "pending"}
     return {
+        "when": {e.id: _local(e.at) for events in history.values() for e in events},
         "opening": opening,
         "shown": shown_status(opening, day),
         "accepting": is_accepting(opening, day),
@@ -113,6 +114,17 @@ def opening_context(request: Request, session: Any, repos: Any, opening: Any) ->
         "moved": request.query_params.get("moved"),
         "invited": request.query_params.get("invited"),
     }
+
+
+def _local(at: Any) -> str:
+    """A stored time as people in Korea read it (KST; SQLite returns naive UTC)."""
+    if at is None:
+        return ""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    aware = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return str(aware.astimezone(ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M"))
 
 
 def _salary(opening: Any, lang: str, tr: Any) -> str:

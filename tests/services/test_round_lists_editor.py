@@ -36,3 +36,22 @@ def test_a_list_is_the_same_whatever_the_order_inside_its_ties(pos: dict[int, in
     if len(_flatten(ranking)) >= 2 and len(ranking) >= 2:
         swapped = [ranking[1], ranking[0], *ranking[2:]]
         assert not same_ranking(ranking, swapped)
+
+
+def test_a_talent_cannot_tie_openings_or_type_a_non_number() -> None:
+    from talentbridge.services.round_lists import talent_order_from_positions
+
+    assert talent_order_from_positions({5: "2", 7: "1", 9: ""}) == ([7, 5], [])
+    order, problems = talent_order_from_positions({5: "1", 7: "1", 9: "둘", 11: "0"})
+    assert order == [5]
+    assert sorted((p.loc[1], p.type) for p in problems) == [(7, "tie"), (9, "invalid"), (11, "invalid")]
+
+
+@given(st.dictionaries(st.integers(1, 99), st.integers(1, 5), max_size=12))
+def test_talent_positions_are_kept_in_order_or_each_clash_is_reported(pos: dict[int, int]) -> None:
+    from talentbridge.services.round_lists import talent_order_from_positions
+
+    order, problems = talent_order_from_positions({k: str(v) for k, v in pos.items()})
+    assert len(order) + len(problems) == len(pos)  # every typed rank is either used or reported
+    assert len(set(pos.values())) == len(order)
+    assert [pos[o] for o in order] == sorted(pos[o] for o in order)

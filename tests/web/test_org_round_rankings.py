@@ -55,12 +55,17 @@ def world(tmp_path: Path, sqlite_database: Database) -> Iterator[dict[str, Any]]
         program = svc.create_program({"name": "2027 인턴십", "kind": "internship"})
         rnd = svc.create_round({"program_id": program.id, "name": "1차"})
         svc.attach_opening(rnd.id, opening.id)
+        second = repos.openings.add(
+            OpeningData(organization_id=org.id, kind="internship", title="데이터 인턴", region="seoul", status="open")
+        )
+        svc.attach_opening(rnd.id, second.id)
         for t in talents:
             svc.add_participant(rnd.id, t.id)
         svc.open(rnd.id)
         # only the first talent lists the opening
         svc.submit_talent_preferences(rnd.id, talents[0].id, [opening.id], actor="talent")
-        ids = {"org": org.id, "opening": opening.id, "round": rnd.id, "talents": [t.id for t in talents]}
+        ids = {"org": org.id, "opening": opening.id, "second": second.id, "round": rnd.id}
+        ids["talents"] = [t.id for t in talents]
     _, token = make_account(sqlite_database, "org_member", organization_id=ids["org"])
     with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
         yield {**ids, "client": client, "db": sqlite_database, "settings": settings}
@@ -74,6 +79,8 @@ def _preference(world: dict[str, Any]) -> Any:
 def _ranked(world: dict[str, Any]) -> dict[int, str]:
     """Talent id → the rank typed in the editor, as the page shows them."""
     html = world["client"].get("/org/rounds").text
+    action = f'action="/org/rounds/{world["round"]}/openings/{world["opening"]}/ranking"'
+    html = html.split(action, 1)[1].split("</form>", 1)[0]
     return {int(t): v for t, v in re.findall(r'name="rank:(\d+)" value="(\d*)"', html)}
 
 
@@ -109,3 +116,21 @@ def test_an_unchanged_list_stays_generated_and_an_edit_is_audited(world: dict[st
     assert "ranking.generated" in actions and "ranking.edited" in actions
     bad = c.post(f"/org/rounds/{rid}/openings/{oid}/ranking", data={f"rank:{best}": "첫째"})
     assert bad.status_code == 422  # a rank that is not a number is refused, never dropped
+
+
+def test_a_talent_typing_a_tie_is_refused_and_nothing_changes(world: dict[str, Any]) -> None:
+    _, token = make_account(world["db"], "talent", talent_id=world["talents"][0])
+    rid, first, second = world["round"], world["opening"], world["second"]
+    with TestClient(world["client"].app, headers={"Authorization": f"Bearer {token}"}) as talent:
+        tie = talent.post(f"/me/rounds/{rid}/preferences", data={f"rank:{first}": "1", f"rank:{second}": "1"})
+        assert tie.status_code == 422 and "no ties" in tie.text
+        bad = talent.post(f"/me/rounds/{rid}/preferences", data={f"rank:{first}": "첫째"})
+        assert bad.status_code == 422
+        with world["db"].session() as s:
+            assert RoundService(s).store.preference(rid, "talent", world["talents"][0]).ranking == [first]
+        ok = talent.post(
+            f"/me/rounds/{rid}/preferences", data={f"rank:{first}": "2", f"rank:{second}": "1"}, follow_redirects=False
+        )
+        assert ok.status_code == 303
+    with world["db"].session() as s:
+        assert RoundService(s).store.preference(rid, "talent", world["talents"][0]).ranking == [second, first]

@@ -324,12 +324,12 @@ async def submit_preferences(request: Request, round_id: int, session: SessionDe
         return redirect("/me")
     policy_of(request).check(request, "round", "submit_preferences", {"talent_id": talent.id})
     form = await request.form()
-    ranked = sorted(
-        ((int(str(v)), int(k.split(":", 1)[1])) for k, v in form.items() if k.startswith("rank:") and str(v).isdigit()),
-    )
+    from talentbridge.services.round_lists import talent_order_from_positions
     from talentbridge.services.rounds import RoundService
 
-    RoundService(session).submit_talent_preferences(
-        round_id, talent.id, [oid for _, oid in ranked], actor=request.state.user.email
-    )
-    return redirect("/me/rounds?saved=1")
+    typed = {int(k[5:]): str(v) for k, v in form.items() if k.startswith("rank:") and k[5:].isdigit()}
+    order, problems = talent_order_from_positions(typed)
+    if problems:  # ties and unreadable ranks are refused, as docs/rounds.md says, never silently reordered
+        raise ValidationFailed("invalid ranking", problems)
+    RoundService(session).submit_talent_preferences(round_id, talent.id, order, actor=request.state.user.email)
+    return saved_redirect(request, session, "/me/rounds?saved=1")

@@ -308,3 +308,29 @@ def test_english_pages(world: dict[str, Any]) -> None:
     assert "Find openings" in r.text and "open openings" in r.text
     r = world["org"].get(f"/org/openings/{world['vision']}?lang=en")
     assert "KRW 60,000,000 – KRW 80,000,000" in r.text
+
+
+def test_an_opening_is_edited_with_the_same_form(world: dict[str, Any]) -> None:
+    org, vision = world["org"], world["vision"]
+    form = org.get(f"/org/openings/{vision}/edit").text
+    assert 'value="비전 엔지니어"' in form and 'value="6000"' in form
+    assert re.search(r'name="accept" value="pytorch" checked', form)
+    data = {
+        "title": "비전 엔지니어", "kind": "job", "region": "seoul", "status": "closed", "seats": "3",
+        "salary_min": "6천만원", "salary_max": "1억", "accept": ["pytorch"], "importance:pytorch": "should",
+        "level:pytorch": "2",
+    }  # fmt: skip
+    r = org.post(f"/org/openings/{vision}/edit", data=data, follow_redirects=False)
+    assert r.status_code == 303, _errors(r.text)
+    with world["db"].session() as session:
+        o = Repositories(session).openings.get(vision)
+        actions = set(session.scalars(select(AuditLogRow.action).where(AuditLogRow.entity == "opening")))
+    assert (o.status.value, o.seats, o.salary_min, o.salary_max) == ("closed", 3, 6000, 10000)
+    assert [(s.importance.value, s.min_level) for s in o.required_skills] == [("should", 2)]
+    assert "update" in actions
+    assert "1억원" in org.get(f"/org/openings/{vision}").text
+    # another organization's opening cannot be edited
+    other = _client(world["app"], world["db"], "org_member", organization_id=world["other"])
+    assert other.get(f"/org/openings/{vision}/edit").status_code == 403
+    assert other.post(f"/org/openings/{vision}/edit", data=data).status_code == 403
+    other.__exit__(None, None, None)

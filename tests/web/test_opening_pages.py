@@ -334,3 +334,13 @@ def test_an_opening_is_edited_with_the_same_form(world: dict[str, Any]) -> None:
     assert other.get(f"/org/openings/{vision}/edit").status_code == 403
     assert other.post(f"/org/openings/{vision}/edit", data=data).status_code == 403
     other.__exit__(None, None, None)
+
+
+def test_profile_problems_are_korean_sentences_naming_the_field(world: dict[str, Any]) -> None:
+    data = {"name": "", "category": "engineer", "employment_types": ["full_time"], "available_from": "언젠가"}
+    r = world["talent"].post("/me", data=data)
+    assert r.status_code == 422
+    errors = _errors(r.text)
+    assert any(e.startswith("이름: 필수 항목입니다") for e in errors), errors
+    assert any(e.startswith("가능 시작일") or "날짜가 아닙니다" in e for e in errors), errors
+    assert 'value="언젠가"' in r.text  # the refused value is shown back

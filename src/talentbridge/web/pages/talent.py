@@ -138,7 +138,7 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
             request,
             "talent/profile.html",
             status_code=422,
-            **_form_context(request, current, [_problem_text(p.loc, p.msg, tr) for p in exc.problems], typed),
+            **_form_context(request, current, [_problem_text(p.loc, p.msg, tr, p.type) for p in exc.problems], typed),
         )
     except Exception as exc:  # pydantic errors from a brand-new profile
         from pydantic import ValidationError
@@ -146,13 +146,17 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
         if not isinstance(exc, ValidationError):
             raise
         session.rollback()
-        errors = [_problem_text(e["loc"], e["msg"], tr) for e in exc.errors()]
+        errors = [_problem_text(e["loc"], e["msg"], tr, e["type"]) for e in exc.errors()]
         return render(request, "talent/profile.html", status_code=422, **_form_context(request, None, errors, typed))
     return saved_redirect(request, session, "/me?saved=1")
 
 
-def _problem_text(loc: Any, msg: str, tr: Any) -> str:
+def _problem_text(loc: Any, msg: str, tr: Any, kind: str = "") -> str:
     """A profile problem in the reader's language, naming the field."""
+    from talentbridge.web.pages.opening_form import MESSAGES
+
+    text = MESSAGES.get(msg.removeprefix("Value error, ")) or MESSAGES.get(kind)
+    msg = tr(text) if text else msg
     labels = {
         "name": tr("Name"),
         "region": tr("Region"),

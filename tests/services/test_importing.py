@@ -483,3 +483,29 @@ def test_an_unknown_skill_id_is_a_rejected_row(sqlite_database: Database, tmp_pa
     with pytest.raises(ImportRejected) as info:
         import_file(sqlite_database, "talents", talents)
     assert [p.value for p in info.value.problems] == ["quantum-yoga"]
+
+
+def test_salaries_in_imports_are_read_like_the_forms(sqlite_database: Database, tmp_path: Path) -> None:
+    """Issue 12: "7500만원", "칠천만원" or "75,000,000" in a salary cell are understood or refused with a reason."""
+    _orgs(sqlite_database)
+    path = tmp_path / "openings.jsonl"
+    base = {"organization_external_id": "o2", "kind": "job", "title": "엔지니어", "region": "seoul"}
+    write_jsonl(
+        path,
+        [
+            {**base, "external_id": "a", "salary_min": "칠천만원", "salary_max": "75,000,000"},
+            {**base, "external_id": "b", "salary_min": 6500, "salary_max": "8,000만원"},
+            {**base, "external_id": "c", "salary_min": "협의", "salary_max": "$90,000"},
+        ],
+    )
+    with pytest.raises(ImportRejected) as info:
+        import_file(sqlite_database, "openings", path)
+    assert sorted((p.loc, p.msg) for p in info.value.problems) == [
+        (("row", 3, "salary_max"), "give the amount in Korean won (만원)"),
+        (("row", 3, "salary_min"), "could not read this amount"),
+    ]
+    import_file(sqlite_database, "openings", path, skip_invalid=True)
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        a, b = repos.openings.get_by_external_id("a"), repos.openings.get_by_external_id("b")
+    assert (a.salary_min, a.salary_max, b.salary_min, b.salary_max) == (7000, 7500, 6500, 8000)

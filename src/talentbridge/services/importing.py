@@ -58,8 +58,8 @@ EXPORT_ONLY = ("id", "created_at", "updated_at")
 class Column:
     """One column of an import file: its name, how a cell is read, and the record field it fills.
 
-    ``kind``: str, int, float, bool, date, enum, region, visa, list, skills, required_skills, education,
-    work_history. ``ref``: for ``*_external_id`` columns, the entity whose external id it names; the id found
+    ``kind``: str, int, money (만원, read by ``domain/money.py``), float, bool, date, enum, region, visa, list,
+    skills, required_skills, education, work_history. ``ref``: for ``*_external_id`` columns, the entity whose external id it names; the id found
     goes to ``field``.
     """
 
@@ -154,7 +154,7 @@ SPECS: dict[str, EntitySpec] = {
                 "enum_list",
                 help="full_time;secondment;pbl;internship;joint_rnd (default full_time).",
             ),
-            _c("salary_expectation", "int", help="Yearly, in 만원."),
+            _c("salary_expectation", "money", help="Yearly, in 만원."),
             _c("available_from", "date"),
             _c(
                 "current_employer_external_id",
@@ -192,8 +192,8 @@ SPECS: dict[str, EntitySpec] = {
             _c("occupation_id"),
             _c("region", "region", help="Place of work; may be empty only when remote is true."),
             _c("remote", "bool"),
-            _c("salary_min", "int", help="Yearly, in 만원."),
-            _c("salary_max", "int", help="Yearly, in 만원."),
+            _c("salary_min", "money", help="Yearly, in 만원: 7,500 / 7500만원 / 칠천오백만원 / 75,000,000원."),
+            _c("salary_max", "money", help="Yearly, in 만원 (read like salary_min)."),
             _c("min_years_experience", "float"),
             _c("min_degree", "enum", help="high_school, associate, bachelor, master, doctorate"),
             _c("duration_months", "int"),
@@ -266,6 +266,23 @@ def _read_str(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return _text(value)
+
+
+def _read_money(value: Any) -> int | None:
+    """A yearly salary in 만원, read as the forms read it (``domain/money.py``: 7,500 / 7500만원 / 칠천오백만원 /
+    75,000,000원); anything else is a cell error with the reason."""
+    from talentbridge.domain.money import MoneyError, parse_manwon
+
+    if isinstance(value, bool):
+        raise CellError("expected an amount in 만원", value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError("give the amount in whole 만원 (10,000 won)", value)
+        value = int(value)
+    try:
+        return parse_manwon(value if isinstance(value, int) else _read_str(value))
+    except MoneyError as exc:
+        raise CellError(exc.message, value) from exc
 
 
 def _read_int(value: Any) -> int:
@@ -465,6 +482,7 @@ def _read_work_history(value: Any) -> list[dict[str, Any]]:
 _READERS: dict[str, Callable[[Any], Any]] = {
     "str": _read_str,
     "int": _read_int,
+    "money": _read_money,
     "float": _read_float,
     "bool": _read_bool,
     "date": _read_date,

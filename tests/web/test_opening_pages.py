@@ -94,7 +94,7 @@ FORM = {
     "contract_type": "permanent",
     "description": "쿠버네티스로 모델을 배포합니다.",
     "region": "seoul",
-    "seats": "2",
+    "seats": "2명",
     "salary_min": "7,500",
     "salary_max": "칠천오백만원",
     "min_years_experience": "3",

@@ -162,7 +162,7 @@ def read_opening_form(
         except MoneyError as exc:
             problems.append((name, MESSAGES.get(exc.message, exc.message), echo[name]))
     for name, default in (("seats", 1), ("duration_months", None)):
-        text = echo[name].replace(",", "")
+        text = echo[name].replace(",", "").removesuffix("명").removesuffix("개월").strip()  # "2명", "6개월"
         if not text:
             data[name] = default
         elif text.isdigit():

@@ -112,6 +112,18 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
             {"org_member"}, f"/org/rounds/{r}/openings/{oa}/ranking", None),
         ("POST", "/org/rounds/{round_id}/openings/{opening_id}/generate"): (
             {"org_member"}, f"/org/rounds/{r}/openings/{oa}/generate", None),
+        # -- organization openings, applicant pipeline, talent opening search (issue 12, web-orgtalent) --
+        ("GET", "/org/openings/{opening_id}/edit"): ({"org_member"}, f"/org/openings/{oa}/edit", None),
+        ("POST", "/org/openings/{opening_id}/edit"): ({"org_member"}, f"/org/openings/{oa}/edit", None),
+        ("POST", "/org/openings/{opening_id}/invite"): ({"org_member"}, f"/org/openings/{oa}/invite", None),
+        ("GET", "/skills/pick"): (ORG | TALENT, "/skills/pick?q=py", None),
+        ("GET", "/me/openings"): (TALENT, "/me/openings", None),
+        ("GET", "/me/openings/{opening_id}"): (TALENT, f"/me/openings/{oa}", None),
+        ("POST", "/me/openings/{opening_id}/apply"): (TALENT, f"/me/openings/{oa}/apply", None),
+        ("POST", "/me/applications/{application_id}/withdraw"): (
+            TALENT, f"/me/applications/{ids['application']}/withdraw", None),
+        ("POST", "/me/invitations/{invitation_id}"): (TALENT, "/me/invitations/1", None),
+        ("POST", "/me/skills/add"): (TALENT, "/me/skills/add", None),
         ("GET", "/operator"): (READERS, "/operator", None),
         ("GET", "/operator/search"): (READERS, "/operator/search?q=김", None),
         ("GET", "/operator/rounds"): (READERS, "/operator/rounds", None),

@@ -244,7 +244,7 @@ def test_openings_resolve_their_organization_and_parse_required_skills(
             "organization_external_id": "o2",
             "kind": "job",
             "title": "비전 검사 엔지니어",
-            "required_skills": "pytorch:3:must;python:4:should;http://data.europa.eu/esco/skill/abc:2:nice",
+            "required_skills": "pytorch:3:must;python:4:should;http://data.europa.eu/esco/skill/21d2f96d-35f7-4e3f-9745-c533d2dd6e97:2:nice",
             "region": "경남",
             "salary_min": "5,000",
             "salary_max": "7000",
@@ -283,7 +283,7 @@ def test_openings_resolve_their_organization_and_parse_required_skills(
     assert [(r.skill_id, r.min_level, r.importance.value) for r in job.required_skills] == [
         ("pytorch", 3, "must"),
         ("python", 4, "should"),
-        ("http://data.europa.eu/esco/skill/abc", 2, "nice"),
+        ("http://data.europa.eu/esco/skill/21d2f96d-35f7-4e3f-9745-c533d2dd6e97", 2, "nice"),
     ]
     assert job.salary_min == 5000 and job.region.value == "gyeongnam"
 
@@ -452,3 +452,60 @@ def test_read_rows_of_an_export_keep_korean(sqlite_database: Database, tmp_path:
     export_entities(sqlite_database, "organizations", "csv", out)
     _cols, rows = read_rows(out)
     assert any(any("\uac00" <= ch <= "\ud7a3" for ch in r.values["name"]) for r in rows)
+
+
+def test_an_unknown_skill_id_is_a_rejected_row(sqlite_database: Database, tmp_path: Path) -> None:
+    """Issue 12: a talent or opening naming a skill the taxonomy lacks is refused, never stored dangling."""
+    _orgs(sqlite_database)
+    path = tmp_path / "openings.jsonl"
+    base = {"organization_external_id": "o2", "kind": "job", "title": "엔지니어", "region": "seoul", "status": "open"}
+    write_jsonl(
+        path,
+        [
+            {**base, "external_id": "ok", "required_skills": "pytorch:3:must"},
+            {**base, "external_id": "bad", "required_skills": "pytorch:3;pytorhc:2;no-such-skill:1"},
+        ],
+    )
+    with pytest.raises(ImportRejected) as info:
+        import_file(sqlite_database, "openings", path)
+    problems = info.value.problems
+    assert sorted(p.loc for p in problems) == [("row", 2, "required_skills", 1), ("row", 2, "required_skills", 2)]
+    assert {p.value for p in problems} == {"pytorhc", "no-such-skill"} and {p.type for p in problems} == {
+        "unknown_skill"
+    }
+    result = import_file(sqlite_database, "openings", path, skip_invalid=True)
+    assert (result.created, result.rejected) == (1, 1)
+    talents = tmp_path / "talents.csv"
+    talents.write_text(
+        "external_id,name,category,nationality,skills\nt1,김하나,engineer,KR,python:4;quantum-yoga:3\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as info:
+        import_file(sqlite_database, "talents", talents)
+    assert [p.value for p in info.value.problems] == ["quantum-yoga"]
+
+
+def test_salaries_in_imports_are_read_like_the_forms(sqlite_database: Database, tmp_path: Path) -> None:
+    """Issue 12: "7500만원", "칠천만원" or "75,000,000" in a salary cell are understood or refused with a reason."""
+    _orgs(sqlite_database)
+    path = tmp_path / "openings.jsonl"
+    base = {"organization_external_id": "o2", "kind": "job", "title": "엔지니어", "region": "seoul"}
+    write_jsonl(
+        path,
+        [
+            {**base, "external_id": "a", "salary_min": "칠천만원", "salary_max": "75,000,000"},
+            {**base, "external_id": "b", "salary_min": 6500, "salary_max": "8,000만원"},
+            {**base, "external_id": "c", "salary_min": "협의", "salary_max": "$90,000"},
+        ],
+    )
+    with pytest.raises(ImportRejected) as info:
+        import_file(sqlite_database, "openings", path)
+    assert sorted((p.loc, p.msg) for p in info.value.problems) == [
+        (("row", 3, "salary_max"), "give the amount in Korean won (만원)"),
+        (("row", 3, "salary_min"), "could not read this amount"),
+    ]
+    import_file(sqlite_database, "openings", path, skip_invalid=True)
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        a, b = repos.openings.get_by_external_id("a"), repos.openings.get_by_external_id("b")
+    assert (a.salary_min, a.salary_max, b.salary_min, b.salary_max) == (7000, 7500, 6500, 8000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 from pydantic import Field, model_validator
 
@@ -18,7 +19,16 @@ from talentbridge.domain.enums import (
     SkillSource,
 )
 
-__all__ = ["RequiredSkill", "OpeningData", "Opening"]
+__all__ = ["ContractType", "RequiredSkill", "OpeningData", "Opening", "shown_status", "is_accepting"]
+
+
+class ContractType(StrEnum):
+    """The terms of a job ad (고용 형태), beside its kind (job, secondment slot, ...)."""
+
+    PERMANENT = "permanent"  # 정규직
+    CONTRACT = "contract"  # 계약직
+    PART_TIME = "part_time"  # 시간제
+    FREELANCE = "freelance"  # 프리랜서
 
 
 class RequiredSkill(Record):
@@ -49,6 +59,7 @@ class OpeningData(Record):
     visa_sponsorship: bool = False
     deadline: date | None = Field(None, description="Last day to apply.")
     status: OpeningStatus = OpeningStatus.DRAFT
+    contract_type: ContractType | None = Field(None, description="permanent, contract, part_time or freelance.")
 
     @model_validator(mode="after")
     def _consistent(self) -> OpeningData:
@@ -68,3 +79,15 @@ class OpeningData(Record):
 
 class Opening(OpeningData, Stored):
     pass
+
+
+def shown_status(opening: OpeningData, today: date) -> OpeningStatus:
+    """The status people see: an open opening past its deadline shows as closed."""
+    if opening.status == OpeningStatus.OPEN and opening.deadline is not None and opening.deadline < today:
+        return OpeningStatus.CLOSED
+    return opening.status
+
+
+def is_accepting(opening: OpeningData, today: date) -> bool:
+    """Whether talent may apply (or be invited) today: open, and the deadline not passed."""
+    return shown_status(opening, today) == OpeningStatus.OPEN

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
@@ -32,6 +33,16 @@ class OrganizationData(Record):
     )
     website: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=20_000)
+
+    @field_validator("website")
+    @classmethod
+    def _check_website(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in value:
+            raise ValueError("a website is an address starting with http:// or https://")
+        return value
 
     @field_validator("business_number")
     @classmethod

@@ -58,8 +58,8 @@ EXPORT_ONLY = ("id", "created_at", "updated_at")
 class Column:
     """One column of an import file: its name, how a cell is read, and the record field it fills.
 
-    ``kind``: str, int, float, bool, date, enum, region, visa, list, skills, required_skills, education,
-    work_history. ``ref``: for ``*_external_id`` columns, the entity whose external id it names; the id found
+    ``kind``: str, int, money (만원, read by ``domain/money.py``), float, bool, date, enum, region, visa, list,
+    skills, required_skills, education, work_history. ``ref``: for ``*_external_id`` columns, the entity whose external id it names; the id found
     goes to ``field``.
     """
 
@@ -154,7 +154,7 @@ SPECS: dict[str, EntitySpec] = {
                 "enum_list",
                 help="full_time;secondment;pbl;internship;joint_rnd (default full_time).",
             ),
-            _c("salary_expectation", "int", help="Yearly, in 만원."),
+            _c("salary_expectation", "money", help="Yearly, in 만원."),
             _c("available_from", "date"),
             _c(
                 "current_employer_external_id",
@@ -192,8 +192,8 @@ SPECS: dict[str, EntitySpec] = {
             _c("occupation_id"),
             _c("region", "region", help="Place of work; may be empty only when remote is true."),
             _c("remote", "bool"),
-            _c("salary_min", "int", help="Yearly, in 만원."),
-            _c("salary_max", "int", help="Yearly, in 만원."),
+            _c("salary_min", "money", help="Yearly, in 만원: 7,500 / 7500만원 / 칠천오백만원 / 75,000,000원."),
+            _c("salary_max", "money", help="Yearly, in 만원 (read like salary_min)."),
             _c("min_years_experience", "float"),
             _c("min_degree", "enum", help="high_school, associate, bachelor, master, doctorate"),
             _c("duration_months", "int"),
@@ -202,6 +202,7 @@ SPECS: dict[str, EntitySpec] = {
             _c("visa_sponsorship", "bool"),
             _c("deadline", "date"),
             _c("status", "enum", help="draft, open, closed, filled (default draft)."),
+            _c("contract_type", "enum", help="permanent, contract, part_time, freelance (고용 형태)."),
         ),  # fmt: skip
     ),
 }
@@ -265,6 +266,23 @@ def _read_str(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return _text(value)
+
+
+def _read_money(value: Any) -> int | None:
+    """A yearly salary in 만원, read as the forms read it (``domain/money.py``: 7,500 / 7500만원 / 칠천오백만원 /
+    75,000,000원); anything else is a cell error with the reason."""
+    from talentbridge.domain.money import MoneyError, parse_manwon
+
+    if isinstance(value, bool):
+        raise CellError("expected an amount in 만원", value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError("give the amount in whole 만원 (10,000 won)", value)
+        value = int(value)
+    try:
+        return parse_manwon(value if isinstance(value, int) else _read_str(value))
+    except MoneyError as exc:
+        raise CellError(exc.message, value) from exc
 
 
 def _read_int(value: Any) -> int:
@@ -464,6 +482,7 @@ def _read_work_history(value: Any) -> list[dict[str, Any]]:
 _READERS: dict[str, Callable[[Any], Any]] = {
     "str": _read_str,
     "int": _read_int,
+    "money": _read_money,
     "float": _read_float,
     "bool": _read_bool,
     "date": _read_date,
@@ -625,6 +644,7 @@ def parse_rows(
     lookup: Callable[[str, list[str]], dict[str, int]] | None = None,
     unique_lookup: Callable[[str, list[Any]], dict[Any, str]] | None = None,
     progress: Progress | None = None,
+    known_skills: Callable[[list[str]], set[str]] | None = None,
 ) -> list[ParsedRow]:
     """Read and validate every row; return them all, valid or not (``row.problems`` says which).
 
@@ -632,7 +652,10 @@ def parse_rows(
     ``unique_lookup(field, values) -> {value: external_id of its owner}`` finds clashes with stored rows on
     unique fields (business_number, email). Both are optional: without ``lookup`` references are not checked
     (and required references get the placeholder id 0), for pure parsing without a database.
-    Checks: cells, domain validation, references, duplicate external ids and unique values inside the file.
+    ``known_skills(ids) -> the ids among them that are in the taxonomy``: when given, a row naming a skill the
+    taxonomy does not have is rejected (never stored with a dangling skill).
+    Checks: cells, domain validation, references, skill ids, duplicate external ids and unique values inside
+    the file.
     """
     spec = SPECS[entity]
     parsed: list[ParsedRow] = []
@@ -679,12 +702,58 @@ def parse_rows(
         if progress and done % 5000 == 0:
             progress("validate", done, total)
 
+    if known_skills is not None and entity in ("talents", "openings"):
+        _check_skills(entity, parsed, known_skills)
     _check_duplicates(spec, parsed, unique_lookup)
     if entity == "organizations":
         _check_parents(parsed, ref_ids.get("parent_external_id", {}))
     if progress:
         progress("validate", total, total)
     return parsed
+
+
+def _check_skills(entity: str, parsed: list[ParsedRow], known_skills: Callable[[list[str]], set[str]]) -> None:
+    """Reject rows naming a skill id the taxonomy does not have (every unknown id of the row reported)."""
+    field_name = "skills" if entity == "talents" else "required_skills"
+    wanted = sorted({s.skill_id for r in parsed if r.record for s in getattr(r.record, field_name)})
+    known = known_skills(wanted) if wanted else set()
+    for row in parsed:
+        if row.record is None:
+            continue
+        for i, claim in enumerate(getattr(row.record, field_name)):
+            if claim.skill_id not in known:
+                row.problems.append(
+                    _problem(
+                        row.line,
+                        field_name,
+                        "unknown skill id: not in the skill taxonomy (find ids with `talentbridge taxonomy`)",
+                        claim.skill_id,
+                        (i,),
+                        "unknown_skill",
+                    )
+                )
+        if row.problems:
+            row.record = None
+
+
+def _known_skills(session: Any) -> Callable[[list[str]], set[str]]:
+    """Which of the given ids (or URIs) name a skill of the stored taxonomy."""
+    from sqlalchemy import or_, select
+
+    from talentbridge.storage.taxonomy_tables import SkillRow
+
+    def known(ids: list[str]) -> set[str]:
+        out: set[str] = set()
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            stmt = select(SkillRow.id, SkillRow.uri, SkillRow.esco_uri).where(
+                or_(SkillRow.id.in_(chunk), SkillRow.uri.in_(chunk), SkillRow.esco_uri.in_(chunk))
+            )
+            for row in session.execute(stmt):
+                out.update(x for x in row if x in chunk)
+        return out
+
+    return known
 
 
 def _check_duplicates(
@@ -883,7 +952,9 @@ def import_rows(
     with db.session() as session:
         repos = Repositories(session)
         repo = repos.by_entity(entity)
-        parsed = parse_rows(entity, rows, _lookup(repos), _unique_lookup(repo), progress)
+        parsed = parse_rows(
+            entity, rows, _lookup(repos), _unique_lookup(repo), progress, known_skills=_known_skills(session)
+        )
         bad = [r for r in parsed if r.record is None]
         problems = [p for r in bad for p in r.problems]
         if bad and not skip_invalid:

@@ -109,3 +109,53 @@ def _check_ranking(
             else:
                 seen[value] = i
     return problems
+
+
+# -- the organization's ranking editor ----------------------------------------------------------------------
+
+
+def tiers_from_positions(positions: Mapping[int, int]) -> list[Any]:
+    """A ranked list from the positions typed in the editor (talent id → 1 = best): equal positions form a tie
+    (an organization may tie people, as ``docs/rounds.md`` allows), gaps are closed, ids ordered inside a tie."""
+    groups: dict[int, list[int]] = {}
+    for tid, position in positions.items():
+        groups.setdefault(position, []).append(tid)
+    return _normalise([sorted(groups[p]) for p in sorted(groups)])
+
+
+def same_ranking(a: Sequence[Any], b: Sequence[Any]) -> bool:
+    """Whether two ranked lists say the same thing (the order inside a tie does not matter)."""
+
+    def canonical(ranking: Sequence[Any]) -> list[Any]:
+        return [tuple(sorted(e)) if isinstance(e, list) else e for e in _normalise(list(ranking))]
+
+    return canonical(a) == canonical(b)
+
+
+def talent_order_from_positions(positions: Mapping[int, str]) -> tuple[list[int], list[Problem]]:
+    """A talent's ranked openings from the positions typed in their form (opening id → text; empty = not
+    ranked). A talent ranks openings one by one (``docs/rounds.md``): two openings at one position, or a
+    position that is not a whole number from 1, is a problem, reported with every other one; nothing is
+    dropped silently."""
+    problems: list[Problem] = []
+    taken: dict[int, int] = {}
+    for oid, raw in positions.items():
+        text = str(raw).strip()
+        if not text:
+            continue
+        if not text.isdigit() or int(text) < 1:
+            problems.append(Problem(("rank", oid), "a rank is a whole number from 1", text))
+            continue
+        position = int(text)
+        if position in taken:
+            problems.append(
+                Problem(
+                    ("rank", oid),
+                    f"rank {position} is given to two openings: a talent ranks openings one by one (no ties)",
+                    text,
+                    "tie",
+                )
+            )
+            continue
+        taken[position] = oid
+    return [taken[p] for p in sorted(taken)], problems

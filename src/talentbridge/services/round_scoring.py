@@ -1,5 +1,9 @@
 """How generated organization rankings score a (talent, opening) pair in a round: the matching core's fit
-score over the stored taxonomy with the programme's weights, or a documented skill-overlap fallback."""
+score over the stored taxonomy with the programme's weights, or a documented skill-overlap fallback.
+
+The score is the one the opening's page shows for the same person (same taxonomy, same weights when the
+programme does not override them, and the same profile-text similarity when a text encoder is on), so an
+organization sees one number for one person wherever it looks."""
 
 from __future__ import annotations
 
@@ -40,8 +44,11 @@ class PairScorer:
     programme weights from ``settings.fit_weights``) or, if that cannot be imported,
     :func:`skill_overlap_score`."""
 
-    def __init__(self, session: Session, program: Program, today: date) -> None:
+    def __init__(self, session: Session, program: Program, today: date, settings: Any = None) -> None:
         self.today = today
+        self._text = _text_embeddings(session, settings)
+        self._opening_vec: dict[int, Any] = {}
+        self._talent_vec: dict[int, Any] = {}
         try:
             from talentbridge.matching import SkillGraph, fit_score, weights_for
             from talentbridge.services.taxonomy import load_taxonomy
@@ -69,5 +76,42 @@ class PairScorer:
         kind = opening.kind.value
         if kind not in self._weights:
             self._weights[kind] = self._weights_for(kind, self._overrides)
-        result = self._fit(talent, opening, self._graph, self._weights[kind], today=self.today)
+        similarity = self._similarity(talent, opening)
+        result = self._fit(
+            talent, opening, self._graph, self._weights[kind], today=self.today, text_similarity=similarity
+        )
         return round(float(result.score), 4)
+
+    def _similarity(self, talent: Talent, opening: Opening) -> float | None:
+        """Cosine of the talent's and the opening's text embeddings, as the opening page computes it."""
+        if self._text is None:
+            return None
+        from talentbridge.services.text_embeddings import opening_text, talent_text
+
+        if opening.id not in self._opening_vec:
+            vectors, found = self._text.vectors("openings", [opening_text(opening)])
+            self._opening_vec[opening.id] = vectors[0].astype("float32") if found[0] else None
+        if talent.id not in self._talent_vec:
+            vectors, found = self._text.vectors("talents", [talent_text(talent)])
+            self._talent_vec[talent.id] = vectors[0].astype("float32") if found[0] else None
+        a, b = self._opening_vec[opening.id], self._talent_vec[talent.id]
+        return None if a is None or b is None else float(b @ a)
+
+
+def _text_embeddings(session: Session, settings: Any) -> Any:
+    """The text embeddings of ``settings`` (or of the process settings when they name this session's database),
+    when a text encoder is on; else None (the text criterion then does not apply, as on the opening page)."""
+    try:
+        if settings is None:
+            from talentbridge.config import get_settings
+
+            settings = get_settings()
+            bind = session.get_bind().url.render_as_string(hide_password=False)
+            if settings.sqlalchemy_url != bind:
+                return None
+        from talentbridge.services.text_embeddings import text_embeddings_for
+
+        text = text_embeddings_for(settings)
+    except Exception:  # noqa: BLE001 - no settings or no encoder: score without the text criterion
+        return None
+    return text if text.active else None

@@ -550,6 +550,32 @@ class Repositories:
                     _f("visa_sponsorship", OpeningRow.visa_sponsorship, _bool),
                     _f("deadline_after", OpeningRow.deadline, date.fromisoformat, "ge"),
                     _f("external_id", OpeningRow.external_id),
+                    # -- talent's opening search (web-orgtalent) --
+                    Filter(
+                        "organization_kind",
+                        cast=str,
+                        description="kind of the organization posting it (ai_startup, manufacturer, ...)",
+                        clause=lambda v: OpeningRow.organization_id.in_(
+                            select(OrganizationRow.id).where(
+                                OrganizationRow.kind.in_(v if isinstance(v, list) else [v])
+                            )
+                        ),
+                    ),
+                    Filter(
+                        "accepting_on",
+                        cast=date.fromisoformat,
+                        description="open on this day: no deadline, or a deadline on or after it",
+                        clause=lambda d: or_(OpeningRow.deadline.is_(None), OpeningRow.deadline >= d),
+                    ),
+                    Filter(
+                        "text",
+                        cast=str,
+                        description="words in the title or the description",
+                        clause=lambda v: or_(
+                            OpeningRow.title.ilike(f"%{_escape_like(v)}%", escape="\\"),
+                            OpeningRow.description.ilike(f"%{_escape_like(v)}%", escape="\\"),
+                        ),
+                    ),
                     Filter(
                         "visible_to_organization",
                         cast=int,

@@ -136,6 +136,7 @@ class OpeningRow(_Timestamps, Base):
     visa_sponsorship: Mapped[bool] = mapped_column(Boolean, default=False)
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(10), index=True)
+    contract_type: Mapped[str | None] = mapped_column(String(12))  # migration 0005_opening_details
 
     __table_args__ = (Index("ix_openings_status_kind_id", "status", "kind", "id"),)
 

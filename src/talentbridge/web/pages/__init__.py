@@ -22,6 +22,9 @@ PAGE_MODULES = [
     "talentbridge.web.pages.organization",
     "talentbridge.web.pages.operator",
     "talentbridge.web.pages.support_ui",
+    "talentbridge.web.pages.pipeline_ui",
+    "talentbridge.web.pages.skill_picker",
+    "talentbridge.web.pages.openings_ui",
 ]
 
 

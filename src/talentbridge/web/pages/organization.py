@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from talentbridge.domain import ApplicationData, OpeningData, OrganizationData
-from talentbridge.domain.enums import ApplicationStatus, Importance, OpeningKind, OpeningStatus, Region, SizeBand
+from talentbridge.domain import OpeningData, OrganizationData
+from talentbridge.domain.enums import Importance, Region, SizeBand
 from talentbridge.domain.errors import PermissionDenied, ValidationFailed
 from talentbridge.services.accounts import Role
 from talentbridge.web.deps import ReposDep, SessionDep
+from talentbridge.web.pages.after_save import saved_redirect
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.pages.skills_ui import labels_for
@@ -80,20 +81,51 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
     return redirect("/org?saved=1")
 
 
-@router.get("/openings")
-def openings(request: Request, repos: ReposDep) -> Response:
-    user = _member(request)
+def _opening_page(
+    request: Request,
+    repos: Any,
+    user: Any,
+    form: dict[str, Any],
+    errors: list[dict[str, str]],
+    status_code: int = 200,
+    opening: Any = None,
+) -> Response:
+    """The openings list with the form to post one (or the edit form of ``opening``)."""
+    from talentbridge.domain.opening import shown_status
+    from talentbridge.web.pages.opening_form import choices, today
+
     items = repos.openings.list({"organization_id": user.organization_id}, size=200, sort="-created_at").items
+    day = today()
     return render(
         request,
-        "org/openings.html",
+        "org/openings.html" if opening is None else "org/opening_edit.html",
+        status_code=status_code,
         items=items,
-        kinds=list(OpeningKind),
+        shown={o.id: shown_status(o, day) for o in items},
         regions=list(Region),
-        statuses=list(OpeningStatus),
-        errors=[],
-        form={},
+        errors=errors,
+        form=form,
+        opening=opening,
+        chosen_labels=_skill_labels(request, [s["skill_id"] for s in form.get("skills", [])]),
+        **choices(),
     )
+
+
+def _skill_labels(request: Request, ids: list[str]) -> dict[str, str]:
+    from talentbridge.services.skill_picker import skill_labels
+    from talentbridge.web.i18n import request_language
+
+    if not ids:
+        return {}
+    with request.app.state.database.session() as session:
+        return skill_labels(session, ids, request_language(request))
+
+
+@router.get("/openings")
+def openings(request: Request, repos: ReposDep) -> Response:
+    from talentbridge.web.pages.opening_form import blank_form
+
+    return _opening_page(request, repos, _member(request), blank_form(), [])
 
 
 @router.post("/openings/suggest")
@@ -142,97 +174,75 @@ def suggest(
     return render(request, "org/_skill_suggestions.html", suggestions=suggestions, importances=list(Importance))
 
 
-@router.post("/openings")
-async def create_opening(request: Request, repos: ReposDep, session: SessionDep) -> Response:
-    user = _member(request)
-    form = await request.form()
-    skills = []
-    for sid in form.getlist("accept"):
-        sid = str(sid)
-        skills.append(
-            {
-                "skill_id": sid,
-                "importance": str(form.get(f"importance:{sid}") or "should"),
-                "min_level": int(str(form.get(f"level:{sid}") or 3)),
-            }
-        )
-    data: dict[str, Any] = {
-        "organization_id": user.organization_id,
-        "kind": form.get("kind") or "job",
-        "title": str(form.get("title", "")).strip(),
-        "description": str(form.get("description", "")) or None,
-        "region": form.get("region") or None,
-        "remote": form.get("remote") == "on",
-        "seats": int(str(form.get("seats") or 1)) if str(form.get("seats") or "1").isdigit() else 0,
-        "status": form.get("status") or "open",
-        "deadline": form.get("deadline") or None,
-        "visa_sponsorship": form.get("visa_sponsorship") == "on",
-        "required_skills": skills,
-    }
+async def _save_opening(request: Request, repos: Any, session: Any, opening: Any = None) -> Response:
+    """Create (``opening`` None) or update an opening from the posted form; on any problem the form comes
+    back with every value as typed and every problem named."""
     from pydantic import ValidationError
 
-    try:
-        record = OpeningData.model_validate(data)
-        check_create(request, "opening", record, data)
-        opening = repos.openings.add(record)
-    except (ValidationError, ValidationFailed) as exc:
-        session.rollback()
-        errors = (
-            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-            if isinstance(exc, ValidationError)
-            else [str(p) for p in exc.problems]
-        )
-        items = repos.openings.list({"organization_id": user.organization_id}, size=200).items
-        return render(
-            request,
-            "org/openings.html",
-            status_code=422,
-            items=items,
-            kinds=list(OpeningKind),
-            regions=list(Region),
-            statuses=list(OpeningStatus),
-            errors=errors,
-            form=data,
-        )
-    return redirect(f"/org/openings/{opening.id}")
+    from talentbridge.services.skill_picker import skill_exists
+    from talentbridge.web.i18n import gettext_for, request_language
+    from talentbridge.web.pages.opening_form import field_errors, read_opening_form
+
+    user = _member(request)
+    form = await request.form()
+    data, echo, reading = read_opening_form(form, user.organization_id, lambda sid: skill_exists(session, sid))
+    tr = gettext_for(request_language(request))
+    error: ValidationError | None = None
+    if not reading:
+        try:
+            record = OpeningData.model_validate(data)
+        except ValidationError as exc:
+            error = exc
+        else:
+            try:
+                if opening is None:
+                    check_create(request, "opening", record, data)
+                    saved = repos.openings.add(record)
+                else:
+                    changes = record.model_dump(mode="json")
+                    check_update(request, "opening", OpeningData, opening, changes)
+                    saved = repos.openings.update(opening.id, changes)
+            except ValidationFailed as exc:
+                session.rollback()
+                errors = [{"field": ".".join(map(str, p.loc[-1:])), "message": str(p)} for p in exc.problems]
+                return _opening_page(request, repos, user, echo, errors, 422, opening)
+            from talentbridge.web.auth import audit
+
+            audit(request, "create" if opening is None else "update", "opening", saved.id, title=saved.title)
+            return saved_redirect(request, session, f"/org/openings/{saved.id}" + ("?saved=1" if opening else ""))
+    else:  # report the model's problems too, in one go
+        try:
+            OpeningData.model_validate({k: v for k, v in data.items() if k not in {f for f, _m, _v in reading}})
+        except ValidationError as exc:
+            error = exc
+    return _opening_page(request, repos, user, echo, field_errors(error, reading, tr), 422, opening)
+
+
+@router.post("/openings")
+async def create_opening(request: Request, repos: ReposDep, session: SessionDep) -> Response:
+    return await _save_opening(request, repos, session)
+
+
+@router.get("/openings/{opening_id}/edit")
+def edit_opening(request: Request, opening_id: int, repos: ReposDep) -> Response:
+    from talentbridge.web.pages.opening_form import form_from_opening
+
+    opening = _own_opening(request, repos, opening_id, "update")
+    return _opening_page(request, repos, _member(request), form_from_opening(opening), [], opening=opening)
+
+
+@router.post("/openings/{opening_id}/edit")
+async def update_opening(request: Request, opening_id: int, repos: ReposDep, session: SessionDep) -> Response:
+    opening = _own_opening(request, repos, opening_id, "update")
+    return await _save_opening(request, repos, session, opening)
 
 
 @router.get("/openings/{opening_id}")
 def opening_detail(request: Request, opening_id: int, repos: ReposDep, session: SessionDep) -> Response:
     opening = _own_opening(request, repos, opening_id)
-    from talentbridge.web.pages.recommend_ui import talents_for_opening
+    from talentbridge.web.pages.pipeline_ui import opening_context
 
-    items, error = talents_for_opening(request, session, opening.id)
-    apps = repos.applications.list({"opening_id": opening.id}, size=200, sort="-created_at").items
-    policy = policy_of(request)
-    talents = {
-        t.id: policy.present(request, "talent", t.model_dump(mode="json"))
-        for t in repos.talents.get_many([a.talent_id for a in apps]).values()
-    }
-    return render(
-        request,
-        "org/opening.html",
-        opening=opening,
-        items=items,
-        error=error,
-        applications=apps,
-        talents=talents,
-        statuses=list(ApplicationStatus),
-        skill_labels=labels_for(request, [s.skill_id for s in opening.required_skills]),
-    )
-
-
-@router.post("/applications/{application_id}")
-def update_application(
-    request: Request, application_id: int, repos: ReposDep, status: Annotated[str, Form()] = ""
-) -> Response:
-    _member(request)
-    application = repos.applications.get(application_id)
-    policy_of(request).check(request, "application", "update", application)  # before reading the form
-    if status in set(ApplicationStatus):  # an unknown status is a 422 from the validation below
-        check_update(request, "application", ApplicationData, application, {"status": status})
-    repos.applications.update(application_id, {"status": status})
-    return redirect(f"/org/openings/{application.opening_id}")
+    return render(request, "org/opening.html", **opening_context(request, session, repos, opening))
 
 
 @router.get("/rounds")
@@ -254,27 +264,51 @@ def rounds(request: Request, session: SessionDep) -> Response:
 async def submit_ranking(
     request: Request, round_id: int, opening_id: int, repos: ReposDep, session: SessionDep
 ) -> Response:
+    """Save the edited ranking; equal numbers are a tie. A list left as it was generated stays "generated"."""
     opening = _own_opening(request, repos, opening_id)
     policy_of(request).check(request, "round", "submit_preferences", {"organization_id": opening.organization_id})
     form = await request.form()
-    ranked = sorted(
-        (int(str(v)), int(k.split(":", 1)[1])) for k, v in form.items() if k.startswith("rank:") and str(v).isdigit()
-    )
+    from talentbridge.domain.errors import Problem
+    from talentbridge.services.round_lists import same_ranking, tiers_from_positions
     from talentbridge.services.rounds import RoundService
+    from talentbridge.web.auth import audit
 
-    RoundService(session).submit_opening_preferences(
-        round_id, opening_id, [tid for _, tid in ranked], actor=request.state.user.email
-    )
-    return redirect("/org/rounds?saved=1")
+    positions: dict[int, int] = {}
+    problems = []
+    for key, value in form.items():
+        if not key.startswith("rank:"):
+            continue
+        text = str(value).strip()
+        if not text:
+            continue  # left empty: not acceptable to the opening
+        if not text.isdigit() or int(text) < 1 or not key[5:].isdigit():
+            problems.append(Problem(("rank", key[5:]), "a rank is a whole number from 1", text))
+            continue
+        positions[int(key[5:])] = int(text)
+    if problems:
+        raise ValidationFailed("invalid ranking", problems)
+    ranking = tiers_from_positions(positions)
+    service = RoundService(session)
+    current = next((p for p in service.preferences(round_id, "opening") if p.owner_id == opening_id), None)
+    if current is not None and current.source == "generated" and same_ranking(current.ranking, ranking):
+        return saved_redirect(request, session, "/org/rounds?saved=unchanged")
+    service.submit_opening_preferences(round_id, opening_id, ranking, actor=request.state.user.email)
+    audit(request, "ranking.edited", "round", round_id, opening_id=opening_id, ranked=len(positions))
+    return saved_redirect(request, session, "/org/rounds?saved=1")
 
 
 @router.post("/rounds/{round_id}/openings/{opening_id}/generate")
 def generate_ranking(
     request: Request, round_id: int, opening_id: int, repos: ReposDep, session: SessionDep
 ) -> Response:
+    """Rank every participant of the round for the opening by fit score (not only those who listed it)."""
     opening = _own_opening(request, repos, opening_id)
     policy_of(request).check(request, "round", "submit_preferences", {"organization_id": opening.organization_id})
     from talentbridge.services.rounds import RoundService
+    from talentbridge.web.auth import audit
 
-    RoundService(session).generate_organization_rankings(round_id, opening_ids=[opening_id])
-    return redirect("/org/rounds?saved=1")
+    result = RoundService(session).generate_organization_rankings(
+        round_id, opening_ids=[opening_id], scope="all", overwrite=True, actor=request.state.user.email
+    )
+    audit(request, "ranking.generated", "round", round_id, opening_id=opening_id, scorer=result["scorer"])
+    return saved_redirect(request, session, "/org/rounds?saved=1")

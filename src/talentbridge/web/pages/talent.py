@@ -15,6 +15,7 @@ from talentbridge.domain.errors import PermissionDenied, ValidationFailed
 from talentbridge.services.accounts import Role
 from talentbridge.storage.account_tables import UserRow
 from talentbridge.web.deps import ReposDep, SessionDep
+from talentbridge.web.pages.after_save import saved_redirect
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.pages.skills_ui import labels_for, taxonomy_for
@@ -40,10 +41,38 @@ def _profile(request: Request, repos: Any) -> Any:
     return talent
 
 
-def _form_context(request: Request, talent: Any, errors: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+def _values(talent: Any) -> dict[str, Any]:
+    """The profile form's values from a stored profile (as text, as the person would type them)."""
+    if talent is None:
+        return {"employment_types": ["full_time"], "desired_roles": []}
+    return {
+        "name": talent.name,
+        "region": talent.region.value if talent.region else "",
+        "category": talent.category.value,
+        "desired_roles": list(talent.desired_roles),
+        "employment_types": [e.value for e in talent.employment_types],
+        "salary_expectation": "" if talent.salary_expectation is None else f"{talent.salary_expectation:,}",
+        "available_from": talent.available_from.isoformat() if talent.available_from else "",
+        "resume_text": talent.resume_text or "",
+        "consent_visible": talent.consent_visible,
+        "consent_statistics": talent.consent_statistics,
+    }
+
+
+def _form_context(
+    request: Request, talent: Any, errors: list[str] | None = None, values: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
     skills = talent.skills if talent else []
+    values = values if values is not None else _values(talent)
+    from talentbridge.web.i18n import request_language
+    from talentbridge.web.pages.skill_picker import occupation_choices
+
+    with request.app.state.database.session() as session:
+        roles = occupation_choices(session, request_language(request), values.get("desired_roles", []))
     return {
         "talent": talent,
+        "values": values,
+        "role_options": roles,
         "errors": errors or [],
         "regions": list(Region),
         "categories": list(TalentCategory),
@@ -63,22 +92,39 @@ def profile(request: Request, repos: ReposDep) -> Response:
 
 @router.post("")
 async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -> Response:
+    from talentbridge.domain.money import MoneyError, parse_manwon
+    from talentbridge.web.i18n import gettext_for, request_language
+    from talentbridge.web.pages.opening_form import MESSAGES
+
     user = _talent_user(request)
     form = await request.form()
-    changes: dict[str, Any] = {
+    tr = gettext_for(request_language(request))
+    typed: dict[str, Any] = {
         "name": str(form.get("name", "")).strip(),
-        "region": form.get("region") or None,
-        "category": form.get("category") or "engineer",
-        "resume_text": str(form.get("resume_text", "")) or None,
-        "desired_roles": [r.strip() for r in str(form.get("desired_roles", "")).split(",") if r.strip()],
-        "employment_types": form.getlist("employment_types") or ["full_time"],
-        "salary_expectation": int(str(form["salary_expectation"]))
-        if str(form.get("salary_expectation", "")).isdigit()
-        else None,
-        "available_from": form.get("available_from") or None,
+        "region": str(form.get("region") or ""),
+        "category": str(form.get("category") or "engineer"),
+        "desired_roles": [str(r).strip() for r in form.getlist("desired_roles") if str(r).strip()],
+        "employment_types": [str(e) for e in form.getlist("employment_types")] or ["full_time"],
+        "salary_expectation": str(form.get("salary_expectation", "")).strip(),
+        "available_from": str(form.get("available_from") or ""),
+        "resume_text": str(form.get("resume_text", "")),
         "consent_visible": form.get("consent_visible") == "on",
         "consent_statistics": form.get("consent_statistics") == "on",
     }
+    changes: dict[str, Any] = {
+        **typed,
+        "region": typed["region"] or None,
+        "resume_text": typed["resume_text"] or None,
+        "available_from": typed["available_from"] or None,
+    }
+    errors: list[str] = []
+    try:
+        changes["salary_expectation"] = parse_manwon(typed["salary_expectation"])
+    except MoneyError as exc:
+        errors.append(f"{tr('Salary expectation (10,000 KRW a year)')}: {tr(MESSAGES.get(exc.message, exc.message))}")
+    current = repos.talents.get(user.talent_id) if user.talent_id else None
+    if errors:
+        return render(request, "talent/profile.html", status_code=422, **_form_context(request, current, errors, typed))
     try:
         if user.talent_id is None:
             talent = repos.talents.add(TalentData.model_validate({**changes, "email": user.email}))
@@ -89,12 +135,11 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
             repos.talents.update(user.talent_id, changes)
     except ValidationFailed as exc:
         session.rollback()
-        current = repos.talents.get(user.talent_id) if user.talent_id else None
         return render(
             request,
             "talent/profile.html",
             status_code=422,
-            **_form_context(request, current, [str(p) for p in exc.problems]),
+            **_form_context(request, current, [_problem_text(p.loc, p.msg, tr, p.type) for p in exc.problems], typed),
         )
     except Exception as exc:  # pydantic errors from a brand-new profile
         from pydantic import ValidationError
@@ -102,9 +147,30 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
         if not isinstance(exc, ValidationError):
             raise
         session.rollback()
-        errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        return render(request, "talent/profile.html", status_code=422, **_form_context(request, None, errors))
-    return redirect("/me?saved=1")
+        errors = [_problem_text(e["loc"], e["msg"], tr, e["type"]) for e in exc.errors()]
+        return render(request, "talent/profile.html", status_code=422, **_form_context(request, None, errors, typed))
+    return saved_redirect(request, session, "/me?saved=1")
+
+
+def _problem_text(loc: Any, msg: str, tr: Any, kind: str = "") -> str:
+    """A profile problem in the reader's language, naming the field."""
+    from talentbridge.web.pages.opening_form import MESSAGES
+
+    text = MESSAGES.get(msg.removeprefix("Value error, ")) or MESSAGES.get(kind)
+    msg = tr(text) if text else msg
+    labels = {
+        "name": tr("Name"),
+        "region": tr("Region"),
+        "category": tr("I am a"),
+        "desired_roles": tr("Roles I want"),
+        "employment_types": tr("Kinds of work I want"),
+        "salary_expectation": tr("Salary expectation (10,000 KRW a year)"),
+        "available_from": tr("Available from"),
+        "resume_text": tr("Résumé (paste it here)"),
+    }
+    parts = [str(x) for x in loc if str(x) != "body"]
+    field = labels.get(parts[0], parts[0]) if parts else ""
+    return f"{field}: {msg}" if field else msg
 
 
 @router.post("/skills/suggest")
@@ -138,7 +204,7 @@ def suggest_skills(
 
 
 @router.post("/skills")
-async def save_skills(request: Request, repos: ReposDep) -> Response:
+async def save_skills(request: Request, repos: ReposDep, session: SessionDep) -> Response:
     """Add the accepted suggestions and apply level changes and removals to existing skills."""
     user = _talent_user(request)
     if user.talent_id is None:
@@ -166,7 +232,7 @@ async def save_skills(request: Request, repos: ReposDep) -> Response:
         changes["resume_text"] = str(form["resume_text"])
     check_update(request, "talent", TalentData, talent, changes)
     repos.talents.update(user.talent_id, changes)
-    return redirect("/me?saved=1")
+    return saved_redirect(request, session, "/me?saved=1")
 
 
 @router.get("/recommendations")
@@ -186,28 +252,68 @@ def recommendations(request: Request, repos: ReposDep, session: SessionDep) -> R
 
 
 @router.post("/apply")
-def apply(request: Request, repos: ReposDep, opening_id: Annotated[int, Form()]) -> Response:
+def apply(request: Request, session: SessionDep, opening_id: Annotated[int, Form()]) -> Response:
     user = _talent_user(request)
     if user.talent_id is None:
         return redirect("/me")
     from talentbridge.domain import ApplicationData
+    from talentbridge.services.applications import ApplicationService
 
     record = ApplicationData(talent_id=user.talent_id, opening_id=opening_id)
     # open openings only (422 otherwise, the same answer for drafts, closed and unknown ids)
     check_create(request, "application", record, {"talent_id": user.talent_id, "opening_id": opening_id})
-    existing = repos.applications.list({"talent_id": user.talent_id, "opening_id": opening_id}, size=1)
-    if existing.total == 0:
-        repos.applications.add(record)
-    return redirect("/me/applications")
+    ApplicationService(session).apply(user.talent_id, opening_id, user)
+    return saved_redirect(request, session, "/me/applications?applied=1")
+
+
+@router.post("/skills/add")
+def add_skill(
+    request: Request,
+    repos: ReposDep,
+    session: SessionDep,
+    skill_id: Annotated[str, Form(min_length=1, max_length=300)],
+    level: Annotated[int, Form(ge=1, le=5)] = 3,
+) -> Response:
+    """Add one skill found by name in the taxonomy (or change its level when the talent already has it)."""
+    user = _talent_user(request)
+    if user.talent_id is None:
+        return redirect("/me")
+    talent = repos.talents.get(user.talent_id)
+    from talentbridge.domain.errors import Problem
+    from talentbridge.services.skill_picker import skill_exists
+
+    if not skill_exists(session, skill_id):
+        raise ValidationFailed("unknown skill", [Problem(("skill_id",), "is not a skill of the taxonomy", skill_id)])
+    skills = [s.model_dump(mode="json") for s in talent.skills if s.skill_id != skill_id]
+    skills.append({"skill_id": skill_id, "level": level, "source": "explicit"})
+    check_update(request, "talent", TalentData, talent, {"skills": skills})
+    repos.talents.update(user.talent_id, {"skills": skills})
+    return saved_redirect(request, session, "/me?saved=1#skills-form")
 
 
 @router.get("/applications")
-def applications(request: Request, repos: ReposDep) -> Response:
+def applications(request: Request, repos: ReposDep, session: SessionDep) -> Response:
+    from talentbridge.services.applications import ACTIVE, ApplicationService
+    from talentbridge.services.invitations import InvitationService
+
     talent = _profile(request, repos)
-    items = repos.applications.list({"talent_id": talent.id}, size=200, sort="-created_at").items if talent else []
-    openings = repos.openings.get_many([a.opening_id for a in items])
+    items = repos.applications.list({"talent_id": talent.id}, size=200, sort="-updated_at").items if talent else []
+    invitations = InvitationService(session).for_talent(talent.id) if talent else []
+    history = ApplicationService(session).history([a.id for a in items])
+    openings = repos.openings.get_many({a.opening_id for a in items} | {i.opening_id for i in invitations})
     orgs = repos.organizations.get_many({o.organization_id for o in openings.values()})
-    return render(request, "talent/applications.html", items=items, openings=openings, orgs=orgs)
+    return render(
+        request,
+        "talent/applications.html",
+        items=items,
+        openings=openings,
+        orgs=orgs,
+        invitations=invitations,
+        history=history,
+        active={s.value for s in ACTIVE},
+        flash=next((k for k in ("applied", "withdrawn", "answered") if request.query_params.get(k)), None),
+        answered=request.query_params.get("answered"),
+    )
 
 
 @router.get("/rounds")
@@ -225,12 +331,12 @@ async def submit_preferences(request: Request, round_id: int, session: SessionDe
         return redirect("/me")
     policy_of(request).check(request, "round", "submit_preferences", {"talent_id": talent.id})
     form = await request.form()
-    ranked = sorted(
-        ((int(str(v)), int(k.split(":", 1)[1])) for k, v in form.items() if k.startswith("rank:") and str(v).isdigit()),
-    )
+    from talentbridge.services.round_lists import talent_order_from_positions
     from talentbridge.services.rounds import RoundService
 
-    RoundService(session).submit_talent_preferences(
-        round_id, talent.id, [oid for _, oid in ranked], actor=request.state.user.email
-    )
-    return redirect("/me/rounds?saved=1")
+    typed = {int(k[5:]): str(v) for k, v in form.items() if k.startswith("rank:") and k[5:].isdigit()}
+    order, problems = talent_order_from_positions(typed)
+    if problems:  # ties and unreadable ranks are refused, as docs/rounds.md says, never silently reordered
+        raise ValidationFailed("invalid ranking", problems)
+    RoundService(session).submit_talent_preferences(round_id, talent.id, order, actor=request.state.user.email)
+    return saved_redirect(request, session, "/me/rounds?saved=1")

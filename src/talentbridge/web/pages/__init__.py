@@ -21,6 +21,7 @@ PAGE_MODULES = [
     "talentbridge.web.pages.talent",
     "talentbridge.web.pages.organization",
     "talentbridge.web.pages.operator",
+    "talentbridge.web.pages.operator_rounds",
 ]
 
 

@@ -546,10 +546,12 @@ class RoundSetupService:
         names = {c.strip().lower() for c in (columns or [])}
         keys = ("external_id", "email") if what == "participants" else ("external_id",)
         if columns is not None and not names & set(keys):
-            raise ImportRejected(
-                "The file needs a column named external_id" + (" or email." if what == "participants" else "."),
-                [Problem(("file", "columns"), "missing column", ", ".join(sorted(names)))],
+            message = (
+                "The file needs a column named external_id or email."
+                if what == "participants"
+                else "The file needs a column named external_id."
             )
+            raise ImportRejected(message, [Problem(("file", "columns"), message, ", ".join(sorted(names)))])
         report = UploadReport()
         if what == "participants":
             self._upload_participants(rnd, rows, report)

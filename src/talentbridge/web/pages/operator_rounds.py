@@ -479,8 +479,18 @@ async def _setup_change(request: Request, session: Any, round_id: int, change: A
     except TalentBridgeError as exc:
         savepoint.rollback()
         return _setup_page(request, session, round_id, _messages(request, exc), exc.status)
-    query = str(form.get("back_query") or "")
+    query = _search_query(str(form.get("back_query") or ""))
     return redirect(f"/operator/rounds/{round_id}/setup" + (f"?{query}" if query else ""))
+
+
+_SEARCH_KEYS = {"tq", "tskill", "torg", "tregion", "tpage", "oq", "oskill", "oorg", "oregion", "okind", "opage"}
+
+
+def _search_query(query: str) -> str:
+    """The set-up page's own search parameters from a form's ``back_query`` (anything else is dropped)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    return urlencode([(k, v[:100]) for k, v in parse_qsl(query) if k in _SEARCH_KEYS])
 
 
 def _ids(form: Any, name: str) -> list[int]:
@@ -558,7 +568,10 @@ async def upload(request: Request, round_id: int, what: str, session: SessionDep
     else:
         name = Path(str(upload_file.filename)).name
         suffix = Path(name).suffix.lower()
-        data = await upload_file.read(_MAX_UPLOAD + 1)  # type: ignore[union-attr]
+        try:
+            data = await upload_file.read(_MAX_UPLOAD + 1)  # type: ignore[union-attr]
+        finally:
+            await upload_file.close()  # type: ignore[union-attr]
         if suffix not in (".csv", ".xlsx", ".txt"):
             errors.append(_("Upload a CSV or XLSX file."))
         elif len(data) > _MAX_UPLOAD:
@@ -666,12 +679,11 @@ async def organization_followup(request: Request, placement_id: int, months: int
         savepoint.commit()
     except (ValidationFailed, InvalidState) as exc:
         savepoint.rollback()
-        _ = gettext_for(request_language(request))
         return render(
             request,
-            "error.html",
+            "operator/refused.html",
             status_code=exc.status,
-            error=exc,
             messages=_messages(request, exc),
+            back="/org/rounds",
         )
     return redirect("/org/rounds?saved=followup")

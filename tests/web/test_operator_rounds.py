@@ -199,7 +199,7 @@ def test_setup_by_search_shows_eligibility_and_opens_the_round(
     r = operator.post(f"/operator/rounds/{round_id}/action", data={"action": "open"})
     assert r.status_code == 200 and "선호 제출 중" in r.text and "선호 제출을 시작했습니다." in r.text
     actions = [a for a, i, _ in _audit(sqlite_database) if i == round_id]
-    assert actions == ["create", "attach_openings", "add_participants", "open"]
+    assert actions == ["create", "attach_openings", "add_participants", "open_submission"]
 
 
 def test_participants_file_is_reported_row_by_row(operator: TestClient, world: dict[str, Any], tmp_path: Path) -> None:

@@ -686,12 +686,12 @@ class RoundSetupService:
         if missing:
             raise InvalidState("The round cannot be opened yet.", round_id=round_id, missing=missing)
         opened = self.rounds.open(round_id)
-        self.audit(actor, "open", "round", round_id, deadline=opened.preference_deadline)
+        self.audit(actor, "open_submission", "round", round_id, deadline=opened.preference_deadline)
         return opened
 
     def close(self, round_id: int, actor: Actor | None) -> Round:
         closed = self.rounds.close(round_id)
-        self.audit(actor, "close", "round", round_id)
+        self.audit(actor, "close_submission", "round", round_id)
         return closed
 
     def generate(self, round_id: int, actor: Actor | None) -> dict[str, Any]:

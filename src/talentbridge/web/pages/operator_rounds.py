@@ -326,9 +326,10 @@ async def round_action(request: Request, round_id: int, session: SessionDep) -> 
     review = RoundReviewService(session)
     rnd = review.rounds.get(round_id)
     verb = {"open": "update", "close": "update", "generate": "update", "run": "run", "publish": "publish"}.get(action)
+    policy_of(request).check(request, "round", verb or "update", rnd)
     if verb is None:
-        raise PermissionDenied(f"unknown action {action!r}")
-    policy_of(request).check(request, "round", verb, rnd)
+        _ = gettext_for(request_language(request))
+        return _round_page(request, session, round_id, [_("Choose an action on the page.")], 422)
     actor = _actor(request)
     savepoint = session.begin_nested()
     try:

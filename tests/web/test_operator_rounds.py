@@ -371,7 +371,7 @@ def test_auditors_see_round_pages_without_forms(
 def _service_messages() -> set[str]:
     """Sentences the round services give the pages to translate (string constants that end a sentence)."""
     found = set()
-    for name in ("round_setup.py", "placements.py", "round_review.py"):
+    for name in ("round_setup.py", "round_forms.py", "round_uploads.py", "placements.py", "round_review.py"):
         tree = ast.parse((ROOT / "src" / "talentbridge" / "services" / name).read_text(encoding="utf-8"))
         docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
         for node in ast.walk(tree):

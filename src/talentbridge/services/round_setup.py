@@ -8,22 +8,32 @@ translate; the CLI shows them as they are.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from talentbridge.domain import Program, Round
-from talentbridge.domain.enums import CAPITAL_AREA, OpeningKind, ProgramKind, ProgramStatus, Region, RoundStatus
-from talentbridge.domain.errors import InvalidState, NotFound, Problem, TalentBridgeError, ValidationFailed
+from talentbridge.domain.enums import OpeningKind, ProgramKind, RoundStatus
+from talentbridge.domain.errors import InvalidState, NotFound, Problem, ValidationFailed
 from talentbridge.services.audit_log import AuditEntry, write_entries
-from talentbridge.services.rounds import CAPITAL, RoundService
+from talentbridge.services.round_forms import (
+    CAP_KEYS,
+    KST,
+    MECHANISMS,
+    PROPOSING,
+    _whole,
+    parse_program_form,
+    parse_round_form,
+)
+from talentbridge.services.rounds import RoundService
 from talentbridge.storage import round_candidates as cand
+
+if TYPE_CHECKING:
+    from talentbridge.services.round_uploads import UploadReport
 
 __all__ = [
     "Actor",
@@ -32,16 +42,11 @@ __all__ = [
     "PROPOSING",
     "CAP_KEYS",
     "KST",
-    "UploadReport",
+    "parse_program_form",
+    "parse_round_form",
     "PROGRAM_OPENING_KINDS",
 ]
 
-#: Dates and times in forms are Korean time; they are stored in UTC.
-KST = ZoneInfo("Asia/Seoul")
-MECHANISMS = ("da", "flexible-da", "max-welfare")
-PROPOSING = ("applicants", "programs")
-#: Regional cap keys offered in the form: the capital area as a whole, then every region outside it.
-CAP_KEYS = (CAPITAL, *(r.value for r in Region if r not in CAPITAL_AREA))
 #: The opening kinds that fit each kind of programme (others may be attached, with a warning).
 PROGRAM_OPENING_KINDS: dict[str, set[str]] = {
     ProgramKind.TALENT_EXCHANGE.value: {OpeningKind.SECONDMENT_SLOT.value, OpeningKind.JOB.value},
@@ -50,7 +55,6 @@ PROGRAM_OPENING_KINDS: dict[str, set[str]] = {
     ProgramKind.JOINT_RND.value: {OpeningKind.JOINT_RND.value},
 }
 _MAX_SEATS = 10_000
-_MAX_CAP = 1_000_000
 _SKILL_MATCHES = 200
 _SETUP = (RoundStatus.DRAFT, RoundStatus.COLLECTING)
 
@@ -63,171 +67,6 @@ class Actor:
     role: str
     label: str  # "name <email>"
     ip: str | None = None
-
-
-@dataclass
-class UploadReport:
-    """Row by row: what a file added and what it refused, and why (a message id and the value)."""
-
-    added: list[dict[str, Any]] = field(default_factory=list)
-    refused: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"added": self.added, "refused": self.refused, "unchanged": self.unchanged}
-
-
-# -- form parsing ---------------------------------------------------------------------------------------------
-
-
-def _text(form: Mapping[str, Any], name: str) -> str:
-    value = form.get(name)
-    return "" if value is None else str(value).strip()
-
-
-def _whole(raw: str, loc: str, problems: list[Problem], low: int, high: int, message: str) -> int | None:
-    text = raw.replace(",", "").strip()
-    if not re.fullmatch(r"[+]?\d+", text) or not low <= int(text) <= high:
-        problems.append(Problem((loc,), message, raw))
-        return None
-    return int(text)
-
-
-def _date(raw: str, loc: str, problems: list[Problem]) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        problems.append(Problem((loc,), "Enter a date such as 2027-03-01.", raw))
-        return None
-
-
-def _moment(raw: str, loc: str, problems: list[Problem]) -> datetime | None:
-    """``YYYY-MM-DDTHH:MM`` (an HTML datetime-local value) or ``YYYY-MM-DD HH:MM``, Korean time → UTC."""
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace(" ", "T"))
-    except ValueError:
-        problems.append(Problem((loc,), "Enter a date and time such as 2027-03-01 18:00.", raw))
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=KST)
-    return moment.astimezone(UTC)
-
-
-def parse_program_form(form: Mapping[str, Any]) -> dict[str, Any]:
-    """A programme's fields from a form; every bad field is reported at once (ValidationFailed)."""
-    problems: list[Problem] = []
-    name = _text(form, "name")
-    if not name:
-        problems.append(Problem(("name",), "Enter a name.", name, "missing"))
-    elif len(name) > 200:
-        problems.append(Problem(("name",), "At most 200 characters.", name[:40]))
-    kind = _text(form, "kind")
-    if kind not in {k.value for k in ProgramKind}:
-        problems.append(Problem(("kind",), "Choose a kind from the list.", kind))
-    status = _text(form, "status") or ProgramStatus.PLANNED.value
-    if status not in {s.value for s in ProgramStatus}:
-        problems.append(Problem(("status",), "Choose a status from the list.", status))
-    description = _text(form, "description")
-    if len(description) > 20_000:
-        problems.append(Problem(("description",), "At most 20,000 characters.", description[:40]))
-    start = _date(_text(form, "start_date"), "start_date", problems)
-    end = _date(_text(form, "end_date"), "end_date", problems)
-    if start and end and end < start:
-        problems.append(Problem(("end_date",), "The end date is before the start date.", end.isoformat()))
-    if problems:
-        raise ValidationFailed("invalid programme", problems)
-    return {
-        "name": name,
-        "kind": kind,
-        "status": status,
-        "description": description or None,
-        "start_date": start,
-        "end_date": end,
-    }
-
-
-def parse_round_form(
-    form: Mapping[str, Any], program: Program, now: datetime, *, deadline_editable: bool = True
-) -> dict[str, Any]:
-    """A round's fields from a form (name, mechanism, proposing side, seed, deadline in Korean time, regional
-    caps as ``cap:<key>`` fields, secondment rules); every bad field is reported at once."""
-    problems: list[Problem] = []
-    name = _text(form, "name")
-    if not name:
-        problems.append(Problem(("name",), "Enter a name.", name, "missing"))
-    elif len(name) > 200:
-        problems.append(Problem(("name",), "At most 200 characters.", name[:40]))
-    mechanism = _text(form, "mechanism") or "da"
-    if mechanism not in MECHANISMS:
-        problems.append(Problem(("mechanism",), "Choose a mechanism from the list.", mechanism))
-    proposing = _text(form, "proposing") or "applicants"
-    if proposing not in PROPOSING:
-        problems.append(Problem(("proposing",), "Choose who proposes from the list.", proposing))
-    seed_raw = _text(form, "seed") or "0"
-    seed = _whole(seed_raw, "seed", problems, 0, 2**31 - 1, "The seed is a whole number of 0 or more.")
-    deadline = None
-    if deadline_editable:
-        deadline = _moment(_text(form, "preference_deadline"), "preference_deadline", problems)
-        if deadline is not None:
-            if deadline <= now:
-                problems.append(
-                    Problem(
-                        ("preference_deadline",),
-                        "The deadline must be in the future.",
-                        _text(form, "preference_deadline"),
-                    )
-                )
-            end = program.end_date
-            if end is not None and deadline.astimezone(KST).date() > end:
-                problems.append(
-                    Problem(
-                        ("preference_deadline",),
-                        "The deadline must be before the programme ends.",
-                        _text(form, "preference_deadline"),
-                    )
-                )
-    caps: dict[str, int] = {}
-    for key in CAP_KEYS:
-        raw = _text(form, f"cap:{key}")
-        if raw:
-            value = _whole(raw, f"cap:{key}", problems, 0, _MAX_CAP, "A cap is a whole number of 0 or more.")
-            if value is not None:
-                caps[key] = value
-    for key in (r.value for r in CAPITAL_AREA):
-        if _text(form, f"cap:{key}"):
-            problems.append(
-                Problem(
-                    (f"cap:{key}",),
-                    "Seoul, Incheon and Gyeonggi are capped together as the capital area.",
-                    _text(form, f"cap:{key}"),
-                )
-            )
-    if caps and mechanism == "da":
-        problems.append(
-            Problem(
-                ("mechanism",),
-                "Deferred acceptance ignores regional caps: choose flexible DA or maximum welfare, or remove the caps.",
-                mechanism,
-            )
-        )
-    rules = _text(form, "secondment_rules")
-    if problems:
-        raise ValidationFailed("invalid round", problems)
-    data: dict[str, Any] = {
-        "name": name,
-        "mechanism": mechanism,
-        "proposing": proposing,
-        "seed": seed,
-        "regional_caps": caps,
-        "secondment_rules": rules in ("on", "1", "true", "yes"),
-    }
-    if deadline_editable:
-        data["preference_deadline"] = deadline
-    return data
 
 
 # -- the service ---------------------------------------------------------------------------------------------
@@ -530,136 +369,10 @@ class RoundSetupService:
         self.audit(actor, "remove_participant", "round", round_id, talent_id=talent_id)
 
     def upload(self, round_id: int, path: Path | str, what: str, actor: Actor | None) -> UploadReport:
-        """Add participants (``what="participants"``: columns ``external_id`` and/or ``email``) or attach
-        openings (``what="openings"``: ``external_id``, optional ``seats``) from a CSV or XLSX file.
+        """Add participants or attach openings from a CSV or XLSX file; see :func:`round_uploads.upload`."""
+        from talentbridge.services.round_uploads import upload
 
-        Every row is reported: added, unchanged (already in the round) or refused with the reason. Valid rows
-        are kept even when others are refused (the report says which); a file that cannot be read at all, or
-        without the columns, is refused as a whole (ImportRejected)."""
-        from talentbridge.domain.errors import ImportRejected
-        from talentbridge.services.files import read_rows
-
-        if what not in ("participants", "openings"):
-            raise ValidationFailed("invalid upload", [Problem(("what",), "participants or openings", what)])
-        rnd = self.rounds._require(round_id, _SETUP, "add from a file")
-        columns, rows = read_rows(path, strict=False)
-        names = {c.strip().lower() for c in (columns or [])}
-        keys = ("external_id", "email") if what == "participants" else ("external_id",)
-        if columns is not None and not names & set(keys):
-            message = (
-                "The file needs a column named external_id or email."
-                if what == "participants"
-                else "The file needs a column named external_id."
-            )
-            raise ImportRejected(message, [Problem(("file", "columns"), message, ", ".join(sorted(names)))])
-        report = UploadReport()
-        if what == "participants":
-            self._upload_participants(rnd, rows, report)
-        else:
-            self._upload_openings(rnd, rows, report)
-        if report.added:
-            self.audit(
-                actor,
-                "upload_" + what,
-                "round",
-                round_id,
-                file=Path(path).name,
-                added=len(report.added),
-                refused=len(report.refused),
-            )
-        return report
-
-    def _upload_participants(self, rnd: Round, rows: Sequence[Any], report: UploadReport) -> None:
-        values = [{k.strip().lower(): v for k, v in r.values.items() if isinstance(k, str)} for r in rows]
-        ext = [str(v.get("external_id") or "").strip() for v in values]
-        mails = [str(v.get("email") or "").strip() for v in values]
-        by_ext, by_mail = cand.talent_ids_by_key(self.session, [e for e in ext if e], [m for m in mails if m])
-        seen: dict[int, int] = {}
-        found: dict[int, int] = {}  # row index -> talent id
-        for i, row in enumerate(rows):
-            key = ext[i] or mails[i]
-            base = {"line": row.line, "key": key}
-            if row.error:
-                report.refused.append({**base, "reason": "The line cannot be read.", "value": row.raw})
-                continue
-            if not key:
-                report.refused.append({**base, "reason": "Give an external id or an e-mail address.", "value": ""})
-                continue
-            tid = by_ext.get(ext[i]) if ext[i] else by_mail.get(mails[i].lower())
-            if ext[i] and mails[i] and tid is not None and by_mail.get(mails[i].lower()) not in (None, tid):
-                report.refused.append(
-                    {**base, "reason": "The external id and the e-mail belong to different people.", "value": key}
-                )
-                continue
-            if tid is None:
-                report.refused.append({**base, "reason": "No talent with this external id or e-mail.", "value": key})
-                continue
-            if tid in seen:
-                report.refused.append(
-                    {**base, "reason": "The same person appears twice in the file.", "value": key, "first": seen[tid]}
-                )
-                continue
-            seen[tid] = row.line
-            found[i] = tid
-        cards = {c["id"]: c for c in self.talent_eligibility(rnd, list(found.values()))}
-        add = []
-        for i, tid in found.items():
-            card = cards[tid]
-            base = {"line": rows[i].line, "key": ext[i] or mails[i], "name": card["name"]}
-            if card["member"]:
-                report.unchanged.append({**base, "reason": "Already a participant of this round."})
-            elif card["blockers"]:
-                report.refused.append({**base, "reason": card["blockers"][0], "value": base["key"]})
-            else:
-                add.append(tid)
-                report.added.append({**base, "warnings": card["warnings"]})
-        for tid in add:
-            self.rounds.add_participant(rnd.id, tid)
-
-    def _upload_openings(self, rnd: Round, rows: Sequence[Any], report: UploadReport) -> None:
-        values = [{k.strip().lower(): v for k, v in r.values.items() if isinstance(k, str)} for r in rows]
-        ext = [str(v.get("external_id") or "").strip() for v in values]
-        by_ext = cand.opening_ids_by_external_id(self.session, [e for e in ext if e])
-        seen: set[int] = set()
-        found: dict[int, tuple[int, int | None]] = {}
-        for i, row in enumerate(rows):
-            base = {"line": row.line, "key": ext[i]}
-            if row.error:
-                report.refused.append({**base, "reason": "The line cannot be read.", "value": row.raw})
-                continue
-            if not ext[i]:
-                report.refused.append({**base, "reason": "Give an external id.", "value": ""})
-                continue
-            oid = by_ext.get(ext[i])
-            if oid is None:
-                report.refused.append({**base, "reason": "No opening with this external id.", "value": ext[i]})
-                continue
-            if oid in seen:
-                report.refused.append(
-                    {**base, "reason": "The same opening appears twice in the file.", "value": ext[i]}
-                )
-                continue
-            raw = values[i].get("seats")
-            seats = None
-            if raw not in (None, ""):
-                problems: list[Problem] = []
-                seats = _whole(str(raw), "seats", problems, 1, _MAX_SEATS, "Seats are a whole number of 1 or more.")
-                if problems:
-                    report.refused.append({**base, "reason": problems[0].msg, "value": raw})
-                    continue
-            seen.add(oid)
-            found[i] = (oid, seats)
-        cards = {c["id"]: c for c in self.opening_eligibility(rnd, [o for o, _ in found.values()])}
-        for i, (oid, seats) in found.items():
-            card = cards[oid]
-            base = {"line": rows[i].line, "key": ext[i], "name": card["title"]}
-            if card["member"]:
-                report.unchanged.append({**base, "reason": "Already attached to this round."})
-            elif card["blockers"]:
-                report.refused.append({**base, "reason": card["blockers"][0], "value": ext[i]})
-            else:
-                self.rounds.attach_opening(rnd.id, oid, seats=seats)
-                report.added.append({**base, "warnings": card["warnings"]})
+        return upload(self, round_id, path, what, actor)
 
     # -- readiness and opening -----------------------------------------------------------------------------
     def readiness(self, round_id: int) -> list[str]:
@@ -720,14 +433,3 @@ def _changes(before: Any, after: Any, data: Mapping[str, Any]) -> dict[str, Any]
         if old != new:
             out[key] = [old, new]
     return out
-
-
-def describe(exc: TalentBridgeError) -> list[str]:
-    """The message ids to show for a refusal: the problems of a ValidationFailed, the missing steps of an
-    InvalidState from :meth:`RoundSetupService.open`, else the error's own message."""
-    if isinstance(exc, ValidationFailed) and exc.problems:
-        return [p.msg for p in exc.problems]
-    missing = exc.details.get("missing")
-    if missing:
-        return list(missing)
-    return [exc.message]

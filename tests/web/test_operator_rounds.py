@@ -388,3 +388,32 @@ def test_every_service_message_is_translated() -> None:
     for lang in ("ko", "en"):
         catalog = json.loads((ROOT / "src/talentbridge/web/locales" / lang / "web-operator.json").read_text("utf-8"))
         assert sorted(m for m in messages if m not in catalog) == []
+
+
+def test_a_round_is_edited_until_it_is_published_and_pages_speak_english(
+    operator: TestClient, world: dict[str, Any], sqlite_database: Database
+) -> None:
+    round_id = _run_to_matched(operator, world, sqlite_database)
+    form = operator.get(f"/operator/rounds/{round_id}/edit")
+    assert 'value="1차 라운드"' in form.text and 'name="preference_deadline"' in form.text and "disabled" in form.text
+    r = operator.post(
+        f"/operator/rounds/{round_id}/edit",
+        data={"name": "1차 라운드 (수정)", "mechanism": "flexible-da", "seed": "3", "cap:capital": "2"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    changes = [d["changes"] for a, i, d in _audit(sqlite_database) if a == "update" and i == round_id][0]
+    assert changes["name"] == ["1차 라운드", "1차 라운드 (수정)"] and changes["regional_caps"] == [
+        {"capital": 1},
+        {"capital": 2},
+    ]
+    english = operator.get(f"/operator/rounds/{round_id}/compare", params={"lang": "en"})
+    assert "Runs side by side" in english.text and "Rank distribution: placed at their n-th choice" in english.text
+    assert "Assignments" in english.text
+    with sqlite_database.session() as s:
+        from talentbridge.services.rounds import RoundService
+
+        run_id = RoundService(s).runs(round_id)[0].id
+    operator.post(f"/operator/rounds/{round_id}/action", data={"action": "publish", "run_id": str(run_id)})
+    refused = operator.post(f"/operator/rounds/{round_id}/edit", data={"name": "다시"})
+    assert refused.status_code == 409 and "This is not possible in the round" in refused.text  # English remembered

@@ -138,6 +138,19 @@ class RoundReviewService:
             }
         assignments = run.result["assignments"]
         changed = sum(1 for t in set(first) | set(assignments) if first.get(t) != assignments.get(t))
+        choice = {a["id"]: a["preferences"] for a in run.instance["applicants"]}
+        pairs = sorted(
+            (
+                {
+                    "name": names.get(_num(tid), tid),
+                    "title": titles.get(_num(oid), oid),
+                    "rank": choice.get(tid, []).index(oid) + 1 if oid in choice.get(tid, []) else None,
+                }
+                for tid, oid in assignments.items()
+                if oid is not None
+            ),
+            key=lambda p: (str(p["title"]), str(p["name"])),
+        )
         return {
             "run_id": run.id,
             "mechanism": run.mechanism,
@@ -162,6 +175,7 @@ class RoundReviewService:
             "total_score": d.get("total_score"),
             "regions": regions,
             "changed_vs_first": changed,
+            "assignments": pairs,
         }
 
 

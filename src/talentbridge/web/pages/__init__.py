@@ -22,6 +22,8 @@ PAGE_MODULES = [
     "talentbridge.web.pages.organization",
     "talentbridge.web.pages.operator",
     "talentbridge.web.pages.operator_rounds",
+    "talentbridge.web.pages.operator_round_setup",
+    "talentbridge.web.pages.placements_ui",
 ]
 
 

@@ -303,3 +303,37 @@ def test_follow_ups_are_recorded_when_due_by_the_operator_or_the_own_organizatio
         assert not listed["followups"][1]["is_due"]
         assert service.retention(round_id=rid)[3]["retained"] == 1
     assert [a for a, e, i in _audit(database) if e == "placement"] == ["followup", "followup", "update"]
+
+
+def test_publishing_sends_a_round_published_notice_per_participant_when_notifications_exist(
+    database: Database, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    sent: list[dict[str, Any]] = []
+
+    def notify(
+        session: Any, account_id: Any = None, talent_id: Any = None, kind: str = "", params: Any = None
+    ) -> list[int]:
+        sent.append({"talent_id": talent_id, "kind": kind, **(params or {})})
+        return [len(sent)]
+
+    module = types.ModuleType("talentbridge.services.notifications")
+    module.notify = notify  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "talentbridge.services.notifications", module)
+    rid = _matched(database, world)
+    with database.session() as s:
+        review = RoundReviewService(s, _clock())
+        run = review.rounds.runs(rid)[0]
+        out = review.publish(rid, run.id, OPERATOR)
+        result = review.rounds.result(rid)
+    assert out["notifications"] == 5 == len(sent)
+    placed = {a["talent_id"]: a["opening_id"] for a in result["assignments"]}
+    titles = {o.id: o.title for o in world["openings"]}
+    for notice in sent:
+        assert notice["kind"] == "round_published" and notice["round_id"] == rid and notice["round_name"] == "1차"
+        if notice["talent_id"] in placed:
+            assert notice["outcome"] == "matched" and notice["opening_title"] == titles[placed[notice["talent_id"]]]
+        else:
+            assert notice["outcome"] == "unmatched" and "opening_title" not in notice

@@ -68,6 +68,7 @@ class RoundReviewService:
         self.setup.audit(actor, "approve", "round", round_id, run_id=run_id)
         result = self.rounds.publish(round_id, run_id, actor=actor.label)
         participants = len(self.rounds.store.participants(round_id))
+        notices = self._notify_participants(round_id, run_id)
         self.setup.audit(
             actor,
             "publish",
@@ -76,8 +77,34 @@ class RoundReviewService:
             run_id=run_id,
             placements=result["placements"],
             participants_notified=participants,
+            notifications=notices,
         )
-        return {**result, "participants_notified": participants}
+        return {**result, "participants_notified": participants, "notifications": notices}
+
+    def _notify_participants(self, round_id: int, run_id: int) -> int:
+        """A ``round_published`` notice per participant (matched or not, with the opening) through the in-app
+        notifications service when it is installed; returns how many notices were created. Without it, each
+        participant's rounds page still shows the result (:func:`participant_result`)."""
+        try:
+            from talentbridge.services.notifications import notify
+        except ModuleNotFoundError as exc:
+            if exc.name != "talentbridge.services.notifications":
+                raise
+            return 0
+        rnd = self.rounds.get(round_id)
+        run = self.rounds.get_run(round_id, run_id)
+        assert run.result is not None
+        assignments = run.result["assignments"]
+        opening_ids = {_num(o) for o in assignments.values() if o is not None}
+        titles = {o.id: o.title for o in self.repos.openings.get_many(opening_ids).values()}
+        created = 0
+        for p in self.rounds.store.participants(round_id):
+            opening = assignments.get(f"t{p.talent_id}")
+            params: dict[str, Any] = {"round_name": rnd.name, "round_id": round_id, "outcome": "unmatched"}
+            if opening is not None:
+                params.update(outcome="matched", opening_title=titles.get(_num(opening), ""))
+            created += len(notify(self.session, talent_id=p.talent_id, kind="round_published", params=params))
+        return created
 
     # -- comparing -----------------------------------------------------------------------------------------
     def compare(self, round_id: int, run_ids: Sequence[int] | None = None) -> dict[str, Any]:

@@ -32,9 +32,18 @@ __all__ = [
     "opening_ids_by_external_id",
     "talents_with_account",
     "other_active_rounds",
+    "attached_elsewhere",
     "talent_cards",
     "opening_cards",
 ]
+
+
+_CHUNK = 500  # ids per IN (...) list: SQLite limits the number of bound parameters
+
+
+def _chunks(ids: Sequence[Any]) -> list[list[Any]]:
+    items = list(ids)
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
 def _like(text: str) -> str:
@@ -118,7 +127,7 @@ def search_openings(
     return [r[0] for r in rows], total
 
 
-def talent_cards(session: Session, talent_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+def _talent_cards_chunk(session: Session, talent_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """What an operator needs to recognise a talent: name, region, category, employer, consent, skills."""
     if not talent_ids:
         return {}
@@ -165,7 +174,7 @@ def talent_cards(session: Session, talent_ids: Sequence[int]) -> dict[int, dict[
     return cards
 
 
-def opening_cards(session: Session, opening_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+def _opening_cards_chunk(session: Session, opening_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """What an operator needs to recognise an opening: title, organization, kind, region, seats, status."""
     if not opening_ids:
         return {}
@@ -253,7 +262,7 @@ def opening_ids_by_external_id(session: Session, external_ids: Iterable[str]) ->
     return out
 
 
-def talents_with_account(session: Session, talent_ids: Sequence[int]) -> set[int]:
+def _talents_with_account_chunk(session: Session, talent_ids: Sequence[int]) -> set[int]:
     """The talents among ``talent_ids`` with an active account (who can rank openings in the browser)."""
     if not talent_ids:
         return set()
@@ -264,7 +273,7 @@ def talents_with_account(session: Session, talent_ids: Sequence[int]) -> set[int
     )
 
 
-def other_active_rounds(session: Session, round_id: int, talent_ids: Sequence[int]) -> dict[int, list[str]]:
+def _other_active_rounds_chunk(session: Session, round_id: int, talent_ids: Sequence[int]) -> dict[int, list[str]]:
     """Talent id → names of other rounds, not yet published, they take part in."""
     if not talent_ids:
         return {}
@@ -283,7 +292,7 @@ def other_active_rounds(session: Session, round_id: int, talent_ids: Sequence[in
     return out
 
 
-def attached_elsewhere(session: Session, round_id: int, opening_ids: Sequence[int]) -> dict[int, list[str]]:
+def _attached_elsewhere_chunk(session: Session, round_id: int, opening_ids: Sequence[int]) -> dict[int, list[str]]:
     """Opening id → names of other rounds, not yet published, it is attached to."""
     if not opening_ids:
         return {}
@@ -299,4 +308,47 @@ def attached_elsewhere(session: Session, round_id: int, opening_ids: Sequence[in
     out: dict[int, list[str]] = {}
     for oid, name in rows:
         out.setdefault(oid, []).append(name)
+    return out
+
+
+# -- public lookups, any number of ids (chunked) -----------------------------------------------------------
+
+
+def talent_cards(session: Session, talent_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """What an operator needs to recognise a talent: name, region, category, employer, consent, skills."""
+    out: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(talent_ids):
+        out.update(_talent_cards_chunk(session, chunk))
+    return out
+
+
+def opening_cards(session: Session, opening_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """What an operator needs to recognise an opening: title, organization, kind, region, seats, status."""
+    out: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(opening_ids):
+        out.update(_opening_cards_chunk(session, chunk))
+    return out
+
+
+def talents_with_account(session: Session, talent_ids: Sequence[int]) -> set[int]:
+    """The talents among ``talent_ids`` with an active account (who can rank openings in the browser)."""
+    out: set[int] = set()
+    for chunk in _chunks(talent_ids):
+        out |= _talents_with_account_chunk(session, chunk)
+    return out
+
+
+def other_active_rounds(session: Session, round_id: int, talent_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Talent id → names of other rounds, not yet published, they take part in."""
+    out: dict[int, list[str]] = {}
+    for chunk in _chunks(talent_ids):
+        out.update(_other_active_rounds_chunk(session, round_id, chunk))
+    return out
+
+
+def attached_elsewhere(session: Session, round_id: int, opening_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Opening id → names of other rounds, not yet published, it is attached to."""
+    out: dict[int, list[str]] = {}
+    for chunk in _chunks(opening_ids):
+        out.update(_attached_elsewhere_chunk(session, round_id, chunk))
     return out

@@ -23,6 +23,7 @@ from talentbridge.web.policy import policy_of
 router = APIRouter(include_in_schema=False)
 
 _MAX_UPLOAD = 5 * 1024 * 1024
+_MEMBERS_PER_PAGE = 100  # a cohort round has thousands of participants: the list is paged
 
 
 def _setup_page(
@@ -66,7 +67,10 @@ def _setup_page(
     attached = setup.rounds.store.openings(round_id)
     members = setup.rounds.store.participants(round_id)
     attached_cards = {c["id"]: c for c in setup.opening_eligibility(rnd, [o.opening_id for o in attached])}
-    member_cards = setup.talent_eligibility(rnd, [p.talent_id for p in members])
+    member_pages = max(1, -(-len(members) // _MEMBERS_PER_PAGE))
+    mpage = min(page_of("mpage"), member_pages)
+    shown_members = members[(mpage - 1) * _MEMBERS_PER_PAGE : mpage * _MEMBERS_PER_PAGE]
+    member_cards = setup.talent_eligibility(rnd, [p.talent_id for p in shown_members])
     shown = {s for group in (talents["items"], openings["items"]) for card in group for s in card["skills"][:4]}
     return render(
         request,
@@ -80,6 +84,9 @@ def _setup_page(
             for o in attached
         ],
         members=sorted(member_cards, key=lambda c: c["name"]),
+        member_total=len(members),
+        member_page=mpage,
+        member_pages=member_pages,
         errors=errors or [],
         report=report,
         qp=qp,
@@ -131,7 +138,20 @@ async def _setup_change(request: Request, session: Any, round_id: int, change: A
     return redirect(f"/operator/rounds/{round_id}/setup" + (f"?{query}" if query else ""))
 
 
-_SEARCH_KEYS = {"tq", "tskill", "torg", "tregion", "tpage", "oq", "oskill", "oorg", "oregion", "okind", "opage"}
+_SEARCH_KEYS = {
+    "tq",
+    "tskill",
+    "torg",
+    "tregion",
+    "tpage",
+    "oq",
+    "oskill",
+    "oorg",
+    "oregion",
+    "okind",
+    "opage",
+    "mpage",
+}
 
 
 def _search_query(query: str) -> str:

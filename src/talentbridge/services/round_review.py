@@ -18,6 +18,7 @@ from talentbridge.domain.enums import RoundStatus
 from talentbridge.domain.errors import Problem, ValidationFailed
 from talentbridge.services.round_setup import MECHANISMS, PROPOSING, Actor, RoundSetupService
 from talentbridge.services.rounds import RoundService
+from talentbridge.storage import round_candidates as cand
 from talentbridge.storage.round_repository import RunRecord
 
 __all__ = ["RoundReviewService", "participant_result"]
@@ -114,9 +115,8 @@ class RoundReviewService:
         chosen = list(dict.fromkeys(run_ids)) if run_ids else [r.id for r in summaries][-_MAX_COMPARED:]
         runs = [self.rounds.get_run(round_id, rid) for rid in chosen[:_MAX_COMPARED]]
         opening_ids = {o.opening_id for o in self.rounds.store.openings(round_id)}
-        titles = {o.id: o.title for o in self.repos.openings.get_many(opening_ids).values()}
-        talent_ids = [p.talent_id for p in self.rounds.store.participants(round_id)]
-        names = {t.id: t.name for t in self.repos.talents.get_many(talent_ids).values()}
+        titles = cand.opening_titles(self.session, sorted(opening_ids))
+        names = cand.talent_names(self.session, [p.talent_id for p in self.rounds.store.participants(round_id)])
         first = runs[0].result["assignments"] if runs and runs[0].result else {}
         columns = [self._column(run, first, titles, names) for run in runs]
         longest = max((len(c["ranks"]) for c in columns), default=0)

@@ -359,8 +359,8 @@ class RoundSetupService:
             problems.append(Problem(("talent",), "Choose at least one person.", None, "missing"))
         if problems:
             raise ValidationFailed("participants not added", problems, round_id=round_id)
-        for tid in unique:
-            self.rounds.add_participant(round_id, tid)
+        # One batch insert (the round is locked above); the employer is the talent's current one.
+        self.rounds.store.add_new_participants(round_id, [(tid, checked[tid]["employer_id"]) for tid in unique])
         self.audit(actor, "add_participants", "round", round_id, talent_ids=unique)
         return unique
 

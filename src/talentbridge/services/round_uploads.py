@@ -120,8 +120,7 @@ def _upload_participants(setup: RoundSetupService, rnd: Round, rows: Sequence[An
         else:
             add.append(tid)
             report.added.append({**base, "warnings": card["warnings"]})
-    for tid in add:
-        setup.rounds.add_participant(rnd.id, tid)
+    setup.rounds.store.add_new_participants(rnd.id, [(tid, cards[tid]["employer_id"]) for tid in add])
 
 
 def _upload_openings(setup: RoundSetupService, rnd: Round, rows: Sequence[Any], report: UploadReport) -> None:

@@ -33,6 +33,8 @@ __all__ = [
     "talents_with_account",
     "other_active_rounds",
     "attached_elsewhere",
+    "talent_names",
+    "opening_titles",
     "talent_cards",
     "opening_cards",
 ]
@@ -351,4 +353,19 @@ def attached_elsewhere(session: Session, round_id: int, opening_ids: Sequence[in
     out: dict[int, list[str]] = {}
     for chunk in _chunks(opening_ids):
         out.update(_attached_elsewhere_chunk(session, round_id, chunk))
+    return out
+
+
+def talent_names(session: Session, talent_ids: Sequence[int]) -> dict[int, str]:
+    """Talent id → name (one column, for long lists such as a cohort round's results)."""
+    out: dict[int, str] = {}
+    for chunk in _chunks(talent_ids):
+        out.update(session.execute(select(TalentRow.id, TalentRow.name).where(TalentRow.id.in_(chunk))).tuples())
+    return out
+
+
+def opening_titles(session: Session, opening_ids: Sequence[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in _chunks(opening_ids):
+        out.update(session.execute(select(OpeningRow.id, OpeningRow.title).where(OpeningRow.id.in_(chunk))).tuples())
     return out

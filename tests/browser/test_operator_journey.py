@@ -218,3 +218,62 @@ def test_auditor_sees_operator_pages_without_action_buttons(page, live_db) -> No
     page.goto("/operator/audit-log")
     expect(page.locator("h1")).to_have_text("감사 로그")
     expect(page.locator("main table tbody tr").first).to_be_visible()
+
+
+def _matched_round(live_db) -> int:
+    """A demo round with openings, participants, talents' lists and two runs (prepared through the services)."""
+    from sqlalchemy import select
+
+    from talentbridge.services.round_review import RoundReviewService
+    from talentbridge.services.round_setup import Actor
+    from talentbridge.storage.repositories import Repositories
+    from talentbridge.storage.tables import OpeningRow, TalentRow
+
+    actor = Actor(None, "operator", "browser-test")
+    with live_db.session() as session:
+        review = RoundReviewService(session)
+        program = Repositories(session).programs.list(size=1).items[0]
+        rnd = review.setup.create_round(program.id, {"name": "휴대폰 확인용 라운드", "mechanism": "flexible-da"}, actor)
+        openings = list(
+            session.scalars(select(OpeningRow.id).where(OpeningRow.status == "open").order_by(OpeningRow.id).limit(3))
+        )
+        talents = list(
+            session.scalars(
+                select(TalentRow.id).where(TalentRow.consent_visible.is_(True)).order_by(TalentRow.id.desc()).limit(5)
+            )
+        )
+        for oid in openings:
+            review.rounds.attach_opening(rnd.id, oid)
+        review.setup.add_participants(rnd.id, talents, actor)
+        review.setup.open(rnd.id, actor)
+        for i, tid in enumerate(talents):
+            review.rounds.submit_talent_preferences(rnd.id, tid, openings[i % 3 :] + openings[: i % 3])
+        review.setup.close(rnd.id, actor)
+        review.setup.generate(rnd.id, actor)
+        review.run(rnd.id, "da", None, actor)
+        review.run(rnd.id, "max-welfare", None, actor)
+    return rnd.id
+
+
+def test_round_pages_fit_a_phone_and_label_every_field(new_page, live_db) -> None:
+    from tests.browser.conftest import PHONE, horizontal_overflow
+    from tests.browser.test_layout_and_keyboard import _unlabelled_fields
+
+    round_id = _matched_round(live_db)
+    page = new_page(PHONE)
+    sign_in(page, "operator")
+    for lang in ("ko", "en"):
+        for path in (
+            "/operator/programs/new",
+            f"/operator/rounds/{round_id}",
+            f"/operator/rounds/{round_id}/edit",
+            f"/operator/rounds/{round_id}/setup?tq=김&oskill=Python",
+            f"/operator/rounds/{round_id}/compare",
+            f"/operator/rounds/{round_id}/placements",
+        ):
+            response = page.goto(path + ("&" if "?" in path else "?") + f"lang={lang}")
+            assert response is not None and response.status == 200, path
+            assert horizontal_overflow(page) <= 0, f"{path} ({lang}) scrolls sideways on a phone"
+            assert _unlabelled_fields(page) == [], path
+    page.goto(f"/operator/rounds/{round_id}/compare?lang=ko")
+    screenshot(page, "phone-operator-run-comparison", full_page=False)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from talentbridge.domain.enums import ProgramKind, ProgramStatus
-from talentbridge.domain.errors import InvalidState, PermissionDenied, TalentBridgeError, ValidationFailed
+from talentbridge.domain.errors import InvalidState, PermissionDenied, Problem, TalentBridgeError, ValidationFailed
 from talentbridge.services.accounts import Role
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.i18n import gettext_for, request_language
@@ -340,7 +340,7 @@ async def round_action(request: Request, round_id: int, session: SessionDep) -> 
             try:
                 run_id = int(str(form.get("run_id", "")))
             except ValueError:
-                raise ValidationFailed("invalid run", []) from None
+                raise ValidationFailed("invalid run", [Problem(("run_id",), "Choose a run to publish.")]) from None
             review.publish(round_id, run_id, actor)
         savepoint.commit()
     except TalentBridgeError as exc:

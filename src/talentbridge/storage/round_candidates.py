@@ -360,12 +360,16 @@ def talent_names(session: Session, talent_ids: Sequence[int]) -> dict[int, str]:
     """Talent id → name (one column, for long lists such as a cohort round's results)."""
     out: dict[int, str] = {}
     for chunk in _chunks(talent_ids):
-        out.update(session.execute(select(TalentRow.id, TalentRow.name).where(TalentRow.id.in_(chunk))).tuples())
+        out.update(
+            (k, v) for k, v in session.execute(select(TalentRow.id, TalentRow.name).where(TalentRow.id.in_(chunk)))
+        )
     return out
 
 
 def opening_titles(session: Session, opening_ids: Sequence[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for chunk in _chunks(opening_ids):
-        out.update(session.execute(select(OpeningRow.id, OpeningRow.title).where(OpeningRow.id.in_(chunk))).tuples())
+        out.update(
+            (k, v) for k, v in session.execute(select(OpeningRow.id, OpeningRow.title).where(OpeningRow.id.in_(chunk)))
+        )
     return out

@@ -68,7 +68,7 @@ class RoundReviewService:
         shows their result from then on. Audited as ``approve`` then ``publish``."""
         self.setup.audit(actor, "approve", "round", round_id, run_id=run_id)
         result = self.rounds.publish(round_id, run_id, actor=actor.label)
-        participants = len(self.rounds.store.participants(round_id))
+        participants = len(cand.participant_ids(self.session, round_id))
         notices = self._notify_participants(round_id, run_id)
         self.setup.audit(
             actor,
@@ -116,7 +116,7 @@ class RoundReviewService:
         runs = [self.rounds.get_run(round_id, rid) for rid in chosen[:_MAX_COMPARED]]
         opening_ids = {o.opening_id for o in self.rounds.store.openings(round_id)}
         titles = cand.opening_titles(self.session, sorted(opening_ids))
-        names = cand.talent_names(self.session, [p.talent_id for p in self.rounds.store.participants(round_id)])
+        names = cand.talent_names(self.session, cand.participant_ids(self.session, round_id))
         first = runs[0].result["assignments"] if runs and runs[0].result else {}
         columns = [self._column(run, first, titles, names) for run in runs]
         longest = max((len(c["ranks"]) for c in columns), default=0)

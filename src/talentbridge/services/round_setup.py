@@ -220,7 +220,7 @@ class RoundSetupService:
         """Cards of ``talent_ids`` (in that order) with ``blockers`` (why they cannot be added) and ``warnings``
         (what to know before adding them), both lists of message ids."""
         cards = cand.talent_cards(self.session, talent_ids)
-        members = {p.talent_id for p in self.rounds.store.participants(rnd.id)}
+        members = cand.members_among(self.session, rnd.id, list(cards))
         accounts = cand.talents_with_account(self.session, list(cards))
         elsewhere = cand.other_active_rounds(self.session, rnd.id, list(cards))
         program = self.repos.programs.get(rnd.program_id)
@@ -258,7 +258,7 @@ class RoundSetupService:
 
     def opening_eligibility(self, rnd: Round, opening_ids: Sequence[int]) -> list[dict[str, Any]]:
         cards = cand.opening_cards(self.session, opening_ids)
-        attached = {o.opening_id for o in self.rounds.store.openings(rnd.id)}
+        attached = cand.attached_among(self.session, rnd.id, list(cards))
         elsewhere = cand.attached_elsewhere(self.session, rnd.id, list(cards))
         program = self.repos.programs.get(rnd.program_id)
         today = self.clock().astimezone(KST).date()
@@ -374,6 +374,9 @@ class RoundSetupService:
 
         return upload(self, round_id, path, what, actor)
 
+    def participant_ids(self, round_id: int) -> list[int]:
+        return cand.participant_ids(self.session, round_id)
+
     # -- readiness and opening -----------------------------------------------------------------------------
     def readiness(self, round_id: int) -> list[str]:
         """What still stops the round from opening preference submission (message ids; empty when ready)."""
@@ -381,7 +384,7 @@ class RoundSetupService:
         missing = []
         if not self.rounds.store.openings(round_id):
             missing.append("Attach at least one opening.")
-        if not self.rounds.store.participants(round_id):
+        if not cand.participant_ids(self.session, round_id):
             missing.append("Add at least one participant.")
         deadline = rnd.preference_deadline
         if deadline is not None:

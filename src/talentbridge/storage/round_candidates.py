@@ -34,6 +34,9 @@ __all__ = [
     "other_active_rounds",
     "attached_elsewhere",
     "talent_names",
+    "participant_ids",
+    "members_among",
+    "attached_among",
     "opening_titles",
     "talent_cards",
     "opening_cards",
@@ -371,5 +374,44 @@ def opening_titles(session: Session, opening_ids: Sequence[int]) -> dict[int, st
     for chunk in _chunks(opening_ids):
         out.update(
             (k, v) for k, v in session.execute(select(OpeningRow.id, OpeningRow.title).where(OpeningRow.id.in_(chunk)))
+        )
+    return out
+
+
+def participant_ids(session: Session, round_id: int) -> list[int]:
+    """The round's participants' talent ids (one column; cheaper than the full rows for a cohort)."""
+    return list(
+        session.scalars(
+            select(RoundParticipantRow.talent_id)
+            .where(RoundParticipantRow.round_id == round_id)
+            .order_by(RoundParticipantRow.talent_id)
+        )
+    )
+
+
+def members_among(session: Session, round_id: int, talent_ids: Sequence[int]) -> set[int]:
+    """Which of ``talent_ids`` already take part in the round."""
+    out: set[int] = set()
+    for chunk in _chunks(talent_ids):
+        out.update(
+            session.scalars(
+                select(RoundParticipantRow.talent_id).where(
+                    RoundParticipantRow.round_id == round_id, RoundParticipantRow.talent_id.in_(chunk)
+                )
+            )
+        )
+    return out
+
+
+def attached_among(session: Session, round_id: int, opening_ids: Sequence[int]) -> set[int]:
+    """Which of ``opening_ids`` are already attached to the round."""
+    out: set[int] = set()
+    for chunk in _chunks(opening_ids):
+        out.update(
+            session.scalars(
+                select(RoundOpeningRow.opening_id).where(
+                    RoundOpeningRow.round_id == round_id, RoundOpeningRow.opening_id.in_(chunk)
+                )
+            )
         )
     return out

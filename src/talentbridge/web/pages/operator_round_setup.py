@@ -65,12 +65,12 @@ def _setup_page(
         page=page_of("opage"),
     )
     attached = setup.rounds.store.openings(round_id)
-    members = setup.rounds.store.participants(round_id)
+    members = setup.participant_ids(round_id)
     attached_cards = {c["id"]: c for c in setup.opening_eligibility(rnd, [o.opening_id for o in attached])}
     member_pages = max(1, -(-len(members) // _MEMBERS_PER_PAGE))
     mpage = min(page_of("mpage"), member_pages)
     shown_members = members[(mpage - 1) * _MEMBERS_PER_PAGE : mpage * _MEMBERS_PER_PAGE]
-    member_cards = setup.talent_eligibility(rnd, [p.talent_id for p in shown_members])
+    member_cards = setup.talent_eligibility(rnd, shown_members)
     shown = {s for group in (talents["items"], openings["items"]) for card in group for s in card["skills"][:4]}
     return render(
         request,

@@ -278,6 +278,10 @@ def test_two_mechanisms_are_compared_then_one_is_published(
     table = page.text.split('id="comparison"')[1].split("</table>")[0]
     assert table.count('class="m-placed"') == 2 and table.count('class="m-blocking"') == 2
     assert "상한 준수" in table or "상한 초과" in table  # the capital-area cap of the round
+    viewed = {
+        i for a, i, d in _audit(sqlite_database, "talent") if a == "view" and d.get("path", "").endswith("/compare")
+    }
+    assert viewed == {t.id for t in world["talents"][:4]}  # every name shown to the operator is a logged view
     runs = [int(x.split('"')[0]) for x in page.text.split('id="publish-')[1:]]
     assert len(runs) == 2
 

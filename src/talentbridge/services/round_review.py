@@ -24,6 +24,8 @@ from talentbridge.storage.round_repository import RunRecord
 __all__ = ["RoundReviewService", "participant_result"]
 
 _MAX_COMPARED = 4
+#: People listed by name per run on the comparison (the counts are always complete).
+LIST_LIMIT = 200
 
 
 def _num(instance_id: str) -> int:
@@ -147,7 +149,9 @@ class RoundReviewService:
         mean = sum(i * n for i, n in enumerate(ranks, start=1)) / placed if placed else None
         unmatched = []
         for tid, item in sorted(d.get("unmatched_reasons", {}).items(), key=lambda kv: _num(kv[0])):
-            unmatched.append({"name": names.get(_num(tid), tid), "reason": item.get("reason", "unknown")})
+            unmatched.append(
+                {"talent_id": _num(tid), "name": names.get(_num(tid), tid), "reason": item.get("reason", "unknown")}
+            )
         empty = [
             {"title": titles.get(_num(oid), oid), "seats": n}
             for oid, n in sorted(d.get("empty_seats_by_program", {}).items(), key=lambda kv: _num(kv[0]))
@@ -169,6 +173,7 @@ class RoundReviewService:
         pairs = sorted(
             (
                 {
+                    "talent_id": _num(tid),
                     "name": names.get(_num(tid), tid),
                     "title": titles.get(_num(oid), oid),
                     "rank": choice.get(tid, []).index(oid) + 1 if oid in choice.get(tid, []) else None,
@@ -191,7 +196,7 @@ class RoundReviewService:
             "seats": run.summary.get("seats"),
             "unmatched": d.get("unmatched", 0),
             "unmatched_by_reason": d.get("unmatched_by_reason", {}),
-            "unmatched_list": unmatched,
+            "unmatched_list": unmatched[:LIST_LIMIT],
             "empty_seats": d.get("empty_seats", 0),
             "empty_list": empty,
             "blocking_pairs": d.get("blocking_pairs", 0),
@@ -202,7 +207,7 @@ class RoundReviewService:
             "total_score": d.get("total_score"),
             "regions": regions,
             "changed_vs_first": changed,
-            "assignments": pairs,
+            "assignments": pairs[:LIST_LIMIT],
         }
 
 

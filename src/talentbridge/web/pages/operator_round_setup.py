@@ -16,7 +16,15 @@ from talentbridge.domain.errors import TalentBridgeError
 from talentbridge.services.accounts import Role
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.i18n import gettext_for, request_language
-from talentbridge.web.pages.operator_rounds import _NOTICES, _actor, _messages, _staff, operator_only, staff
+from talentbridge.web.pages.operator_rounds import (
+    _NOTICES,
+    _actor,
+    _audit_names,
+    _messages,
+    _staff,
+    operator_only,
+    staff,
+)
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.policy import policy_of
 
@@ -72,6 +80,7 @@ def _setup_page(
     shown_members = members[(mpage - 1) * _MEMBERS_PER_PAGE : mpage * _MEMBERS_PER_PAGE]
     member_cards = setup.talent_eligibility(rnd, shown_members)
     shown = {s for group in (talents["items"], openings["items"]) for card in group for s in card["skills"][:4]}
+    _audit_names(request, [c["id"] for c in talents["items"]] + [c["id"] for c in member_cards], ("name", "region"))
     return render(
         request,
         "operator/round_setup.html",

@@ -69,6 +69,14 @@ def _messages(request: Request, exc: TalentBridgeError) -> list[str]:
     return [f"{_(exc.title)}: {exc.message}"]
 
 
+def _audit_names(request: Request, talent_ids: Any, fields: tuple[str, ...] = ("name",)) -> None:
+    """Names (and other personal fields) shown to staff are views of personal data: one audit row each."""
+    from talentbridge.web.auth import audit
+
+    for talent_id in sorted(set(talent_ids)):
+        audit(request, "view", "talent", talent_id, fields=list(fields), path=request.url.path)
+
+
 def _form_errors(exc: ValidationFailed) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for p in exc.problems:
@@ -358,6 +366,8 @@ def compare(
     from talentbridge.services.round_review import RoundReviewService
 
     data = RoundReviewService(session).compare(round_id, run)
+    shown = {p["talent_id"] for r in data["runs"] for p in r["assignments"] + r["unmatched_list"]}
+    _audit_names(request, shown)
     return render(
         request,
         "operator/round_compare.html",

@@ -12,7 +12,7 @@ from talentbridge.domain.errors import InvalidState, PermissionDenied, TalentBri
 from talentbridge.services.accounts import Role
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.pages.guards import require_roles
-from talentbridge.web.pages.operator_rounds import _actor, _messages, _staff, operator_only, staff
+from talentbridge.web.pages.operator_rounds import _actor, _audit_names, _messages, _staff, operator_only, staff
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.policy import policy_of
 
@@ -33,12 +33,14 @@ def _placements_page(
 
     rnd = RoundService(session).get(round_id)
     service = PlacementService(session)
+    placements = service.list(round_id=round_id)
+    _audit_names(request, [p["talent_id"] for p in placements])
     return render(
         request,
         "operator/placements.html",
         status_code=status,
         rnd=rnd,
-        placements=service.list(round_id=round_id),
+        placements=placements,
         retention=service.retention(round_id=round_id),
         errors=errors or [],
         statuses=["planned", "active", "completed", "ended_early"],

@@ -131,5 +131,33 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("GET", "/operator/rounds/{round_id}"): (READERS, f"/operator/rounds/{r}", None),
         ("POST", "/operator/rounds/{round_id}/action"): (OPERATOR, f"/operator/rounds/{r}/action", None),
         ("GET", "/operator/audit-log"): (READERS, "/operator/audit-log", None),
+        # programme and round pages (web/pages/operator_rounds.py)
+        ("GET", "/operator/programs/new"): (OPERATOR, "/operator/programs/new", None),
+        ("POST", "/operator/programs/new"): (OPERATOR, "/operator/programs/new", None),
+        ("GET", "/operator/programs/{program_id}/edit"): (OPERATOR, f"/operator/programs/{ids['program']}/edit", None),
+        ("POST", "/operator/programs/{program_id}/edit"): (OPERATOR, f"/operator/programs/{ids['program']}/edit", None),
+        ("GET", "/operator/programs/{program_id}/rounds/new"): (
+            OPERATOR, f"/operator/programs/{ids['program']}/rounds/new", None),
+        ("POST", "/operator/programs/{program_id}/rounds/new"): (
+            OPERATOR, f"/operator/programs/{ids['program']}/rounds/new", None),
+        ("GET", "/operator/rounds/{round_id}/edit"): (OPERATOR, f"/operator/rounds/{r}/edit", None),
+        ("POST", "/operator/rounds/{round_id}/edit"): (OPERATOR, f"/operator/rounds/{r}/edit", None),
+        ("GET", "/operator/rounds/{round_id}/setup"): (READERS, f"/operator/rounds/{r}/setup?tq=김", None),
+        ("POST", "/operator/rounds/{round_id}/openings"): (OPERATOR, f"/operator/rounds/{r}/openings", None),
+        ("POST", "/operator/rounds/{round_id}/openings/{opening_id}/seats"): (
+            OPERATOR, f"/operator/rounds/{r}/openings/{oa}/seats", None),
+        ("POST", "/operator/rounds/{round_id}/openings/{opening_id}/detach"): (
+            OPERATOR, f"/operator/rounds/{r}/openings/{oa}/detach", None),
+        ("POST", "/operator/rounds/{round_id}/participants"): (OPERATOR, f"/operator/rounds/{r}/participants", None),
+        ("POST", "/operator/rounds/{round_id}/participants/{talent_id}/remove"): (
+            OPERATOR, f"/operator/rounds/{r}/participants/{t1}/remove", None),
+        ("POST", "/operator/rounds/{round_id}/upload/{what}"): (
+            OPERATOR, f"/operator/rounds/{r}/upload/participants", None),
+        ("GET", "/operator/rounds/{round_id}/compare"): (READERS, f"/operator/rounds/{r}/compare", None),
+        ("GET", "/operator/rounds/{round_id}/placements"): (READERS, f"/operator/rounds/{r}/placements", None),
+        ("POST", "/operator/placements/{placement_id}"): (OPERATOR, "/operator/placements/999999", None),
+        ("POST", "/operator/placements/{placement_id}/followups/{months}"): (
+            OPERATOR, "/operator/placements/999999/followups/3", None),
+        ("POST", "/org/placements/{placement_id}/followups/{months}"): (ORG, "/org/placements/999999/followups/3", None),
     }
     return rounds | knowledge | recommendations | support | pages

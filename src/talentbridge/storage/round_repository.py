@@ -165,6 +165,14 @@ class RoundStore:
         self.session.refresh(row)
         return RoundParticipant(row.talent_id, row.employer_id, row.added_at)
 
+    def add_new_participants(self, round_id: int, rows: Sequence[tuple[int, int | None]]) -> int:
+        """Insert (talent id, employer id) pairs not yet in the round, in batches; returns how many were new."""
+        present = {p.talent_id for p in self.participants(round_id)}
+        fresh = [{"round_id": round_id, "talent_id": t, "employer_id": e} for t, e in rows if t not in present]
+        for start in range(0, len(fresh), 1000):
+            self.session.execute(insert(RoundParticipantRow), fresh[start : start + 1000])
+        return len(fresh)
+
     def remove_participant(self, round_id: int, talent_id: int) -> None:
         self.session.execute(
             delete(RoundParticipantRow).where(

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from talentbridge.storage.base import Base, JSONType
 
-__all__ = ["RoundOpeningRow", "RoundParticipantRow", "RoundPreferenceRow", "RoundRunRow"]
+__all__ = ["RoundOpeningRow", "RoundParticipantRow", "RoundPreferenceRow", "RoundRunRow", "PlacementFollowUpRow"]
 
 
 class RoundOpeningRow(Base):
@@ -40,9 +40,7 @@ class RoundParticipantRow(Base):
     __tablename__ = "round_participants"
 
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
-    talent_id: Mapped[int] = mapped_column(
-        ForeignKey("talents.id", ondelete="RESTRICT"), primary_key=True, index=True
-    )
+    talent_id: Mapped[int] = mapped_column(ForeignKey("talents.id", ondelete="RESTRICT"), primary_key=True, index=True)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -92,3 +90,20 @@ class RoundRunRow(Base):
     created_by: Mapped[str | None] = mapped_column(String(200))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     published_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class PlacementFollowUpRow(Base):
+    """A follow-up of a placement at 3, 6 or 12 months: is the person still there (retention), who said so."""
+
+    __tablename__ = "placement_followups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"), index=True)
+    months: Mapped[int] = mapped_column(Integer)
+    retained: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(1000))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+    recorder_role: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (UniqueConstraint("placement_id", "months", name="uq_placement_followups_months"),)

@@ -25,6 +25,9 @@ PAGE_MODULES = [
     "talentbridge.web.pages.pipeline_ui",
     "talentbridge.web.pages.skill_picker",
     "talentbridge.web.pages.openings_ui",
+    "talentbridge.web.pages.operator_rounds",
+    "talentbridge.web.pages.operator_round_setup",
+    "talentbridge.web.pages.placements_ui",
 ]
 
 

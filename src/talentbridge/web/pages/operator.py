@@ -1,19 +1,19 @@
 """Operator pages: the dashboard (supply vs demand, openings by organization kind, placements over time),
-search across talent, organizations and openings, programme and round management, the audit log.
+search across talent, organizations and openings, the audit log (programmes and rounds: operator_rounds).
 Auditors see the same pages read-only (the policy refuses their writes)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from talentbridge.domain.errors import PermissionDenied
 from talentbridge.services.accounts import Role
 from talentbridge.web.deps import ReposDep, SessionDep
 from talentbridge.web.pages.guards import require_roles
-from talentbridge.web.pages.rendering import redirect, render
+from talentbridge.web.pages.rendering import render
 from talentbridge.web.policy import policy_of
 
 router = APIRouter(
@@ -141,88 +141,7 @@ def search(request: Request, repos: ReposDep, q: Annotated[str, Query(max_length
     return render(request, "operator/search.html", q=q, results=results)
 
 
-@router.get("/rounds")
-def rounds(request: Request, repos: ReposDep) -> Response:
-    _staff(request)
-    programs = repos.programs.list(size=200).items
-    rounds_by_program: dict[int, list[Any]] = {}
-    for rnd in repos.rounds.list(size=500, sort="-created_at").items:
-        rounds_by_program.setdefault(rnd.program_id, []).append(rnd)
-    return render(request, "operator/rounds.html", programs=programs, rounds_by_program=rounds_by_program)
-
-
-@router.post("/rounds", dependencies=[Depends(require_roles("operator"))])
-def create_round(
-    request: Request,
-    session: SessionDep,
-    program_id: Annotated[int, Form()],
-    name: Annotated[str, Form(max_length=200)],
-    mechanism: Annotated[str, Form()] = "da",
-    capital_cap: Annotated[str, Form()] = "",
-) -> Response:
-    policy_of(request).check(request, "round", "create")
-    from talentbridge.services.rounds import RoundService
-
-    caps = {"capital": int(capital_cap)} if capital_cap.strip().isdigit() else {}
-    rnd = RoundService(session).create_round(
-        {"program_id": program_id, "name": name, "mechanism": mechanism, "regional_caps": caps}
-    )
-    return redirect(f"/operator/rounds/{rnd.id}")
-
-
-@router.get("/rounds/{round_id}")
-def round_detail(request: Request, round_id: int, session: SessionDep, run_id: int | None = None) -> Response:
-    _staff(request)
-    from talentbridge.services.rounds import RoundService
-
-    service = RoundService(session)
-    review = service.review(round_id, run_id)
-    openings = service.openings(round_id)
-    repos = service.repos
-    opening_titles = {o.id: o.title for o in repos.openings.get_many([o.opening_id for o in openings]).values()}
-    talent_ids = [p.talent_id for p in service.participants(round_id)]
-    names = {t.id: t.name for t in repos.talents.get_many(talent_ids).values()}
-    return render(
-        request,
-        "operator/round.html",
-        review=review,
-        rnd=review["round"],
-        openings=openings,
-        opening_titles=opening_titles,
-        names=names,
-        can_act=request.state.user.role == Role.OPERATOR,
-    )
-
-
-@router.post("/rounds/{round_id}/action", dependencies=[Depends(require_roles("operator"))])
-def round_action(
-    request: Request,
-    round_id: int,
-    session: SessionDep,
-    action: Annotated[str, Form()],
-    run_id: Annotated[str, Form()] = "",
-    mechanism: Annotated[str, Form()] = "",
-) -> Response:
-    from talentbridge.services.rounds import RoundService
-
-    service = RoundService(session)
-    rnd = service.get(round_id)
-    user = request.state.user
-    verb = {"open": "update", "close": "update", "generate": "update", "run": "run", "publish": "publish"}.get(action)
-    if verb is None:
-        raise PermissionDenied(f"unknown action {action!r}")
-    policy_of(request).check(request, "round", verb, rnd)
-    if action == "open":
-        service.open(round_id)
-    elif action == "close":
-        service.close(round_id)
-    elif action == "generate":
-        service.generate_organization_rankings(round_id)
-    elif action == "run":
-        service.run(round_id, mechanism=mechanism or None, actor=user.email)
-    elif action == "publish":
-        service.publish(round_id, int(run_id), actor=f"{user.name} <{user.email}>")
-    return redirect(f"/operator/rounds/{round_id}")
+# Programme and round pages: talentbridge.web.pages.operator_rounds.
 
 
 @router.get("/audit-log")

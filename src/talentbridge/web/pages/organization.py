@@ -257,7 +257,14 @@ def rounds(request: Request, session: SessionDep) -> Response:
         for o in r["openings"]:
             for person in o["ranking"] + o["unranked"]:
                 audit(request, "view", "talent", person["talent_id"], fields=["name"], path=request.url.path)
-    return render(request, "org/rounds.html", rounds=rounds_, saved=request.query_params.get("saved"))
+    from talentbridge.web.pages.rounds_ui import organization_placements
+
+    placements = organization_placements(session, user.organization_id)
+    for p in placements:  # placed people's names are personal data too
+        audit(request, "view", "talent", p["talent_id"], fields=["name"], path=request.url.path)
+    return render(
+        request, "org/rounds.html", rounds=rounds_, saved=request.query_params.get("saved"), placements=placements
+    )
 
 
 @router.post("/rounds/{round_id}/openings/{opening_id}/ranking")

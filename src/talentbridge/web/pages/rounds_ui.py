@@ -11,7 +11,7 @@ from talentbridge.storage.repositories import Repositories
 from talentbridge.storage.round_repository import RoundStore
 from talentbridge.storage.round_tables import RoundOpeningRow, RoundParticipantRow
 
-__all__ = ["talent_rounds", "organization_rounds"]
+__all__ = ["talent_rounds", "organization_rounds", "organization_placements"]
 
 
 def talent_rounds(session: Session, talent_id: int) -> list[dict[str, Any]]:
@@ -39,8 +39,16 @@ def talent_rounds(session: Session, talent_id: int) -> list[dict[str, Any]]:
             for o in openings
         ]
         rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["title"]))
+        from talentbridge.services.round_review import participant_result
+
         out.append(
-            {"round": rnd, "openings": rows, "submitted": mine is not None, "open": rnd.status.value == "collecting"}
+            {
+                "round": rnd,
+                "openings": rows,
+                "submitted": mine is not None,
+                "open": rnd.status.value == "collecting",
+                "result": participant_result(session, rnd.id, talent_id),
+            }
         )
     return out
 
@@ -83,3 +91,10 @@ def organization_rounds(session: Session, organization_id: int) -> list[dict[str
             )
         out.append({"round": rnd, "openings": openings, "open": rnd.status.value == "collecting"})
     return out
+
+
+def organization_placements(session: Session, organization_id: int) -> list[dict[str, Any]]:
+    """The organization's placements (from rounds and otherwise) with their 3/6/12-month follow-ups."""
+    from talentbridge.services.placements import PlacementService
+
+    return PlacementService(session).list(organization_id=organization_id)

@@ -28,6 +28,7 @@ ROUTER_MODULES: list[str] = [
 #: Optional hooks ``install(app)`` for pages, auth and static files (added by the web application).
 APP_HOOKS: list[str] = [
     "talentbridge.web.setup",
+    "talentbridge.web.assets",
     "talentbridge.web.api.recommendations",
 ]
 
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=talentbridge.__version__,
         description="AI talent for AI startups and manufacturing AI companies. Errors are RFC 9457 problem+json.",
         lifespan=lifespan,
+        docs_url=None,  # served by web/assets.py from local files (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database

@@ -10,7 +10,7 @@ import importlib
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from talentbridge.web.pages.rendering import html_error, static_dir
+from talentbridge.web.pages.rendering import static_dir
 
 __all__ = ["install", "PAGE_MODULES"]
 
@@ -26,7 +26,10 @@ PAGE_MODULES = [
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
-    app.state.html_error_handler = html_error
+    from talentbridge.web.pages import error_pages
+
+    app.state.html_error_handler = error_pages.render_error
+    app.state.html_errors = error_pages
     for name in PAGE_MODULES:
         try:
             module = importlib.import_module(name)

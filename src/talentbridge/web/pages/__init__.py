@@ -21,6 +21,8 @@ PAGE_MODULES = [
     "talentbridge.web.pages.talent",
     "talentbridge.web.pages.organization",
     "talentbridge.web.pages.operator",
+    "talentbridge.web.pages.notifications_ui",
+    "talentbridge.web.pages.accounts_ui",
 ]
 
 
@@ -30,6 +32,9 @@ def install(app: FastAPI) -> None:
 
     app.state.html_error_handler = error_pages.render_error
     app.state.html_errors = error_pages
+    from talentbridge.services.mail import register_settings
+
+    register_settings(app.state.database.engine, app.state.settings)  # SMTP and links of e-mails
     for name in PAGE_MODULES:
         try:
             module = importlib.import_module(name)

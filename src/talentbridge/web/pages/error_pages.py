@@ -28,6 +28,7 @@ __all__ = [
     "render_http_error",
     "render_request_validation",
     "render_unexpected",
+    "translator",
 ]
 
 log = logging.getLogger("talentbridge.web")
@@ -221,7 +222,8 @@ def problem_message(problem: Problem, tr: Any) -> str:
     return text
 
 
-def _translator(request: Request) -> Any:
+def translator(request: Request) -> Any:
+    """``tr(message, **values)`` in the reader's language (``tr.lang`` says which)."""
     lang = request_language(request)
     gettext = gettext_for(lang)
     messages = catalog(lang)
@@ -280,7 +282,7 @@ def render_error(request: Request, exc: TalentBridgeError) -> Response:
 
     if isinstance(exc, NotAuthenticated):
         return redirect(f"/login?next={request.url.path}")
-    tr = _translator(request)
+    tr = translator(request)
     title = str(tr(exc.title))
     if isinstance(exc, NotFound):
         entity = ENTITY_LABELS.get(exc.entity)
@@ -299,14 +301,14 @@ def render_error(request: Request, exc: TalentBridgeError) -> Response:
 
 def render_request_validation(request: Request, errors: list[dict[str, Any]]) -> Response:
     """FastAPI's RequestValidationError on a page route: every bad field, in the reader's language."""
-    tr = _translator(request)
+    tr = translator(request)
     problems = [(field_label(tuple(e.get("loc", ())), tr), pydantic_message(e, tr)) for e in errors[:50]]
     return _page(request, 422, str(tr("Invalid input")), str(tr(SUMMARIES["validation"])), problems)
 
 
 def render_http_error(request: Request, status: int, code: str) -> Response:
     """404, 405 and other HTTP errors of page routes."""
-    tr = _translator(request)
+    tr = translator(request)
     titles = {404: "Not found", 403: "Forbidden", 401: "Not signed in", 405: NOT_ALLOWED}
     title = str(tr(titles.get(status, "Request failed")))
     if status == 404:
@@ -317,5 +319,5 @@ def render_http_error(request: Request, status: int, code: str) -> Response:
 
 
 def render_unexpected(request: Request) -> Response:
-    tr = _translator(request)
+    tr = translator(request)
     return _page(request, 500, str(tr("Error")), str(tr(SUMMARIES["internal"])))

@@ -63,6 +63,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             user=user,
             csrf_token=csrf_token(request),
             region_name=lambda code: region_name(code, lang),
+            unread_notifications=lambda: _unread_notifications(request),
             **context,
         )
     )
@@ -70,6 +71,12 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("tb_lang", lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
+
+
+def _unread_notifications(request: Request) -> int:
+    from talentbridge.web.pages.notifications_ui import unread_for
+
+    return unread_for(request)
 
 
 def redirect(url: str, status_code: int = 303) -> RedirectResponse:

@@ -148,6 +148,7 @@ FILE_LEVEL = _("Whole request")
 LINE = _("Line {line}")
 NOT_ALLOWED = _("Not allowed")
 
+USE_AT_LEAST = _("use at least {n} characters")
 #: Messages our own services write in English (domain Problems); translated when the catalog knows them.
 SERVICE_MESSAGES = [
     _("not an email address"),
@@ -156,7 +157,6 @@ SERVICE_MESSAGES = [
     _("no organization with this id"),
     _("no talent with this id"),
     _("no leading or trailing spaces"),
-    _("use at least {n} characters"),
     _("ko or en"),
 ]
 
@@ -214,7 +214,7 @@ def problem_message(problem: Problem, tr: Any) -> str:
     """A service's Problem (English ``msg``) in the reader's language, with its line when it has one."""
     text = catalog_text(problem.msg, tr)
     if text is None and problem.msg.startswith("use at least ") and problem.msg.endswith(" characters"):
-        text = str(tr(SERVICE_MESSAGES[4], n=problem.msg.split()[3]))
+        text = str(tr(USE_AT_LEAST, n=problem.msg.split()[3]))
     if text is None:
         text = str(tr(INVALID)) if getattr(tr, "lang", "ko") != "en" else problem.msg
     if problem.line is not None:

@@ -23,6 +23,7 @@ PAGE_MODULES = [
     "talentbridge.web.pages.operator",
     "talentbridge.web.pages.notifications_ui",
     "talentbridge.web.pages.accounts_ui",
+    "talentbridge.web.pages.data_ui",
 ]
 
 

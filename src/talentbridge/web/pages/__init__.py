@@ -20,6 +20,7 @@ PAGE_MODULES = [
     "talentbridge.web.pages.home",
     "talentbridge.web.pages.talent",
     "talentbridge.web.pages.organization",
+    "talentbridge.web.pages.search_ui",  # before operator: answers /operator/search and /operator/audit-log
     "talentbridge.web.pages.operator",
     "talentbridge.web.pages.notifications_ui",
     "talentbridge.web.pages.accounts_ui",

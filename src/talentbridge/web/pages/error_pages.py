@@ -103,6 +103,9 @@ SUMMARIES: dict[str, str] = {
     "http_error": _("The request could not be handled."),
     "internal": _("Something went wrong on our side. It has been logged; please try again later."),
     "database_not_ready": _("The database is being prepared. Try again in a minute."),
+    "warming_up": _(
+        "AI is warming up (loading its model after a restart). This takes up to a minute; try again shortly. Everything else works meanwhile."
+    ),  # noqa: E501
 }
 
 #: Pydantic error types -> messages; limits come from the error's ``ctx``.
@@ -147,6 +150,7 @@ INVALID = _("This value is not valid.")
 FILE_LEVEL = _("Whole request")
 LINE = _("Line {line}")
 NOT_ALLOWED = _("Not allowed")
+WARMING_UP_TITLE = _("Warming up")  # services.warmup.WarmingUp.title
 
 USE_AT_LEAST = _("use at least {n} characters")
 #: Messages our own services write in English (domain Problems); translated when the catalog knows them.
@@ -283,6 +287,11 @@ def render_error(request: Request, exc: TalentBridgeError) -> Response:
     if isinstance(exc, NotAuthenticated):
         return redirect(f"/login?next={request.url.path}")
     tr = translator(request)
+    if exc.code == "warming_up" and request.headers.get("hx-request"):
+        # An HTMX fragment (skill suggestions): say so where the answer would appear; htmx swaps only 2xx.
+        from talentbridge.web.pages.rendering import render
+
+        return render(request, "_warming_up.html", message=str(tr(SUMMARIES["warming_up"])))
     title = str(tr(exc.title))
     if isinstance(exc, NotFound):
         entity = ENTITY_LABELS.get(exc.entity)

@@ -103,9 +103,9 @@ def suggest(
 ) -> Response:
     """Skills suggested from the job text (an HTMX fragment): accept, set importance and minimum level."""
     _member(request)
-    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.web.pages.skills_ui import skill_services
 
-    services = get_skill_services(request.app.state.settings)
+    services = skill_services(request)  # "warming up" instead of waiting for the model
     text = f"{title}\n{description}".strip()
     found = services.extractor.extract(text, top=15) if text else []
     by_uri = services.taxonomy.skill_by_uri()

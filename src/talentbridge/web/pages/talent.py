@@ -113,9 +113,9 @@ def suggest_skills(
 ) -> Response:
     """Skills found in the pasted résumé, for the talent to accept or reject (an HTMX fragment)."""
     talent = _profile(request, repos)
-    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.web.pages.skills_ui import skill_services
 
-    services = get_skill_services(request.app.state.settings)
+    services = skill_services(request)  # "warming up" instead of waiting for the model
     found = services.extractor.extract(resume_text, top=20) if resume_text.strip() else []
     by_uri = services.taxonomy.skill_by_uri()
     have = {s.skill_id for s in talent.skills} if talent else set()

@@ -108,3 +108,15 @@ def test_api_validation_stays_problem_json(web: tuple[FastAPI, Database]) -> Non
         assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
         body: dict[str, Any] = response.json()
         assert body["code"] == "validation" and body["errors"]
+
+
+def test_a_form_page_shows_its_errors_translated(web: tuple[FastAPI, Database]) -> None:
+    """The talent profile form (a ValidationFailed from the repository or a pydantic error) lists its errors in
+    Korean, never as "name: String should have at least 1 character"."""
+    app, database = web
+    with _client(app, database, "talent") as c:
+        page = c.post("/me", data={"name": "", "available_from": "내일"})
+        assert page.status_code == 422
+        text = _text(page.text)
+        assert "String should" not in text and "Input should be" not in text
+        assert "이름: 비워 둘 수 없습니다" in text

@@ -29,6 +29,7 @@ __all__ = [
     "render_request_validation",
     "render_unexpected",
     "translator",
+    "form_errors",
 ]
 
 log = logging.getLogger("talentbridge.web")
@@ -72,6 +73,20 @@ FIELD_LABELS: dict[str, str] = {
     "skill_id": _("Skill"),
     "level": _("Level"),
     "resume_text": _("Résumé"),
+    "available_from": _("Available from"),
+    "desired_roles": _("Desired roles"),
+    "category": _("Category"),
+    "employment_types": _("Employment types"),
+    "salary_expectation": _("Expected salary"),
+    "phone": _("Phone"),
+    "name_en": _("Name in English"),
+    "business_number": _("Business registration number"),
+    "size_band": _("Size"),
+    "founded": _("Founded"),
+    "required_skills": _("Required skills"),
+    "skills": _("Skills"),
+    "min_level": _("Level"),
+    "importance": _("Importance"),
 }
 
 #: Entities named in "not found" messages.
@@ -330,3 +345,22 @@ def render_http_error(request: Request, status: int, code: str) -> Response:
 def render_unexpected(request: Request) -> Response:
     tr = translator(request)
     return _page(request, 500, str(tr("Error")), str(tr(SUMMARIES["internal"])))
+
+
+def form_errors(request: Request, exc: Any) -> list[str]:
+    """ "Field: message" lines in the reader's language for a form that failed: a pydantic ValidationError, a
+    ValidationFailed, or a list of either's items. For pages that show the form again with its errors."""
+    tr = translator(request)
+    if hasattr(exc, "errors") and callable(exc.errors):
+        items: list[Any] = list(exc.errors())
+    elif isinstance(exc, ValidationFailed):
+        items = list(exc.problems)
+    else:
+        items = list(exc)
+    lines = []
+    for item in items:
+        if isinstance(item, Problem):
+            lines.append(f"{field_label(item.loc, tr)}: {problem_message(item, tr)}")
+        else:
+            lines.append(f"{field_label(tuple(item.get('loc', ())), tr)}: {pydantic_message(item, tr)}")
+    return lines

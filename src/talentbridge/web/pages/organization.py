@@ -21,6 +21,12 @@ from talentbridge.web.policy import policy_of
 router = APIRouter(prefix="/org", include_in_schema=False, dependencies=[Depends(require_roles("org_member"))])
 
 
+def _form_errors(request: Request, exc: Exception) -> list[str]:
+    from talentbridge.web.pages.error_pages import form_errors
+
+    return form_errors(request, exc)
+
+
 def _member(request: Request) -> Any:
     user = getattr(request.state, "user", None)
     policy_of(request).check(request, "organization", "read")
@@ -73,7 +79,7 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
             org=org,
             regions=list(Region),
             sizes=list(SizeBand),
-            errors=[str(p) for p in exc.problems],
+            errors=_form_errors(request, exc),
             saved=None,
         )
     return redirect("/org?saved=1")
@@ -176,11 +182,9 @@ async def create_opening(request: Request, repos: ReposDep, session: SessionDep)
         opening = repos.openings.add(record)
     except (ValidationError, ValidationFailed) as exc:
         session.rollback()
-        errors = (
-            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-            if isinstance(exc, ValidationError)
-            else [str(p) for p in exc.problems]
-        )
+        from talentbridge.web.pages.error_pages import form_errors
+
+        errors = form_errors(request, exc)  # translated, never pydantic's words
         items = repos.openings.list({"organization_id": user.organization_id}, size=200).items
         return render(
             request,

@@ -31,6 +31,12 @@ def _talent_user(request: Request) -> Any:
     return user
 
 
+def _form_errors(request: Request, exc: Exception) -> list[str]:
+    from talentbridge.web.pages.error_pages import form_errors
+
+    return form_errors(request, exc)
+
+
 def _profile(request: Request, repos: Any) -> Any:
     user = _talent_user(request)
     if user.talent_id is None:
@@ -94,7 +100,7 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
             request,
             "talent/profile.html",
             status_code=422,
-            **_form_context(request, current, [str(p) for p in exc.problems]),
+            **_form_context(request, current, _form_errors(request, exc)),
         )
     except Exception as exc:  # pydantic errors from a brand-new profile
         from pydantic import ValidationError
@@ -102,7 +108,9 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
         if not isinstance(exc, ValidationError):
             raise
         session.rollback()
-        errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        from talentbridge.web.pages.error_pages import form_errors
+
+        errors = form_errors(request, exc)  # translated, never pydantic's words
         return render(request, "talent/profile.html", status_code=422, **_form_context(request, None, errors))
     return redirect("/me?saved=1")
 

@@ -46,64 +46,64 @@ def test_every_kind_reads_in_korean_and_english_without_placeholders() -> None:
     assert "배정되었습니다" in notifications.describe("round_published", params, "ko")[1]
 
 
-def test_notify_refuses_an_unknown_kind_or_no_recipient(sqlite_database: Database) -> None:
-    with sqlite_database.session() as session, pytest.raises(ValidationFailed) as caught:
+def test_notify_refuses_an_unknown_kind_or_no_recipient(database: Database) -> None:
+    with database.session() as session, pytest.raises(ValidationFailed) as caught:
         notifications.notify(session, kind="party", params={})
     assert {p.loc[0] for p in caught.value.problems} == {"kind", "account_id"}
 
 
-def test_in_app_list_unread_count_and_mark_read(sqlite_database: Database) -> None:
-    user_id = _user(sqlite_database, "a@test.kr")
-    with sqlite_database.session() as session:
+def test_in_app_list_unread_count_and_mark_read(database: Database) -> None:
+    user_id = _user(database, "a@test.kr")
+    with database.session() as session:
         for status in ("screening", "interview", "offer"):
             notifications.notify(session, account_id=user_id, kind="application_status_changed",
                                  params={"opening_title": "T", "organization_name": "O", "status": status})  # fmt: skip
-    with sqlite_database.session() as session:
+    with database.session() as session:
         assert notifications.unread_count(session, user_id) == 3
         items, total = notifications.list_notifications(session, user_id, lang="en", size=2)
         assert total == 3 and len(items) == 2 and "'offer'" in items[0].body  # newest first
         assert notifications.mark_read(session, user_id, ids=[items[0].id]) == 1
-    with sqlite_database.session() as session:
+    with database.session() as session:
         assert notifications.unread_count(session, user_id) == 2
         assert notifications.mark_read(session, user_id) == 2
         assert notifications.unread_count(session, user_id) == 0
-    other = _user(sqlite_database, "b@test.kr")
-    with sqlite_database.session() as session:
+    other = _user(database, "b@test.kr")
+    with database.session() as session:
         assert notifications.list_notifications(session, other)[1] == 0  # nobody sees another's notices
 
 
-def test_a_notice_for_a_talent_waits_for_its_account(sqlite_database: Database) -> None:
-    with sqlite_database.session() as session:
+def test_a_notice_for_a_talent_waits_for_its_account(database: Database) -> None:
+    with database.session() as session:
         talent = Repositories(session).talents.add(TalentData(name="이하늘", category="student"))
         notifications.notify(session, talent_id=talent.id, kind="invitation",
                              params={"opening_title": "T", "organization_name": "O"})  # fmt: skip
-    user_id = _user(sqlite_database, "t@test.kr", talent_id=talent.id)
-    with sqlite_database.session() as session:
+    user_id = _user(database, "t@test.kr", talent_id=talent.id)
+    with database.session() as session:
         assert notifications.unread_count(session, user_id, talent.id) == 1
 
 
-def test_without_smtp_messages_stay_in_the_outbox(sqlite_database: Database, tmp_path: Path) -> None:
-    settings = build_settings(environment="test", data_dir=tmp_path, database_url=sqlite_database.url)
-    mail.register_settings(sqlite_database.engine, settings)
-    user_id = _user(sqlite_database, "c@test.kr")
-    with sqlite_database.session() as session:
+def test_without_smtp_messages_stay_in_the_outbox(database: Database, tmp_path: Path) -> None:
+    settings = build_settings(environment="test", data_dir=tmp_path, database_url=database.url)
+    mail.register_settings(database.engine, settings)
+    user_id = _user(database, "c@test.kr")
+    with database.session() as session:
         notifications.notify(session, account_id=user_id, kind="account_activated", params={})
-    with sqlite_database.session() as session:
+    with database.session() as session:
         rows = session.query(OutboxEmailRow).all()
         assert [(r.status, r.to_address) for r in rows] == [("outbox", "c@test.kr")]
         assert "계정이 활성화되었습니다" in rows[0].body
 
 
-def test_email_goes_through_a_real_smtp_server_after_commit(sqlite_database: Database, tmp_path: Path) -> None:
+def test_email_goes_through_a_real_smtp_server_after_commit(database: Database, tmp_path: Path) -> None:
     with smtp_server(user="mailer", password="s3cret") as server:
-        settings = build_settings(environment="test", data_dir=tmp_path, database_url=sqlite_database.url,
+        settings = build_settings(environment="test", data_dir=tmp_path, database_url=database.url,
                                   smtp_host=server.host, smtp_port=server.port, smtp_user="mailer",
                                   smtp_password="s3cret", smtp_starttls=False, smtp_from="TB <tb@test.kr>",
                                   public_url="https://tb.example.kr")  # fmt: skip
-        mail.register_settings(sqlite_database.engine, settings)
-        ko_id = _user(sqlite_database, "ko@test.kr")
-        en_id = _user(sqlite_database, "en@test.kr", language="en")
-        with sqlite_database.session() as session:
+        mail.register_settings(database.engine, settings)
+        ko_id = _user(database, "ko@test.kr")
+        en_id = _user(database, "en@test.kr", language="en")
+        with database.session() as session:
             notifications.notify(session, account_id=ko_id, kind="application_status_changed",
                                  params={"opening_title": "비전 엔지니어", "organization_name": "딥센스랩스",
                                          "status": "interview"})  # fmt: skip
@@ -119,59 +119,59 @@ def test_email_goes_through_a_real_smtp_server_after_commit(sqlite_database: Dat
         assert "not matched" in _body(by_to["en@test.kr"])
         assert str(by_to["en@test.kr"]["From"]) == "TB <tb@test.kr>"
         assert server.logins == [("mailer", "s3cret"), ("mailer", "s3cret")]
-        with sqlite_database.session() as session:
+        with database.session() as session:
             assert {r.status for r in session.query(OutboxEmailRow)} == {"sent"}
 
 
-def test_a_rolled_back_change_sends_nothing(sqlite_database: Database, tmp_path: Path) -> None:
+def test_a_rolled_back_change_sends_nothing(database: Database, tmp_path: Path) -> None:
     with smtp_server() as server:
-        settings = build_settings(environment="test", data_dir=tmp_path, database_url=sqlite_database.url,
+        settings = build_settings(environment="test", data_dir=tmp_path, database_url=database.url,
                                   smtp_host=server.host, smtp_port=server.port, smtp_starttls=False)  # fmt: skip
-        mail.register_settings(sqlite_database.engine, settings)
-        user_id = _user(sqlite_database, "r@test.kr")
-        with pytest.raises(RuntimeError), sqlite_database.session() as session:
+        mail.register_settings(database.engine, settings)
+        user_id = _user(database, "r@test.kr")
+        with pytest.raises(RuntimeError), database.session() as session:
             notifications.notify(session, account_id=user_id, kind="account_activated", params={})
             raise RuntimeError("the change failed")
-        with sqlite_database.session() as session:
+        with database.session() as session:
             assert session.query(NotificationRow).count() == 0
             notifications.notify(session, account_id=user_id, kind="account_activated", params={})
         assert len(server.wait_for(1)) == 1
 
 
 def test_an_unreachable_server_fails_the_message_with_the_reason_and_it_is_retried(
-    sqlite_database: Database, tmp_path: Path
+    database: Database, tmp_path: Path
 ) -> None:
     from tests.smtp_server import _free_port
 
     with smtp_server() as server:
-        down = build_settings(environment="test", data_dir=tmp_path, database_url=sqlite_database.url,
+        down = build_settings(environment="test", data_dir=tmp_path, database_url=database.url,
                               smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_starttls=False)  # fmt: skip
-        mail.register_settings(sqlite_database.engine, down)
-        user_id = _user(sqlite_database, "f@test.kr")
-        with sqlite_database.session() as session:
+        mail.register_settings(database.engine, down)
+        user_id = _user(database, "f@test.kr")
+        with database.session() as session:
             notifications.notify(session, account_id=user_id, kind="account_activated", params={})
-        with sqlite_database.session() as session:
+        with database.session() as session:
             row = session.query(OutboxEmailRow).one()
             assert row.status == "failed" and "Connection" in (row.error or "") and row.attempts == 1
             assert session.query(NotificationRow).count() == 1  # the change itself stands
         up = down.model_copy(update={"smtp_port": server.port})
-        assert mail.deliver_pending(sqlite_database.engine, up) == {"sent": 1, "failed": 0}
+        assert mail.deliver_pending(database.engine, up) == {"sent": 1, "failed": 0}
         assert len(server.wait_for(1)) == 1
-        assert mail.deliver_pending(sqlite_database.engine, up) == {"sent": 0, "failed": 0}  # sent once only
+        assert mail.deliver_pending(database.engine, up) == {"sent": 0, "failed": 0}  # sent once only
 
 
-def test_password_reset_link_goes_by_email(sqlite_database: Database, tmp_path: Path) -> None:
+def test_password_reset_link_goes_by_email(database: Database, tmp_path: Path) -> None:
     with smtp_server() as server:
-        settings = build_settings(environment="test", data_dir=tmp_path, database_url=sqlite_database.url,
+        settings = build_settings(environment="test", data_dir=tmp_path, database_url=database.url,
                                   smtp_host=server.host, smtp_port=server.port, smtp_starttls=False)  # fmt: skip
-        mail.register_settings(sqlite_database.engine, settings)
-        _user(sqlite_database, "p@test.kr")
-        with sqlite_database.session() as session:
+        mail.register_settings(database.engine, settings)
+        _user(database, "p@test.kr")
+        with database.session() as session:
             token = accounts.request_password_reset(session, "p@test.kr")
             assert token
             notifications.send_password_reset(session, "p@test.kr", token)
         (message,) = server.wait_for(1)
         assert f"/password-reset?token={token}" in _body(message)
-        with sqlite_database.session() as session:
+        with database.session() as session:
             accounts.reset_password(session, token, "a-new-password-1")
             assert accounts.authenticate(session, "p@test.kr", "a-new-password-1").email == "p@test.kr"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from email.header import decode_header, make_header
 from pathlib import Path
 
@@ -16,6 +17,13 @@ from talentbridge.services import accounts, mail, notifications
 from talentbridge.storage import Database
 from talentbridge.storage.notification_tables import NotificationRow, OutboxEmailRow
 from talentbridge.storage.repositories import Repositories
+
+
+@pytest.fixture(autouse=True)
+def _forget_mail_settings() -> Iterator[None]:
+    """Each test says which SMTP server its database's e-mails go to; none leaks into the next test."""
+    yield
+    mail._SETTINGS.clear()
 
 
 def _subject(message: object) -> str:
@@ -175,3 +183,40 @@ def test_password_reset_link_goes_by_email(database: Database, tmp_path: Path) -
         with database.session() as session:
             accounts.reset_password(session, token, "a-new-password-1")
             assert accounts.authenticate(session, "p@test.kr", "a-new-password-1").email == "p@test.kr"
+
+
+def test_cli_lists_the_outbox_and_retries(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    from talentbridge import config
+    from talentbridge.cli import main
+
+    monkeypatch.setenv("TALENTBRIDGE_DATABASE_URL", database.url)
+    monkeypatch.setenv("TALENTBRIDGE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "200")
+    config.get_settings.cache_clear()
+    user_id = _user(database, "cli@test.kr")
+    with database.session() as session:
+        notifications.notify(session, account_id=user_id, kind="account_activated", params={})
+
+    def run(argv: list[str]) -> int:
+        try:
+            main(argv)
+        except SystemExit as exc:
+            return int(exc.code or 0)
+        return 0
+
+    try:
+        assert run(["mail", "outbox"]) == 0
+        assert "cli@test.kr" in capsys.readouterr().out
+        assert run(["mail", "deliver"]) == 1  # no SMTP server configured: one clear error
+        with smtp_server() as server:
+            monkeypatch.setenv("TALENTBRIDGE_SMTP_HOST", server.host)
+            monkeypatch.setenv("TALENTBRIDGE_SMTP_PORT", str(server.port))
+            monkeypatch.setenv("TALENTBRIDGE_SMTP_STARTTLS", "false")
+            config.get_settings.cache_clear()
+            with database.session() as session:  # kept in the outbox earlier: mark it for sending
+                session.query(OutboxEmailRow).update({"status": "pending"})
+            assert run(["mail", "deliver"]) == 0
+            assert "1 sent" in capsys.readouterr().out and len(server.wait_for(1)) == 1
+    finally:
+        config.get_settings.cache_clear()

@@ -28,6 +28,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("recommend", "recommend", "Recommend talent for openings and openings for talent."),
     ("audit", "audit", "Fairness audits of recommendations."),
     ("users", "users", "User accounts and roles."),
+    ("mail", "mail", "E-mail outbox: list messages, retry failed ones."),
 ]
 
 _state = {"debug": False}

@@ -51,6 +51,7 @@ def test_atomic_import_writes_nothing_and_offers_the_rejected_rows(operator: tup
     assert response.status_code == 422  # type: ignore[attr-defined]
     text = response.text  # type: ignore[attr-defined]
     assert "아무것도 저장하지 않았습니다: 3행 중 1행에 문제가 있습니다" in text and "spaceship" in text
+    assert "다음 중 하나를 고르세요: ai_startup" in text  # the reason, in Korean
     assert _orgs(db) == []
     link = text.split('href="/operator/data/rejects/')[1].split('"')[0]
     rejects = c.get(f"/operator/data/rejects/{link}")

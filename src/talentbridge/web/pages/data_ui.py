@@ -67,6 +67,9 @@ def import_data(
     elapsed = time.perf_counter() - started
     audit(request, "import", entity, None, file=report.filename, rows=report.rows, created=report.created,
           updated=report.updated, rejected=report.rejected, atomic=report.atomic)  # fmt: skip
+    from talentbridge.web.pages.error_pages import import_reason, translator
+
+    tr = translator(request)
     template = "operator/_import_report.html" if request.headers.get("hx-request") else "operator/data.html"
     return render(
         request,
@@ -76,6 +79,7 @@ def import_data(
         formats=WRITE_FORMATS,
         report=report,
         elapsed=elapsed,
+        reason=lambda problem: import_reason(problem, tr),
     )
 
 

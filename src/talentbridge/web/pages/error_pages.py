@@ -30,6 +30,7 @@ __all__ = [
     "render_unexpected",
     "translator",
     "form_errors",
+    "import_reason",
 ]
 
 log = logging.getLogger("talentbridge.web")
@@ -177,6 +178,18 @@ SERVICE_MESSAGES = [
     _("no talent with this id"),
     _("no leading or trailing spaces"),
     _("ko or en"),
+    # the importer's cell messages (services/importing.py)
+    _("required column is missing"),
+    _("expected a whole number"),
+    _("expected a number"),
+    _("expected true or false (also yes/no, 1/0, 예/아니오)"),
+    _("expected a date as YYYY-MM-DD"),
+    _("expected a JSON array"),
+    _("expected a list of texts"),
+    _("expected text, not a list or object"),
+    _("expected skill_id:level[:years], e.g. pytorch:4:3"),
+    _("expected skill_id:min_level[:must|should|nice], e.g. pytorch:3:must"),
+    _("an organization cannot be its own parent"),
 ]
 
 
@@ -364,3 +377,24 @@ def form_errors(request: Request, exc: Any) -> list[str]:
         else:
             lines.append(f"{field_label(tuple(item.get('loc', ())), tr)}: {pydantic_message(item, tr)}")
     return lines
+
+
+def import_reason(problem: Problem, tr: Any) -> tuple[str, bool]:
+    """(reason, in_english) for one row problem of an import report: translated when the catalog or the
+    pydantic error type says what it means, else the importer's English text (marked so pages can say so)."""
+    import re
+
+    known = catalog_text(problem.msg, tr)
+    if known is not None and (getattr(tr, "lang", "ko") != "en" or problem.msg in catalog("en")):
+        return known, False
+    kind = problem.type
+    if kind in ("enum", "literal_error"):
+        options = re.findall(r"'([^']*)'", problem.msg)
+        if options:
+            return str(tr(PYDANTIC_MESSAGES["enum"], expected=", ".join(options))), False
+    message = PYDANTIC_MESSAGES.get(kind)
+    if message is not None and "{" not in message:
+        return str(tr(message)), False
+    if kind == "string_too_short":
+        return str(tr(EMPTY)), False
+    return problem.msg, getattr(tr, "lang", "ko") != "en"

@@ -29,14 +29,14 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture
-def web(tmp_path: Path, sqlite_database: Database) -> Iterator[tuple[FastAPI, Database, int]]:
+def web(tmp_path: Path, database: Database) -> Iterator[tuple[FastAPI, Database, int]]:
     from talentbridge.web.app import create_app
 
-    settings = build_settings(environment="development", data_dir=tmp_path / "data", database_url=sqlite_database.url)
-    with sqlite_database.session() as session:
+    settings = build_settings(environment="development", data_dir=tmp_path / "data", database_url=database.url)
+    with database.session() as session:
         org = Repositories(session).organizations.add(OrganizationData(name="비전AI랩", kind="ai_startup"))
         Repositories(session).organizations.add(OrganizationData(name="비전AI랩스 울산", kind="manufacturer"))
-    yield create_app(settings, sqlite_database), sqlite_database, org.id
+    yield create_app(settings, database), database, org.id
 
 
 def _csrf(client: TestClient, path: str) -> str:

@@ -22,10 +22,10 @@ from tests.conftest import make_account
 
 
 @pytest.fixture
-def web(tmp_path: Path, sqlite_database: Database) -> Iterator[tuple[FastAPI, Database, dict[str, int]]]:
-    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=sqlite_database.url,
+def web(tmp_path: Path, database: Database) -> Iterator[tuple[FastAPI, Database, dict[str, int]]]:
+    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=database.url,
                               infer_skills=False)  # fmt: skip
-    with sqlite_database.session() as session:
+    with database.session() as session:
         repos = Repositories(session)
         org = repos.organizations.add(OrganizationData(name="울산정밀", kind="manufacturer", region="ulsan"))
         ids = {
@@ -45,7 +45,7 @@ def web(tmp_path: Path, sqlite_database: Database) -> Iterator[tuple[FastAPI, Da
             ).id,  # fmt: skip
             "org": org.id,
         }
-    yield create_app(settings, sqlite_database), sqlite_database, ids
+    yield create_app(settings, database), database, ids
 
 
 def _client(app: FastAPI, db: Database, role: str = "operator") -> TestClient:

@@ -101,6 +101,24 @@ def test_signup_never_creates_an_account_with_another_role(web: tuple[FastAPI, D
         assert _user(db, f"x{n}@test.kr") is None
 
 
+def test_signup_answers_the_same_for_a_taken_address_and_signs_nobody_in(
+    web: tuple[FastAPI, Database, int],
+) -> None:
+    app, db, _ = web
+    with TestClient(app, headers=HTML) as c:
+        token = _csrf(c, "/signup")
+        form = {"csrf_token": token, "name": "새사람", "password": "long-password-1", "role": "talent"}
+        first = c.post("/signup", data={**form, "email": "same@test.kr"})
+        again = c.post("/signup", data={**form, "email": "same@test.kr", "password": "other-password-2"})
+        assert first.status_code == again.status_code == 200
+        assert (
+            "이 이메일과 비밀번호로 로그인하세요" in first.text and "이 이메일과 비밀번호로 로그인하세요" in again.text
+        )
+        assert c.get("/me", follow_redirects=False).headers.get("location", "").startswith("/login")
+    with db.session() as session:
+        assert accounts.authenticate(session, "same@test.kr", "long-password-1").role.value == "talent"
+
+
 def test_operator_activates_changes_role_deactivates_and_sends_a_reset_link(
     web: tuple[FastAPI, Database, int],
 ) -> None:

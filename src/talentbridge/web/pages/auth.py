@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from talentbridge.domain.errors import Conflict, NotAuthenticated, TalentBridgeError, ValidationFailed
 from talentbridge.services import accounts
@@ -76,6 +77,33 @@ def signup_organizations(
     return render(request, "_signup_organizations.html", choices=choices, query=organization_name.strip(), chosen=None)
 
 
+def _signup_organization(
+    session: Session, role: str, organization_id: str, organization_name: str, _: Any
+) -> tuple[int | None, str | None, list[str], list[dict[str, object]]]:
+    """The organization a member signs up for, found by name: (id, name, errors, choices to pick from)."""
+    from talentbridge.services.account_admin import find_organizations
+
+    if role != "org_member":
+        return None, None, [], []
+    chosen = organization_id.strip()
+    if chosen.isdigit() and len(chosen) < 10:
+        found = [o for o in find_organizations(session, organization_name, limit=50) if o["id"] == int(chosen)]
+        return int(chosen), (str(found[0]["name"]) if found else organization_name.strip() or None), [], []
+    if not organization_name.strip():
+        return None, None, [_("Name your organization: type its name and choose it from the list.")], []
+    found = find_organizations(session, organization_name, limit=10)
+    exact = [o for o in found if o["exact"]]
+    if len(exact) == 1:
+        return int(exact[0]["id"]), str(exact[0]["name"]), [], []  # type: ignore[call-overload]
+    if found:
+        return None, None, [_("Choose your organization from the list below.")], found
+    message = _(
+        "No organization named “{name}” is registered. Check the name, or ask the programme operator to register your organization first.",  # noqa: E501
+        name=organization_name.strip(),
+    )
+    return None, None, [message], []
+
+
 @router.post("/signup", response_class=HTMLResponse)
 def signup(
     request: Request,
@@ -88,43 +116,23 @@ def signup(
     organization_id: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Create an account with the role the person chose. Talent are active at once; an organization member names
-    their organization (searched by name) and waits for an operator; nothing is ever created with another role."""
-    from talentbridge.services.account_admin import find_organizations
-
+    their organization (searched by name) and waits for an operator; nothing is ever created with another role.
+    The answer is the same whether or not the address already had an account, and nobody is signed in
+    automatically (which would tell the two apart)."""
     _ = gettext_for(request_language(request))
     tr = translator(request)
     form = {"name": name, "email": email, "role": role, "organization_name": organization_name,
             "organization_id": organization_id}  # fmt: skip
     errors: list[str] = []
-    choices: list[dict[str, object]] = []
     if role not in SIGNUP_ROLES:
         errors.append(_("Choose whether you are talent or a member of an organization."))
-    org_id: int | None = None
-    if role == "org_member":
-        chosen = organization_id.strip()
-        if chosen.isdigit():
-            org_id = int(chosen)
-        elif not organization_name.strip():
-            errors.append(_("Name your organization: type its name and choose it from the list."))
-        else:
-            found = find_organizations(session, organization_name, limit=10)
-            exact = [o for o in found if o["exact"]]
-            if len(exact) == 1:
-                org_id = int(exact[0]["id"])  # type: ignore[call-overload]
-            elif found:
-                choices = found
-                errors.append(_("Choose your organization from the list below."))
-            else:
-                errors.append(
-                    _(
-                        "No organization named “{name}” is registered. Check the name, or ask the programme operator to register your organization first.",  # noqa: E501
-                        name=organization_name.strip(),
-                    )
-                )
+    org_id, org_name, org_errors, choices = _signup_organization(session, role, organization_id, organization_name, _)
+    errors += org_errors
     if errors:
         return _signup_form(request, 422, form=form, errors=errors, choices=choices)
+    created = None
     try:
-        user = accounts.create_user(
+        created = accounts.create_user(
             session,
             email=email,
             password=password,
@@ -138,34 +146,20 @@ def signup(
         errors = [f"{field_label(p.loc, tr)}: {problem_message(p, tr)}" for p in exc.problems]
         return _signup_form(request, 422, form=form, errors=errors)
     except Conflict:
-        return _signup_form(
-            request,
-            409,
-            form=form,
-            errors=[_("An account with this e-mail already exists. Sign in or reset the password.")],
-        )
+        pass  # an existing address gets the same answer as a new one
     except TalentBridgeError as exc:
         return _signup_form(request, exc.status, form=form, errors=[exc.message])
-    if not user.active:
+    if created is not None and not created.active:
         from talentbridge.services.notifications import notify_operators
 
-        org_name = next((str(o["name"]) for o in find_organizations(session, organization_name) if o["id"] == org_id),
-                        organization_name.strip() or None)  # fmt: skip
-        notify_operators(session, "signup_pending", {"name": user.name, "email": user.email, "role": user.role.value,
-                                                     "organization_name": org_name})  # fmt: skip
-        return render(
-            request,
-            "login.html",
-            next="/",
-            email=user.email,
-            ok=True,
-            message=_(
-                "Account created as a member of {organization}. An operator checks and activates it; you will get an e-mail when you can sign in.",  # noqa: E501
-                organization=org_name or "",
-            ),
-        )
-    login_session(request, user)
-    return redirect("/")
+        notify_operators(session, "signup_pending", {"name": created.name, "email": created.email,
+                                                     "role": created.role.value, "organization_name": org_name})  # fmt: skip
+    message = (
+        _("Thank you. Sign in with this email and password. If it already had an account, its password is unchanged.")
+        if role == "talent"
+        else _("Thank you. An operator will check and activate the account; you can sign in once it is active.")
+    )
+    return render(request, "login.html", next="/", email=email.strip().lower(), ok=True, message=message)
 
 
 @router.get("/password-reset", response_class=HTMLResponse)

@@ -94,6 +94,16 @@ class Settings(BaseSettings):
     login_max_concurrent_hashes: int = Field(
         4, ge=1, le=256, description="Password hashes (argon2, 64 MiB each) computed at once per process; more wait."
     )
+    port: int = Field(8000, ge=1, le=65535, description="Port `talentbridge serve` listens on (and the demo prints).")
+    public_url: str | None = Field(
+        None, description="Address people reach the app at, for links in e-mails (default http://127.0.0.1:<port>)."
+    )
+    smtp_host: str | None = Field(None, description="SMTP server for e-mail; unset: e-mails go to the outbox only.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP server port (587 with STARTTLS, 25 plain).")
+    smtp_user: str | None = Field(None, description="SMTP user name (unset: no login).")
+    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_from: str = Field("TalentBridge <no-reply@talentbridge.local>", description="From address of e-mails.")
+    smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS before sending.")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
@@ -108,6 +118,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'talentbridge.sqlite3'}"
+
+    @property
+    def base_url(self) -> str:
+        """Where links in e-mails point: ``public_url`` or the local server."""
+        return (self.public_url or f"http://127.0.0.1:{self.port}").rstrip("/")
 
     @property
     def index_dir(self) -> Path:

@@ -160,4 +160,21 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
             OPERATOR, "/operator/placements/999999/followups/3", None),
         ("POST", "/org/placements/{placement_id}/followups/{months}"): (ORG, "/org/placements/999999/followups/3", None),
     }
-    return rounds | knowledge | recommendations | support | pages
+    platform = {  # accounts, notifications, import/export, search records, favicon (web-platform)
+        ("GET", "/favicon.ico"): (PUBLIC, "/favicon.ico", None),
+        ("GET", "/signup/organizations"): (PUBLIC, "/signup/organizations?organization_name=a", None),
+        ("GET", "/notifications"): (SIGNED_IN, "/notifications", None),
+        ("POST", "/notifications/read"): (SIGNED_IN, "/notifications/read", None),
+        ("GET", "/operator/outbox"): (OPERATOR, "/operator/outbox", None),
+        ("GET", "/operator/accounts"): (READERS, "/operator/accounts", None),
+        ("POST", "/operator/accounts/{user_id}/{action}"): (OPERATOR, "/operator/accounts/1/reset", None),
+        ("GET", "/operator/data"): (OPERATOR, "/operator/data", None),
+        ("POST", "/operator/data/import"): (OPERATOR, "/operator/data/import", None),
+        ("GET", "/operator/data/rejects/{token}"): (OPERATOR, "/operator/data/rejects/abcdefghijklmnopqrstuvwx", None),
+        ("GET", "/operator/data/export"): (OPERATOR, "/operator/data/export?entity=organizations", None),
+        ("GET", "/operator/records/talents/{talent_id}"): (READERS, f"/operator/records/talents/{t1}", None),
+        ("GET", "/operator/records/openings/{opening_id}"): (READERS, f"/operator/records/openings/{oa}", None),
+        ("GET", "/operator/records/organizations/{organization_id}"): (
+            READERS, f"/operator/records/organizations/{ids['org_a']}", None),
+    }
+    return rounds | knowledge | recommendations | support | pages | platform

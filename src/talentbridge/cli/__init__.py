@@ -30,6 +30,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("users", "users", "User accounts and roles."),
     ("upskill", "upskill", "Upskilling: plan learning paths over a course catalogue."),
     ("support", "support", "Hiring subsidies, research grants, stock-option tax rules and visas: screen and list rules."),
+    ("mail", "mail", "E-mail outbox: list messages, retry failed ones."),
 ]
 
 _state = {"debug": False}

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from talentbridge.domain.errors import Problem, ValidationFailed
 
-__all__ = ["app", "print_problems", "progress_bar"]
+__all__ = ["app", "print_problems", "progress_bar", "format_rate"]
 
 app = typer.Typer(no_args_is_help=True)
 console = Console()
@@ -36,6 +36,19 @@ def progress_bar() -> Progress:
         console=err_console,
         transient=True,
     )
+
+
+def format_rate(rows: int, seconds: float) -> str:
+    """ ", 1,234 rows/s" for the import summary; small files get a rate that means something (never "0 rows/s"):
+    one decimal under 10 rows/s, seconds per row under 1 row/s, nothing for an empty file or no measurable time."""
+    if rows <= 0 or seconds <= 0:
+        return ""
+    rate = rows / seconds
+    if rate < 1:
+        return f", {seconds / rows:.1f} s/row"
+    if rate < 10:
+        return f", {rate:.1f} rows/s"
+    return f", {rate:,.0f} rows/s"
 
 
 def print_problems(exc: ValidationFailed, hint: str, limit: int = 200) -> None:
@@ -87,10 +100,9 @@ def _run(entity: str, file: Path, skip_invalid: bool, rejects: Path | None, fmt:
         print_problems(exc, hint)
         sys.exit(1)
     elapsed = time.perf_counter() - started
-    rate = result.rows / elapsed if elapsed > 0 else 0.0
     console.print(
         f"[green]Imported {result.written} {entity}[/] from {file.name}: {result.created} created, "
-        f"{result.updated} updated ({result.rows} rows in {elapsed:.1f} s, {rate:,.0f} rows/s).",
+        f"{result.updated} updated ({result.rows} rows in {elapsed:.1f} s{format_rate(result.rows, elapsed)}).",
         highlight=False,
     )
     if result.rejected:
@@ -106,9 +118,7 @@ def _run(entity: str, file: Path, skip_invalid: bool, rejects: Path | None, fmt:
 
 def _command(entity: str) -> Any:
     def command(
-        file: Annotated[
-            Path, typer.Argument(help="CSV (UTF-8 or CP949), JSON Lines (.jsonl) or Excel (.xlsx) file.")
-        ],
+        file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or CP949), JSON Lines (.jsonl) or Excel (.xlsx) file.")],
         skip_invalid: Annotated[
             bool,
             typer.Option("--skip-invalid", help="Write the valid rows; put rejected rows in a side file."),

@@ -17,7 +17,9 @@ def upgrade(revision: str = typer.Argument("heads", help="Target revision (defau
     db = open_database(check=False)
     with console.status(f"Migrating {db.safe_url} ..."):
         db.upgrade(revision)
-    console.print(f"[green]Database {db.safe_url} is at revision {db.current_revision()}.[/]")
+    heads = (db.current_revision() or "").replace(",", ", ")
+    # One line whatever the terminal width: scripts and people grep for the revision ids.
+    console.print(f"[green]Database {db.safe_url} is at revision {heads}.[/]", soft_wrap=True, highlight=False)
 
 
 @app.command()
@@ -26,4 +28,4 @@ def status() -> None:
     db = open_database(check=False)
     current, head = db.current_revision(), db.head_revision()
     state = "[green]up to date[/]" if current == head else "[yellow]needs `talentbridge db upgrade`[/]"
-    console.print(f"{db.safe_url}: revision {current or '(empty)'}, newest {head} — {state}")
+    console.print(f"{db.safe_url}: revision {current or '(empty)'}, newest {head} — {state}", soft_wrap=True)

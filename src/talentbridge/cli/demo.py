@@ -115,8 +115,12 @@ def command(
         for role, email, password in created_accounts:
             users.add_row(role, email, password)
         console.print(users)
+    from talentbridge.config import get_settings
+
     console.print(
-        f"[green]Done in {elapsed:.1f} s.[/] Run `talentbridge serve` and open http://127.0.0.1:8000"
+        f"[green]Done in {elapsed:.1f} s.[/] Run `talentbridge serve` and open http://127.0.0.1:{get_settings().port}",
+        highlight=False,
+        soft_wrap=True,
     )
 
 

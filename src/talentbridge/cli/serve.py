@@ -13,7 +13,9 @@ SINGLE_COMMAND = True
 
 def command(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    port: int | None = typer.Option(
+        None, min=1, max=65535, help="Port to listen on (default TALENTBRIDGE_PORT, else 8000)."
+    ),
     reload: bool = typer.Option(False, help="Reload on code changes (development)."),
 ) -> None:
     """Serve the web application and the JSON API (OpenAPI at /docs)."""
@@ -24,6 +26,7 @@ def command(
 
     require_secret_for_host(get_settings(), host)
     db = open_database(check=True)
+    port = port or get_settings().port
     Console().print(f"TalentBridge on [bold]http://{host}:{port}[/] (database {db.safe_url}); API docs at /docs")
     if reload:
         uvicorn.run("talentbridge.web.asgi:app", host=host, port=port, reload=True)

@@ -158,9 +158,10 @@ def export_entities(
     *,
     progress: Progress | None = None,
     batch_size: int = 2000,
+    filters: dict[str, Any] | None = None,
 ) -> int:
-    """Write every ``entity`` of ``db`` to ``output`` in ``fmt``; returns the number of rows. The file appears only
-    when complete."""
+    """Write every ``entity`` of ``db`` (or those matching the list ``filters``, as the list API takes them) to
+    ``output`` in ``fmt``; returns the number of rows. The file appears only when complete."""
     if entity not in ENTITIES:
         raise ValidationFailed(
             f"unknown entity {entity!r}",
@@ -180,13 +181,13 @@ def export_entities(
     with db.session() as session:
         repos = Repositories(session)
         repo = repos.by_entity(entity)
-        total = repo.count()
+        total = repo.count(filters)
         org_ids: dict[int, str | None] = {}
         if any(c.ref for c in SPECS[entity].columns):
             org_ids = _organization_external_ids(repos)
 
         def counted() -> Iterator[Any]:
-            for done, record in enumerate(repo.iter_all(batch_size=batch_size), start=1):
+            for done, record in enumerate(repo.iter_all(batch_size=batch_size, filters=filters), start=1):
                 yield record
                 if progress and done % 1000 == 0:
                     progress("write", done, total)

@@ -29,6 +29,7 @@ ROUTER_MODULES: list[str] = [
 #: Optional hooks ``install(app)`` for pages, auth and static files (added by the web application).
 APP_HOOKS: list[str] = [
     "talentbridge.web.setup",
+    "talentbridge.web.assets",
     "talentbridge.web.api.recommendations",
 ]
 
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=talentbridge.__version__,
         description="AI talent for AI startups and manufacturing AI companies. Errors are RFC 9457 problem+json.",
         lifespan=lifespan,
+        docs_url=None,  # served by web/assets.py from local files (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
@@ -67,21 +70,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def _warm_up(settings: Settings) -> None:
-    """Build the skill extractor (taxonomy embeddings) in the background, so the first page that needs it
-    does not wait for it."""
-    import threading
+    """Build the skill extractor (taxonomy embeddings) and the talent index in the background, so that no
+    sign-in or page waits for them (services/warmup.py; pages that need them say "warming up")."""
+    from talentbridge.services.warmup import start
 
-    def work() -> None:
-        try:
-            from talentbridge.services.skill_extraction import get_skill_services
-
-            get_skill_services(settings)
-        except Exception:  # noqa: BLE001 - a warm-up failure shows again, with its message, on first use
-            import logging
-
-            logging.getLogger("talentbridge.web").exception("warm-up of the skill extractor failed")
-
-    threading.Thread(target=work, name="talentbridge-warm-up", daemon=True).start()
+    start(settings)
 
 
 def _optional_module(name: str):  # type: ignore[no-untyped-def]

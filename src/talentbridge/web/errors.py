@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from talentbridge.domain.errors import Problem, TalentBridgeError, ValidationFailed
@@ -20,9 +20,7 @@ PROBLEM_JSON = "application/problem+json"
 _RESERVED = {"type", "title", "status", "detail", "instance", "code", "errors"}
 
 
-def problem_response(
-    status: int, title: str, detail: str, code: str, request: Request, **extra: Any
-) -> JSONResponse:
+def problem_response(status: int, title: str, detail: str, code: str, request: Request, **extra: Any) -> JSONResponse:
     body = {
         "type": f"https://talentbridge.dev/problems/{code}",
         "title": title,
@@ -64,8 +62,17 @@ async def _talentbridge_error(request: Request, exc: Exception) -> JSONResponse:
     return response  # type: ignore[no-any-return]
 
 
-async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
+def _html_errors(request: Request) -> Any:
+    """The HTML error pages (web/pages/error_pages.py) when the pages are installed and a person is reading."""
+    pages = getattr(request.app.state, "html_errors", None)
+    return pages if pages is not None and _wants_html(request) else None
+
+
+async def _request_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    pages = _html_errors(request)
+    if pages is not None:
+        return pages.render_request_validation(request, list(exc.errors()))  # type: ignore[no-any-return]
     problems = []
     for err in exc.errors():
         msg = str(err.get("msg", "invalid"))
@@ -86,18 +93,30 @@ async def _request_validation_error(request: Request, exc: Exception) -> JSONRes
     return problem_response(422, "Invalid input", detail, "validation", request, errors=problems)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated", 403: "forbidden"}.get(
         exc.status_code, "http_error"
     )
+    pages = _html_errors(request)
+    if pages is not None:
+        return pages.render_http_error(request, exc.status_code, code)  # type: ignore[no-any-return]
     return problem_response(exc.status_code, str(exc.detail), str(exc.detail), code, request)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    response = problem_response(500, "Internal error", "An unexpected error occurred; it has been logged.",
-                                "internal", request)
+    pages = _html_errors(request)
+    response: Response | None = None
+    if pages is not None:
+        try:
+            response = pages.render_unexpected(request)
+        except Exception:  # noqa: BLE001 - the error page itself failed: fall back to problem+json
+            log.exception("the error page failed")
+    if response is None:
+        response = problem_response(
+            500, "Internal error", "An unexpected error occurred; it has been logged.", "internal", request
+        )
     # Answered outside the middleware stack (Starlette's ServerErrorMiddleware): add the security headers here.
     from talentbridge.web.security_headers import security_headers
 

@@ -10,7 +10,7 @@ import importlib
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from talentbridge.web.pages.rendering import html_error, static_dir
+from talentbridge.web.pages.rendering import static_dir
 
 __all__ = ["install", "PAGE_MODULES"]
 
@@ -20,6 +20,7 @@ PAGE_MODULES = [
     "talentbridge.web.pages.home",
     "talentbridge.web.pages.talent",
     "talentbridge.web.pages.organization",
+    "talentbridge.web.pages.search_ui",  # before operator: answers /operator/search and /operator/audit-log
     "talentbridge.web.pages.operator",
     "talentbridge.web.pages.support_ui",
     "talentbridge.web.pages.pipeline_ui",
@@ -28,12 +29,21 @@ PAGE_MODULES = [
     "talentbridge.web.pages.operator_rounds",
     "talentbridge.web.pages.operator_round_setup",
     "talentbridge.web.pages.placements_ui",
+    "talentbridge.web.pages.notifications_ui",
+    "talentbridge.web.pages.accounts_ui",
+    "talentbridge.web.pages.data_ui",
 ]
 
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
-    app.state.html_error_handler = html_error
+    from talentbridge.web.pages import error_pages
+
+    app.state.html_error_handler = error_pages.render_error
+    app.state.html_errors = error_pages
+    from talentbridge.services.mail import register_settings
+
+    register_settings(app.state.database.engine, app.state.settings)  # SMTP and links of e-mails
     for name in PAGE_MODULES:
         try:
             module = importlib.import_module(name)

@@ -22,6 +22,12 @@ from talentbridge.web.policy import check_create, check_update, policy_of
 router = APIRouter(prefix="/org", include_in_schema=False, dependencies=[Depends(require_roles("org_member"))])
 
 
+def _form_errors(request: Request, exc: Exception) -> list[str]:
+    from talentbridge.web.pages.error_pages import form_errors
+
+    return form_errors(request, exc)
+
+
 def _member(request: Request) -> Any:
     user = getattr(request.state, "user", None)
     policy_of(request).check(request, "organization", "read")
@@ -75,7 +81,7 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
             org=org,
             regions=list(Region),
             sizes=list(SizeBand),
-            errors=[str(p) for p in exc.problems],
+            errors=_form_errors(request, exc),
             saved=None,
         )
     return redirect("/org?saved=1")
@@ -136,9 +142,9 @@ def suggest(
 ) -> Response:
     """Skills suggested from the job text (an HTMX fragment): accept, set importance and minimum level."""
     _member(request)
-    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.web.pages.skills_ui import skill_services
 
-    services = get_skill_services(request.app.state.settings)
+    services = skill_services(request)  # "warming up" instead of waiting for the model
     text = f"{title}\n{description}".strip()
     found = services.extractor.extract(text, top=15) if text else []
     by_uri = services.taxonomy.skill_by_uri()

@@ -3,7 +3,7 @@
 Items follow ``templates/_recommendation.html``::
 
     {"id", "title", "subtitle", "score" (0-100), "matched": [str], "partial": [str], "missing": [str],
-     "criteria": [{"name", "weight", "points"}]}
+     "criteria": [{"name", "weight", "score", "points"}], "criteria_total": {...}}  (pages/score_table.py)
 
 Skill labels are in the reader's language. Talent shown to an organization pass the role policy twice: the
 service only returns people who consented to be shown, and each one is checked and presented through
@@ -70,12 +70,11 @@ def _explained(request: Request, explanation: dict[str, Any]) -> dict[str, Any]:
                 )
             )
     missing = [label(m["skill_id"], m.get("label", "")) for m in explanation.get("missing_must", [])]
-    criteria = [
-        {"name": name, "weight": float(b["weight"]), "points": float(b["points"])}
-        for name, b in explanation.get("breakdown", {}).items()
-        if b.get("applicable") and b.get("weight", 0) > 0
-    ]
-    return {"matched": matched, "partial": partial, "missing": missing, "criteria": criteria}
+    from talentbridge.web.pages.score_table import criteria_rows
+
+    table = criteria_rows(explanation.get("breakdown", {}))
+    return {"matched": matched, "partial": partial, "missing": missing, "criteria": table["rows"],
+            "criteria_total": table}  # fmt: skip
 
 
 def openings_for_talent(request: Request, session: Session, talent_id: int, top: int = 20) -> tuple[Items, str | None]:

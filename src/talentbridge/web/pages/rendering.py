@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from talentbridge.domain.enums import REGION_NAMES_EN, REGION_NAMES_KO, Region
-from talentbridge.domain.errors import NotAuthenticated, TalentBridgeError
+from talentbridge.domain.errors import TalentBridgeError
 from talentbridge.web.auth import csrf_token
 from talentbridge.web.i18n import LANGUAGES, gettext_for, request_language
 
@@ -63,6 +63,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             user=user,
             csrf_token=csrf_token(request),
             region_name=lambda code: region_name(code, lang),
+            unread_notifications=lambda: _unread_notifications(request),
             **context,
         )
     )
@@ -72,11 +73,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return response
 
 
+def _unread_notifications(request: Request) -> int:
+    from talentbridge.web.pages.notifications_ui import unread_for
+
+    return unread_for(request)
+
+
 def redirect(url: str, status_code: int = 303) -> RedirectResponse:
     return RedirectResponse(url, status_code=status_code)
 
 
 def html_error(request: Request, exc: TalentBridgeError) -> HTMLResponse:
-    if isinstance(exc, NotAuthenticated):
-        return redirect(f"/login?next={request.url.path}")  # type: ignore[return-value]
-    return render(request, "error.html", status_code=exc.status, error=exc)
+    from talentbridge.web.pages.error_pages import render_error
+
+    return render_error(request, exc)  # type: ignore[return-value]

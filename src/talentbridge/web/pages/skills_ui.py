@@ -9,7 +9,7 @@ from fastapi import Request
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.web.i18n import request_language
 
-__all__ = ["taxonomy_for", "skill_label", "family_labels", "FAMILY_NAMES"]
+__all__ = ["taxonomy_for", "skill_services", "skill_label", "family_labels", "FAMILY_NAMES"]
 
 FAMILY_NAMES: dict[str, tuple[str, str]] = {
     "programming": ("프로그래밍", "Programming"),
@@ -35,9 +35,40 @@ FAMILY_NAMES: dict[str, tuple[str, str]] = {
 
 
 def taxonomy_for(request: Request) -> Taxonomy:
-    from talentbridge.services.skill_extraction import get_skill_services
+    """The taxonomy, for names of skills: never waits for the skill extractor's warm-up (services/warmup.py)."""
+    from talentbridge.services.warmup import skill_services_if_ready
 
-    return get_skill_services(request.app.state.settings).taxonomy
+    settings = request.app.state.settings
+    ready = skill_services_if_ready(settings)
+    if ready is not None:
+        return ready.taxonomy  # type: ignore[no-any-return]
+    try:
+        from talentbridge.services.taxonomy import load_taxonomy
+
+        with request.app.state.database.session() as session:
+            taxonomy = load_taxonomy(session)
+        if len(taxonomy):
+            return taxonomy
+    except Exception:  # noqa: BLE001 - no stored taxonomy: the built-in one has the same names
+        pass
+    from talentbridge.skills.builtin import load_builtin
+
+    return load_builtin()
+
+
+def skill_services(request: Request) -> Any:
+    """The skill extractor for answers that need it; raises ``WarmingUp`` (shown as "warming up") while the
+    background warm-up is still building it, instead of making the page wait."""
+    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.services.warmup import WarmingUp, skill_services_if_ready, state
+
+    settings = request.app.state.settings
+    ready = skill_services_if_ready(settings)
+    if ready is not None:
+        return ready
+    if state(settings) == "warming":
+        raise WarmingUp("the skill finder is still loading its model; try again in a minute")
+    return get_skill_services(settings)  # never started here (tests, scripts) or failed: build or report now
 
 
 def skill_label(taxonomy: Taxonomy, skill_id: str, lang: str) -> str:

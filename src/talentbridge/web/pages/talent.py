@@ -32,6 +32,12 @@ def _talent_user(request: Request) -> Any:
     return user
 
 
+def _form_errors(request: Request, exc: Exception) -> list[str]:
+    from talentbridge.web.pages.error_pages import form_errors
+
+    return form_errors(request, exc)
+
+
 def _profile(request: Request, repos: Any) -> Any:
     user = _talent_user(request)
     if user.talent_id is None:
@@ -179,9 +185,9 @@ def suggest_skills(
 ) -> Response:
     """Skills found in the pasted résumé, for the talent to accept or reject (an HTMX fragment)."""
     talent = _profile(request, repos)
-    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.web.pages.skills_ui import skill_services
 
-    services = get_skill_services(request.app.state.settings)
+    services = skill_services(request)  # "warming up" instead of waiting for the model
     found = services.extractor.extract(resume_text, top=20) if resume_text.strip() else []
     by_uri = services.taxonomy.skill_by_uri()
     have = {s.skill_id for s in talent.skills} if talent else set()

@@ -1,0 +1,109 @@
+"""Import and export in the browser (operators): upload a CSV, JSON Lines or XLSX file of organizations, talents
+or openings → the importer's row-by-row report (atomic, or keep the valid rows) → the rejected rows as a CSV with
+their reasons; export any list, narrowed by the same filters as its page and the list API.
+
+The work runs inline through services/data_transfer.py (plain arguments, so a job queue can take it over)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
+
+from talentbridge.services import data_transfer
+from talentbridge.services.files import WRITE_FORMATS
+from talentbridge.services.importing import ENTITIES
+from talentbridge.web.auth import audit
+from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep
+from talentbridge.web.pages.guards import require_roles
+from talentbridge.web.pages.rendering import render
+
+__all__ = ["router", "export_url"]
+
+router = APIRouter(prefix="/operator/data", include_in_schema=False, dependencies=[Depends(require_roles("operator"))])
+#: Query parameters of the export address that are not list filters.
+_NOT_FILTERS = {"entity", "format", "lang"}
+_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+def export_url(entity: str, fmt: str = "csv", **filters: object) -> str:
+    """The download address of ``entity`` as a list page shows it filtered (for "Download" links elsewhere)."""
+    from urllib.parse import urlencode
+
+    shown = {k: v for k, v in filters.items() if v not in (None, "")}
+    return "/operator/data/export?" + urlencode({"entity": entity, "format": fmt, **shown}, doseq=True)
+
+
+@router.get("")
+def data_page(request: Request) -> Response:
+    return render(request, "operator/data.html", entities=ENTITIES, formats=WRITE_FORMATS, report=None)
+
+
+@router.post("/import")
+def import_data(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    session: SessionDep,
+    entity: Annotated[str, Form(max_length=20)],
+    file: Annotated[UploadFile, File()],
+    mode: Annotated[str, Form(max_length=20)] = "atomic",
+) -> Response:
+    content = file.file.read(data_transfer.MAX_UPLOAD_BYTES + 1)
+    started = time.perf_counter()
+    report = data_transfer.import_upload(
+        database, settings, entity=entity, filename=file.filename or "upload", content=content,
+        skip_invalid=mode == "keep_valid",
+    )  # fmt: skip
+    elapsed = time.perf_counter() - started
+    audit(request, "import", entity, None, file=report.filename, rows=report.rows, created=report.created,
+          updated=report.updated, rejected=report.rejected, atomic=report.atomic)  # fmt: skip
+    from talentbridge.web.pages.error_pages import import_reason, translator
+
+    tr = translator(request)
+    template = "operator/_import_report.html" if request.headers.get("hx-request") else "operator/data.html"
+    return render(
+        request,
+        template,
+        status_code=200 if report.ok else 422,
+        entities=ENTITIES,
+        formats=WRITE_FORMATS,
+        report=report,
+        elapsed=elapsed,
+        reason=lambda problem: import_reason(problem, tr),
+    )
+
+
+@router.get("/rejects/{token}")
+def rejected_rows(token: str, settings: SettingsDep) -> Response:
+    path = data_transfer.rejects_file(settings, token)
+    return FileResponse(path, media_type="text/csv; charset=utf-8", filename="rejected-rows.csv")
+
+
+@router.get("/export")
+def export_data(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    session: SessionDep,
+    entity: str = "talents",
+    format: str = "csv",  # noqa: A002 - the query parameter's name
+) -> Response:
+    filters = {k: v for k, v in request.query_params.multi_items() if k not in _NOT_FILTERS}
+    path, rows = data_transfer.export_file(database, settings, entity=entity, fmt=format, filters=filters)
+    audit(request, "export", entity, None, format=format, rows=rows, filters=filters)
+    return FileResponse(
+        path,
+        media_type=_MEDIA.get(format, "application/octet-stream"),
+        filename=path.name,
+        background=BackgroundTask(shutil.rmtree, path.parent, ignore_errors=True),
+    )

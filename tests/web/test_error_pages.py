@@ -1,0 +1,122 @@
+"""Error pages for people (issue 12, item 6): 403, 404, 405, validation and 500 errors of page routes are HTML
+pages in Korean (English on request), with one translated message per bad field; /api keeps problem+json."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from talentbridge.config import build_settings
+from talentbridge.domain.errors import InvalidState, NotFound, Problem, ValidationFailed
+from talentbridge.storage import Database
+from talentbridge.web.app import create_app
+from tests.conftest import make_account
+
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+
+
+@pytest.fixture
+def web(tmp_path: Path, sqlite_database: Database) -> Iterator[tuple[FastAPI, Database]]:
+    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=sqlite_database.url)
+    app = create_app(settings, sqlite_database)
+
+    @app.get("/test-errors/{kind}", include_in_schema=False)
+    def boom(kind: str) -> None:
+        if kind == "state":
+            raise InvalidState("attach at least one opening and add at least one participant")
+        if kind == "missing":
+            raise NotFound("opening", 77)
+        if kind == "invalid":
+            raise ValidationFailed(
+                "invalid account",
+                [Problem(loc=("name",), msg="a name is required"), Problem(loc=("email",), msg="not an email address")],
+            )
+        raise RuntimeError("unexpected")
+
+    yield app, sqlite_database
+
+
+def _client(app: FastAPI, database: Database, role: str | None = None) -> TestClient:
+    headers = dict(HTML)
+    if role:
+        _, token = make_account(database, role)
+        headers["Authorization"] = f"Bearer {token}"
+    return TestClient(app, headers=headers, raise_server_exceptions=False)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_unknown_page_is_a_korean_404_page_and_api_stays_problem_json(web: tuple[FastAPI, Database]) -> None:
+    app, database = web
+    with _client(app, database) as c:
+        page = c.get("/no-such-page")
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        assert "찾을 수 없음" in page.text and "이 주소에는 페이지가 없습니다" in page.text
+        english = c.get("/no-such-page?lang=en")
+        assert "There is no page at this address" in english.text
+        api = c.get("/api/no-such-thing")
+        assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_wrong_role_gets_a_korean_403_page(web: tuple[FastAPI, Database]) -> None:
+    app, database = web
+    with _client(app, database, "talent") as c:
+        page = c.get("/operator/audit-log")
+        assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
+        assert "권한 없음" in page.text and "운영자에게 문의하세요" in page.text
+
+
+def test_a_bad_form_field_is_explained_in_korean_never_in_pydantic_words(web: tuple[FastAPI, Database]) -> None:
+    app, database = web
+    with _client(app, database, "operator") as c:
+        page = c.post("/operator/rounds", data={"program_id": "셋", "name": ""})
+        assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+        text = _text(page.text)
+        assert "입력값 오류" in text and "정수를 입력하세요" in text
+        for raw in ("Input should be", "String should", "body.", "int_parsing", "Field required"):
+            assert raw not in page.text
+        english = _text(c.post("/operator/rounds?lang=en", data={"program_id": "three"}).text)
+        assert "Enter a whole number." in english and "This field is required." in english
+
+
+def test_service_errors_on_pages_are_translated(web: tuple[FastAPI, Database]) -> None:
+    app, database = web
+    with _client(app, database, "operator") as c:
+        invalid = _text(c.get("/test-errors/invalid").text)
+        assert "이름: 이름을 입력하세요" in invalid and "이메일: 이메일 주소가 아닙니다" in invalid
+        missing = c.get("/test-errors/missing")
+        assert missing.status_code == 404 and "요청하신 공고(77)이(가) 없습니다" in _text(missing.text)
+        state = c.get("/test-errors/state")
+        assert state.status_code == 409 and "현재 상태에서는 이 작업을 할 수 없습니다" in state.text
+        crash = c.get("/test-errors/crash")
+        assert crash.status_code == 500 and "서버에서 문제가 생겼습니다" in crash.text
+        assert "RuntimeError" not in crash.text
+
+
+def test_api_validation_stays_problem_json(web: tuple[FastAPI, Database]) -> None:
+    app, database = web
+    with _client(app, database, "operator") as c:
+        response = c.post("/api/organizations", json={"name": ""}, headers={"Accept": "application/json"})
+        assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+        body: dict[str, Any] = response.json()
+        assert body["code"] == "validation" and body["errors"]
+
+
+def test_a_form_page_shows_its_errors_translated(web: tuple[FastAPI, Database]) -> None:
+    """The talent profile form (a ValidationFailed from the repository or a pydantic error) lists its errors in
+    Korean, never as "name: String should have at least 1 character"."""
+    app, database = web
+    with _client(app, database, "talent") as c:
+        page = c.post("/me", data={"name": "", "available_from": "내일"})
+        assert page.status_code == 422
+        text = _text(page.text)
+        assert "String should" not in text and "Input should be" not in text
+        assert "이름: 비워 둘 수 없습니다" in text

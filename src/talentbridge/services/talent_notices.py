@@ -23,9 +23,25 @@ Notice = dict[str, Any]
 NOTICE_HOOKS: list[Callable[[Session, Notice], None]] = []
 
 
+#: Our kinds -> the notification kinds of ``services.notifications`` (in-app list and e-mail).
+PLATFORM_KINDS = {"application_moved": "application_status_changed", "invited": "invitation"}
+
+
 def notify(session: Session, *, talent_id: int, kind: str, **data: Any) -> Notice:
-    """Tell talent ``talent_id`` about ``kind`` (``invited``, ``application_moved``); returns the notice."""
+    """Tell talent ``talent_id`` about ``kind`` (``invited``, ``application_moved``): an in-app notification and
+    an e-mail (``services.notifications``), then any extra hooks; returns the notice."""
     notice: Notice = {"talent_id": talent_id, "kind": kind, **data}
+    platform_kind = PLATFORM_KINDS.get(kind)
+    if platform_kind is not None:
+        from talentbridge.services import notifications
+        from talentbridge.storage.repositories import Repositories
+
+        params = dict(data)
+        if "organization_name" not in params and params.get("opening_id") is not None:
+            repos = Repositories(session)
+            opening = repos.openings.get(int(params["opening_id"]))
+            params["organization_name"] = repos.organizations.get(opening.organization_id).name
+        notifications.notify(session, talent_id=talent_id, kind=platform_kind, params=params)
     for hook in list(NOTICE_HOOKS):
         hook(session, notice)
     log.info("notice for talent %s: %s %s", talent_id, kind, data)

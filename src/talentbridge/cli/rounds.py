@@ -342,6 +342,26 @@ def publish(
     )
 
 
+@app.command("remind-followups")
+def remind_followups(
+    today: str | None = typer.Option(None, "--today", help="Date to check against (YYYY-MM-DD; default today)."),
+) -> None:
+    """Notify organizations and operators of placement follow-ups (3, 6, 12 months) that are due and not yet
+    recorded; each follow-up is reminded once. Run it daily (cron or the job queue)."""
+    from datetime import date as _date
+
+    from talentbridge.cli._common import open_database
+    from talentbridge.services.placements import remind_due_followups
+
+    try:
+        day = _date.fromisoformat(today) if today else _date.today()
+    except ValueError as exc:
+        raise _bad(("--today",), "not a date (YYYY-MM-DD)", today) from exc
+    with open_database().session() as session:
+        sent = remind_due_followups(session, day)
+    typer.echo(f"{sent} follow-up reminder(s) sent")
+
+
 @app.command()
 def reproduce(run_id: int = typer.Argument(..., help="Run id.")) -> None:
     """Re-solve a stored run from its stored instance and check the result is identical (exit 1 if not)."""

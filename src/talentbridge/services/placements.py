@@ -22,7 +22,7 @@ from talentbridge.storage.repositories import Repositories
 from talentbridge.storage.round_tables import PlacementFollowUpRow
 from talentbridge.storage.tables import OpeningRow, OrganizationRow, PlacementRow, RoundRow, TalentRow
 
-__all__ = ["PlacementService", "FOLLOW_UP_MONTHS", "due_date"]
+__all__ = ["PlacementService", "FOLLOW_UP_MONTHS", "due_date", "remind_due_followups"]
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
 
@@ -232,6 +232,69 @@ class PlacementService:
                 elif f["is_due"]:
                     out[f["months"]]["missing"] += 1
         return out
+
+
+def remind_due_followups(session: Session, today: date) -> int:
+    """Notify the placing organization's active members and every operator of each follow-up (3, 6, 12 months)
+    that is due and not yet recorded, once per placement and month (a reminder writes an audit row that the next
+    run finds). Placements that ended early are skipped. Returns the number of reminders sent. Run daily:
+    ``talentbridge rounds remind-followups``."""
+    from talentbridge.services.audit_log import AuditEntry, write_entries
+    from talentbridge.services.notifications import notify, notify_operators
+    from talentbridge.storage.account_tables import AuditLogRow, UserRow
+
+    rows = list(
+        session.execute(
+            select(PlacementRow, TalentRow.name, OrganizationRow.name)
+            .join(TalentRow, TalentRow.id == PlacementRow.talent_id)
+            .join(OrganizationRow, OrganizationRow.id == PlacementRow.organization_id)
+            .where(PlacementRow.status != PlacementStatus.ENDED_EARLY.value, PlacementRow.start_date <= today)
+        )
+    )
+    if not rows:
+        return 0
+    ids = [r[0].id for r in rows]
+    recorded = set(
+        session.execute(
+            select(PlacementFollowUpRow.placement_id, PlacementFollowUpRow.months).where(
+                PlacementFollowUpRow.placement_id.in_(ids)
+            )
+        ).all()
+    )
+    reminded = {
+        (entity_id, (detail or {}).get("months"))
+        for entity_id, detail in session.execute(
+            select(AuditLogRow.entity_id, AuditLogRow.detail).where(
+                AuditLogRow.entity == "placement", AuditLogRow.action == "followup_reminder"
+            )
+        )
+    }
+    sent = 0
+    for placement, talent_name, org_name in rows:
+        for months in FOLLOW_UP_MONTHS:
+            due = due_date(placement.start_date, months)
+            if due > today or (placement.id, months) in recorded or (placement.id, months) in reminded:
+                continue
+            if placement.end_date is not None and placement.end_date < due:
+                continue  # the placement ended before this follow-up
+            params = {"talent_name": talent_name, "organization_name": org_name, "months": months,
+                      "due_date": due.isoformat(), "placement_id": placement.id}  # fmt: skip
+            members = session.scalars(
+                select(UserRow.id).where(
+                    UserRow.role == "org_member",
+                    UserRow.organization_id == placement.organization_id,
+                    UserRow.active.is_(True),
+                )
+            )
+            for member in list(members):
+                notify(session, account_id=member, kind="placement_follow_up_due", params=params)
+            notify_operators(session, "placement_follow_up_due", params)
+            write_entries(
+                session,
+                [AuditEntry(None, "system", "followup_reminder", "placement", placement.id, {"months": months})],
+            )
+            sent += 1
+    return sent
 
 
 def _date(raw: str, loc: str, problems: list[Problem], required: bool = False) -> date | None:

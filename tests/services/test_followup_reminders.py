@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.conftest import make_account
+
 from talentbridge.domain import OrganizationData, TalentData
 from talentbridge.domain.program import PlacementData
 from talentbridge.services.notifications import unread_count
 from talentbridge.services.placements import remind_due_followups
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
-from tests.conftest import make_account
 
 
 def test_due_follow_ups_are_reminded_once(database: Database) -> None:

@@ -567,3 +567,26 @@ def test_a_large_batch_of_lists_is_saved_and_replaced_in_one_go(database: Databa
         (o[0], "submitted"),
         (o[1], "edited"),
     }
+
+
+def test_rankings_for_every_participant_leave_out_the_ineligible(database: Database) -> None:
+    """scope="all" ranks every *eligible* participant: a talent who works at the opening's organization (own
+    employer, secondment) and one without a work permit are left out, and the answer says why."""
+    world = _world(database)
+    with database.session() as s:
+        repos = Repositories(s)
+        foreign = repos.talents.add(
+            TalentData(name="Arjun", nationality="IN", employment_types=["secondment"],
+                       skills=[{"skill_id": "pytorch", "level": 5}])  # fmt: skip
+        )
+    rid = _collecting(database, world)
+    with database.session() as s:
+        svc = _svc(s)
+        svc.add_participant(rid, foreign.id)
+        seoul = world["openings"]["seoul"].id
+        out = svc.generate_organization_rankings(rid, opening_ids=[seoul], scope="all", actor="operator")
+        ranked = {int(k) for k in svc.store.preference(rid, "opening", seoul).scores}
+    own = world["talents"][0].id  # employed by the Seoul opening's organization
+    assert own not in ranked and foreign.id not in ranked
+    assert ranked == {t.id for t in world["talents"][1:]}
+    assert out["excluded"] == {str(seoul): {"work_permit": 1, "own_employer": 1}}

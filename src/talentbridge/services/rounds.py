@@ -82,6 +82,8 @@ __all__ = [
 CAPITAL = "capital"
 SIDES = ("talent", "opening")
 SOURCES = ("submitted", "generated", "edited")
+#: Hard constraints that leave a participant out of a ranking generated for every participant.
+ROUND_CONSTRAINTS = ("employment_type", "work_permit", "own_employer")
 _CAPITAL_REGIONS = frozenset(r.value for r in CAPITAL_AREA)
 _REGIONS = frozenset(r.value for r in Region)
 
@@ -463,8 +465,27 @@ class RoundService:
         talents = self.repos.talents.get_many(sorted(wanted))
         now = self.clock()
         lists: list[RankedList] = []
+        excluded: dict[int, dict[str, int]] = {}
+        if scope == "all" and todo:
+            from talentbridge.matching.constraints import Affiliates, OpeningContext, failing
+
+            orgs = {o.id: o for o in self.repos.organizations.iter_all()}
+            affiliates = Affiliates(orgs)
         for oid in todo:
             candidates = sorted(talents_in) if scope == "all" else sorted(set(applicants.get(oid, [])))
+            if scope == "all":
+                # every *eligible* participant: the hard constraints of the pair (employment type, work permit,
+                # own employer for secondments); consent, status and deadline are the round's business
+                ctx = OpeningContext(openings[oid], affiliates.of(openings[oid].organization_id), self.clock().date())
+                kept_ids = []
+                for t in candidates:
+                    why = [c for c in failing(talents[t], ctx, check_consent=False) if c in ROUND_CONSTRAINTS]
+                    if why:
+                        excluded.setdefault(oid, {}).setdefault(why[0], 0)
+                        excluded[oid][why[0]] += 1
+                    else:
+                        kept_ids.append(t)
+                candidates = kept_ids
             scores = {t: scorer(talents[t], openings[oid]) for t in candidates}
             if min_score is not None:
                 scores = {t: s for t, s in scores.items() if s >= min_score}
@@ -504,6 +525,7 @@ class RoundService:
             "generated": {str(r.owner_id): len(_flatten(r.ranking)) for r in lists},
             "kept": kept,
             "edited": [r.owner_id for r in edited],
+            "excluded": {str(oid): counts for oid, counts in excluded.items()},
         }
 
     # -- instance, run, review, publish ----------------------------------------------------------------------

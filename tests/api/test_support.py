@@ -256,6 +256,6 @@ def test_pages_for_each_role(client_as: Any, hire: dict[str, Any]) -> None:
         "/org/support/screen?lang=ko",
         data={"talent_id": hire["talent"]["id"], "opening_id": hire["opening"]["id"], "f:offer.annual_salary": "많이"},
     )
-    assert bad.status_code == 422 and "연봉(원): 정수로 입력하세요" in bad.text and 'value="많이"' in bad.text
+    assert bad.status_code == 422 and "연봉(원): 정수여야 합니다" in bad.text and 'value="많이"' in bad.text
     typed = talent.post("/me/offers", data={"startup_salary": "6천만"})
     assert typed.status_code == 422 and "숫자가 아닙니다" in typed.text

@@ -119,4 +119,4 @@ def test_a_form_page_shows_its_errors_translated(web: tuple[FastAPI, Database]) 
         assert page.status_code == 422
         text = _text(page.text)
         assert "String should" not in text and "Input should be" not in text
-        assert "이름: 비워 둘 수 없습니다" in text
+        assert "이름: 필수 항목입니다" in text  # the profile form names the field and says why, in Korean

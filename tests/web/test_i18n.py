@@ -64,6 +64,22 @@ def test_the_app_reads_the_same_merged_catalog() -> None:
         assert catalog(lang) == _merged(lang)
 
 
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_message_id_means_one_thing_in_every_catalog(lang: str) -> None:
+    """A feature catalog may repeat an id of another catalog only with the same text: otherwise whichever loads
+    last silently changes the other feature's pages (one id, one meaning; give a different meaning its own id)."""
+    seen: dict[str, tuple[str, str]] = {
+        k: ("base", v) for k, v in json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8")).items()
+    }
+    clashes = []
+    for part in sorted((LOCALES / lang).glob("*.json")):
+        for key, text in json.loads(part.read_text(encoding="utf-8")).items():
+            if key in seen and seen[key][1] != text:
+                clashes.append(f"{key!r}: {seen[key][0]} {seen[key][1]!r} vs {part.name} {text!r}")
+            seen[key] = (part.name, text)
+    assert not clashes, clashes
+
+
 def test_feature_catalogs_come_in_pairs() -> None:
     ko = sorted(p.name for p in (LOCALES / "ko").glob("*.json"))
     en = sorted(p.name for p in (LOCALES / "en").glob("*.json"))

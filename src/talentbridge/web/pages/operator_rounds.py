@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from talentbridge.domain.enums import ProgramKind, ProgramStatus
@@ -230,17 +230,19 @@ async def create_round(request: Request, program_id: int, session: SessionDep) -
 
 
 @router.post("/operator/rounds", dependencies=operator_only)
-async def quick_create_round(request: Request, session: SessionDep) -> Response:
-    """The short form on the rounds list: a programme, a name and a mechanism (the rest on the edit page)."""
+async def quick_create_round(
+    request: Request,
+    session: SessionDep,
+    program_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    name: Annotated[str, Form(min_length=1, max_length=200)],
+) -> Response:
+    """The short form on the rounds list: a programme, a name and a mechanism (the rest on the edit page). A
+    missing or malformed programme or name is a translated 422 page (never a silent redirect)."""
     policy_of(request).check(request, "round", "create")
     from talentbridge.services.round_setup import RoundSetupService
 
     form = dict(await request.form())
     service = RoundSetupService(session)
-    try:
-        program_id = int(str(form.get("program_id", "")))
-    except ValueError:
-        return redirect("/operator/rounds")
     program = service.repos.programs.get(program_id)
     try:
         rnd = service.create_round(program_id, form, _actor(request))

@@ -43,9 +43,9 @@ def criteria_rows(breakdown: dict[str, dict[str, Any]]) -> dict[str, Any]:
     if not used:
         return {"rows": [], "total_weight": 0.0, "total_points": 0.0}
     tenths = largest_remainder([w for _, w, _, _ in used], 1000)
-    # Exact points from the exact shares (normalised: the explanation rounds shares to 3 decimals).
-    share_total = sum(w for _, w, _, _ in used)
-    exact_points = [100.0 * (w / share_total) * s for _, w, s, _ in used]
+    # Points from the weights as shown (so a row never shows more points than its weight): weight × score, then
+    # largest-remainder rounding to the total, which keeps each row within 0.1 of weight × score.
+    exact_points = [(t / 10) * s for (_, _, s, _), t in zip(used, tenths, strict=True)]
     score = sum(exact_points)
     point_tenths = largest_remainder(exact_points, round(score * 10)) if score > 0 else [0] * len(used)
     rows = [

@@ -272,3 +272,9 @@ def test_sqlite_write_requests_begin_immediate(sqlite_database: Database) -> Non
                 reader.execute(text("SELECT count(*) FROM talents")).scalar_one()
     finally:
         fast.dispose()
+
+
+def test_audit_log_refuses_an_unknown_filter(client: Any) -> None:
+    problem = _problem(client.get("/api/audit-log", params={"actor": 1}), 422)
+    assert problem["errors"][0]["loc"] == ["query", "actor"]
+    assert client.get("/api/audit-log", params={"actor_id": 1}).status_code == 200

@@ -264,6 +264,8 @@ def test_sqlite_write_requests_begin_immediate(sqlite_database: Database) -> Non
 
     fast = Database(sqlite_database.url, busy_timeout=0.2)
     try:
+        with sqlite_database.session(write=True), fast.session(write=True) as other:
+            other.execute(text("SELECT 1"))  # a write session takes the lock at its first query, not before
         with sqlite_database.session(write=True) as holder:
             holder.execute(text("SELECT 1"))
             with pytest.raises(Exception, match="locked"), fast.session(write=True) as other:

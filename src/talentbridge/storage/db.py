@@ -92,6 +92,11 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo, busy_timeout=busy_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Same pool; its connections begin IMMEDIATE on SQLite — when the session first touches the database,
+        # so a write request holds no lock while it validates or computes before its first query.
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}), expire_on_commit=False
+        )
         self._checked = False
 
     @classmethod
@@ -187,9 +192,7 @@ class Database:
         The default is SQLite's deferred ``BEGIN``: readers never wait in WAL mode. Never open a write session
         while the same thread holds another one: the second waits for the first's lock.
         """
-        session = self._sessions()
-        if write:
-            self.begin_write(session)
+        session = (self._write_sessions if write else self._sessions)()
         try:
             yield session
             session.commit()

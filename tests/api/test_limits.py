@@ -280,3 +280,46 @@ def test_audit_log_refuses_an_unknown_filter(client: Any) -> None:
     problem = _problem(client.get("/api/audit-log", params={"actor": 1}), 422)
     assert problem["errors"][0]["loc"] == ["query", "actor"]
     assert client.get("/api/audit-log", params={"actor_id": 1}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        ("overflow", 422, "validation"),
+        ("pg_range", 422, "validation"),
+        ("pg_nul", 422, "validation"),
+        ("unicode", 422, "validation"),
+        ("locked", 503, "busy"),
+    ],
+)
+def test_database_refusals_that_slip_through_are_not_500(
+    sqlite_database: Database, tmp_path: Any, error: str, status: int, code: str
+) -> None:
+    """The safety net behind the limits: the database refusing a value is the client's 422, a lock held past the
+    busy timeout a 503 with Retry-After."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import DataError, OperationalError
+
+    from talentbridge.config import build_settings
+    from talentbridge.web.app import create_app
+
+    app = create_app(
+        build_settings(environment="test", data_dir=tmp_path, database_url=sqlite_database.url), sqlite_database
+    )
+    raised = {
+        "overflow": OverflowError("Python int too large to convert to SQLite INTEGER"),
+        "pg_range": DataError("SELECT", {}, Exception("integer out of range")),
+        "pg_nul": DataError("SELECT", {}, Exception("PostgreSQL text fields cannot contain NUL (0x00) bytes")),
+        "unicode": UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"),
+        "locked": OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked")),
+    }[error]
+
+    @app.get("/api/boom")
+    def boom() -> None:
+        raise raised
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/boom")
+    assert _problem(r, status)["code"] == code
+    if status == 503:
+        assert r.headers["retry-after"] == "1"

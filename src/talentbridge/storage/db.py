@@ -42,6 +42,11 @@ def make_engine(url: str, echo: bool = False, busy_timeout: float = DEFAULT_BUSY
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": busy_timeout}
+        if path and path != ":memory:":
+            # a request may hold up to three connections at once (sign-in lookup, its session, a policy lookup);
+            # SQLite connections are cheap, so the pool never makes a request wait for one
+            kwargs["pool_size"] = 20
+            kwargs["max_overflow"] = 40
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10

@@ -91,6 +91,7 @@ def _database_refusal(exc: BaseException) -> tuple[int, str, str, str] | None:
     """(status, title, detail, code) when ``exc`` is the database refusing a client's value or being busy —
     the safety net behind the input limits (limits.py), so these never become a 500."""
     from sqlalchemy.exc import DataError, OperationalError, StatementError
+    from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
     cause: BaseException | None = exc.orig if isinstance(exc, StatementError) else exc  # type: ignore[assignment]
     text = str(cause or exc)
@@ -108,7 +109,7 @@ def _database_refusal(exc: BaseException) -> tuple[int, str, str, str] | None:
             "a text contains a character the database cannot store (NUL or a lone surrogate)",
             "validation",
         )
-    if isinstance(exc, OperationalError) and "locked" in text:
+    if isinstance(exc, SQLAlchemyTimeout) or (isinstance(exc, OperationalError) and "locked" in text):
         return 503, "Database busy", "the database stayed busy longer than its busy timeout; retry shortly", "busy"
     return None
 
@@ -139,7 +140,8 @@ def install_error_handlers(app: FastAPI) -> None:
     # The database refusing a value (overflow, NUL, bad Unicode) or staying locked: 422/503, handled inside the
     # middleware stack like any other error (a handler for Exception alone runs outermost and re-raises).
     from sqlalchemy.exc import StatementError
+    from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
-    for kind in (OverflowError, UnicodeError, StatementError):
+    for kind in (OverflowError, UnicodeError, StatementError, SQLAlchemyTimeout):
         app.add_exception_handler(kind, _unexpected)
     app.add_exception_handler(Exception, _unexpected)

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from fastapi import Request
 from sqlalchemy import func, select
 
 from talentbridge.storage import Database
@@ -323,3 +324,32 @@ def test_database_refusals_that_slip_through_are_not_500(
     assert _problem(r, status)["code"] == code
     if status == 503:
         assert r.headers["retry-after"] == "1"
+
+
+def test_personal_data_is_withheld_when_its_audit_row_cannot_be_written(
+    app: Any, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A route that queues an audit entry outside a request session: the entry is written before the response
+    starts, and when it cannot be, the client gets a 503 instead of the data."""
+    from fastapi.testclient import TestClient
+
+    from talentbridge.web import auth
+    from tests.conftest import make_account
+
+    @app.get("/api/peek")
+    def peek(request: Request) -> dict[str, str]:
+        auth.audit(request, "view", "talent", 1, fields=["phone"])
+        return {"phone": "010-0000-0000"}
+
+    _, token = make_account(database, "operator")
+    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as c:
+        before = _audit_count(database)
+        assert c.get("/api/peek").status_code == 200
+        assert _audit_count(database) == before + 1
+
+        def broken(self: Any, entries: Any) -> None:
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(auth.AuthMiddleware, "_write_audit", broken)
+        r = c.get("/api/peek")
+        assert r.status_code == 503 and "010" not in r.text

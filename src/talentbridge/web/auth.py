@@ -99,12 +99,23 @@ class AuthMiddleware:
                         await _problem(send, 403, "csrf", "missing or wrong CSRF token; reload the page and retry")
                         return
 
+        refused = False
+
         async def send_after_audit(message: Message) -> None:
             # Entries not written by the request's own transaction (see deps.get_session) are written before
-            # the response starts.
+            # the response starts; if they cannot be, the data is not sent either (503 instead).
+            nonlocal refused
+            if refused:
+                return
             if message["type"] == "http.response.start" and state["audit"]:
                 entries, state["audit"] = list(state["audit"]), []
-                await anyio.to_thread.run_sync(self._write_audit, entries)
+                try:
+                    await anyio.to_thread.run_sync(self._write_audit, entries)
+                except Exception:  # noqa: BLE001 - reported as a 503; the response it guards is dropped
+                    log.exception("could not write %d audit entries; the response is withheld", len(entries))
+                    refused = True
+                    await _problem(send, 503, "busy", "the access log could not be written; retry shortly")
+                    return
             await send(message)
 
         await self.app(scope, receive, send_after_audit)

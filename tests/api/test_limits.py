@@ -94,6 +94,11 @@ def test_body_integers_beyond_the_database_range_are_422(client: Any, value: int
     assert _problem(r, 422)["errors"][0]["loc"] == ["body", "seed"]
 
 
+def test_text_ids_that_look_like_big_numbers_are_text(client: Any) -> None:
+    r = client.get("/api/talents", params={"external_id": str(BIG)})
+    assert r.status_code == 200 and r.json()["total"] == 0
+
+
 def test_nul_and_lone_surrogates_are_422(client: Any) -> None:
     assert _problem(client.get("/api/talents", params={"q": "a\x00b"}), 422)["code"] == "validation"
     assert _problem(client.get("/api/talents?name=%00"), 422)["code"] == "validation"

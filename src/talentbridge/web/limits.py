@@ -6,7 +6,7 @@
 - **Integers**: every integer the database may see fits its columns, which are 32-bit on PostgreSQL
   (``DB_INT_MIN``..``DB_INT_MAX``; SQLite's 64 bits are wider). Checked for every integer in a JSON body, every
   all-digit path segment, and query parameters that hold ids or counts (``id``, ``*_id``, ``page``, ``size``,
-  ``limit``, ``top``, ``offset``). Out of range → ``422``.
+  ``limit``, ``top``, ``offset``; not ``external_id``, which is text). Out of range → ``422``.
 - **Strings**: a NUL character (PostgreSQL text cannot hold it) or a lone UTF-16 surrogate (not Unicode text; it
   cannot be stored or sent back as UTF-8) anywhere in the path, the query, a JSON body or a form body → ``422``.
 
@@ -37,7 +37,7 @@ DB_INT_MIN = -(2**31)
 DB_INT_MAX = 2**31 - 1
 
 #: Query parameters that hold ids or counts, range-checked as integers when they look like one.
-_INT_QUERY = re.compile(r"^(id|.+_id|page|size|limit|top|offset)$")
+_INT_QUERY = re.compile(r"^(?!external_id$)(id|.+_id|page|size|limit|top|offset)$")  # external ids are text
 _INT_LITERAL = re.compile(r"^[+-]?\d+$")
 # A JSON body needs the full check only when it may hold a long integer, \u0000 or a surrogate escape.
 _SUSPECT_JSON = re.compile(rb"\d{10}|\\u0000|\\u[dD][89a-fA-F]")

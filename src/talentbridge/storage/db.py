@@ -155,7 +155,9 @@ class Database:
         try:
             current = self.current_revision()
         except OperationalError as exc:
-            raise DatabaseNotReady(f"cannot reach the database {self.safe_url}: {exc.orig}", url=self.safe_url) from exc
+            raise DatabaseNotReady(
+                f"cannot reach the database {self.safe_url}: {exc.orig}", url=self.safe_url
+            ) from exc
         head = self.head_revision()
         if current != head:
             state = "is empty" if current is None else f"is at revision {current}, the newest is {head}"

@@ -20,7 +20,9 @@ PROBLEM_JSON = "application/problem+json"
 _RESERVED = {"type", "title", "status", "detail", "instance", "code", "errors"}
 
 
-def problem_response(status: int, title: str, detail: str, code: str, request: Request, **extra: Any) -> JSONResponse:
+def problem_response(
+    status: int, title: str, detail: str, code: str, request: Request, **extra: Any
+) -> JSONResponse:
     body = {
         "type": f"https://talentbridge.dev/problems/{code}",
         "title": title,
@@ -124,9 +126,8 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
             response.headers["Retry-After"] = "1"
         return response
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return problem_response(
-        500, "Internal error", "An unexpected error occurred; it has been logged.", "internal", request
-    )
+    return problem_response(500, "Internal error", "An unexpected error occurred; it has been logged.",
+                            "internal", request)
 
 
 def _wants_html(request: Request) -> bool:

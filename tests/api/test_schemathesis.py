@@ -20,16 +20,14 @@ from collections import Counter
 from typing import Any
 
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import status_code_conformance
 
-schemathesis = pytest.importorskip("schemathesis")
-
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from hypothesis.errors import Unsatisfiable  # noqa: E402
-from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import status_code_conformance  # noqa: E402
-
-from talentbridge.storage import Database  # noqa: E402
+from talentbridge.storage import Database
 
 try:  # the transport schemathesis uses for ASGI apps raises the requests flavour of a read timeout
     from requests.exceptions import Timeout as _RequestsTimeout

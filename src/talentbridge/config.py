@@ -75,6 +75,18 @@ class Settings(BaseSettings):
     page_size_default: int = Field(50, ge=1, le=1000, description="Default page size of list endpoints.")
     page_size_max: int = Field(500, ge=1, le=10000, description="Largest page size a client may ask for.")
     max_text_chars: int = Field(100_000, ge=1000, description="Longest résumé or job text accepted, in characters.")
+    max_request_bytes: int = Field(
+        10_000_000,
+        ge=1024,
+        description="Largest request body accepted, in bytes (default 10 MB); larger bodies get 413 before they are "
+        "read in full, parsed or authenticated.",
+    )
+    sqlite_busy_timeout: float = Field(
+        30.0,
+        ge=0,
+        le=600,
+        description="Seconds a SQLite write waits for another writer's lock before failing (busy timeout).",
+    )
     default_language: Literal["ko", "en"] = Field("ko", description="Language of pages when the user has not chosen.")
     model_cache_dir: Path | None = Field(
         None, description="Folder for cached model outputs such as taxonomy embeddings (default: <data_dir>/cache)."

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from talentbridge.domain.errors import (
@@ -43,6 +43,7 @@ __all__ = [
     "update_user",
     "create_api_token",
     "user_for_token",
+    "record_token_use",
     "revoke_api_token",
     "list_api_tokens",
     "request_password_reset",
@@ -319,7 +320,9 @@ def create_api_token(session: Session, user_id: int, name: str) -> tuple[int, st
     return row.id, token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def user_for_token(session: Session, token: str, *, touch: bool = True) -> User | None:
+    """The active user of a valid, unrevoked token, or None. ``touch=False`` only reads (the web records uses
+    with ``record_token_use``, at most once a minute, so a read request stays a read)."""
     row = session.scalar(
         select(ApiTokenRow).where(ApiTokenRow.token_hash == _digest(token), ApiTokenRow.revoked_at.is_(None))
     )
@@ -328,8 +331,27 @@ def user_for_token(session: Session, token: str) -> User | None:
     user = session.get(UserRow, row.user_id)
     if user is None or not user.active:
         return None
-    row.last_used_at = _now()
+    if touch:
+        row.last_used_at = _now()
     return User.from_row(user)
+
+
+#: ``last_used_at`` of an API token is written at most this often (one write per token per minute, not per request).
+TOKEN_USE_INTERVAL = timedelta(minutes=1)
+
+
+def record_token_use(session: Session, token: str) -> bool:
+    """Set the token's ``last_used_at`` to now unless it was set within ``TOKEN_USE_INTERVAL``; True if written."""
+    now = _now()
+    result = session.execute(
+        update(ApiTokenRow)
+        .where(
+            ApiTokenRow.token_hash == _digest(token),
+            or_(ApiTokenRow.last_used_at.is_(None), ApiTokenRow.last_used_at < now - TOKEN_USE_INTERVAL),
+        )
+        .values(last_used_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def list_api_tokens(session: Session, user_id: int) -> list[dict[str, object]]:

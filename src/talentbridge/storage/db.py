@@ -20,14 +20,33 @@ __all__ = ["Database", "make_engine"]
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys, WAL and a parent folder."""
+#: Execution option that makes a SQLite transaction start with ``BEGIN IMMEDIATE`` (see ``Database.session``).
+SQLITE_BEGIN = "talentbridge_sqlite_begin"
+
+#: Default time a SQLite connection waits for another connection's write lock before giving up.
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+
+def make_engine(url: str, echo: bool = False, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL, a busy timeout of ``busy_timeout`` seconds and a
+    parent folder.
+
+    SQLite transactions start with a plain (deferred) ``BEGIN`` unless the connection carries the execution
+    option ``SQLITE_BEGIN="IMMEDIATE"``: a write transaction then takes the write lock at its start, where the
+    busy timeout applies. A deferred transaction that reads and then writes cannot wait: when another connection
+    committed in between, SQLite fails it at once with "database is locked" (its snapshot is stale).
+    """
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"check_same_thread": False}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": busy_timeout}
+        if path and path != ":memory:":
+            # a request may hold up to three connections at once (sign-in lookup, its session, a policy lookup);
+            # SQLite connections are cheap, so the pool never makes a request wait for one
+            kwargs["pool_size"] = 20
+            kwargs["max_overflow"] = 40
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10
@@ -40,13 +59,15 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             cur.close()
             # Let SQLAlchemy, not pysqlite, open transactions, so SAVEPOINTs work (SQLAlchemy's pysqlite recipe).
             dbapi_conn.isolation_level = None
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            mode = conn.get_execution_options().get(SQLITE_BEGIN)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
     return engine
 
@@ -72,15 +93,24 @@ def _script_heads() -> str | None:
 class Database:
     """One database: an engine, a session factory, and its migrations."""
 
-    def __init__(self, url: str, echo: bool = False) -> None:
+    def __init__(self, url: str, echo: bool = False, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo)
+        self.engine = make_engine(url, echo=echo, busy_timeout=busy_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Same pool; its connections begin IMMEDIATE on SQLite — when the session first touches the database,
+        # so a write request holds no lock while it validates or computes before its first query.
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}), expire_on_commit=False
+        )
         self._checked = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
-        return cls(settings.sqlalchemy_url, echo=settings.echo_sql)
+        return cls(
+            settings.sqlalchemy_url,
+            echo=settings.echo_sql,
+            busy_timeout=getattr(settings, "sqlite_busy_timeout", DEFAULT_BUSY_TIMEOUT),
+        )
 
     # -- migrations ---------------------------------------------------------------------------------------
     def upgrade(self, revision: str = "heads") -> None:
@@ -160,9 +190,16 @@ class Database:
 
     # -- sessions -------------------------------------------------------------------------------------------
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session in a transaction: committed when the block ends, rolled back on an exception."""
-        session = self._sessions()
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A session in a transaction: committed when the block ends, rolled back on an exception.
+
+        ``write=True`` starts a write transaction: on SQLite ``BEGIN IMMEDIATE``, which waits up to the busy
+        timeout for the write lock instead of failing half-way when another connection wrote first. Use it for
+        a block that writes while other processes or requests may write too (the web's write requests do).
+        The default is SQLite's deferred ``BEGIN``: readers never wait in WAL mode. Never open a write session
+        while the same thread holds another one: the second waits for the first's lock.
+        """
+        session = (self._write_sessions if write else self._sessions)()
         try:
             yield session
             session.commit()
@@ -171,6 +208,14 @@ class Database:
             raise
         finally:
             session.close()
+
+    def begin_write(self, session: Session) -> None:
+        """Start ``session``'s next transaction as a write transaction (``BEGIN IMMEDIATE`` on SQLite).
+
+        Call it when the session has no transaction: first thing, or right after a commit.
+        """
+        if self.engine.dialect.name == "sqlite":
+            session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -12,6 +12,8 @@ import talentbridge
 from talentbridge.config import Settings, get_settings
 from talentbridge.storage import Database
 from talentbridge.web.errors import install_error_handlers
+from talentbridge.web.limits import InputLimitsMiddleware
+from talentbridge.web.openapi import install_openapi_errors
 
 __all__ = ["create_app", "ROUTER_MODULES"]
 
@@ -66,6 +68,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         module = _optional_module(hook)
         if module is not None:
             module.install(app)
+    # Outermost: a body too large or a value no column can hold is refused before anything reads or parses it.
+    app.add_middleware(InputLimitsMiddleware, max_bytes=settings.max_request_bytes)
+    install_openapi_errors(app)
     return app
 
 

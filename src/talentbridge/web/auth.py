@@ -8,12 +8,17 @@
   JSON without a CORS preflight, which this app never grants) must carry the session's CSRF token in the
   ``X-CSRF-Token`` header or a ``csrf_token`` form field.
 - Audit entries a request gathered (``request.state.audit``) are written in its own transaction (deps.py);
-  any left over are written when the request ends.
+  any left over are written before the response starts (never after it is sent, when a failure could no longer
+  be reported).
+- A token's ``last_used_at`` is written at most once a minute per token (``record_token_use``), so reading with a
+  token stays a read.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -23,7 +28,14 @@ from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send  # noqa: F401
 
 from talentbridge.domain.errors import NotAuthenticated
-from talentbridge.services.accounts import User, end_sessions, user_for_session, user_for_token
+from talentbridge.services.accounts import (
+    TOKEN_USE_INTERVAL,
+    User,
+    end_sessions,
+    record_token_use,
+    user_for_session,
+    user_for_token,
+)
 from talentbridge.services.audit_log import AuditEntry, write_entries
 from talentbridge.storage import Database
 
@@ -39,6 +51,8 @@ __all__ = [
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MAX_FORM_BYTES = 2_000_000
+
+log = logging.getLogger("talentbridge.web")
 
 
 def csrf_token(request: Request) -> str:
@@ -76,6 +90,9 @@ class AuthMiddleware:
     def __init__(self, app: ASGIApp, database: Database) -> None:
         self.app = app
         self.database = database
+        # token → monotonic time this process last recorded its use (the database keeps the truth; this only
+        # spares a write transaction per request)
+        self._token_seen: dict[str, float] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,13 +128,26 @@ class AuthMiddleware:
                         await _problem(send, 403, "csrf", "missing or wrong CSRF token; reload the page and retry")
                         return
 
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            # Entries not written by the request's own transaction (see deps.get_session) are written here.
-            if state["audit"]:
+        refused = False
+
+        async def send_after_audit(message: Message) -> None:
+            # Entries not written by the request's own transaction (see deps.get_session) are written before
+            # the response starts; if they cannot be, the data is not sent either (503 instead).
+            nonlocal refused
+            if refused:
+                return
+            if message["type"] == "http.response.start" and state["audit"]:
                 entries, state["audit"] = list(state["audit"]), []
-                await anyio.to_thread.run_sync(self._write_audit, entries)
+                try:
+                    await anyio.to_thread.run_sync(self._write_audit, entries)
+                except Exception:  # noqa: BLE001 - reported as a 503; the response it guards is dropped
+                    log.exception("could not write %d audit entries; the response is withheld", len(entries))
+                    refused = True
+                    await _problem(send, 503, "busy", "the access log could not be written; retry shortly")
+                    return
+            await send(message)
+
+        await self.app(scope, receive, send_after_audit)
 
     async def _check_csrf(
         self, scope: Scope, receive: Receive, headers: dict[str, str], content_type: str
@@ -149,17 +179,34 @@ class AuthMiddleware:
         return replay, ok
 
     def _user_for_token(self, token: str) -> User | None:
-        with self.database.session() as session:
-            return user_for_token(session, token)
+        with self.database.session(write=False) as session:
+            user = user_for_token(session, token, touch=False)
+        if user is not None:
+            self._record_use(token)
+        return user
+
+    def _record_use(self, token: str) -> None:
+        now = time.monotonic()
+        seen = self._token_seen.get(token)
+        if seen is not None and now - seen < TOKEN_USE_INTERVAL.total_seconds():
+            return
+        if len(self._token_seen) > 10_000:
+            self._token_seen.clear()
+        self._token_seen[token] = now
+        try:
+            with self.database.session(write=True) as session:
+                record_token_use(session, token)
+        except Exception:  # noqa: BLE001 - a missed last-used time must not fail the request it describes
+            log.warning("could not record the use of an API token", exc_info=True)
 
     def _user_for_session(self, user_id: object, version: object) -> User | None:
         if not isinstance(user_id, int) or isinstance(user_id, bool):
             return None  # a cookie from an older release or not ours: simply signed out
-        with self.database.session() as session:
+        with self.database.session(write=False) as session:
             return user_for_session(session, user_id, version)
 
     def _write_audit(self, entries: list[AuditEntry]) -> None:
-        with self.database.session() as session:
+        with self.database.session(write=True) as session:
             write_entries(session, entries)
 
 

@@ -23,26 +23,38 @@ def get_database(request: Request) -> Database:
     return request.app.state.database  # type: ignore[no-any-return]
 
 
-def get_session(request: Request, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """One transaction per request: committed when the endpoint returns, rolled back on an error.
+#: Methods whose requests only read (their transaction is a read transaction; see ``get_session``).
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-    Audit entries the request queued (views of personal data) are written in the same transaction.
+
+def get_session(request: Request, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """One transaction per request, committed when the endpoint returns — before the response is sent (the
+    dependency has ``scope="function"``), so a failed commit is the request's error, never a dropped connection.
+
+    A request with an unsafe method runs in a write transaction (``BEGIN IMMEDIATE`` on SQLite: it waits for the
+    write lock up front). A GET runs in a read transaction; audit entries it queued (views of personal data) are
+    written right after it, in a short write transaction, still before the response. Audit entries of a write
+    request are written in its own transaction, so they commit (or roll back) with the change they record.
     """
-    with database.session() as session:
+    write = request.method not in READ_METHODS
+    with database.session(write=write) as session:
         yield session
         entries = getattr(request.state, "audit", None)
         if entries:
             from talentbridge.services.audit_log import write_entries
 
+            if not write:
+                session.commit()
+                database.begin_write(session)
             write_entries(session, list(entries))
             entries.clear()
 
 
-def get_repositories(session: Annotated[Session, Depends(get_session)]) -> Repositories:
+def get_repositories(session: Annotated[Session, Depends(get_session, scope="function")]) -> Repositories:
     return Repositories(session)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ReposDep = Annotated[Repositories, Depends(get_repositories)]

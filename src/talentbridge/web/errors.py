@@ -104,7 +104,42 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return problem_response(exc.status_code, str(exc.detail), str(exc.detail), code, request)
 
 
+def _database_refusal(exc: BaseException) -> tuple[int, str, str, str] | None:
+    """(status, title, detail, code) when ``exc`` is the database refusing a client's value or being busy —
+    the safety net behind the input limits (limits.py), so these never become a 500."""
+    from sqlalchemy.exc import DataError, OperationalError, StatementError
+    from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
+
+    cause: BaseException | None = exc.orig if isinstance(exc, StatementError) else exc  # type: ignore[assignment]
+    text = str(cause or exc)
+    if isinstance(cause, OverflowError) or (isinstance(exc, DataError) and "out of range" in text):
+        return (
+            422,
+            "Invalid input",
+            "a number is out of the range the database can store (-2147483648..2147483647)",
+            "validation",
+        )
+    if isinstance(cause, UnicodeError) or (isinstance(exc, DataError) and ("NUL" in text or "0x00" in text)):
+        return (
+            422,
+            "Invalid input",
+            "a text contains a character the database cannot store (NUL or a lone surrogate)",
+            "validation",
+        )
+    if isinstance(exc, SQLAlchemyTimeout) or (isinstance(exc, OperationalError) and "locked" in text):
+        return 503, "Database busy", "the database stayed busy longer than its busy timeout; retry shortly", "busy"
+    return None
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
+    refusal = _database_refusal(exc)
+    if refusal is not None:
+        status, title, detail, code = refusal
+        log.warning("%s on %s %s: %s", code, request.method, request.url.path, exc)
+        response = problem_response(status, title, detail, code, request)
+        if status == 503:
+            response.headers["Retry-After"] = "1"
+        return _with_security_headers(request, response)
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     pages = _html_errors(request)
     response: Response | None = None
@@ -117,7 +152,11 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
         response = problem_response(
             500, "Internal error", "An unexpected error occurred; it has been logged.", "internal", request
         )
-    # Answered outside the middleware stack (Starlette's ServerErrorMiddleware): add the security headers here.
+    return _with_security_headers(request, response)
+
+
+def _with_security_headers(request: Request, response: Response) -> Response:
+    """Answers made outside the middleware stack (Starlette's ServerErrorMiddleware) get the security headers here."""
     from talentbridge.web.security_headers import security_headers
 
     settings = getattr(request.app.state, "settings", None)
@@ -135,4 +174,11 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(TalentBridgeError, _talentbridge_error)
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    # The database refusing a value (overflow, NUL, bad Unicode) or staying locked: 422/503, handled inside the
+    # middleware stack like any other error (a handler for Exception alone runs outermost and re-raises).
+    from sqlalchemy.exc import StatementError
+    from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
+
+    for kind in (OverflowError, UnicodeError, StatementError, SQLAlchemyTimeout):
+        app.add_exception_handler(kind, _unexpected)
     app.add_exception_handler(Exception, _unexpected)

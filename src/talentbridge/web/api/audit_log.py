@@ -7,11 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
+from talentbridge.domain.errors import Problem, ValidationFailed
 from talentbridge.services.audit_log import list_entries
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.policy import policy_of
 
 router = APIRouter(prefix="/api/audit-log", tags=["audit"])
+
+
+_PARAMETERS = frozenset({"actor_id", "entity", "entity_id", "action", "since", "page", "size"})
 
 
 @router.get("")
@@ -27,6 +31,13 @@ def audit_log(
     size: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
     policy_of(request).check(request, "audit", "list")
+    unknown = sorted(set(request.query_params) - _PARAMETERS)
+    if unknown:  # a misspelt filter must not silently show everything
+        raise ValidationFailed(
+            "unknown query parameter(s)",
+            [Problem(loc=("query", name), msg=f"not a filter; use one of {', '.join(sorted(_PARAMETERS))}")
+             for name in unknown],
+        )
     items, total = list_entries(session, actor_id=actor_id, entity=entity, entity_id=entity_id, action=action,
                                 since=since, page=page, size=size)
     return {"items": items, "total": total, "page": page, "size": size}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from talentbridge.services import accounts
 from talentbridge.services import signup as signup_service
@@ -22,12 +22,29 @@ class LoginBody(BaseModel):
 
 
 class SignupBody(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=200)
-    name: str = Field(min_length=1, max_length=100)
+    """The schema says what ``accounts.create_user`` checks: an address with an @ inside, a password of at
+    least ``MIN_PASSWORD_LENGTH`` characters without surrounding spaces, a name that is not blank, and an
+    organization for organization members."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"role": {"const": "org_member"}}, "required": ["role"]},
+            "then": {"required": ["organization_id"], "properties": {"organization_id": {"type": "integer"}}},
+        }
+    )
+
+    email: str = Field(max_length=320, pattern=r"^\s*[^@\s][\s\S]*@[\s\S]*[^@\s]\s*$")
+    password: str = Field(min_length=accounts.MIN_PASSWORD_LENGTH, max_length=200, pattern=r"^\S(?:[\s\S]*\S)?$")
+    name: str = Field(min_length=1, max_length=100, pattern=r"\S")
     role: Literal["talent", "org_member"] = "talent"
-    organization_id: int | None = None
+    organization_id: int | None = Field(None, description="Required for org_member: the organization joined.")
     language: Literal["ko", "en"] = "ko"
+
+    @model_validator(mode="after")
+    def _member_has_organization(self) -> SignupBody:
+        if self.role == "org_member" and self.organization_id is None:
+            raise ValueError("organization members name their organization (organization_id)")
+        return self
 
 
 class TokenBody(BaseModel):

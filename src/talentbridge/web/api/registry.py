@@ -4,10 +4,10 @@ applications. One factory makes all seven, so validation, paging, errors and acc
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
 from talentbridge.domain import (
     ApplicationData,
@@ -47,6 +47,19 @@ def _refuse_workflow_fields(path: str, values: dict[str, Any], creating: bool) -
         raise ValidationFailed("use the workflow for this change", problems)
 
 
+#: Workflow fields a create may still set, to their initial value only (the schema says so: const).
+_CREATE_INITIAL: dict[str, dict[str, str]] = {"rounds": {"status": "draft"}}
+
+
+def _create_model(path: str, data_cls: type[BaseModel]) -> type[BaseModel]:
+    name = data_cls.__name__.replace("Data", "Create")
+    initial = _CREATE_INITIAL.get(path)
+    if not initial:
+        return type(name, (data_cls,), {})
+    fields: dict[str, Any] = {f: (Literal[value], value) for f, value in initial.items()}  # type: ignore[valid-type]
+    return create_model(name, __base__=data_cls, **fields)  # type: ignore[no-any-return,call-overload]
+
+
 def _filters_from(request: Request) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in request.query_params:
@@ -59,7 +72,7 @@ def _filters_from(request: Request) -> dict[str, Any]:
 
 def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -> None:
     update_cls = partial_model(data_cls, data_cls.__name__.replace("Data", "Update"))
-    create_cls = type(data_cls.__name__.replace("Data", "Create"), (data_cls,), {})
+    create_cls = _create_model(path, data_cls)
 
     def list_items(
         request: Request,

@@ -40,7 +40,7 @@ __all__ = [
     "parse_taxonomy",
 ]
 
-SKILL_FILES: tuple[str, ...] = ("skills_core.jsonl", "skills_industry.jsonl")
+SKILL_FILES: tuple[str, ...] = ("skills_core.jsonl", "skills_industry.jsonl", "skills_tech.jsonl")
 OCCUPATION_FILES: tuple[str, ...] = ("occupations.jsonl",)
 
 #: Bump when the meaning of the files changes without their bytes changing (forces a database reload).

@@ -1,0 +1,186 @@
+"""Explicit skill mentions: where a text names a skill outright, by a label or an alias, in any script mix.
+
+``MentionMatcher.find(text, toks)`` returns, per concept, the character spans where one of its labels occurs.
+Two passes, unioned:
+
+* **tokens** — the label index over ``text.tokens`` (Latin words with tech spellings kept whole: ``c++``, ``c#``,
+  ``.net``, ``node.js``, ``asp.net``; Korean morphemes through Kiwi, so particles drop out: ``도커를`` →
+  ``도커``, ``파이토치 기반`` → ``파이토치`` ``기반``);
+* **Hangul surface** — every Hangul label (spaces ignored) found at the start of a Hangul word in the raw text,
+  so a transliteration that Kiwi cuts differently in context (``텐서플로우로``, ``쿠버네티스환경``) is still
+  found; a shorter label nested at the same start inside a longer one (``자바`` in ``자바스크립트``) is dropped.
+
+Context rules keep ordinary words from being read as tools: a label whose key is at most two letters (``Go``,
+``R``, ``C``, ``IT``, ``AI``) or an English word that is also a tool name (``Swift``, ``Rust``, ``Spark``,
+``Access``, ``Spring``) must be written with a capital letter and not open a sentence unless it sits in a list;
+single letters (``C``, ``R``, ``D``) must also sit in a list (``C/C++``, ``Python, R``) or before a word such as
+*language* / *언어*.
+
+Pure: standard library only; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from talentbridge.skills.lexicon import ENGLISH_STOPWORDS, LabelIndex
+from talentbridge.skills.text import Token
+
+__all__ = ["Mention", "MentionMatcher", "AMBIGUOUS_WORDS"]
+
+#: English words that are also names of tools or languages: matched only when capitalized in the text.
+AMBIGUOUS_WORDS = frozenset(
+    """go swift rust spark access excel word teams spring express flask chef puppet ant make hive pig storm beam
+    dart julia shell ruby glue lambda compass sketch zoom slack notion dash bootstrap foundation material unity
+    basic logo scheme elm crystal mercury react node next nest power project outlook sage maya nuke helm consul
+    vault nomad packer envoy electron ionic meteor ember backbone jest mocha gulp grunt fish elastic gatsby
+    prophet airflow keystone ace alpine arrow bamboo bazel buck couch dagger delta falcon feather flume
+    ghost harbor hugo iris jasmine kind knife lighthouse lit marathon mesos mint nova okta pulsar quartz
+    rancher salt sentry sonar spinnaker tempo thanos trello turbo vagrant vertex wave yarn zookeeper""".split()
+)
+
+#: Words after a one-letter name that say it is a language ("C language", "R 언어").
+_LANGUAGE_WORDS = ("language", "programming", "lang", "언어", "프로그래밍", "코드", "code")
+_LIST_SEPARATORS = ",/;|()[]{}·、"
+_HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
+_SENTENCE_START = re.compile(r"(^|[.!?\n•·▪●■◦\-*:]\s*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    concept: int
+    start: int
+    end: int
+    n_tokens: int
+    weight: float  # 1.0 preferred label, lower for an alternative label
+
+
+def _is_hangul_word_start(text: str, i: int) -> bool:
+    return i == 0 or not _HANGUL_RE.match(text[i - 1])
+
+
+class MentionMatcher:
+    """Explicit mentions of the concepts behind ``index`` (see the module docstring).
+
+    ``labels`` are the same ``(label, weight)`` pairs per concept the index was built from; the Hangul pass uses
+    them. Build cost: one pass over the labels.
+    """
+
+    def __init__(self, index: LabelIndex, labels: Sequence[Sequence[tuple[str, float]]]) -> None:
+        self.index = index
+        # labels the label index leaves out: one letter ("C", "R") and acronyms that spell a stopword ("IT")
+        self._letters: dict[str, list[tuple[int, float]]] = {}
+        self._acronyms: dict[str, list[tuple[int, float]]] = {}
+        # Hangul labels by their first syllable: (label without spaces, concept, weight)
+        self._hangul: dict[str, list[tuple[str, int, float]]] = {}
+        for concept, pairs in enumerate(labels):
+            for label, weight in pairs:
+                squeezed = "".join(label.split())
+                if len(squeezed) == 1 and squeezed.isascii() and squeezed.isalpha():
+                    self._letters.setdefault(squeezed.lower(), []).append((concept, weight))
+                    continue
+                if squeezed.isascii() and squeezed.isupper() and squeezed.lower() in ENGLISH_STOPWORDS:
+                    self._acronyms.setdefault(squeezed, []).append((concept, weight))
+                    continue
+                if len(squeezed) < 2 or not _HANGUL_RE.match(squeezed[0]):
+                    continue
+                if not all(_HANGUL_RE.match(c) for c in squeezed):
+                    continue  # mixed labels ("C++ 언어", "R언어") are left to the token pass
+                self._hangul.setdefault(squeezed[0], []).append((squeezed, concept, weight))
+        for entries in self._hangul.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def find(self, text: str, toks: Sequence[Token]) -> list[Mention]:
+        """Every explicit mention in ``text`` (tokens ``toks``), left to right; overlaps between concepts kept."""
+        out: list[Mention] = []
+        seen: set[tuple[int, int, int]] = set()
+        for m in self.index.find(toks):
+            if not self._plausible(text, toks, m.start, m.end, m.n_tokens):
+                continue
+            key = (m.concept, m.start, m.end)
+            if key not in seen:
+                seen.add(key)
+                out.append(Mention(m.concept, m.start, m.end, m.n_tokens, m.weight))
+        if self._letters or self._acronyms:
+            for t in toks:
+                surface = text[t.start : t.end]
+                hits = self._letters.get(t.key, ()) if len(t.key) == 1 else self._acronyms.get(surface, ())
+                for concept, weight in hits:
+                    if self._plausible(text, toks, t.start, t.end, 1):
+                        seen.add((concept, t.start, t.end))
+                        out.append(Mention(concept, t.start, t.end, 1, weight))
+        for mention in self._hangul_mentions(text):
+            key = (mention.concept, mention.start, mention.end)
+            if key not in seen:
+                seen.add(key)
+                out.append(mention)
+        out.sort(key=lambda m: (m.start, m.end, m.concept))
+        return out
+
+    # -- context rules ---------------------------------------------------------------------------------------
+
+    def _plausible(self, text: str, toks: Sequence[Token], start: int, end: int, n_tokens: int) -> bool:
+        surface = text[start:end]
+        if n_tokens > 1 or _HANGUL_RE.search(surface):
+            return True
+        letters = "".join(c for c in surface if c.isalpha())
+        low = letters.lower()
+        short = len(surface) <= 2 and not any(c in surface for c in "+#.")
+        if not short and low not in AMBIGUOUS_WORDS:
+            return True
+        if not any(c.isupper() for c in letters):
+            return False  # "go", "it", "spark", "access" written as ordinary words
+        in_list = self._in_list(text, start, end)
+        if len(surface) == 1:
+            return in_list or self._before_language_word(text, end)
+        if short and letters.isupper():
+            return True  # "IT", "AI", "ML", "QA": acronyms
+        if in_list:
+            return True
+        return not self._opens_sentence(text, start)
+
+    @staticmethod
+    def _in_list(text: str, start: int, end: int) -> bool:
+        before = text[max(0, start - 3) : start].rstrip()
+        after = text[end : end + 3].lstrip()
+        if before and before[-1] in _LIST_SEPARATORS:
+            return True
+        if after and after[0] in _LIST_SEPARATORS:
+            return True
+        words_before = text[max(0, start - 5) : start].lower().split()
+        words_after = text[end : end + 5].lower().split()
+        joiners = {"and", "or", "및", "또는", "와", "과"}
+        return bool((words_before and words_before[-1] in joiners) or (words_after and words_after[0] in joiners))
+
+    @staticmethod
+    def _before_language_word(text: str, end: int) -> bool:
+        after = text[end : end + 14].lower().lstrip(" -")
+        return after.startswith(_LANGUAGE_WORDS)
+
+    @staticmethod
+    def _opens_sentence(text: str, start: int) -> bool:
+        return _SENTENCE_START.search(text[max(0, start - 4) : start]) is not None
+
+    # -- Hangul surface pass -----------------------------------------------------------------------------------
+
+    def _hangul_mentions(self, text: str) -> list[Mention]:
+        if not self._hangul or not _HANGUL_RE.search(text):
+            return []
+        # the text's Hangul with spaces removed, and where each kept character came from
+        kept: list[int] = [i for i, c in enumerate(text) if not c.isspace()]
+        squeezed = "".join(text[i] for i in kept)
+        out: list[Mention] = []
+        for p, c in enumerate(squeezed):
+            entries = self._hangul.get(c)
+            if not entries or not _is_hangul_word_start(text, kept[p]):
+                continue
+            longest = 0
+            for label, concept, weight in entries:  # longest first
+                if len(label) < longest:
+                    break  # nested shorter label at the same start ("자바" inside "자바스크립트")
+                if squeezed.startswith(label, p):
+                    longest = len(label)
+                    out.append(Mention(concept, kept[p], kept[p + len(label) - 1] + 1, 1, weight))
+        return out

@@ -70,7 +70,22 @@ class SkillSuggestion:
 
 def is_thin(text: str) -> bool:
     """A bare title or a title and a line: too little text to infer requirements from."""
-    return len(tokens(text)) <= THIN_TOKENS if text.strip() else True
+    if not text.strip():
+        return True
+    return len(text) <= 40 * THIN_TOKENS and len(tokens(text)) <= THIN_TOKENS
+
+
+_by_uri_cache: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def _skill_by_uri(taxonomy: Any) -> dict[str, Any]:
+    """``taxonomy.skill_by_uri()``, built once per taxonomy object (taxonomies are shared and read-only)."""
+    hit = _by_uri_cache.get(id(taxonomy))
+    if hit is None or hit[0] is not taxonomy:
+        if len(_by_uri_cache) > 8:
+            _by_uri_cache.clear()
+        hit = _by_uri_cache[id(taxonomy)] = (taxonomy, taxonomy.skill_by_uri())
+    return hit[1]
 
 
 def suggest_skills(
@@ -90,7 +105,7 @@ def suggest_skills(
     over the configured limit.
     """
     taxonomy = services.taxonomy
-    by_uri = taxonomy.skill_by_uri()
+    by_uri = _skill_by_uri(taxonomy)
     out: list[SkillSuggestion] = []
     seen: set[str] = set(exclude)
     found = services.extractor.extract(text, top=total, min_inferred=min_inferred) if text.strip() else []

@@ -59,7 +59,17 @@ class ExtractionWeights:
     semantic: float = 0.6
     alias: float = 0.4
     alias_multiword_bonus: float = 0.1  # per extra token of the matched label, up to 2
-    mention_count: float = 0.25  # explicit mentions: weight of log2(number of mentions) in their order
+    # Order of explicit mentions: a linear score fitted as a logistic regression on half A of the explicit-skills
+    # development ads (benchmarks/eval_explicit.py; does a mention carry one of the employer's tags?)
+    order_count: float = 0.59  # log2(number of mentions)
+    order_preferred: float = 0.61  # named by its preferred label
+    order_weak: float = -0.41  # only as one common word ("software", "testing")
+    order_builtin: float = 0.24  # a concept of the built-in taxonomy (not ESCO-only)
+    order_tool: float = 0.59  # type tool
+    order_knowledge: float = 0.87  # type knowledge
+    order_position: float = 0.82  # first mention's offset / text length
+    order_opening: float = 0.83  # first mention in the first 150 characters (the title, the opening line)
+    order_multiword: float = -0.19  # the longest matched label has several tokens
     min_semantic: float = 0.35  # semantic-only skills below this cosine are not reported
     window: float = 0.4  # weight of the best short-window cosine (only when window_sizes is set)
     extra: dict[str, float] = field(default_factory=dict)
@@ -98,7 +108,7 @@ class SkillExtractor:
         self.block_texts = 64
         self.block_units = 256
         self.index = ConceptIndex(list(taxonomy.skills.values()))
-        self.mentions = MentionMatcher(self.index.lexicon, self.index.label_pairs)
+        self.mentions = MentionMatcher(self.index.lexicon, self.index.label_pairs, _curated_labels(self.index))
         self._prepared = encoder is None
 
     def prepare(self, progress: Progress | None = None) -> None:
@@ -237,8 +247,15 @@ class SkillExtractor:
         w = self.weights
         alias_spans: dict[int, list[tuple[int, int]]] = {}
         alias_strength: dict[int, float] = {}
+        strong: set[int] = set()
+        best_weight: dict[int, float] = {}
+        longest: dict[int, int] = {}
         for m in self.mentions.find(text, toks):
             alias_spans.setdefault(m.concept, []).append((m.start, m.end))
+            best_weight[m.concept] = max(best_weight.get(m.concept, 0.0), m.weight)
+            longest[m.concept] = max(longest.get(m.concept, 0), m.n_tokens)
+            if not m.weak:
+                strong.add(m.concept)
             strength = m.weight * (1.0 + w.alias_multiword_bonus * min(m.n_tokens - 1, 2))
             if strength > alias_strength.get(m.concept, 0.0):
                 alias_strength[m.concept] = strength
@@ -261,10 +278,25 @@ class SkillExtractor:
         # then the best inferred skills. Fused window evidence often exceeds 1 and is clipped, so ties go to the
         # stronger raw semantic evidence, then to concept order.
         explicit = np.zeros(len(cand), dtype=np.float32)
-        explicit[:n_explicit] = [
-            1.0 + w.mention_count * np.log2(len(set(alias_spans[j]))) for j in alias_strength
-        ]
-        order = np.lexsort((concepts, -raw, -score, -(explicit * (1.0 + score))))
+        if n_explicit:
+            n_chars = max(len(text), 1)
+            for i, j in enumerate(alias_strength):
+                spans = alias_spans[j]
+                first = min(a for a, _ in spans)
+                concept = self.index.concepts[j]
+                explicit[i] = (
+                    10.0  # above every inferred skill
+                    + w.order_count * np.log2(len(set(spans)))
+                    + w.order_preferred * (best_weight[j] >= 1.0)
+                    + w.order_weak * (j not in strong)
+                    + w.order_builtin * bool(getattr(concept, "builtin", False))
+                    + w.order_tool * (getattr(concept, "type", "") == "tool")
+                    + w.order_knowledge * (getattr(concept, "type", "") == "knowledge")
+                    + w.order_position * first / n_chars
+                    + w.order_opening * (first < 150)
+                    + w.order_multiword * (longest[j] > 1)
+                )
+        order = np.lexsort((concepts, -raw, -score, -explicit))
         order = np.concatenate([order[explicit[order] > 0], order[explicit[order] == 0][:n_inferred]])
         ranked = concepts[order]
         scores = np.clip(score[order], 0.0, 1.0).tolist()
@@ -280,6 +312,22 @@ class SkillExtractor:
                 via = "semantic"
             out.append(ExtractedSkill(self.index.uris[j], self.index.display[j], scores[r], spans, via))
         return out
+
+
+def _curated_labels(index: ConceptIndex) -> set[tuple[int, str]]:
+    """(concept index, label key) of the labels the built-in taxonomy's own files give each concept (not those a
+    merge with ESCO added)."""
+    from talentbridge.skills.builtin import load_builtin_lenient
+    from talentbridge.skills.text import label_key
+
+    builtin, _ = load_builtin_lenient()
+    position = {c.id: i for i, c in enumerate(index.concepts)}
+    out: set[tuple[int, str]] = set()
+    for skill in builtin.skills.values():
+        i = position.get(skill.id)
+        if i is not None:
+            out.update((i, label_key(label)) for label in skill.labels() if len(label.split()) == 1)
+    return out
 
 
 def _blocks(texts: Sequence[str], max_texts: int, workers: int) -> list[Sequence[str]]:

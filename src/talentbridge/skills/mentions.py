@@ -22,7 +22,7 @@ Pure: standard library only; nothing happens at import time.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from talentbridge.skills.lexicon import ENGLISH_STOPWORDS, LabelIndex
@@ -43,6 +43,14 @@ AMBIGUOUS_WORDS = frozenset(
 
 #: Words after a one-letter name that say it is a language ("C language", "R 언어").
 _LANGUAGE_WORDS = ("language", "programming", "lang", "언어", "프로그래밍", "코드", "code")
+#: Zipf frequency (wordfreq) from which a one-word label is a common word: "data" 5.3, "hardware" 4.3 are;
+#: "consulting" 4.1, "Java" 4.0, "Python" 3.8, "Docker" 3.0 are not.
+COMMON_ZIPF = 4.2
+_KO_COMMON = frozenset(
+    """개발 관리 분석 설계 기술 교육 연구 운영 영업 마케팅 경영 기획 디자인 품질 생산 제조 유지보수 보안 데이터 서비스
+    시스템 소프트웨어 하드웨어 네트워크 인프라 영어 컴퓨터 테스트 문서 협업 소통 리더십 프로젝트 고객 판매 회계 재무
+    인사 채용 구매 물류 안전 건설 전기 전자 기계 통신 웹 모바일 앱 강의 교수 상담 지원 자동화 통합 성능""".split()
+)
 _LIST_SEPARATORS = ",/;|()[]{}·、"
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _SENTENCE_START = re.compile(r"(^|[.!?\n•·▪●■◦\-*:]\s*)$")
@@ -55,6 +63,7 @@ class Mention:
     end: int
     n_tokens: int
     weight: float  # 1.0 preferred label, lower for an alternative label
+    weak: bool = False  # one common word ("software", "testing"): explicit, but ranked after specific mentions
 
 
 def _is_hangul_word_start(text: str, i: int) -> bool:
@@ -68,8 +77,20 @@ class MentionMatcher:
     them. Build cost: one pass over the labels.
     """
 
-    def __init__(self, index: LabelIndex, labels: Sequence[Sequence[tuple[str, float]]]) -> None:
+    def __init__(
+        self,
+        index: LabelIndex,
+        labels: Sequence[Sequence[tuple[str, float]]],
+        curated: Collection[tuple[int, str]] | None = None,
+        common_zipf: float = COMMON_ZIPF,
+    ) -> None:
         self.index = index
+        # (concept, label key) pairs written for the built-in taxonomy; a one-word label that is a common word
+        # ("design", "security", "team") counts as a (weak) mention only when it is one of these, never when it
+        # comes from elsewhere (ESCO's alternative labels: "design" for *think creatively*)
+        self.curated = curated
+        self.common_zipf = common_zipf
+        self._zipf_cache: dict[str, float] = {}
         # labels the label index leaves out: one letter ("C", "R") and acronyms that spell a stopword ("IT")
         self._letters: dict[str, list[tuple[int, float]]] = {}
         self._acronyms: dict[str, list[tuple[int, float]]] = {}
@@ -96,13 +117,22 @@ class MentionMatcher:
         """Every explicit mention in ``text`` (tokens ``toks``), left to right; overlaps between concepts kept."""
         out: list[Mention] = []
         seen: set[tuple[int, int, int]] = set()
+        key_at = {(t.start, t.end): t.key for t in toks}
         for m in self.index.find(toks):
             if not self._plausible(text, toks, m.start, m.end, m.n_tokens):
                 continue
             key = (m.concept, m.start, m.end)
-            if key not in seen:
-                seen.add(key)
-                out.append(Mention(m.concept, m.start, m.end, m.n_tokens, m.weight))
+            if key in seen:
+                continue
+            weak = False
+            if m.n_tokens == 1:
+                word = key_at.get((m.start, m.end), "")
+                if self._common(word):
+                    if self.curated is not None and (m.concept, word) not in self.curated:
+                        continue
+                    weak = True
+            seen.add(key)
+            out.append(Mention(m.concept, m.start, m.end, m.n_tokens, m.weight, weak))
         if self._letters or self._acronyms:
             for t in toks:
                 surface = text[t.start : t.end]
@@ -118,6 +148,20 @@ class MentionMatcher:
                 out.append(mention)
         out.sort(key=lambda m: (m.start, m.end, m.concept))
         return out
+
+    def _common(self, word: str) -> bool:
+        """A common word of general English or Korean (wordfreq Zipf frequency at least ``common_zipf``)."""
+        hit = self._zipf_cache.get(word)
+        if hit is None:
+            if _HANGUL_RE.search(word):  # wordfreq's Korean needs MeCab: a short list of generic words instead
+                hit = 9.0 if word in _KO_COMMON else 0.0
+            else:
+                from wordfreq import zipf_frequency
+
+                hit = zipf_frequency(word, "en")
+            if len(self._zipf_cache) < 100_000:
+                self._zipf_cache[word] = hit
+        return hit >= self.common_zipf
 
     # -- context rules ---------------------------------------------------------------------------------------
 

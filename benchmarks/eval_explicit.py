@@ -37,7 +37,9 @@ _ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawD
 # ../shared/data from the repository (or from a worktree a level deeper)
 _root = next((p for p in Path(__file__).resolve().parents if (p / "shared/data").is_dir()), Path("/work"))
 _ap.add_argument("--eval", type=Path, default=_root / "shared/data/eval-dev/explicit-skills")
-_ap.add_argument("--esco", type=Path, default=Path(os.environ.get("TALENTBRIDGE_ESCO_DIR") or _root / "shared/data/esco"))
+_ap.add_argument(
+    "--esco", type=Path, default=Path(os.environ.get("TALENTBRIDGE_ESCO_DIR") or _root / "shared/data/esco")
+)
 _ap.add_argument("--no-esco", action="store_true", help="built-in taxonomy only")
 _ap.add_argument("--encoder", default="minilm", help="minilm (product default), use, hashing, none")
 _ap.add_argument("--half", default="B", choices=["A", "B", "all"])
@@ -111,17 +113,18 @@ def product_suggestions(services, text: str) -> tuple[list[dict], list[dict]]:
         ranked = services.extractor.extract(text, top=100)
         items = [{"labels": labels(s.uri), "spans": [tuple(x) for x in s.spans]} for s in ranked]
         return items, items[: ARGS.first]
-    items = [
-        {"labels": labels(s.uri), "spans": s.spans, "via": s.via} for s in suggest_skills(services, text)
-    ]
+    items = [{"labels": labels(s.uri), "spans": s.spans, "via": s.via} for s in suggest_skills(services, text)]
     return items, items[: ARGS.first]
 
 
 def main() -> None:
     started = time.perf_counter()
     services = build_services()
-    print(f"taxonomy: {len(services.taxonomy.skills):,} skills; encoder {services.encoder_id}; "
-          f"set up in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(
+        f"taxonomy: {len(services.taxonomy.skills):,} skills; encoder {services.encoder_id}; "
+        f"set up in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
     rows_out = []
     for lang in ARGS.lang.split(","):
         ads = load(lang)
@@ -145,16 +148,30 @@ def main() -> None:
                     hit_first += 1
         seconds = time.perf_counter() - t0
         rows_out.append(
-            (lang, len(ads), n_tags, hit_any / max(n_tags, 1), hit_first / max(n_tags, 1),
-             n_suggestions / max(len(ads), 1), n_explicit / max(len(ads), 1), len(ads) / seconds)
+            (
+                lang,
+                len(ads),
+                n_tags,
+                hit_any / max(n_tags, 1),
+                hit_first / max(n_tags, 1),
+                n_suggestions / max(len(ads), 1),
+                n_explicit / max(len(ads), 1),
+                len(ads) / seconds,
+            )
         )
         if ARGS.errors:
-            print(f"missed ({lang}): " + ", ".join(f"{t} ×{c}" for t, c in missed.most_common(ARGS.errors)),
-                  file=sys.stderr)
-    print(f"\nhalf {ARGS.half} (seed {ARGS.seed}); encoder {services.encoder_id}; "
-          f"taxonomy {'built-in' if ARGS.no_esco else 'built-in + ESCO v1.1.1'}")
-    print(f"| language | ads | explicit tags | recall anywhere | recall in first {ARGS.first} "
-          "| suggestions per ad | explicit per ad | ads/s |")
+            print(
+                f"missed ({lang}): " + ", ".join(f"{t} ×{c}" for t, c in missed.most_common(ARGS.errors)),
+                file=sys.stderr,
+            )
+    print(
+        f"\nhalf {ARGS.half} (seed {ARGS.seed}); encoder {services.encoder_id}; "
+        f"taxonomy {'built-in' if ARGS.no_esco else 'built-in + ESCO v1.1.1'}"
+    )
+    print(
+        f"| language | ads | explicit tags | recall anywhere | recall in first {ARGS.first} "
+        "| suggestions per ad | explicit per ad | ads/s |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for lang, n_ads, n_tags, any_, first_, per_ad, expl, speed in rows_out:
         print(f"| {lang} | {n_ads} | {n_tags} | {any_:.3f} | {first_:.3f} | {per_ad:.1f} | {expl:.1f} | {speed:.1f} |")

@@ -108,7 +108,9 @@ class SkillExtractor:
         self.block_texts = 64
         self.block_units = 256
         self.index = ConceptIndex(list(taxonomy.skills.values()))
-        self.mentions = MentionMatcher(self.index.lexicon, self.index.label_pairs, _curated_labels(self.index))
+        self.mentions = MentionMatcher(
+            self.index.lexicon, self.index.label_pairs, _curated_labels(self.index, taxonomy.operator_aliases)
+        )
         self._prepared = encoder is None
 
     def prepare(self, progress: Progress | None = None) -> None:
@@ -199,9 +201,7 @@ class SkillExtractor:
                     sem.where = np.where(use_win, win_row + len(sem.units), sem.where)
                     sem.units = sem.units + windows_per_text[i]
                     sem.best = sem.best + ratio * win_best
-        return [
-            self._rank(texts[i], toks_per_text[i], sem_per_text[i], top, min_inferred) for i in range(len(texts))
-        ]
+        return [self._rank(texts[i], toks_per_text[i], sem_per_text[i], top, min_inferred) for i in range(len(texts))]
 
     def _encode_units(self, texts: Sequence[str], ranges: list[list[tuple[int, int]]]) -> np.ndarray:
         assert self.encoder is not None
@@ -314,9 +314,9 @@ class SkillExtractor:
         return out
 
 
-def _curated_labels(index: ConceptIndex) -> set[tuple[int, str]]:
-    """(concept index, label key) of the labels the built-in taxonomy's own files give each concept (not those a
-    merge with ESCO added)."""
+def _curated_labels(index: ConceptIndex, operator_aliases: dict[str, list[str]]) -> set[tuple[int, str]]:
+    """(concept index, label key) of the one-word labels the built-in taxonomy's own files give each concept (not
+    those a merge with ESCO added) and of the aliases operators added."""
     from talentbridge.skills.builtin import load_builtin_lenient
     from talentbridge.skills.text import label_key
 
@@ -327,6 +327,10 @@ def _curated_labels(index: ConceptIndex) -> set[tuple[int, str]]:
         i = position.get(skill.id)
         if i is not None:
             out.update((i, label_key(label)) for label in skill.labels() if len(label.split()) == 1)
+    for skill_id, labels in operator_aliases.items():
+        i = position.get(skill_id)
+        if i is not None:
+            out.update((i, label_key(label)) for label in labels)
     return out
 
 

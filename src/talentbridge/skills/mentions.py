@@ -31,26 +31,24 @@ from talentbridge.skills.text import Token
 __all__ = ["Mention", "MentionMatcher", "AMBIGUOUS_WORDS"]
 
 #: English words that are also names of tools or languages: matched only when capitalized in the text.
-AMBIGUOUS_WORDS = frozenset(
-    """go swift rust spark access excel word teams spring express flask chef puppet ant make hive pig storm beam
+_AMBIGUOUS = """go swift rust spark access excel word teams spring express flask chef puppet ant make hive pig storm beam
     dart julia shell ruby glue lambda compass sketch zoom slack notion dash bootstrap foundation material unity
     basic logo scheme elm crystal mercury react node next nest power project outlook sage maya nuke helm consul
     vault nomad packer envoy electron ionic meteor ember backbone jest mocha gulp grunt fish elastic gatsby
     prophet airflow keystone ace alpine arrow bamboo bazel buck couch dagger delta falcon feather flume
     ghost harbor hugo iris jasmine kind knife lighthouse lit marathon mesos mint nova okta pulsar quartz
-    rancher salt sentry sonar spinnaker tempo thanos trello turbo vagrant vertex wave yarn zookeeper""".split()
-)
+    rancher salt sentry sonar spinnaker tempo thanos trello turbo vagrant vertex wave yarn zookeeper"""
+AMBIGUOUS_WORDS = frozenset(_AMBIGUOUS.split())
 
 #: Words after a one-letter name that say it is a language ("C language", "R 언어").
 _LANGUAGE_WORDS = ("language", "programming", "lang", "언어", "프로그래밍", "코드", "code")
 #: Zipf frequency (wordfreq) from which a one-word label is a common word: "data" 5.3, "hardware" 4.3 are;
 #: "consulting" 4.1, "Java" 4.0, "Python" 3.8, "Docker" 3.0 are not.
 COMMON_ZIPF = 4.2
-_KO_COMMON = frozenset(
-    """개발 관리 분석 설계 기술 교육 연구 운영 영업 마케팅 경영 기획 디자인 품질 생산 제조 유지보수 보안 데이터 서비스
+_KO_GENERIC = """개발 관리 분석 설계 기술 교육 연구 운영 영업 마케팅 경영 기획 디자인 품질 생산 제조 유지보수 보안 데이터 서비스
     시스템 소프트웨어 하드웨어 네트워크 인프라 영어 컴퓨터 테스트 문서 협업 소통 리더십 프로젝트 고객 판매 회계 재무
-    인사 채용 구매 물류 안전 건설 전기 전자 기계 통신 웹 모바일 앱 강의 교수 상담 지원 자동화 통합 성능""".split()
-)
+    인사 채용 구매 물류 안전 건설 전기 전자 기계 통신 웹 모바일 앱 강의 교수 상담 지원 자동화 통합 성능"""
+_KO_COMMON = frozenset(_KO_GENERIC.split())
 _LIST_SEPARATORS = ",/;|()[]{}·、"
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _SENTENCE_START = re.compile(r"(^|[.!?\n•·▪●■◦\-*:]\s*)$")

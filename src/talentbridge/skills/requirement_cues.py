@@ -53,10 +53,32 @@ PREFERRED_CUES: tuple[str, ...] = (
     "desirable",
     "advantage",
 )
-_MUST_HEADINGS = ("자격요건", "자격 요건", "필수", "requirements", "required", "must have", "must-have", "qualifications")
+_MUST_HEADINGS = (
+    "자격요건",
+    "자격 요건",
+    "필수",
+    "requirements",
+    "required",
+    "must have",
+    "must-have",
+    "qualifications",
+)
 _PREFERRED_HEADINGS = ("우대", "preferred", "nice to have", "nice-to-have", "bonus", "plus")
-_OTHER_HEADINGS = ("주요업무", "주요 업무", "담당업무", "담당 업무", "업무", "responsibilities", "what you", "about",
-                   "혜택", "복지", "benefits", "duties", "role")
+_OTHER_HEADINGS = (
+    "주요업무",
+    "주요 업무",
+    "담당업무",
+    "담당 업무",
+    "업무",
+    "responsibilities",
+    "what you",
+    "about",
+    "혜택",
+    "복지",
+    "benefits",
+    "duties",
+    "role",
+)
 _LATIN = re.compile(r"[A-Za-z]")
 
 

@@ -105,19 +105,13 @@ def stats() -> None:
     if last:
         console.print(f"Last ESCO import: {last.get('imported_at')} ({last.get('seconds')} s).")
     else:
-        console.print(
-            "ESCO not imported: only the built-in AI taxonomy (see `talentbridge taxonomy import-esco`)."
-        )
+        console.print("ESCO not imported: only the built-in AI taxonomy (see `talentbridge taxonomy import-esco`).")
 
 
 @app.command()
 def search(
-    query: str = typer.Argument(
-        ..., help="Text to find in English or Korean labels (preferred or alternative)."
-    ),
-    occupations: bool = typer.Option(
-        False, "--occupations", "-o", help="Search occupations instead of skills."
-    ),
+    query: str = typer.Argument(..., help="Text to find in English or Korean labels (preferred or alternative)."),
+    occupations: bool = typer.Option(False, "--occupations", "-o", help="Search occupations instead of skills."),
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=500, help="Rows to show."),
     page: int = typer.Option(1, "--page", min=1, help="Page of results (1-based)."),
 ) -> None:

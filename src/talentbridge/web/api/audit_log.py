@@ -27,6 +27,7 @@ def audit_log(
     size: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
     policy_of(request).check(request, "audit", "list")
-    items, total = list_entries(session, actor_id=actor_id, entity=entity, entity_id=entity_id, action=action,
-                                since=since, page=page, size=size)
+    items, total = list_entries(
+        session, actor_id=actor_id, entity=entity, entity_id=entity_id, action=action, since=since, page=page, size=size
+    )
     return {"items": items, "total": total, "page": page, "size": size}

@@ -42,8 +42,15 @@ class ResetConfirmBody(BaseModel):
 
 
 def _me(user: accounts.User) -> dict[str, Any]:
-    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role.value,
-            "organization_id": user.organization_id, "talent_id": user.talent_id, "language": user.language}
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value,
+        "organization_id": user.organization_id,
+        "talent_id": user.talent_id,
+        "language": user.language,
+    }
 
 
 @router.post("/login")
@@ -68,8 +75,14 @@ def me(user: CurrentUser, request: Request) -> dict[str, Any]:
 def signup(body: SignupBody, session: SessionDep) -> dict[str, Any]:
     """Talent accounts are active at once; organization members wait for an operator to activate them."""
     user = accounts.create_user(
-        session, email=body.email, password=body.password, role=body.role, name=body.name,
-        organization_id=body.organization_id, language=body.language, active=body.role == "talent",
+        session,
+        email=body.email,
+        password=body.password,
+        role=body.role,
+        name=body.name,
+        organization_id=body.organization_id,
+        language=body.language,
+        active=body.role == "talent",
     )
     return {**_me(user), "active": user.active}
 
@@ -77,8 +90,12 @@ def signup(body: SignupBody, session: SessionDep) -> dict[str, Any]:
 @router.post("/tokens", status_code=201)
 def create_token(body: TokenBody, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     token_id, token = accounts.create_api_token(session, user.id, body.name)
-    return {"id": token_id, "name": body.name, "token": token,
-            "note": "Shown once. Send it as 'Authorization: Bearer <token>'."}
+    return {
+        "id": token_id,
+        "name": body.name,
+        "token": token,
+        "note": "Shown once. Send it as 'Authorization: Bearer <token>'.",
+    }
 
 
 @router.get("/tokens")

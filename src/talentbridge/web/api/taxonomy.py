@@ -141,9 +141,7 @@ def list_skills(
     size: int = Query(50, ge=1, le=500, description="Items per page."),
 ) -> dict[str, Any]:
     policy_of(request).check(request, "taxonomy", "list")
-    result = TaxonomyRepository(session).search_skills(
-        q, page, size, type=type, family=family, builtin=builtin
-    )
+    result = TaxonomyRepository(session).search_skills(q, page, size, type=type, family=family, builtin=builtin)
     return {
         "items": [_skill_public(s) for s in result.items],
         "total": result.total,
@@ -181,9 +179,7 @@ def list_occupations(
     request: Request,
     session: SessionDep,
     q: str = Query("", max_length=200, description="Text in any English or Korean label; empty lists all."),
-    isco: str | None = Query(
-        None, pattern=r"^\d{1,4}$", description="ISCO-08 code or prefix (e.g. 25, 2512)."
-    ),
+    isco: str | None = Query(None, pattern=r"^\d{1,4}$", description="ISCO-08 code or prefix (e.g. 25, 2512)."),
     builtin: bool | None = Query(None, description="Only built-in (true) or ESCO-only (false) occupations."),
     page: int = Query(1, ge=1, description="1-based page number."),
     size: int = Query(50, ge=1, le=500, description="Items per page."),

@@ -104,7 +104,6 @@ def suggest(
     """Skills suggested from the job text (an HTMX fragment): accept, set importance and minimum level."""
     _member(request)
     from talentbridge.services.skill_extraction import get_skill_services
-
     from talentbridge.services.skill_suggestions import suggest_skills
 
     services = get_skill_services(request.app.state.settings)

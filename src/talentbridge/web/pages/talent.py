@@ -114,7 +114,6 @@ def suggest_skills(
     """Skills found in the pasted résumé, for the talent to accept or reject (an HTMX fragment)."""
     talent = _profile(request, repos)
     from talentbridge.services.skill_extraction import get_skill_services
-
     from talentbridge.services.skill_suggestions import suggest_skills as suggest
 
     services = get_skill_services(request.app.state.settings)

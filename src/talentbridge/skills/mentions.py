@@ -50,6 +50,7 @@ _KO_GENERIC = """개발 관리 분석 설계 기술 교육 연구 운영 영업 
     인사 채용 구매 물류 안전 건설 전기 전자 기계 통신 웹 모바일 앱 강의 교수 상담 지원 자동화 통합 성능"""
 _KO_COMMON = frozenset(_KO_GENERIC.split())
 _LIST_SEPARATORS = ",/;|()[]{}·、"
+_BULLETS = "-*•▪●■◦▶>"
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _SENTENCE_START = re.compile(r"(^|[.!?\n•·▪●■◦\-*:]\s*)$")
 
@@ -187,8 +188,8 @@ class MentionMatcher:
     def _in_list(text: str, start: int, end: int) -> bool:
         before = text[max(0, start - 3) : start].rstrip()
         after = text[end : end + 3].lstrip()
-        if before and before[-1] in _LIST_SEPARATORS:
-            return True
+        if before and (before[-1] in _LIST_SEPARATORS or before[-1] in _BULLETS):
+            return True  # "Python, Go", "- Spark" (a bulleted list)
         if after and after[0] in _LIST_SEPARATORS:
             return True
         words_before = text[max(0, start - 5) : start].lower().split()

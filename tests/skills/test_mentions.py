@@ -27,9 +27,7 @@ def semantic_builtin_extractor() -> SkillExtractor:
 
 def found(extractor: SkillExtractor, text: str, top: int = 20) -> dict[str, list[str]]:
     """English label -> the text at its spans, for explicit mentions."""
-    return {
-        s.label: [text[a:b] for a, b in s.spans] for s in extractor.extract(text, top=top) if s.via == "explicit"
-    }
+    return {s.label: [text[a:b] for a, b in s.spans] for s in extractor.extract(text, top=top) if s.via == "explicit"}
 
 
 RESUME_SKILLS = (

@@ -104,6 +104,8 @@ def _has(line: str, cue: str) -> bool:
 
 def _heading(line: str) -> str | None:
     """The kind of section a short heading line opens ("must", "should", "other"), or None."""
+    if re.match(r"\s*(?:[-*•·◦]|\d+[.)])\s", line):
+        return None  # a list item, not a heading
     stripped = line.strip().strip("#*-•■□▶▷[]【】<>():").strip()
     if not stripped or len(stripped) > 40:
         return None

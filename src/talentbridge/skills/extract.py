@@ -297,7 +297,17 @@ class SkillExtractor:
                     + w.order_multiword * (longest[j] > 1)
                 )
         order = np.lexsort((concepts, -raw, -score, -explicit))
-        order = np.concatenate([order[explicit[order] > 0], order[explicit[order] == 0][:n_inferred]])
+        named = order[explicit[order] > 0]
+        # a concept named only where a better-ranked one is named too ("CSS" for *CSS* and for *style sheet
+        # languages*) follows the other explicit mentions instead of taking a place among the first ones
+        covered: set[tuple[int, int]] = set()
+        first_pass, echoes = [], []
+        for i in named.tolist():
+            spans = set(alias_spans[cand[i]])
+            (echoes if spans <= covered else first_pass).append(i)
+            covered |= spans
+        named = np.asarray(first_pass + echoes, dtype=np.int64)
+        order = np.concatenate([named, order[explicit[order] == 0][:n_inferred]])
         ranked = concepts[order]
         scores = np.clip(score[order], 0.0, 1.0).tolist()
         where = sem.where[ranked].tolist() if sem is not None else []

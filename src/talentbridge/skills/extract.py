@@ -61,15 +61,16 @@ class ExtractionWeights:
     alias_multiword_bonus: float = 0.1  # per extra token of the matched label, up to 2
     # Order of explicit mentions: a linear score fitted as a logistic regression on half A of the explicit-skills
     # development ads (benchmarks/eval_explicit.py; does a mention carry one of the employer's tags?)
-    order_count: float = 0.59  # log2(number of mentions)
-    order_preferred: float = 0.61  # named by its preferred label
-    order_weak: float = -0.41  # only as one common word ("software", "testing")
-    order_builtin: float = 0.24  # a concept of the built-in taxonomy (not ESCO-only)
-    order_tool: float = 0.59  # type tool
-    order_knowledge: float = 0.87  # type knowledge
-    order_position: float = 0.82  # first mention's offset / text length
-    order_opening: float = 0.83  # first mention in the first 150 characters (the title, the opening line)
-    order_multiword: float = -0.19  # the longest matched label has several tokens
+    order_count: float = 0.48  # log2(number of mentions)
+    order_preferred: float = 0.57  # named by its preferred label
+    order_weak: float = -0.18  # only as one common word ("software", "testing")
+    order_builtin: float = 0.26  # a concept of the built-in taxonomy (not ESCO-only)
+    order_tool: float = 0.27  # type tool
+    order_knowledge: float = 0.71  # type knowledge
+    order_position: float = 0.68  # first mention's offset / text length
+    order_opening: float = 0.68  # first mention in the first 150 characters (the title, the opening line)
+    order_multiword: float = 0.01  # the longest matched label has several tokens
+    order_capitals: float = 0.99  # written with a capital letter somewhere ("Docker", "SQL", "iOS")
     min_semantic: float = 0.35  # semantic-only skills below this cosine are not reported
     window: float = 0.4  # weight of the best short-window cosine (only when window_sizes is set)
     extra: dict[str, float] = field(default_factory=dict)
@@ -295,6 +296,7 @@ class SkillExtractor:
                     + w.order_position * first / n_chars
                     + w.order_opening * (first < 150)
                     + w.order_multiword * (longest[j] > 1)
+                    + w.order_capitals * any(text[a:b] != text[a:b].lower() for a, b in spans)
                 )
         order = np.lexsort((concepts, -raw, -score, -explicit))
         named = order[explicit[order] > 0]

@@ -110,7 +110,10 @@ class SkillExtractor:
         self.block_units = 256
         self.index = ConceptIndex(list(taxonomy.skills.values()))
         self.mentions = MentionMatcher(
-            self.index.lexicon, self.index.label_pairs, _curated_labels(self.index, taxonomy.operator_aliases)
+            self.index.lexicon,
+            self.index.label_pairs,
+            _curated_labels(self.index, taxonomy.operator_aliases),
+            builtin=[i for i, c in enumerate(self.index.concepts) if getattr(c, "builtin", False)],
         )
         self._prepared = encoder is None
 

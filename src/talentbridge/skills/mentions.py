@@ -22,6 +22,7 @@ Pure: standard library only; nothing happens at import time.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -82,12 +83,15 @@ class MentionMatcher:
         labels: Sequence[Sequence[tuple[str, float]]],
         curated: Collection[tuple[int, str]] | None = None,
         common_zipf: float = COMMON_ZIPF,
+        builtin: Collection[int] = (),
     ) -> None:
         self.index = index
         # (concept, label key) pairs written for the built-in taxonomy; a one-word label that is a common word
         # ("design", "security", "team") counts as a (weak) mention only when it is one of these, never when it
         # comes from elsewhere (ESCO's alternative labels: "design" for *think creatively*)
         self.curated = curated
+        # concepts of the built-in taxonomy: their several-word labels are trusted as written ("IT support")
+        self.builtin = frozenset(builtin)
         self.common_zipf = common_zipf
         self._zipf_cache: dict[str, float] = {}
         # labels the label index leaves out: one letter ("C", "R") and acronyms that spell a stopword ("IT")
@@ -117,6 +121,7 @@ class MentionMatcher:
         out: list[Mention] = []
         seen: set[tuple[int, int, int]] = set()
         key_at = {(t.start, t.end): t.key for t in toks}
+        starts = [t.start for t in toks]
         for m in self.index.find(toks):
             if not self._plausible(text, toks, m.start, m.end, m.n_tokens):
                 continue
@@ -126,10 +131,16 @@ class MentionMatcher:
             weak = False
             if m.n_tokens == 1:
                 word = key_at.get((m.start, m.end), "")
-                if self._common(word):
-                    if self.curated is not None and (m.concept, word) not in self.curated:
-                        continue
-                    weak = True
+            elif m.concept in self.builtin:
+                word = ""
+            else:  # "and procedures" (ESCO): one content word among stopwords is judged as that word
+                i = bisect_left(starts, m.start)
+                content = [t.key for t in toks[i : i + m.n_tokens] if t.key not in ENGLISH_STOPWORDS]
+                word = content[0] if len(content) == 1 else ""
+            if word and self._common(word):
+                if self.curated is not None and (m.concept, word) not in self.curated:
+                    continue  # a common word from elsewhere (ESCO's "design" for *think creatively*)
+                weak = True
             seen.add(key)
             out.append(Mention(m.concept, m.start, m.end, m.n_tokens, m.weight, weak))
         if self._letters or self._acronyms:

@@ -137,7 +137,9 @@ class MentionMatcher:
                 i = bisect_left(starts, m.start)
                 content = [t.key for t in toks[i : i + m.n_tokens] if t.key not in ENGLISH_STOPWORDS]
                 word = content[0] if len(content) == 1 else ""
-            if word and self._common(word):
+            # the key is stemmed ("processes" -> "processe"): judge the written word as well
+            surface = text[m.start : m.end].lower() if m.n_tokens == 1 else word
+            if word and (self._common(word) or self._common(surface)):
                 if self.curated is not None and (m.concept, word) not in self.curated:
                     continue  # a common word from elsewhere (ESCO's "design" for *think creatively*)
                 weak = True

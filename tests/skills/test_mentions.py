@@ -107,6 +107,7 @@ def test_ad_with_proficiency_names_every_tool(builtin_extractor):
         ("Python, R and SQL for analysis", "R"),
         ("Backend in Go, Rust and Java", "Go"),
         ("C 언어와 임베디드 개발", "C"),
+        ("분산 처리 경험이 있습니다. Spark 경험이 있습니다.", "Spark"),  # found by the property test below
     ],
 )
 def test_tech_spellings_are_whole_tokens(builtin_extractor, text, surface):

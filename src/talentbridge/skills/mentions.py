@@ -193,8 +193,8 @@ class MentionMatcher:
             return in_list or self._before_language_word(text, end)
         if short and letters.isupper():
             return True  # "IT", "AI", "ML", "QA": acronyms
-        if in_list:
-            return True
+        if in_list or self._beside_hangul(text, start, end):
+            return True  # a capitalised English word in Korean text is a term ("Spark 경험", "Go 언어")
         return not self._opens_sentence(text, start)
 
     @staticmethod
@@ -209,6 +209,12 @@ class MentionMatcher:
         words_after = text[end : end + 5].lower().split()
         joiners = {"and", "or", "및", "또는", "와", "과"}
         return bool((words_before and words_before[-1] in joiners) or (words_after and words_after[0] in joiners))
+
+    @staticmethod
+    def _beside_hangul(text: str, start: int, end: int) -> bool:
+        after = text[end : end + 3].lstrip()
+        before = text[max(0, start - 3) : start].rstrip()
+        return bool((after and _HANGUL_RE.match(after[0])) or (before and _HANGUL_RE.match(before[-1])))
 
     @staticmethod
     def _before_language_word(text: str, end: int) -> bool:

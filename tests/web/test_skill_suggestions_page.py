@@ -131,3 +131,6 @@ def test_suggest_api_and_operator_alias(web):
     assert docker["via"] == "explicit" and docker["evidence"] == ["독커"]
     listed = web["operator"].get("/api/taxonomy/aliases", params={"skill_id": "docker"}).json()
     assert [a["alias"] for a in listed["items"]] == ["독커"]
+    # an alias another skill already carries is accepted with a warning naming that skill
+    shared = web["operator"].post("/api/taxonomy/aliases", json={"skill_id": "helm", "alias": "k8s"})
+    assert shared.status_code == 201 and "kubernetes" in shared.json()["also_label_of"]

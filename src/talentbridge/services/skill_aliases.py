@@ -63,10 +63,13 @@ def add_alias(
     actor: str = "",
     actor_id: int | None = None,
     actor_role: str = "operator",
+    index: Any = None,
 ) -> SkillAlias:
     """Store ``alias`` for ``skill_id`` (``lang`` en or ko; guessed from the script when None).
 
-    Raises ``NotFound`` for an unknown skill and ``ValidationFailed`` listing every problem of the input.
+    ``index`` (the extractor's ``ConceptIndex`` over ``taxonomy``'s skills) makes finding other skills with the
+    same label one look-up. Raises ``NotFound`` for an unknown skill and ``ValidationFailed`` listing every
+    problem of the input.
     Writes within ``session``'s transaction (the caller commits).
     """
     from talentbridge.storage.alias_tables import SkillAliasRow
@@ -90,15 +93,11 @@ def add_alias(
     if problems:
         raise ValidationFailed("the alias cannot be added", problems=problems)
     key = label_key(text)
-    others = (
-        tuple(
-            sorted(
-                s.id for s in taxonomy.skills.values() if s.id != skill.id and key in {label_key(x) for x in s.labels()}
-            )
-        )[:5]
-        if len(taxonomy.skills) < 5000
-        else ()
-    )
+    if index is not None:  # the extractor's label index: one look-up
+        owners = {index.concepts[c].id for c, _ in index.lexicon.lookup(key)}
+    else:
+        owners = {s.id for s in taxonomy.skills.values() if key in {label_key(x) for x in s.labels()}}
+    others = tuple(sorted(owners - {skill.id}))[:5]
     row = SkillAliasRow(skill_id=skill.id, lang=lang, alias=text, norm=_norm(text), created_by=actor)
     try:
         with session.begin_nested():

@@ -263,16 +263,17 @@ def add_alias(body: AliasCreate, request: Request, session: SessionDep) -> dict[
 
     policy_of(request).check(request, "taxonomy", "update")
     user = getattr(request.state, "user", None)
-    taxonomy = get_skill_services(request.app.state.settings).taxonomy
+    services = get_skill_services(request.app.state.settings)
     alias = add(
         session,
-        taxonomy,
+        services.taxonomy,
         body.skill_id,
         body.alias,
         body.lang,
         actor=getattr(user, "email", "") or "",
         actor_id=getattr(user, "id", None),
         actor_role=getattr(getattr(user, "role", None), "value", "operator"),
+        index=services.extractor.index,
     )
     return alias.as_dict()  # the request's transaction commits it
 

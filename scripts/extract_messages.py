@@ -70,6 +70,7 @@ def dynamic_messages() -> set[str]:
         values |= {member.value for member in enum}
     values |= {
         "alias",
+        "explicit",
         "semantic",
         "occupation",
     }  # how a skill was found (skills.extract, pages.organization)

@@ -52,6 +52,10 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
                                                                      None),
         ("GET", "/api/taxonomy/stats"): (SIGNED_IN, "/api/taxonomy/stats", None),
         ("POST", "/api/skills/extract"): (SIGNED_IN, "/api/skills/extract", {"texts": ["PyTorch 개발"], "top": 3}),
+        ("POST", "/api/skills/suggest"): (SIGNED_IN, "/api/skills/suggest", {"text": "PyTorch 개발 필수"}),
+        ("GET", "/api/taxonomy/aliases"): (SIGNED_IN, "/api/taxonomy/aliases", None),
+        ("POST", "/api/taxonomy/aliases"): (OPERATOR, "/api/taxonomy/aliases",
+                                            {"skill_id": "python", "alias": "파이쏜"}),
         ("POST", "/api/skills/normalize-titles"): (SIGNED_IN, "/api/skills/normalize-titles",
                                                    {"titles": ["데이터 엔지니어"], "top": 3}),
     }

@@ -87,7 +87,8 @@ def test_bare_title_gets_the_occupations_essential_skills(
     o = infer_opening(OpeningData(organization_id=1, kind="job", title=title, region="seoul"), inference)
     assert o.occupation_id == occupation
     req = {r.skill_id: r for r in o.required_skills}
-    assert skill in req and req[skill].importance == "must" and req[skill].source == "inferred"
+    # the occupation's skills are requirements to compare on, but the title never said "must"
+    assert skill in req and req[skill].importance == "should" and req[skill].source == "inferred"
 
 
 def test_inferred_profiles_match_at_once(inference: SkillInference) -> None:

@@ -29,7 +29,7 @@ def test_extract(client):
     ml = next(s for s in results[0]["skills"] if s["label"] == "machine learning")
     assert ml["uri"] == "http://data.europa.eu/esco/skill/ml-0001"
     assert ml["spans"] == [[0, 4]]
-    assert ml["via"] == "alias"
+    assert ml["via"] == "explicit"
 
 
 def test_normalize_titles(client):

@@ -28,7 +28,7 @@ def test_korean_particles_and_compounds(extractor):
     assert text[slice(*found["PyTorch"].spans[0])] == "파이토치"
     assert text[slice(*found["machine learning"].spans[0])] == "머신러닝"
     assert text[slice(*found["deep learning"].spans[0])] == "딥러닝"
-    assert all(s.via == "alias" for s in found.values())
+    assert all(s.via == "explicit" for s in found.values())
 
 
 def test_aliases_and_uris(extractor):
@@ -57,8 +57,12 @@ def test_scores_in_unit_interval_and_ranked(semantic_extractor):
     assert skills
     scores = [s.score for s in skills]
     assert all(0.0 <= s <= 1.0 for s in scores)
-    assert scores == sorted(scores, reverse=True)
-    assert {s.via for s in skills} <= {"alias", "semantic"}
+    assert {s.via for s in skills} <= {"explicit", "semantic"}
+    # every explicit mention first, then the inferred skills by score
+    vias = [s.via for s in skills]
+    assert vias == sorted(vias, key=lambda v: v != "explicit")
+    inferred = [s.score for s in skills if s.via == "semantic"]
+    assert inferred == sorted(inferred, reverse=True)
 
 
 def test_empty_text_gives_empty_result(extractor, semantic_extractor):

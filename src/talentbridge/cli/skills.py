@@ -68,11 +68,20 @@ def extract(
     input: Path = typer.Option(..., "--input", "-i", help=".txt (one text per line), .csv or .jsonl file."),
     output: Path = typer.Option(..., "--output", "-o", help="JSON Lines output: one {row, skills} per text."),
     column: str = typer.Option("text", "--column", "-c", help="CSV column or JSON key holding the text."),
-    top: int = typer.Option(10, "--top", "-k", min=1, max=1000, help="Skills per text."),
+    top: int = typer.Option(
+        10,
+        "--top",
+        "-k",
+        min=1,
+        max=1000,
+        help="Skills per text. Every skill the text names outright (via explicit) is listed first, even beyond "
+        "this number; it bounds only the inferred ones.",
+    ),
     encoder: str = typer.Option("minilm", "--encoder", help=ENCODER_HELP),
     workers: int = _workers_option("texts"),
 ) -> None:
-    """Extract ranked skills from each text: {"row", "skills": [{uri, label, score, spans, via}]}."""
+    """Extract ranked skills from each text: {"row", "skills": [{uri, label, score, spans, via}]}; explicit
+    mentions first (via "explicit"), then inferred ones (via "semantic")."""
     from rich.progress import track
 
     from talentbridge.skills.inputs import read_texts

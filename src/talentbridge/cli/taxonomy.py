@@ -105,19 +105,13 @@ def stats() -> None:
     if last:
         console.print(f"Last ESCO import: {last.get('imported_at')} ({last.get('seconds')} s).")
     else:
-        console.print(
-            "ESCO not imported: only the built-in AI taxonomy (see `talentbridge taxonomy import-esco`)."
-        )
+        console.print("ESCO not imported: only the built-in AI taxonomy (see `talentbridge taxonomy import-esco`).")
 
 
 @app.command()
 def search(
-    query: str = typer.Argument(
-        ..., help="Text to find in English or Korean labels (preferred or alternative)."
-    ),
-    occupations: bool = typer.Option(
-        False, "--occupations", "-o", help="Search occupations instead of skills."
-    ),
+    query: str = typer.Argument(..., help="Text to find in English or Korean labels (preferred or alternative)."),
+    occupations: bool = typer.Option(False, "--occupations", "-o", help="Search occupations instead of skills."),
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=500, help="Rows to show."),
     page: int = typer.Option(1, "--page", min=1, help="Page of results (1-based)."),
 ) -> None:
@@ -144,4 +138,52 @@ def search(
         extra = item.isco_code if occupations else item.type
         source = "built-in" + (" + ESCO" if item.esco_uri else "") if item.builtin else "ESCO"
         table.add_row(item.id, item.label_en, item.label_ko, extra, source)
+    console.print(table)
+
+
+@app.command("add-alias")
+def add_alias_command(
+    skill: str = typer.Argument(..., help="Skill id or URI (see `taxonomy search`)."),
+    alias: str = typer.Argument(..., help="The new label as people write it, e.g. 텐서플로우 or k8s."),
+    lang: str = typer.Option("", "--lang", help="en or ko (default: guessed from the script)."),
+) -> None:
+    """Add an alias to a skill: skill extraction finds it as an explicit mention from then on.
+
+    Stored apart from the taxonomy tables, so ESCO re-imports keep it. A running server picks it up when it next
+    loads the taxonomy (restart it, or add aliases through the API, which reloads that process at once).
+    """
+    from talentbridge.services.skill_aliases import add_alias
+    from talentbridge.services.taxonomy import load_taxonomy
+
+    console = _console()
+    db = open_database()
+    with db.session() as session:
+        taxonomy = load_taxonomy(session)
+        added = add_alias(session, taxonomy, skill, alias, lang or None, actor="cli")
+    skill_row = taxonomy.skills.get(added.skill_id)
+    label = skill_row.label_en if skill_row else added.skill_id
+    console.print(f"[green]Added[/] {added.alias!r} ({added.lang}) to {label} [{added.skill_id}].")
+    if added.also_label_of:
+        console.print(f"[yellow]Also a label of[/] {', '.join(added.also_label_of)}: both will be suggested.")
+
+
+@app.command("aliases")
+def aliases_command(
+    skill: str = typer.Option("", "--skill", help="Only the aliases of this skill id."),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, max=500, help="Rows to show."),
+    page: int = typer.Option(1, "--page", min=1, help="Page (1-based)."),
+) -> None:
+    """List the aliases operators added, newest first."""
+    from talentbridge.services.skill_aliases import list_aliases
+
+    console = _console()
+    db = open_database()
+    with db.session() as session:
+        items, total = list_aliases(session, skill or None, page, limit)
+    table = Table(title=f"{total:,} operator aliases")
+    for column in ("skill", "alias", "lang", "added by", "added"):
+        table.add_column(column, overflow="fold")
+    for a in items:
+        added = a.created_at.isoformat(timespec="seconds") if a.created_at else ""
+        table.add_row(a.skill_id, a.alias, a.lang, a.created_by, added)
     console.print(table)

@@ -3,11 +3,13 @@ skills (``source="inferred"`` with the extractor's confidence), so plain résum�
 at once.
 
 * Talent: skills extracted from ``resume_text`` (plus desired roles and job titles), level 3, confidence = the
-  extractor's score.
-* Opening: skills extracted from title + description as ``should`` requirements (the three most confident as
-  ``must``); when that finds fewer than three (a bare title such as "Data Engineer", "HR", "품질관리 엔지니어"),
-  the title is normalized to an occupation and its essential skills become ``must`` requirements (its optional
-  skills ``nice``), with the title match score as confidence; ``occupation_id`` is filled in when empty.
+  extractor's score (every skill the text names outright is kept); a thin résumé with a desired role also gets
+  that role's occupation's essential skills (confidence at most ``MIN_CONFIDENCE``).
+* Opening: skills extracted from title + description as ``should`` requirements, ``must`` only where the text
+  says so (필수, 능숙, required, must ...); when that finds fewer than three or the text is thin (a bare title
+  such as "Data Engineer", "HR", "품질관리 엔지니어", or a title and a line), the title is normalized to an
+  occupation and its essential skills become ``should`` requirements (its optional skills ``nice``), with the
+  title match score as confidence; ``occupation_id`` is filled in when empty.
 
 Records that carry any explicit skill are left alone. ``Settings.infer_skills`` switches this off.
 """
@@ -76,16 +78,30 @@ class SkillInference:
         return self._skill_by_uri.get(uri)
 
     def extract(self, text: str, top: int = MAX_SKILLS) -> list[tuple[str, float]]:
-        """(skill id, confidence) pairs, best first, without duplicates."""
+        """(skill id, confidence) pairs without duplicates: every skill the text names outright, then the
+        inferred ones above ``MIN_CONFIDENCE`` (up to ``top`` in all), each group best first."""
+        return [(sid, conf) for sid, conf, _ in self.extract_with_importance(text, top)]
+
+    def extract_with_importance(self, text: str, top: int = MAX_SKILLS) -> list[tuple[str, float, Importance]]:
+        """``extract`` plus the importance a job text gives each skill: ``must`` only when the text says so
+        (필수, 능숙, required, must ...; ``skills/requirement_cues.py``), else ``should``."""
+        from talentbridge.skills.requirement_cues import importance_at
+
         if not text or not text.strip():
             return []
-        out: dict[str, float] = {}
+        out: dict[str, tuple[float, Importance]] = {}
         for found in self.services.extractor.extract(text, top=top):
             sid = self._skill_id(found.uri)
             score = float(min(1.0, max(0.0, found.score)))
-            if sid is not None and score >= MIN_CONFIDENCE and sid not in out:
-                out[sid] = score
-        return sorted(out.items(), key=lambda kv: -kv[1])
+            explicit = found.via == "explicit"
+            if sid is None or sid in out or (not explicit and score < MIN_CONFIDENCE):
+                continue
+            must = explicit and importance_at(text, found.spans).importance == "must"
+            out[sid] = (
+                max(score, MIN_CONFIDENCE) if explicit else score,
+                Importance.MUST if must else Importance.SHOULD,
+            )
+        return [(sid, conf, importance) for sid, (conf, importance) in out.items()]
 
     def occupation(self, title: str) -> tuple[Any, float] | None:
         matches = self.services.normalizer.normalize([title], top=2)
@@ -106,13 +122,36 @@ def infer_talent(record: TalentData, inference: SkillInference) -> TalentData:
     parts = [record.resume_text or "", *record.desired_roles, *(w.title or "" for w in record.work_history)]
     text = "\n".join(p for p in parts if p)
     found = inference.extract(text)
-    if not found:
-        return record
     claims = [
         SkillClaim(skill_id=sid, level=INFERRED_LEVEL, source=SkillSource.INFERRED, confidence=round(c, 3))
         for sid, c in found
     ]
+    if record.desired_roles and _thin(record.resume_text or ""):
+        # a résumé too short to infer from: the desired role's occupation gives something to match on
+        hit = inference.occupation(record.desired_roles[0])
+        if hit is not None:
+            occ, score = hit
+            have = {c.skill_id for c in claims}
+            for sid in occ.essential_skills:
+                if sid in inference.taxonomy.skills and sid not in have and len(claims) < MAX_SKILLS:
+                    claims.append(
+                        SkillClaim(
+                            skill_id=sid,
+                            level=INFERRED_LEVEL,
+                            source=SkillSource.INFERRED,
+                            confidence=round(min(score, MIN_CONFIDENCE), 3),
+                        )
+                    )
+                    have.add(sid)
+    if not claims:
+        return record
     return record.model_copy(update={"skills": claims})
+
+
+def _thin(text: str) -> bool:
+    from talentbridge.services.skill_suggestions import is_thin
+
+    return is_thin(text)
 
 
 def infer_opening(record: OpeningData, inference: SkillInference) -> OpeningData:
@@ -120,25 +159,25 @@ def infer_opening(record: OpeningData, inference: SkillInference) -> OpeningData
     if record.required_skills:
         return record
     text = "\n".join(p for p in (record.title, record.description or "") if p)
-    found = inference.extract(text)
+    found = inference.extract_with_importance(text)
     required: dict[str, RequiredSkill] = {}
-    for i, (sid, conf) in enumerate(found):
+    for sid, conf, importance in found:  # must-have only where the text says so
         required[sid] = RequiredSkill(
             skill_id=sid,
             min_level=INFERRED_LEVEL,
-            importance=Importance.MUST if i < 3 else Importance.SHOULD,
+            importance=importance,
             source=SkillSource.INFERRED,
             confidence=round(conf, 3),
         )
     update: dict[str, Any] = {}
-    if len(required) < 3:
+    if len(required) < 3 or _thin(text):
         hit = inference.occupation(record.title)
         if hit is not None:
             occ, score = hit
             if record.occupation_id is None:
                 update["occupation_id"] = occ.id
             for sid, importance in [
-                *((s, Importance.MUST) for s in occ.essential_skills),
+                *((s, Importance.SHOULD) for s in occ.essential_skills),  # the title did not say "must"
                 *((s, Importance.NICE) for s in occ.optional_skills),
             ]:
                 if sid in inference.taxonomy.skills and sid not in required:

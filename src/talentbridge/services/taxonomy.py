@@ -184,14 +184,19 @@ def load_taxonomy(session: Session) -> Taxonomy:
 
     The returned object is shared between callers: treat it as read-only.
     """
+    from talentbridge.services.skill_aliases import alias_stamp, apply_aliases
+
     repo = TaxonomyRepository(session)
     version = repo.version() or ""
+    if version:
+        version += "/aliases:" + alias_stamp(session)
     key = _database_key(session)
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and hit[0] == version and version:
             return hit[1]
     taxonomy = repo.load_taxonomy()
+    apply_aliases(session, taxonomy)
     with _cache_lock:
         _cache[key] = (version, taxonomy)
     return taxonomy

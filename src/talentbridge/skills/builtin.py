@@ -40,7 +40,7 @@ __all__ = [
     "parse_taxonomy",
 ]
 
-SKILL_FILES: tuple[str, ...] = ("skills_core.jsonl", "skills_industry.jsonl")
+SKILL_FILES: tuple[str, ...] = ("skills_core.jsonl", "skills_industry.jsonl", "skills_tech.jsonl")
 OCCUPATION_FILES: tuple[str, ...] = ("occupations.jsonl",)
 
 #: Bump when the meaning of the files changes without their bytes changing (forces a database reload).
@@ -295,9 +295,7 @@ def _register(
     where[(kind, concept.id)] = at
 
 
-def _resolve_references(
-    taxonomy: Taxonomy, where: dict[tuple[str, str], _Where], problems: list[Problem]
-) -> None:
+def _resolve_references(taxonomy: Taxonomy, where: dict[tuple[str, str], _Where], problems: list[Problem]) -> None:
     skill_ids = {s.esco_uri: s.id for s in taxonomy.skills.values() if s.esco_uri}
     skill_ids.update({sid: sid for sid in taxonomy.skills})
     occ_ids = {o.esco_uri: o.id for o in taxonomy.occupations.values() if o.esco_uri}
@@ -323,9 +321,7 @@ def _resolve_references(
             elif resolved == owner_id and target == kind:
                 at = where[(kind, owner_id)]
                 problems.append(
-                    Problem(
-                        (at.source, field), f"{kind} {owner_id!r} refers to itself", value=ref, line=at.line
-                    )
+                    Problem((at.source, field), f"{kind} {owner_id!r} refers to itself", value=ref, line=at.line)
                 )
             elif resolved not in out:
                 out.append(resolved)
@@ -338,9 +334,7 @@ def _resolve_references(
         occ.essential_skills = resolve(
             "occupation", occ.id, "essential_skills", occ.essential_skills, skill_ids, "skill"
         )
-        occ.optional_skills = resolve(
-            "occupation", occ.id, "optional_skills", occ.optional_skills, skill_ids, "skill"
-        )
+        occ.optional_skills = resolve("occupation", occ.id, "optional_skills", occ.optional_skills, skill_ids, "skill")
         occ.optional_skills = [s for s in occ.optional_skills if s not in occ.essential_skills]
         occ.broader = resolve("occupation", occ.id, "broader", occ.broader, occ_ids, "occupation")
 

@@ -65,6 +65,7 @@ class ConceptIndex:
         self.label_owner = np.asarray(owner, dtype=np.int64)
         self.label_starts = np.asarray(starts, dtype=np.int64)
         self.lexicon = LabelIndex(per_concept, max_tokens=max_label_tokens)
+        self.label_pairs = per_concept  # (label, weight) per concept, as indexed
         self.bm25 = BM25Index([[t.key for label, _ in pairs for t in tokens(label)] for pairs in per_concept])
         self.label_vectors: np.ndarray | None = None
         self.encoder: Encoder | None = None

@@ -126,9 +126,7 @@ class EscoData:
     """
 
     taxonomy: Taxonomy = field(default_factory=Taxonomy)
-    related_type: dict[tuple[str, str], str] = field(
-        default_factory=dict
-    )  # (skill, related) -> essential|optional
+    related_type: dict[tuple[str, str], str] = field(default_factory=dict)  # (skill, related) -> essential|optional
     skill_groups: dict[str, SkillGroup] = field(default_factory=dict)  # by URI
     group_links: dict[str, list[str]] = field(default_factory=dict)  # skill id -> group URIs
     isco_groups: dict[str, IscoGroup] = field(default_factory=dict)  # by code
@@ -217,16 +215,12 @@ def _offer_zip(path: Path, offer: Callable[[str, _Source], None], problems: list
 class _Rows:
     """Rows of one CSV file as dicts, with the 1-based line each record starts on; problems are recorded."""
 
-    def __init__(
-        self, logical: str, source: _Source, required: Sequence[str], problems: list[Problem]
-    ) -> None:
+    def __init__(self, logical: str, source: _Source, required: Sequence[str], problems: list[Problem]) -> None:
         self.logical, self.source, self.required, self.problems = logical, source, required, problems
         self.name = source.display
         self.count = 0
 
-    def problem(
-        self, line: int | None, column: str, msg: str, value: Any = None, kind: str = "invalid"
-    ) -> None:
+    def problem(self, line: int | None, column: str, msg: str, value: Any = None, kind: str = "invalid") -> None:
         loc = (self.name, column) if column else (self.name,)
         self.problems.append(Problem(loc, msg, value=value, type=kind, line=line))
 

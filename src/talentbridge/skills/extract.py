@@ -2,15 +2,16 @@
 
 Two signals, fused per skill into a score in 0..1:
 
-* ``alias``: exact occurrences of any label (preferred or alternative, English or Korean) after tokenization —
+* ``explicit``: exact occurrences of any label (preferred or alternative, English or Korean) after tokenization —
   Korean through Kiwi, so particles and compounds do not break matches (파이토치를, 머신러닝과, 딥러닝기반).
   Spans are the character offsets of each occurrence.
 * ``semantic``: the text is cut into chunks (lines and sentences, at most ``chunk_tokens`` tokens); each chunk is
   embedded and compared with one embedding per skill label; a skill's semantic score is its best cosine over its
   labels and the chunks, and its span is the best chunk.
 
-``via`` says which signal found the skill: ``"alias"`` (a label occurs in the text, possibly also semantically
-close) or ``"semantic"``.
+``via`` says which signal found the skill: ``"explicit"`` (a label or alias occurs in the text, under the context
+rules of ``skills/mentions.py``; possibly also semantically close) or ``"semantic"`` (inferred). Every explicit
+mention is returned, ranked before anything inferred; ``top`` bounds the list only by cutting inferred skills.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 
 from talentbridge.skills.concepts import ConceptIndex
 from talentbridge.skills.encoder import EmbeddingCache, Encoder, Progress
+from talentbridge.skills.mentions import MentionMatcher
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.skills.text import Token, check_text, tokens
 
@@ -57,6 +59,18 @@ class ExtractionWeights:
     semantic: float = 0.6
     alias: float = 0.4
     alias_multiword_bonus: float = 0.1  # per extra token of the matched label, up to 2
+    # Order of explicit mentions: a linear score fitted as a logistic regression on half A of the explicit-skills
+    # development ads (benchmarks/eval_explicit.py; does a mention carry one of the employer's tags?)
+    order_count: float = 0.48  # log2(number of mentions)
+    order_preferred: float = 0.57  # named by its preferred label
+    order_weak: float = -0.18  # only as one common word ("software", "testing")
+    order_builtin: float = 0.26  # a concept of the built-in taxonomy (not ESCO-only)
+    order_tool: float = 0.27  # type tool
+    order_knowledge: float = 0.71  # type knowledge
+    order_position: float = 0.68  # first mention's offset / text length
+    order_opening: float = 0.68  # first mention in the first 150 characters (the title, the opening line)
+    order_multiword: float = 0.01  # the longest matched label has several tokens
+    order_capitals: float = 0.99  # written with a capital letter somewhere ("Docker", "SQL", "iOS")
     min_semantic: float = 0.35  # semantic-only skills below this cosine are not reported
     window: float = 0.4  # weight of the best short-window cosine (only when window_sizes is set)
     extra: dict[str, float] = field(default_factory=dict)
@@ -95,6 +109,12 @@ class SkillExtractor:
         self.block_texts = 64
         self.block_units = 256
         self.index = ConceptIndex(list(taxonomy.skills.values()))
+        self.mentions = MentionMatcher(
+            self.index.lexicon,
+            self.index.label_pairs,
+            _curated_labels(self.index, taxonomy.operator_aliases),
+            builtin=[i for i, c in enumerate(self.index.concepts) if getattr(c, "builtin", False)],
+        )
         self._prepared = encoder is None
 
     def prepare(self, progress: Progress | None = None) -> None:
@@ -130,15 +150,17 @@ class SkillExtractor:
 
     # ------------------------------------------------------------------------------------------ extraction
 
-    def extract(self, text: str, top: int = 10) -> list[ExtractedSkill]:
-        """Ranked skills of one text, best first (at most ``top``). Empty text gives ``[]``.
+    def extract(self, text: str, top: int = 10, min_inferred: int = 0) -> list[ExtractedSkill]:
+        """Ranked skills of one text: every explicit mention first (``via="explicit"``, never cut), then the best
+        inferred skills (``via="semantic"``) up to ``top`` in all, at least ``min_inferred`` of them when there
+        are. Empty text gives ``[]``.
 
         Raises ``InputTooLarge`` for a text over ``max_chars`` characters.
         """
-        return self.extract_many([text], top=top)[0]
+        return self.extract_many([text], top=top, min_inferred=min_inferred)[0]
 
     def extract_many(
-        self, texts: Sequence[str], top: int = 10, workers: int | None = None
+        self, texts: Sequence[str], top: int = 10, workers: int | None = None, min_inferred: int = 0
     ) -> list[list[ExtractedSkill]]:
         """``extract`` for several texts; their chunks are encoded and compared with the labels in batches.
 
@@ -152,12 +174,12 @@ class SkillExtractor:
         workers = self.workers if workers is None else workers
         blocks = _blocks(texts, self.block_texts, max(1, workers))
         if workers <= 1 or len(blocks) <= 1:
-            return [skills for block in blocks for skills in self._extract_block(block, top)]
+            return [skills for block in blocks for skills in self._extract_block(block, top, min_inferred)]
         with ThreadPoolExecutor(max_workers=min(workers, len(blocks))) as pool:
-            done = list(pool.map(lambda block: self._extract_block(block, top), blocks))
+            done = list(pool.map(lambda block: self._extract_block(block, top, min_inferred), blocks))
         return [skills for block in done for skills in block]
 
-    def _extract_block(self, texts: Sequence[str], top: int) -> list[list[ExtractedSkill]]:
+    def _extract_block(self, texts: Sequence[str], top: int, min_inferred: int = 0) -> list[list[ExtractedSkill]]:
         toks_per_text = [tokens(t) if t and t.strip() else [] for t in texts]
         chunks_per_text = [self._chunks(t, toks) for t, toks in zip(texts, toks_per_text, strict=True)]
         sem_per_text: list[_Semantic | None] = [None] * len(texts)
@@ -183,7 +205,7 @@ class SkillExtractor:
                     sem.where = np.where(use_win, win_row + len(sem.units), sem.where)
                     sem.units = sem.units + windows_per_text[i]
                     sem.best = sem.best + ratio * win_best
-        return [self._rank(toks_per_text[i], sem_per_text[i], top) for i in range(len(texts))]
+        return [self._rank(texts[i], toks_per_text[i], sem_per_text[i], top, min_inferred) for i in range(len(texts))]
 
     def _encode_units(self, texts: Sequence[str], ranges: list[list[tuple[int, int]]]) -> np.ndarray:
         assert self.encoder is not None
@@ -221,33 +243,76 @@ class SkillExtractor:
                 out.append((toks[a].start, toks[a + size - 1].end))
         return out
 
-    def _rank(self, toks: list[Token], sem: _Semantic | None, top: int) -> list[ExtractedSkill]:
+    def _rank(
+        self, text: str, toks: list[Token], sem: _Semantic | None, top: int, min_inferred: int
+    ) -> list[ExtractedSkill]:
         if not toks or top <= 0:
             return []
         w = self.weights
         alias_spans: dict[int, list[tuple[int, int]]] = {}
         alias_strength: dict[int, float] = {}
-        for m in self.index.lexicon.find(toks):
+        strong: set[int] = set()
+        best_weight: dict[int, float] = {}
+        longest: dict[int, int] = {}
+        for m in self.mentions.find(text, toks):
             alias_spans.setdefault(m.concept, []).append((m.start, m.end))
+            best_weight[m.concept] = max(best_weight.get(m.concept, 0.0), m.weight)
+            longest[m.concept] = max(longest.get(m.concept, 0), m.n_tokens)
+            if not m.weak:
+                strong.add(m.concept)
             strength = m.weight * (1.0 + w.alias_multiword_bonus * min(m.n_tokens - 1, 2))
             if strength > alias_strength.get(m.concept, 0.0):
                 alias_strength[m.concept] = strength
+        n_explicit = len(alias_strength)
+        n_inferred = max(top - n_explicit, min_inferred, 0)
         cand = list(alias_strength)
-        if sem is not None:
-            k = min(max(top * 3, 30), len(sem.best))
+        if sem is not None and n_inferred:
+            k = min(max((n_inferred + n_explicit) * 3, 30), len(sem.best))
             near = np.argpartition(-sem.best, k - 1)[:k]
             cand += [j for j in near[sem.best[near] >= w.min_semantic].tolist() if j not in alias_strength]
         if not cand:
             return []
         concepts = np.asarray(cand, dtype=np.int64)
         score = np.zeros(len(cand), dtype=np.float32)
-        score[: len(alias_strength)] = [w.alias * min(alias_strength[j], 1.2) for j in alias_strength]
-        raw = sem.best[concepts] if sem is not None else score
+        score[:n_explicit] = [w.alias * min(alias_strength[j], 1.2) for j in alias_strength]
+        raw = sem.best[concepts] if sem is not None else score.copy()
         if sem is not None:
             score += w.semantic * np.clip(raw, 0.0, 1.0)
-        # best first; fused window evidence often exceeds 1 and is clipped, so ties go to the stronger raw
-        # semantic evidence, then to concept order
-        order = np.lexsort((concepts, -raw, -score))[:top]
+        # explicit mentions first (all of them), ranked by how often and how strongly the text names them;
+        # then the best inferred skills. Fused window evidence often exceeds 1 and is clipped, so ties go to the
+        # stronger raw semantic evidence, then to concept order.
+        explicit = np.zeros(len(cand), dtype=np.float32)
+        if n_explicit:
+            n_chars = max(len(text), 1)
+            for i, j in enumerate(alias_strength):
+                spans = alias_spans[j]
+                first = min(a for a, _ in spans)
+                concept = self.index.concepts[j]
+                explicit[i] = (
+                    10.0  # above every inferred skill
+                    + w.order_count * np.log2(len(set(spans)))
+                    + w.order_preferred * (best_weight[j] >= 1.0)
+                    + w.order_weak * (j not in strong)
+                    + w.order_builtin * bool(getattr(concept, "builtin", False))
+                    + w.order_tool * (getattr(concept, "type", "") == "tool")
+                    + w.order_knowledge * (getattr(concept, "type", "") == "knowledge")
+                    + w.order_position * first / n_chars
+                    + w.order_opening * (first < 150)
+                    + w.order_multiword * (longest[j] > 1)
+                    + w.order_capitals * any(text[a:b] != text[a:b].lower() for a, b in spans)
+                )
+        order = np.lexsort((concepts, -raw, -score, -explicit))
+        named = order[explicit[order] > 0]
+        # a concept named only where a better-ranked one is named too ("CSS" for *CSS* and for *style sheet
+        # languages*) follows the other explicit mentions instead of taking a place among the first ones
+        covered: set[tuple[int, int]] = set()
+        first_pass, echoes = [], []
+        for i in named.tolist():
+            spans = set(alias_spans[cand[i]])
+            (echoes if spans <= covered else first_pass).append(i)
+            covered |= spans
+        named = np.asarray(first_pass + echoes, dtype=np.int64)
+        order = np.concatenate([named, order[explicit[order] == 0][:n_inferred]])
         ranked = concepts[order]
         scores = np.clip(score[order], 0.0, 1.0).tolist()
         where = sem.where[ranked].tolist() if sem is not None else []
@@ -255,13 +320,33 @@ class SkillExtractor:
         for r, j in enumerate(ranked.tolist()):
             if j in alias_spans:
                 spans = sorted(set(alias_spans[j]))
-                via = "alias"
+                via = "explicit"
             else:
                 assert sem is not None
                 spans = [sem.units[where[r]]]
                 via = "semantic"
             out.append(ExtractedSkill(self.index.uris[j], self.index.display[j], scores[r], spans, via))
         return out
+
+
+def _curated_labels(index: ConceptIndex, operator_aliases: dict[str, list[str]]) -> set[tuple[int, str]]:
+    """(concept index, label key) of the one-word labels the built-in taxonomy's own files give each concept (not
+    those a merge with ESCO added) and of the aliases operators added."""
+    from talentbridge.skills.builtin import load_builtin_lenient
+    from talentbridge.skills.text import label_key
+
+    builtin, _ = load_builtin_lenient()
+    position = {c.id: i for i, c in enumerate(index.concepts)}
+    out: set[tuple[int, str]] = set()
+    for skill in builtin.skills.values():
+        i = position.get(skill.id)
+        if i is not None:
+            out.update((i, label_key(label)) for label in skill.labels() if len(label.split()) == 1)
+    for skill_id, labels in operator_aliases.items():
+        i = position.get(skill_id)
+        if i is not None:
+            out.update((i, label_key(label)) for label in labels)
+    return out
 
 
 def _blocks(texts: Sequence[str], max_texts: int, workers: int) -> list[Sequence[str]]:

@@ -78,9 +78,7 @@ def _read_csv(path: Path, raw: str, column: str, problems: list[Problem]) -> lis
         problems.append(Problem(loc=(str(path),), msg=f"malformed CSV: {exc}", line=1))
         return out
     if column not in header:
-        problems.append(
-            Problem(loc=(str(path), column), msg=f"no column {column!r}; columns are {header}", line=1)
-        )
+        problems.append(Problem(loc=(str(path), column), msg=f"no column {column!r}; columns are {header}", line=1))
         return out
     col = header.index(column)
     start_line = reader.line_num + 1

@@ -89,6 +89,9 @@ class Taxonomy:
 
     skills: dict[str, Skill] = field(default_factory=dict)
     occupations: dict[str, Occupation] = field(default_factory=dict)
+    #: aliases an operator added (skill id -> labels; also in the skill's ``alt_en``/``alt_ko``): trusted like the
+    #: built-in files' own labels by the explicit-mention matcher
+    operator_aliases: dict[str, list[str]] = field(default_factory=dict)
 
     def add_skills(self, skills: Iterable[Skill]) -> None:
         for skill in skills:

@@ -7,7 +7,14 @@ import importlib
 from talentbridge.storage import tables  # noqa: F401
 
 # Table modules of other capabilities; each registers its tables on import. Missing ones are skipped.
-_OPTIONAL = ("taxonomy_tables", "round_tables", "account_tables", "application_tables", "notification_tables")
+_OPTIONAL = (
+    "taxonomy_tables",
+    "round_tables",
+    "account_tables",
+    "application_tables",
+    "notification_tables",
+    "alias_tables",
+)
 
 for _name in _OPTIONAL:
     try:

@@ -61,8 +61,15 @@ class ResetConfirmBody(BaseModel):
 
 
 def _me(user: accounts.User) -> dict[str, Any]:
-    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role.value,
-            "organization_id": user.organization_id, "talent_id": user.talent_id, "language": user.language}
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value,
+        "organization_id": user.organization_id,
+        "talent_id": user.talent_id,
+        "language": user.language,
+    }
 
 
 _PROBLEM = {"application/problem+json": {"schema": {"type": "object"}}}
@@ -120,8 +127,12 @@ def signup(body: SignupBody, session: SessionDep) -> dict[str, Any]:
 @router.post("/tokens", status_code=201)
 def create_token(body: TokenBody, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     token_id, token = accounts.create_api_token(session, user.id, body.name)
-    return {"id": token_id, "name": body.name, "token": token,
-            "note": "Shown once. Send it as 'Authorization: Bearer <token>'."}
+    return {
+        "id": token_id,
+        "name": body.name,
+        "token": token,
+        "note": "Shown once. Send it as 'Authorization: Bearer <token>'.",
+    }
 
 
 @router.get("/tokens")

@@ -144,7 +144,11 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
 
     filters = ", ".join(sorted(_RepoFilters.get(path, ())))
     router.add_api_route(
-        f"/{path}", list_items, methods=["GET"], tags=[tag], summary=f"List {path}",
+        f"/{path}",
+        list_items,
+        methods=["GET"],
+        tags=[tag],
+        summary=f"List {path}",
         description=f"Filters (query parameters, repeat for OR): {filters}. Paging: page, size. Sorting: sort.",
     )
     router.add_api_route(f"/{path}/{{item_id}}", get_item, methods=["GET"], tags=[tag], summary=f"Get a {entity}")
@@ -155,7 +159,11 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
         f"/{path}/{{item_id}}", update_item, methods=["PATCH"], tags=[tag], summary=f"Update a {entity}"
     )
     router.add_api_route(
-        f"/{path}/{{item_id}}", delete_item, methods=["DELETE"], status_code=204, tags=[tag],
+        f"/{path}/{{item_id}}",
+        delete_item,
+        methods=["DELETE"],
+        status_code=204,
+        tags=[tag],
         summary=f"Delete a {entity}",
     )
 
@@ -198,16 +206,42 @@ RESOURCES: list[tuple[str, str, type[BaseModel], str]] = [
 ]
 
 _RepoFilters: dict[str, tuple[str, ...]] = {
-    "organizations": ("kind", "region", "industry", "size_band", "group", "parent_id", "venture_certified",
-                      "external_id"),
-    "talents": ("region", "category", "nationality", "visa_type", "gender", "consent_visible",
-                "current_employer_id", "external_id", "email", "skill"),
-    "openings": ("organization_id", "kind", "region", "status", "remote", "visa_sponsorship", "deadline_after",
-                 "external_id", "skill"),
+    "organizations": (
+        "kind",
+        "region",
+        "industry",
+        "size_band",
+        "group",
+        "parent_id",
+        "venture_certified",
+        "external_id",
+    ),
+    "talents": (
+        "region",
+        "category",
+        "nationality",
+        "visa_type",
+        "gender",
+        "consent_visible",
+        "current_employer_id",
+        "external_id",
+        "email",
+        "skill",
+    ),
+    "openings": (
+        "organization_id",
+        "kind",
+        "region",
+        "status",
+        "remote",
+        "visa_sponsorship",
+        "deadline_after",
+        "external_id",
+        "skill",
+    ),
     "programs": ("kind", "status"),
     "rounds": ("program_id", "status"),
-    "placements": ("talent_id", "organization_id", "round_id", "status", "kind", "started_after",
-                   "started_before"),
+    "placements": ("talent_id", "organization_id", "round_id", "status", "kind", "started_after", "started_before"),
     "applications": ("talent_id", "opening_id", "status"),
 }
 

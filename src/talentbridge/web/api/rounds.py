@@ -32,9 +32,7 @@ class _Body(BaseModel):
 
 class OpeningAttach(_Body):
     opening_id: int
-    seats: int | None = Field(
-        None, ge=1, le=10_000, description="Seats in this round (default: the opening's)."
-    )
+    seats: int | None = Field(None, ge=1, le=10_000, description="Seats in this round (default: the opening's).")
 
 
 class ParticipantAdd(_Body):
@@ -70,9 +68,7 @@ class RankingGeneration(_Body):
 
 
 class RunRequest(_Body):
-    mechanism: Literal["da", "flexible-da", "max-welfare"] | None = Field(
-        None, description="Default: the round's."
-    )
+    mechanism: Literal["da", "flexible-da", "max-welfare"] | None = Field(None, description="Default: the round's.")
     proposing: Literal["applicants", "programs"] | None = Field(None, description="Default: the round's.")
     seed: int | None = Field(None, ge=0, description="Lottery seed for ties (default: the round's).")
 
@@ -146,9 +142,7 @@ def list_openings(round_id: int, request: Request, session: SessionDep) -> dict[
 
 
 @router.post("/{round_id}/openings", status_code=201, summary="Attach an opening with its seats")
-def attach_opening(
-    round_id: int, body: OpeningAttach, request: Request, session: SessionDep
-) -> dict[str, Any]:
+def attach_opening(round_id: int, body: OpeningAttach, request: Request, session: SessionDep) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "update")
     return _opening(svc.attach_opening(round_id, body.opening_id, body.seats))
@@ -170,9 +164,7 @@ def list_participants(round_id: int, request: Request, session: SessionDep) -> d
 
 
 @router.post("/{round_id}/participants", status_code=201, summary="Add a participant")
-def add_participant(
-    round_id: int, body: ParticipantAdd, request: Request, session: SessionDep
-) -> dict[str, Any]:
+def add_participant(round_id: int, body: ParticipantAdd, request: Request, session: SessionDep) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "update")
     return _participant(svc.add_participant(round_id, body.talent_id, body.employer_id))
@@ -190,9 +182,7 @@ def remove_participant(round_id: int, talent_id: int, request: Request, session:
 
 
 @router.post("/{round_id}/open", summary="Open preference submission (draft → collecting)")
-def open_round(
-    round_id: int, request: Request, session: SessionDep, body: RoundOpen | None = None
-) -> dict[str, Any]:
+def open_round(round_id: int, request: Request, session: SessionDep, body: RoundOpen | None = None) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "update")
     return svc.open(round_id, body.preference_deadline if body else None).model_dump(mode="json")
@@ -229,9 +219,7 @@ def put_opening_preferences(
 ) -> dict[str, Any]:
     svc = _service(session)
     organization_id = svc.repos.openings.get(opening_id).organization_id
-    _check(
-        request, svc, round_id, "submit_preferences", opening_id=opening_id, organization_id=organization_id
-    )
+    _check(request, svc, round_id, "submit_preferences", opening_id=opening_id, organization_id=organization_id)
     return _ranked(svc.submit_opening_preferences(round_id, opening_id, body.ranking, _actor(request)))
 
 
@@ -257,9 +245,7 @@ def generate_rankings(
 
 
 @router.post("/{round_id}/run", status_code=201, summary="Run the match and store the run")
-def run_round(
-    round_id: int, request: Request, session: SessionDep, body: RunRequest | None = None
-) -> dict[str, Any]:
+def run_round(round_id: int, request: Request, session: SessionDep, body: RunRequest | None = None) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "run")
     body = body or RunRequest()
@@ -296,18 +282,14 @@ def reproduce_run(round_id: int, run_id: int, request: Request, session: Session
 
 
 @router.get("/{round_id}/review", summary="Everything an operator reviews before publishing")
-def review_round(
-    round_id: int, request: Request, session: SessionDep, run_id: int | None = None
-) -> dict[str, Any]:
+def review_round(round_id: int, request: Request, session: SessionDep, run_id: int | None = None) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "review")
     return svc.review(round_id, run_id)
 
 
 @router.post("/{round_id}/publish", summary="Approve a run: placements are created, the round is published")
-def publish_round(
-    round_id: int, body: PublishRequest, request: Request, session: SessionDep
-) -> dict[str, Any]:
+def publish_round(round_id: int, body: PublishRequest, request: Request, session: SessionDep) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "publish")
     actor = _actor(request) or body.published_by

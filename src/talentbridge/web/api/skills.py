@@ -36,7 +36,13 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 
 class ExtractRequest(BaseModel):
     texts: list[str] = Field(..., description="Texts (résumés, job ads, sentences), Korean or English.")
-    top: int = Field(10, ge=1, le=200, description="Skills per text.")
+    top: int = Field(
+        10,
+        ge=1,
+        le=200,
+        description="Skills per text. Every skill the text names outright (via explicit) is returned even "
+        "beyond this number; it bounds only the inferred ones that follow.",
+    )
 
 
 class SkillOut(BaseModel):
@@ -44,7 +50,11 @@ class SkillOut(BaseModel):
     label: str
     score: float = Field(..., ge=0, le=1)
     spans: list[list[int]] = Field(..., description="[start, end) character offsets in the text.")
-    via: str = Field(..., description="alias (a label occurs in the text) or semantic (embedding similarity).")
+    via: str = Field(
+        ...,
+        description="explicit (a label or alias of the skill occurs in the text; ranked first) or semantic "
+        "(inferred by embedding similarity).",
+    )
 
 
 class ExtractResult(BaseModel):
@@ -101,6 +111,49 @@ def extract(body: ExtractRequest, settings: SettingsDep, request: Request) -> Ex
             for i, skills in enumerate(ranked)
         ]
     )
+
+
+class SuggestRequest(BaseModel):
+    text: str = Field("", description="A résumé or a job ad, Korean, English or mixed.")
+    title: str = Field(
+        "",
+        max_length=200,
+        description="The opening's title or the talent's desired role: its occupation's skills are added when "
+        "the text is thin (a bare title, a title and a line).",
+    )
+    for_opening: bool = Field(False, description="Suggest opening requirements: each gets a default importance.")
+
+
+class SuggestionOut(BaseModel):
+    skill_id: str
+    uri: str
+    label: str
+    score: float = Field(..., ge=0, le=1)
+    via: str = Field(..., description="explicit (named in the text), semantic (inferred) or occupation.")
+    spans: list[list[int]] = Field(..., description="[start, end) character offsets of the mentions in the text.")
+    evidence: list[str] = Field(..., description="The text at the spans, or the occupation's label.")
+    importance: str = Field(..., description="Default importance for an opening: must only when the text says so.")
+    reason: str = Field(..., description="The cue that made it must-have (필수, required, ...), or the occupation.")
+    occupation: str = Field("", description="For via occupation: the occupation's label.")
+
+
+class SuggestResponse(BaseModel):
+    suggestions: list[SuggestionOut]
+
+
+@router.post(
+    "/suggest",
+    response_model=SuggestResponse,
+    summary="Skill suggestions for a text: every explicit mention, then the best inferred ones",
+)
+def suggest(body: SuggestRequest, settings: SettingsDep, request: Request) -> SuggestResponse:
+    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.services.skill_suggestions import suggest_skills
+
+    policy_of(request).check(request, "skills", "read")
+    services = get_skill_services(settings)
+    found = suggest_skills(services, body.text, title=body.title, for_opening=body.for_opening)
+    return SuggestResponse(suggestions=[SuggestionOut(**s.as_dict()) for s in found])
 
 
 @router.post("/normalize-titles", response_model=TitlesResponse, summary="Map job titles to occupations")

@@ -141,9 +141,7 @@ def list_skills(
     size: int = Query(50, ge=1, le=500, description="Items per page."),
 ) -> dict[str, Any]:
     policy_of(request).check(request, "taxonomy", "list")
-    result = TaxonomyRepository(session).search_skills(
-        q, page, size, type=type, family=family, builtin=builtin
-    )
+    result = TaxonomyRepository(session).search_skills(q, page, size, type=type, family=family, builtin=builtin)
     return {
         "items": [_skill_public(s) for s in result.items],
         "total": result.total,
@@ -181,9 +179,7 @@ def list_occupations(
     request: Request,
     session: SessionDep,
     q: str = Query("", max_length=200, description="Text in any English or Korean label; empty lists all."),
-    isco: str | None = Query(
-        None, pattern=r"^\d{1,4}$", description="ISCO-08 code or prefix (e.g. 25, 2512)."
-    ),
+    isco: str | None = Query(None, pattern=r"^\d{1,4}$", description="ISCO-08 code or prefix (e.g. 25, 2512)."),
     builtin: bool | None = Query(None, description="Only built-in (true) or ESCO-only (false) occupations."),
     page: int = Query(1, ge=1, description="1-based page number."),
     size: int = Query(50, ge=1, le=500, description="Items per page."),
@@ -225,3 +221,73 @@ def get_occupation(occupation_id: str, request: Request, session: SessionDep) ->
 def stats(request: Request, session: SessionDep) -> dict[str, int]:
     policy_of(request).check(request, "taxonomy", "read")
     return TaxonomyRepository(session).counts().as_dict()
+
+
+# -- operator aliases ---------------------------------------------------------------------------------------------
+
+
+class AliasCreate(BaseModel):
+    skill_id: str = Field(..., max_length=300, description="Skill id or URI (as in /api/taxonomy/skills).")
+    alias: str = Field(..., max_length=500, description="The new label, as people write it (e.g. 텐서플로우, k8s).")
+    lang: Literal["en", "ko"] | None = Field(None, description="en or ko; guessed from the script when omitted.")
+
+
+class AliasPublic(BaseModel):
+    id: int
+    skill_id: str
+    lang: str
+    alias: str
+    created_by: str
+    created_at: str | None
+    also_label_of: list[str] = Field(
+        default_factory=list, description="Other skills that already carry this label (both will be suggested)."
+    )
+
+
+class AliasPage(BaseModel):
+    items: list[AliasPublic]
+    total: int
+    page: int
+    size: int
+
+
+@router.post(
+    "/aliases",
+    response_model=AliasPublic,
+    status_code=201,
+    summary="Add an alias to a skill (operators); used by skill extraction from then on",
+)
+def add_alias(body: AliasCreate, request: Request, session: SessionDep) -> dict[str, Any]:
+    from talentbridge.services.skill_aliases import add_alias as add
+    from talentbridge.services.skill_extraction import get_skill_services
+
+    policy_of(request).check(request, "taxonomy", "update")
+    user = getattr(request.state, "user", None)
+    services = get_skill_services(request.app.state.settings)
+    alias = add(
+        session,
+        services.taxonomy,
+        body.skill_id,
+        body.alias,
+        body.lang,
+        actor=getattr(user, "email", "") or "",
+        actor_id=getattr(user, "id", None),
+        actor_role=getattr(getattr(user, "role", None), "value", "operator"),
+        index=services.extractor.index,
+    )
+    return alias.as_dict()  # the request's transaction commits it
+
+
+@router.get("/aliases", response_model=AliasPage, summary="Aliases added by operators, newest first")
+def list_aliases(
+    request: Request,
+    session: SessionDep,
+    skill_id: str | None = Query(None, max_length=300, description="Only the aliases of this skill."),
+    page: int = Query(1, ge=1),
+    size: int = Query(50, ge=1, le=500),
+) -> dict[str, Any]:
+    from talentbridge.services.skill_aliases import list_aliases as list_
+
+    policy_of(request).check(request, "taxonomy", "list")
+    items, total = list_(session, skill_id, page, size)
+    return {"items": [a.as_dict() for a in items], "total": total, "page": page, "size": size}

@@ -34,14 +34,26 @@ class UserUpdate(BaseModel):
 
 
 def _public(user: accounts.User) -> dict[str, Any]:
-    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role.value,
-            "organization_id": user.organization_id, "talent_id": user.talent_id, "language": user.language,
-            "active": user.active}
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value,
+        "organization_id": user.organization_id,
+        "talent_id": user.talent_id,
+        "language": user.language,
+        "active": user.active,
+    }
 
 
 @router.get("")
-def list_users(request: Request, session: SessionDep, role: RoleName | None = None,
-               page: int = Query(1, ge=1), size: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
+def list_users(
+    request: Request,
+    session: SessionDep,
+    role: RoleName | None = None,
+    page: int = Query(1, ge=1),
+    size: int = Query(50, ge=1, le=500),
+) -> dict[str, Any]:
     policy_of(request).check(request, "user", "list")
     users, total = accounts.list_users(session, role=role, page=page, size=size)
     return {"items": [_public(u) for u in users], "total": total, "page": page, "size": size}

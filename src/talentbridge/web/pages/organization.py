@@ -142,41 +142,27 @@ def suggest(
 ) -> Response:
     """Skills suggested from the job text (an HTMX fragment): accept, set importance and minimum level."""
     _member(request)
+    from talentbridge.services.skill_suggestions import suggest_skills
     from talentbridge.web.pages.skills_ui import skill_services
 
     services = skill_services(request)  # "warming up" instead of waiting for the model
     text = f"{title}\n{description}".strip()
-    found = services.extractor.extract(text, top=15) if text else []
-    by_uri = services.taxonomy.skill_by_uri()
-    suggestions = []
-    for item in found:
-        skill = by_uri.get(item.uri)
-        if skill is not None:
-            suggestions.append(
-                {
-                    "id": skill.id,
-                    "label": labels_for(request, [skill.id])[skill.id],
-                    "score": item.score,
-                    "via": item.via,
-                    "evidence": [text[a:b] for a, b in item.spans][:2],
-                }
-            )
-    if not suggestions and title.strip():
-        for occ in services.normalizer.normalize([title], top=1)[0]:
-            occ_obj = services.taxonomy.occupation_by_uri().get(getattr(occ, "uri", ""))
-            for sid in (occ_obj.essential_skills if occ_obj else [])[:8]:
-                suggestions.append(
-                    {
-                        "id": sid,
-                        "label": labels_for(request, [sid])[sid],
-                        "score": occ.score,
-                        "via": "occupation",
-                        # the occupation, and the label of it that the title matched when that is another one
-                        "evidence": [
-                            e for e in dict.fromkeys([occ_obj.label_ko or occ_obj.label_en, occ.matched_label]) if e
-                        ],
-                    }
-                )
+    # every skill the ad names (must-have only where the text says so), then inferred ones; a thin ad also gets
+    # the skills of the occupation its title normalizes to ("from the occupation")
+    found = suggest_skills(services, text, title=title.strip(), for_opening=True) if text else []
+    labels = labels_for(request, [item.skill_id for item in found])
+    suggestions = [
+        {
+            "id": item.skill_id,
+            "label": labels.get(item.skill_id, item.label),
+            "score": item.score,
+            "via": item.via,
+            "evidence": item.evidence[:2],
+            "importance": item.importance,
+            "reason": item.reason,
+        }
+        for item in found
+    ]
     return render(request, "org/_skill_suggestions.html", suggestions=suggestions, importances=list(Importance))
 
 

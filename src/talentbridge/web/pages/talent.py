@@ -185,27 +185,26 @@ def suggest_skills(
 ) -> Response:
     """Skills found in the pasted résumé, for the talent to accept or reject (an HTMX fragment)."""
     talent = _profile(request, repos)
+    from talentbridge.services.skill_suggestions import suggest_skills as suggest
     from talentbridge.web.pages.skills_ui import skill_services
 
     services = skill_services(request)  # "warming up" instead of waiting for the model
-    found = services.extractor.extract(resume_text, top=20) if resume_text.strip() else []
-    by_uri = services.taxonomy.skill_by_uri()
     have = {s.skill_id for s in talent.skills} if talent else set()
-    suggestions = []
-    for item in found:
-        skill = by_uri.get(item.uri)
-        if skill is None or skill.id in have:
-            continue
-        evidence = [resume_text[a:b] for a, b in item.spans][:3]
-        suggestions.append(
-            {
-                "id": skill.id,
-                "label": labels_for(request, [skill.id])[skill.id],
-                "score": item.score,
-                "via": item.via,
-                "evidence": evidence,
-            }
-        )
+    # every skill the résumé names, then the best inferred ones; a thin résumé also gets the desired role's
+    # occupation skills
+    role = talent.desired_roles[0] if talent and talent.desired_roles else ""
+    found = suggest(services, resume_text, title=role, exclude=have) if (resume_text.strip() or role) else []
+    labels = labels_for(request, [item.skill_id for item in found])
+    suggestions = [
+        {
+            "id": item.skill_id,
+            "label": labels.get(item.skill_id, item.label),
+            "score": item.score,
+            "via": item.via,
+            "evidence": item.evidence,
+        }
+        for item in found
+    ]
     return render(request, "talent/_suggestions.html", suggestions=suggestions, resume_text=resume_text)
 
 

@@ -1,0 +1,193 @@
+"""Operator-added skill aliases: add one (API, CLI ``taxonomy add-alias``, the operator's taxonomy form), list
+them, and apply them to a loaded taxonomy.
+
+Aliases live in their own table (``storage/alias_tables.py``) so that ``taxonomy import-esco`` and built-in
+reloads keep them. ``add_alias`` validates (known skill, language en/ko, 1–200 characters, not already a label
+of that skill), writes an audit row, and clears this process's taxonomy and extractor caches so the next
+extraction uses the alias; other processes pick it up when they next load the taxonomy (restart or reload).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from talentbridge.domain.errors import NotFound, Problem, ValidationFailed
+from talentbridge.skills.taxonomy import Taxonomy
+from talentbridge.skills.text import has_hangul, label_key
+
+__all__ = ["SkillAlias", "add_alias", "list_aliases", "apply_aliases", "alias_stamp", "MAX_ALIAS_CHARS"]
+
+MAX_ALIAS_CHARS = 200
+
+
+@dataclass(frozen=True)
+class SkillAlias:
+    id: int
+    skill_id: str
+    lang: str
+    alias: str
+    created_by: str
+    created_at: datetime | None
+    also_label_of: tuple[str, ...] = ()  # other skills that carry the same label (shown as a warning)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "skill_id": self.skill_id,
+            "lang": self.lang,
+            "alias": self.alias,
+            "created_by": self.created_by,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "also_label_of": list(self.also_label_of),
+        }
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def add_alias(
+    session: Session,
+    taxonomy: Taxonomy,
+    skill_id: str,
+    alias: str,
+    lang: str | None = None,
+    *,
+    actor: str = "",
+    actor_id: int | None = None,
+    actor_role: str = "operator",
+    index: Any = None,
+) -> SkillAlias:
+    """Store ``alias`` for ``skill_id`` (``lang`` en or ko; guessed from the script when None).
+
+    ``index`` (the extractor's ``ConceptIndex`` over ``taxonomy``'s skills) makes finding other skills with the
+    same label one look-up. Raises ``NotFound`` for an unknown skill and ``ValidationFailed`` listing every
+    problem of the input.
+    Writes within ``session``'s transaction (the caller commits).
+    """
+    from talentbridge.storage.alias_tables import SkillAliasRow
+
+    skill = taxonomy.skills.get(skill_id) or taxonomy.skill_by_uri().get(skill_id)
+    if skill is None:
+        raise NotFound("skill", skill_id)
+    text = " ".join(unicodedata.normalize("NFKC", alias or "").split())
+    lang = (lang or ("ko" if has_hangul(text) else "en")).lower()
+    problems: list[Problem] = []
+    if not text:
+        problems.append(Problem(("alias",), "is required", type="missing"))
+    elif len(text) > MAX_ALIAS_CHARS:
+        problems.append(Problem(("alias",), f"at most {MAX_ALIAS_CHARS} characters", value=len(text)))
+    elif not label_key(text):
+        problems.append(Problem(("alias",), "has no letters or digits to match", value=text))
+    if lang not in ("en", "ko"):
+        problems.append(Problem(("lang",), "must be en or ko", value=lang))
+    if text and label_key(text) in {label_key(label) for label in skill.labels()}:
+        problems.append(Problem(("alias",), f"is already a label of {skill.label_en!r}", value=text, type="duplicate"))
+    if problems:
+        raise ValidationFailed("the alias cannot be added", problems=problems)
+    key = label_key(text)
+    if index is not None:  # the extractor's label index: one look-up
+        owners = {index.concepts[c].id for c, _ in index.lexicon.lookup(key)}
+    else:
+        owners = {s.id for s in taxonomy.skills.values() if key in {label_key(x) for x in s.labels()}}
+    others = tuple(sorted(owners - {skill.id}))[:5]
+    row = SkillAliasRow(skill_id=skill.id, lang=lang, alias=text, norm=_norm(text), created_by=actor)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as exc:
+        problem = Problem(("alias",), f"is already an alias of {skill.label_en!r}", value=text, type="duplicate")
+        raise ValidationFailed("the alias cannot be added", problems=[problem]) from exc
+    _audit(session, actor_id, actor_role, skill.id, text, lang)
+    _clear_caches()
+    return SkillAlias(row.id, row.skill_id, row.lang, row.alias, row.created_by, row.created_at, others)
+
+
+def list_aliases(
+    session: Session, skill_id: str | None = None, page: int = 1, size: int = 50
+) -> tuple[list[SkillAlias], int]:
+    """Operator aliases, newest first (optionally of one skill), one page, and the total."""
+    from talentbridge.storage.alias_tables import SkillAliasRow
+
+    stmt = select(SkillAliasRow)
+    count = select(func.count()).select_from(SkillAliasRow)
+    if skill_id:
+        stmt = stmt.where(SkillAliasRow.skill_id == skill_id)
+        count = count.where(SkillAliasRow.skill_id == skill_id)
+    total = int(session.scalar(count) or 0)
+    rows = session.scalars(stmt.order_by(SkillAliasRow.id.desc()).offset((page - 1) * size).limit(size))
+    return [SkillAlias(r.id, r.skill_id, r.lang, r.alias, r.created_by, r.created_at) for r in rows], total
+
+
+def alias_stamp(session: Session) -> str:
+    """Changes whenever an alias is added or removed (for caches of the loaded taxonomy)."""
+    from talentbridge.storage.alias_tables import SkillAliasRow
+
+    try:
+        n, last = session.execute(select(func.count(), func.max(SkillAliasRow.id))).one()
+    except Exception:  # table not there yet (database not upgraded)
+        session.rollback()
+        return ""
+    return f"{n}:{last}"
+
+
+def apply_aliases(session: Session, taxonomy: Taxonomy) -> int:
+    """Add the stored aliases to ``taxonomy``'s skills (in place); returns how many were applied."""
+    from talentbridge.storage.alias_tables import SkillAliasRow
+
+    try:
+        rows = session.execute(select(SkillAliasRow.skill_id, SkillAliasRow.lang, SkillAliasRow.alias)).all()
+    except Exception:
+        session.rollback()
+        return 0
+    applied = 0
+    for skill_id, lang, alias in rows:
+        skill = taxonomy.skills.get(skill_id)
+        if skill is None:
+            continue
+        target = skill.alt_ko if lang == "ko" else skill.alt_en
+        if alias not in target:
+            target.append(alias)
+        taxonomy.operator_aliases.setdefault(skill_id, []).append(alias)
+        applied += 1
+    return applied
+
+
+def _audit(session: Session, actor_id: int | None, role: str, skill_id: str, alias: str, lang: str) -> None:
+    try:
+        from talentbridge.services.audit_log import AuditEntry, write_entries
+
+        with session.begin_nested():
+            write_entries(
+                session,
+                [
+                    AuditEntry(
+                        actor_id, role, "add_alias", "skill", None, {"skill_id": skill_id, "alias": alias, "lang": lang}
+                    )
+                ],
+            )
+    except Exception:  # no audit table (accounts not migrated): the alias itself is still stored
+        pass
+
+
+def _clear_caches() -> None:
+    from talentbridge.services.skill_extraction import reset_skill_services
+    from talentbridge.services.taxonomy import clear_cache
+
+    clear_cache()
+    reset_skill_services()
+    try:
+        from talentbridge.services import inference
+
+        with inference._cache_lock:
+            inference._cache.clear()
+    except Exception:
+        pass

@@ -1,0 +1,179 @@
+"""Skill suggestions for a person to accept: the one path behind the talent profile page, the organisation's
+opening form, ``POST /api/skills/suggest`` and the evaluation harness (``benchmarks/eval_explicit.py``).
+
+Order: every skill the text names outright (``via="explicit"``, never cut), then the best inferred ones
+(``via="semantic"``), then — when the text is thin (a bare title, a title and a line) — the essential skills of
+the occupation the title normalizes to (``via="occupation"``, labelled "from the occupation"), so that matching
+has something to compare. For an opening each suggestion carries a default importance: ``must`` only when the
+text says so (``skills/requirement_cues.py``), with the cue as the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from talentbridge.skills.requirement_cues import importance_at
+from talentbridge.skills.text import tokens
+
+__all__ = [
+    "SkillSuggestion",
+    "suggest_skills",
+    "occupation_skills",
+    "is_thin",
+    "SUGGESTED_TOTAL",
+    "MIN_INFERRED",
+    "THIN_TOKENS",
+    "OCCUPATION_SKILLS",
+]
+
+#: Suggestions shown when the text names few skills (explicit mentions are never cut by it).
+SUGGESTED_TOTAL = 20
+#: Inferred suggestions shown even when the explicit mentions alone fill the list.
+MIN_INFERRED = 5
+#: A text with at most this many matching tokens is "thin": occupation skills are added.
+THIN_TOKENS = 25
+#: Occupation skills added to a thin text.
+OCCUPATION_SKILLS = 10
+#: A title must normalize at least this well for its occupation's skills to be offered.
+MIN_OCCUPATION_SCORE = 0.05
+
+
+@dataclass
+class SkillSuggestion:
+    skill_id: str
+    uri: str
+    label: str  # English label (pages translate through the taxonomy)
+    score: float
+    via: str  # "explicit", "semantic" or "occupation"
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)  # the text at the spans, or the occupation's label
+    importance: str = "should"  # default for an opening requirement
+    reason: str = ""  # the cue that made it a must-have ("필수", "required"), or the section heading
+    occupation: str = ""  # for via="occupation": the occupation's label
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "skill_id": self.skill_id,
+            "uri": self.uri,
+            "label": self.label,
+            "score": round(self.score, 4),
+            "via": self.via,
+            "spans": [list(s) for s in self.spans],
+            "evidence": self.evidence,
+            "importance": self.importance,
+            "reason": self.reason,
+            "occupation": self.occupation,
+        }
+
+
+def is_thin(text: str) -> bool:
+    """A bare title or a title and a line: too little text to infer requirements from."""
+    if not text.strip():
+        return True
+    return len(text) <= 40 * THIN_TOKENS and len(tokens(text)) <= THIN_TOKENS
+
+
+_by_uri_cache: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def _skill_by_uri(taxonomy: Any) -> dict[str, Any]:
+    """``taxonomy.skill_by_uri()``, built once per taxonomy object (taxonomies are shared and read-only)."""
+    hit = _by_uri_cache.get(id(taxonomy))
+    if hit is None or hit[0] is not taxonomy:
+        if len(_by_uri_cache) > 8:
+            _by_uri_cache.clear()
+        hit = _by_uri_cache[id(taxonomy)] = (taxonomy, taxonomy.skill_by_uri())
+    return hit[1]
+
+
+def suggest_skills(
+    services: Any,
+    text: str,
+    *,
+    title: str = "",
+    exclude: Collection[str] = (),
+    total: int = SUGGESTED_TOTAL,
+    min_inferred: int = MIN_INFERRED,
+    for_opening: bool = False,
+) -> list[SkillSuggestion]:
+    """Suggestions for ``text`` (a résumé or a job ad; ``title`` is the opening's title or the talent's desired
+    role, used for the occupation's skills when the text is thin). Skills in ``exclude`` (ids) are left out.
+
+    ``services`` is a ``SkillServices`` (extractor, normalizer, taxonomy). Raises ``InputTooLarge`` for a text
+    over the configured limit.
+    """
+    taxonomy = services.taxonomy
+    by_uri = _skill_by_uri(taxonomy)
+    out: list[SkillSuggestion] = []
+    seen: set[str] = set(exclude)
+    found = services.extractor.extract(text, top=total, min_inferred=min_inferred) if text.strip() else []
+    for item in found:
+        skill = by_uri.get(item.uri)
+        if skill is None or skill.id in seen:
+            continue
+        seen.add(skill.id)
+        suggestion = SkillSuggestion(
+            skill_id=skill.id,
+            uri=item.uri,
+            label=item.label,
+            score=item.score,
+            via=item.via,
+            spans=list(item.spans),
+            evidence=list(dict.fromkeys(text[a:b] for a, b in item.spans))[:3],
+        )
+        if for_opening:
+            cue = importance_at(text, item.spans) if item.via == "explicit" else None
+            if cue is not None and cue.importance == "must":
+                suggestion.importance, suggestion.reason = "must", cue.cue
+        out.append(suggestion)
+    thin_text = text if not title or title in text else f"{title}\n{text}"
+    if (title or text).strip() and is_thin(thin_text):
+        for suggestion in occupation_skills(services, title or text, exclude=seen):
+            seen.add(suggestion.skill_id)
+            out.append(suggestion)
+    return out
+
+
+def occupation_skills(
+    services: Any, title: str, *, exclude: Collection[str] = (), limit: int = OCCUPATION_SKILLS
+) -> list[SkillSuggestion]:
+    """Essential skills (then optional ones) of the occupation ``title`` normalizes to, as suggestions with
+    ``via="occupation"``; empty when the title matches no occupation well enough."""
+    if not title.strip():
+        return []
+    matches = services.normalizer.normalize([title.strip()[:200]], top=1)[0]
+    if not matches or matches[0].score < MIN_OCCUPATION_SCORE:
+        return []
+    match = matches[0]
+    taxonomy = services.taxonomy
+    occupation = taxonomy.occupation_by_uri().get(match.uri) or taxonomy.occupations.get(match.uri)
+    if occupation is None:
+        return []
+    label = occupation.label_en or occupation.label_ko
+    out: list[SkillSuggestion] = []
+    # the occupation's skills are a starting point, not the employer's words: "should", never "must"
+    for skill_id, importance in [
+        *((s, "should") for s in occupation.essential_skills),
+        *((s, "nice") for s in occupation.optional_skills),
+    ]:
+        skill = taxonomy.skills.get(skill_id)
+        if skill is None or skill_id in exclude or any(s.skill_id == skill_id for s in out):
+            continue
+        out.append(
+            SkillSuggestion(
+                skill_id=skill_id,
+                uri=skill.uri,
+                label=skill.label_en or skill.label_ko,
+                score=float(min(1.0, match.score)),
+                via="occupation",
+                evidence=[e for e in dict.fromkeys([label, match.matched_label]) if e],
+                importance=importance,
+                reason=label,
+                occupation=label,
+            )
+        )
+        if len(out) >= limit:
+            break
+    return out

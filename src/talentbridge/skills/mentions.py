@@ -1,0 +1,248 @@
+"""Explicit skill mentions: where a text names a skill outright, by a label or an alias, in any script mix.
+
+``MentionMatcher.find(text, toks)`` returns, per concept, the character spans where one of its labels occurs.
+Two passes, unioned:
+
+* **tokens** — the label index over ``text.tokens`` (Latin words with tech spellings kept whole: ``c++``, ``c#``,
+  ``.net``, ``node.js``, ``asp.net``; Korean morphemes through Kiwi, so particles drop out: ``도커를`` →
+  ``도커``, ``파이토치 기반`` → ``파이토치`` ``기반``);
+* **Hangul surface** — every Hangul label (spaces ignored) found at the start of a Hangul word in the raw text,
+  so a transliteration that Kiwi cuts differently in context (``텐서플로우로``, ``쿠버네티스환경``) is still
+  found; a shorter label nested at the same start inside a longer one (``자바`` in ``자바스크립트``) is dropped.
+
+Context rules keep ordinary words from being read as tools: a label whose key is at most two letters (``Go``,
+``R``, ``C``, ``IT``, ``AI``) or an English word that is also a tool name (``Swift``, ``Rust``, ``Spark``,
+``Access``, ``Spring``) must be written with a capital letter and not open a sentence unless it sits in a list;
+single letters (``C``, ``R``, ``D``) must also sit in a list (``C/C++``, ``Python, R``) or before a word such as
+*language* / *언어*.
+
+Pure: standard library only; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from talentbridge.skills.lexicon import ENGLISH_STOPWORDS, LabelIndex
+from talentbridge.skills.text import Token
+
+__all__ = ["Mention", "MentionMatcher", "AMBIGUOUS_WORDS"]
+
+#: English words that are also names of tools or languages: matched only when capitalized in the text.
+_AMBIGUOUS = """go swift rust spark access excel word teams spring express flask chef puppet ant make hive pig storm beam
+    dart julia shell ruby glue lambda compass sketch zoom slack notion dash bootstrap foundation material unity
+    basic logo scheme elm crystal mercury react node next nest power project outlook sage maya nuke helm consul
+    vault nomad packer envoy electron ionic meteor ember backbone jest mocha gulp grunt fish elastic gatsby
+    prophet airflow keystone ace alpine arrow bamboo bazel buck couch dagger delta falcon feather flume
+    ghost harbor hugo iris jasmine kind knife lighthouse lit marathon mesos mint nova okta pulsar quartz
+    rancher salt sentry sonar spinnaker tempo thanos trello turbo vagrant vertex wave yarn zookeeper"""
+AMBIGUOUS_WORDS = frozenset(_AMBIGUOUS.split())
+
+#: Words after a one-letter name that say it is a language ("C language", "R 언어").
+_LANGUAGE_WORDS = ("language", "programming", "lang", "언어", "프로그래밍", "코드", "code")
+#: Zipf frequency (wordfreq) from which a one-word label is a common word: "data" 5.3, "hardware" 4.3 are;
+#: "consulting" 4.1, "Java" 4.0, "Python" 3.8, "Docker" 3.0 are not.
+COMMON_ZIPF = 4.2
+_KO_GENERIC = """개발 관리 분석 설계 기술 교육 연구 운영 영업 마케팅 경영 기획 디자인 품질 생산 제조 유지보수 보안 데이터 서비스
+    시스템 소프트웨어 하드웨어 네트워크 인프라 영어 컴퓨터 테스트 문서 협업 소통 리더십 프로젝트 고객 판매 회계 재무
+    인사 채용 구매 물류 안전 건설 전기 전자 기계 통신 웹 모바일 앱 강의 교수 상담 지원 자동화 통합 성능"""
+_KO_COMMON = frozenset(_KO_GENERIC.split())
+_LIST_SEPARATORS = ",/;|()[]{}·、"
+_BULLETS = "-*•▪●■◦▶>"
+_HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
+_SENTENCE_START = re.compile(r"(^|[.!?\n•·▪●■◦\-*:]\s*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    concept: int
+    start: int
+    end: int
+    n_tokens: int
+    weight: float  # 1.0 preferred label, lower for an alternative label
+    weak: bool = False  # one common word ("software", "testing"): explicit, but ranked after specific mentions
+
+
+def _is_hangul_word_start(text: str, i: int) -> bool:
+    return i == 0 or not _HANGUL_RE.match(text[i - 1])
+
+
+class MentionMatcher:
+    """Explicit mentions of the concepts behind ``index`` (see the module docstring).
+
+    ``labels`` are the same ``(label, weight)`` pairs per concept the index was built from; the Hangul pass uses
+    them. Build cost: one pass over the labels.
+    """
+
+    def __init__(
+        self,
+        index: LabelIndex,
+        labels: Sequence[Sequence[tuple[str, float]]],
+        curated: Collection[tuple[int, str]] | None = None,
+        common_zipf: float = COMMON_ZIPF,
+        builtin: Collection[int] = (),
+    ) -> None:
+        self.index = index
+        # (concept, label key) pairs written for the built-in taxonomy; a one-word label that is a common word
+        # ("design", "security", "team") counts as a (weak) mention only when it is one of these, never when it
+        # comes from elsewhere (ESCO's alternative labels: "design" for *think creatively*)
+        self.curated = curated
+        # concepts of the built-in taxonomy: their several-word labels are trusted as written ("IT support")
+        self.builtin = frozenset(builtin)
+        self.common_zipf = common_zipf
+        self._zipf_cache: dict[str, float] = {}
+        # labels the label index leaves out: one letter ("C", "R") and acronyms that spell a stopword ("IT")
+        self._letters: dict[str, list[tuple[int, float]]] = {}
+        self._acronyms: dict[str, list[tuple[int, float]]] = {}
+        # Hangul labels by their first syllable: (label without spaces, concept, weight)
+        self._hangul: dict[str, list[tuple[str, int, float]]] = {}
+        for concept, pairs in enumerate(labels):
+            for label, weight in pairs:
+                squeezed = "".join(label.split())
+                if len(squeezed) == 1 and squeezed.isascii() and squeezed.isalpha():
+                    self._letters.setdefault(squeezed.lower(), []).append((concept, weight))
+                    continue
+                if squeezed.isascii() and squeezed.isupper() and squeezed.lower() in ENGLISH_STOPWORDS:
+                    self._acronyms.setdefault(squeezed, []).append((concept, weight))
+                    continue
+                if len(squeezed) < 2 or not _HANGUL_RE.match(squeezed[0]):
+                    continue
+                if not all(_HANGUL_RE.match(c) for c in squeezed):
+                    continue  # mixed labels ("C++ 언어", "R언어") are left to the token pass
+                self._hangul.setdefault(squeezed[0], []).append((squeezed, concept, weight))
+        for entries in self._hangul.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def find(self, text: str, toks: Sequence[Token]) -> list[Mention]:
+        """Every explicit mention in ``text`` (tokens ``toks``), left to right; overlaps between concepts kept."""
+        out: list[Mention] = []
+        seen: set[tuple[int, int, int]] = set()
+        key_at = {(t.start, t.end): t.key for t in toks}
+        starts = [t.start for t in toks]
+        for m in self.index.find(toks):
+            if not self._plausible(text, toks, m.start, m.end, m.n_tokens):
+                continue
+            key = (m.concept, m.start, m.end)
+            if key in seen:
+                continue
+            weak = False
+            if m.n_tokens == 1:
+                word = key_at.get((m.start, m.end), "")
+            elif m.concept in self.builtin:
+                word = ""
+            else:  # "and procedures" (ESCO): one content word among stopwords is judged as that word
+                i = bisect_left(starts, m.start)
+                content = [t.key for t in toks[i : i + m.n_tokens] if t.key not in ENGLISH_STOPWORDS]
+                word = content[0] if len(content) == 1 else ""
+            # the key is stemmed ("processes" -> "processe"): judge the written word as well
+            surface = text[m.start : m.end].lower() if m.n_tokens == 1 else word
+            if word and (self._common(word) or self._common(surface)):
+                if self.curated is not None and (m.concept, word) not in self.curated:
+                    continue  # a common word from elsewhere (ESCO's "design" for *think creatively*)
+                weak = True
+            seen.add(key)
+            out.append(Mention(m.concept, m.start, m.end, m.n_tokens, m.weight, weak))
+        if self._letters or self._acronyms:
+            for t in toks:
+                surface = text[t.start : t.end]
+                hits = self._letters.get(t.key, ()) if len(t.key) == 1 else self._acronyms.get(surface, ())
+                for concept, weight in hits:
+                    if self._plausible(text, toks, t.start, t.end, 1):
+                        seen.add((concept, t.start, t.end))
+                        out.append(Mention(concept, t.start, t.end, 1, weight))
+        for mention in self._hangul_mentions(text):
+            key = (mention.concept, mention.start, mention.end)
+            if key not in seen:
+                seen.add(key)
+                out.append(mention)
+        out.sort(key=lambda m: (m.start, m.end, m.concept))
+        return out
+
+    def _common(self, word: str) -> bool:
+        """A common word of general English or Korean (wordfreq Zipf frequency at least ``common_zipf``)."""
+        hit = self._zipf_cache.get(word)
+        if hit is None:
+            if _HANGUL_RE.search(word):  # wordfreq's Korean needs MeCab: a short list of generic words instead
+                hit = 9.0 if word in _KO_COMMON else 0.0
+            else:
+                from wordfreq import zipf_frequency
+
+                hit = zipf_frequency(word, "en")
+            if len(self._zipf_cache) < 100_000:
+                self._zipf_cache[word] = hit
+        return hit >= self.common_zipf
+
+    # -- context rules ---------------------------------------------------------------------------------------
+
+    def _plausible(self, text: str, toks: Sequence[Token], start: int, end: int, n_tokens: int) -> bool:
+        surface = text[start:end]
+        if n_tokens > 1 or _HANGUL_RE.search(surface):
+            return True
+        letters = "".join(c for c in surface if c.isalpha())
+        low = letters.lower()
+        short = len(surface) <= 2 and not any(c in surface for c in "+#.")
+        if not short and low not in AMBIGUOUS_WORDS:
+            return True
+        if not any(c.isupper() for c in letters):
+            return False  # "go", "it", "spark", "access" written as ordinary words
+        in_list = self._in_list(text, start, end)
+        if len(surface) == 1:
+            return in_list or self._before_language_word(text, end)
+        if short and letters.isupper():
+            return True  # "IT", "AI", "ML", "QA": acronyms
+        if in_list or self._beside_hangul(text, start, end):
+            return True  # a capitalised English word in Korean text is a term ("Spark 경험", "Go 언어")
+        return not self._opens_sentence(text, start)
+
+    @staticmethod
+    def _in_list(text: str, start: int, end: int) -> bool:
+        before = text[max(0, start - 3) : start].rstrip()
+        after = text[end : end + 3].lstrip()
+        if before and (before[-1] in _LIST_SEPARATORS or before[-1] in _BULLETS):
+            return True  # "Python, Go", "- Spark" (a bulleted list)
+        if after and after[0] in _LIST_SEPARATORS:
+            return True
+        words_before = text[max(0, start - 5) : start].lower().split()
+        words_after = text[end : end + 5].lower().split()
+        joiners = {"and", "or", "및", "또는", "와", "과"}
+        return bool((words_before and words_before[-1] in joiners) or (words_after and words_after[0] in joiners))
+
+    @staticmethod
+    def _beside_hangul(text: str, start: int, end: int) -> bool:
+        after = text[end : end + 3].lstrip()
+        before = text[max(0, start - 3) : start].rstrip()
+        return bool((after and _HANGUL_RE.match(after[0])) or (before and _HANGUL_RE.match(before[-1])))
+
+    @staticmethod
+    def _before_language_word(text: str, end: int) -> bool:
+        after = text[end : end + 14].lower().lstrip(" -")
+        return after.startswith(_LANGUAGE_WORDS)
+
+    @staticmethod
+    def _opens_sentence(text: str, start: int) -> bool:
+        return _SENTENCE_START.search(text[max(0, start - 4) : start]) is not None
+
+    # -- Hangul surface pass -----------------------------------------------------------------------------------
+
+    def _hangul_mentions(self, text: str) -> list[Mention]:
+        if not self._hangul or not _HANGUL_RE.search(text):
+            return []
+        # the text's Hangul with spaces removed, and where each kept character came from
+        kept: list[int] = [i for i, c in enumerate(text) if not c.isspace()]
+        squeezed = "".join(text[i] for i in kept)
+        out: list[Mention] = []
+        for p, c in enumerate(squeezed):
+            entries = self._hangul.get(c)
+            if not entries or not _is_hangul_word_start(text, kept[p]):
+                continue
+            longest = 0
+            for label, concept, weight in entries:  # longest first
+                if len(label) < longest:
+                    break  # nested shorter label at the same start ("자바" inside "자바스크립트")
+                if squeezed.startswith(label, p):
+                    longest = len(label)
+                    out.append(Mention(concept, kept[p], kept[p + len(label) - 1] + 1, 1, weight))
+        return out

@@ -1,0 +1,72 @@
+"""``talentbridge taxonomy add-alias`` / ``aliases``: stored, listed, applied to the loaded taxonomy, kept by a
+built-in reload; bad input is one red line and exit code 1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from talentbridge import config
+from talentbridge.cli import main
+from talentbridge.storage import Database
+
+
+@pytest.fixture
+def cli_db(sqlite_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    monkeypatch.setenv("TALENTBRIDGE_DATABASE_URL", sqlite_database.url)
+    monkeypatch.setenv("TALENTBRIDGE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "200")
+    config.get_settings.cache_clear()
+    yield sqlite_database
+    config.get_settings.cache_clear()
+
+
+def _run(argv: list[str]) -> int:
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_add_alias_is_stored_listed_and_applied(cli_db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    from talentbridge.services.taxonomy import clear_cache, ensure_builtin_taxonomy, load_taxonomy
+    from talentbridge.skills.extract import SkillExtractor
+
+    assert _run(["taxonomy", "add-alias", "docker", "독커"]) == 0
+    assert "독커" in capsys.readouterr().out
+    assert _run(["taxonomy", "aliases", "--skill", "docker"]) == 0
+    assert "독커" in capsys.readouterr().out
+    with cli_db.session() as session:
+        taxonomy = load_taxonomy(session)
+    assert "독커" in taxonomy.skills["docker"].alt_ko
+    text = "배포는 독커로 합니다"
+    hits = [s for s in SkillExtractor(taxonomy).extract(text) if s.via == "explicit"]
+    assert any(text[a:b] == "독커" for s in hits for a, b in s.spans)
+    # a reload of the built-in taxonomy rewrites the taxonomy tables and keeps the alias
+    with cli_db.session() as session:
+        from talentbridge.services.taxonomy import BUILTIN_HASH_KEY
+        from talentbridge.storage.taxonomy_repository import TaxonomyRepository
+
+        TaxonomyRepository(session).set_meta(BUILTIN_HASH_KEY, "stale")
+        assert ensure_builtin_taxonomy(session)
+    clear_cache()
+    with cli_db.session() as session:
+        assert "독커" in load_taxonomy(session).skills["docker"].alt_ko
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["taxonomy", "add-alias", "no-such-skill", "abc"], "no-such-skill"),
+        (["taxonomy", "add-alias", "docker", "Docker"], "already a label"),
+        (["taxonomy", "add-alias", "docker", "도커 엔진", "--lang", "jp"], "en or ko"),
+    ],
+)
+def test_bad_alias_is_one_red_line(
+    cli_db: Database, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert _run(argv) == 1
+    assert message in capsys.readouterr().err

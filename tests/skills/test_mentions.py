@@ -1,0 +1,188 @@
+"""Explicit mentions on the built-in taxonomy: every tool a résumé or an ad names is found, with its span, marked
+explicit and ranked before anything inferred; ordinary words are not read as tools. Sentences written for these
+tests (no evaluation data)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from talentbridge.skills.builtin import load_builtin
+from talentbridge.skills.encoder import HashingEncoder
+from talentbridge.skills.extract import SkillExtractor
+
+
+@pytest.fixture(scope="module")
+def builtin_extractor() -> SkillExtractor:
+    return SkillExtractor(load_builtin())
+
+
+@pytest.fixture(scope="module")
+def semantic_builtin_extractor() -> SkillExtractor:
+    return SkillExtractor(load_builtin(), encoder=HashingEncoder())
+
+
+def found(extractor: SkillExtractor, text: str, top: int = 20) -> dict[str, list[str]]:
+    """English label -> the text at its spans, for explicit mentions."""
+    return {s.label: [text[a:b] for a, b in s.spans] for s in extractor.extract(text, top=top) if s.via == "explicit"}
+
+
+RESUME_SKILLS = (
+    "SKILLS\nPython, C++, PyTorch, TensorFlow, OpenCV, CUDA, Docker, Kubernetes, MLflow, Kubeflow, SQL, AWS\n"
+    "EXPERIENCE\nBuilt defect-detection models for a battery line; containerised them with Docker."
+)
+NAMED = {
+    "Python": "Python",
+    "C++": "C++",
+    "PyTorch": "PyTorch",
+    "TensorFlow": "TensorFlow",
+    "OpenCV": "OpenCV",
+    "CUDA programming": "CUDA",
+    "Docker": "Docker",
+    "Kubernetes": "Kubernetes",
+    "MLflow": "MLflow",
+    "Kubeflow": "Kubeflow",
+    "SQL": "SQL",
+    "Amazon Web Services (AWS)": "AWS",
+}
+
+
+def _label_of(extractor: SkillExtractor, skill_id: str) -> str:
+    return extractor.taxonomy.skills[skill_id].label_en
+
+
+def test_resume_skills_line_every_tool_found_explicit_and_first(semantic_builtin_extractor):
+    ex = semantic_builtin_extractor
+    ranked = ex.extract(RESUME_SKILLS, top=20)
+    by_label = {s.label: s for s in ranked}
+    for surface in NAMED.values():
+        hits = [s for s in ranked if any(RESUME_SKILLS[a:b] == surface for a, b in s.spans)]
+        assert hits, f"{surface} not found"
+        assert all(s.via == "explicit" for s in hits)
+    docker = next(s for s in ranked if "Docker" in [RESUME_SKILLS[a:b] for a, b in s.spans])
+    assert len(docker.spans) == 2  # named twice, both mentions kept
+    vias = [s.via for s in ranked]
+    first_inferred = vias.index("semantic") if "semantic" in vias else len(vias)
+    assert "explicit" not in vias[first_inferred:]  # nothing explicit after an inferred skill
+    assert by_label  # and the list is not empty
+
+
+def test_explicit_mentions_are_never_cut_by_top(builtin_extractor):
+    ranked = builtin_extractor.extract(RESUME_SKILLS, top=3)
+    surfaces = {RESUME_SKILLS[a:b] for s in ranked for a, b in s.spans}
+    assert set(NAMED.values()) <= surfaces
+
+
+def test_korean_resume_with_particles(builtin_extractor):
+    text = (
+        "파이썬과 C++로 영상처리 알고리즘을 개발했습니다. 파이토치 기반 모델을 학습하고 텐서플로우로 서빙했으며, "
+        "도커를 이용해 배포하고 쿠버네티스 클러스터를 운영했습니다. OpenCV 활용 경험이 있습니다."
+    )
+    got = {text[a:b] for s in builtin_extractor.extract(text, top=30) if s.via == "explicit" for a, b in s.spans}
+    for surface in ("파이썬", "C++", "파이토치", "텐서플로우", "도커", "쿠버네티스", "OpenCV"):
+        assert surface in got, surface
+
+
+def test_ad_with_proficiency_names_every_tool(builtin_extractor):
+    text = "[자격요건]\nPython, PyTorch, OpenCV 능숙자\nTensorRT 최적화 경험, Docker 사용 경험"
+    got = found(builtin_extractor, text)
+    spans = {s for v in got.values() for s in v}
+    assert {"Python", "PyTorch", "OpenCV", "TensorRT", "Docker"} <= spans
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("ASP.NET MVC and C# on .NET 6", "C#"),
+        ("ASP.NET MVC and C# on .NET 6", ".NET"),
+        ("ASP.NET MVC and C# on .NET 6", "ASP.NET"),
+        ("REST services in Node.js and TypeScript", "Node.js"),
+        ("Deploys to k8s with Helm charts", "k8s"),
+        ("DOCKER and docker-compose", "DOCKER"),
+        ("Embedded C/C++ firmware", "C++"),
+        ("Embedded C/C++ firmware", "C"),
+        ("Python, R and SQL for analysis", "R"),
+        ("Backend in Go, Rust and Java", "Go"),
+        ("C 언어와 임베디드 개발", "C"),
+        ("분산 처리 경험이 있습니다. Spark 경험이 있습니다.", "Spark"),  # found by the property test below
+    ],
+)
+def test_tech_spellings_are_whole_tokens(builtin_extractor, text, surface):
+    spans = {text[a:b] for s in builtin_extractor.extract(text, top=30) if s.via == "explicit" for a, b in s.spans}
+    assert surface in spans
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("Let's go to the office together.", "go"),
+        ("Go to our careers page to apply.", "Go"),
+        ("It is a great place to work; it pays well.", "it"),
+        ("Our R&D center hires graduates.", "R"),
+        ("Grade C steel and Plan B.", "C"),
+        ("The C-level team decides.", "C"),
+        ("Please access the portal and react quickly.", "access"),
+        ("We excel at teamwork.", "excel"),
+    ],
+)
+def test_ordinary_words_are_not_tools(builtin_extractor, text, surface):
+    for s in builtin_extractor.extract(text, top=30):
+        if s.via == "explicit":
+            assert surface not in [text[a:b] for a, b in s.spans], (s.label, text)
+
+
+def test_csharp_is_not_c(builtin_extractor):
+    text = "Senior C# developer"
+    labels = {s.label for s in builtin_extractor.extract(text, top=30) if s.via == "explicit"}
+    assert _label_of(builtin_extractor, "csharp") in labels
+    assert _label_of(builtin_extractor, "c-language") not in labels
+
+
+def test_acronym_it_is_found_in_capitals(builtin_extractor):
+    text = "Provide IT support to 300 users."
+    labels = {s.label for s in builtin_extractor.extract(text, top=30) if s.via == "explicit"}
+    assert _label_of(builtin_extractor, "information-technology") in labels
+
+
+def test_common_words_from_other_sources_are_not_mentions():
+    """A one-word alternative label that is a common English word ("design") counts only when the built-in files
+    give it; an ESCO-only concept carrying it is not suggested as explicit."""
+    from talentbridge.skills.taxonomy import Skill
+
+    tax = load_builtin()
+    tax.add_skills([Skill("http://esco/think", "think creatively", alt_en=["design"], builtin=False)])
+    ex = SkillExtractor(tax)
+    labels = {s.label for s in ex.extract("We value good design.", top=30) if s.via == "explicit"}
+    assert "think creatively" not in labels
+
+
+TOOLS = ["Python", "PyTorch", "TensorFlow", "OpenCV", "Docker", "Kubernetes", "SQL", "C++", "CUDA", "MLflow",
+         "파이토치", "도커", "텐서플로", "쿠버네티스", "Node.js", "C#", ".NET", "Java", "Spark", "Kafka"]  # fmt: skip
+FILLER = st.sampled_from(
+    ["경험이 있습니다.", "we are hiring", "실무 경험 우대", "and more", "프로젝트 수행", "in production", "\n", "- "]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    picks=st.lists(st.sampled_from(TOOLS), min_size=1, max_size=8, unique=True),
+    before=FILLER,
+    after=FILLER,
+    sep=st.sampled_from([", ", " / ", ", ", " · ", "\n- "]),
+)
+def test_any_list_of_named_tools_is_found_whole(builtin_extractor, picks, before, after, sep):
+    text = f"{before} {sep.join(picks)} {after}"
+    spans = {text[a:b] for s in builtin_extractor.extract(text, top=5) if s.via == "explicit" for a, b in s.spans}
+    for tool in picks:
+        assert tool in spans, (tool, text)
+
+
+def test_spans_point_at_the_text(builtin_extractor):
+    text = "Python과 PyTorch 기반 개발, Docker를 사용합니다"
+    for s in builtin_extractor.extract(text, top=30):
+        for a, b in s.spans:
+            assert 0 <= a < b <= len(text)
+            assert re.search(r"\w", text[a:b])

@@ -28,6 +28,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("recommend", "recommend", "Recommend talent for openings and openings for talent."),
     ("audit", "audit", "Fairness audits of recommendations."),
     ("users", "users", "User accounts and roles."),
+    ("doctor", "doctor", "Which models, indexes and caches are active, and what is missing."),
 ]
 
 _state = {"debug": False}

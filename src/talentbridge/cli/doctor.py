@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["app", "command", "SINGLE_COMMAND", "warn_missing_models"]
+__all__ = ["app", "command", "SINGLE_COMMAND", "warn_missing_models", "encode_labels_with_progress"]
 
 app = typer.Typer()
 SINGLE_COMMAND = True
@@ -41,6 +41,37 @@ def warn_missing_models(console: Console | None = None) -> list[str]:
             err.print(f"[bold yellow]warning: model missing[/] — {line}", highlight=False)
         err.print("[bold yellow]warning:[/] run `talentbridge doctor` for details", highlight=False)
     return lines
+
+
+def encode_labels_with_progress(console: Console) -> None:
+    """Encode the active taxonomy's labels for the default model with a progress bar (``db upgrade``,
+    ``taxonomy import-esco``), after warning about a missing model."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from talentbridge.config import get_settings
+    from talentbridge.services.label_encodings import precompute_label_encodings
+
+    if warn_missing_models():
+        return  # nothing to encode with: the warning says what to install
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("encoding taxonomy labels", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        entry = precompute_label_encodings(get_settings(), progress=progress)
+    console.print(
+        f"Taxonomy labels encoded for {entry['encoder']} ({entry['source']} taxonomy, "
+        f"{len(entry['files'])} cached file(s), {entry['seconds']:.1f} s).",
+        highlight=False,
+    )
 
 
 def command(

@@ -12,6 +12,7 @@
     ├── InputTooLarge                 code="too_large"      a text or file beyond the documented limit
     ├── ConfigurationError            code="configuration"  settings that cannot work
     ├── DatabaseNotReady              code="database_not_ready" the schema is missing or behind: run ``db upgrade``
+    ├── WarmingUp                     code="warming_up"     a model is still loading after a start: retry soon
     └── SolverError                   code="solver"         an optimisation that found no solution
 
 The web layer maps each to RFC 9457 problem+json (``status`` below); the CLI prints one red line and exits
@@ -38,6 +39,7 @@ __all__ = [
     "ConfigurationError",
     "DatabaseNotReady",
     "SolverError",
+    "WarmingUp",
 ]
 
 
@@ -178,3 +180,11 @@ class SolverError(TalentBridgeError):
     code = "solver"
     status = 500
     title = "Solver failed"
+
+
+class WarmingUp(TalentBridgeError):
+    """A model the request needs is still loading in the server's background warm-up; retry in a moment."""
+
+    code = "warming_up"
+    status = 503
+    title = "Warming up"

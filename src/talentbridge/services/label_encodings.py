@@ -123,7 +123,9 @@ def label_encoding_status(settings: Settings) -> list[Check]:
         return [Check("cache", name, "not_built", used_for, str(root), detail)]
     missing = [f for f in entry.get("files", []) if not (root / f).is_file()]
     if missing:
-        detail = f"{label}: {len(missing)} file(s) deleted since {entry.get('computed_at')}; run `talentbridge db upgrade`"
+        detail = (
+            f"{label}: {len(missing)} file(s) deleted since {entry.get('computed_at')}; run `talentbridge db upgrade`"
+        )
         return [Check("cache", name, "not_built", used_for, str(root), detail)]
     size = sum((root / f).stat().st_size for f in entry.get("files", []))
     detail = (

@@ -30,6 +30,8 @@ __all__ = [
     "store_checks",
     "WarmUp",
     "warm_up_state",
+    "warm_up_build",
+    "COMPONENTS",
 ]
 
 
@@ -239,3 +241,45 @@ _warm_up = WarmUp()
 def warm_up_state() -> WarmUp:
     """The warm-up state of this process (one per process: the models it holds are per process)."""
     return _warm_up
+
+
+#: The components ``serve`` warms up, in order.
+COMPONENTS = ("taxonomy", "skills", "text_encoder")
+
+
+def warm_up_build(settings: Settings, background: bool = True) -> threading.Thread | None:
+    """Build every component in one background thread (or here, ``background=False``), recording each one's state
+    in ``warm_up_state()``. All components are marked "warming_up" before this returns."""
+    import logging
+
+    state = warm_up_state()
+    for name in COMPONENTS:
+        state.start(name)
+
+    def work() -> None:
+        from talentbridge.services.skill_extraction import get_skill_services, skill_taxonomy
+        from talentbridge.services.text_embeddings import text_embeddings_for
+
+        steps = (
+            ("taxonomy", lambda: f"{len(skill_taxonomy(settings).skills):,} skills"),
+            ("skills", lambda: f"encoder {get_skill_services(settings).encoder_id or 'none (lexical only)'}"),
+            ("text_encoder", lambda: _warm_text(text_embeddings_for(settings))),
+        )
+        for name, step in steps:
+            try:
+                state.ready(name, step())
+            except Exception as exc:  # noqa: BLE001 - a warm-up failure shows again, with its message, on first use
+                logging.getLogger("talentbridge.web").exception("warm-up of %s failed", name)
+                state.failed(name, str(exc))
+
+    if not background:
+        work()
+        return None
+    thread = threading.Thread(target=work, name="talentbridge-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_text(texts: Any) -> str:
+    texts.warm_up()
+    return texts.encoder.model_id if texts.encoder is not None else f"none ({texts.status})"

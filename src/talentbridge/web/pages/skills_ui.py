@@ -35,9 +35,9 @@ FAMILY_NAMES: dict[str, tuple[str, str]] = {
 
 
 def taxonomy_for(request: Request) -> Taxonomy:
-    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.services.skill_extraction import skill_taxonomy
 
-    return get_skill_services(request.app.state.settings).taxonomy
+    return skill_taxonomy(request.app.state.settings)  # no model needed: never waits for the warm-up
 
 
 def skill_label(taxonomy: Taxonomy, skill_id: str, lang: str) -> str:

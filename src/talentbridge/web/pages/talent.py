@@ -113,9 +113,11 @@ def suggest_skills(
 ) -> Response:
     """Skills found in the pasted résumé, for the talent to accept or reject (an HTMX fragment)."""
     talent = _profile(request, repos)
-    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.services.skill_extraction import ready_skill_services
 
-    services = get_skill_services(request.app.state.settings)
+    services = ready_skill_services(request.app.state.settings)
+    if services is None:  # serve's warm-up is still loading the models: say so instead of waiting
+        return render(request, "_warming_up.html")
     found = services.extractor.extract(resume_text, top=20) if resume_text.strip() else []
     by_uri = services.taxonomy.skill_by_uri()
     have = {s.skill_id for s in talent.skills} if talent else set()

@@ -115,4 +115,4 @@ def command(
                 highlight=False,
             )
     if broken:
-        raise typer.Exit(1)
+        raise SystemExit(1)  # typer.Exit would be swallowed by main()'s standalone_mode=False

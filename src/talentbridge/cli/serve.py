@@ -23,6 +23,9 @@ def command(
     from talentbridge.web.app import create_app
 
     db = open_database(check=True)
+    from talentbridge.cli.doctor import warn_missing_models
+
+    warn_missing_models()  # a missing model is said here, in /api/health and by `talentbridge doctor`
     Console().print(f"TalentBridge on [bold]http://{host}:{port}[/] (database {db.safe_url}); API docs at /docs")
     if reload:
         uvicorn.run("talentbridge.web.asgi:app", host=host, port=port, reload=True)

@@ -274,3 +274,26 @@ def test_warm_up_state_is_per_component() -> None:
     assert snap["x"]["status"] == "ready" and snap["x"]["detail"] == "ok" and "seconds" in snap["x"]
     assert snap["y"] == {"status": "failed", "detail": "no model"}
     assert np.isfinite(snap["x"]["seconds"])
+
+
+def test_db_upgrade_encodes_the_labels_with_a_report(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from talentbridge.cli import main
+    from talentbridge.services import skill_extraction
+
+    class FakeMiniLM(encoder_module.HashingEncoder):  # the product's model id, a cheap encoder
+        def __init__(self) -> None:
+            super().__init__(384)
+            self.model_id = MiniLMEncoder.model_id
+
+    monkeypatch.setattr(skill_extraction, "make_encoder", lambda name: FakeMiniLM())
+    monkeypatch.setattr(skill_extraction, "title_second_encoder", lambda enc: None)
+    main(["db", "upgrade"])
+    assert "Taxonomy labels encoded for all-MiniLM-L6-v2" in capsys.readouterr().out
+    main(["doctor", "--json", "--no-verify"])
+    checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
+    assert checks["taxonomy label encodings"]["status"] == "built"
+
+    main(["db", "upgrade", "--no-encode-labels"])
+    assert "Taxonomy labels encoded" not in capsys.readouterr().out

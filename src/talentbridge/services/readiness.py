@@ -31,6 +31,7 @@ __all__ = [
     "WarmUp",
     "warm_up_state",
     "warm_up_build",
+    "load_gil_bound_models",
     "COMPONENTS",
 ]
 
@@ -247,6 +248,18 @@ def warm_up_state() -> WarmUp:
 COMPONENTS = ("taxonomy", "skills", "text_encoder")
 
 
+def load_gil_bound_models() -> float:
+    """Load the models whose loading holds the GIL (Kiwi: one C++ call of about a second that no other thread
+    of the process can run beside, measured with a ticker thread; MiniLM, USE, the taxonomy and the label
+    encodings leave it free every few ms). ``serve`` calls this before it accepts connections, so that no request
+    stalls behind it; the rest warms up in the background. Returns the seconds spent."""
+    from talentbridge.skills.text import tokens
+
+    started = time.perf_counter()
+    list(tokens("한국어 형태소 분석기"))
+    return time.perf_counter() - started
+
+
 def warm_up_build(settings: Settings, background: bool = True) -> threading.Thread | None:
     """Build every component in one background thread (or here, ``background=False``), recording each one's state
     in ``warm_up_state()``. All components are marked "warming_up" before this returns."""
@@ -257,6 +270,8 @@ def warm_up_build(settings: Settings, background: bool = True) -> threading.Thre
         state.start(name)
 
     def work() -> None:
+        if background:
+            _lower_priority()
         from talentbridge.services.skill_extraction import get_skill_services, skill_taxonomy
         from talentbridge.services.text_embeddings import text_embeddings_for
 
@@ -278,6 +293,17 @@ def warm_up_build(settings: Settings, background: bool = True) -> threading.Thre
     thread = threading.Thread(target=work, name="talentbridge-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def _lower_priority() -> None:
+    """Lowest CPU priority for this thread (Linux: a thread id is a process id to ``setpriority``): when requests
+    and the warm-up both want the cores, the requests go first."""
+    import contextlib
+    import os
+
+    # not Linux/Unix, or not allowed: the warm-up then just competes as before
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 def _warm_text(texts: Any) -> str:

@@ -66,12 +66,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def _warm_up(settings: Settings) -> None:
-    """Load the models in the background, so that no request waits for them: the taxonomy first (pages only need
-    its labels), then the skill extractor and title normalizer (MiniLM, USE, the label encodings that ``db
+    """Load the models in the background, so that no request waits for them (Kiwi, whose load holds the GIL, before
+    the server accepts connections): the taxonomy first (pages only need its labels), then the skill extractor and title normalizer (MiniLM, USE, the label encodings that ``db
     upgrade`` / ``import-esco`` left on disk), then the text criterion's encoder. Each component's state is in
     ``/api/health``; pages that need one still warming up say so (``services.readiness``)."""
-    from talentbridge.services.readiness import warm_up_build
+    from talentbridge.services.readiness import load_gil_bound_models, warm_up_build
 
+    load_gil_bound_models()  # before the first connection: its load would stall every request for a second
     warm_up_build(settings)
 
 

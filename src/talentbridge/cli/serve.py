@@ -27,6 +27,9 @@ def command(
     require_secret_for_host(get_settings(), host)
     db = open_database(check=True)
     port = port or get_settings().port
+    from talentbridge.cli.doctor import warn_missing_models
+
+    warn_missing_models()  # a missing model is said here, in /api/health and by `talentbridge doctor`
     Console().print(f"TalentBridge on [bold]http://{host}:{port}[/] (database {db.safe_url}); API docs at /docs")
     if reload:
         uvicorn.run("talentbridge.web.asgi:app", host=host, port=port, reload=True)

@@ -38,6 +38,10 @@ def _services(encoder: str):  # type: ignore[no-untyped-def]
             progress.update(task, completed=done, total=total)
 
         services = get_skill_services(get_settings(), encoder=encoder, progress=update)
+    if encoder in ("minilm", "auto"):
+        from talentbridge.cli.doctor import warn_missing_models
+
+        warn_missing_models(console)
     console.print(
         f"taxonomy: {services.source} ({len(services.taxonomy.skills):,} skills, "
         f"{len(services.taxonomy.occupations):,} occupations); encoder: {services.encoder_id or 'none'}",

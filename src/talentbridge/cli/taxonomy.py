@@ -27,6 +27,12 @@ def import_esco_command(
         ...,
         help="The ESCO CSV download: the classification zip and the relations zip (or unpacked folders).",
     ),
+    encode_labels: bool = typer.Option(
+        True,
+        "--encode-labels/--no-encode-labels",
+        help="Encode the new taxonomy's labels for the default model now (minutes for ESCO, with a progress bar; "
+        "cached on disk by model and taxonomy version), so that no request pays for it.",
+    ),
 ) -> None:
     """Import ESCO (skills, occupations, labels, relations) and merge it with the built-in AI taxonomy.
 
@@ -83,6 +89,10 @@ def import_esco_command(
             f"[yellow]{len(stats.unmatched_builtin_uris)} ESCO URI(s) of built-in concepts are not in this "
             f"release[/] (e.g. {stats.unmatched_builtin_uris[0]})."
         )
+    if encode_labels:
+        from talentbridge.cli.doctor import encode_labels_with_progress
+
+        encode_labels_with_progress(console)
 
 
 @app.command()

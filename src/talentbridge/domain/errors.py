@@ -14,6 +14,7 @@
     ├── ConfigurationError            code="configuration"  settings that cannot work
     │   └── RulesInvalid              code="rules_invalid"  support rule files that do not validate (every problem)
     ├── DatabaseNotReady              code="database_not_ready" the schema is missing or behind: run ``db upgrade``
+    ├── WarmingUp                     code="warming_up"     a model is still loading after a start: retry soon
     └── SolverError                   code="solver"         an optimisation that found no solution
 
 The web layer maps each to RFC 9457 problem+json (``status`` below); the CLI prints one red line and exits
@@ -42,6 +43,7 @@ __all__ = [
     "RulesInvalid",
     "DatabaseNotReady",
     "SolverError",
+    "WarmingUp",
 ]
 
 
@@ -211,3 +213,11 @@ class SolverError(TalentBridgeError):
     code = "solver"
     status = 500
     title = "Solver failed"
+
+
+class WarmingUp(TalentBridgeError):
+    """A model the request needs is still loading in the server's background warm-up; retry in a moment."""
+
+    code = "warming_up"
+    status = 503
+    title = "Warming up"

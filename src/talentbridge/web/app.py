@@ -75,11 +75,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def _warm_up(settings: Settings) -> None:
-    """Build the skill extractor (taxonomy embeddings) and the talent index in the background, so that no
-    sign-in or page waits for them (services/warmup.py; pages that need them say "warming up")."""
-    from talentbridge.services.warmup import start
+    """Load the models in the background, so that no request waits for them (Kiwi, whose load holds the GIL, before
+    the server accepts connections): the taxonomy first (pages only need its labels), then the skill extractor and title normalizer (MiniLM, USE, the label encodings that ``db
+    upgrade`` / ``import-esco`` left on disk), then the text criterion's encoder. Each component's state is in
+    ``/api/health``; pages that need one still warming up say so (``services.readiness``)."""
+    from talentbridge.services.readiness import load_gil_bound_models, warm_up_build
 
-    start(settings)
+    load_gil_bound_models()  # before the first connection: its load would stall every request for a second
+    warm_up_build(settings)
 
 
 def _optional_module(name: str):  # type: ignore[no-untyped-def]

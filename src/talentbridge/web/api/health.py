@@ -1,4 +1,11 @@
-"""``GET /api/health``: liveness plus database readiness."""
+"""``GET /api/health``: liveness, database readiness, missing models and the warm-up state of each component.
+
+``status`` is "ok", or "degraded" when the database is not ready or a model of the default configuration is
+not installed (``models.missing`` says which, and what the product falls back to). ``components`` gives each
+model-backed component's warm-up state in this process ("not_started", "warming_up", "ready", "failed");
+``ready`` is true when none is warming up (pages that need a component still warming up say so instead of
+waiting for it).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +16,15 @@ from sqlalchemy import text
 
 import talentbridge
 from talentbridge.domain.errors import TalentBridgeError
-from talentbridge.web.deps import DatabaseDep
+from talentbridge.web.deps import DatabaseDep, SettingsDep
 
 router = APIRouter(prefix="/api", tags=["health"])
 
 
 @router.get("/health")
-def health(database: DatabaseDep) -> dict[str, Any]:
+def health(database: DatabaseDep, settings: SettingsDep) -> dict[str, Any]:
+    from talentbridge.services.readiness import missing_models, warm_up_state
+
     status = "ok"
     detail = None
     try:
@@ -26,9 +35,16 @@ def health(database: DatabaseDep) -> dict[str, Any]:
         status, detail = "degraded", exc.message
     except Exception as exc:  # the database is down: report, don't crash
         status, detail = "degraded", str(exc)
+    missing = missing_models(settings)
+    if missing:
+        status = "degraded"
+    components = warm_up_state().snapshot()
     return {
         "status": status,
         "version": talentbridge.__version__,
         "database": database.engine.dialect.name,
         "detail": detail,
+        "models": {"missing": missing},
+        "components": components,
+        "ready": all(c["status"] != "warming_up" for c in components.values()),
     }

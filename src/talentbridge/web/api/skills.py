@@ -97,13 +97,22 @@ def _check_count(n: int) -> None:
         )
 
 
+def _ready_services(settings):  # type: ignore[no-untyped-def]
+    """The skill services, or 503 ``warming_up`` while the server's warm-up is still loading them."""
+    from talentbridge.domain.errors import WarmingUp
+    from talentbridge.services.skill_extraction import ready_skill_services
+
+    services = ready_skill_services(settings)
+    if services is None:
+        raise WarmingUp("the skill models are still loading after a restart; retry in a moment", retry_after=5)
+    return services
+
+
 @router.post("/extract", response_model=ExtractResponse, summary="Extract ranked skills from texts")
 def extract(body: ExtractRequest, settings: SettingsDep, request: Request) -> ExtractResponse:
-    from talentbridge.services.skill_extraction import get_skill_services
-
     policy_of(request).check(request, "skills", "read")
     _check_count(len(body.texts))
-    services = get_skill_services(settings)
+    services = _ready_services(settings)
     ranked = services.extractor.extract_many(body.texts, top=body.top)
     return ExtractResponse(
         results=[
@@ -158,11 +167,9 @@ def suggest(body: SuggestRequest, settings: SettingsDep, request: Request) -> Su
 
 @router.post("/normalize-titles", response_model=TitlesResponse, summary="Map job titles to occupations")
 def normalize_titles(body: TitlesRequest, settings: SettingsDep, request: Request) -> TitlesResponse:
-    from talentbridge.services.skill_extraction import get_skill_services
-
     policy_of(request).check(request, "skills", "read")
     _check_count(len(body.titles))
-    services = get_skill_services(settings)
+    services = _ready_services(settings)
     ranked = services.normalizer.normalize(body.titles, top=body.top)
     return TitlesResponse(
         results=[

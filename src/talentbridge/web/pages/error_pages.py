@@ -166,7 +166,7 @@ INVALID = _("This value is not valid.")
 FILE_LEVEL = _("Whole request")
 LINE = _("Line {line}")
 NOT_ALLOWED = _("Not allowed")
-WARMING_UP_TITLE = _("Warming up")  # services.warmup.WarmingUp.title
+WARMING_UP_TITLE = _("Warming up")  # domain.errors.WarmingUp.title
 
 USE_AT_LEAST = _("use at least {n} characters")
 #: Messages our own services write in English (domain Problems); translated when the catalog knows them.

@@ -35,40 +35,22 @@ FAMILY_NAMES: dict[str, tuple[str, str]] = {
 
 
 def taxonomy_for(request: Request) -> Taxonomy:
-    """The taxonomy, for names of skills: never waits for the skill extractor's warm-up (services/warmup.py)."""
-    from talentbridge.services.warmup import skill_services_if_ready
+    """The taxonomy, for names of skills: never loads a model, never waits for the warm-up."""
+    from talentbridge.services.skill_extraction import skill_taxonomy
 
-    settings = request.app.state.settings
-    ready = skill_services_if_ready(settings)
-    if ready is not None:
-        return ready.taxonomy  # type: ignore[no-any-return]
-    try:
-        from talentbridge.services.taxonomy import load_taxonomy
-
-        with request.app.state.database.session() as session:
-            taxonomy = load_taxonomy(session)
-        if len(taxonomy):
-            return taxonomy
-    except Exception:  # noqa: BLE001 - no stored taxonomy: the built-in one has the same names
-        pass
-    from talentbridge.skills.builtin import load_builtin
-
-    return load_builtin()
+    return skill_taxonomy(request.app.state.settings)
 
 
 def skill_services(request: Request) -> Any:
-    """The skill extractor for answers that need it; raises ``WarmingUp`` (shown as "warming up") while the
-    background warm-up is still building it, instead of making the page wait."""
-    from talentbridge.services.skill_extraction import get_skill_services
-    from talentbridge.services.warmup import WarmingUp, skill_services_if_ready, state
+    """The skill extractor for answers that need it; raises ``WarmingUp`` (shown as "warming up") while serve's
+    background warm-up is still building it, instead of making the page wait (services.readiness)."""
+    from talentbridge.domain.errors import WarmingUp
+    from talentbridge.services.skill_extraction import ready_skill_services
 
-    settings = request.app.state.settings
-    ready = skill_services_if_ready(settings)
-    if ready is not None:
-        return ready
-    if state(settings) == "warming":
+    services = ready_skill_services(request.app.state.settings)
+    if services is None:
         raise WarmingUp("the skill finder is still loading its model; try again in a minute")
-    return get_skill_services(settings)  # never started here (tests, scripts) or failed: build or report now
+    return services
 
 
 def skill_label(taxonomy: Taxonomy, skill_id: str, lang: str) -> str:

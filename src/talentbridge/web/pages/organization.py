@@ -145,7 +145,12 @@ def suggest(
     from talentbridge.services.skill_suggestions import suggest_skills
     from talentbridge.web.pages.skills_ui import skill_services
 
-    services = skill_services(request)  # "warming up" instead of waiting for the model
+    from talentbridge.domain.errors import WarmingUp
+
+    try:
+        services = skill_services(request)
+    except WarmingUp:  # serve's warm-up is still loading the models: say so where the suggestions go
+        return render(request, "_warming_up.html")
     text = f"{title}\n{description}".strip()
     # every skill the ad names (must-have only where the text says so), then inferred ones; a thin ad also gets
     # the skills of the occupation its title normalizes to ("from the occupation")

@@ -188,7 +188,12 @@ def suggest_skills(
     from talentbridge.services.skill_suggestions import suggest_skills as suggest
     from talentbridge.web.pages.skills_ui import skill_services
 
-    services = skill_services(request)  # "warming up" instead of waiting for the model
+    from talentbridge.domain.errors import WarmingUp
+
+    try:
+        services = skill_services(request)
+    except WarmingUp:  # serve's warm-up is still loading the models: say so where the suggestions go
+        return render(request, "_warming_up.html")
     have = {s.skill_id for s in talent.skills} if talent else set()
     # every skill the résumé names, then the best inferred ones; a thin résumé also gets the desired role's
     # occupation skills

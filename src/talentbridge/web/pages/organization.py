@@ -142,10 +142,9 @@ def suggest(
 ) -> Response:
     """Skills suggested from the job text (an HTMX fragment): accept, set importance and minimum level."""
     _member(request)
+    from talentbridge.domain.errors import WarmingUp
     from talentbridge.services.skill_suggestions import suggest_skills
     from talentbridge.web.pages.skills_ui import skill_services
-
-    from talentbridge.domain.errors import WarmingUp
 
     try:
         services = skill_services(request)

@@ -185,10 +185,9 @@ def suggest_skills(
 ) -> Response:
     """Skills found in the pasted résumé, for the talent to accept or reject (an HTMX fragment)."""
     talent = _profile(request, repos)
+    from talentbridge.domain.errors import WarmingUp
     from talentbridge.services.skill_suggestions import suggest_skills as suggest
     from talentbridge.web.pages.skills_ui import skill_services
-
-    from talentbridge.domain.errors import WarmingUp
 
     try:
         services = skill_services(request)

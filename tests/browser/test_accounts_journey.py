@@ -30,7 +30,7 @@ def test_operator_activates_a_signup_and_changes_its_role(new_page: Any, live_db
     expect(choice).to_be_visible()  # found by name (HTMX), never typed as an id
     choice.check()
     visitor.click("form[action='/signup'] button[type=submit]")
-    expect(visitor.locator("[role=status], .ok, p").filter(has_text="운영자가 확인한 뒤 활성화")).to_have_count(1)
+    expect(visitor.locator("[role=status], .ok, p").filter(has_text="운영자가 확인한 뒤 계정을 활성화")).to_have_count(1)
 
     operator = new_page()
     sign_in(operator, "operator")

@@ -462,7 +462,9 @@ def test_secondment_rules_exclude_the_own_employer(database: Database) -> None:
             rid, t[0].id, [o["seoul"].id]
         )  # talent 0 works for the Seoul opening's org
         svc.close(rid)
-        svc.generate_organization_rankings(rid, scope="all")
+        # the applicants' scope keeps the pair in the lists (scope="all" already leaves the own employer out of a
+        # generated ranking, tested below): the round's own secondment rule must exclude it at the run
+        svc.generate_organization_rankings(rid, scope="applicants")
         instance = svc.build_instance(rid)
         applicant = next(a for a in instance["applicants"] if a["id"] == f"t{t[0].id}")
         assert applicant["employer"] == f"org{world['orgs']['vision'].id}"

@@ -72,7 +72,7 @@ def test_signup_as_organization_member_finds_the_organization_by_name_and_waits(
         form = {"csrf_token": token, "name": "박담당", "email": "member@test.kr", "password": "long-password-1",
                 "role": "org_member", "organization_name": "비전AI랩"}  # fmt: skip
         response = c.post("/signup", data=form)
-        assert response.status_code == 200 and "운영자가 확인한 뒤 활성화" in response.text
+        assert response.status_code == 200 and "운영자가 확인한 뒤 계정을 활성화" in response.text
     row = _user(db, "member@test.kr")
     assert row is not None and row.role == "org_member" and row.organization_id == org_id and not row.active
     with db.session() as session:  # every operator is told a signup waits

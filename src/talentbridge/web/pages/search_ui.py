@@ -69,6 +69,14 @@ RECORD_LINKS = {
 }
 
 
+def _action_label(action: str, tr: Any) -> str:
+    """An audit action in words: ours, else the catalog's (round actions such as ``open_submission`` are
+    translated by the round pages' catalog), else the code itself."""
+    if action in ACTION_LABELS:
+        return str(tr(ACTION_LABELS[action]))
+    return str(tr(action))
+
+
 def _staff(request: Request) -> None:
     policy_of(request).check(request, "audit", "read")  # operators and auditors only
 
@@ -218,7 +226,7 @@ def audit_log(
         rows.append(
             {
                 **e,
-                "action_label": str(tr(ACTION_LABELS[e["action"]])) if e["action"] in ACTION_LABELS else e["action"],
+                "action_label": _action_label(e["action"], tr),
                 "entity_label": str(tr(entity_label)) if entity_label else e["entity"],
                 "link": link_to,
                 "details": _detail_text(e["detail"]),
@@ -236,7 +244,7 @@ def audit_log(
         pages=max(1, -(-total // AUDIT_PAGE)),
         filters=filters,
         query=query,
-        actions=[(a, str(tr(ACTION_LABELS[a])) if a in ACTION_LABELS else a) for a in known["actions"]],
+        actions=[(a, _action_label(a, tr)) for a in known["actions"]],
         entities=[
             (n, str(tr(ENTITY_LABELS[n.rstrip("s")])) if n.rstrip("s") in ENTITY_LABELS else n)
             for n in known["entities"]

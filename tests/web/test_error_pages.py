@@ -120,3 +120,30 @@ def test_a_form_page_shows_its_errors_translated(web: tuple[FastAPI, Database]) 
         text = _text(page.text)
         assert "String should" not in text and "Input should be" not in text
         assert "이름: 필수 항목입니다" in text  # the profile form names the field and says why, in Korean
+
+
+def test_a_page_form_without_its_csrf_token_gets_a_korean_page_and_the_api_stays_problem_json(
+    web: tuple[FastAPI, Database],
+) -> None:
+    """An expired tab (the session's CSRF token changed since the form was drawn) posts a form: the person gets a
+    page that says what happened and what to do, in Korean, never problem+json; nothing is written."""
+    app, database = web
+    from talentbridge.services import accounts
+
+    with database.session() as session:
+        accounts.create_user(session, email="csrf@test.kr", password="test-password-123", role="operator",
+                             name="운영자")
+    with TestClient(app, headers=HTML, raise_server_exceptions=False) as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
+        signed_in = c.post("/login", data={"csrf_token": token, "email": "csrf@test.kr",
+                                           "password": "test-password-123"}, follow_redirects=False)
+        assert signed_in.status_code in (302, 303), signed_in.text[:300]
+        page = c.post("/operator/rounds", data={"csrf_token": "stale", "program_id": "1", "name": "새 라운드"})
+        assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
+        text = _text(page.text)
+        assert "양식이 만료되었습니다" in text and "새로고침한 뒤 다시 제출해 주세요" in text
+        assert "CSRF token" not in text
+        english = _text(c.post("/operator/rounds?lang=en", data={"program_id": "1"}).text)
+        assert "This form has expired" in english
+        api = c.post("/api/auth/logout", data={"x": "1"})
+        assert api.status_code == 403 and api.headers["content-type"] == "application/problem+json"

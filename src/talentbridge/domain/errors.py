@@ -36,6 +36,7 @@ __all__ = [
     "Conflict",
     "InvalidState",
     "PermissionDenied",
+    "CsrfRefused",
     "NotAuthenticated",
     "InputTooLarge",
     "TooManyRequests",
@@ -154,6 +155,13 @@ class PermissionDenied(TalentBridgeError):
     code = "forbidden"
     status = 403
     title = "Forbidden"
+
+
+class CsrfRefused(PermissionDenied):
+    """An unsafe browser request without the session's CSRF token (an old tab, a session that ended meanwhile)."""
+
+    code = "csrf"
+    title = "Form expired"
 
 
 class NotAuthenticated(PermissionDenied):

@@ -125,7 +125,12 @@ class AuthMiddleware:
                 if not content_type.startswith("application/json"):
                     receive, ok = await self._check_csrf(scope, receive, headers, content_type)
                     if not ok:
-                        await _problem(send, 403, "csrf", "missing or wrong CSRF token; reload the page and retry")
+                        if scope["path"].startswith("/api"):
+                            await _problem(send, 403, "csrf", CSRF_REFUSED)
+                        else:
+                            # A page form (an expired tab, a session that ended): a page in the reader's language
+                            # that says what to do, not problem+json.
+                            await _csrf_page(scope, receive, send)
                         return
 
         refused = False
@@ -208,6 +213,18 @@ class AuthMiddleware:
     def _write_audit(self, entries: list[AuditEntry]) -> None:
         with self.database.session(write=True) as session:
             write_entries(session, entries)
+
+
+CSRF_REFUSED = "missing or wrong CSRF token; reload the page and retry"
+
+
+async def _csrf_page(scope: Scope, receive: Receive, send: Send) -> None:
+    from talentbridge.domain.errors import CsrfRefused
+    from talentbridge.web.pages.error_pages import SUMMARIES, render_error
+
+    # The summary says it all (and in the reader's language); the API's English reason is not repeated.
+    response = render_error(Request(scope, receive), CsrfRefused(SUMMARIES["csrf"]))
+    await response(scope, receive, send)
 
 
 async def _problem(send: Send, status: int, code: str, detail: str) -> None:

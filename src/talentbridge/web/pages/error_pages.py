@@ -112,6 +112,9 @@ SUMMARIES: dict[str, str] = {
     "import_rejected": _("The file has rows that cannot be imported. Nothing was written."),
     "not_found": _("The {entity} you asked for does not exist ({key}). It may have been deleted."),
     "forbidden": _("Your account may not open this page or do this. Ask an operator if you need access."),
+    "csrf": _(
+        "This form has expired (the page was open for a long time, or you signed in or out meanwhile). Nothing was saved: go back, reload the page and submit it again."
+    ),  # noqa: E501
     "conflict": _("This conflicts with a record that already exists."),
     "invalid_state": _("This cannot be done in the current state."),
     "too_large": _("The input is larger than allowed."),

@@ -14,8 +14,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from talentbridge.web.deps import ReposDep, SessionDep
-from talentbridge.web.pages.error_pages import ENTITY_LABELS, translator
 from talentbridge.web.pages.downloads import download, download_links
+from talentbridge.web.pages.error_pages import ENTITY_LABELS, translator
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import render
 from talentbridge.web.policy import policy_of

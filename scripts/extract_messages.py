@@ -113,9 +113,9 @@ ERROR_CLASSES = {
 
 
 def service_messages() -> dict[str, set[str]]:
-    """Literal messages of errors raised outside the adapters (``InvalidState("...")``, ``Problem(loc, "...")``):
-    error pages show them translated, so each must be in the catalogs (a message with values, an f-string, is shown
-    marked as English and is not listed here)."""
+    """Literal messages of errors raised outside the adapters (``InvalidState("...")``, ``Problem(loc, "...")``,
+    the template of ``Msg("... {value} ...", value=...)``): error pages show them translated, so each must be in the
+    catalogs. An f-string message cannot be translated: pages show it marked as English (use ``Msg``)."""
     import ast
 
     found: dict[str, set[str]] = {}
@@ -128,7 +128,7 @@ def service_messages() -> dict[str, set[str]]:
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             args: list[ast.expr] = []
-            if name in ERROR_CLASSES and node.args:
+            if (name in ERROR_CLASSES or name == "Msg") and node.args:
                 args.append(node.args[0])
             elif name == "Problem":
                 args += node.args[1:2] + [k.value for k in node.keywords if k.arg == "msg"]

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from talentbridge.config import build_settings
-from talentbridge.domain.errors import InvalidState, NotFound, Problem, ValidationFailed
+from talentbridge.domain.errors import Alternatives, InvalidState, Msg, NotFound, Problem, ValidationFailed
 from talentbridge.storage import Database
 from talentbridge.web.app import create_app
 from tests.conftest import make_account
@@ -30,6 +30,18 @@ def web(tmp_path: Path, sqlite_database: Database) -> Iterator[tuple[FastAPI, Da
     def boom(kind: str) -> None:
         if kind == "state":
             raise InvalidState("attach at least one opening and add at least one participant")
+        if kind == "values":
+            raise InvalidState(
+                Msg("cannot {doing}: round {round} is {status}{hint}; this is possible only while it is {allowed}",
+                    doing="publish", round=3, status="draft", hint=Msg(" (open it first)"),
+                    allowed=Alternatives(["matched", "published"]))
+            )  # fmt: skip
+        if kind == "list":
+            raise ValidationFailed(
+                "invalid ranked list",
+                [Problem(("ranking", 1), Msg("opening {value} is listed twice (first at position {first})", value=12,
+                                             first=1))],
+            )  # fmt: skip
         if kind == "missing":
             raise NotFound("opening", 77)
         if kind == "invalid":
@@ -51,7 +63,9 @@ def _client(app: FastAPI, database: Database, role: str | None = None) -> TestCl
 
 
 def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    import html as entities
+
+    return entities.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)))
 
 
 def test_unknown_page_is_a_korean_404_page_and_api_stays_problem_json(web: tuple[FastAPI, Database]) -> None:
@@ -147,3 +161,20 @@ def test_a_page_form_without_its_csrf_token_gets_a_korean_page_and_the_api_stays
         assert "This form has expired" in english
         api = c.post("/api/auth/logout", data={"x": "1"})
         assert api.status_code == 403 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_messages_with_values_are_translated_values_and_all(web: tuple[FastAPI, Database]) -> None:
+    """A service message with values (a round number, a status, the states that would allow it) reads as one
+    Korean sentence, its coded values translated too; never "Details (in English)"."""
+    app, database = web
+    with _client(app, database, "operator") as c:
+        text = _text(c.get("/test-errors/values").text)
+        assert "공개 작업을 할 수 없습니다: 라운드 3은(는) 지금 '작성 중' 상태입니다 (먼저 선호 제출을 시작하세요)" in text
+        assert "'매칭 완료(검토 대기) 또는 공개됨' 상태에서만" in text
+        assert "자세한 내용" not in text and "cannot publish" not in text
+        english = _text(c.get("/test-errors/values?lang=en").text)
+        assert "cannot publish: round 3 is Draft (open it first); this is possible only while it is Matched, awaiting review or Published" in english
+        listed = _text(c.get("/test-errors/list?lang=ko").text)
+        assert "공고 12이(가) 두 번 나옵니다(처음은 1번째)" in listed
+        api = c.get("/test-errors/values", headers={"Accept": "application/json"})
+        assert "cannot publish: round 3 is draft" in api.text  # problem+json stays English

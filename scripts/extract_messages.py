@@ -105,8 +105,41 @@ def dynamic_messages() -> set[str]:
     return values
 
 
+#: Exceptions whose first argument is a message a person may read on an error page.
+ERROR_CLASSES = {
+    "TalentBridgeError", "ValidationFailed", "ImportRejected", "InvalidState", "Conflict", "PermissionDenied",
+    "NotAuthenticated", "InputTooLarge", "CsrfRefused",
+}
+
+
+def service_messages() -> dict[str, set[str]]:
+    """Literal messages of errors raised outside the adapters (``InvalidState("...")``, ``Problem(loc, "...")``,
+    the template of ``Msg("... {value} ...", value=...)``): error pages show them translated, so each must be in the
+    catalogs. An f-string message cannot be translated: pages show it marked as English (use ``Msg``)."""
+    import ast
+
+    found: dict[str, set[str]] = {}
+    source = ROOT / "src" / "talentbridge"
+    for path in sorted(source.rglob("*.py")):
+        if {"web", "cli"} & set(path.relative_to(source).parts[:1]):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            args: list[ast.expr] = []
+            if (name in ERROR_CLASSES or name == "Msg") and node.args:
+                args.append(node.args[0])
+            elif name == "Problem":
+                args += node.args[1:2] + [k.value for k in node.keywords if k.arg == "msg"]
+            for arg in args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
+                    found.setdefault(arg.value, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
 def all_messages() -> set[str]:
-    return set(literal_messages()) | dynamic_messages()
+    return set(literal_messages()) | dynamic_messages() | set(service_messages())
 
 
 def load(lang: str) -> dict[str, str]:

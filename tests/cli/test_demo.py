@@ -25,6 +25,7 @@ def test_demo_stores_the_dataset_and_running_it_again_changes_nothing(
     db_path = tmp_path / "demo.sqlite3"
     monkeypatch.setenv("TALENTBRIDGE_DATABASE_URL", f"sqlite:///{db_path}")
     monkeypatch.setenv("TALENTBRIDGE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "200")  # the accounts table must not be cut by an earlier test's narrow terminal
     config.get_settings.cache_clear()
     try:
         main(["demo", "--talents", "120", "--orgs", "25", "--seed", "3"])  # migrates the empty database first

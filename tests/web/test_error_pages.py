@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from talentbridge.config import build_settings
-from talentbridge.domain.errors import InvalidState, NotFound, Problem, ValidationFailed
+from talentbridge.domain.errors import Alternatives, InvalidState, Msg, NotFound, Problem, ValidationFailed
 from talentbridge.storage import Database
 from talentbridge.web.app import create_app
 from tests.conftest import make_account
@@ -30,6 +30,18 @@ def web(tmp_path: Path, sqlite_database: Database) -> Iterator[tuple[FastAPI, Da
     def boom(kind: str) -> None:
         if kind == "state":
             raise InvalidState("attach at least one opening and add at least one participant")
+        if kind == "values":
+            raise InvalidState(
+                Msg("cannot {doing}: round {round} is {status}{hint}; this is possible only while it is {allowed}",
+                    doing="publish", round=3, status="draft", hint=Msg(" (open it first)"),
+                    allowed=Alternatives(["matched", "published"]))
+            )  # fmt: skip
+        if kind == "list":
+            raise ValidationFailed(
+                "invalid ranked list",
+                [Problem(("ranking", 1), Msg("opening {value} is listed twice (first at position {first})", value=12,
+                                             first=1))],
+            )  # fmt: skip
         if kind == "missing":
             raise NotFound("opening", 77)
         if kind == "invalid":
@@ -51,7 +63,9 @@ def _client(app: FastAPI, database: Database, role: str | None = None) -> TestCl
 
 
 def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    import html as entities
+
+    return entities.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)))
 
 
 def test_unknown_page_is_a_korean_404_page_and_api_stays_problem_json(web: tuple[FastAPI, Database]) -> None:
@@ -120,3 +134,47 @@ def test_a_form_page_shows_its_errors_translated(web: tuple[FastAPI, Database]) 
         text = _text(page.text)
         assert "String should" not in text and "Input should be" not in text
         assert "이름: 필수 항목입니다" in text  # the profile form names the field and says why, in Korean
+
+
+def test_a_page_form_without_its_csrf_token_gets_a_korean_page_and_the_api_stays_problem_json(
+    web: tuple[FastAPI, Database],
+) -> None:
+    """An expired tab (the session's CSRF token changed since the form was drawn) posts a form: the person gets a
+    page that says what happened and what to do, in Korean, never problem+json; nothing is written."""
+    app, database = web
+    from talentbridge.services import accounts
+
+    with database.session() as session:
+        accounts.create_user(session, email="csrf@test.kr", password="test-password-123", role="operator",
+                             name="운영자")
+    with TestClient(app, headers=HTML, raise_server_exceptions=False) as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
+        signed_in = c.post("/login", data={"csrf_token": token, "email": "csrf@test.kr",
+                                           "password": "test-password-123"}, follow_redirects=False)
+        assert signed_in.status_code in (302, 303), signed_in.text[:300]
+        page = c.post("/operator/rounds", data={"csrf_token": "stale", "program_id": "1", "name": "새 라운드"})
+        assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
+        text = _text(page.text)
+        assert "양식이 만료되었습니다" in text and "새로고침한 뒤 다시 제출해 주세요" in text
+        assert "CSRF token" not in text
+        english = _text(c.post("/operator/rounds?lang=en", data={"program_id": "1"}).text)
+        assert "This form has expired" in english
+        api = c.post("/api/auth/logout", data={"x": "1"})
+        assert api.status_code == 403 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_messages_with_values_are_translated_values_and_all(web: tuple[FastAPI, Database]) -> None:
+    """A service message with values (a round number, a status, the states that would allow it) reads as one
+    Korean sentence, its coded values translated too; never "Details (in English)"."""
+    app, database = web
+    with _client(app, database, "operator") as c:
+        text = _text(c.get("/test-errors/values").text)
+        assert "공개 작업을 할 수 없습니다: 라운드 3은(는) 지금 '작성 중' 상태입니다 (먼저 선호 제출을 시작하세요)" in text
+        assert "'매칭 완료(검토 대기) 또는 공개됨' 상태에서만" in text
+        assert "자세한 내용" not in text and "cannot publish" not in text
+        english = _text(c.get("/test-errors/values?lang=en").text)
+        assert "cannot publish: round 3 is Draft (open it first); this is possible only while it is Matched, awaiting review or Published" in english
+        listed = _text(c.get("/test-errors/list?lang=ko").text)
+        assert "공고 12이(가) 두 번 나옵니다(처음은 1번째)" in listed
+        api = c.get("/test-errors/values", headers={"Accept": "application/json"})
+        assert "cannot publish: round 3 is draft" in api.text  # problem+json stays English

@@ -20,6 +20,7 @@ from talentbridge.domain import OpeningData, OrganizationData, TalentData
 from talentbridge.storage import Database
 from talentbridge.storage.account_tables import AuditLogRow
 from talentbridge.storage.repositories import Repositories
+from talentbridge.storage.tables import OrganizationRow
 from tests.conftest import make_account
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -421,3 +422,40 @@ def test_a_round_is_edited_until_it_is_published_and_pages_speak_english(
     operator.post(f"/operator/rounds/{round_id}/action", data={"action": "publish", "run_id": str(run_id)})
     refused = operator.post(f"/operator/rounds/{round_id}/edit", data={"name": "다시"})
     assert refused.status_code == 409 and "This is not possible in the round" in refused.text  # English remembered
+
+
+def test_file_uploads_work_without_javascript_in_a_signed_in_browser_session(
+    app: Any, operator: TestClient, world: dict[str, Any], sqlite_database: Database
+) -> None:
+    """A plain multipart form post (no HTMX, so no X-CSRF-Token header) from a cookie session carries the CSRF
+    token as a form field: the participants file and the import page work with JavaScript off; without the token
+    the post is refused with a page, and nothing is added."""
+    import re
+
+    from talentbridge.services import accounts
+
+    round_id = _round(operator, _program(operator))
+    with sqlite_database.session() as s:
+        accounts.create_user(s, email="nojs@test.kr", password="test-password-123", role="operator", name="운영")
+    with TestClient(app, headers=HTML) as browser:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").text).group(1)  # type: ignore[union-attr]
+        browser.post("/login", data={"csrf_token": token, "email": "nojs@test.kr", "password": "test-password-123"})
+        setup = browser.get(f"/operator/rounds/{round_id}/setup").text
+        form = setup[setup.index('id="upload-participants"'):]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+        people = b"external_id\nT-1\nT-2\n"
+        refused = browser.post(f"/operator/rounds/{round_id}/upload/participants",
+                               files={"file": ("people.csv", people, "text/csv")})  # fmt: skip
+        assert refused.status_code == 403 and "양식이 만료되었습니다" in refused.text
+        page = browser.post(f"/operator/rounds/{round_id}/upload/participants", data={"csrf_token": token},
+                            files={"file": ("people.csv", people, "text/csv")})  # fmt: skip
+        assert page.status_code == 200, page.text[:500]
+        assert "이서연" in page.text and "박지호" in page.text and page.text.count("/remove") == 2
+        data_page = browser.get("/operator/data").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', data_page).group(1)  # type: ignore[union-attr]
+        imported = browser.post("/operator/data/import", data={"csrf_token": token, "entity": "organizations",
+                                                               "mode": "atomic"},
+                                files={"file": ("orgs.csv", "external_id,name,kind\nnew-1,새기관,ai_startup\n".encode(), "text/csv")})  # fmt: skip
+        assert imported.status_code == 200, imported.text[:500]
+    with sqlite_database.session() as s:
+        assert s.scalar(select(OrganizationRow.id).where(OrganizationRow.name == "새기관")) is not None

@@ -20,7 +20,6 @@ __all__ = ["app", "command", "SINGLE_COMMAND"]
 
 app = typer.Typer()
 SINGLE_COMMAND = True
-console = Console()
 
 
 def command(
@@ -50,6 +49,7 @@ def command(
     )
     from talentbridge.services.demo_store import store_demo
 
+    console = Console()  # made per run: it reads the terminal's width now, not when the module was imported
     started = time.perf_counter()
     db = open_database(check=not upgrade)
     if upgrade:

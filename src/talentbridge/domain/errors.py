@@ -36,6 +36,9 @@ __all__ = [
     "Conflict",
     "InvalidState",
     "PermissionDenied",
+    "Msg",
+    "Alternatives",
+    "CsrfRefused",
     "NotAuthenticated",
     "InputTooLarge",
     "TooManyRequests",
@@ -45,6 +48,43 @@ __all__ = [
     "SolverError",
     "WarmingUp",
 ]
+
+
+class Msg(str):
+    """A message with values, for a person to read: it is its English text (a plain ``str`` everywhere: logs, the
+    API's problem+json) and keeps its ``template`` and ``values``, so a page can say it in the reader's language
+    (the catalogs hold the template: ``Msg("opening {opening} is listed twice", opening=5)``)."""
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Msg:
+        text = super().__new__(cls, template.format(**values))
+        text.template = template
+        text.values = values
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_msg, (self.template, self.values))
+
+
+def _msg(template: str, values: dict[str, Any]) -> Msg:
+    return Msg(template, **values)
+
+
+class Alternatives(str):
+    """Coded values as a value of a ``Msg``: ``"draft or collecting"`` in English; a page translates each one."""
+
+    choices: tuple[str, ...]
+
+    def __new__(cls, choices: Any) -> Alternatives:
+        items = tuple(str(c) for c in choices)
+        text = super().__new__(cls, " or ".join(items))
+        text.choices = items
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Alternatives, (self.choices,))
 
 
 @dataclass(frozen=True)
@@ -154,6 +194,13 @@ class PermissionDenied(TalentBridgeError):
     code = "forbidden"
     status = 403
     title = "Forbidden"
+
+
+class CsrfRefused(PermissionDenied):
+    """An unsafe browser request without the session's CSRF token (an old tab, a session that ended meanwhile)."""
+
+    code = "csrf"
+    title = "Form expired"
 
 
 class NotAuthenticated(PermissionDenied):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from talentbridge.domain.errors import (
     Conflict,
+    Msg,
     NotAuthenticated,
     NotFound,
     Problem,
@@ -198,9 +199,9 @@ def create_user(
     if problems:
         raise ValidationFailed("invalid account", problems)
     if session.scalar(select(UserRow.id).where(UserRow.email == email)) is not None:
-        raise Conflict(f"an account with email {email!r} already exists", field="email", value=email)
+        raise Conflict(Msg("an account with email {email} already exists", email=email), field="email", value=email)
     if talent_id is not None and session.scalar(select(UserRow.id).where(UserRow.talent_id == talent_id)):
-        raise Conflict(f"talent {talent_id} already has an account", field="talent_id", value=talent_id)
+        raise Conflict(Msg("talent {talent} already has an account", talent=talent_id), field="talent_id", value=talent_id)
     row = UserRow(
         email=email,
         password_hash=_hasher().hash(password),

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from talentbridge.domain import Application, ApplicationData
 from talentbridge.domain.enums import ApplicationStatus
-from talentbridge.domain.errors import InvalidState, PermissionDenied, Problem, ValidationFailed
+from talentbridge.domain.errors import InvalidState, Msg, PermissionDenied, Problem, ValidationFailed
 from talentbridge.domain.opening import is_accepting
 from talentbridge.services.accounts import User
 from talentbridge.services.audit_log import AuditEntry, write_entries
@@ -123,7 +123,7 @@ class ApplicationService:
         if application.talent_id != talent_id:
             raise PermissionDenied("this application belongs to someone else")
         if application.status not in ACTIVE:
-            raise InvalidState(f"an application that is {application.status.value} cannot be withdrawn")
+            raise InvalidState(Msg("an application that is {status} cannot be withdrawn", status=application.status.value))
         updated = self.repos.applications.update(application_id, {"status": S.WITHDRAWN.value})
         self._record(updated, actor, "withdrawn", application.status, S.WITHDRAWN)
         return updated
@@ -198,6 +198,6 @@ def _checked_note(note: str | None) -> str | None:
     text = (note or "").strip()
     if len(text) > NOTE_MAX:
         raise ValidationFailed(
-            "note too long", [Problem(("note",), f"a note has at most {NOTE_MAX} characters", len(text), "too_long")]
+            "note too long", [Problem(("note",), Msg("a note has at most {n} characters", n=NOTE_MAX), len(text), "too_long")]
         )
     return text or None

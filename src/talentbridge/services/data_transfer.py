@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from talentbridge.services.files import READ_FORMATS, WRITE_FORMATS, open_rows, 
 from talentbridge.services.importing import ENTITIES, import_file
 
 __all__ = [
+    "LIST_FORMATS",
+    "list_file",
     "ImportReport",
     "MAX_UPLOAD_BYTES",
     "export_file",
@@ -184,3 +187,31 @@ def export_file(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return path, rows
+
+
+#: Formats a list page offers for "download this list as it is filtered".
+LIST_FORMATS = ("csv", "xlsx")
+
+
+def list_file(
+    settings: Settings, *, name: str, fmt: str, columns: list[str], rows: Iterable[dict[str, Any]]
+) -> tuple[Path, int]:
+    """Write a list page's rows (all pages, as filtered) to a new file; returns (path, rows). Formulas are
+    neutralised as in every export. The caller deletes the file's folder once it has been downloaded."""
+    if fmt not in LIST_FORMATS:
+        raise ValidationFailed(
+            "invalid list download",
+            [Problem(loc=("query", "format"), msg=f"use one of {', '.join(LIST_FORMATS)}", value=fmt)],
+        )
+    from talentbridge.services.files import default_extension, write_rows
+
+    folder = transfers_dir(settings) / ("list-" + secrets.token_urlsafe(12))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}{default_extension(fmt)}"
+    try:
+        count = write_rows(path, fmt, columns, rows)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return path, count
+

@@ -17,7 +17,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from talentbridge.domain.enums import ApplicationStatus
-from talentbridge.domain.errors import Conflict, InvalidState, NotFound, PermissionDenied, Problem, ValidationFailed
+from talentbridge.domain.errors import (
+    Conflict,
+    InvalidState,
+    Msg,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
 from talentbridge.domain.opening import is_accepting
 from talentbridge.services.accounts import User
 from talentbridge.services.applications import ApplicationService
@@ -79,7 +87,7 @@ class InvitationService:
         if text and len(text) > MESSAGE_MAX:
             raise ValidationFailed(
                 "message too long",
-                [Problem(("message",), f"a message has at most {MESSAGE_MAX} characters", len(text), "too_long")],
+                [Problem(("message",), Msg("a message has at most {n} characters", n=MESSAGE_MAX), len(text), "too_long")],
             )
         applied = self.repos.applications.list({"talent_id": talent_id, "opening_id": opening_id}, size=1).items
         if applied and applied[0].status != ApplicationStatus.WITHDRAWN:
@@ -139,7 +147,7 @@ class InvitationService:
         if invitation.talent_id != talent_id:
             raise PermissionDenied("this invitation is for someone else")
         if invitation.status != "pending":
-            raise InvalidState(f"this invitation was already {invitation.status}")
+            raise InvalidState(Msg("this invitation was already {status}", status=str(invitation.status)))
         return invitation
 
     def accept(self, invitation_id: int, talent_id: int, actor: User) -> Invitation:

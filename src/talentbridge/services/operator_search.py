@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from talentbridge.storage.tables import OpeningRow, OpeningSkillRow, OrganizationRow, TalentRow, TalentSkillRow
 
-__all__ = ["SearchHits", "search"]
+__all__ = ["MAX_DOWNLOAD", "SearchHits", "matching_ids", "search"]
 
 MAX_SKILLS = 40
 
@@ -46,6 +46,70 @@ def _matching_skills(session: Session, q: str) -> list[tuple[str, str, str]]:
     return [(s.id, s.label_en, getattr(s, "label_ko", "") or "") for s in page.items]
 
 
+@dataclass
+class _Clauses:
+    """What "matches ``q``" means for each kind (shared by the page's hits and the download of all of them)."""
+
+    skills: list[tuple[str, str, str]]
+    by_name: Any
+    by_resume: Any
+    talent: Any
+    by_title: Any
+    by_description: Any
+    opening: Any
+    organization: Any
+
+
+def _clauses(session: Session, text: str) -> _Clauses:
+    pattern = _like(text)
+    skills = _matching_skills(session, text)
+    skill_ids = [s[0] for s in skills]
+    by_name = or_(TalentRow.name.ilike(pattern, escape="\\"), TalentRow.name_latin.ilike(pattern, escape="\\"))
+    by_resume = TalentRow.resume_text.ilike(pattern, escape="\\")
+    by_skill = (
+        [TalentRow.id.in_(select(TalentSkillRow.talent_id).where(TalentSkillRow.skill_id.in_(skill_ids)))]
+        if skill_ids
+        else []
+    )
+    by_title = OpeningRow.title.ilike(pattern, escape="\\")
+    by_description = OpeningRow.description.ilike(pattern, escape="\\")
+    by_required = (
+        [OpeningRow.id.in_(select(OpeningSkillRow.opening_id).where(OpeningSkillRow.skill_id.in_(skill_ids)))]
+        if skill_ids
+        else []
+    )
+    return _Clauses(
+        skills=skills,
+        by_name=by_name,
+        by_resume=by_resume,
+        talent=or_(by_name, by_resume, *by_skill),
+        by_title=by_title,
+        by_description=by_description,
+        opening=or_(by_title, by_description, *by_required),
+        organization=or_(
+            OrganizationRow.name.ilike(pattern, escape="\\"), OrganizationRow.name_en.ilike(pattern, escape="\\")
+        ),
+    )
+
+
+#: The most records one "download the search results" holds.
+MAX_DOWNLOAD = 10_000
+
+
+def matching_ids(session: Session, q: str, entity: str, limit: int = MAX_DOWNLOAD) -> list[int]:
+    """Ids of every ``entity`` (talents, openings, organizations) the search for ``q`` finds, up to ``limit``."""
+    text = q.strip()
+    if not text:
+        return []
+    clauses = _clauses(session, text)
+    row, clause = {
+        "talents": (TalentRow, clauses.talent),
+        "openings": (OpeningRow, clauses.opening),
+        "organizations": (OrganizationRow, clauses.organization),
+    }[entity]
+    return list(session.scalars(select(row.id).where(clause).order_by(row.id).limit(limit)))
+
+
 def search(session: Session, q: str, *, size: int = 20) -> SearchHits:
     """Up to ``size`` hits of each kind for ``q``, with totals and the reasons (name, skill, résumé, title,
     description) each was found."""
@@ -53,19 +117,12 @@ def search(session: Session, q: str, *, size: int = 20) -> SearchHits:
     hits = SearchHits(query=text)
     if not text:
         return hits
-    pattern = _like(text)
-    hits.skills = _matching_skills(session, text)
+    clauses = _clauses(session, text)
+    hits.skills = clauses.skills
     skill_ids = [s[0] for s in hits.skills]
 
     # -- talent --------------------------------------------------------------------------------------------
-    by_name = or_(TalentRow.name.ilike(pattern, escape="\\"), TalentRow.name_latin.ilike(pattern, escape="\\"))
-    by_resume = TalentRow.resume_text.ilike(pattern, escape="\\")
-    by_skill = (
-        TalentRow.id.in_(select(TalentSkillRow.talent_id).where(TalentSkillRow.skill_id.in_(skill_ids)))
-        if skill_ids
-        else None
-    )
-    talent_match = or_(by_name, by_resume, *([by_skill] if by_skill is not None else []))
+    by_name, by_resume, talent_match = clauses.by_name, clauses.by_resume, clauses.talent
     hits.talent_total = int(session.scalar(select(func.count()).select_from(TalentRow).where(talent_match)) or 0)
     rows = session.execute(
         select(TalentRow.id, by_name.label("in_name"), by_resume.label("in_resume"))
@@ -93,14 +150,7 @@ def search(session: Session, q: str, *, size: int = 20) -> SearchHits:
         hits.talents.append({"id": r.id, "why": why})
 
     # -- openings ------------------------------------------------------------------------------------------
-    by_title = OpeningRow.title.ilike(pattern, escape="\\")
-    by_description = OpeningRow.description.ilike(pattern, escape="\\")
-    by_required = (
-        OpeningRow.id.in_(select(OpeningSkillRow.opening_id).where(OpeningSkillRow.skill_id.in_(skill_ids)))
-        if skill_ids
-        else None
-    )
-    opening_match = or_(by_title, by_description, *([by_required] if by_required is not None else []))
+    by_title, by_description, opening_match = clauses.by_title, clauses.by_description, clauses.opening
     hits.opening_total = int(session.scalar(select(func.count()).select_from(OpeningRow).where(opening_match)) or 0)
     for r in session.execute(
         select(OpeningRow.id, by_title.label("in_title"), by_description.label("in_description"))
@@ -114,9 +164,7 @@ def search(session: Session, q: str, *, size: int = 20) -> SearchHits:
         hits.openings.append({"id": r.id, "why": why})
 
     # -- organizations -------------------------------------------------------------------------------------
-    org_match = or_(
-        OrganizationRow.name.ilike(pattern, escape="\\"), OrganizationRow.name_en.ilike(pattern, escape="\\")
-    )
+    org_match = clauses.organization
     hits.organization_total = int(
         session.scalar(select(func.count()).select_from(OrganizationRow).where(org_match)) or 0
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from talentbridge.domain.errors import NotFound, Problem
+from talentbridge.domain.errors import Msg, NotFound, Problem
 
 if TYPE_CHECKING:
     from talentbridge.services.rounds import PreferenceInput
@@ -73,8 +73,20 @@ def _check_ranking(
     problems: list[Problem] = []
     if not isinstance(item.ranking, list):
         return [Problem((*prefix, "ranking"), "a ranking is a list of ids, best first", item.ranking, line=item.line)]
-    known, noun = (openings, "opening") if item.side == "talent" else (talents, "talent")
-    where = "is not attached to" if item.side == "talent" else "is not a participant of"
+    known = openings if item.side == "talent" else talents
+    # One sentence per side (a translation cannot be assembled from English pieces)
+    if item.side == "talent":
+        not_an_id, unknown, twice = (
+            "an opening id is a whole number",
+            "opening {value} is not attached to round {round}",
+            "opening {value} is listed twice (first at position {first})",
+        )
+    else:
+        not_an_id, unknown, twice = (
+            "a talent id is a whole number",
+            "talent {value} is not a participant of round {round}",
+            "talent {value} is listed twice (first at position {first})",
+        )
     seen: dict[int, int] = {}
     for i, entry in enumerate(item.ranking):
         group = entry if isinstance(entry, list) else [entry]
@@ -91,16 +103,14 @@ def _check_ranking(
         for j, value in enumerate(group):
             loc = (*prefix, "ranking", i, j) if isinstance(entry, list) else (*prefix, "ranking", i)
             if not _is_id(value):
-                problems.append(Problem(loc, f"an {noun} id is a whole number", value, line=item.line))
+                problems.append(Problem(loc, not_an_id, value, line=item.line))
             elif value not in known:
-                problems.append(
-                    Problem(loc, f"{noun} {value} {where} round {round_id}", value, "unknown_id", item.line)
-                )
+                problems.append(Problem(loc, Msg(unknown, value=value, round=round_id), value, "unknown_id", item.line))
             elif value in seen:
                 problems.append(
                     Problem(
                         loc,
-                        f"{noun} {value} is listed twice (first at position {seen[value] + 1})",
+                        Msg(twice, value=value, first=seen[value] + 1),
                         value,
                         "duplicate",
                         item.line,
@@ -151,7 +161,8 @@ def talent_order_from_positions(positions: Mapping[int, str]) -> tuple[list[int]
             problems.append(
                 Problem(
                     ("rank", oid),
-                    f"rank {position} is given to two openings: a talent ranks openings one by one (no ties)",
+                    Msg("rank {position} is given to two openings: a talent ranks openings one by one (no ties)",
+                        position=position),
                     text,
                     "tie",
                 )

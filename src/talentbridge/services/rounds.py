@@ -36,7 +36,15 @@ import talentbridge
 from talentbridge.domain import Opening, PlacementData, Program, ProgramData, Round, RoundData
 from talentbridge.domain.base import validate_record
 from talentbridge.domain.enums import CAPITAL_AREA, OPENING_EMPLOYMENT_TYPE, OpeningKind, Region, RoundStatus
-from talentbridge.domain.errors import ImportRejected, InvalidState, NotFound, Problem, ValidationFailed
+from talentbridge.domain.errors import (
+    Alternatives,
+    ImportRejected,
+    InvalidState,
+    Msg,
+    NotFound,
+    Problem,
+    ValidationFailed,
+)
 from talentbridge.services.round_lists import (
     _check_owner,
     _check_ranking,
@@ -196,8 +204,9 @@ class RoundService:
         allowed = tuple(allowed)
         if rnd.status not in allowed:
             raise InvalidState(
-                f"cannot {doing}: round {round_id} is {rnd.status.value}{_hint(rnd)}; "
-                f"this is possible only while it is {' or '.join(s.value for s in allowed)}",
+                Msg("cannot {doing}: round {round} is {status}{hint}; this is possible only while it is {allowed}",
+                    doing=doing, round=round_id, status=rnd.status.value, hint=_hint(rnd),
+                    allowed=Alternatives(s.value for s in allowed)),
                 round_id=round_id,
                 round_status=rnd.status.value,
                 allowed=[s.value for s in allowed],
@@ -219,7 +228,8 @@ class RoundService:
         opening = self.repos.openings.get(opening_id)
         if opening.status.value in {"closed", "filled"}:
             raise InvalidState(
-                f"opening {opening_id} is {opening.status.value}: reopen it before attaching it",
+                Msg("opening {opening} is {status}: reopen it before attaching it", opening=opening_id,
+                    status=opening.status.value),
                 opening_id=opening_id,
                 opening_status=opening.status.value,
             )
@@ -237,8 +247,8 @@ class RoundService:
         naming = [p.owner_id for p in self.store.preferences(round_id, "talent") if opening_id in p.ranking]
         if naming:
             raise InvalidState(
-                f"opening {opening_id} is ranked by {len(naming)} talent(s) ({_few(naming)}): "
-                "they must drop it from their lists first",
+                Msg("opening {opening} is ranked by {n} talent(s) ({few}): they must drop it from their lists first",
+                    opening=opening_id, n=len(naming), few=_few(naming)),
                 opening_id=opening_id,
                 talent_ids=naming[:100],
             )
@@ -264,8 +274,8 @@ class RoundService:
         naming = [p.owner_id for p in self.store.preferences(round_id, "opening") if talent_id in _flatten(p.ranking)]
         if naming:
             raise InvalidState(
-                f"talent {talent_id} is ranked by {len(naming)} opening(s) ({_few(naming)}): "
-                "drop them from those lists first",
+                Msg("talent {talent} is ranked by {n} opening(s) ({few}): drop them from those lists first",
+                    talent=talent_id, n=len(naming), few=_few(naming)),
                 talent_id=talent_id,
                 opening_ids=naming[:100],
             )
@@ -282,14 +292,17 @@ class RoundService:
         if deadline is not None and deadline <= self.clock():
             problems.append(Problem(("preference_deadline",), "the deadline has already passed", deadline.isoformat()))
         if problems:
-            raise ValidationFailed(f"round {round_id} cannot be opened", problems)
-        missing = []
-        if not self.store.openings(round_id):
-            missing.append("attach at least one opening")
-        if not self.store.participants(round_id):
-            missing.append("add at least one participant")
-        if missing:
-            raise InvalidState(f"round {round_id} cannot be opened yet: {' and '.join(missing)}", round_id=round_id)
+            raise ValidationFailed(Msg("round {round} cannot be opened", round=round_id), problems)
+        no_openings, no_participants = not self.store.openings(round_id), not self.store.participants(round_id)
+        if no_openings or no_participants:
+            template = (
+                "round {round} cannot be opened yet: attach at least one opening and add at least one participant"
+                if no_openings and no_participants
+                else "round {round} cannot be opened yet: attach at least one opening"
+                if no_openings
+                else "round {round} cannot be opened yet: add at least one participant"
+            )
+            raise InvalidState(Msg(template, round=round_id), round_id=round_id)
         self.store.set_status(round_id, S.COLLECTING.value, preference_deadline=deadline)
         return self.get(round_id)
 
@@ -539,7 +552,7 @@ class RoundService:
         rnd = self.get(round_id)
         problems = check_caps(rnd.regional_caps)
         if problems:
-            raise ValidationFailed(f"round {round_id} has invalid regional caps", problems)
+            raise ValidationFailed(Msg("round {round} has invalid regional caps", round=round_id), problems)
         program = self.repos.programs.get(rnd.program_id)
         attached = self.store.openings(round_id)
         participants = self.store.participants(round_id)
@@ -850,8 +863,11 @@ def _hint(rnd: Round) -> str:
         S.COLLECTING: " (preference submission is still open: close it first)",
         S.CLOSED: " (it has no run yet: run it first)",
         S.MATCHED: " (awaiting review and publication)",
-        S.PUBLISHED: f" (published by {rnd.published_by} at "
-        f"{_aware(rnd.published_at).isoformat() if rnd.published_at else '?'})",
+        S.PUBLISHED: Msg(
+            " (published by {by} at {at})",
+            by=rnd.published_by or "?",
+            at=_aware(rnd.published_at).isoformat() if rnd.published_at else "?",
+        ),
     }.get(rnd.status, "")
 
 

@@ -465,6 +465,7 @@ class Repositories:
                     _f("parent_id", OrganizationRow.parent_id, int),
                     _f("venture_certified", OrganizationRow.venture_certified, _bool),
                     _f("external_id", OrganizationRow.external_id),
+                    _f("id", OrganizationRow.id, int),
                 )
             },
             sortable=("id", "name", "kind", "region", "founded", "created_at", "updated_at"),
@@ -550,6 +551,7 @@ class Repositories:
                     _f("visa_sponsorship", OpeningRow.visa_sponsorship, _bool),
                     _f("deadline_after", OpeningRow.deadline, date.fromisoformat, "ge"),
                     _f("external_id", OpeningRow.external_id),
+                    _f("id", OpeningRow.id, int),
                     # -- talent's opening search (web-orgtalent) --
                     Filter(
                         "organization_kind",

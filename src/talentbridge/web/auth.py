@@ -125,7 +125,12 @@ class AuthMiddleware:
                 if not content_type.startswith("application/json"):
                     receive, ok = await self._check_csrf(scope, receive, headers, content_type)
                     if not ok:
-                        await _problem(send, 403, "csrf", "missing or wrong CSRF token; reload the page and retry")
+                        if scope["path"].startswith("/api"):
+                            await _problem(send, 403, "csrf", CSRF_REFUSED)
+                        else:
+                            # A page form (an expired tab, a session that ended): a page in the reader's language
+                            # that says what to do, not problem+json.
+                            await _csrf_page(scope, receive, send)
                         return
 
         refused = False
@@ -155,16 +160,26 @@ class AuthMiddleware:
         expected = (scope.get("session") or {}).get("csrf")
         given = headers.get("x-csrf-token")
         replay = receive
-        if given is None and content_type.startswith("application/x-www-form-urlencoded"):
-            body = b""
+        form = content_type.startswith("application/x-www-form-urlencoded")
+        multipart = content_type.startswith("multipart/form-data")
+        if given is None and (form or multipart):
+            # A multipart body (a file upload without JavaScript) is read in full: InputLimitsMiddleware, outside
+            # this one, has already bounded it by the request-size limit.
+            chunks: list[bytes] = []
+            size = 0
             more = True
             while more:
                 message = await receive()
-                body += message.get("body", b"")
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
                 more = message.get("more_body", False)
-                if len(body) > MAX_FORM_BYTES:
+                if form and size > MAX_FORM_BYTES:
                     break
-            given = (parse_qs(body.decode("utf-8", "replace")).get("csrf_token") or [None])[0]
+            body = b"".join(chunks)
+            if form:
+                given = (parse_qs(body.decode("utf-8", "replace")).get("csrf_token") or [None])[0]
+            else:
+                given = multipart_field(body, content_type, "csrf_token")
             sent = False
 
             async def replay_receive() -> Message:
@@ -208,6 +223,41 @@ class AuthMiddleware:
     def _write_audit(self, entries: list[AuditEntry]) -> None:
         with self.database.session(write=True) as session:
             write_entries(session, entries)
+
+
+def multipart_field(body: bytes, content_type: str, name: str) -> str | None:
+    """The value of the plain (non-file) field ``name`` of a multipart/form-data ``body``, or None."""
+    boundary = None
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "boundary":
+            boundary = value.strip('"')
+    if not boundary:
+        return None
+    wanted = f'name="{name}"'.encode()
+    for part in body.split(b"--" + boundary.encode()):
+        head, sep, value = part.partition(b"\r\n\r\n")
+        if not sep:
+            continue
+        disposition = next(
+            (line for line in head.split(b"\r\n") if line.lower().startswith(b"content-disposition:")), b""
+        )
+        fields = [f.strip() for f in disposition.split(b";")]
+        if wanted in fields and not any(f.startswith(b"filename") for f in fields):
+            return value.removesuffix(b"\r\n").decode("utf-8", "replace")
+    return None
+
+
+CSRF_REFUSED = "missing or wrong CSRF token; reload the page and retry"
+
+
+async def _csrf_page(scope: Scope, receive: Receive, send: Send) -> None:
+    from talentbridge.domain.errors import CsrfRefused
+    from talentbridge.web.pages.error_pages import SUMMARIES, render_error
+
+    # The summary says it all (and in the reader's language); the API's English reason is not repeated.
+    response = render_error(Request(scope, receive), CsrfRefused(SUMMARIES["csrf"]))
+    await response(scope, receive, send)
 
 
 async def _problem(send: Send, status: int, code: str, detail: str) -> None:

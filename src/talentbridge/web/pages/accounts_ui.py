@@ -4,7 +4,8 @@ read-only. Each change is an audit row (services/account_admin.py) and a notice 
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
@@ -13,6 +14,7 @@ from talentbridge.domain.errors import PermissionDenied, Problem, ValidationFail
 from talentbridge.services import account_admin
 from talentbridge.services.accounts import Role
 from talentbridge.web.deps import SessionDep
+from talentbridge.web.pages.downloads import download, download_links
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.policy import policy_of
@@ -37,8 +39,15 @@ def accounts_page(
     q: Annotated[str, Query(max_length=100)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     done: Annotated[str, Query(max_length=40)] = "",
+    format: Annotated[str, Query(max_length=10)] = "",  # noqa: A002 - csv or xlsx: download the list as filtered
 ) -> Response:
     policy_of(request).check(request, "user", "list")
+    filters = {"role": role, "status": status, "q": q}
+    if format:
+        return download(
+            request, name="accounts", fmt=format, columns=list(ACCOUNT_COLUMNS), entity="user", filters=filters,
+            rows=_all_accounts(session, role=role or None, status=status or None, q=q or None),
+        )  # fmt: skip
     accounts, total = account_admin.list_accounts(
         session, role=role or None, status=status or None, q=q or None, page=page, size=PAGE_SIZE
     )
@@ -59,7 +68,26 @@ def accounts_page(
         pending_total=pending_total,
         done=done if done in ACTIONS else "",
         can_act=request.state.user.role == Role.OPERATOR,
+        downloads=download_links("/operator/accounts", filters),
     )
+
+
+ACCOUNT_COLUMNS = ("id", "email", "name", "role", "status", "organization", "created_at", "last_login_at")
+
+
+def _all_accounts(session: Any, **filters: str | None) -> Iterator[dict[str, Any]]:
+    """Every account the filters select, page by page (the download holds the whole list, not one page)."""
+    page = 1
+    while True:
+        accounts, total = account_admin.list_accounts(session, page=page, size=500, **filters)  # type: ignore[arg-type]
+        for a in accounts:
+            status = "active" if a.active else ("pending" if a.pending else "deactivated")
+            yield {"id": a.id, "email": a.email, "name": a.name, "role": a.role, "status": status,
+                   "organization": a.organization_name or "", "created_at": a.created_at,
+                   "last_login_at": a.last_login_at}  # fmt: skip
+        if page * 500 >= total or not accounts:
+            return
+        page += 1
 
 
 @router.post("/{user_id}/{action}", dependencies=[Depends(require_roles("operator"))])

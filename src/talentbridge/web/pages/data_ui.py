@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, Response
@@ -19,6 +19,7 @@ from talentbridge.services.files import WRITE_FORMATS
 from talentbridge.services.importing import ENTITIES
 from talentbridge.web.auth import audit
 from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep
+from talentbridge.web.pages.downloads import MEDIA
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import render
 
@@ -27,12 +28,6 @@ __all__ = ["router", "export_url"]
 router = APIRouter(prefix="/operator/data", include_in_schema=False, dependencies=[Depends(require_roles("operator"))])
 #: Query parameters of the export address that are not list filters.
 _NOT_FILTERS = {"entity", "format", "lang"}
-_MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "jsonl": "application/x-ndjson",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "parquet": "application/vnd.apache.parquet",
-}
 
 
 def export_url(entity: str, fmt: str = "csv", **filters: object) -> str:
@@ -98,12 +93,19 @@ def export_data(
     entity: str = "talents",
     format: str = "csv",  # noqa: A002 - the query parameter's name
 ) -> Response:
-    filters = {k: v for k, v in request.query_params.multi_items() if k not in _NOT_FILTERS}
+    filters: dict[str, Any] = {k: v for k, v in request.query_params.multi_items() if k not in _NOT_FILTERS}
+    asked = dict(filters)  # what the audit row records (not the ids a search resolved to)
+    if "search" in filters and entity in ENTITIES:
+        # "Download these" on the search page: every record the search finds (skills and résumé text included),
+        # not only those whose name or title matches.
+        from talentbridge.services.operator_search import matching_ids
+
+        filters["id"] = matching_ids(session, str(filters.pop("search")), entity) or [0]
     path, rows = data_transfer.export_file(database, settings, entity=entity, fmt=format, filters=filters)
-    audit(request, "export", entity, None, format=format, rows=rows, filters=filters)
+    audit(request, "export", entity, None, format=format, rows=rows, filters=asked)
     return FileResponse(
         path,
-        media_type=_MEDIA.get(format, "application/octet-stream"),
+        media_type=MEDIA.get(format, "application/octet-stream"),
         filename=path.name,
         background=BackgroundTask(shutil.rmtree, path.parent, ignore_errors=True),
     )

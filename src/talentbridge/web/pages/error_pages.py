@@ -112,6 +112,9 @@ SUMMARIES: dict[str, str] = {
     "import_rejected": _("The file has rows that cannot be imported. Nothing was written."),
     "not_found": _("The {entity} you asked for does not exist ({key}). It may have been deleted."),
     "forbidden": _("Your account may not open this page or do this. Ask an operator if you need access."),
+    "csrf": _(
+        "This form has expired (the page was open for a long time, or you signed in or out meanwhile). Nothing was saved: go back, reload the page and submit it again."
+    ),  # noqa: E501
     "conflict": _("This conflicts with a record that already exists."),
     "invalid_state": _("This cannot be done in the current state."),
     "too_large": _("The input is larger than allowed."),
@@ -235,11 +238,26 @@ def pydantic_message(error: dict[str, Any], tr: Any) -> str:
 
 
 def catalog_text(message: str, tr: Any) -> str | None:
-    """``message`` translated when the catalog knows it; None otherwise."""
+    """``message`` translated when the catalog knows it; None otherwise. A ``Msg`` (a message with values) is
+    translated by its template, and each text value the catalogs know (a status, an action) is translated too."""
     if not message:
         return None
+    template = getattr(message, "template", None)
+    if template is not None:
+        values = {k: _value_text(v, tr) for k, v in message.values.items()}  # type: ignore[attr-defined]
+        translated = tr(template, **values)
+        return str(translated) if translated != message or getattr(tr, "lang", "ko") == "en" else None
     translated = tr(message)
     return str(translated) if translated != message or getattr(tr, "lang", "ko") == "en" else None
+
+
+def _value_text(value: Any, tr: Any) -> Any:
+    """A value inside a message: a nested ``Msg`` or a coded text the catalogs know (a status) is translated."""
+    if getattr(value, "template", None) is not None:
+        return catalog_text(value, tr) or str(value)
+    if getattr(value, "choices", None) is not None:
+        return f" {tr('or')} ".join(str(tr(c)) for c in value.choices)
+    return str(tr(value)) if isinstance(value, str) and value else value
 
 
 def problem_message(problem: Problem, tr: Any) -> str:

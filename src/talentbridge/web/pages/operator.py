@@ -4,14 +4,14 @@ Auditors see the same pages read-only (the policy refuses their writes)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from talentbridge.domain.errors import PermissionDenied
 from talentbridge.services.accounts import Role
-from talentbridge.web.deps import ReposDep, SessionDep
+from talentbridge.web.deps import SessionDep
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import render
 from talentbridge.web.policy import policy_of
@@ -126,38 +126,4 @@ def _charts(request: Request, data: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/search")
-def search(request: Request, repos: ReposDep, q: Annotated[str, Query(max_length=100)] = "") -> Response:
-    _staff(request)
-    policy = policy_of(request)
-    results: dict[str, Any] = {"talents": [], "organizations": [], "openings": []}
-    if q.strip():
-        results["organizations"] = repos.organizations.list({"q": q}, size=20).items
-        results["openings"] = repos.openings.list({"q": q}, size=20).items
-        results["talents"] = [
-            policy.present(request, "talent", t.model_dump(mode="json"))
-            for t in repos.talents.list({"q": q}, size=20).items
-        ]
-    return render(request, "operator/search.html", q=q, results=results)
-
-
-# Programme and round pages: talentbridge.web.pages.operator_rounds.
-
-
-@router.get("/audit-log")
-def audit_log(
-    request: Request, session: SessionDep, page: Annotated[int, Query(ge=1)] = 1, entity: str | None = None
-) -> Response:
-    _staff(request)
-    from talentbridge.services.audit_log import list_entries
-
-    items, total = list_entries(session, entity=entity or None, page=page, size=50)
-    return render(
-        request,
-        "operator/audit_log.html",
-        items=items,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // 50)),
-        entity=entity or "",
-    )
+# Search and the audit log: talentbridge.web.pages.search_ui; programmes and rounds: operator_rounds.

@@ -6,6 +6,7 @@ Registered before ``pages.operator`` so these routes answer /operator/search and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from talentbridge.web.deps import ReposDep, SessionDep
+from talentbridge.web.pages.downloads import download, download_links
 from talentbridge.web.pages.error_pages import ENTITY_LABELS, translator
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import render
@@ -141,7 +143,7 @@ def search(
         hits=hits,
         results=results,
         skill_names=[labels.get(s[0]) or s[2] or s[1] for s in hits.skills[:8]] if hits.skills else [],
-        exports={e: export_url(e, "csv", q=q) for e in ("organizations", "openings")},
+        exports={e: export_url(e, "csv", search=q) for e in ("talents", "organizations", "openings")},
     )
 
 
@@ -203,6 +205,7 @@ def audit_log(
     since: date | None = None,
     until: date | None = None,
     changes: bool = False,
+    format: Annotated[str, Query(max_length=10)] = "",  # noqa: A002 - csv or xlsx: download the list as filtered
 ) -> Response:
     _staff(request)
     from urllib.parse import urlencode
@@ -210,6 +213,13 @@ def audit_log(
     from talentbridge.services.audit_search import known_values, search_entries
 
     tr = translator(request)
+    wanted = {"actor": actor or None, "entity": entity or None, "action": action or None, "entity_id": entity_id,
+              "since": since, "until": until, "changes_only": changes}  # fmt: skip
+    if format:
+        return download(
+            request, name="audit-log", fmt=format, columns=list(AUDIT_COLUMNS), entity="audit", filters=wanted,
+            rows=_all_entries(session, tr, wanted),
+        )  # fmt: skip
     items, total = search_entries(
         session, actor=actor or None, entity=entity or None, action=action or None, entity_id=entity_id,
         since=since, until=until, changes_only=changes, page=page, size=AUDIT_PAGE,
@@ -244,9 +254,29 @@ def audit_log(
         pages=max(1, -(-total // AUDIT_PAGE)),
         filters=filters,
         query=query,
+        downloads=download_links("/operator/audit-log", filters),
         actions=[(a, _action_label(a, tr)) for a in known["actions"]],
         entities=[
             (n, str(tr(ENTITY_LABELS[n.rstrip("s")])) if n.rstrip("s") in ENTITY_LABELS else n)
             for n in known["entities"]
         ],
     )
+
+
+AUDIT_COLUMNS = ("id", "at", "actor_id", "actor_name", "actor_email", "actor_role", "action", "entity", "entity_id",
+                 "details", "ip")  # fmt: skip
+
+
+def _all_entries(session: Any, tr: Any, wanted: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every entry the filters select (newest first), page by page, with the details as the page words them."""
+    from talentbridge.services.audit_search import search_entries
+
+    page = 1
+    while True:
+        items, total = search_entries(session, **wanted, page=page, size=1000)
+        for e in items:
+            yield {**e, "action": _action_label(e["action"], tr), "details": "; ".join(_detail_text(e["detail"]))}
+        if page * 1000 >= total or not items:
+            return
+        page += 1
+

@@ -94,9 +94,17 @@ def test_truthful_reporting_cannot_help_an_applicant(instance, rnd):  # type: ig
 @settings(max_examples=40, deadline=None)
 @given(instances(max_applicants=40, max_programs=8, ties=True), st.sampled_from(["applicants", "programs"]))
 def test_compiled_and_python_kernels_agree(instance, proposing):  # type: ignore[no-untyped-def]
+    from talentbridge.programs._jit import numba_available
+
+    # The test extras install numba: without it this would compare the Python kernel with itself.
+    assert numba_available(), "numba is in the dev extra; install it (pip install -e '.[dev]')"
     x = parse_instance(instance)
     run = applicant_proposing if proposing == "applicants" else program_proposing
     fast = run(x.app_ptr, x.app_prog, x.app_prank, x.capacity)
+    from talentbridge.programs import deferred_acceptance as da
+
+    inner = da._applicant_proposing if proposing == "applicants" else da._program_proposing
+    assert inner._compiled is not None  # the compiled kernel ran
     slow = run(x.app_ptr, x.app_prog, x.app_prank, x.capacity, jit=False)
     np.testing.assert_array_equal(fast, slow)
 

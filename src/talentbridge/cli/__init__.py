@@ -31,6 +31,8 @@ GROUPS: list[tuple[str, str, str]] = [
     ("upskill", "upskill", "Upskilling: plan learning paths over a course catalogue."),
     ("support", "support", "Hiring subsidies, research grants, stock-option tax rules and visas: screen and list rules."),
     ("mail", "mail", "E-mail outbox: list messages, retry failed ones."),
+    ("backup", "backup", "Back up the whole database (SQLite file or pg_dump archive)."),
+    ("restore", "restore", "Replace the database with a backup made by `talentbridge backup`."),
     ("doctor", "doctor", "Which models, indexes and caches are active, and what is missing."),
 ]
 
@@ -95,6 +97,10 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc, aborts):
             sys.exit(1)
         raise
+    finally:
+        from talentbridge.cli._common import close_databases
+
+        close_databases()
 
 
 def _click_exception_classes() -> tuple[tuple[type, ...], tuple[type, ...]]:

@@ -656,7 +656,11 @@ class RecommendService:
                         if progress:
                             progress(done, total)
         tmp.replace(output)
-        return {"direction": direction, "top": top, "sources": written, "output": str(output)}
+        summary = {"direction": direction, "top": top, "sources": written, "output": str(output)}
+        from talentbridge.services.ai_records import record_batch
+
+        summary["ai_record"] = record_batch(self.session, summary, output, self.text.summary()).key
+        return summary
 
     def _talent_chunks(self, limit: int | None, size: int = 2000) -> Iterator[list[Talent]]:
         chunk: list[Talent] = []

@@ -1,9 +1,11 @@
 """The learning-path planner's guarantees on random instances, checked against brute force: every path is
 feasible (each course's requirements met when it starts); nothing reachable within budget is reported uncovered;
-the cost equals the brute-force optimum on instances of up to 10 courses. Plus pinned examples and validation."""
+the cost equals the brute-force optimum (every subset on budgeted instances of up to 9 courses; a shortest path
+over skill-level states on instances of up to 15 courses). Plus pinned examples and validation."""
 
 from __future__ import annotations
 
+import heapq
 from itertools import combinations
 from typing import Any
 
@@ -25,7 +27,7 @@ def skill_list(max_size: int = 3) -> st.SearchStrategy[list[dict[str, Any]]]:
 
 
 @st.composite
-def instances(draw: Any, max_courses: int = 9) -> dict[str, Any]:
+def instances(draw: Any, max_courses: int = 9, budgets: bool = True) -> dict[str, Any]:
     n = draw(st.integers(0, max_courses))
     courses = [
         {
@@ -44,7 +46,7 @@ def instances(draw: Any, max_courses: int = 9) -> dict[str, Any]:
         "objective": draw(st.sampled_from(["courses", "hours", "fee"])),
         "time_limit_s": 10,
     }
-    if draw(st.booleans()):
+    if budgets and draw(st.booleans()):
         inst["budget"] = draw(
             st.fixed_dictionaries(
                 {}, optional={"courses": st.integers(0, 4), "hours": st.integers(0, 80), "fee": st.integers(0, 800_000)}
@@ -146,6 +148,69 @@ def test_plans_are_feasible_complete_and_optimal(inst: dict[str, Any]) -> None:
             assert item["reason"] == "budget" and inst.get("budget")
         else:
             assert item["reason"] in {"no_course", "prerequisites_unmet"}
+
+
+def cheapest_by_states(inst: dict[str, Any]) -> tuple[float, set[str]]:
+    """Without a budget: the least cost of reaching every reachable target, by Dijkstra over skill-level states
+    (a course taken twice changes nothing, so a shortest path never repeats one); and the reachable targets."""
+    skills = sorted({p["skill"] for c in inst["courses"] for p in c["provides"] + c["requires"]} | set(SKILLS))
+    courses = [(levels(c["requires"]), levels(c["provides"]), cost_of(inst, [c])) for c in inst["courses"]]
+    start = levels(inst["profile"])
+    state0 = tuple(start.get(s, 0) for s in skills)
+    target = levels(inst["target"])
+    everything = walk_all(inst)
+    reachable = {s for s, lv in target.items() if everything.get(s, 0) >= lv}
+    goal = {skills.index(s): target[s] for s in reachable}
+    best = {state0: 0.0}
+    heap = [(0.0, state0)]
+    while heap:
+        cost, state = heapq.heappop(heap)
+        if cost > best[state]:
+            continue
+        if all(state[k] >= lv for k, lv in goal.items()):
+            return cost, reachable
+        for requires, provides, price in courses:
+            if any(state[skills.index(s)] < lv for s, lv in requires.items()):
+                continue
+            new = list(state)
+            for s, lv in provides.items():
+                new[skills.index(s)] = max(new[skills.index(s)], lv)
+            key = tuple(new)
+            if key != state and cost + price < best.get(key, float("inf")):
+                best[key] = cost + price
+                heapq.heappush(heap, (cost + price, key))
+    raise AssertionError("the reachable targets are reachable")
+
+
+def walk_all(inst: dict[str, Any]) -> dict[str, int]:
+    state = feasible_state(inst, ())
+    assert state is not None
+    changed = True
+    while changed:
+        changed = False
+        for c in inst["courses"]:
+            if all(state.get(s, 0) >= lv for s, lv in levels(c["requires"]).items()):
+                for s, lv in levels(c["provides"]).items():
+                    if state.get(s, 0) < lv:
+                        state[s] = lv
+                        changed = True
+    return state
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=instances(max_courses=15, budgets=False))
+def test_without_a_budget_the_cost_is_the_least_of_any_sequence(inst: dict[str, Any]) -> None:
+    result = plan(inst)
+    order = [step["course"] for step in result["path"]]
+    state = walk(inst, order)
+    assert state is not None, "a course starts before its requirements are met"
+    best, reachable = cheapest_by_states(inst)
+    assert {r["skill"] for r in result["reached"]} == reachable
+    assert all(item["reason"] in {"no_course", "prerequisites_unmet"} for item in result["uncovered"])
+    assert result["optimal"] is True
+    taken = [c for c in inst["courses"] if c["id"] in set(order)]
+    assert cost_of(inst, taken) == pytest.approx(best)
+    assert result["bound"] == pytest.approx(best)
 
 
 @settings(max_examples=100, deadline=None)

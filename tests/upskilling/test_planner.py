@@ -55,6 +55,40 @@ def instances(draw: Any, max_courses: int = 9, budgets: bool = True) -> dict[str
     return inst
 
 
+@st.composite
+def dense_instances(draw: Any, max_courses: int = 15, budgets: bool = False) -> dict[str, Any]:
+    """Many courses over few skills, each needing one or two and teaching two or three: prerequisite chains,
+    courses that need each other (cycles) and several paths of different cost to the same targets."""
+    skills = [f"k{i}" for i in range(7)]
+    pairs = st.fixed_dictionaries({"skill": st.sampled_from(skills), "level": st.integers(1, 2)})
+    n = draw(st.integers(8, max_courses))
+    courses = [
+        {
+            "id": f"c{i}",
+            "hours": draw(st.integers(1, 9)) * 10,
+            "fee": draw(st.integers(0, 3)) * 100_000,
+            "requires": draw(st.lists(pairs, min_size=0 if i < 3 else 1, max_size=2)),
+            "provides": draw(st.lists(pairs, min_size=1, max_size=3)),
+        }
+        for i in range(n)
+    ]
+    inst: dict[str, Any] = {
+        "courses": courses,
+        "profile": [{"skill": "k0", "level": 2}],
+        "target": draw(st.lists(pairs, min_size=3, max_size=5)),
+        "objective": draw(st.sampled_from(["courses", "hours", "fee"])),
+        "time_limit_s": 10,
+    }
+    if budgets:
+        inst["budget"] = draw(
+            st.fixed_dictionaries(
+                {},
+                optional={"courses": st.integers(1, 5), "hours": st.integers(0, 200), "fee": st.integers(0, 800_000)},
+            )
+        )
+    return inst
+
+
 def levels(items: list[dict[str, Any]]) -> dict[str, int]:
     out: dict[str, int] = {}
     for item in items:
@@ -125,8 +159,8 @@ def brute_force(inst: dict[str, Any]) -> tuple[int, float, set[str]]:
     return best[0], best[1], reachable_all
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(inst=instances())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=st.one_of(instances(), dense_instances(max_courses=10, budgets=True)))
 def test_plans_are_feasible_complete_and_optimal(inst: dict[str, Any]) -> None:
     result = plan(inst)
     order = [step["course"] for step in result["path"]]
@@ -153,7 +187,10 @@ def test_plans_are_feasible_complete_and_optimal(inst: dict[str, Any]) -> None:
 def cheapest_by_states(inst: dict[str, Any]) -> tuple[float, set[str]]:
     """Without a budget: the least cost of reaching every reachable target, by Dijkstra over skill-level states
     (a course taken twice changes nothing, so a shortest path never repeats one); and the reachable targets."""
-    skills = sorted({p["skill"] for c in inst["courses"] for p in c["provides"] + c["requires"]} | set(SKILLS))
+    skills = sorted(
+        {p["skill"] for c in inst["courses"] for p in c["provides"] + c["requires"]}
+        | {p["skill"] for p in inst["profile"] + inst["target"]}
+    )
     courses = [(levels(c["requires"]), levels(c["provides"]), cost_of(inst, [c])) for c in inst["courses"]]
     start = levels(inst["profile"])
     state0 = tuple(start.get(s, 0) for s in skills)
@@ -197,8 +234,8 @@ def walk_all(inst: dict[str, Any]) -> dict[str, int]:
     return state
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(inst=instances(max_courses=15, budgets=False))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=st.one_of(dense_instances(), instances(max_courses=15, budgets=False)))
 def test_without_a_budget_the_cost_is_the_least_of_any_sequence(inst: dict[str, Any]) -> None:
     result = plan(inst)
     order = [step["course"] for step in result["path"]]

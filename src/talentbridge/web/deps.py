@@ -1,4 +1,4 @@
-"""FastAPI dependencies: settings, database, a session per request, repositories."""
+"""FastAPI dependencies: settings, database, a session per request, the registry (``services.registry``)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from talentbridge.config import Settings
-from talentbridge.storage import Database
-from talentbridge.storage.repositories import Repositories
+from talentbridge.services.registry import Registry, registry
+from talentbridge.services.transactions import ManagedDatabase, SessionSource
 
-__all__ = ["SettingsDep", "DatabaseDep", "SessionDep", "ReposDep", "get_settings_dep", "get_database", "get_session"]
+__all__ = ["SettingsDep", "DatabaseDep", "ManagedDatabaseDep", "SessionDep", "ReposDep", "get_settings_dep", "get_database", "get_session"]
 
 
 def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_database(request: Request) -> Database:
+def get_database(request: Request) -> SessionSource:
     return request.app.state.database  # type: ignore[no-any-return]
 
 
@@ -27,7 +27,7 @@ def get_database(request: Request) -> Database:
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session(request: Request, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+def get_session(request: Request, database: Annotated[SessionSource, Depends(get_database)]) -> Iterator[Session]:
     """One transaction per request, committed when the endpoint returns — before the response is sent (the
     dependency has ``scope="function"``), so a failed commit is the request's error, never a dropped connection.
 
@@ -50,11 +50,12 @@ def get_session(request: Request, database: Annotated[Database, Depends(get_data
             entries.clear()
 
 
-def get_repositories(session: Annotated[Session, Depends(get_session, scope="function")]) -> Repositories:
-    return Repositories(session)
+def get_repositories(session: Annotated[Session, Depends(get_session, scope="function")]) -> Registry:
+    return registry(session)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-DatabaseDep = Annotated[Database, Depends(get_database)]
+DatabaseDep = Annotated[SessionSource, Depends(get_database)]
+ManagedDatabaseDep = Annotated[ManagedDatabase, Depends(get_database)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-ReposDep = Annotated[Repositories, Depends(get_repositories)]
+ReposDep = Annotated[Registry, Depends(get_repositories)]

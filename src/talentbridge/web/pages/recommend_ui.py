@@ -84,9 +84,9 @@ def openings_for_talent(request: Request, session: Session, talent_id: int, top:
         result = _service(request, session).openings_for_talent(talent_id, top)
     except TalentBridgeError as exc:
         return [], exc.message
-    from talentbridge.storage.repositories import Repositories
+    from talentbridge.services.registry import registry
 
-    repos = Repositories(session)
+    repos = registry(session)
     orgs = repos.organizations.get_many({i["organization_id"] for i in result["items"]})
     items = []
     for it in result["items"]:
@@ -113,10 +113,10 @@ def talents_for_opening(request: Request, session: Session, opening_id: int, top
         result = _service(request, session).talents_for_opening(opening_id, top)
     except TalentBridgeError as exc:
         return [], exc.message
-    from talentbridge.storage.repositories import Repositories
+    from talentbridge.services.registry import registry
 
     policy = policy_of(request)
-    talents = Repositories(session).talents.get_many([i["talent_id"] for i in result["items"]])
+    talents = registry(session).talents.get_many([i["talent_id"] for i in result["items"]])
     items = []
     for it in result["items"]:
         talent = talents.get(it["talent_id"])

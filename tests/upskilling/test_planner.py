@@ -1,9 +1,11 @@
 """The learning-path planner's guarantees on random instances, checked against brute force: every path is
 feasible (each course's requirements met when it starts); nothing reachable within budget is reported uncovered;
-the cost equals the brute-force optimum on instances of up to 10 courses. Plus pinned examples and validation."""
+the cost equals the brute-force optimum (every subset on budgeted instances of up to 9 courses; a shortest path
+over skill-level states on instances of up to 15 courses). Plus pinned examples and validation."""
 
 from __future__ import annotations
 
+import heapq
 from itertools import combinations
 from typing import Any
 
@@ -25,7 +27,7 @@ def skill_list(max_size: int = 3) -> st.SearchStrategy[list[dict[str, Any]]]:
 
 
 @st.composite
-def instances(draw: Any, max_courses: int = 9) -> dict[str, Any]:
+def instances(draw: Any, max_courses: int = 9, budgets: bool = True) -> dict[str, Any]:
     n = draw(st.integers(0, max_courses))
     courses = [
         {
@@ -44,10 +46,44 @@ def instances(draw: Any, max_courses: int = 9) -> dict[str, Any]:
         "objective": draw(st.sampled_from(["courses", "hours", "fee"])),
         "time_limit_s": 10,
     }
-    if draw(st.booleans()):
+    if budgets and draw(st.booleans()):
         inst["budget"] = draw(
             st.fixed_dictionaries(
                 {}, optional={"courses": st.integers(0, 4), "hours": st.integers(0, 80), "fee": st.integers(0, 800_000)}
+            )
+        )
+    return inst
+
+
+@st.composite
+def dense_instances(draw: Any, max_courses: int = 15, budgets: bool = False) -> dict[str, Any]:
+    """Many courses over few skills, each needing one or two and teaching two or three: prerequisite chains,
+    courses that need each other (cycles) and several paths of different cost to the same targets."""
+    skills = [f"k{i}" for i in range(7)]
+    pairs = st.fixed_dictionaries({"skill": st.sampled_from(skills), "level": st.integers(1, 2)})
+    n = draw(st.integers(8, max_courses))
+    courses = [
+        {
+            "id": f"c{i}",
+            "hours": draw(st.integers(1, 9)) * 10,
+            "fee": draw(st.integers(0, 3)) * 100_000,
+            "requires": draw(st.lists(pairs, min_size=0 if i < 3 else 1, max_size=2)),
+            "provides": draw(st.lists(pairs, min_size=1, max_size=3)),
+        }
+        for i in range(n)
+    ]
+    inst: dict[str, Any] = {
+        "courses": courses,
+        "profile": [{"skill": "k0", "level": 2}],
+        "target": draw(st.lists(pairs, min_size=3, max_size=5)),
+        "objective": draw(st.sampled_from(["courses", "hours", "fee"])),
+        "time_limit_s": 10,
+    }
+    if budgets:
+        inst["budget"] = draw(
+            st.fixed_dictionaries(
+                {},
+                optional={"courses": st.integers(1, 5), "hours": st.integers(0, 200), "fee": st.integers(0, 800_000)},
             )
         )
     return inst
@@ -123,8 +159,8 @@ def brute_force(inst: dict[str, Any]) -> tuple[int, float, set[str]]:
     return best[0], best[1], reachable_all
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(inst=instances())
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=st.one_of(instances(), dense_instances(max_courses=10, budgets=True)))
 def test_plans_are_feasible_complete_and_optimal(inst: dict[str, Any]) -> None:
     result = plan(inst)
     order = [step["course"] for step in result["path"]]
@@ -146,6 +182,72 @@ def test_plans_are_feasible_complete_and_optimal(inst: dict[str, Any]) -> None:
             assert item["reason"] == "budget" and inst.get("budget")
         else:
             assert item["reason"] in {"no_course", "prerequisites_unmet"}
+
+
+def cheapest_by_states(inst: dict[str, Any]) -> tuple[float, set[str]]:
+    """Without a budget: the least cost of reaching every reachable target, by Dijkstra over skill-level states
+    (a course taken twice changes nothing, so a shortest path never repeats one); and the reachable targets."""
+    skills = sorted(
+        {p["skill"] for c in inst["courses"] for p in c["provides"] + c["requires"]}
+        | {p["skill"] for p in inst["profile"] + inst["target"]}
+    )
+    courses = [(levels(c["requires"]), levels(c["provides"]), cost_of(inst, [c])) for c in inst["courses"]]
+    start = levels(inst["profile"])
+    state0 = tuple(start.get(s, 0) for s in skills)
+    target = levels(inst["target"])
+    everything = walk_all(inst)
+    reachable = {s for s, lv in target.items() if everything.get(s, 0) >= lv}
+    goal = {skills.index(s): target[s] for s in reachable}
+    best = {state0: 0.0}
+    heap = [(0.0, state0)]
+    while heap:
+        cost, state = heapq.heappop(heap)
+        if cost > best[state]:
+            continue
+        if all(state[k] >= lv for k, lv in goal.items()):
+            return cost, reachable
+        for requires, provides, price in courses:
+            if any(state[skills.index(s)] < lv for s, lv in requires.items()):
+                continue
+            new = list(state)
+            for s, lv in provides.items():
+                new[skills.index(s)] = max(new[skills.index(s)], lv)
+            key = tuple(new)
+            if key != state and cost + price < best.get(key, float("inf")):
+                best[key] = cost + price
+                heapq.heappush(heap, (cost + price, key))
+    raise AssertionError("the reachable targets are reachable")
+
+
+def walk_all(inst: dict[str, Any]) -> dict[str, int]:
+    state = feasible_state(inst, ())
+    assert state is not None
+    changed = True
+    while changed:
+        changed = False
+        for c in inst["courses"]:
+            if all(state.get(s, 0) >= lv for s, lv in levels(c["requires"]).items()):
+                for s, lv in levels(c["provides"]).items():
+                    if state.get(s, 0) < lv:
+                        state[s] = lv
+                        changed = True
+    return state
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=st.one_of(dense_instances(), instances(max_courses=15, budgets=False)))
+def test_without_a_budget_the_cost_is_the_least_of_any_sequence(inst: dict[str, Any]) -> None:
+    result = plan(inst)
+    order = [step["course"] for step in result["path"]]
+    state = walk(inst, order)
+    assert state is not None, "a course starts before its requirements are met"
+    best, reachable = cheapest_by_states(inst)
+    assert {r["skill"] for r in result["reached"]} == reachable
+    assert all(item["reason"] in {"no_course", "prerequisites_unmet"} for item in result["uncovered"])
+    assert result["optimal"] is True
+    taken = [c for c in inst["courses"] if c["id"] in set(order)]
+    assert cost_of(inst, taken) == pytest.approx(best)
+    assert result["bound"] == pytest.approx(best)
 
 
 @settings(max_examples=100, deadline=None)

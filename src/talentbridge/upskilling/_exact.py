@@ -1,0 +1,191 @@
+"""The exact search: CP-SAT on the order-free relaxation, with cycle cuts added lazily.
+
+Model: one Boolean per course; every target fact has a chosen course adding it, and every precondition of a
+chosen course has *another* chosen course adding it. This says nothing about order, so its solutions may hold
+courses that support each other in a cycle (A needs what B teaches and B needs what A teaches) and can never start;
+its optimum is a lower bound of the true one. When a solution is cyclic, the courses that cannot start (S) and the
+facts they would make true that nothing else does (F) give a valid cut: a path that takes a course needing a fact of
+F must take a course that adds a fact of F *without needing one* (the first course to make any fact of F true), so
+``x_c ⇒ OR(x_a : a adds F, a needs nothing of F)`` for each c of S. When every target is required the same argument
+on the facts the solution reaches (R) gives a landmark: some course that needs only facts of R must add one outside
+R. The solution violates both; solving again with them converges to an acyclic optimum, which is then the true
+optimum. The relaxation's bound stays a valid lower bound at every step, so a time limit still reports one.
+Each cyclic solution is also repaired into a feasible path (the incumbent, and CP-SAT's hint).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from talentbridge.upskilling._start import closure, prune, repair, total
+from talentbridge.upskilling._task import Task
+
+__all__ = ["Outcome", "solve"]
+
+
+@dataclass
+class Outcome:
+    chosen: list[int]
+    optimal: bool
+    bound: float | None  # lower bound of the cost, in the objective's units
+    rounds: int = 0
+    cuts: int = 0
+
+
+def _scale(task: Task, dim: str) -> tuple[dict[int, int], float]:
+    """Integer coefficients of a dimension and the factor back to its unit."""
+    if dim == "courses":
+        return {i: 1 for i in task.courses}, 1.0
+    if dim == "hours":
+        return {i: int(round(task.inst.courses[i].hours * 100)) for i in task.courses}, 0.01
+    return {i: int(task.inst.courses[i].fee) for i in task.courses}, 1.0
+
+
+class _Model:
+    def __init__(self, task: Task, goals: dict[str, int], required: bool) -> None:
+        from ortools.sat.python import cp_model
+
+        self.cp_model = cp_model
+        self.task = task
+        m = self.model = cp_model.CpModel()
+        self.x = {i: m.NewBoolVar(f"x{i}") for i in task.courses}
+        x = self.x
+        self.covered: dict[str, Any] = {}
+        for s, f in goals.items():
+            lits = [x[d] for d in task.providers.get(f, ())]
+            if required:
+                m.AddBoolOr(lits)
+            else:
+                cov = m.NewBoolVar(f"cov_{s}")
+                m.AddBoolOr(lits).OnlyEnforceIf(cov)
+                self.covered[s] = cov
+        # y[f]: some chosen course adds f. One clause per fact, and an implication per precondition (a clause
+        # per precondition listing every provider would be ~40 times larger).
+        self.y: dict[int, Any] = {}
+        for i in task.courses:
+            for f in task.pre[i]:
+                if f not in self.y:
+                    self.y[f] = m.NewBoolVar(f"y{f}")
+                    m.AddBoolOr([x[d] for d in task.providers.get(f, ())]).OnlyEnforceIf(self.y[f])
+                m.AddImplication(x[i], self.y[f])
+        budget = task.inst.budget
+        for dim, limit in budget.items():
+            coef, unit = _scale(task, dim)
+            cap = int(math.floor(limit / unit + 1e-6))
+            m.Add(sum(coef[i] * x[i] for i in task.courses) <= cap)
+        self.coef, self.unit = _scale(task, task.inst.objective)
+        self.cost = sum(self.coef[i] * x[i] for i in task.courses)
+
+    def hint(self, chosen: list[int]) -> None:
+        self.model.ClearHints()
+        on = set(chosen)
+        for i, var in self.x.items():
+            self.model.AddHint(var, i in on)
+
+    def cut(self, chosen: list[int], required: bool) -> int:
+        """Cuts against the cyclic part of ``chosen``; returns how many were added (0: ``chosen`` is acyclic)."""
+        task, x, m = self.task, self.x, self.model
+        order, reached = closure(task, chosen)
+        stuck = set(chosen) - set(order)
+        if not stuck:
+            return 0
+        facts = set().union(*(task.add[i] for i in stuck)) - reached
+        entry = [x[a] for a in task.courses if task.add[a] & facts and not task.pre[a] & facts]
+        n = 0
+        for c in stuck:
+            if task.pre[c] & facts:
+                m.AddBoolOr(entry).OnlyEnforceIf(x[c])
+                n += 1
+        if required:
+            m.AddBoolOr([x[a] for a in task.courses if task.pre[a] <= reached and not task.add[a] <= reached])
+            n += 1
+        return n
+
+
+def _run(model: _Model, seconds: float) -> tuple[int, Any]:
+    solver = model.cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(seconds, 0.01)
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2
+    solver.parameters.random_seed = 7
+    status = solver.Solve(model.model)
+    return status, solver
+
+
+def _within(task: Task, chosen: list[int]) -> bool:
+    return all(total(task, chosen, dim) <= limit + 1e-9 for dim, limit in task.inst.budget.items())
+
+
+def solve(task: Task, start: list[int], time_limit: float) -> Outcome:
+    """The cheapest path reaching every goal of ``task`` (no budget), or the most goals within the budget and the
+    cheapest such path. ``start`` is a feasible path (within the budget when there is one)."""
+    deadline = time.monotonic() + time_limit
+    required = not task.inst.budget
+    model = _Model(task, task.goals, required)
+    cp_model = model.cp_model
+    all_goals = set(task.goals.values())
+    outcome = Outcome(list(start), False, None)
+
+    def met(chosen: list[int]) -> set[int]:
+        return closure(task, chosen)[1] & all_goals
+
+    def relaxed(solver: Any) -> tuple[list[int], set[int]]:
+        chosen = [i for i in task.courses if solver.Value(model.x[i])]
+        if required:
+            return chosen, all_goals
+        return chosen, {task.goals[s] for s, cov in model.covered.items() if solver.Value(cov)}
+
+    def consider(candidate: list[int], need: int) -> None:
+        reached = met(candidate)
+        candidate = prune(task, candidate, reached)
+        if not _within(task, candidate) or len(reached) < need:
+            return
+        best = len(met(outcome.chosen))
+        if len(reached) > best or (len(reached) == best and total(task, candidate) < total(task, outcome.chosen)):
+            outcome.chosen = candidate
+
+    need = len(all_goals)
+    if not required:  # phase 1: the most goals the budget allows
+        model.model.Maximize(sum(model.covered.values()))
+        while True:
+            model.hint(outcome.chosen)
+            status, solver = _run(model, deadline - time.monotonic())
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return outcome
+            chosen, _ = relaxed(solver)
+            outcome.rounds += 1
+            added = model.cut(chosen, False)
+            consider(closure(task, chosen)[0], 0)
+            if not added:
+                if status != cp_model.OPTIMAL:
+                    return outcome
+                break
+            outcome.cuts += added
+            if time.monotonic() >= deadline:
+                return outcome
+        need = len(met(outcome.chosen))
+        model.model.Add(sum(model.covered.values()) >= need)
+    model.model.Minimize(model.cost)
+    while True:
+        model.hint(outcome.chosen)
+        status, solver = _run(model, deadline - time.monotonic())
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return outcome
+        bound = solver.BestObjectiveBound() * model.unit
+        outcome.bound = bound if outcome.bound is None else max(outcome.bound, bound)
+        chosen, targets = relaxed(solver)
+        outcome.rounds += 1
+        added = model.cut(chosen, required)
+        consider(chosen if not added else repair(task, chosen, targets), need)
+        if total(task, outcome.chosen) <= outcome.bound + 1e-6:
+            outcome.optimal = True
+            return outcome
+        if not added:  # acyclic: the relaxed optimum is a path, and the true optimum if CP-SAT proved it
+            outcome.optimal = status == cp_model.OPTIMAL
+            return outcome
+        outcome.cuts += added
+        if time.monotonic() >= deadline:
+            return outcome

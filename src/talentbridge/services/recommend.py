@@ -419,6 +419,34 @@ class RecommendService:
             self._upsert(idx, list(talents.values()))
         return len(ids)
 
+    def forget_talents(self, talents: list[Talent]) -> dict[str, int]:
+        """Erase talents from the index on disk and in memory (every row of theirs wiped, their regions' ANN
+        rebuilt) and their profile texts' vectors from the text store (current and earlier texts)."""
+        from talentbridge.services.text_embeddings import forget_texts, text_key
+
+        ids = [t.id for t in talents]
+        keys = {text_key(talent_text(t)) for t in talents}
+        rows = np.zeros(0, dtype=np.int64)
+        with _lock:
+            idx = _indexes.get(self._key)
+            if idx is None:
+                idx = TalentIndex.load(self.index_dir, self.graph)
+                if idx is not None and not self._attach_texts(idx):
+                    idx = None
+            if idx is not None:
+                rows = idx.columns.rows_with_ids(ids)
+                tt = _texts.get(self._key)
+                if tt is not None:
+                    tt.grow(len(idx.columns))
+                    keys |= {int(k) for k in tt.keys[rows]}
+                    tt.keys[rows] = 0
+                    tt.have[rows] = False
+                idx.forget(ids)
+                self._save(idx, self._signature())
+                _indexes[self._key] = idx
+        vectors = forget_texts(self.settings, "talents", keys - {0})
+        return {"rows": int(rows.size), "vectors": vectors}
+
     # ------------------------------------------------------------------ text
     def _opening_vectors(self, openings: list[Opening], budget: float | None) -> list[np.ndarray | None]:
         """Unit float32 embeddings of the openings' texts (None: no encoder, no text or not encoded yet)."""

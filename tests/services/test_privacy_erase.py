@@ -29,6 +29,7 @@ from talentbridge.services.recommend import RecommendService, reset_indexes
 from talentbridge.services.text_embeddings import TextEmbeddings, TextEmbeddingStore, talent_text, text_key
 from talentbridge.skills.encoder import HashingEncoder
 from talentbridge.storage import Database
+from talentbridge.storage.ai_record_tables import AiHumanReviewRow, AiRunRecordRow
 from talentbridge.storage.application_tables import ApplicationEventRow, InvitationRow
 from talentbridge.storage.notification_tables import NotificationRow, OutboxEmailRow
 from talentbridge.storage.repositories import Repositories
@@ -141,6 +142,11 @@ def _world(settings: Settings, db: Database) -> dict[str, int]:
             AuditEntry(user.id, "talent", "talent.update", "talent", target, {"fields": ["phone"]}, "10.9.9.9"),
             AuditEntry(None, "operator", "talent.view", "talent", other, {"name": "김다른"}, "10.0.0.1"),
         ])  # fmt: skip
+        session.add(AiHumanReviewRow(requester_user_id=user.id, requester_role="talent", talent_id=target,
+                                     status="open", reason=f"{NAME} asks: why was I ranked low?"))  # fmt: skip
+        session.add(AiRunRecordRow(key="run-zorvexa", kind="recommendation_list", surface="talent/recommendations",
+                                   subject_type="talent", subject_id=target, output=[[opening, 91.0]],
+                                   seen_by_user_id=user.id, seen_by_role="talent", actor=f"{NAME} <{EMAIL}>"))  # fmt: skip
         ids = {"target": target, "other": other, "user": user.id, "org": org, "opening": opening,
                "round": rnd.id, "placement": placement.id}  # fmt: skip
     # an uploaded import file that names the person, and one that does not
@@ -265,7 +271,7 @@ def test_export_holds_every_record_of_the_person_and_nothing_of_others(data_db):
     records = doc["records"]
     for table in ("talent_skills", "applications", "application_events", "invitations", "placements",
                   "placement_followups", "round_participants", "round_preferences", "notifications",
-                  "outbox_emails", "users", "api_tokens", "audit_log"):  # fmt: skip
+                  "outbox_emails", "users", "api_tokens", "audit_log", "ai_human_reviews", "ai_run_records"):  # fmt: skip
         assert records.get(table), (table, " ".join(sorted(records)))
     assert {r["skill_id"] for r in records["talent_skills"]} == set(SKILLS)
     assert [r["entity_id"] for r in records["audit_log"]] == [ids["target"], ids["target"]]

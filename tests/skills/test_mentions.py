@@ -187,3 +187,10 @@ def test_spans_point_at_the_text(builtin_extractor):
         for a, b in s.spans:
             assert 0 <= a < b <= len(text)
             assert re.search(r"\w", text[a:b])
+
+
+def test_the_first_item_of_a_bulleted_list_is_a_mention(builtin_extractor):
+    """Found by the property above: an ambiguous word opening a sentence is a term when a bulleted list follows."""
+    text = "경험이 있습니다. Spark\n- Python 경험이 있습니다."
+    spans = {text[a:b] for s in builtin_extractor.extract(text, top=5) if s.via == "explicit" for a, b in s.spans}
+    assert {"Spark", "Python"} <= spans

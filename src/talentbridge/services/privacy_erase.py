@@ -200,11 +200,12 @@ def erase_talent(
 
 def forget_outside_database(settings: Settings, session: Session, erasures: list[Erasure]) -> list[str]:
     """Make the index, the text store and uploaded files forget the erased people; returns files removed."""
-    from talentbridge.services.recommend import RecommendService
+    from talentbridge.services.recommend_context import MatchingContext
+    from talentbridge.services.talent_index import TalentIndexService
 
     talents = [e.talent for e in erasures if e.talent is not None]
     if talents:
-        RecommendService(settings, session).forget_talents(talents)
+        TalentIndexService(MatchingContext(settings, session)).forget_talents(talents)
     strings = sorted({s for e in erasures for s in e.strings if len(s) >= 4}, key=len, reverse=True)
     return _forget_transfer_files(settings.data_dir / "transfers", strings)
 

@@ -87,6 +87,9 @@ PERSON_LINKS: tuple[PersonLink, ...] = (
     PersonLink("audit_log", "entity_id", "invitations", (("entity", "invitation"),)),
     PersonLink("audit_log", "actor_id", "users"),
     PersonLink("round_preferences", "owner_id", "talents", (("side", "talent"),)),
+    PersonLink("ai_human_reviews", "talent_id", "talents"),
+    PersonLink("ai_run_records", "subject_id", "talents", (("subject_type", "talent"),)),
+    PersonLink("ai_run_records", "seen_by_user_id", "users"),
 )
 
 

@@ -205,6 +205,8 @@ class MentionMatcher:
             return True  # "Python, Go", "- Spark" (a bulleted list)
         if after and after[0] in _LIST_SEPARATORS:
             return True
+        if after and after[0] in _BULLETS and "\n" in text[end : end + 3]:
+            return True  # the first item of a bulleted list: "Spark\n- Python"
         words_before = text[max(0, start - 5) : start].lower().split()
         words_after = text[end : end + 5].lower().split()
         joiners = {"and", "or", "및", "또는", "와", "과"}

@@ -15,6 +15,7 @@ _OPTIONAL = (
     "notification_tables",
     "alias_tables",
     "privacy_tables",
+    "ai_record_tables",
 )
 
 for _name in _OPTIONAL:

@@ -144,7 +144,7 @@ def _world(settings: Settings, db: Database) -> dict[str, int]:
         ])  # fmt: skip
         session.add(AiHumanReviewRow(requester_user_id=user.id, requester_role="talent", talent_id=target,
                                      status="open", reason=f"{NAME} asks: why was I ranked low?"))  # fmt: skip
-        session.add(AiRunRecordRow(key="run-zorvexa", kind="recommendation_list", surface="talent/recommendations",
+        session.add(AiRunRecordRow(key="run-0001", kind="recommendation_list", surface="talent/recommendations",
                                    subject_type="talent", subject_id=target, output=[[opening, 91.0]],
                                    seen_by_user_id=user.id, seen_by_role="talent", actor=f"{NAME} <{EMAIL}>"))  # fmt: skip
         ids = {"target": target, "other": other, "user": user.id, "org": org, "opening": opening,

@@ -216,6 +216,9 @@ class RoundRunService(RoundWorkflow):
             created_by=actor,
         )
         self.store.set_status(round_id, S.MATCHED.value)
+        from talentbridge.services.ai_records import record_round_run
+
+        record_round_run(self.session, run, instance, actor)
         return run
 
     def runs(self, round_id: int) -> list[RunRecord]:
@@ -318,6 +321,9 @@ class RoundRunService(RoundWorkflow):
         placement_ids = self.store.add_placements(rows)
         self.store.mark_published(run_id, now, actor)
         self.store.set_status(round_id, S.PUBLISHED.value, published_at=now, published_by=actor)
+        from talentbridge.services.ai_records import record_approval
+
+        record_approval(self.session, run, actor, placements=len(placement_ids))
         return {
             "round_id": round_id,
             "run_id": run_id,

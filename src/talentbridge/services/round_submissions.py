@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from talentbridge.domain import Round
 from talentbridge.domain.errors import ImportRejected, InvalidState, Problem, ValidationFailed
 from talentbridge.domain.round_records import RankedList, aware_utc
@@ -229,6 +231,7 @@ class RoundSubmissionService(RoundWorkflow):
                 )
             )
         self.store.save_preferences(round_id, lists)
+        _record_generated(self.session, round_id, rnd.program_id, scorer, lists, scope, min_score, actor)
         edited = []
         for oid, ranking in (edit or {}).items():
             base = self.store.preference(round_id, "opening", oid)
@@ -254,3 +257,20 @@ class RoundSubmissionService(RoundWorkflow):
             "edited": [r.owner_id for r in edited],
             "excluded": {str(oid): counts for oid, counts in excluded.items()},
         }
+
+
+def _record_generated(
+    session: Session,
+    round_id: int,
+    program_id: int,
+    scorer: PairScorer,
+    lists: Sequence[RankedList],
+    scope: str,
+    min_score: float | None,
+    actor: str | None,
+) -> None:
+    """One AI Basic Act record per generated list (``services/ai_records.py``)."""
+    from talentbridge.services.ai_records import record_generated_ranking
+
+    for item in lists:
+        record_generated_ranking(session, round_id, program_id, scorer, item, scope, min_score, actor)

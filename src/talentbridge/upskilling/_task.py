@@ -150,7 +150,7 @@ def _dominated(
     return removed
 
 
-def compile_task(inst: Instance, rounds: int = 4) -> Task:
+def compile_task(inst: Instance, rounds: int = 2) -> Task:
     """Reachability, relevance and dominance (see the module docstring)."""
     profile = inst.profile
     needed = {s: lv for s, lv in inst.target.items() if profile.get(s, 0) < lv}

@@ -35,6 +35,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("backup", "backup", "Back up the whole database (SQLite file or pg_dump archive)."),
     ("restore", "restore", "Replace the database with a backup made by `talentbridge backup`."),
     ("doctor", "doctor", "Which models, indexes and caches are active, and what is missing."),
+    ("aiact", "aiact", "AI Basic Act: run records and documentation packs per round or period."),
 ]
 
 _state = {"debug": False}

@@ -99,17 +99,15 @@ def import_esco_command(
 def stats() -> None:
     """Count skills, occupations, labels and relations; show the last ESCO import."""
     console = _console()
-    from talentbridge.services.taxonomy import ESCO_IMPORT_KEY, taxonomy_counts
-    from talentbridge.storage.taxonomy_repository import TaxonomyRepository
+    from talentbridge.services.taxonomy_browser import taxonomy_overview
 
     db = open_database()
     with db.session() as session:
-        counts = taxonomy_counts(session)
-        last = TaxonomyRepository(session).get_meta(ESCO_IMPORT_KEY)
+        counts, last = taxonomy_overview(session)
     table = Table(title="Skill taxonomy", show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
-    for name, value in counts.as_dict().items():
+    for name, value in counts.items():
         table.add_row(name.replace("_", " "), f"{value:,}")
     console.print(table)
     if last:
@@ -127,27 +125,22 @@ def search(
 ) -> None:
     """Find skills (or occupations) by label."""
     console = _console()
-    from talentbridge.storage.taxonomy_repository import TaxonomyRepository
+    from talentbridge.services.taxonomy_browser import occupation_page, skill_page
 
     db = open_database()
     with db.session() as session:
-        repo = TaxonomyRepository(session)
-        result = (
-            repo.search_occupations(query, page=page, size=limit)
-            if occupations
-            else repo.search_skills(query, page=page, size=limit)
-        )
+        result = (occupation_page if occupations else skill_page)(session, query, page=page, size=limit)
     kind = "occupations" if occupations else "skills"
-    table = Table(title=f"{result.total:,} {kind} matching {query!r} (page {result.page}/{result.pages})")
+    table = Table(title=f"{result['total']:,} {kind} matching {query!r} (page {result['page']}/{result['pages']})")
     table.add_column("id", overflow="fold")
     table.add_column("English")
     table.add_column("한국어")
     table.add_column("ISCO" if occupations else "type")
     table.add_column("source")
-    for item in result.items:
-        extra = item.isco_code if occupations else item.type
-        source = "built-in" + (" + ESCO" if item.esco_uri else "") if item.builtin else "ESCO"
-        table.add_row(item.id, item.label_en, item.label_ko, extra, source)
+    for item in result["items"]:
+        extra = item["isco_code"] if occupations else item["type"]
+        source = "built-in" + (" + ESCO" if item["esco_uri"] else "") if item["builtin"] else "ESCO"
+        table.add_row(item["id"], item["label_en"], item["label_ko"], extra, source)
     console.print(table)
 
 

@@ -59,17 +59,12 @@ def list_(role: str = typer.Option(None, help="Only this role.")) -> None:
 @app.command()
 def activate(email: str, active: bool = typer.Option(True, "--active/--inactive")) -> None:
     """Activate (or deactivate) an account."""
-    from sqlalchemy import select
-
-    from talentbridge.domain.errors import NotFound
+    from talentbridge.services.account_admin import user_id_by_email
     from talentbridge.services.accounts import update_user
-    from talentbridge.storage.account_tables import UserRow
 
     db = open_database()
     with db.session() as session:
-        user_id = session.scalar(select(UserRow.id).where(UserRow.email == email.strip().lower()))
-        if user_id is None:
-            raise NotFound("user", email)
+        user_id = user_id_by_email(session, email)
         update_user(session, user_id, active=active)
     console.print(f"[green]{email} is now {'active' if active else 'inactive'}.[/]")
 
@@ -92,16 +87,11 @@ def reset_password(email: str) -> None:
 @token_app.command("create")
 def token_create(email: str, name: str = typer.Option("cli", help="A name to recognise the token by.")) -> None:
     """Create a personal API token for an account (shown once)."""
-    from sqlalchemy import select
-
-    from talentbridge.domain.errors import NotFound
+    from talentbridge.services.account_admin import user_id_by_email
     from talentbridge.services.accounts import create_api_token
-    from talentbridge.storage.account_tables import UserRow
 
     db = open_database()
     with db.session() as session:
-        user_id = session.scalar(select(UserRow.id).where(UserRow.email == email.strip().lower()))
-        if user_id is None:
-            raise NotFound("user", email)
+        user_id = user_id_by_email(session, email)
         _, token = create_api_token(session, user_id, name)
     console.print(f"API token (shown once; send as 'Authorization: Bearer …'): [bold]{token}[/]")

@@ -24,9 +24,11 @@ __all__ = [
     "change_role",
     "deactivate",
     "find_organizations",
+    "link_talent_profile",
     "list_accounts",
     "pending_count",
     "send_reset_link",
+    "user_id_by_email",
 ]
 
 #: active; pending = not active and never signed in (a signup waiting); deactivated = not active after use.
@@ -115,6 +117,21 @@ def list_accounts(
 def pending_count(session: Session) -> int:
     stmt = select(func.count()).select_from(UserRow).where(UserRow.active.is_(False), UserRow.last_login_at.is_(None))
     return int(session.scalar(stmt) or 0)
+
+
+def user_id_by_email(session: Session, email: str) -> int:
+    """The id of the account signed in as ``email`` (compared trimmed and lower-cased); ``NotFound`` otherwise."""
+    user_id = session.scalar(select(UserRow.id).where(UserRow.email == email.strip().lower()))
+    if user_id is None:
+        raise NotFound("user", email)
+    return int(user_id)
+
+
+def link_talent_profile(session: Session, user_id: int, talent_id: int) -> None:
+    """Make ``talent_id`` the profile of a talent account (its first save of "my profile"); in the caller's
+    transaction."""
+    _row(session, user_id).talent_id = talent_id
+    session.flush()
 
 
 def _row(session: Session, user_id: int) -> UserRow:

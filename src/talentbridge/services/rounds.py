@@ -515,6 +515,7 @@ class RoundService:
                 )
             )
         self.store.save_preferences(round_id, lists)
+        _record_generated(self.session, round_id, rnd.program_id, scorer, lists, scope, min_score, actor)
         edited = []
         for oid, ranking in (edit or {}).items():
             base = self.store.preference(round_id, "opening", oid)
@@ -681,6 +682,9 @@ class RoundService:
             created_by=actor,
         )
         self.store.set_status(round_id, S.MATCHED.value)
+        from talentbridge.services.ai_records import record_round_run
+
+        record_round_run(self.session, run, instance, actor)
         return run
 
     def runs(self, round_id: int) -> list[RunRecord]:
@@ -783,6 +787,9 @@ class RoundService:
         placement_ids = self.store.add_placements(rows)
         self.store.mark_published(run_id, now, actor)
         self.store.set_status(round_id, S.PUBLISHED.value, published_at=now, published_by=actor)
+        from talentbridge.services.ai_records import record_approval
+
+        record_approval(self.session, run, actor, placements=len(placement_ids))
         return {
             "round_id": round_id,
             "run_id": run_id,
@@ -908,3 +915,20 @@ def _competitors(setting: Any) -> dict[int, set[int]]:
     if problems:
         raise ValidationFailed("invalid round settings", problems)
     return out
+
+
+def _record_generated(
+    session: Session,
+    round_id: int,
+    program_id: int,
+    scorer: PairScorer,
+    lists: Sequence[RankedList],
+    scope: str,
+    min_score: float | None,
+    actor: str | None,
+) -> None:
+    """One AI Basic Act record per generated list (``services/ai_records.py``)."""
+    from talentbridge.services.ai_records import record_generated_ranking
+
+    for item in lists:
+        record_generated_ranking(session, round_id, program_id, scorer, item, scope, min_score, actor)

@@ -1,6 +1,6 @@
 """Taxonomy use cases: keep the built-in taxonomy loaded, import ESCO, read the taxonomy (cached).
 
-``ensure_builtin_taxonomy`` runs after every ``db upgrade``: it compares the content hash of the shipped files
+``ensure_builtin_taxonomy`` (``storage/taxonomy_seed.py``, run after every ``db upgrade``) compares the content hash of the shipped files
 with the one stored in ``taxonomy_meta`` and does nothing when they match (one query). When they differ it
 merges the new built-in data with the ESCO data already in the database (recovered from the stored ESCO
 side of each concept, no download needed) and rewrites the taxonomy tables.
@@ -24,10 +24,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from talentbridge.skills.builtin import builtin_content_hash, load_builtin_lenient
+from talentbridge.skills.builtin import builtin_content_hash
 from talentbridge.skills.esco import EscoData, esco_layer, merge_with_builtin, read_esco, update_layer
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.storage.taxonomy_repository import Progress, TaxonomyCounts, TaxonomyRepository
+from talentbridge.storage.taxonomy_seed import BUILTIN_HASH_KEY, builtin_taxonomy, sync_builtin_taxonomy
 
 __all__ = [
     "ImportStats",
@@ -42,7 +43,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-BUILTIN_HASH_KEY = "builtin_hash"
 ESCO_IMPORT_KEY = "esco_import"
 
 
@@ -81,16 +81,10 @@ def ensure_builtin_taxonomy(session: Session) -> bool:
 
     Idempotent; costs one hash of the shipped files and one query when the database is up to date.
     """
-    repo = TaxonomyRepository(session)
-    digest = builtin_content_hash()
-    if repo.get_meta(BUILTIN_HASH_KEY) == digest:
-        return False
-    builtin = _builtin()
-    layer = esco_layer(repo.load()) if repo.has_esco() else EscoData()
-    repo.replace_all(merge_with_builtin(builtin, layer))
-    repo.set_meta(BUILTIN_HASH_KEY, digest)
-    clear_cache()
-    return True
+    wrote = sync_builtin_taxonomy(session)
+    if wrote:
+        clear_cache()
+    return wrote
 
 
 def import_esco(session: Session, paths: Sequence[str | Path], progress: Progress | None = None) -> ImportStats:
@@ -155,13 +149,7 @@ def import_esco(session: Session, paths: Sequence[str | Path], progress: Progres
 
 
 def _builtin() -> Taxonomy:
-    """The shipped taxonomy; problems in it (which the test suite rejects) are logged, not fatal here."""
-    taxonomy, problems = load_builtin_lenient()
-    if problems:
-        shown = "; ".join(str(p) for p in problems[:10])
-        more = f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""
-        log.warning("the built-in taxonomy has %d problem(s), loaded without them: %s%s", len(problems), shown, more)
-    return taxonomy
+    return builtin_taxonomy()
 
 
 def taxonomy_counts(session: Session) -> TaxonomyCounts:

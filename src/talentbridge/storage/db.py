@@ -129,12 +129,10 @@ class Database:
         self._after_upgrade()
 
     def _after_upgrade(self) -> None:
-        try:
-            from talentbridge.services.taxonomy import ensure_builtin_taxonomy
-        except ImportError:
-            return
+        from talentbridge.storage.taxonomy_seed import sync_builtin_taxonomy  # seed data; storage needs no services
+
         with self.session() as session:
-            ensure_builtin_taxonomy(session)
+            sync_builtin_taxonomy(session)
 
     def head_revision(self) -> str | None:
         """The newest revision(s), comma-separated when there are several branches."""

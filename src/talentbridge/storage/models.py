@@ -15,6 +15,7 @@ _OPTIONAL = (
     "notification_tables",
     "alias_tables",
     "course_tables",
+    "ai_record_tables",
 )
 
 for _name in _OPTIONAL:

@@ -1,14 +1,14 @@
 """Repository of the round workflow: a round's openings, participants, ranked lists and runs.
 
-Plain values in and out (the frozen dataclasses below); SQL stays here. The use cases and their state checks
-live in :mod:`talentbridge.services.rounds`.
+Plain values in and out (the frozen dataclasses of ``domain/round_records.py``, re-exported here); SQL stays
+here. The use cases and their state checks live in the round services (``services/round_setup.py``,
+``round_submissions.py``, ``round_runs.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, undefer
 
 from talentbridge.domain import Round
 from talentbridge.domain.errors import Conflict, NotFound
+from talentbridge.domain.round_records import RankedList, RoundOpening, RoundParticipant, RunRecord, _utc
 from talentbridge.storage.round_tables import (
     RoundOpeningRow,
     RoundParticipantRow,
@@ -26,66 +27,6 @@ from talentbridge.storage.round_tables import (
 from talentbridge.storage.tables import PlacementRow, RoundRow
 
 __all__ = ["RoundOpening", "RoundParticipant", "RankedList", "RunRecord", "RoundStore"]
-
-
-def _utc(value: Any) -> Any:
-    """Datetimes come back from SQLite without a zone; they were written in UTC."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-class _UTCFields:
-    def __post_init__(self) -> None:
-        for f in fields(self):  # type: ignore[arg-type]
-            object.__setattr__(self, f.name, _utc(getattr(self, f.name)))
-
-
-@dataclass(frozen=True)
-class RoundOpening(_UTCFields):
-    opening_id: int
-    seats: int
-    region: str | None
-    added_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class RoundParticipant(_UTCFields):
-    talent_id: int
-    employer_id: int | None
-    added_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class RankedList(_UTCFields):
-    side: str  # talent | opening
-    owner_id: int
-    ranking: list[Any]  # ids; on the opening side an inner list is a tie
-    source: str  # submitted | generated | edited
-    submitted_at: datetime
-    submitted_by: str | None = None
-    scores: dict[str, float] | None = None
-    scorer: str | None = None
-
-
-@dataclass(frozen=True)
-class RunRecord(_UTCFields):
-    id: int
-    round_id: int
-    mechanism: str
-    proposing: str
-    seed: int
-    input_hash: str
-    result_hash: str
-    software_version: str
-    created_at: datetime
-    created_by: str | None
-    summary: dict[str, Any]
-    diagnostics: dict[str, Any]
-    published_at: datetime | None = None
-    published_by: str | None = None
-    instance: dict[str, Any] | None = None  # loaded only when asked for (large)
-    result: dict[str, Any] | None = None
 
 
 class RoundStore:
@@ -149,6 +90,21 @@ class RoundStore:
             .order_by(RoundParticipantRow.talent_id)
         )
         return [RoundParticipant(r.talent_id, r.employer_id, r.added_at) for r in rows]
+
+    def round_ids_of_talent(self, talent_id: int) -> list[int]:
+        """Ids of the rounds the talent takes part in."""
+        return list(
+            self.session.scalars(select(RoundParticipantRow.round_id).where(RoundParticipantRow.talent_id == talent_id))
+        )
+
+    def rounds_holding(self, opening_ids: Sequence[int]) -> list[tuple[int, int]]:
+        """(round id, opening id) for every round holding one of the openings."""
+        if not opening_ids:
+            return []
+        stmt = select(RoundOpeningRow.round_id, RoundOpeningRow.opening_id).where(
+            RoundOpeningRow.opening_id.in_(list(opening_ids))
+        )
+        return [(int(r), int(o)) for r, o in self.session.execute(stmt)]
 
     def participant(self, round_id: int, talent_id: int) -> RoundParticipant | None:
         row = self.session.get(RoundParticipantRow, (round_id, talent_id))

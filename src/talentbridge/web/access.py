@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import select
 
 from talentbridge.domain.errors import (
     InvalidState,
@@ -29,8 +28,8 @@ from talentbridge.domain.errors import (
     Problem,
     ValidationFailed,
 )
+from talentbridge.services.access_facts import AccessFacts
 from talentbridge.services.accounts import Role, User
-from talentbridge.storage.tables import ApplicationRow, OpeningRow
 from talentbridge.web.auth import audit
 from talentbridge.web.write_rules import refused_fields
 
@@ -183,13 +182,7 @@ class RolePolicy:
     def _opening_row(self, request: Request, opening_id: Any) -> Any:
         if not isinstance(opening_id, int):
             return None
-        with request.app.state.database.session() as session:
-            row = session.execute(
-                select(OpeningRow.status, OpeningRow.deadline, OpeningRow.organization_id).where(
-                    OpeningRow.id == opening_id
-                )
-            ).first()
-        return row
+        return _facts(request).opening_gate(opening_id)
 
     def _opening_visible(self, request: Request, user: User, item: Any) -> bool:
         """Drafts only to their organization; a talent sees open openings and those they applied to."""
@@ -201,13 +194,8 @@ class RolePolicy:
                 return True
             if user.talent_id is None:
                 return False
-            with request.app.state.database.session() as session:
-                found = session.scalar(
-                    select(ApplicationRow.id).where(
-                        ApplicationRow.talent_id == user.talent_id, ApplicationRow.opening_id == _get(item, "id")
-                    )
-                )
-            return found is not None
+            opening_id = _get(item, "id")
+            return isinstance(opening_id, int) and _facts(request).has_applied(user.talent_id, opening_id)
         return True
 
     # -- ownership ----------------------------------------------------------------------------------------------
@@ -254,21 +242,14 @@ class RolePolicy:
         if cache is None:
             cache = set()
             if org is not None:
-                with request.app.state.database.session() as session:
-                    stmt = (
-                        select(ApplicationRow.talent_id)
-                        .join(OpeningRow, OpeningRow.id == ApplicationRow.opening_id)
-                        .where(OpeningRow.organization_id == org)
-                    )
-                    cache = set(session.scalars(stmt))
+                cache = _facts(request).talents_applied_to(org)
             request.state.applied_talent_ids = cache
         return cache  # type: ignore[no-any-return]
 
     def _opening_org(self, request: Request, opening_id: int | None) -> int | None:
         if opening_id is None:
             return None
-        with request.app.state.database.session() as session:
-            return session.scalar(select(OpeningRow.organization_id).where(OpeningRow.id == opening_id))
+        return _facts(request).opening_organization(opening_id)
 
     def _talent_visible_to_org(
         self, request: Request, talent_id: int | None, consent: bool | None, org: int | None
@@ -360,6 +341,10 @@ class RolePolicy:
         if entity == "talent" and user.role == Role.TALENT and entity_id == user.talent_id:
             return  # looking at yourself is not logged
         audit(request, "view", entity, entity_id, fields=sorted(fields), path=request.url.path)
+
+
+def _facts(request: Request) -> AccessFacts:
+    return AccessFacts(request.app.state.database)
 
 
 def _get(item: Any, key: str) -> Any:

@@ -37,7 +37,7 @@ from talentbridge.services.accounts import (
     user_for_token,
 )
 from talentbridge.services.audit_log import AuditEntry, write_entries
-from talentbridge.storage import Database
+from talentbridge.services.transactions import SessionSource
 
 __all__ = [
     "AuthMiddleware",
@@ -87,7 +87,7 @@ def sign_out(request: Request, session: Session) -> None:
 
 
 class AuthMiddleware:
-    def __init__(self, app: ASGIApp, database: Database) -> None:
+    def __init__(self, app: ASGIApp, database: SessionSource) -> None:
         self.app = app
         self.database = database
         # token → monotonic time this process last recorded its use (the database keeps the truth; this only

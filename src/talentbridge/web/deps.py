@@ -1,4 +1,4 @@
-"""FastAPI dependencies: settings, database, a session per request, repositories."""
+"""FastAPI dependencies: settings, database, a session per request, the registry (``services.registry``)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from talentbridge.config import Settings
-from talentbridge.storage import Database
-from talentbridge.storage.repositories import Repositories
+from talentbridge.services.registry import Registry, registry
+from talentbridge.services.transactions import ManagedDatabase, SessionSource
 
-__all__ = ["SettingsDep", "DatabaseDep", "SessionDep", "ReposDep", "get_settings_dep", "get_database", "get_session"]
+__all__ = ["SettingsDep", "DatabaseDep", "ManagedDatabaseDep", "SessionDep", "ReposDep", "get_settings_dep", "get_database", "get_session"]
 
 
 def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_database(request: Request) -> Database:
+def get_database(request: Request) -> SessionSource:
     return request.app.state.database  # type: ignore[no-any-return]
 
 
@@ -27,34 +27,42 @@ def get_database(request: Request) -> Database:
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session(request: Request, database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+def get_session(request: Request, database: Annotated[SessionSource, Depends(get_database)]) -> Iterator[Session]:
     """One transaction per request, committed when the endpoint returns — before the response is sent (the
     dependency has ``scope="function"``), so a failed commit is the request's error, never a dropped connection.
 
     A request with an unsafe method runs in a write transaction (``BEGIN IMMEDIATE`` on SQLite: it waits for the
     write lock up front). A GET runs in a read transaction; audit entries it queued (views of personal data) are
-    written right after it, in a short write transaction, still before the response. Audit entries of a write
+    written right after it, in a short write transaction, still before the response — with the AI records of the
+    recommendation lists it showed (``request.state.ai_runs``). Audit entries of a write
     request are written in its own transaction, so they commit (or roll back) with the change they record.
     """
     write = request.method not in READ_METHODS
     with database.session(write=write) as session:
         yield session
         entries = getattr(request.state, "audit", None)
+        runs = getattr(request.state, "ai_runs", None)  # AI Basic Act records of lists shown (web/ai_notice.py)
+        if (entries or runs) and not write:
+            session.commit()
+            database.begin_write(session)
         if entries:
             from talentbridge.services.audit_log import write_entries
 
-            if not write:
-                session.commit()
-                database.begin_write(session)
             write_entries(session, list(entries))
             entries.clear()
+        if runs:
+            from talentbridge.services.ai_records import write_runs
+
+            write_runs(session, list(runs))
+            runs.clear()
 
 
-def get_repositories(session: Annotated[Session, Depends(get_session, scope="function")]) -> Repositories:
-    return Repositories(session)
+def get_repositories(session: Annotated[Session, Depends(get_session, scope="function")]) -> Registry:
+    return registry(session)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-DatabaseDep = Annotated[Database, Depends(get_database)]
+DatabaseDep = Annotated[SessionSource, Depends(get_database)]
+ManagedDatabaseDep = Annotated[ManagedDatabase, Depends(get_database)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-ReposDep = Annotated[Repositories, Depends(get_repositories)]
+ReposDep = Annotated[Registry, Depends(get_repositories)]

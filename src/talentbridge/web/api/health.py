@@ -12,29 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import text
 
 import talentbridge
-from talentbridge.domain.errors import TalentBridgeError
-from talentbridge.web.deps import DatabaseDep, SettingsDep
+from talentbridge.web.deps import ManagedDatabaseDep, SettingsDep
 
 router = APIRouter(prefix="/api", tags=["health"])
 
 
 @router.get("/health")
-def health(database: DatabaseDep, settings: SettingsDep) -> dict[str, Any]:
+def health(database: ManagedDatabaseDep, settings: SettingsDep) -> dict[str, Any]:
     from talentbridge.services.readiness import missing_models, warm_up_state
+    from talentbridge.services.transactions import database_state
 
-    status = "ok"
-    detail = None
-    try:
-        with database.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        database.check_ready()
-    except TalentBridgeError as exc:
-        status, detail = "degraded", exc.message
-    except Exception as exc:  # the database is down: report, don't crash
-        status, detail = "degraded", str(exc)
+    detail, dialect = database_state(database)
+    status = "ok" if detail is None else "degraded"
     missing = missing_models(settings)
     if missing:
         status = "degraded"
@@ -42,7 +33,7 @@ def health(database: DatabaseDep, settings: SettingsDep) -> dict[str, Any]:
     return {
         "status": status,
         "version": talentbridge.__version__,
-        "database": database.engine.dialect.name,
+        "database": dialect,
         "detail": detail,
         "models": {"missing": missing},
         "components": components,

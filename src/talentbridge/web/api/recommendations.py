@@ -11,7 +11,8 @@ people each hard constraint excluded. ``text`` says whether profile and opening 
 item (``compared``, ``no_talent_text``, ``pending`` ...). Access: ``recommendation``/``read`` on the opening's organization or the
 talent themself; the audit needs ``audit``/``read``. Every talent in a list is one the caller may read, and every
 list writes an audit row per talent shown to someone other than that talent (``SHOWN_FIELDS`` and, with
-explanations, ``EXPLAINED_FIELDS``), as the pages do.
+explanations, ``EXPLAINED_FIELDS``), as the pages do. Every list carries ``ai_notice`` (the AI notice in Korean
+and English, the AI Basic Act record it is kept under, where to ask for a human review: ``web/ai_notice.py``).
 
 ``install(app)`` (listed in ``web/app.py`` ``APP_HOOKS``) adds the registry save hooks: skills inferred from text
 for talents and openings that arrive without any, and the talent index updated after a talent is saved.
@@ -24,9 +25,14 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
 
+from talentbridge.config import Settings
 from talentbridge.domain.enums import OpeningKind, Region
 from talentbridge.domain.errors import PermissionDenied
-from talentbridge.services.recommend import API_SYNC_INTERVAL, OpeningFilters, RecommendService, TalentFilters
+from talentbridge.services.recommend_batch import BatchRecommendService
+from talentbridge.services.recommend_context import MatchingContext
+from talentbridge.services.recommendations import OpeningFilters, RecommendationService, TalentFilters
+from talentbridge.services.talent_index import API_SYNC_INTERVAL, TalentIndexService
+from talentbridge.web import ai_notice
 from talentbridge.web.deps import SessionDep, SettingsDep
 from talentbridge.web.policy import policy_of
 
@@ -37,6 +43,14 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["recommendations"])
 
 _TOP = Query(20, ge=1, le=200, description="How many recommendations.")
+
+
+def _index(settings: Settings, session: SessionDep) -> tuple[MatchingContext, TalentIndexService]:
+    """The request's matching context and talent index (compared with the database at most every few seconds)."""
+    ctx = MatchingContext(settings, session)
+    index = TalentIndexService(ctx)
+    index.sync_interval = API_SYNC_INTERVAL
+    return ctx, index
 
 
 @router.get("/openings/{opening_id}/recommendations", summary="Talents recommended for an opening")
@@ -53,16 +67,17 @@ def talents_for_opening(
     explain: bool = Query(True, description="Include explanations."),
     program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
 ) -> dict[str, Any]:
-    svc = RecommendService(settings, session)
-    svc.sync_interval = API_SYNC_INTERVAL
-    opening = svc.repos.openings.get(opening_id)
+    ctx, index = _index(settings, session)
+    opening = ctx.repos.openings.get(opening_id)
     policy_of(request).check(request, "opening", "read", opening)  # a draft the caller may not see is a 404
     policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
     filters = TalentFilters(regions=tuple(region), nationality=nationality, min_score=min_score)
-    result = svc.talents_for_opening(
-        opening_id, top, filters, method=method, explain=explain, program_settings=svc.program_settings(program_id)
+    result = RecommendationService(ctx, index).talents_for_opening(
+        opening_id, top, filters, method=method, explain=explain, program_settings=ctx.program_settings(program_id)
     )
-    return _shown_talents(request, svc, result, explain)
+    shown = _shown_talents(request, ctx, result, explain)
+    key = ai_notice.shown(request, session, shown, f"api:/api/openings/{opening_id}/recommendations")
+    return {**shown, "ai_notice": ai_notice.api_notice(key)}
 
 
 @router.get("/talents/{talent_id}/recommendations", summary="Openings recommended for a talent")
@@ -80,9 +95,8 @@ def openings_for_talent(
     explain: bool = Query(True),
     program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
 ) -> dict[str, Any]:
-    svc = RecommendService(settings, session)
-    svc.sync_interval = API_SYNC_INTERVAL
-    svc.repos.talents.get(talent_id)  # 404 before the access check says anything
+    ctx, index = _index(settings, session)
+    ctx.repos.talents.get(talent_id)  # 404 before the access check says anything
     policy_of(request).check(request, "recommendation", "read", {"talent_id": talent_id})
     filters = OpeningFilters(
         kinds=tuple(kind),
@@ -91,12 +105,13 @@ def openings_for_talent(
         organization_id=organization_id,
         min_score=min_score,
     )
-    result = svc.openings_for_talent(
-        talent_id, top, filters, explain=explain, program_settings=svc.program_settings(program_id)
+    result = RecommendationService(ctx, index).openings_for_talent(
+        talent_id, top, filters, explain=explain, program_settings=ctx.program_settings(program_id)
     )
     # Scores and explanations are drawn from the talent's profile: a view of it by anyone else is logged.
     policy_of(request).record_view(request, "talent", talent_id, _fields_behind(explain))
-    return result
+    key = ai_notice.shown(request, session, result, f"api:/api/talents/{talent_id}/recommendations")
+    return {**result, "ai_notice": ai_notice.api_notice(key)}
 
 
 @router.get("/audit/recommendations", summary="Fairness audit of top-K shortlists (impact ratios)")
@@ -108,9 +123,8 @@ def audit_recommendations(
     limit: int = Query(1000, ge=1, le=100_000, description="Open openings audited (oldest first)."),
 ) -> dict[str, Any]:
     policy_of(request).check(request, "audit", "read")
-    svc = RecommendService(settings, session)
-    svc.sync_interval = API_SYNC_INTERVAL
-    return svc.audit(top, limit)
+    ctx, index = _index(settings, session)
+    return BatchRecommendService(ctx, index).audit(top, limit)
 
 
 # -- personal data shown ---------------------------------------------------------------------------------------
@@ -124,11 +138,11 @@ def _fields_behind(explain: bool) -> list[str]:
     return SHOWN_FIELDS + (EXPLAINED_FIELDS if explain else [])
 
 
-def _shown_talents(request: Request, svc: RecommendService, result: dict[str, Any], explain: bool) -> dict[str, Any]:
+def _shown_talents(request: Request, ctx: MatchingContext, result: dict[str, Any], explain: bool) -> dict[str, Any]:
     """Only talents the caller may see (the index can be behind the database), each view written to the audit
     log like the pages do."""
     policy = policy_of(request)
-    talents = svc.repos.talents.get_many([i["talent_id"] for i in result["items"]])
+    talents = ctx.repos.talents.get_many([i["talent_id"] for i in result["items"]])
     shown = []
     for item in result["items"]:
         talent = talents.get(item["talent_id"])
@@ -152,7 +166,7 @@ def _after_save(request: Request, entity: str, item: Any) -> None:
     if entity != "talent":
         return
     try:
-        from talentbridge.services.recommend import on_talent_changed
+        from talentbridge.services.talent_index import on_talent_changed
 
         with request.app.state.database.session() as session:
             on_talent_changed(request.app.state.settings, session, item)

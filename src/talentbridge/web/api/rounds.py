@@ -16,8 +16,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from talentbridge.domain.round_records import RankedList, RoundOpening, RoundParticipant
 from talentbridge.services.rounds import RoundService, run_summary
-from talentbridge.storage.round_repository import RankedList, RoundOpening, RoundParticipant
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.policy import policy_of
 

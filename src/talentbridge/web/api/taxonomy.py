@@ -14,9 +14,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from talentbridge.domain.errors import NotFound
-from talentbridge.skills.taxonomy import Occupation, Skill
-from talentbridge.storage.taxonomy_repository import TaxonomyRepository
+from talentbridge.services import taxonomy_browser
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.policy import policy_of
 
@@ -109,26 +107,6 @@ class OccupationPage(BaseModel):
     pages: int
 
 
-def _skill_public(s: Skill) -> dict[str, Any]:
-    return {
-        "id": s.id, "uri": s.uri, "esco_uri": s.esco_uri, "label_en": s.label_en, "label_ko": s.label_ko,
-        "alt_en": s.alt_en, "alt_ko": s.alt_ko, "type": s.type, "family": s.family,
-        "description_en": s.description_en, "description_ko": s.description_ko, "builtin": s.builtin,
-    }  # fmt: skip
-
-
-def _occupation_public(o: Occupation) -> dict[str, Any]:
-    return {
-        "id": o.id, "uri": o.uri, "esco_uri": o.esco_uri, "label_en": o.label_en, "label_ko": o.label_ko,
-        "alt_en": o.alt_en, "alt_ko": o.alt_ko, "isco_code": o.isco_code, "description_en": o.description_en,
-        "description_ko": o.description_ko, "builtin": o.builtin,
-    }  # fmt: skip
-
-
-def _refs(ids: list[str], labels: dict[str, tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"id": i, "label_en": labels[i][0], "label_ko": labels[i][1]} for i in ids if i in labels]
-
-
 @router.get("/skills", response_model=SkillPage, summary="Search skills by label")
 def list_skills(
     request: Request,
@@ -141,37 +119,13 @@ def list_skills(
     size: int = Query(50, ge=1, le=500, description="Items per page."),
 ) -> dict[str, Any]:
     policy_of(request).check(request, "taxonomy", "list")
-    result = TaxonomyRepository(session).search_skills(q, page, size, type=type, family=family, builtin=builtin)
-    return {
-        "items": [_skill_public(s) for s in result.items],
-        "total": result.total,
-        "page": result.page,
-        "size": result.size,
-        "pages": result.pages,
-    }
+    return taxonomy_browser.skill_page(session, q, page, size, type=type, family=family, builtin=builtin)
 
 
 @router.get("/skills/{skill_id:path}", response_model=SkillDetail, summary="One skill with its relations")
 def get_skill(skill_id: str, request: Request, session: SessionDep) -> dict[str, Any]:
     policy_of(request).check(request, "taxonomy", "read")
-    repo = TaxonomyRepository(session)
-    skill = repo.get_skill(skill_id)
-    if skill is None:
-        raise NotFound("skill", skill_id)
-    narrower = repo.narrower(skill.id)
-    labels = repo.labels_of_skills([*skill.broader, *skill.related, *narrower])
-    types = repo.related_types(skill.id)
-    return {
-        **_skill_public(skill),
-        "broader": _refs(skill.broader, labels),
-        "narrower": _refs(narrower, labels),
-        "related": [{**r, "relation_type": types.get(r["id"], "")} for r in _refs(skill.related, labels)],
-        "groups": [{"uri": g.uri, "label_en": g.label_en} for g in repo.skill_groups_of(skill.id)],
-        "occupations": [
-            {"id": oid, "label_en": en, "label_ko": ko, "relation": relation}
-            for oid, en, ko, relation in repo.occupations_needing(skill.id)
-        ],
-    }
+    return taxonomy_browser.skill_detail(session, skill_id)
 
 
 @router.get("/occupations", response_model=OccupationPage, summary="Search occupations by label")
@@ -185,14 +139,7 @@ def list_occupations(
     size: int = Query(50, ge=1, le=500, description="Items per page."),
 ) -> dict[str, Any]:
     policy_of(request).check(request, "taxonomy", "list")
-    result = TaxonomyRepository(session).search_occupations(q, page, size, isco=isco, builtin=builtin)
-    return {
-        "items": [_occupation_public(o) for o in result.items],
-        "total": result.total,
-        "page": result.page,
-        "size": result.size,
-        "pages": result.pages,
-    }
+    return taxonomy_browser.occupation_page(session, q, page, size, isco=isco, builtin=builtin)
 
 
 @router.get(
@@ -202,25 +149,13 @@ def list_occupations(
 )
 def get_occupation(occupation_id: str, request: Request, session: SessionDep) -> dict[str, Any]:
     policy_of(request).check(request, "taxonomy", "read")
-    repo = TaxonomyRepository(session)
-    occ = repo.get_occupation(occupation_id)
-    if occ is None:
-        raise NotFound("occupation", occupation_id)
-    labels = repo.labels_of_skills([*occ.essential_skills, *occ.optional_skills])
-    group = repo.isco_group(occ.isco_code) if occ.isco_code else None
-    return {
-        **_occupation_public(occ),
-        "isco_group": None if group is None else {"code": group.code, "label_en": group.label_en},
-        "broader": _refs(occ.broader, repo.labels_of_occupations(occ.broader)),
-        "essential_skills": _refs(occ.essential_skills, labels),
-        "optional_skills": _refs(occ.optional_skills, labels),
-    }
+    return taxonomy_browser.occupation_detail(session, occupation_id)
 
 
 @router.get("/stats", summary="Counts of skills, occupations, labels and relations")
 def stats(request: Request, session: SessionDep) -> dict[str, int]:
     policy_of(request).check(request, "taxonomy", "read")
-    return TaxonomyRepository(session).counts().as_dict()
+    return taxonomy_browser.taxonomy_overview(session)[0]
 
 
 # -- operator aliases ---------------------------------------------------------------------------------------------

@@ -90,9 +90,9 @@ def _form_errors(exc: ValidationFailed) -> dict[str, list[str]]:
 @router.get("/operator/rounds", dependencies=staff)
 def rounds(request: Request, session: SessionDep) -> Response:
     _staff(request)
-    from talentbridge.storage.repositories import Repositories
+    from talentbridge.services.registry import registry
 
-    repos = Repositories(session)
+    repos = registry(session)
     programs = repos.programs.list(size=200, sort="-created_at").items
     by_program: dict[int, list[Any]] = {}
     for rnd in repos.rounds.list(size=500, sort="-created_at").items:
@@ -141,9 +141,9 @@ async def create_program(request: Request, session: SessionDep) -> Response:
 
 @router.get("/operator/programs/{program_id}/edit", dependencies=operator_only)
 def edit_program(request: Request, program_id: int, session: SessionDep) -> Response:
-    from talentbridge.storage.repositories import Repositories
+    from talentbridge.services.registry import registry
 
-    program = Repositories(session).programs.get(program_id)
+    program = registry(session).programs.get(program_id)
     return _program_form(request, program, program.model_dump(mode="json"))
 
 
@@ -205,9 +205,9 @@ def _round_values(rnd: Any) -> dict[str, Any]:
 
 @router.get("/operator/programs/{program_id}/rounds/new", dependencies=operator_only)
 def new_round(request: Request, program_id: int, session: SessionDep) -> Response:
-    from talentbridge.storage.repositories import Repositories
+    from talentbridge.services.registry import registry
 
-    program = Repositories(session).programs.get(program_id)
+    program = registry(session).programs.get(program_id)
     defaults = {"mechanism": "da", "proposing": "applicants", "seed": "0"}
     if program.kind == ProgramKind.TALENT_EXCHANGE:
         defaults["secondment_rules"] = "on"

@@ -244,7 +244,7 @@ def opening_detail(request: Request, opening_id: int, repos: ReposDep, session: 
 @router.get("/rounds")
 def rounds(request: Request, session: SessionDep) -> Response:
     user = _member(request)
-    from talentbridge.web.pages.rounds_ui import organization_rounds
+    from talentbridge.services.round_participation import organization_rounds
 
     rounds_ = organization_rounds(session, user.organization_id)
     from talentbridge.web.auth import audit
@@ -253,7 +253,7 @@ def rounds(request: Request, session: SessionDep) -> Response:
         for o in r["openings"]:
             for person in o["ranking"] + o["unranked"]:
                 audit(request, "view", "talent", person["talent_id"], fields=["name"], path=request.url.path)
-    from talentbridge.web.pages.rounds_ui import organization_placements
+    from talentbridge.services.round_participation import organization_placements
 
     placements = organization_placements(session, user.organization_id)
     for p in placements:  # placed people's names are personal data too

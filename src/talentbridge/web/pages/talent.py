@@ -7,13 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import update
 
 from talentbridge.domain import TalentData
 from talentbridge.domain.enums import EmploymentType, Region, TalentCategory
 from talentbridge.domain.errors import PermissionDenied, ValidationFailed
+from talentbridge.services.account_admin import link_talent_profile
 from talentbridge.services.accounts import Role
-from talentbridge.storage.account_tables import UserRow
 from talentbridge.web.deps import ReposDep, SessionDep
 from talentbridge.web.pages.after_save import saved_redirect
 from talentbridge.web.pages.guards import require_roles
@@ -134,7 +133,7 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
     try:
         if user.talent_id is None:
             talent = repos.talents.add(TalentData.model_validate({**changes, "email": user.email}))
-            session.execute(update(UserRow).where(UserRow.id == user.id).values(talent_id=talent.id))
+            link_talent_profile(session, user.id, talent.id)
         else:
             talent = repos.talents.get(user.talent_id)
             check_update(request, "talent", TalentData, talent, changes)
@@ -328,7 +327,7 @@ def applications(request: Request, repos: ReposDep, session: SessionDep) -> Resp
 @router.get("/rounds")
 def rounds(request: Request, repos: ReposDep, session: SessionDep) -> Response:
     talent = _profile(request, repos)
-    from talentbridge.web.pages.rounds_ui import talent_rounds
+    from talentbridge.services.round_participation import talent_rounds
 
     return render(request, "talent/rounds.html", rounds=talent_rounds(session, talent.id) if talent else [])
 

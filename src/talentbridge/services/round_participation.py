@@ -1,25 +1,42 @@
-"""Round data shaped for pages: the rounds a talent takes part in, the rounds an organization's openings are in."""
+"""Taking part in rounds, as the talent and organization pages show it: the rounds a talent takes part in (with
+their ranking and result), the rounds an organization's openings are in (with each opening's ranking).
+
+Reads the round workflow through ``RoundMembership`` (implemented by ``storage.round_repository.RoundStore``)
+and the registry through ``storage.repositories.Repositories``; the pages get plain dicts.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from talentbridge.domain.round_records import RankedList, RoundOpening, RoundParticipant
 from talentbridge.storage.repositories import Repositories
 from talentbridge.storage.round_repository import RoundStore
-from talentbridge.storage.round_tables import RoundOpeningRow, RoundParticipantRow
+
+
+class RoundMembership(Protocol):
+    """What the participation views read of the round workflow."""
+
+    def openings(self, round_id: int) -> list[RoundOpening]: ...
+    def participants(self, round_id: int) -> list[RoundParticipant]: ...
+    def preference(self, round_id: int, side: str, owner_id: int) -> RankedList | None: ...
+    def round_ids_of_talent(self, talent_id: int) -> list[int]: ...
+    def rounds_holding(self, opening_ids: Sequence[int]) -> list[tuple[int, int]]: ...
 
 __all__ = ["talent_rounds", "organization_rounds", "organization_placements"]
 
 
+def _membership(session: Session) -> RoundMembership:
+    return RoundStore(session)
+
+
 def talent_rounds(session: Session, talent_id: int) -> list[dict[str, Any]]:
     """Rounds the talent participates in, each with its openings and the talent's current ranking."""
-    repos, store = Repositories(session), RoundStore(session)
-    round_ids = list(
-        session.scalars(select(RoundParticipantRow.round_id).where(RoundParticipantRow.talent_id == talent_id))
-    )
+    repos, store = Repositories(session), _membership(session)
+    round_ids = store.round_ids_of_talent(talent_id)
     out = []
     for rnd in repos.rounds.get_many(round_ids).values():
         openings = store.openings(rnd.id)
@@ -55,13 +72,11 @@ def talent_rounds(session: Session, talent_id: int) -> list[dict[str, Any]]:
 
 def organization_rounds(session: Session, organization_id: int) -> list[dict[str, Any]]:
     """Rounds holding the organization's openings, with each opening's ranking of the round's participants."""
-    repos, store = Repositories(session), RoundStore(session)
+    repos, store = Repositories(session), _membership(session)
     own = {o.id: o for o in repos.openings.list({"organization_id": organization_id}, size=500).items}
     if not own:
         return []
-    pairs = session.execute(
-        select(RoundOpeningRow.round_id, RoundOpeningRow.opening_id).where(RoundOpeningRow.opening_id.in_(list(own)))
-    )
+    pairs = store.rounds_holding(list(own))
     by_round: dict[int, list[int]] = {}
     for round_id, opening_id in pairs:
         by_round.setdefault(round_id, []).append(opening_id)

@@ -1,0 +1,294 @@
+"""Recommendations both ways, with scores, breakdowns, explanations and what the hard constraints excluded.
+
+Talents for an opening go through the talent index (``talent_index.TalentIndexService``); every pair shown is
+re-scored exactly by ``matching.fit_score`` on the stored records (same numbers as the index). Openings for a
+talent score every open opening exactly, with arrays (``matching.opening_scores`` through
+``recommend_openings``; openings are a hundred times fewer than talents).
+
+The ``text`` criterion compares embeddings of the profile and opening texts (``text_embeddings``); without an
+encoder it is inactive and the response says why (``text``; ``breakdown.text.detail.status`` per item).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from talentbridge.domain import Opening, Talent
+from talentbridge.domain.enums import OpeningKind, Region
+from talentbridge.domain.errors import Problem, ValidationFailed
+from talentbridge.matching import explain_exclusions, explain_fit, failing, fit_score
+from talentbridge.matching.constraints import eligible_mask
+from talentbridge.matching.criteria import REGION_CODE
+from talentbridge.matching.explain import breakdown_dict
+from talentbridge.matching.opening_scores import OPENING_KINDS, OpeningColumns
+from talentbridge.matching.retrieval import SearchFilters, TalentIndex
+from talentbridge.services.recommend_context import MatchingContext, check_top
+from talentbridge.services.recommend_openings import (
+    CompiledOpenings,
+    compile_openings,
+    compiled_openings,
+    rank_openings,
+    weights_key,
+)
+from talentbridge.services.talent_index import TalentIndexService
+from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS, opening_text, talent_text
+
+__all__ = ["OpeningFilters", "RecommendationService", "TalentFilters"]
+
+
+@dataclass(frozen=True)
+class TalentFilters:
+    """Optional filters of talents-for-opening (on top of the hard constraints)."""
+
+    regions: tuple[Region, ...] = ()
+    nationality: str | None = None  # "korean" or "foreign"
+    min_score: float = 0.0
+
+    def search(self) -> SearchFilters:
+        foreign = None if self.nationality is None else self.nationality == "foreign"
+        codes = frozenset(REGION_CODE[Region(r)] for r in self.regions) if self.regions else None
+        return SearchFilters(regions=codes, foreign=foreign, min_score=self.min_score)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "region": [str(r) for r in self.regions],
+            "nationality": self.nationality,
+            "min_score": self.min_score,
+        }
+
+
+@dataclass(frozen=True)
+class OpeningFilters:
+    kinds: tuple[OpeningKind, ...] = ()
+    regions: tuple[Region, ...] = ()
+    remote: bool | None = None
+    organization_id: int | None = None
+    min_score: float = 0.0
+
+    def keep(self, o: Opening) -> bool:
+        if self.kinds and OpeningKind(o.kind) not in self.kinds:
+            return False
+        if self.regions and (o.region is None or Region(o.region) not in self.regions) and not o.remote:
+            return False
+        if self.remote is not None and o.remote != self.remote:
+            return False
+        return self.organization_id is None or o.organization_id == self.organization_id
+
+    def mask(self, cols: OpeningColumns) -> np.ndarray:
+        """``keep`` of every compiled opening at once."""
+        out = np.ones(len(cols), dtype=bool)
+        if self.kinds:
+            out &= np.isin(cols.kind, [OPENING_KINDS.index(OpeningKind(k)) for k in self.kinds])
+        if self.regions:
+            out &= np.isin(cols.region, [REGION_CODE[Region(r)] for r in self.regions]) | cols.remote
+        if self.remote is not None:
+            out &= cols.remote == self.remote
+        if self.organization_id is not None:
+            out &= cols.organization == self.organization_id
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": [str(k) for k in self.kinds],
+            "region": [str(r) for r in self.regions],
+            "remote": self.remote,
+            "organization_id": self.organization_id,
+            "min_score": self.min_score,
+        }
+
+
+class RecommendationService:
+    """Talents for an opening and openings for a talent, over one ``MatchingContext`` and its talent index."""
+
+    def __init__(self, ctx: MatchingContext, talent_index: TalentIndexService | None = None) -> None:
+        self.ctx = ctx
+        self.talent_index = talent_index or TalentIndexService(ctx)
+
+    # -- text ------------------------------------------------------------------------------------------------------
+    def opening_vectors(self, openings: list[Opening], budget: float | None) -> list[np.ndarray | None]:
+        """Unit float32 embeddings of the openings' texts (None: no encoder, no text or not encoded yet)."""
+        text = self.ctx.text
+        if not text.active or not openings:
+            return [None] * len(openings)
+        vectors, found = text.vectors("openings", [opening_text(o) for o in openings], budget=budget)
+        return [vectors[i].astype(np.float32) if found[i] else None for i in range(len(openings))]
+
+    def talent_vector(self, talent: Talent, budget: float | None = None) -> np.ndarray | None:
+        text = self.ctx.text
+        if not text.active:
+            return None
+        vectors, found = text.vectors("talents", [talent_text(talent)], budget=budget)
+        return vectors[0].astype(np.float32) if found[0] else None
+
+    def shortlists(self, idx: TalentIndex, openings: list[Opening], top: int, budget: float | None = None) -> list[Any]:
+        """The index's top-``top`` talents of each opening at once (batched ANN searches, multi-threaded)."""
+        contexts = [self.ctx.context(o) for o in openings]
+        weights = [self.ctx.weights(o) for o in openings]
+        if not self.ctx.text.active:
+            return idx.recommend_many(contexts, top, weights=weights)  # type: ignore[no-any-return]
+        embeddings = self.opening_vectors(openings, budget)
+        return idx.recommend_many(contexts, top, weights=weights, embeddings=embeddings)  # type: ignore[no-any-return]
+
+    # -- talents for an opening -------------------------------------------------------------------------------
+    def talents_for_opening(
+        self,
+        opening_id: int,
+        top: int = 20,
+        filters: TalentFilters | None = None,
+        *,
+        method: str = "ann",
+        explain: bool = True,
+        program_settings: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The ``top`` talents for an opening, each with score, breakdown and explanation, plus how many
+        people each hard constraint excluded."""
+        check_top(top)
+        if method not in ("ann", "exact"):
+            raise ValidationFailed("invalid method", [Problem(loc=("query", "method"), msg="ann or exact")])
+        ctx = self.ctx
+        filters = filters or TalentFilters()
+        opening = ctx.repos.openings.get(opening_id)
+        context = ctx.context(opening)
+        idx = self.talent_index.index()
+        weights = ctx.weights(opening, program_settings)
+        sf = filters.search()
+        embedding = self.opening_vectors([opening], None)[0]  # one text: encoded now if need be
+        rec = idx.recommend(context, top, filters=sf, method=method, weights=weights, embedding=embedding)
+        cols = idx.columns
+        pool = np.flatnonzero(cols.alive)
+        pool = pool[sf.mask(cols, pool)]
+        ok, excluded = eligible_mask(cols, context, pool)
+        talents = ctx.repos.talents.get_many(rec.ids.tolist())
+        states = self.talent_index.text_states(rec.rows)
+        graph = ctx.graph
+        items = []
+        for j, tid in enumerate(rec.ids.tolist()):
+            t = talents.get(int(tid))
+            if t is None or failing(t, context):  # the index was behind the database: never show such a pair
+                continue
+            similarity, status = None, ctx.text.status
+            if embedding is not None:
+                status = states[j]
+                if status == "compared" and cols.embeddings is not None:
+                    row = cols.embeddings[int(rec.rows[j])].astype(np.float32)
+                    similarity = float(row @ embedding)
+            elif ctx.text.active:
+                status = "no_opening_text"
+            result = fit_score(t, opening, graph, weights, today=ctx.today, text_similarity=similarity)
+            item: dict[str, Any] = {
+                "talent_id": t.id,
+                "external_id": t.external_id,
+                "region": t.region and str(t.region),
+                "category": str(t.category),
+                "score": round(result.score, 2),
+                "breakdown": breakdown_dict(result.points()),
+            }
+            if explain:
+                item["explanation"] = explain_fit(result, graph, text_status=status)
+            items.append(item)
+        items.sort(key=lambda i: (-i["score"], i["talent_id"]))
+        for rank, item in enumerate(items, 1):
+            item["rank"] = rank
+        return {
+            "opening": _opening_summary(opening),
+            "top": top,
+            "method": rec.method,
+            "filters": filters.as_dict(),
+            "weights": weights.as_dict()["criteria"],
+            "text": ctx.text.summary(),
+            "constraints": explain_exclusions(int(pool.shape[0]), int(ok.sum()), excluded),
+            "items": items,
+        }
+
+    # -- openings for a talent --------------------------------------------------------------------------------
+    def compiled(self, program_settings: dict[str, Any] | None, openings: list[Opening] | None = None) -> CompiledOpenings:
+        """Open openings as arrays (kept per process until the openings or organizations change), or the given
+        ``openings`` compiled now."""
+        ctx = self.ctx
+
+        def build(found: list[Opening]) -> CompiledOpenings:
+            return compile_openings(found, ctx.graph, ctx.context, lambda o: ctx.weights(o, program_settings))
+
+        if openings is not None:
+            return build(openings)
+        key = (
+            ctx.settings.sqlalchemy_url,
+            str(ctx.settings.data_dir),
+            ctx.today,
+            id(ctx.graph),
+            weights_key(program_settings),
+        )
+        return compiled_openings(ctx.session, key, lambda: list(ctx.open_openings()), build)
+
+    def openings_for_talent(
+        self,
+        talent_id: int,
+        top: int = 20,
+        filters: OpeningFilters | None = None,
+        *,
+        explain: bool = True,
+        openings: list[Opening] | None = None,
+        program_settings: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The ``top`` open openings for a talent (exact scoring of every opening that passes the hard
+        constraints, all at once with arrays; consent is not required: the talent is the one looking)."""
+        check_top(top)
+        filters = filters or OpeningFilters()
+        talent = self.ctx.repos.talents.get(talent_id)
+        compiled = self.compiled(program_settings, openings)
+        return self.openings_for(talent, compiled, top, filters, explain, REQUEST_BUDGET_SECONDS)
+
+    def openings_for(
+        self,
+        talent: Talent,
+        compiled: CompiledOpenings,
+        top: int,
+        filters: OpeningFilters,
+        explain: bool,
+        budget: float | None,
+        talent_vector: np.ndarray | None | bool = True,
+    ) -> dict[str, Any]:
+        """``talent_vector``: the talent's text embedding when known (None: none), True: look it up here."""
+        ctx = self.ctx
+        if talent_vector is True:
+            talent_vector = self.talent_vector(talent)
+        ranked = rank_openings(
+            talent,
+            compiled,
+            filters.mask(compiled.columns),
+            graph=ctx.graph,
+            today=ctx.today,
+            top=top,
+            min_score=filters.min_score,
+            explain=explain,
+            text=ctx.text,
+            talent_vector=talent_vector if isinstance(talent_vector, np.ndarray) else None,
+            budget=budget,
+        )
+        for item in ranked["items"]:
+            item.pop("_index")
+        return {
+            "talent": {"id": talent.id, "external_id": talent.external_id},
+            "top": top,
+            "method": "exact",
+            "filters": filters.as_dict(),
+            "text": ctx.text.summary(),
+            "constraints": explain_exclusions(ranked["considered"], ranked["eligible"], ranked["excluded"]),
+            "items": ranked["items"],
+        }
+
+
+def _opening_summary(o: Opening) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "external_id": o.external_id,
+        "title": o.title,
+        "organization_id": o.organization_id,
+        "kind": str(o.kind),
+        "region": o.region and str(o.region),
+        "remote": o.remote,
+        "required_skills": [r.model_dump(mode="json") for r in o.required_skills],
+    }

@@ -1,0 +1,326 @@
+"""The talent index: built from the database on first use, kept in step incrementally, rebuilt on demand.
+
+The index (``matching.retrieval.TalentIndex``) lives under ``<data_dir>/indexes/talents``. Before each use the
+service compares a cheap signature of the talents table (count, newest ``updated_at``, largest id; through
+``TalentSnapshot``) with the one saved beside the index and re-indexes only talents changed since (and drops
+deleted ones). ``on_talent_changed`` does the same for one talent right away (the API calls it after a save).
+
+Talent text embeddings sit in the index columns, refilled from the on-disk store by text hash
+(``text_keys.npy`` beside the index); texts not encoded yet are encoded within a time budget per request (all of
+them in ``rebuild_index`` and batch runs).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from talentbridge.config import Settings
+from talentbridge.domain import Talent
+from talentbridge.matching.columns import SkillVocab, TalentColumns
+from talentbridge.matching.retrieval import TalentIndex
+from talentbridge.services.recommend_context import MatchingContext, reset_graphs
+from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS, TalentTexts, talent_text
+
+__all__ = ["API_SYNC_INTERVAL", "TalentIndexService", "TalentSnapshot", "on_talent_changed", "reset_indexes"]
+
+Progress = Callable[[int, int], None]
+
+_lock = threading.RLock()
+_indexes: dict[str, TalentIndex] = {}
+_checked: dict[str, float] = {}
+_texts: dict[str, TalentTexts] = {}
+#: Seconds during which the API uses the index without comparing it with the database again.
+API_SYNC_INTERVAL = 5.0
+
+
+class TalentSnapshot(Protocol):
+    """What keeping the index in step needs of the talents table."""
+
+    def signature(self) -> tuple[int, datetime | None, int]:
+        """(count, newest ``updated_at``, largest id)."""
+        ...
+
+    def ids_changed_since(self, since: datetime | None) -> set[int]: ...
+    def all_ids(self) -> set[int]: ...
+    def external_ids(self, ids: Sequence[int]) -> dict[int, str | None]: ...
+
+
+def talent_snapshot(session: Session) -> TalentSnapshot:
+    from talentbridge.storage.talent_snapshot import SqlTalentSnapshot
+
+    return SqlTalentSnapshot(session)
+
+
+def reset_indexes() -> None:
+    """Forget in-process indexes (tests; after a taxonomy change)."""
+    from talentbridge.services.recommend_openings import reset_openings
+
+    with _lock:
+        _indexes.clear()
+        _checked.clear()
+        _texts.clear()
+    reset_graphs()
+    reset_openings()
+
+
+class TalentIndexService:
+    """The talent index of the configured database, for one ``MatchingContext``.
+
+    ``sync_interval``: seconds during which the index is used without comparing it with the database again
+    (0: compare on every call; the API uses ``API_SYNC_INTERVAL``, since the signature query scans the table).
+    """
+
+    sync_interval: float = 0.0
+
+    def __init__(self, ctx: MatchingContext, snapshot: Callable[[Session], TalentSnapshot] = talent_snapshot) -> None:
+        self.ctx = ctx
+        self.snapshot = snapshot(ctx.session)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.ctx.settings.index_dir / "talents"
+
+    @property
+    def key(self) -> str:
+        return f"{self.index_dir}|{self.ctx.settings.sqlalchemy_url}"
+
+    def index(self) -> TalentIndex:
+        """The talent index, built or brought up to date with the database (text embeddings included)."""
+        key = self.key
+        with _lock:
+            idx = _indexes.get(key)
+            now = time.monotonic()
+            if idx is not None and now - _checked.get(key, -1e9) < self.sync_interval:
+                return idx  # checked a moment ago; saves through the API update the index right away anyway
+            _checked[key] = now
+            if idx is None:
+                idx = TalentIndex.load(self.index_dir, self.ctx.graph)
+                if idx is not None and not self._attach_texts(idx):
+                    idx = None  # saved before text hashes were kept beside it: build again
+            signature = self._signature()
+            saved = self._saved_signature() or {}
+            if idx is None:
+                idx = self._build(budget=REQUEST_BUDGET_SECONDS)
+                self._save(idx, signature)
+            elif {k: saved.get(k) for k in signature} != signature:
+                self._sync(idx)
+                self._save(idx, signature)
+            # updated_at has whole seconds on SQLite: a change may hide in the same one
+            elif (_recent(signature) or _unsettled(saved)) and self._sync(idx, deletions=False):
+                self._save(idx, signature)
+            self._fill_texts(idx, REQUEST_BUDGET_SECONDS)
+            _indexes[key] = idx
+            return idx
+
+    def rebuild_index(self, progress: Progress | None = None) -> dict[str, Any]:
+        """Build the index from scratch, every profile text encoded (``talentbridge recommend reindex``)."""
+        key = self.key
+        with _lock:
+            signature = self._signature()
+            idx = self._build(progress, budget=None)
+            self._save(idx, signature)
+            _indexes[key] = idx
+        texts = _texts[key]
+        return {
+            "talents": len(idx),
+            "indexed": sum(len(a) for a in idx.ann.values()),
+            "folder": str(self.index_dir),
+            "memory_mb": round(idx.memory_bytes() / 2**20, 1),
+            "text": {
+                **self.ctx.text.summary(),
+                "with_text": int(((texts.keys != 0) & idx.columns.alive).sum()),
+                "encoded": int((texts.have & idx.columns.alive).sum()),
+            },
+        }
+
+    def encode_all(self, idx: TalentIndex) -> None:
+        """Encode every profile text not encoded yet (batch runs)."""
+        with _lock:
+            self._fill_texts(idx, None)
+
+    def text_states(self, rows: np.ndarray) -> list[str]:
+        """Per index row: whether its profile text was compared, is pending, or there is none."""
+        return _texts[self.key].state(rows)  # type: ignore[no-any-return]
+
+    def external_ids(self, ids: Sequence[int]) -> dict[int, str | None]:
+        return self.snapshot.external_ids(ids)
+
+    def talent_changed(self, talent: Talent | int, *, deleted: bool = False) -> None:
+        """Bring the index up to date for one talent right away; nothing happens without an index on disk."""
+        key = self.key
+        with _lock:
+            idx = _indexes.get(key)
+            if idx is None:
+                idx = TalentIndex.load(self.index_dir, self.ctx.graph)
+                if idx is None or not self._attach_texts(idx):
+                    return
+            tid = talent if isinstance(talent, int) else talent.id
+            if deleted:
+                idx.delete([tid])
+            else:
+                record = talent if not isinstance(talent, int) else self.ctx.repos.talents.get(talent)
+                self._upsert(idx, [record])
+                self._fill_texts(idx, REQUEST_BUDGET_SECONDS)
+            self._save(idx, self._signature())
+            _indexes[key] = idx
+
+    # -- keeping in step ------------------------------------------------------------------------------------------
+    def _signature(self) -> dict[str, Any]:
+        count, newest, largest = self.snapshot.signature()
+        return {"count": count, "newest": newest.isoformat() if newest else None, "largest": largest}
+
+    def _saved_signature(self) -> dict[str, Any] | None:
+        path = self.index_dir / "sync.json"
+        return json.loads(path.read_text()) if path.exists() else None  # type: ignore[no-any-return]
+
+    def _save(self, idx: TalentIndex, signature: dict[str, Any]) -> None:
+        # embeddings are kept in the text store (by hash), not rewritten with the columns on every change
+        lean = copy.copy(idx)
+        lean.columns = copy.copy(idx.columns)
+        lean.columns.embeddings = None
+        lean.save(self.index_dir)
+        _texts[self.key].save(self.index_dir)
+        synced = {**signature, "synced_at": datetime.now(UTC).isoformat()}
+        (self.index_dir / "sync.json").write_text(json.dumps(synced))
+
+    def _talent_columns(self, talents: Iterable[Talent], vocab: SkillVocab) -> TalentColumns:
+        return TalentColumns.from_talents(list(talents), vocab=vocab, today=self.ctx.today)
+
+    def _build(self, progress: Progress | None = None, *, budget: float | None) -> TalentIndex:
+        taxonomy, graph = self.ctx.taxonomy_and_graph
+        vocab = SkillVocab()
+        parts = []
+        texts: list[str] = []
+        batch: list[Talent] = []
+        for t in self.ctx.repos.talents.iter_all(batch_size=5000):
+            batch.append(t)
+            texts.append(talent_text(t))
+            if len(batch) >= 5000:
+                parts.append(self._talent_columns(batch, vocab))
+                batch = []
+        if batch:
+            parts.append(self._talent_columns(batch, vocab))
+        for sid in taxonomy.skills:  # skills in use first: they get their own vector dimensions
+            vocab.add(sid)
+        cols = TalentColumns.empty(vocab)
+        for p in parts:
+            cols.append(p)
+        idx = TalentIndex.build(cols, graph, threads=0, progress=progress)
+        tt = _texts[self.key] = TalentTexts.empty(self.ctx.text.model_id)
+        tt.set(np.arange(len(texts), dtype=np.int64), texts)
+        self._fill_texts(idx, budget, texts=texts, progress=progress)
+        return idx
+
+    def _attach_texts(self, idx: TalentIndex) -> bool:
+        """Text hashes saved beside a loaded index (False when there are none); embeddings from the store."""
+        tt = TalentTexts.load(self.index_dir, len(idx.columns))
+        if tt is None:
+            return False
+        _texts[self.key] = tt
+        idx.columns.embeddings = None
+        self._fill_texts(idx, 0.0, encode=False)
+        return True
+
+    def _fill_texts(
+        self,
+        idx: TalentIndex,
+        budget: float | None,
+        *,
+        texts: list[str] | None = None,
+        encode: bool = True,
+        progress: Progress | None = None,
+    ) -> None:
+        """Put the embeddings of live rows that lack theirs into the columns: from the store, then (``encode``)
+        encoded within ``budget`` seconds (None: all). ``texts``: the text of every row, when at hand."""
+        tt = _texts[self.key]
+        cols = idx.columns
+        tt.grow(len(cols))
+        text = self.ctx.text
+        if not text.active:
+            return
+        dim = text.dim
+        if cols.embeddings is None or cols.embeddings.shape != (len(cols), dim):
+            cols.embeddings = np.zeros((len(cols), dim), dtype=np.float16)
+            tt.have[:] = False
+        pending = tt.pending(cols.alive)
+        if pending.size == 0:
+            return
+        if not encode:
+            vectors, found = text.store("talents").get(tt.keys[pending])
+        else:
+
+            def texts_of(positions: np.ndarray) -> list[str]:
+                rows = pending[positions]
+                if texts is not None:
+                    return [texts[int(r)] for r in rows]
+                ids = [int(i) for i in cols.ids[rows]]
+                found = self.ctx.repos.talents.get_many(ids)
+                return [talent_text(found[i]) if i in found else "" for i in ids]
+
+            vectors, found = text.lookup("talents", tt.keys[pending], texts_of, budget=budget, progress=progress)
+        cols.embeddings[pending[found]] = vectors[found]
+        tt.have[pending[found]] = True
+
+    def _upsert(self, idx: TalentIndex, talents: list[Talent]) -> None:
+        rows = idx.upsert(talents, today=self.ctx.today)
+        _texts[self.key].set(rows, [talent_text(t) for t in talents])
+
+    def _sync(self, idx: TalentIndex, deletions: bool = True) -> int:
+        """Re-index talents changed since the saved signature (and drop deleted ones); returns how many."""
+        saved = self._saved_signature() or {}
+        newest = saved.get("newest")
+        changed = self.snapshot.ids_changed_since(datetime.fromisoformat(newest) if newest else None)
+        added: set[int] = set()
+        if deletions:
+            known = self.snapshot.all_ids()
+            live = idx.columns.ids[idx.columns.alive]
+            gone = [int(i) for i in live if int(i) not in known]
+            if gone:
+                idx.delete(gone)
+            added = {int(i) for i in known if idx.columns.row_of(int(i)) is None}
+        ids = sorted(changed | added)
+        for start in range(0, len(ids), 5000):
+            talents = self.ctx.repos.talents.get_many(ids[start : start + 5000])
+            self._upsert(idx, list(talents.values()))
+        return len(ids)
+
+
+def _recent(signature: dict[str, Any], seconds: float = 5.0) -> bool:
+    newest = signature.get("newest")
+    if not newest:
+        return False
+    stamp = datetime.fromisoformat(newest)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)  # SQLite stores UTC without an offset
+    return abs((datetime.now(UTC) - stamp).total_seconds()) < seconds
+
+
+def _unsettled(saved: dict[str, Any], margin: float = 2.0) -> bool:
+    """The last sync ran within the second of the newest change it saw (or just after): a change later in that
+    same second has the same whole-second ``updated_at`` and would not show in the signature, however long
+    after it the next check comes."""
+    newest, synced = saved.get("newest"), saved.get("synced_at")
+    if not newest or not synced:
+        return False
+    stamp = datetime.fromisoformat(newest)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return (datetime.fromisoformat(synced) - stamp).total_seconds() < 1.0 + margin
+
+
+def on_talent_changed(settings: Settings, session: Session, talent: Talent | int, *, deleted: bool = False) -> None:
+    """Bring the talent index up to date for one talent right away (after a create, update or delete).
+
+    Without an index on disk nothing happens: the next recommendation builds it.
+    """
+    TalentIndexService(MatchingContext(settings, session)).talent_changed(talent, deleted=deleted)

@@ -15,6 +15,7 @@ _OPTIONAL = (
     "notification_tables",
     "alias_tables",
     "course_tables",
+    "privacy_tables",
     "ai_record_tables",
 )
 

@@ -33,6 +33,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("mail", "mail", "E-mail outbox: list messages, retry failed ones."),
     ("backup", "backup", "Back up the whole database (SQLite file or pg_dump archive)."),
     ("restore", "restore", "Replace the database with a backup made by `talentbridge backup`."),
+    ("privacy", "privacy", "Personal data of a talent: export, erase, retention limits (PIPA)."),
     ("doctor", "doctor", "Which models, indexes and caches are active, and what is missing."),
     ("aiact", "aiact", "AI Basic Act: run records and documentation packs per round or period."),
 ]

@@ -191,10 +191,13 @@ def solve(task: Task, start: list[int], time_limit: float) -> Outcome:
     while True:
         model.hint(outcome.chosen)
         status, solver = _run(model, deadline - time.monotonic())
+        if status == cp_model.INFEASIBLE:  # cannot happen: the start satisfies the model
+            return outcome
+        bound = solver.best_objective_bound * model.unit  # a lower bound even when no solution was found in time
+        if math.isfinite(bound):
+            outcome.bound = bound if outcome.bound is None else max(outcome.bound, bound)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return outcome
-        bound = solver.best_objective_bound * model.unit
-        outcome.bound = bound if outcome.bound is None else max(outcome.bound, bound)
         chosen, targets = relaxed(solver)
         outcome.rounds += 1
         added = model.cut(chosen, required)

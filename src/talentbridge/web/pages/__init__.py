@@ -33,6 +33,9 @@ PAGE_MODULES = [
     "talentbridge.web.pages.accounts_ui",
     "talentbridge.web.pages.data_ui",
     "talentbridge.web.pages.ai_ui",
+    "talentbridge.web.pages.privacy_ui",
+    "talentbridge.web.pages.privacy_operator_ui",
+    "talentbridge.web.pages.profile_details_ui",
 ]
 
 

@@ -196,4 +196,9 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("POST", "/operator/privacy/talents/{talent_id}/erase"): (
             OPERATOR, f"/operator/privacy/talents/{t1}/erase", None),
     }
-    return rounds | knowledge | recommendations | support | pages | platform | privacy
+    analytics = {  # status analytics (web/api/analytics.py, web/pages/analytics_ui.py)
+        ("GET", "/api/analytics"): (READERS, "/api/analytics", None),
+        ("GET", "/api/analytics/{name}"): (READERS, "/api/analytics/supply-demand", None),
+        ("GET", "/operator/analytics"): (READERS, "/operator/analytics", None),
+    }
+    return rounds | knowledge | recommendations | support | pages | platform | analytics | privacy

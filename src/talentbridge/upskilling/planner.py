@@ -17,6 +17,7 @@ those whose prerequisites are met, that meets the most target skills not yet met
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import defaultdict
@@ -24,7 +25,7 @@ from typing import Any
 
 from talentbridge.upskilling._exact import solve
 from talentbridge.upskilling._instance import Instance, parse_instance
-from talentbridge.upskilling._start import closure, cover, h_values, prune, total
+from talentbridge.upskilling._start import cover, h_values, total
 from talentbridge.upskilling._task import compile_task
 
 __all__ = ["plan", "greedy_plan", "plan_instance"]
@@ -36,10 +37,15 @@ class _Catalog:
     def __init__(self, inst: Instance) -> None:
         self.inst = inst
         self.courses = inst.courses
-        self.providers: dict[str, list[tuple[int, int]]] = defaultdict(list)  # skill -> (course, level)
+
+    @functools.cached_property
+    def providers(self) -> dict[str, list[tuple[int, int]]]:
+        """skill -> (course, level)"""
+        out: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for i, c in enumerate(self.courses):
             for s, lv in c.provides.items():
-                self.providers[s].append((i, lv))
+                out[s].append((i, lv))
+        return out
 
     def cost(self, i: int) -> float:
         c = self.courses[i]
@@ -170,12 +176,8 @@ def plan_instance(inst: Instance) -> dict[str, Any]:
     if not goals:
         return _result(cat, [], {}, task.reasons, True, 0)
     start = cover(task, goals)
-    greedy = _greedy(cat, dict(inst.target), task.courses)
-    if inst.budget:
-        if not _within_budget(cat, start):
-            start = greedy
-    elif closure(task, greedy)[1] >= goals and total(task, greedy) < total(task, start):
-        start = prune(task, greedy, goals)
+    if inst.budget and not _within_budget(cat, start):
+        start = _greedy(cat, dict(inst.target), task.courses)
     if not inst.budget:  # the start is optimal when it costs no more than an admissible bound
         lower, _ = h_values(task, agg="max")
         floor = max(min(lower[d] for d in task.providers[f] if d in lower) for f in goals)

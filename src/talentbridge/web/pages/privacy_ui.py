@@ -6,18 +6,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from talentbridge.domain.errors import NotAuthenticated, PermissionDenied, Problem, ValidationFailed
 from talentbridge.services.accounts import Role
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.i18n import request_language
+from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 
 __all__ = ["router", "json_download"]
 
 router = APIRouter(include_in_schema=False)
+#: The talent's own pages: the role check runs before any form is read (anonymous: sign in, not a form error).
+mine = APIRouter(prefix="/me/privacy", include_in_schema=False, dependencies=[Depends(require_roles("talent"))])
 
 #: What a talent types to confirm deleting their account (either language).
 DELETE_WORDS = ("삭제", "delete", "DELETE")
@@ -66,7 +69,7 @@ def _export(request: Request, session: Any, talent_id: int, actor_role: str) -> 
                          actor_role=actor_role, ip=ip)  # fmt: skip
 
 
-@router.get("/me/privacy")
+@mine.get("")
 def my_privacy(request: Request, session: SessionDep) -> Response:
     from talentbridge.services.privacy_consent import consent_state
     from talentbridge.services.privacy_purposes import purposes_for
@@ -92,7 +95,7 @@ def my_privacy(request: Request, session: SessionDep) -> Response:
     )
 
 
-@router.get("/me/privacy/export.json")
+@mine.get("/export.json")
 def my_export(request: Request, session: SessionDep) -> Response:
     user = _talent_user(request)
     if user.talent_id is None:
@@ -102,7 +105,7 @@ def my_export(request: Request, session: SessionDep) -> Response:
     return json_download(doc, "talentbridge-my-data.json")
 
 
-@router.post("/me/privacy/consent")
+@mine.post("/consent")
 def my_consent(
     request: Request,
     session: SessionDep,
@@ -121,7 +124,7 @@ def my_consent(
     return redirect(f"/me/privacy?changed={consent}-{'given' if give else 'withdrawn'}#consents")
 
 
-@router.post("/me/privacy/delete")
+@mine.post("/delete")
 def my_delete(
     request: Request,
     confirm: Annotated[str, Form(max_length=40)] = "",
@@ -147,3 +150,6 @@ def my_delete(
             erase_account(session, user.id)
     request.session.clear()
     return redirect("/privacy?erased=1")
+
+
+router.include_router(mine)

@@ -178,13 +178,15 @@ def plan_instance(inst: Instance) -> dict[str, Any]:
     start = cover(task, goals)
     if inst.budget and not _within_budget(cat, start):
         start = _greedy(cat, dict(inst.target), task.courses)
-    if not inst.budget:  # the start is optimal when it costs no more than an admissible bound
+    floor: float | None = None
+    if not inst.budget:  # the start is optimal when it costs no more than an admissible bound (h_max)
         lower, _ = h_values(task, agg="max")
         floor = max(min(lower[d] for d in task.providers[f] if d in lower) for f in goals)
         if floor >= total(task, start) - 1e-9:
             return _result(cat, start, {}, task.reasons, True, floor)
     outcome = solve(task, start, inst.time_limit_s)
-    return _result(cat, outcome.chosen, {}, task.reasons, outcome.optimal, outcome.bound)
+    bound = outcome.bound if floor is None or outcome.bound is None else max(floor, outcome.bound)
+    return _result(cat, outcome.chosen, {}, task.reasons, outcome.optimal, floor if bound is None else bound)
 
 
 def plan(instance: dict[str, Any]) -> dict[str, Any]:

@@ -133,7 +133,7 @@ def _blank_round(session: Session, round_id: int, now: datetime) -> dict[str, in
     counts: dict[str, int] = {}
 
     def run(name: str, stmt: Any) -> None:
-        n = int(session.execute(stmt.execution_options(synchronize_session=False)).rowcount or 0)
+        n = int(session.execute(stmt.execution_options(synchronize_session=False)).rowcount or 0)  # type: ignore[attr-defined]
         if n:
             counts[name] = counts.get(name, 0) + n
 

@@ -205,7 +205,7 @@ def solve(task: Task, start: list[int], time_limit: float) -> Outcome:
         outcome.rounds += 1
         added = model.cut(chosen, required)
         consider(chosen if not added else repair(task, chosen, targets), need)
-        if total(task, outcome.chosen) <= outcome.bound + 1e-6:
+        if outcome.bound is not None and total(task, outcome.chosen) <= outcome.bound + 1e-6:
             outcome.optimal = True
             return outcome
         if not added:  # acyclic: the relaxed optimum is a path, and the true optimum if CP-SAT proved it

@@ -26,6 +26,7 @@ ROUTER_MODULES: list[str] = [
     "talentbridge.web.api.recommendations",
     "talentbridge.web.api.rounds",
     "talentbridge.web.api.support",
+    "talentbridge.web.api.analytics",
 ]
 
 #: Optional hooks ``install(app)`` for pages, auth and static files (added by the web application).

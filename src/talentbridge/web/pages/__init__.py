@@ -22,6 +22,7 @@ PAGE_MODULES = [
     "talentbridge.web.pages.organization",
     "talentbridge.web.pages.search_ui",  # before operator: answers /operator/search and /operator/audit-log
     "talentbridge.web.pages.operator",
+    "talentbridge.web.pages.analytics_ui",
     "talentbridge.web.pages.support_ui",
     "talentbridge.web.pages.pipeline_ui",
     "talentbridge.web.pages.skill_picker",
@@ -32,7 +33,11 @@ PAGE_MODULES = [
     "talentbridge.web.pages.notifications_ui",
     "talentbridge.web.pages.accounts_ui",
     "talentbridge.web.pages.data_ui",
+    "talentbridge.web.pages.courses_ui",
     "talentbridge.web.pages.ai_ui",
+    "talentbridge.web.pages.privacy_ui",
+    "talentbridge.web.pages.privacy_operator_ui",
+    "talentbridge.web.pages.profile_details_ui",
 ]
 
 

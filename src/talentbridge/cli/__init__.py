@@ -34,6 +34,8 @@ GROUPS: list[tuple[str, str, str]] = [
     ("backup", "backup", "Back up the whole database (SQLite file or pg_dump archive)."),
     ("restore", "restore", "Replace the database with a backup made by `talentbridge backup`."),
     ("doctor", "doctor", "Which models, indexes and caches are active, and what is missing."),
+    ("worker", "worker", "Run queued jobs from the broker (TALENTBRIDGE_QUEUE_URL)."),
+    ("jobs", "jobs", "Background jobs: submit, list, show, cancel."),
 ]
 
 _state = {"debug": False}

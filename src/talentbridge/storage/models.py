@@ -14,6 +14,7 @@ _OPTIONAL = (
     "application_tables",
     "notification_tables",
     "alias_tables",
+    "job_tables",
 )
 
 for _name in _OPTIONAL:

@@ -32,6 +32,7 @@ PAGE_MODULES = [
     "talentbridge.web.pages.notifications_ui",
     "talentbridge.web.pages.accounts_ui",
     "talentbridge.web.pages.data_ui",
+    "talentbridge.web.pages.jobs_ui",
 ]
 
 

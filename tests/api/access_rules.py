@@ -191,4 +191,9 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("GET", "/operator/records/organizations/{organization_id}"): (
             READERS, f"/operator/records/organizations/{ids['org_a']}", None),
     }
-    return rounds | knowledge | recommendations | support | pages | platform
+    analytics = {  # status analytics (web/api/analytics.py, web/pages/analytics_ui.py)
+        ("GET", "/api/analytics"): (READERS, "/api/analytics", None),
+        ("GET", "/api/analytics/{name}"): (READERS, "/api/analytics/supply-demand", None),
+        ("GET", "/operator/analytics"): (READERS, "/operator/analytics", None),
+    }
+    return rounds | knowledge | recommendations | support | pages | platform | analytics

@@ -40,3 +40,27 @@ def test_appending_in_pieces_equals_building_at_once(seed: int, sizes: list[int]
         assert grown.embeddings is not None and grown.embeddings.shape == emb.shape
     assert len(grown) == len(talents)
     assert grown.entries_of(np.arange(len(grown)))[1].tolist() == np.diff(whole.indptr).tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=1, max_value=30), st.data())
+def test_wiping_rows_erases_them_and_leaves_every_other_row_as_it_was(seed: int, n: int, data: st.DataObject) -> None:
+    talents = random_talents(n, seed)
+    emb = np.random.default_rng(seed).normal(size=(n, 4)).astype(np.float16)
+    cols = TalentColumns.from_talents(talents, vocab=SkillVocab(), today=TODAY, embeddings=emb)
+    before = cols.take(np.arange(n))
+    gone = sorted(data.draw(st.sets(st.integers(min_value=0, max_value=n - 1))))
+    cols.wipe(np.array(gone, dtype=np.int64))
+    kept = np.array([r for r in range(n) if r not in gone], dtype=np.int64)
+    after = cols.take(kept)
+    same = before.take(kept)
+    for name, array in same.arrays().items():
+        assert np.array_equal(getattr(after, name), array, equal_nan=True), name
+    for r in gone:
+        assert not cols.alive[r] and cols.indptr[r + 1] == cols.indptr[r]
+        assert cols.birth_year[r] == 0 and cols.gender[r] == -1 and not cols.embeddings[r].any()
+    assert cols.skill.shape[0] == int(np.diff(before.indptr)[kept].sum())
+    # appending after a wipe still works (the buffers were replaced, not shared)
+    more = TalentColumns.from_talents(random_talents(2, seed + 1), vocab=cols.vocab, today=TODAY)
+    rows = cols.append(more)
+    assert cols.take(rows).skill.tolist() == more.skill.tolist()

@@ -187,3 +187,50 @@ def test_spans_point_at_the_text(builtin_extractor):
         for a, b in s.spans:
             assert 0 <= a < b <= len(text)
             assert re.search(r"\w", text[a:b])
+
+
+def test_the_first_item_of_a_bulleted_list_is_a_mention(builtin_extractor):
+    """Found by the property above: an ambiguous word opening a sentence is a term when a bulleted list follows."""
+    text = "경험이 있습니다. Spark\n- Python 경험이 있습니다."
+    spans = {text[a:b] for s in builtin_extractor.extract(text, top=5) if s.via == "explicit" for a, b in s.spans}
+    assert {"Spark", "Python"} <= spans
+
+
+@pytest.mark.parametrize(
+    "text, surface, skill_id",
+    [
+        ("Monitoring with Dynatrace and Grafana", "Dynatrace", "apm-tools"),
+        ("API tests in Postman; UI tests in Cypress", "Postman", "api-testing-tools"),
+        ("API tests in Postman; UI tests in Cypress", "Cypress", "e2e-testing"),
+        ("Manage the Sophos firewall and VPN", "Sophos firewall", "firewall-platforms"),
+        ("Interfaces over HL7 and FHIR", "FHIR", "health-data-standards"),
+        ("TESOL or CELTA certificate required", "CELTA", "english-language-teaching"),
+        ("Amazon EC2, RDS and S3 administration", "RDS", "amazon-rds"),
+        ("Maps in ArcGIS, QGIS", "QGIS", "gis-software"),
+        ("더존 회계 프로그램 사용 가능자", "더존", "accounting-software"),
+        ("약전 설비 설계 경험 (CCTV, 출입통제)", "출입통제", "access-control-systems"),
+        ("Write the BRD and SRS with stakeholders", "BRD", "requirements-documents"),
+        ("Requirements traced in IBM DOORS", "IBM DOORS", "requirements-tools"),
+    ],
+)
+def test_tools_real_ads_name_are_in_the_taxonomy(builtin_extractor, text, surface, skill_id):
+    """Tools, platforms and standards of the kinds job ads name (APM, API testing, firewalls, health IT, teaching
+    certificates, cloud services, GIS, Korean accounting software, building systems, requirements documents)."""
+    label = _label_of(builtin_extractor, skill_id)
+    got = found(builtin_extractor, text, top=30)
+    assert label in got, (text, sorted(got))
+    assert surface in got[label]
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("Opportunity opens doors to growth.", "doors"),
+        ("At the apex of the season we hire.", "apex"),
+        ("We combine data from many sources.", "combine"),
+    ],
+)
+def test_new_tool_names_that_are_ordinary_words_need_capitals(builtin_extractor, text, surface):
+    for s in builtin_extractor.extract(text, top=30):
+        if s.via == "explicit":
+            assert surface not in [text[a:b] for a, b in s.spans], (s.label, text)

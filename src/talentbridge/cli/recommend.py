@@ -42,6 +42,14 @@ def _service() -> Iterator[Any]:
         db.dispose()
 
 
+def _record(svc: Any, result: dict[str, Any], command: str) -> dict[str, Any]:
+    """The AI Basic Act record of a list shown at the terminal, and the notice (``services/ai_records.py``)."""
+    from talentbridge.services.ai_records import Viewer, notice, record_shown
+
+    run = record_shown(svc.session, result, surface=f"cli:recommend {command}", viewer=Viewer(label="cli"))
+    return notice(run.key)
+
+
 def _console():  # type: ignore[no-untyped-def]
     from rich.console import Console
 
@@ -104,6 +112,9 @@ def _table(title: str, result: dict[str, Any], id_key: str, name_key: str | None
     text = result.get("text")
     if text:
         console.print(_text_line(text, result["items"]))
+    notice = result.get("ai_notice")
+    if notice:  # AI Basic Act: the notice and where a person can ask for a human review
+        console.print(f"{notice['text']['en']} Record {notice['record']}: {notice['human_review']['page']}")
 
 
 def _text_line(text: dict[str, Any], items: list[dict[str, Any]]) -> str:
@@ -141,6 +152,7 @@ def talents_for_opening(
         result = svc.talents_for_opening(
             opening_id, top, filters, method=method, explain=True, program_settings=svc.program_settings(program)
         )
+        result["ai_notice"] = _record(svc, result, "talents-for-opening")
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -177,6 +189,7 @@ def openings_for_talent(
         result = svc.openings_for_talent(
             talent_id, top, filters, explain=True, program_settings=svc.program_settings(program)
         )
+        result["ai_notice"] = _record(svc, result, "openings-for-talent")
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -211,6 +211,36 @@ class TalentColumns:
         self.alive[np.asarray(rows, dtype=np.int64)] = False
         self._row_of = None
 
+    def wipe(self, rows: np.ndarray | Sequence[int]) -> None:
+        """Kill ``rows`` and erase what they held: their skill entries are dropped, every other value and the
+        embedding set to "unknown" (erasure: a saved index keeps nothing of the person, not even in dead rows)."""
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        if rows.size == 0:
+            return
+        self.kill(rows)
+        entries, _ = self.entries_of(rows)
+        if entries.size:
+            keep = np.ones(self.skill.shape[0], dtype=bool)
+            keep[entries] = False
+            counts = np.diff(self.indptr)
+            counts[rows] = 0
+            for name in ("skill", "level", "conf", "years"):
+                setattr(self, name, np.ascontiguousarray(getattr(self, name)[keep]))
+                self._spare.pop(name, None)
+            self.indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            self._spare.pop("indptr", None)
+        unknown = {"consent": False, "emp_mask": 0, "foreign": False, "visa": -1, "employer": -1, "work_years": 0.0,
+                   "degree": 0, "available": 0, "salary": -1, "gender": -1, "birth_year": 0}  # fmt: skip
+        for name, value in unknown.items():
+            getattr(self, name)[rows] = value
+        if self.embeddings is not None:
+            self.embeddings[rows] = 0
+        self._entry_row = None
+
+    def rows_with_ids(self, talent_ids: Iterable[int]) -> np.ndarray:
+        """Every row, live or dead (earlier versions of a profile), of these talent ids."""
+        return np.flatnonzero(np.isin(self.ids, np.fromiter(talent_ids, dtype=np.int64)))
+
     def compact(self) -> np.ndarray:
         """Drop dead rows; returns the old row number of each kept row."""
         keep = np.flatnonzero(self.alive)

@@ -106,7 +106,7 @@ def requirement_weight(
     return weights.importance[Importance(importance)] * claim_confidence(source, confidence)
 
 
-def _skill_matches(talent: TalentData, opening: OpeningData, graph: SkillGraph, weights: FitWeights):
+def _skill_matches(talent: TalentData, opening: OpeningData, graph: SkillGraph, weights: FitWeights) -> tuple[list[SkillMatch], list[float]]:
     claims = list(talent.skills)
     matches: list[SkillMatch] = []
     relevant_years: list[float] = []

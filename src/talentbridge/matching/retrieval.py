@@ -238,6 +238,23 @@ class TalentIndex:
         self._postings = None
         return int(rows.shape[0])
 
+    def forget(self, talent_ids: Iterable[int]) -> np.ndarray:
+        """Erase talents: every row of theirs (earlier versions too) is wiped, and the sub-indexes of their
+        regions are rebuilt, so neither the columns nor a saved ANN file keep their vectors. Returns the rows."""
+        rows = self.columns.rows_with_ids(talent_ids)
+        if rows.size == 0:
+            return rows
+        regions = {int(c) for c in self.columns.region[rows]}
+        self.columns.wipe(rows)
+        cols = self.columns
+        for code in sorted(regions):
+            self.ann.pop(code, None)
+            keep = np.flatnonzero(cols.alive & cols.consent & (cols.region == code))
+            if keep.size:
+                self._add_rows(keep)
+        self._postings = None
+        return rows
+
     # ------------------------------------------------------------------ persistence
     def save(self, folder: Path | str) -> None:
         folder = Path(folder)
@@ -442,7 +459,7 @@ class TalentIndex:
             out.append(result)
         return out
 
-    def _finish(self, prof: OpeningProfile, rows: np.ndarray, k: int, filters: SearchFilters, method: str):
+    def _finish(self, prof: OpeningProfile, rows: np.ndarray, k: int, filters: SearchFilters, method: str) -> Recommendations:
         cols = self.columns
         rows = rows[cols.alive[rows]]
         rows = rows[filters.mask(cols, rows)]

@@ -21,6 +21,8 @@ Kinds and their params (unknown params are kept and ignored; missing ones show a
 ``account_role_changed``          role (a Role value)
 ``account_deactivated``           (none)
 ``signup_pending``                name, email, role, organization_name (sent to every active operator)
+``ai_review_requested``           review_id, role (who asks; sent to every active operator)
+``ai_review_answered``            review_id (sent to the person who asked)
 ================================  ===================================================================================
 
 Password-reset links are e-mail only (``send_password_reset``): a reset link in an in-app list would help anyone
@@ -102,6 +104,15 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
             "the account under Accounts.",
         ),
     },
+    "ai_review_requested": {
+        "ko": ("AI 결과 검토 요청", "AI가 매긴 결과에 대해 사람의 검토 요청이 들어왔습니다(요청 #{review_id}). 답해 주세요."),
+        "en": ("AI result review requested", "Someone asked a person to review an AI result (request #{review_id}). "
+               "Please answer it."),
+    },
+    "ai_review_answered": {
+        "ko": ("AI 결과 검토 답변", "요청하신 AI 결과 검토(요청 #{review_id})에 운영자가 답했습니다."),
+        "en": ("Review answered", "An operator answered your request to review an AI result (#{review_id})."),
+    },
     "account_deactivated": {
         "ko": ("계정 비활성화", "계정이 비활성화되었습니다. 궁금한 점은 운영자에게 문의하세요."),
         "en": ("Account deactivated", "Your account has been deactivated. Ask an operator if you have questions."),
@@ -127,6 +138,8 @@ _LINKS = {
     "invitation": "/me/recommendations",
     "round_published": "/me/rounds",
     "signup_pending": "/operator/accounts?status=pending",
+    "ai_review_requested": "/operator/ai/reviews",
+    "ai_review_answered": "/ai/reviews",
 }
 
 

@@ -67,7 +67,11 @@ class BatchRecommendService:
             else:
                 written = self._openings_for_talents(out, top, progress, limit)
         tmp.replace(output)
-        return {"direction": direction, "top": top, "sources": written, "output": str(output)}
+        summary = {"direction": direction, "top": top, "sources": written, "output": str(output)}
+        from talentbridge.services.ai_records import record_batch
+
+        summary["ai_record"] = record_batch(self.ctx.session, summary, output, self.ctx.text.summary()).key
+        return summary
 
     def _talents_for_openings(self, out: Any, top: int, progress: Progress | None, limit: int | None) -> int:
         openings = list(self.ctx.open_openings())[:limit]
@@ -155,4 +159,4 @@ class BatchRecommendService:
             for o, rec in zip(chunk, shortlists, strict=True):
                 ok, _ = eligible_mask(cols, self.ctx.context(o))
                 acc.add(np.flatnonzero(ok), rec.rows.tolist())
-        return acc.report(top)  # type: ignore[no-any-return]
+        return acc.report(top)

@@ -150,7 +150,7 @@ class TalentIndexService:
 
     def text_states(self, rows: np.ndarray) -> list[str]:
         """Per index row: whether its profile text was compared, is pending, or there is none."""
-        return _texts[self.key].state(rows)  # type: ignore[no-any-return]
+        return _texts[self.key].state(rows)
 
     def external_ids(self, ids: Sequence[int]) -> dict[int, str | None]:
         return self.snapshot.external_ids(ids)
@@ -174,6 +174,36 @@ class TalentIndexService:
             self._save(idx, self._signature())
             _indexes[key] = idx
 
+    def forget_talents(self, talents: Sequence[Talent]) -> dict[str, int]:
+        """Erase talents (``privacy_erase``): every index row of theirs, earlier versions too, is wiped and their
+        regions' ANN rebuilt, on disk and in memory; the vectors of their profile texts (current and earlier)
+        leave the text store. Returns how many rows and vectors went."""
+        from talentbridge.services.text_embeddings import forget_texts, text_key
+
+        ids = [t.id for t in talents]
+        keys = {text_key(talent_text(t)) for t in talents}
+        rows = np.zeros(0, dtype=np.int64)
+        key = self.key
+        with _lock:
+            idx = _indexes.get(key)
+            if idx is None:
+                idx = TalentIndex.load(self.index_dir, self.ctx.graph)
+                if idx is not None and not self._attach_texts(idx):
+                    idx = None
+            if idx is not None:
+                rows = idx.columns.rows_with_ids(ids)
+                tt = _texts.get(key)
+                if tt is not None:
+                    tt.grow(len(idx.columns))
+                    keys |= {int(k) for k in tt.keys[rows]}
+                    tt.keys[rows] = 0
+                    tt.have[rows] = False
+                idx.forget(ids)
+                self._save(idx, self._signature())
+                _indexes[key] = idx
+        vectors = forget_texts(self.ctx.settings, "talents", keys - {0})
+        return {"rows": int(rows.size), "vectors": vectors}
+
     # -- keeping in step ------------------------------------------------------------------------------------------
     def _signature(self) -> dict[str, Any]:
         count, newest, largest = self.snapshot.signature()
@@ -181,7 +211,7 @@ class TalentIndexService:
 
     def _saved_signature(self) -> dict[str, Any] | None:
         path = self.index_dir / "sync.json"
-        return json.loads(path.read_text()) if path.exists() else None  # type: ignore[no-any-return]
+        return json.loads(path.read_text()) if path.exists() else None
 
     def _save(self, idx: TalentIndex, signature: dict[str, Any]) -> None:
         # embeddings are kept in the text store (by hash), not rewritten with the columns on every change

@@ -26,7 +26,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ __all__ = [
     "opening_text",
     "text_key",
     "reset_text_embeddings",
+    "forget_texts",
 ]
 
 log = logging.getLogger(__name__)
@@ -197,6 +198,26 @@ class TextEmbeddingStore:
             self._write(keys, vectors)
             if len(self._shards) > _MAX_SHARDS:
                 self._merge()
+
+    def forget(self, keys: Iterable[int]) -> int:
+        """Drop the vectors of ``keys`` (erasure): every shard holding one is rewritten without it, the old file
+        deleted. Returns how many vectors went."""
+        drop = np.fromiter((int(k) for k in keys if int(k)), dtype=np.uint64)
+        if drop.size == 0:
+            return 0
+        gone = 0
+        with self._lock:
+            self.refresh()
+            for name, (skeys, vectors) in list(self._shards.items()):
+                hit = np.isin(skeys, drop)
+                if not hit.any():
+                    continue
+                gone += int(hit.sum())
+                del self._shards[name]
+                if (~hit).any():
+                    self._write(skeys[~hit], vectors[~hit])
+                (self.root / name).unlink(missing_ok=True)
+        return gone
 
     def _write(self, keys: np.ndarray, vectors: np.ndarray) -> str:
         name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.npz"
@@ -417,6 +438,30 @@ def text_embeddings_for(settings: Settings) -> TextEmbeddings:
             encoder, status = text_encoder(settings)
             hit = _instances[key] = TextEmbeddings(encoder, root, status)
         return hit
+
+
+def forget_texts(settings: Settings, kind: str, keys: Iterable[int]) -> int:
+    """Drop the vectors of ``keys`` from every model's ``kind`` store under ``<cache_dir>/text-embeddings`` (also
+    stores of models not loaded now), and from this process's stores. Returns how many vectors went."""
+    root = settings.cache_dir / "text-embeddings"
+    keys = list(keys)
+    gone = 0
+    if root.exists():
+        for folder in sorted(p for p in root.glob(f"*/{kind}") if p.is_dir()):
+            dims = set()
+            for path in folder.glob("*.npz"):
+                try:
+                    with np.load(path) as data:
+                        dims.add(int(data["vectors"].shape[1]))
+                except (OSError, ValueError, KeyError, IndexError):
+                    continue
+            for dim in dims:
+                gone += TextEmbeddingStore(folder, dim).forget(keys)
+    with _instances_lock:
+        for inst in _instances.values():
+            with inst._lock:
+                inst._stores.pop(kind, None)  # reloaded from disk on next use
+    return gone
 
 
 def reset_text_embeddings() -> None:

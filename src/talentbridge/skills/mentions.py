@@ -38,7 +38,8 @@ _AMBIGUOUS = """go swift rust spark access excel word teams spring express flask
     vault nomad packer envoy electron ionic meteor ember backbone jest mocha gulp grunt fish elastic gatsby
     prophet airflow keystone ace alpine arrow bamboo bazel buck couch dagger delta falcon feather flume
     ghost harbor hugo iris jasmine kind knife lighthouse lit marathon mesos mint nova okta pulsar quartz
-    rancher salt sentry sonar spinnaker tempo thanos trello turbo vagrant vertex wave yarn zookeeper"""
+    rancher salt sentry sonar spinnaker tempo thanos trello turbo vagrant vertex wave yarn zookeeper doors apex
+    houdini aurora kinesis combine"""
 AMBIGUOUS_WORDS = frozenset(_AMBIGUOUS.split())
 
 #: Words after a one-letter name that say it is a language ("C language", "R 언어").
@@ -205,6 +206,8 @@ class MentionMatcher:
             return True  # "Python, Go", "- Spark" (a bulleted list)
         if after and after[0] in _LIST_SEPARATORS:
             return True
+        if after and after[0] in _BULLETS and "\n" in text[end : end + 3]:
+            return True  # the first item of a bulleted list: "Spark\n- Python"
         words_before = text[max(0, start - 5) : start].lower().split()
         words_after = text[end : end + 5].lower().split()
         joiners = {"and", "or", "및", "또는", "와", "과"}

@@ -15,6 +15,9 @@ _OPTIONAL = (
     "notification_tables",
     "alias_tables",
     "job_tables",
+    "course_tables",
+    "privacy_tables",
+    "ai_record_tables",
 )
 
 for _name in _OPTIONAL:

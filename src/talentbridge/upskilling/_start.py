@@ -65,7 +65,14 @@ def h_values(task: Task, dim: str | None = None, agg: str = "sum") -> tuple[dict
     """Generalised Dijkstra (Knuth 1977): a course's value is its cost plus the sum (h_add) or max (h_max) of its
     preconditions' values, a fact's value the least value of a course adding it. Returns the values of the courses
     that can be taken and the order in which they were settled. With "max" the value of a course is a lower bound
-    of the cost of any path that contains it."""
+    of the cost of any path that contains it. Computed once per task."""
+    key = ("h", dim, agg)
+    if key not in task.memo:
+        task.memo[key] = _h_values(task, dim, agg)
+    return task.memo[key]  # type: ignore[return-value]
+
+
+def _h_values(task: Task, dim: str | None, agg: str) -> tuple[dict[int, float], dict[int, int]]:
     pre, add = task.pre, task.add
     waiting: dict[int, list[int]] = defaultdict(list)
     left: dict[int, int] = {}

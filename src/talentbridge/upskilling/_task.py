@@ -20,6 +20,7 @@ more courses comparable).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from talentbridge.upskilling._instance import Instance
@@ -46,6 +47,7 @@ class Task:
     reasons: dict[str, str]  # unreachable target skill -> no_course / prerequisites_unmet
     providers: dict[int, list[int]] = field(default_factory=dict)  # fact -> courses adding it
     relevant: int = 0  # courses reachable and relevant, before dominance
+    memo: dict[object, object] = field(default_factory=dict)  # values computed once per task
 
     def cost(self, i: int, dim: str | None = None) -> float:
         return course_cost(self.inst, i, dim)
@@ -86,25 +88,22 @@ def reach(inst: Instance, subset: list[int] | None = None) -> tuple[list[int], d
 
 
 def _relevant(
-    inst: Instance, alive: set[int], unmet: dict[int, dict[str, int]], targets: dict[str, int]
-) -> tuple[set[int], set[tuple[str, int]]]:
-    by_skill: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for i in alive:
-        for s, lv in inst.courses[i].provides.items():
-            by_skill[s].append((i, lv))
-    facts: set[tuple[str, int]] = set()
+    alive: set[int], pre: dict[int, frozenset[int]], makers: dict[int, list[int]], goals: Iterable[int]
+) -> tuple[set[int], set[int]]:
+    """The courses of ``alive`` that make a needed fact true, and the needed facts (goals, and transitively the
+    preconditions of those courses)."""
+    facts: set[int] = set()
     courses: set[int] = set()
-    queue = list(targets.items())
+    queue = list(goals)
     while queue:
-        pair = queue.pop()
-        if pair in facts:
+        f = queue.pop()
+        if f in facts:
             continue
-        facts.add(pair)
-        s, need = pair
-        for i, lv in by_skill.get(s, ()):
-            if lv >= need and i not in courses:
+        facts.add(f)
+        for i in makers.get(f, ()):
+            if i in alive and i not in courses:
                 courses.add(i)
-                queue.extend(unmet[i].items())
+                queue.extend(pre[i])
     return courses, facts
 
 
@@ -150,7 +149,7 @@ def _dominated(
     return removed
 
 
-def compile_task(inst: Instance, rounds: int = 4) -> Task:
+def compile_task(inst: Instance, rounds: int = 2) -> Task:
     """Reachability, relevance and dominance (see the module docstring)."""
     profile = inst.profile
     needed = {s: lv for s, lv in inst.target.items() if profile.get(s, 0) < lv}
@@ -161,50 +160,70 @@ def compile_task(inst: Instance, rounds: int = 4) -> Task:
             teaches = any(c.provides.get(s, 0) >= lv for c in inst.courses)
             reasons[s] = "prerequisites_unmet" if teaches else "no_course"
     targets = {s: lv for s, lv in needed.items() if s not in reasons}
-    unmet = {i: {s: lv for s, lv in inst.courses[i].requires.items() if profile.get(s, 0) < lv} for i in order}
+    courses_of = inst.courses
+    unmet = {i: [(s, lv) for s, lv in courses_of[i].requires.items() if profile.get(s, 0) < lv] for i in order}
+    # Every fact that could be needed: a target, or an unmet requirement of a course that can be taken.
+    asked: dict[str, set[int]] = defaultdict(set)
+    for s, lv in targets.items():
+        asked[s].add(lv)
+    for gaps in unmet.values():
+        for s, lv in gaps:
+            asked[s].add(lv)
+    facts = sorted((s, lv) for s, levels in asked.items() for lv in levels)
+    index = {f: k for k, f in enumerate(facts)}
+    levels_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for (s, lv), k in index.items():
+        levels_of[s].append((lv, k))
+    upto: dict[tuple[str, int], frozenset[int]] = {}  # (skill, level) -> the facts of that skill at or below it
+
+    def below(s: str, lv: int) -> frozenset[int]:
+        key = (s, lv)
+        if key not in upto:
+            upto[key] = frozenset(k for level, k in levels_of.get(s, ()) if level <= lv)
+        return upto[key]
+
+    empty: frozenset[int] = frozenset()
+    pre: dict[int, frozenset[int]] = {}
+    prestar: dict[int, frozenset[int]] = {}
+    add: dict[int, frozenset[int]] = {}
+    makers: dict[int, list[int]] = defaultdict(list)
+    for i in order:
+        gaps = unmet[i]
+        pre[i] = frozenset(index[pair] for pair in gaps)
+        implied = empty.union(*(below(s, lv) for s, lv in gaps)) if gaps else empty
+        prestar[i] = implied
+        made = empty.union(*(below(s, lv) for s, lv in courses_of[i].provides.items() if s in levels_of))
+        add[i] = made - implied if implied else made
+        for f in add[i]:
+            makers[f].append(i)
+    goals = [index[pair] for pair in targets.items()]
     dims = [inst.objective, *sorted(set(inst.budget) - {inst.objective})]
     alive = set(order)
-    index: dict[tuple[str, int], int] = {}
-    facts: list[tuple[str, int]] = []
-    pre: dict[int, frozenset[int]] = {}
-    add: dict[int, frozenset[int]] = {}
     relevant = 0
     for _ in range(rounds):
-        courses, fact_set = _relevant(inst, alive, unmet, targets)
+        courses, needed_facts = _relevant(alive, pre, makers, goals)
         relevant = relevant or len(courses)
-        facts = sorted(fact_set)
-        index = {f: k for k, f in enumerate(facts)}
-        levels: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for (s, lv), k in index.items():
-            levels[s].append((lv, k))
-        pre, add = {}, {}
-        prestar: dict[int, frozenset[int]] = {}
-        for i in courses:
-            pre[i] = frozenset(index[(s, lv)] for s, lv in unmet[i].items())
-            prestar[i] = frozenset(k for s, lv in unmet[i].items() for level, k in levels.get(s, ()) if level <= lv)
-            add[i] = (
-                frozenset(
-                    k for s, lv in inst.courses[i].provides.items() for level, k in levels.get(s, ()) if level <= lv
-                )
-                - prestar[i]
-            )
+        useful = frozenset(needed_facts)
+        effects = {i: add[i] & useful for i in courses}
         ordered = sorted(courses)
         costs = {i: tuple(course_cost(inst, i, dim) for dim in dims) for i in ordered}
-        removed = _dominated(ordered, pre, prestar, add, costs)
-        if not removed:
-            alive = courses
-            break
+        removed = _dominated(ordered, pre, prestar, effects, costs)
         alive = courses - removed
+        if not removed:
+            break
     kept = sorted(alive)
+    _, needed_facts = _relevant(alive, pre, makers, goals)
+    useful = frozenset(needed_facts)
     providers: dict[int, list[int]] = defaultdict(list)
+    final_add = {i: add[i] & useful for i in kept}
     for i in kept:
-        for f in add[i]:
+        for f in final_add[i]:
             providers[f].append(i)
     return Task(
         inst=inst,
         courses=kept,
         pre={i: pre[i] for i in kept},
-        add={i: add[i] for i in kept},
+        add=final_add,
         facts=facts,
         goals={s: index[(s, lv)] for s, lv in targets.items()},
         reasons=reasons,

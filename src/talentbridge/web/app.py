@@ -27,6 +27,7 @@ ROUTER_MODULES: list[str] = [
     "talentbridge.web.api.rounds",
     "talentbridge.web.api.support",
     "talentbridge.web.api.jobs",
+    "talentbridge.web.api.analytics",
 ]
 
 #: Optional hooks ``install(app)`` for pages, auth and static files (added by the web application).

@@ -33,21 +33,28 @@ def get_session(request: Request, database: Annotated[SessionSource, Depends(get
 
     A request with an unsafe method runs in a write transaction (``BEGIN IMMEDIATE`` on SQLite: it waits for the
     write lock up front). A GET runs in a read transaction; audit entries it queued (views of personal data) are
-    written right after it, in a short write transaction, still before the response. Audit entries of a write
+    written right after it, in a short write transaction, still before the response — with the AI records of the
+    recommendation lists it showed (``request.state.ai_runs``). Audit entries of a write
     request are written in its own transaction, so they commit (or roll back) with the change they record.
     """
     write = request.method not in READ_METHODS
     with database.session(write=write) as session:
         yield session
         entries = getattr(request.state, "audit", None)
+        runs = getattr(request.state, "ai_runs", None)  # AI Basic Act records of lists shown (web/ai_notice.py)
+        if (entries or runs) and not write:
+            session.commit()
+            database.begin_write(session)
         if entries:
             from talentbridge.services.audit_log import write_entries
 
-            if not write:
-                session.commit()
-                database.begin_write(session)
             write_entries(session, list(entries))
             entries.clear()
+        if runs:
+            from talentbridge.services.ai_records import write_runs
+
+            write_runs(session, list(runs))
+            runs.clear()
 
 
 def get_repositories(session: Annotated[Session, Depends(get_session, scope="function")]) -> Registry:

@@ -19,6 +19,7 @@ EXTRA_ROUTERS = [
     "talentbridge.web.api.auth",
     "talentbridge.web.api.users",
     "talentbridge.web.api.audit_log",
+    "talentbridge.web.api.ai",
 ]
 
 #: The HTML application (pages, static assets, translations), installed when present.

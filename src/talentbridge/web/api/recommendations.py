@@ -11,7 +11,8 @@ people each hard constraint excluded. ``text`` says whether profile and opening 
 item (``compared``, ``no_talent_text``, ``pending`` ...). Access: ``recommendation``/``read`` on the opening's organization or the
 talent themself; the audit needs ``audit``/``read``. Every talent in a list is one the caller may read, and every
 list writes an audit row per talent shown to someone other than that talent (``SHOWN_FIELDS`` and, with
-explanations, ``EXPLAINED_FIELDS``), as the pages do.
+explanations, ``EXPLAINED_FIELDS``), as the pages do. Every list carries ``ai_notice`` (the AI notice in Korean
+and English, the AI Basic Act record it is kept under, where to ask for a human review: ``web/ai_notice.py``).
 
 ``install(app)`` (listed in ``web/app.py`` ``APP_HOOKS``) adds the registry save hooks: skills inferred from text
 for talents and openings that arrive without any, and the talent index updated after a talent is saved.
@@ -31,6 +32,7 @@ from talentbridge.services.recommend_batch import BatchRecommendService
 from talentbridge.services.recommend_context import MatchingContext
 from talentbridge.services.recommendations import OpeningFilters, RecommendationService, TalentFilters
 from talentbridge.services.talent_index import API_SYNC_INTERVAL, TalentIndexService
+from talentbridge.web import ai_notice
 from talentbridge.web.deps import SessionDep, SettingsDep
 from talentbridge.web.policy import policy_of
 
@@ -73,7 +75,9 @@ def talents_for_opening(
     result = RecommendationService(ctx, index).talents_for_opening(
         opening_id, top, filters, method=method, explain=explain, program_settings=ctx.program_settings(program_id)
     )
-    return _shown_talents(request, ctx, result, explain)
+    shown = _shown_talents(request, ctx, result, explain)
+    key = ai_notice.shown(request, session, shown, f"api:/api/openings/{opening_id}/recommendations")
+    return {**shown, "ai_notice": ai_notice.api_notice(key)}
 
 
 @router.get("/talents/{talent_id}/recommendations", summary="Openings recommended for a talent")
@@ -106,7 +110,8 @@ def openings_for_talent(
     )
     # Scores and explanations are drawn from the talent's profile: a view of it by anyone else is logged.
     policy_of(request).record_view(request, "talent", talent_id, _fields_behind(explain))
-    return result
+    key = ai_notice.shown(request, session, result, f"api:/api/talents/{talent_id}/recommendations")
+    return {**result, "ai_notice": ai_notice.api_notice(key)}
 
 
 @router.get("/audit/recommendations", summary="Fairness audit of top-K shortlists (impact ratios)")

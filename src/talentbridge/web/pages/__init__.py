@@ -22,6 +22,7 @@ PAGE_MODULES = [
     "talentbridge.web.pages.organization",
     "talentbridge.web.pages.search_ui",  # before operator: answers /operator/search and /operator/audit-log
     "talentbridge.web.pages.operator",
+    "talentbridge.web.pages.analytics_ui",
     "talentbridge.web.pages.support_ui",
     "talentbridge.web.pages.pipeline_ui",
     "talentbridge.web.pages.skill_picker",
@@ -33,6 +34,8 @@ PAGE_MODULES = [
     "talentbridge.web.pages.accounts_ui",
     "talentbridge.web.pages.data_ui",
     "talentbridge.web.pages.jobs_ui",
+    "talentbridge.web.pages.courses_ui",
+    "talentbridge.web.pages.ai_ui",
 ]
 
 

@@ -29,6 +29,8 @@ __all__ = ["router", "export_url"]
 router = APIRouter(prefix="/operator/data", include_in_schema=False, dependencies=[Depends(require_roles("operator"))])
 #: Query parameters of the export address that are not list filters.
 _NOT_FILTERS = {"entity", "format", "lang"}
+#: What the import form offers: the registry's entities and the course catalogue.
+IMPORT_ENTITIES = (*ENTITIES, "courses")
 
 
 def export_url(entity: str, fmt: str = "csv", **filters: object) -> str:
@@ -41,7 +43,8 @@ def export_url(entity: str, fmt: str = "csv", **filters: object) -> str:
 
 @router.get("")
 def data_page(request: Request) -> Response:
-    return render(request, "operator/data.html", entities=ENTITIES, formats=WRITE_FORMATS, report=None)
+    return render(request, "operator/data.html", entities=ENTITIES, formats=WRITE_FORMATS, report=None,
+                  import_entities=IMPORT_ENTITIES)  # fmt: skip
 
 
 @router.post("/import")
@@ -59,10 +62,17 @@ def import_data(
     if background:
         return _import_as_job(request, database, settings, entity, file.filename or "upload", content, mode)
     started = time.perf_counter()
-    report = data_transfer.import_upload(
-        database, settings, entity=entity, filename=file.filename or "upload", content=content,
-        skip_invalid=mode == "keep_valid",
-    )  # fmt: skip
+    if entity == "courses":  # the course catalogue (KDT, JCRec or generic files): services/course_catalogue.py
+        from talentbridge.services.course_catalogue import import_course_upload
+
+        report: Any = import_course_upload(
+            database, settings, filename=file.filename or "upload", content=content, skip_invalid=mode == "keep_valid"
+        )
+    else:
+        report = data_transfer.import_upload(
+            database, settings, entity=entity, filename=file.filename or "upload", content=content,
+            skip_invalid=mode == "keep_valid",
+        )  # fmt: skip
     elapsed = time.perf_counter() - started
     audit(request, "import", entity, None, file=report.filename, rows=report.rows, created=report.created,
           updated=report.updated, rejected=report.rejected, atomic=report.atomic)  # fmt: skip
@@ -75,6 +85,7 @@ def import_data(
         template,
         status_code=200 if report.ok else 422,
         entities=ENTITIES,
+        import_entities=IMPORT_ENTITIES,
         formats=WRITE_FORMATS,
         report=report,
         elapsed=elapsed,

@@ -43,6 +43,11 @@ def _(message: str) -> str:
 
 #: Field names (the last part of an error's location) -> label ids.
 FIELD_LABELS: dict[str, str] = {
+    "reason": _("What should a person look at again, and why?"),  # AI review requests (pages/ai_ui.py)
+    "answer": _("Answer"),
+    "subject": _("AI result"),
+    "record": _("AI record"),
+    "period": _("Period"),
     "name": _("Name"),
     "email": _("Email"),
     "password": _("Password"),

@@ -140,6 +140,12 @@ def _fit_for_me(request: Request, session: Any, talent_id: int, opening: Any, la
     if found is None:
         return None, []
     tr = gettext_for(lang)
+    from talentbridge.web.ai_notice import shown
+
+    # the talent's score for this opening is an AI ranking shown to them: kept as a one-item list
+    item = {"opening_id": opening.id, "score": found["score"]}
+    request.state.ai_record = shown(request, session, {"talent": {"id": talent_id}, "top": 1, "items": [item]},
+                                    f"page:{request.url.path}")  # fmt: skip
     explained = _explained(request, found["explanation"])
     fit = {"id": opening.id, "title": tr("My fit score"), "subtitle": "", "score": found["score"], **explained}
     unmet = [found["labels"][k].get(lang, k) for k in found["failing"]]

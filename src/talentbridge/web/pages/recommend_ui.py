@@ -7,7 +7,8 @@ Items follow ``templates/_recommendation.html``::
 
 Skill labels are in the reader's language. Talent shown to an organization pass the role policy twice: the
 service only returns people who consented to be shown, and each one is checked and presented through
-``policy_of(request)`` (which redacts fields and writes the personal-data view to the audit log).
+``policy_of(request)`` (which redacts fields and writes the personal-data view to the audit log). Each list shown
+is kept as an AI Basic Act record; its key is left in ``request.state.ai_record`` for the page's AI notice.
 """
 
 from __future__ import annotations
@@ -102,7 +103,15 @@ def openings_for_talent(request: Request, session: Session, talent_id: int, top:
                 **_explained(request, it.get("explanation") or {}),
             }
         )
+    _record(request, session, result)
     return items, None
+
+
+def _record(request: Request, session: Session, result: dict[str, Any]) -> None:
+    """The AI Basic Act record of the list as shown; its key goes to the page's AI notice (``ai_record``)."""
+    from talentbridge.web.ai_notice import shown
+
+    request.state.ai_record = shown(request, session, result, f"page:{request.url.path}")
 
 
 def talents_for_opening(request: Request, session: Session, opening_id: int, top: int = 20) -> tuple[Items, str | None]:
@@ -118,6 +127,7 @@ def talents_for_opening(request: Request, session: Session, opening_id: int, top
     policy = policy_of(request)
     talents = registry(session).talents.get_many([i["talent_id"] for i in result["items"]])
     items = []
+    shown_items = []
     for it in result["items"]:
         talent = talents.get(it["talent_id"])
         if talent is None:
@@ -146,4 +156,6 @@ def talents_for_opening(request: Request, session: Session, opening_id: int, top
                 **_explained(request, it.get("explanation") or {}),
             }
         )
+        shown_items.append(it)
+    _record(request, session, {**result, "items": shown_items})
     return items, None

@@ -1,0 +1,66 @@
+"""``talentbridge privacy``: a talent's personal data — export it, erase it, apply the retention limits.
+
+talentbridge privacy export --talent EXTERNAL_ID --output FILE
+talentbridge privacy erase --talent EXTERNAL_ID --yes
+talentbridge privacy retention [--dry-run]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from talentbridge.cli._common import open_database
+
+app = typer.Typer(no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def export(
+    talent: str = typer.Option(..., "--talent", help="External id of the talent."),
+    output: Path = typer.Option(..., "--output", "-o", help="JSON file to write (UTF-8)."),
+) -> None:
+    """Write everything held about one talent as JSON (profile, skills, applications, placements, notifications,
+    consents, audit entries about them). The export itself is recorded in the audit log."""
+    from talentbridge.services.privacy_erase import find_talent
+    from talentbridge.services.privacy_export import export_talent, write_export
+
+    db = open_database(check=True)
+    with db.session(write=True) as session:
+        found = find_talent(session, external_id=talent)
+        doc = export_talent(session, found, actor_role="operator")
+    write_export(doc, output)
+    counts = ", ".join(f"{n} {t}" for t, n in doc["counts"].items()) or "no other records"
+    console.print(f"[green]Wrote {output}[/]: profile and {counts}.", highlight=False)
+
+
+@app.command()
+def erase(
+    talent: str = typer.Option(..., "--talent", help="External id of the talent."),
+    yes: bool = typer.Option(False, "--yes", help="Confirm: the erasure cannot be undone."),
+) -> None:
+    """Erase one talent's personal data for good; anonymised placements and round results stay (see
+    docs/privacy.md). Without --yes nothing happens."""
+    from talentbridge.config import get_settings
+    from talentbridge.domain.errors import InvalidState
+    from talentbridge.services.privacy_erase import erase as erase_talent
+
+    if not yes:
+        raise InvalidState(f"erasing talent {talent!r} cannot be undone: add --yes to confirm")
+    db = open_database(check=True)
+    result = erase_talent(get_settings(), db, external_id=talent, reason="request", actor_role="operator")
+    console.print(f"[green]Erased[/] talent {talent} → {result.anonymous_id}", highlight=False)
+    for name, n in sorted(result.deleted.items()):
+        console.print(f"  deleted {n} row(s) of {name}", highlight=False)
+    for name, n in sorted(result.scrubbed.items()):
+        console.print(f"  anonymised {n} row(s) of {name}", highlight=False)
+    for path in result.files:
+        console.print(f"  removed file {path}", highlight=False)
+    console.print(f"  storage: {result.storage}", highlight=False)
+    if result.residue:
+        for table, column, rows in result.residue:
+            console.print(f"[red]  still found in {table}.{column} ({rows} rows)[/]", highlight=False)
+        raise SystemExit(1)

@@ -1,0 +1,150 @@
+"""``/operator/analytics``: status analytics for operators and auditors — supply and demand by skill family,
+region and organization kind, monthly, the ranked skill gap, programme KPIs and retention — each chart with a
+"show the numbers" table and CSV/XLSX downloads (``/api/analytics/{name}?format=...``, suppressed).
+
+Auditors see people counts under five suppressed ("<5"), as every download does."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from talentbridge.domain.enums import OrganizationKind, Region
+from talentbridge.services.accounts import Role
+from talentbridge.services.analytics_export import SUPPRESSED_MARK
+from talentbridge.services.analytics_views import run_view
+from talentbridge.web.deps import SessionDep
+from talentbridge.web.pages.guards import require_roles
+from talentbridge.web.pages.operator import _bar
+from talentbridge.web.pages.rendering import region_name, render
+from talentbridge.web.policy import policy_of
+
+router = APIRouter(
+    prefix="/operator/analytics", include_in_schema=False,
+    dependencies=[Depends(require_roles("operator", "auditor"))],
+)
+
+_FILTERS = ("family", "region", "org_kind", "period", "programme_id")
+
+
+def column_labels(_: Any) -> dict[str, str]:
+    return {
+        "family": _("Skill family"), "region": _("Region"), "org_kind": _("Organization kind"),
+        "supply": _("Supply (talent)"), "demand_seats": _("Demand (seats)"), "demand_openings": _("Openings"),
+        "month": _("Month"), "new_supply": _("New talent"), "posted_seats": _("Seats posted"),
+        "posted_openings": _("Openings posted"), "rank": _("Rank"), "skill_id": _("Skill"),
+        "label_ko": _("Skill (Korean)"), "label_en": _("Skill (English)"), "min_level": _("Lowest level asked"),
+        "qualified": _("Qualified talent"), "qualified_per_seat": _("Qualified per seat"),
+        "programme_id": _("Programme ID"), "programme": _("Programme"), "programme_kind": _("Programme kind"),
+        "round_id": _("Round ID"), "round": _("Round"), "status": _("Status"), "applicants": _("Applicants"),
+        "seats": _("Seats"), "placements": _("Placements"), "fill_rate": _("Fill rate"),
+        "time_to_fill_days": _("Time to fill (days, mean)"), "time_to_fill_max_days": _("Time to fill (days, longest)"),
+        "placed": _("Placed"), "rounds": _("Rounds"), "months": _("Months after start"),
+        "followed_up": _("Followed up"), "retained": _("Retained"), "retention_rate": _("Retention rate"),
+    }
+
+
+def _shown(value: Any, column: str, people: set[str]) -> Any:
+    if value is None and column in people:
+        return SUPPRESSED_MARK
+    if value is None:
+        return ""
+    if isinstance(value, float) and column.endswith("rate"):
+        return f"{value:.1%}"
+    return value
+
+
+def _table(result: Any, name: str, labels: dict[str, str], names: dict[str, dict[str, str]]) -> dict[str, Any]:
+    table = result.table(name)
+    hidden = set(table.people) | set(table.rates)
+    rows = [[_shown(names.get(c, {}).get(r.get(c), r.get(c)), c, hidden) for c in table.columns] for r in table.rows]
+    return {"name": name, "headers": [labels.get(c, c) for c in table.columns], "rows": rows}
+
+
+def _num(v: Any) -> Any:
+    return v if v is not None else 0
+
+
+@router.get("")
+def analytics_page(request: Request, session: SessionDep) -> Response:
+    policy_of(request).check(request, "analytics", "read")
+    from talentbridge.web.i18n import gettext_for, request_language
+    from talentbridge.web.pages.skills_ui import family_labels
+
+    lang = request_language(request)
+    _ = gettext_for(lang)
+    exact = request.state.user.role == Role.OPERATOR
+    q = {k: request.query_params.get(k, "").strip() for k in _FILTERS}
+    sd_params = {k: q[k] for k in ("family", "region", "org_kind") if q[k]}
+    kpi_params = {k: q[k] for k in ("period", "programme_id") if q[k]}
+    supply = run_view(session, "supply-demand", sd_params, exact=exact)
+    monthly = run_view(session, "supply-demand-monthly", sd_params, exact=exact)
+    gap = run_view(session, "skill-gap", {"limit": "30", **({"region": q["region"]} if q["region"] else {})},
+                   exact=exact)
+    kpis = run_view(session, "programme-kpis", kpi_params, exact=exact)
+    fams = family_labels(request)
+    regions = {r.value: region_name(r.value, lang) for r in Region} | {"unknown": _("unknown"), "remote": _("remote")}
+    kinds = {k.value: _(k.value) for k in OrganizationKind} | {"none": _("No employer")}
+    names = {"family": fams, "region": regions, "org_kind": kinds}
+    labels = column_labels(_)
+    supply_l, demand_l = _("Supply (talent)"), _("Demand (seats)")
+
+    charts = []
+    for dim, title in (("family", _("Supply vs demand by skill family")), ("region", _("Supply vs demand by region")),
+                       ("org_kind", _("Supply vs demand by organization kind"))):
+        rows = supply.table(f"by_{dim}").rows
+        charts.append({
+            "id": f"by-{dim}", "title": title, "view": "supply-demand", "table_name": f"by_{dim}",
+            "option": _bar([names[dim].get(r[dim], r[dim]) for r in rows],
+                           [(supply_l, [_num(r["supply"]) for r in rows]),
+                            (demand_l, [r["demand_seats"] for r in rows])]),
+            "numbers": _table(supply, f"by_{dim}", labels, names),
+        })
+    mrows = monthly.table("monthly").rows
+    months = sorted({r["month"] for r in mrows})
+    families = sorted({r["family"] for r in mrows})
+    series = []
+    for fam in families:
+        by_month = {r["month"]: r for r in mrows if r["family"] == fam}
+        last, values = 0, []
+        for m in months:  # the running total holds between months without new talent
+            last = _num(by_month[m]["supply"]) if m in by_month else last
+            values.append(last)
+        series.append({"name": fams.get(fam, fam), "type": "line", "data": values})
+    charts.append({
+        "id": "monthly", "title": _("Supply over time by skill family (running total)"),
+        "view": "supply-demand-monthly", "table_name": "monthly",
+        "option": {"tooltip": {"trigger": "axis"}, "legend": {"type": "scroll"}, "grid": {"left": 48, "right": 16, "bottom": 60},
+                   "xAxis": {"type": "category", "data": months}, "yAxis": {"type": "value"}, "series": series},
+        "numbers": _table(monthly, "monthly", labels, names),
+    })
+    krows = kpis.table("rounds").rows
+    charts.append({
+        "id": "fill", "title": _("Fill rate by round"), "view": "programme-kpis", "table_name": "rounds",
+        "option": _bar([f"{r['programme']} · {r['round']}" for r in krows],
+                       [(_("Seats"), [r["seats"] for r in krows]), (_("Placements"), [_num(r["placements"]) for r in krows])]),
+        "numbers": _table(kpis, "rounds", labels, names),
+    })
+    tables = [
+        {"id": "gap", "title": _("Skill gap: demanded skills with the fewest qualified people"),
+         "note": _("Qualified: consenting talent holding the skill at least at the lowest level an open opening asks for."),
+         "view": "skill-gap", "table_name": "gap", "numbers": _table(gap, "gap", labels, names)},
+        {"id": "programmes", "title": _("Programme totals"), "note": "", "view": "programme-kpis",
+         "table_name": "programmes", "numbers": _table(kpis, "programmes", labels, names)},
+        {"id": "ranks", "title": _("Match rank distribution"), "note": _("How many placed people got their 1st, 2nd, ... choice."),
+         "view": "programme-kpis", "table_name": "rank_distribution", "numbers": _table(kpis, "rank_distribution", labels, names)},
+        {"id": "retention", "title": _("Retention at 3, 6 and 12 months"), "note": "", "view": "programme-kpis",
+         "table_name": "retention", "numbers": _table(kpis, "retention", labels, names)},
+    ]
+
+    def export(view: str, fmt: str, table: str | None = None) -> str:
+        params = sd_params if view.startswith("supply") else kpi_params if view == "programme-kpis" else {}
+        extra = {"format": fmt, **({"table": table} if table else {})}
+        return f"/api/analytics/{view}?{urlencode({**params, **extra})}"
+
+    return render(request, "operator/analytics.html", charts=charts, tables=tables, filters=q, exact=exact,
+                  family_options=fams, region_options=regions, kind_options=kinds, export=export,
+                  min_group=SUPPRESSED_MARK)

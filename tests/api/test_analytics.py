@@ -1,0 +1,95 @@
+"""``/api/analytics`` and ``/operator/analytics``: operators and auditors only, small groups suppressed for
+auditors and in every download, bad parameters reported all at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.services import analytics_data as data
+
+# 7 consenting talents in Seoul with one skill, 2 in Busan: Busan's count is suppressed for auditors.
+WORLD: dict[str, Any] = {
+    "orgs": [("ai_startup", "seoul")],
+    "talents": [{"region": "seoul", "consent": True, "employer": None, "month": 2, "skills": {0: 3}}] * 7
+    + [{"region": "busan", "consent": True, "employer": None, "month": 3, "skills": {0: 3}}] * 2,
+    "openings": [{"org": 0, "region": "seoul", "status": "open", "seats": 3, "month": 2, "skills": {0: 2}}],
+    "rounds": [], "placements": [],
+}
+
+
+@pytest.fixture
+def seeded(database: Any) -> None:
+    with database.session() as session:
+        data.load(session, WORLD, list(data.skill_pool(session)))
+
+
+def _regions(body: dict[str, Any]) -> dict[str, Any]:
+    return {r["region"]: r["supply"] for r in body["tables"]["by_region"]["rows"]}
+
+
+def test_operators_see_exact_numbers_auditors_suppressed(seeded: None, client_as: Any) -> None:
+    op = client_as("operator").get("/api/analytics/supply-demand")
+    assert op.status_code == 200, op.text
+    assert _regions(op.json()) == {"seoul": 7, "busan": 2}
+    assert op.json()["suppressed"] is False
+    aud = client_as("auditor").get("/api/analytics/supply-demand")
+    assert aud.status_code == 200
+    assert _regions(aud.json()) == {"seoul": 7, "busan": None}
+    assert aud.json()["suppressed"] is True
+
+
+@pytest.mark.parametrize("role", ["org_member", "talent"])
+def test_others_are_refused(role: str, client_as: Any, database: Any) -> None:
+    fields: dict[str, Any] = {}
+    with database.session() as session:
+        from talentbridge.storage.tables import OrganizationRow, TalentRow
+
+        org = OrganizationRow(name="x", kind="ai_startup")
+        talent = TalentRow(name="t", category="engineer", nationality="KR")
+        session.add_all([org, talent])
+        session.flush()
+        fields = {"organization_id": org.id} if role == "org_member" else {"talent_id": talent.id}
+    c = client_as(role, **fields)
+    assert c.get("/api/analytics/supply-demand").status_code == 403
+    assert c.get("/api/analytics").status_code == 403
+    assert c.get("/operator/analytics").status_code in (403, 303)
+
+
+def test_views_are_listed_and_bad_input_is_reported_at_once(client: Any) -> None:
+    assert "programme-kpis" in client.get("/api/analytics").json()["views"]
+    assert client.get("/api/analytics/nope").status_code == 404
+    r = client.get("/api/analytics/skill-gap?limit=abc&colour=red")
+    assert r.status_code == 422
+    assert {tuple(p["loc"]) for p in r.json()["errors"]} == {("query", "limit"), ("query", "colour")}
+    assert client.get("/api/analytics/programme-kpis?period=2026-H3").status_code == 422
+    assert client.get("/api/analytics/supply-demand?format=pdf").status_code == 422
+
+
+def test_downloads_are_suppressed_even_for_operators(seeded: None, client: Any) -> None:
+    r = client.get("/api/analytics/supply-demand?format=csv&table=by_region")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = {row["region"]: row["supply"] for row in csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")))}
+    assert rows == {"seoul": "7", "busan": "<5"}
+    x = client.get("/api/analytics/supply-demand?format=xlsx")
+    assert x.status_code == 200
+    wb = load_workbook(io.BytesIO(x.content))
+    sheet = wb["supply-demand.by_region"]
+    values = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values == {"seoul": 7, "busan": "<5"}
+
+
+def test_page_shows_charts_and_numbers(seeded: None, client_as: Any) -> None:
+    for role, busan in (("operator", "<td>2</td>"), ("auditor", "<td>&lt;5</td>")):
+        page = client_as(role).get("/operator/analytics?region=")
+        assert page.status_code == 200, page.text[:500]
+        html = page.text
+        assert 'data-chart-for="chart-by-region"' in html
+        assert "/api/analytics/supply-demand?format=csv" in html
+        assert busan in html
+        assert 'href="/operator/analytics"' in html  # reachable from the navigation

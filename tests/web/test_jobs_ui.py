@@ -51,7 +51,7 @@ def test_an_import_run_as_a_background_job_is_followed_on_its_page(
         assert done.status_code == 200
         assert "파일 가져오기" in done.text and "완료" in done.text
         assert 'http-equiv="refresh"' not in done.text  # finished: the page stops refreshing
-        assert "새로 만듦: 25" in done.text
+        assert "새로 만든 행: 25" in done.text
         listed = c.get("/jobs")
         assert job_url in listed.text and "<progress" in listed.text
         api = c.get(f"/api{job_url}", headers={"Accept": "application/json"}).json()

@@ -138,6 +138,28 @@ class Settings(BaseSettings):
         3, ge=1, le=100, description="Runs a job gets when its workers keep dying; then it is marked failed."
     )
 
+    privacy_inactive_days: int = Field(
+        1095,
+        ge=0,
+        le=36_500,
+        description="Days without a sign-in or a profile change after which `talentbridge privacy retention` erases a "
+        "talent's personal data (anonymised records stay; 0: never).",
+    )
+    privacy_round_days: int = Field(
+        1825,
+        ge=0,
+        le=36_500,
+        description="Days after a round closes (is published) after which `talentbridge privacy retention` blanks the "
+        "personal details in its records: who submitted rankings, notes on its applications and placements (0: never).",
+    )
+    privacy_audit_address_days: int = Field(
+        365,
+        ge=0,
+        le=36_500,
+        description="Days after which `talentbridge privacy retention` removes the client addresses (IP) from audit "
+        "log entries; the entries themselves stay (0: never).",
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.environment == "production":

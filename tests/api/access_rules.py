@@ -191,9 +191,24 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("GET", "/operator/records/organizations/{organization_id}"): (
             READERS, f"/operator/records/organizations/{ids['org_a']}", None),
     }
+    privacy = {  # personal-data rights (web/pages/privacy_ui.py, privacy_operator_ui.py, profile_details_ui.py)
+        ("GET", "/privacy"): (PUBLIC, "/privacy", None),
+        ("GET", "/me/privacy"): (TALENT, "/me/privacy", None),
+        ("GET", "/me/privacy/export.json"): (TALENT, "/me/privacy/export.json", None),
+        ("POST", "/me/privacy/consent"): (TALENT, "/me/privacy/consent", None),
+        ("POST", "/me/privacy/delete"): (TALENT, "/me/privacy/delete", None),
+        ("GET", "/me/details"): (TALENT, "/me/details", None),
+        ("POST", "/me/details"): (TALENT, "/me/details", None),
+        ("GET", "/operator/privacy"): (OPERATOR, "/operator/privacy?q=김", None),
+        ("GET", "/operator/privacy/talents/{talent_id}"): (OPERATOR, f"/operator/privacy/talents/{t1}", None),
+        ("GET", "/operator/privacy/talents/{talent_id}/export.json"): (
+            OPERATOR, f"/operator/privacy/talents/{t1}/export.json", None),
+        ("POST", "/operator/privacy/talents/{talent_id}/erase"): (
+            OPERATOR, f"/operator/privacy/talents/{t1}/erase", None),
+    }
     analytics = {  # status analytics (web/api/analytics.py, web/pages/analytics_ui.py)
         ("GET", "/api/analytics"): (READERS, "/api/analytics", None),
         ("GET", "/api/analytics/{name}"): (READERS, "/api/analytics/supply-demand", None),
         ("GET", "/operator/analytics"): (READERS, "/operator/analytics", None),
     }
-    return rounds | knowledge | recommendations | support | pages | platform | analytics
+    return rounds | knowledge | recommendations | support | pages | platform | analytics | privacy

@@ -45,7 +45,16 @@ from talentbridge.storage.privacy_tables import TalentErasureRow
 from talentbridge.storage.repositories import Repositories
 from talentbridge.storage.tables import TalentRow
 
-__all__ = ["Erasure", "erase_talent", "find_talent", "anonymous_id", "forget_outside_database", "compact_database"]
+__all__ = [
+    "Erasure",
+    "erase",
+    "erase_account",
+    "erase_talent",
+    "find_talent",
+    "anonymous_id",
+    "forget_outside_database",
+    "compact_database",
+]
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +270,19 @@ def compact_database(engine: Any) -> str:
 def erased_at(session: Session, talent_id: int) -> datetime | None:
     row = session.get(TalentErasureRow, talent_id)
     return None if row is None else row.erased_at.replace(tzinfo=row.erased_at.tzinfo or UTC)
+
+
+def erase_account(session: Session, user_id: int) -> None:
+    """Delete an account that has no talent profile (its tokens and notices go with it); the audit keeps the
+    action under the account's id."""
+    from talentbridge.storage.account_tables import AuditLogRow, UserRow
+
+    row = session.get(UserRow, user_id)
+    if row is None:
+        raise NotFound("user", user_id)
+    session.execute(update(AuditLogRow).where(AuditLogRow.actor_id == user_id).values(ip=None))
+    session.delete(row)
+    write_entries(session, [AuditEntry(None, "system", "privacy.erase", "user", user_id, {"reason": "request"})])
 
 
 def erase(

@@ -36,6 +36,9 @@ PAGE_MODULES = [
     "talentbridge.web.pages.jobs_ui",
     "talentbridge.web.pages.courses_ui",
     "talentbridge.web.pages.ai_ui",
+    "talentbridge.web.pages.privacy_ui",
+    "talentbridge.web.pages.privacy_operator_ui",
+    "talentbridge.web.pages.profile_details_ui",
 ]
 
 

@@ -60,3 +60,12 @@ def test_talent_downloads_withdraws_and_deletes(page, live_db) -> None:
     expect(page.locator("[role=status]")).to_contain_text("개인정보를 파기했습니다")
     page.goto("/me/privacy")
     assert "/login" in page.url or page.locator("h1").inner_text() != "내 정보와 개인정보 보호"
+
+
+def test_privacy_page_fits_a_phone(new_page) -> None:
+    from tests.browser.conftest import horizontal_overflow
+
+    phone = new_page({"width": 390, "height": 844})
+    phone.goto("/privacy")
+    expect(phone.locator("h1")).to_have_text("TalentBridge의 개인정보 처리 방침")
+    assert horizontal_overflow(phone) == 0

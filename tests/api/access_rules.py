@@ -176,6 +176,16 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("POST", "/operator/data/import"): (OPERATOR, "/operator/data/import", None),
         ("GET", "/operator/data/rejects/{token}"): (OPERATOR, "/operator/data/rejects/abcdefghijklmnopqrstuvwx", None),
         ("GET", "/operator/data/export"): (OPERATOR, "/operator/data/export?entity=organizations", None),
+        # background jobs (web/api/jobs.py, web/pages/jobs_ui.py): others' jobs are 404, not 403
+        ("GET", "/api/jobs"): (SIGNED_IN, "/api/jobs", None),
+        ("POST", "/api/jobs"): (OPERATOR, "/api/jobs", {"kind": "reindex"}),
+        ("GET", "/api/jobs/{job_id}"): (SIGNED_IN, "/api/jobs/999999", None),
+        ("POST", "/api/jobs/{job_id}/cancel"): (SIGNED_IN - {"auditor"}, "/api/jobs/999999/cancel", None),
+        ("GET", "/jobs"): (SIGNED_IN, "/jobs", None),
+        ("POST", "/jobs"): (OPERATOR, "/jobs", None),
+        ("GET", "/jobs/{job_id}"): (SIGNED_IN, "/jobs/999999", None),
+        ("POST", "/jobs/{job_id}/cancel"): (SIGNED_IN - {"auditor"}, "/jobs/999999/cancel", None),
+        ("GET", "/jobs/{job_id}/output"): (SIGNED_IN, "/jobs/999999/output", None),
         ("GET", "/operator/records/talents/{talent_id}"): (READERS, f"/operator/records/talents/{t1}", None),
         ("GET", "/operator/records/openings/{opening_id}"): (READERS, f"/operator/records/openings/{oa}", None),
         ("GET", "/operator/records/organizations/{organization_id}"): (

@@ -183,7 +183,11 @@ def fit_score(
     else:
         raw["skills"] = (0.0, False, {})
     raw["text"] = (
-        (float(C.text_score(text_similarity)), True, {"cosine": text_similarity})
+        (
+            float(C.text_score(text_similarity, C.thin_text(opening.title, opening.description))),
+            True,
+            {"cosine": text_similarity},
+        )
         if text_similarity is not None
         else (0.0, False, {})
     )

@@ -6,6 +6,8 @@ or marks the job done itself inside the transaction of its writes (``ctx.complet
     reindex            rebuild the talent index, every profile text encoded (``recommend reindex``)
     encode-texts       encode the profile and opening texts not in the embedding store yet
     fairness-audit     impact ratios of the shortlists of open openings (``audit recommendations``)
+    round-run          ``rounds run``: the run, the round's new status and "done" commit together
+    privacy-retention  ``privacy retention``: one transaction per erasure, already-erased talents skipped
 
 How each survives a worker killed half-way: an import's rows and its "done" are one transaction (none or all);
 the other kinds write files atomically and are idempotent, so a re-run after the kill gives the same result.
@@ -147,6 +149,32 @@ def _fairness_audit(ctx: Any) -> dict[str, Any] | None:
         )
 
 
+def _round_run(ctx: Any) -> dict[str, Any] | None:
+    """``rounds run``: the stored run, the round's new status and the job's "done" commit in one transaction."""
+    from talentbridge.services.rounds import RoundService
+
+    p = ctx.params
+    ctx.progress(0, None, "solve", force=True)
+    with ctx.db.session(write=True) as session:
+        svc = RoundService(session)
+        record = svc.run(int(p["round_id"]), p.get("mechanism"), p.get("proposing"), p.get("seed"),
+                         p.get("by") or ctx.job.started_by_label or "job")  # fmt: skip
+        session.flush()
+        result = {"round_id": int(p["round_id"]), "run_id": record.id, "mechanism": record.mechanism}
+        ctx.complete(session, result)
+    return result
+
+
+def _privacy_retention(ctx: Any) -> dict[str, Any] | None:
+    """``privacy retention``: each erasure is its own transaction and skips talents already erased, so a re-run
+    after a kill carries on where the killed run stopped."""
+    from talentbridge.services.privacy_retention import apply
+
+    ctx.progress(0, None, "retention", force=True)
+    plan = apply(ctx.settings, ctx.db, dry_run=bool(ctx.params.get("dry_run")))
+    return plan.as_dict()  # type: ignore[no-any-return]
+
+
 # --------------------------------------------------------------------------------------------- registry
 
 
@@ -187,6 +215,12 @@ def _check_audit(params: dict[str, Any], problems: list[Problem]) -> None:
     _int(params, "limit", 1, 10_000_000, problems)
 
 
+def _check_round(params: dict[str, Any], problems: list[Problem]) -> None:
+    _need(params, "round_id", problems)
+    _int(params, "round_id", 1, 2**31 - 1, problems)
+    _int(params, "seed", 0, 2**31 - 1, problems)
+
+
 def _check_nothing(params: dict[str, Any], problems: list[Problem]) -> None:
     return None
 
@@ -198,6 +232,8 @@ KINDS: dict[str, tuple[Handler, Callable[[dict[str, Any], list[Problem]], None],
     "reindex": (_reindex, _check_nothing, "인재 색인 재구축", "Talent index rebuild"),
     "encode-texts": (_encode_texts, _check_nothing, "텍스트 임베딩", "Text encoding"),
     "fairness-audit": (_fairness_audit, _check_audit, "공정성 감사", "Fairness audit"),
+    "round-run": (_round_run, _check_round, "라운드 매칭 실행", "Round run"),
+    "privacy-retention": (_privacy_retention, _check_nothing, "보존 기한 적용 (익명화)", "Retention limits (anonymisation)"),
 }
 
 

@@ -2,13 +2,17 @@
 or marks the job done itself inside the transaction of its writes (``ctx.complete``).
 
     import             a file kept by ``data_transfer.save_upload``: rows and "done" commit together
-    recommend-batch    ``recommend batch`` to a JSON Lines file (written whole, renamed into place at the end)
+    recommend-batch    ``recommend batch`` to a JSON Lines file (renamed into place at the end); a checkpoint after
+                       each chunk of flushed lines, so a re-run after a kill carries on from the last one
     reindex            rebuild the talent index, every profile text encoded (``recommend reindex``)
     encode-texts       encode the profile and opening texts not in the embedding store yet
     fairness-audit     impact ratios of the shortlists of open openings (``audit recommendations``)
+    round-run          ``rounds run``: the run, the round's new status and "done" commit together
+    privacy-retention  ``privacy retention``: one transaction per erasure, already-erased talents skipped
 
 How each survives a worker killed half-way: an import's rows and its "done" are one transaction (none or all);
-the other kinds write files atomically and are idempotent, so a re-run after the kill gives the same result.
+a batch run resumes from its last checkpoint; the other kinds write files atomically and are idempotent, so a
+re-run after the kill gives the same result.
 """
 
 from __future__ import annotations
@@ -101,11 +105,20 @@ def _recommend_batch(ctx: Any) -> dict[str, Any] | None:
     def progress(done: int, total: int) -> None:
         ctx.progress(done, total, "recommend")
 
+    def checkpoint(sources: int, offset: int) -> None:
+        ctx.service.save_checkpoint(ctx.job.id, ctx.job.attempts, {"sources": sources, "bytes": offset})
+
+    saved = ctx.checkpoint or {}
+    resume = (int(saved["sources"]), int(saved["bytes"])) if "sources" in saved and "bytes" in saved else None
     with ctx.db.session() as session:
         svc = _recommend_service(ctx, session)
-        return svc.batch(  # type: ignore[no-any-return]
-            p["direction"], int(p.get("top", 20)), output, progress=progress, limit=p.get("limit")
-        )
+        result: dict[str, Any] = svc.batch(
+            p["direction"], int(p.get("top", 20)), output, progress=progress, limit=p.get("limit"),
+            resume=resume, checkpoint=checkpoint,
+        )  # fmt: skip
+        result["resumed_from"] = resume[0] if resume else 0
+        ctx.complete(session, result)  # with the run's AI record: both or neither
+    return result
 
 
 def _reindex(ctx: Any) -> dict[str, Any] | None:
@@ -145,6 +158,32 @@ def _fairness_audit(ctx: Any) -> dict[str, Any] | None:
         return _recommend_service(ctx, session).audit(  # type: ignore[no-any-return]
             int(p.get("top", 20)), p.get("limit", 1000)
         )
+
+
+def _round_run(ctx: Any) -> dict[str, Any] | None:
+    """``rounds run``: the stored run, the round's new status and the job's "done" commit in one transaction."""
+    from talentbridge.services.rounds import RoundService
+
+    p = ctx.params
+    ctx.progress(0, None, "solve", force=True)
+    with ctx.db.session(write=True) as session:
+        svc = RoundService(session)
+        record = svc.run(int(p["round_id"]), p.get("mechanism"), p.get("proposing"), p.get("seed"),
+                         p.get("by") or ctx.job.started_by_label or "job")  # fmt: skip
+        session.flush()
+        result = {"round_id": int(p["round_id"]), "run_id": record.id, "mechanism": record.mechanism}
+        ctx.complete(session, result)
+    return result
+
+
+def _privacy_retention(ctx: Any) -> dict[str, Any] | None:
+    """``privacy retention``: each erasure is its own transaction and skips talents already erased, so a re-run
+    after a kill carries on where the killed run stopped."""
+    from talentbridge.services.privacy_retention import apply
+
+    ctx.progress(0, None, "retention", force=True)
+    plan = apply(ctx.settings, ctx.db, dry_run=bool(ctx.params.get("dry_run")))
+    return plan.as_dict()  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------------------------- registry
@@ -187,6 +226,12 @@ def _check_audit(params: dict[str, Any], problems: list[Problem]) -> None:
     _int(params, "limit", 1, 10_000_000, problems)
 
 
+def _check_round(params: dict[str, Any], problems: list[Problem]) -> None:
+    _need(params, "round_id", problems)
+    _int(params, "round_id", 1, 2**31 - 1, problems)
+    _int(params, "seed", 0, 2**31 - 1, problems)
+
+
 def _check_nothing(params: dict[str, Any], problems: list[Problem]) -> None:
     return None
 
@@ -198,6 +243,8 @@ KINDS: dict[str, tuple[Handler, Callable[[dict[str, Any], list[Problem]], None],
     "reindex": (_reindex, _check_nothing, "인재 색인 재구축", "Talent index rebuild"),
     "encode-texts": (_encode_texts, _check_nothing, "텍스트 임베딩", "Text encoding"),
     "fairness-audit": (_fairness_audit, _check_audit, "공정성 감사", "Fairness audit"),
+    "round-run": (_round_run, _check_round, "라운드 매칭 실행", "Round run"),
+    "privacy-retention": (_privacy_retention, _check_nothing, "보존 기한 적용 (익명화)", "Retention limits (anonymisation)"),
 }
 
 

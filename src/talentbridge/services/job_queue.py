@@ -39,6 +39,7 @@ __all__ = [
     "run_job",
     "submit_job",
     "submit_import",
+    "route_text_encoding",
     "worker_name",
     "work",
     "dramatiq_broker",
@@ -242,7 +243,7 @@ def dramatiq_broker(settings: Settings) -> tuple[Any, Any]:
                 raise RuntimeError("this process runs no job worker (talentbridge worker sets it up)")
             run_job(ctx["db"], ctx["settings"], int(job_id))
 
-        actor = dramatiq.actor(
+        actor = dramatiq.actor(  # type: ignore[call-overload]
             talentbridge_job,
             actor_name=ACTOR_NAME,
             queue_name=QUEUE_NAME,
@@ -386,3 +387,32 @@ def submit_import(
     if not created or job.params.get("token") != token:
         data_transfer.discard_upload(settings, token)  # the job already there reads its own copy
     return job, created
+
+
+#: Seconds between two ``encode-texts`` submissions of one process (requests keep finding the same texts missing
+#: until the job has encoded them).
+ENCODE_DEBOUNCE_SECONDS = 10.0
+
+
+def route_text_encoding(db: SessionSource, settings: Settings) -> bool:
+    """With a job queue, texts a request could not encode in its budget go to one shared ``encode-texts`` job
+    (key ``encode-texts:pending``: one queued at a time, run again when the last one is done) instead of a
+    thread in each web process. Returns whether it routed them."""
+    if not settings.queue_url:
+        return False
+    from talentbridge.services.text_embeddings import text_embeddings_for
+
+    last = {"at": -1e9}
+    lock = threading.Lock()
+
+    def submit(kind: str) -> None:
+        with lock:
+            now = time.monotonic()
+            if now - last["at"] < ENCODE_DEBOUNCE_SECONDS:
+                return
+            last["at"] = now
+        submit_job(db, settings, "encode-texts", {}, key="encode-texts:pending", again=True,
+                   started_by_label="system")  # fmt: skip
+
+    text_embeddings_for(settings).background = submit
+    return True

@@ -92,6 +92,9 @@ def _resume_jobs(settings: Settings, database: Database) -> None:
     """Without a job queue, jobs run in this process: take up those an earlier process left queued or running
     (a running one once its heartbeat is stale). With a queue the workers recover their own (docs/jobs.md)."""
     if settings.queue_url:
+        from talentbridge.services.job_queue import route_text_encoding
+
+        route_text_encoding(database, settings)  # texts left over by requests: one shared job, not a thread
         return
     import logging
 

@@ -1,5 +1,6 @@
 """``/api/jobs``: background jobs — operators and auditors see every job, everyone else the jobs they started;
-operators submit re-indexing, batch recommendations, text encoding and fairness audits, and cancel jobs."""
+operators submit re-indexing, batch recommendations, text encoding, fairness audits, round runs and retention
+passes, and cancel jobs."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 #: Roles that see every job (the others see the jobs they started).
 SEE_ALL = frozenset({"operator", "auditor"})
 #: Kinds an operator may submit through the API (imports come with their file from the data page).
-SUBMITTABLE = ("recommend-batch", "reindex", "encode-texts", "fairness-audit")
+SUBMITTABLE = ("recommend-batch", "reindex", "encode-texts", "fairness-audit", "round-run", "privacy-retention")
 
 
 class JobCreate(BaseModel):

@@ -25,7 +25,7 @@ __all__ = ["router", "kind_label"]
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 30
 #: Jobs an operator starts from the list page (with the form's few parameters).
-PAGE_KINDS = ("reindex", "encode-texts", "recommend-batch", "fairness-audit")
+PAGE_KINDS = ("reindex", "encode-texts", "recommend-batch", "fairness-audit", "privacy-retention")
 
 
 def _user(request: Request) -> Any:

@@ -34,6 +34,7 @@ PAGE_MODULES = [
     "talentbridge.web.pages.accounts_ui",
     "talentbridge.web.pages.data_ui",
     "talentbridge.web.pages.courses_ui",
+    "talentbridge.web.pages.growth_ui",
     "talentbridge.web.pages.ai_ui",
 ]
 

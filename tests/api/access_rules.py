@@ -176,14 +176,39 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("POST", "/operator/data/import"): (OPERATOR, "/operator/data/import", None),
         ("GET", "/operator/data/rejects/{token}"): (OPERATOR, "/operator/data/rejects/abcdefghijklmnopqrstuvwx", None),
         ("GET", "/operator/data/export"): (OPERATOR, "/operator/data/export?entity=organizations", None),
+        # background jobs (web/api/jobs.py, web/pages/jobs_ui.py): others' jobs are 404, not 403
+        ("GET", "/api/jobs"): (SIGNED_IN, "/api/jobs", None),
+        ("POST", "/api/jobs"): (OPERATOR, "/api/jobs", {"kind": "reindex"}),
+        ("GET", "/api/jobs/{job_id}"): (SIGNED_IN, "/api/jobs/999999", None),
+        ("POST", "/api/jobs/{job_id}/cancel"): (SIGNED_IN - {"auditor"}, "/api/jobs/999999/cancel", None),
+        ("GET", "/jobs"): (SIGNED_IN, "/jobs", None),
+        ("POST", "/jobs"): (OPERATOR, "/jobs", None),
+        ("GET", "/jobs/{job_id}"): (SIGNED_IN, "/jobs/999999", None),
+        ("POST", "/jobs/{job_id}/cancel"): (SIGNED_IN - {"auditor"}, "/jobs/999999/cancel", None),
+        ("GET", "/jobs/{job_id}/output"): (SIGNED_IN, "/jobs/999999/output", None),
         ("GET", "/operator/records/talents/{talent_id}"): (READERS, f"/operator/records/talents/{t1}", None),
         ("GET", "/operator/records/openings/{opening_id}"): (READERS, f"/operator/records/openings/{oa}", None),
         ("GET", "/operator/records/organizations/{organization_id}"): (
             READERS, f"/operator/records/organizations/{ids['org_a']}", None),
+    }
+    privacy = {  # personal-data rights (web/pages/privacy_ui.py, privacy_operator_ui.py, profile_details_ui.py)
+        ("GET", "/privacy"): (PUBLIC, "/privacy", None),
+        ("GET", "/me/privacy"): (TALENT, "/me/privacy", None),
+        ("GET", "/me/privacy/export.json"): (TALENT, "/me/privacy/export.json", None),
+        ("POST", "/me/privacy/consent"): (TALENT, "/me/privacy/consent", None),
+        ("POST", "/me/privacy/delete"): (TALENT, "/me/privacy/delete", None),
+        ("GET", "/me/details"): (TALENT, "/me/details", None),
+        ("POST", "/me/details"): (TALENT, "/me/details", None),
+        ("GET", "/operator/privacy"): (OPERATOR, "/operator/privacy?q=김", None),
+        ("GET", "/operator/privacy/talents/{talent_id}"): (OPERATOR, f"/operator/privacy/talents/{t1}", None),
+        ("GET", "/operator/privacy/talents/{talent_id}/export.json"): (
+            OPERATOR, f"/operator/privacy/talents/{t1}/export.json", None),
+        ("POST", "/operator/privacy/talents/{talent_id}/erase"): (
+            OPERATOR, f"/operator/privacy/talents/{t1}/erase", None),
     }
     analytics = {  # status analytics (web/api/analytics.py, web/pages/analytics_ui.py)
         ("GET", "/api/analytics"): (READERS, "/api/analytics", None),
         ("GET", "/api/analytics/{name}"): (READERS, "/api/analytics/supply-demand", None),
         ("GET", "/operator/analytics"): (READERS, "/operator/analytics", None),
     }
-    return rounds | knowledge | recommendations | support | pages | platform | analytics
+    return rounds | knowledge | recommendations | support | pages | platform | analytics | privacy

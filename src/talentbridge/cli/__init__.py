@@ -36,6 +36,8 @@ GROUPS: list[tuple[str, str, str]] = [
     ("restore", "restore", "Replace the database with a backup made by `talentbridge backup`."),
     ("privacy", "privacy", "Personal data of a talent: export, erase, retention limits (PIPA)."),
     ("doctor", "doctor", "Which models, indexes and caches are active, and what is missing."),
+    ("worker", "worker", "Run queued jobs from the broker (TALENTBRIDGE_QUEUE_URL)."),
+    ("jobs", "jobs", "Background jobs: submit, list, show, cancel."),
     ("aiact", "aiact", "AI Basic Act: run records and documentation packs per round or period."),
 ]
 

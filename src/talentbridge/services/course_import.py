@@ -352,10 +352,10 @@ def _parse(fmt: str, source: SourceRow) -> _Parsed:
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc = err["loc"]
-            column = columns.get(str(loc[0]), str(loc[0])) if loc else None
+            in_column = columns.get(str(loc[0]), str(loc[0])) if loc else None
             msg = err["msg"].removeprefix("Value error, ")
             where = ".".join(str(x) for x in loc[1:])
-            parsed.problems.append(_problem(line, column, f"{where}: {msg}" if where else msg, err.get("input")))
+            parsed.problems.append(_problem(line, in_column, f"{where}: {msg}" if where else msg, err.get("input")))
     if parsed.record is not None and not parsed.record.external_id:
         parsed.problems.append(_problem(line, "external_id" if fmt != "kdt" else "고유값", "required"))
         parsed.record = None

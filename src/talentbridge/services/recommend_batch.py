@@ -159,4 +159,4 @@ class BatchRecommendService:
             for o, rec in zip(chunk, shortlists, strict=True):
                 ok, _ = eligible_mask(cols, self.ctx.context(o))
                 acc.add(np.flatnonzero(ok), rec.rows.tolist())
-        return acc.report(top)  # type: ignore[no-any-return]
+        return acc.report(top)

@@ -228,7 +228,7 @@ def participant_result(session: Session, round_id: int, talent_id: int) -> dict[
     if opening is None:
         reason = run.diagnostics.get("unmatched_reasons", {}).get(key, {}).get("reason", "unknown")
         return {"placed": False, "reason": reason, "published_at": rnd.published_at}
-    listed = next((a["preferences"] for a in run.instance["applicants"] if a["id"] == key), [])
+    listed: list[str] = next((a["preferences"] for a in run.instance["applicants"] if a["id"] == key), [])
     rank = listed.index(opening) + 1 if opening in listed else None
     record = service.repos.openings.get(_num(opening))
     org = service.repos.organizations.get(record.organization_id)

@@ -46,9 +46,9 @@ def digest(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """Datetimes without a zone are taken as UTC (SQLite gives them back without one)."""
-    return aware_utc(moment)  # type: ignore[no-any-return]
+def _aware(moment: datetime | None) -> Any:
+    """Datetimes without a zone are taken as UTC (SQLite gives them back without one); None stays None."""
+    return aware_utc(moment)
 
 
 def run_summary(run: RunRecord) -> dict[str, Any]:
@@ -298,7 +298,8 @@ class RoundRunService(RoundWorkflow):
                 "name the person who approves the result",
                 [Problem(("published_by",), "required: who approves this result", actor, "missing")],
             )
-        actor = checked_actor(actor.strip(), "published_by")
+        actor = actor.strip()
+        checked_actor(actor, "published_by")
         rnd = self._require(round_id, (S.MATCHED,), "publish")
         run = self.get_run(round_id, run_id)
         assert run.result is not None

@@ -119,8 +119,8 @@ class RoundSubmissionService(RoundWorkflow):
                     "edited" if generated else "submitted",
                     now,
                     actor,
-                    previous.scores if generated else None,
-                    previous.scorer if generated else None,
+                    previous.scores if previous is not None and generated else None,
+                    previous.scorer if previous is not None and generated else None,
                 )
             )
         self.store.save_preferences(round_id, saved)

@@ -149,3 +149,20 @@ def test_a_cancelled_job_stops_and_its_key_can_be_submitted_again(database: Data
     assert run_job(database, settings, job.id, "w") == "skipped"
     again, created = svc.submit("reindex", {}, key="nightly-reindex")
     assert created and again.id == job.id and again.status == "queued"
+
+
+def test_the_app_at_start_runs_jobs_an_earlier_server_left_queued(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from talentbridge.web.app import create_app
+
+    svc = JobService(database, settings)
+    report, token = data_transfer.save_upload(settings, entity="talents", filename="p.csv",
+                                              content=talents_csv_bytes(tmp_path, 7))  # fmt: skip
+    job, _ = svc.submit("import", {"entity": "talents", "token": token, "filename": report.filename})
+    with TestClient(create_app(settings, database)):  # the lifespan: what `serve` does at start
+        assert job_queue(database, settings).wait(120)
+    assert svc.get(job.id).status == "done"
+    assert count(database) == 7

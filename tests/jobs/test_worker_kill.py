@@ -172,15 +172,15 @@ def test_kill_9_in_the_middle_of_a_batch_run_then_restart_writes_every_shortlist
     from talentbridge.demo import generate
     from talentbridge.services.demo_store import store_demo
 
-    store_demo(pg, generate(talents=1500, orgs=60, seed=7, openings=900))
+    store_demo(pg, generate(talents=1500, orgs=60, seed=7, openings=1500))
     output = tmp_path / "out" / "shortlists.jsonl"
     job, _ = submit_job(pg, queue_settings, "recommend-batch",
                         {"direction": "talents-for-opening", "top": 10, "output": str(output)})  # fmt: skip
     svc = JobService(pg, queue_settings)
     first = Worker(queue_settings, tmp_path / "worker.log")
     try:
-        mid = _wait_for(svc, job.id, lambda j: j.progress_message == "recommend" and 0 < j.progress_done < (j.progress_total or 0),
-                        "the batch run to be half-way")  # fmt: skip
+        mid = _wait_for(svc, job.id, lambda j: j.checkpoint is not None and j.progress_done < (j.progress_total or 0),
+                        "the batch run to be past its first checkpoint")  # fmt: skip
         first.kill()
     finally:
         first.stop()
@@ -193,6 +193,7 @@ def test_kill_9_in_the_middle_of_a_batch_run_then_restart_writes_every_shortlist
         second.stop()
     sources = mid.progress_total  # the open openings the run goes through
     assert done.attempts == 2 and done.result["sources"] == sources
+    assert done.result["resumed_from"] >= 256 and done.result["resumed_from"] % 256 == 0  # from a checkpoint
     lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == sources
     assert len({line["source_id"] for line in lines}) == sources  # each opening once

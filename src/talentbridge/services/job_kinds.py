@@ -2,7 +2,8 @@
 or marks the job done itself inside the transaction of its writes (``ctx.complete``).
 
     import             a file kept by ``data_transfer.save_upload``: rows and "done" commit together
-    recommend-batch    ``recommend batch`` to a JSON Lines file (written whole, renamed into place at the end)
+    recommend-batch    ``recommend batch`` to a JSON Lines file (renamed into place at the end); a checkpoint after
+                       each chunk of flushed lines, so a re-run after a kill carries on from the last one
     reindex            rebuild the talent index, every profile text encoded (``recommend reindex``)
     encode-texts       encode the profile and opening texts not in the embedding store yet
     fairness-audit     impact ratios of the shortlists of open openings (``audit recommendations``)
@@ -10,7 +11,8 @@ or marks the job done itself inside the transaction of its writes (``ctx.complet
     privacy-retention  ``privacy retention``: one transaction per erasure, already-erased talents skipped
 
 How each survives a worker killed half-way: an import's rows and its "done" are one transaction (none or all);
-the other kinds write files atomically and are idempotent, so a re-run after the kill gives the same result.
+a batch run resumes from its last checkpoint; the other kinds write files atomically and are idempotent, so a
+re-run after the kill gives the same result.
 """
 
 from __future__ import annotations
@@ -103,11 +105,20 @@ def _recommend_batch(ctx: Any) -> dict[str, Any] | None:
     def progress(done: int, total: int) -> None:
         ctx.progress(done, total, "recommend")
 
+    def checkpoint(sources: int, offset: int) -> None:
+        ctx.service.save_checkpoint(ctx.job.id, ctx.job.attempts, {"sources": sources, "bytes": offset})
+
+    saved = ctx.checkpoint or {}
+    resume = (int(saved["sources"]), int(saved["bytes"])) if "sources" in saved and "bytes" in saved else None
     with ctx.db.session() as session:
         svc = _recommend_service(ctx, session)
-        return svc.batch(  # type: ignore[no-any-return]
-            p["direction"], int(p.get("top", 20)), output, progress=progress, limit=p.get("limit")
-        )
+        result: dict[str, Any] = svc.batch(
+            p["direction"], int(p.get("top", 20)), output, progress=progress, limit=p.get("limit"),
+            resume=resume, checkpoint=checkpoint,
+        )  # fmt: skip
+        result["resumed_from"] = resume[0] if resume else 0
+        ctx.complete(session, result)  # with the run's AI record: both or neither
+    return result
 
 
 def _reindex(ctx: Any) -> dict[str, Any] | None:

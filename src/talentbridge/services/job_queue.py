@@ -243,7 +243,7 @@ def dramatiq_broker(settings: Settings) -> tuple[Any, Any]:
                 raise RuntimeError("this process runs no job worker (talentbridge worker sets it up)")
             run_job(ctx["db"], ctx["settings"], int(job_id))
 
-        actor = dramatiq.actor(
+        actor = dramatiq.actor(  # type: ignore[call-overload]
             talentbridge_job,
             actor_name=ACTOR_NAME,
             queue_name=QUEUE_NAME,

@@ -17,6 +17,7 @@ The table is the record of truth; the queue (``services.job_queue``) carries onl
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import secrets
@@ -251,12 +252,12 @@ class JobService:
             rows = session.scalars(stmt.order_by(JobRow.id.desc()).limit(limit).offset(offset)).all()
             return [Job.of(r) for r in rows], int(total)
 
-    def unfinished(self) -> list[int]:
+    def unfinished(self) -> builtins.list[int]:
         """Ids of queued and running jobs, oldest first."""
         with self.db.session() as session:
             return list(session.scalars(select(JobRow.id).where(JobRow.status.in_(UNFINISHED)).order_by(JobRow.id)))
 
-    def overdue(self) -> list[int]:
+    def overdue(self) -> builtins.list[int]:
         """Jobs a recovery pass puts on the queue again: queued and not started for ``job_stale_seconds`` (the
         message was lost), or running without a heartbeat for that long (the worker died). Marks them re-queued
         now, so the next pass leaves them alone for another period."""
@@ -360,6 +361,15 @@ class JobService:
                 progress_done=int(done), progress_total=None if total is None else int(total),
                 progress_message=None if message is None else str(message)[:300], heartbeat_at=_now(),
             )  # fmt: skip
+        )
+        if count == 0:
+            with self.db.session() as session:
+                raise self._why_not_mine(session, job_id)
+
+    def save_checkpoint(self, job_id: int, attempt: int, checkpoint: dict[str, Any]) -> None:
+        """Save where a resumed run carries on (work kept outside the database: files); raises like ``progress``."""
+        count = self._track(
+            update(JobRow).where(self._mine(job_id, attempt)).values(checkpoint=checkpoint, heartbeat_at=_now())
         )
         if count == 0:
             with self.db.session() as session:

@@ -185,5 +185,6 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("GET", "/api/analytics"): (READERS, "/api/analytics", None),
         ("GET", "/api/analytics/{name}"): (READERS, "/api/analytics/supply-demand", None),
         ("GET", "/operator/analytics"): (READERS, "/operator/analytics", None),
+        ("GET", "/operator/analytics/report"): (READERS, "/operator/analytics/report?period=2026-H1&format=html", None),
     }
     return rounds | knowledge | recommendations | support | pages | platform | analytics

@@ -7,7 +7,9 @@ Profiles: the validation résumés of JCRec (skill lists with levels; level "unk
 résumé: (a) *course outcomes*: what 3 random courses teach; (b) *ESCO occupation*: the essential skills of a
 random ESCO occupation that the JCRec taxonomy holds (mapped through the ESCO URIs), at level 1. Objective: the
 number of courses (JCRec has no hours or fees). Every path is re-walked to check that each course's requirements
-are met when it starts. Prints one table beside the goals of issue #15.
+are met when it starts. Prints one table beside the goals of issue #15, with wall and CPU time per plan (the
+machine's cores are shared: CPU time is the stable number), the load average, and how many courses are relevant
+to each plan before and after dominance (the planner's own compiler, not timed).
 """
 
 from __future__ import annotations

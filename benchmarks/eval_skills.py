@@ -26,8 +26,10 @@ import time
 from pathlib import Path
 
 _ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-_ap.add_argument("--esco", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/esco")
-_ap.add_argument("--eval", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/eval-dev")
+# ../shared/data from the repository (or from a worktree a level deeper)
+_root = next((p for p in Path(__file__).resolve().parents if (p / "shared/data").is_dir()), Path("/work"))
+_ap.add_argument("--esco", type=Path, default=_root / "shared/data/esco")
+_ap.add_argument("--eval", type=Path, default=_root / "shared/data/eval-dev")
 _ap.add_argument("--cache", type=Path, default=None, help="embedding cache (default: <data_dir>/cache/embeddings)")
 _ap.add_argument("--encoder", default="minilm", help="our encoder: minilm, use, hashing")
 _ap.add_argument("--only", default="titles,skills,korean,speed")

@@ -100,8 +100,26 @@ def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
     yield db
     names = [n for n in inspect(db.engine).get_table_names() if n not in db.keep_tables]  # type: ignore[attr-defined]
     if names:
-        with db.engine.begin() as conn:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+        _truncate(db, names)
+
+
+def _truncate(db: Database, names: list[str]) -> None:
+    """Empty the tables for the next test. Work the test left running (an in-process job, an after-response
+    write) may still hold a lock; TRUNCATE's exclusive lock can then deadlock with it: wait and try again."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    statement = text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
+    for attempt in range(6):
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(statement)
+            return
+        except OperationalError as exc:
+            if "deadlock" not in str(exc).lower() or attempt == 5:
+                raise
+            time.sleep(0.5 * (attempt + 1))
 
 
 @pytest.fixture

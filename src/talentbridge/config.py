@@ -116,6 +116,49 @@ class Settings(BaseSettings):
     smtp_password: str | None = Field(None, description="SMTP password.")
     smtp_from: str = Field("TalentBridge <no-reply@talentbridge.local>", description="From address of e-mails.")
     smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS before sending.")
+    queue_url: str | None = Field(
+        None,
+        description="Broker of the job queue (Redis, e.g. redis://127.0.0.1:6379/0); `talentbridge worker` runs the "
+        "jobs. Unset or empty: jobs run in a thread pool inside the process that submits them (`serve`, the CLI).",
+    )
+    job_threads: int = Field(
+        2, ge=1, le=64, description="Jobs one process runs at once (a `talentbridge worker`, or `serve` in-process)."
+    )
+    job_heartbeat_seconds: float = Field(
+        5.0, gt=0, le=600, description="How often a running job tells the jobs table its worker is alive."
+    )
+    job_stale_seconds: float = Field(
+        60.0,
+        gt=0,
+        le=86_400,
+        description="A running job whose worker has not sent a heartbeat for this long is taken over and run again; "
+        "a queued job not started for this long is put on the queue again.",
+    )
+    job_max_attempts: int = Field(
+        3, ge=1, le=100, description="Runs a job gets when its workers keep dying; then it is marked failed."
+    )
+
+    privacy_inactive_days: int = Field(
+        1095,
+        ge=0,
+        le=36_500,
+        description="Days without a sign-in or a profile change after which `talentbridge privacy retention` erases a "
+        "talent's personal data (anonymised records stay; 0: never).",
+    )
+    privacy_round_days: int = Field(
+        1825,
+        ge=0,
+        le=36_500,
+        description="Days after a round closes (is published) after which `talentbridge privacy retention` blanks the "
+        "personal details in its records: who submitted rankings, notes on its applications and placements (0: never).",
+    )
+    privacy_audit_address_days: int = Field(
+        365,
+        ge=0,
+        le=36_500,
+        description="Days after which `talentbridge privacy retention` removes the client addresses (IP) from audit "
+        "log entries; the entries themselves stay (0: never).",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

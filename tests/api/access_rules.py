@@ -176,10 +176,35 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("POST", "/operator/data/import"): (OPERATOR, "/operator/data/import", None),
         ("GET", "/operator/data/rejects/{token}"): (OPERATOR, "/operator/data/rejects/abcdefghijklmnopqrstuvwx", None),
         ("GET", "/operator/data/export"): (OPERATOR, "/operator/data/export?entity=organizations", None),
+        # background jobs (web/api/jobs.py, web/pages/jobs_ui.py): others' jobs are 404, not 403
+        ("GET", "/api/jobs"): (SIGNED_IN, "/api/jobs", None),
+        ("POST", "/api/jobs"): (OPERATOR, "/api/jobs", {"kind": "reindex"}),
+        ("GET", "/api/jobs/{job_id}"): (SIGNED_IN, "/api/jobs/999999", None),
+        ("POST", "/api/jobs/{job_id}/cancel"): (SIGNED_IN - {"auditor"}, "/api/jobs/999999/cancel", None),
+        ("GET", "/jobs"): (SIGNED_IN, "/jobs", None),
+        ("POST", "/jobs"): (OPERATOR, "/jobs", None),
+        ("GET", "/jobs/{job_id}"): (SIGNED_IN, "/jobs/999999", None),
+        ("POST", "/jobs/{job_id}/cancel"): (SIGNED_IN - {"auditor"}, "/jobs/999999/cancel", None),
+        ("GET", "/jobs/{job_id}/output"): (SIGNED_IN, "/jobs/999999/output", None),
         ("GET", "/operator/records/talents/{talent_id}"): (READERS, f"/operator/records/talents/{t1}", None),
         ("GET", "/operator/records/openings/{opening_id}"): (READERS, f"/operator/records/openings/{oa}", None),
         ("GET", "/operator/records/organizations/{organization_id}"): (
             READERS, f"/operator/records/organizations/{ids['org_a']}", None),
+    }
+    privacy = {  # personal-data rights (web/pages/privacy_ui.py, privacy_operator_ui.py, profile_details_ui.py)
+        ("GET", "/privacy"): (PUBLIC, "/privacy", None),
+        ("GET", "/me/privacy"): (TALENT, "/me/privacy", None),
+        ("GET", "/me/privacy/export.json"): (TALENT, "/me/privacy/export.json", None),
+        ("POST", "/me/privacy/consent"): (TALENT, "/me/privacy/consent", None),
+        ("POST", "/me/privacy/delete"): (TALENT, "/me/privacy/delete", None),
+        ("GET", "/me/details"): (TALENT, "/me/details", None),
+        ("POST", "/me/details"): (TALENT, "/me/details", None),
+        ("GET", "/operator/privacy"): (OPERATOR, "/operator/privacy?q=김", None),
+        ("GET", "/operator/privacy/talents/{talent_id}"): (OPERATOR, f"/operator/privacy/talents/{t1}", None),
+        ("GET", "/operator/privacy/talents/{talent_id}/export.json"): (
+            OPERATOR, f"/operator/privacy/talents/{t1}/export.json", None),
+        ("POST", "/operator/privacy/talents/{talent_id}/erase"): (
+            OPERATOR, f"/operator/privacy/talents/{t1}/erase", None),
     }
     analytics = {  # status analytics (web/api/analytics.py, web/pages/analytics_ui.py)
         ("GET", "/api/analytics"): (READERS, "/api/analytics", None),
@@ -187,4 +212,30 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("GET", "/operator/analytics"): (READERS, "/operator/analytics", None),
         ("GET", "/operator/analytics/report"): (READERS, "/operator/analytics/report?period=2026-H1&format=html", None),
     }
-    return rounds | knowledge | recommendations | support | pages | platform | analytics
+    asking = TALENT | ORG  # a human review is asked for by the talent or organization a result is about
+    ai = {  # AI Basic Act records, packs and human reviews (web/api/ai.py, web/pages/ai_ui.py)
+        ("POST", "/api/ai/reviews"): (asking, "/api/ai/reviews", {"reason": "점수의 근거를 사람이 다시 봐 주세요"}),
+        ("GET", "/api/ai/reviews"): (SIGNED_IN, "/api/ai/reviews", None),
+        ("GET", "/api/ai/reviews/{review_id}"): (SIGNED_IN, "/api/ai/reviews/999999", None),
+        ("POST", "/api/ai/reviews/{review_id}/answer"): (OPERATOR, "/api/ai/reviews/999999/answer",
+                                                         {"answer": "검토했습니다"}),
+        ("GET", "/api/ai/records"): (READERS, "/api/ai/records", None),
+        ("GET", "/api/ai/records/{key}"): (READERS, "/api/ai/records/nosuchkey", None),
+        ("POST", "/api/ai/packs"): (OPERATOR, "/api/ai/packs", {"round_id": 999999}),
+        ("GET", "/api/ai/packs"): (READERS, "/api/ai/packs", None),
+        ("GET", "/ai/reviews/new"): (asking, "/ai/reviews/new", None),
+        ("POST", "/ai/reviews"): (asking, "/ai/reviews", None),
+        ("GET", "/ai/reviews"): (asking, "/ai/reviews", None),
+        ("GET", "/operator/ai"): (READERS, "/operator/ai", None),
+        ("GET", "/operator/ai/reviews"): (READERS, "/operator/ai/reviews", None),
+        ("POST", "/operator/ai/reviews/{review_id}/answer"): (OPERATOR, "/operator/ai/reviews/999999/answer", None),
+        ("GET", "/operator/ai/records/{key}"): (READERS, "/operator/ai/records/nosuchkey", None),
+        ("POST", "/operator/ai/packs"): (OPERATOR, "/operator/ai/packs", None),
+        ("GET", "/operator/ai/packs/{pack_id}/{name}"): (READERS, "/operator/ai/packs/999999/pack.pdf", None),
+    }
+    courses = {  # the operator's course catalogue (web/pages/courses_ui.py)
+        ("GET", "/operator/courses"): (OPERATOR, "/operator/courses", None),
+        ("GET", "/operator/courses/{course_id}"): (OPERATOR, "/operator/courses/999999", None),
+        ("POST", "/operator/courses/{course_id}/skills"): (OPERATOR, "/operator/courses/999999/skills", None),
+    }
+    return rounds | knowledge | recommendations | support | pages | platform | analytics | privacy | ai | courses

@@ -30,8 +30,8 @@ LOGINS = {
 #: Pages no navigation link leads to directly (forms, details, errors); "{first:<css>}" follows the first link.
 EXTRA: dict[str, list[str]] = {
     "anonymous": ["/login", "/signup", "/password-reset", "/no-such-page"],
-    "talent": ["/notifications", "/me?lang=en"],
-    "org_member": ["/notifications", "{first:main table a[href^='/org/openings/']}"],
+    "talent": ["/notifications", "/me?lang=en", "/ai/reviews/new?subject=round%3A1"],
+    "org_member": ["/notifications", "{first:main table a[href^='/org/openings/']}", "/ai/reviews/new?subject=round%3A1"],
     "operator": [
         "/notifications",
         "/operator/search?q=비전",
@@ -43,6 +43,8 @@ EXTRA: dict[str, list[str]] = {
         "/operator/outbox",
         "/operator/audit-log?changes=true",
         "{first:main a[href^='/operator/rounds/']}",
+        "/operator/ai/reviews",
+        "{first:main a[href^='/operator/ai/records/']}",
     ],
     "auditor": ["/operator/search?q=AI", "/operator/accounts", "/operator/audit-log"],
 }

@@ -10,9 +10,10 @@ from tests.browser.conftest import PHONE, horizontal_overflow, screenshot, sign_
 
 MAIN_PAGES = {
     None: ["/login", "/signup", "/password-reset"],
-    "talent": ["/me", "/me/recommendations", "/me/applications", "/me/rounds"],
-    "org_member": ["/org", "/org/openings", "/org/rounds"],
-    "operator": ["/operator", "/operator/search?q=AI", "/operator/rounds", "/operator/audit-log"],
+    "talent": ["/me", "/me/recommendations", "/me/applications", "/me/rounds", "/ai/reviews"],
+    "org_member": ["/org", "/org/openings", "/org/rounds", "/ai/reviews/new?subject=round%3A1"],
+    "operator": ["/operator", "/operator/search?q=AI", "/operator/rounds", "/operator/audit-log", "/operator/ai",
+                 "/operator/ai/reviews"],
 }
 
 

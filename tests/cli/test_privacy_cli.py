@@ -64,3 +64,20 @@ def test_erase_needs_yes_and_then_leaves_an_anonymous_record(cli_db, capsys):
         name, email, phone, resume = conn.execute(text("SELECT name, email, phone, resume_text FROM talents")).one()
     assert name.startswith("anon-") and email is None and phone is None and resume is None
     assert _run(["privacy", "erase", "--talent", "t-cli-1", "--yes"]) == 1  # no such talent any more
+
+
+def test_retention_dry_run_says_what_it_would_do_and_changes_nothing(cli_db, capsys, monkeypatch):
+    monkeypatch.setenv("TALENTBRIDGE_PRIVACY_INACTIVE_DAYS", "1")
+    monkeypatch.setenv("TALENTBRIDGE_PRIVACY_ROUND_DAYS", "0")
+    config.get_settings.cache_clear()
+    with cli_db.engine.begin() as conn:
+        conn.execute(text("UPDATE talents SET updated_at = :w"), {"w": "2001-01-01 00:00:00"})
+    assert _run(["privacy", "retention", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "would erase 1 (ids 1)" in out and "closed rounds off (0 days)" in out
+    with cli_db.engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM talents")).scalar() == "한지우"
+    assert _run(["privacy", "retention"]) == 0
+    assert "did erase 1" in capsys.readouterr().out
+    with cli_db.engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM talents")).scalar().startswith("anon-")

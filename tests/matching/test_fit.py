@@ -245,3 +245,38 @@ def test_weights_overrides_are_validated():
     assert len(exc.value.problems) == 3
     w = weights_for("internship", {"skills": 0.9, "internship": {"education": 0.3}, "job": {"salary": 0.5}})
     assert w["skills"] == 0.9 and w["education"] == 0.3 and w["salary"] == 0.0
+
+
+def test_thin_text_is_a_bare_title():
+    from talentbridge.matching import criteria as C
+
+    assert C.thin_text("Accountant", None)
+    assert C.thin_text("HR (human resources)", "  ")
+    assert not C.thin_text("Data Engineer", "Builds batch pipelines in Spark for the plant's sensor data.")
+    assert not C.thin_text(" ".join(["word"] * (C.THIN_TEXT_WORDS + 1)), None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-1, 1), st.floats(-1, 1), st.booleans())
+def test_text_score_in_range_and_monotone_in_both_ranges(a, b, thin):
+    from talentbridge.matching import criteria as C
+
+    lo, hi = sorted((a, b))
+    s_lo, s_hi = float(C.text_score(lo, thin)), float(C.text_score(hi, thin))
+    assert 0.0 <= s_lo <= s_hi <= 1.0
+    # arrays with a thin flag per element give the scalar answers
+    both = C.text_score(np.array([lo, hi]), np.array([thin, thin]))
+    assert both.tolist() == pytest.approx([s_lo, s_hi])
+
+
+def test_a_bare_title_scores_the_text_in_its_own_range():
+    """A CV against a bare title has a far lower cosine than two texts on one subject; the thin range scores it
+    instead of dropping it to 0 with every other pair."""
+    from talentbridge.matching import criteria as C
+
+    talent = make_talent(1, skills={}, resume_text="Staff accountant: ledgers, reconciliations, audits.")
+    bare = make_opening(1, skills={}, title="Accountant", description=None)
+    cosine = (C.TEXT_COSINE_FLOOR_THIN + C.TEXT_COSINE_FULL_THIN) / 2
+    assert cosine < C.TEXT_COSINE_FLOOR  # a rich opening would score this cosine 0
+    result = fit_score(talent, bare, GRAPH, today=TODAY, text_similarity=cosine)
+    assert result.breakdown["text"].score == pytest.approx(0.5)

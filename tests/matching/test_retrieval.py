@@ -188,7 +188,8 @@ def test_batched_search_takes_each_openings_text_embedding(people):
         else:
             cos = talent_emb[many.rows].astype(np.float16).astype(np.float32) @ emb
             has_text = np.abs(talent_emb[many.rows]).sum(axis=1) > 0
-            expected = np.where(has_text, C.text_score(cos), 0.0)
+            thin = C.thin_text(ctx.opening.title, ctx.opening.description)
+            expected = np.where(has_text, C.text_score(cos, thin), 0.0)
             assert np.allclose(many.scores.criterion["text"], expected, atol=1e-3)
     with pytest.raises(ValueError, match="one entry per opening"):
         idx.recommend_many(contexts, 10, embeddings=embeddings[:3])

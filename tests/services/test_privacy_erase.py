@@ -281,3 +281,17 @@ def test_export_holds_every_record_of_the_person_and_nothing_of_others(data_db):
     with db.engine.connect() as conn:
         last = conn.execute(text("SELECT action, entity_id FROM audit_log ORDER BY id DESC")).first()
     assert tuple(last) == ("privacy.export", ids["target"])
+
+
+def test_a_namesake_is_left_alone_and_is_no_residue(data_db):
+    settings, db = data_db
+    with db.session() as session:
+        repos = Repositories(session)
+        one = repos.talents.add(_talent("김민준", "kmj-1", email="kmj1@example.org")).id
+        two = repos.talents.add(_talent("김민준", "kmj-2", email="kmj2@example.org")).id
+    result = erase(settings, db, talent_id=one)
+    assert result.residue == []
+    with db.session() as session:
+        other = Repositories(session).talents.get(two)
+    assert (other.name, other.email) == ("김민준", "kmj2@example.org")
+    assert _scan_database(db, ["kmj1@example.org", "kmj-1"]) == []

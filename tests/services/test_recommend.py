@@ -267,3 +267,31 @@ def test_cli(database, settings, world, tmp_path, monkeypatch, capsys):
         assert exc.value.code == 1
     finally:
         config.get_settings.cache_clear()
+
+
+def test_the_split_services_answer_like_the_facade_and_the_index_asks_its_snapshot(database, settings, world):
+    from talentbridge.services.recommend_batch import BatchRecommendService
+    from talentbridge.services.recommend_context import MatchingContext
+    from talentbridge.services.recommendations import RecommendationService
+    from talentbridge.services.talent_index import TalentIndexService, talent_snapshot
+
+    asked: list[str] = []
+
+    class CountingSnapshot:
+        def __init__(self, session: Any) -> None:
+            self.inner = talent_snapshot(session)
+
+        def __getattr__(self, name: str) -> Any:
+            asked.append(name)
+            return getattr(self.inner, name)
+
+    off = TextEmbeddings(None, Path(settings.cache_dir), status="off")
+    with database.session() as session:
+        facade = RecommendService(settings, session, today=TODAY, text=off)
+        ctx = MatchingContext(settings, session, today=TODAY, text=off)
+        index = TalentIndexService(ctx, snapshot=CountingSnapshot)
+        recs = RecommendationService(ctx, index)
+        assert recs.talents_for_opening(world["job"], 5) == facade.talents_for_opening(world["job"], 5)
+        assert recs.openings_for_talent(world["expert"], 5) == facade.openings_for_talent(world["expert"], 5)
+        assert BatchRecommendService(ctx, index, recs).audit(3) == facade.audit(3)
+    assert "signature" in asked  # the index compared itself with the talents table through the Protocol

@@ -29,6 +29,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("audit", "audit", "Fairness audits of recommendations."),
     ("users", "users", "User accounts and roles."),
     ("upskill", "upskill", "Upskilling: plan learning paths over a course catalogue."),
+    ("courses", "courses", "Course catalogue: import KDT, JCRec or CSV courses; skill gaps; training plans."),
     ("support", "support", "Hiring subsidies, research grants, stock-option tax rules and visas: screen and list rules."),
     ("mail", "mail", "E-mail outbox: list messages, retry failed ones."),
     ("backup", "backup", "Back up the whole database (SQLite file or pg_dump archive)."),
@@ -36,6 +37,8 @@ GROUPS: list[tuple[str, str, str]] = [
     ("privacy", "privacy", "Personal data of a talent: export, erase, retention limits (PIPA)."),
     ("doctor", "doctor", "Which models, indexes and caches are active, and what is missing."),
     ("report", "report", "Programme reports (XLSX, printable HTML, PDF) and status analytics."),
+    ("worker", "worker", "Run queued jobs from the broker (TALENTBRIDGE_QUEUE_URL)."),
+    ("jobs", "jobs", "Background jobs: submit, list, show, cancel."),
     ("aiact", "aiact", "AI Basic Act: run records and documentation packs per round or period."),
 ]
 

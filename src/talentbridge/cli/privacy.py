@@ -64,3 +64,41 @@ def erase(
         for table, column, rows in result.residue:
             console.print(f"[red]  still found in {table}.{column} ({rows} rows)[/]", highlight=False)
         raise SystemExit(1)
+
+
+@app.command()
+def retention(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only say what would be anonymised."),
+) -> None:
+    """Apply the retention limits (TALENTBRIDGE_PRIVACY_*_DAYS): erase inactive talents, blank personal details
+    of rounds closed long ago, remove old client addresses from the audit log. Meant for a daily scheduler."""
+    from talentbridge.config import get_settings
+    from talentbridge.services.privacy_retention import apply
+
+    settings = get_settings()
+    db = open_database(check=True)
+    p = apply(settings, db, dry_run=dry_run)
+    verb = "would" if dry_run else "did"
+
+    def limit(days: int, before: object) -> str:
+        return f"older than {days} days (before {before:%Y-%m-%d})" if before else "off (0 days)"  # type: ignore[str-format]
+
+    console.print(f"Retention limits at {p.now:%Y-%m-%d %H:%M} UTC ({'dry run' if dry_run else 'applied'}):")
+    console.print(
+        f"  inactive talents {limit(settings.privacy_inactive_days, p.inactive_before)}: {verb} erase "
+        f"{len(p.talents)}" + (f" (ids {', '.join(map(str, p.talents[:20]))}{' …' if len(p.talents) > 20 else ''})"
+                               if p.talents else ""),
+        highlight=False,
+    )  # fmt: skip
+    console.print(
+        f"  closed rounds {limit(settings.privacy_round_days, p.rounds_before)}: {verb} blank personal details of "
+        f"{len(p.rounds)}" + (f" (rounds {', '.join(map(str, p.rounds))})" if p.rounds else ""),
+        highlight=False,
+    )
+    if p.round_rows:
+        console.print("    " + ", ".join(f"{n} {t}" for t, n in sorted(p.round_rows.items())), highlight=False)
+    console.print(
+        f"  audit addresses {limit(settings.privacy_audit_address_days, p.addresses_before)}: {verb} remove "
+        f"{p.addresses}",
+        highlight=False,
+    )

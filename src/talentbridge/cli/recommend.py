@@ -112,6 +112,9 @@ def _table(title: str, result: dict[str, Any], id_key: str, name_key: str | None
     text = result.get("text")
     if text:
         console.print(_text_line(text, result["items"]))
+    notice = result.get("ai_notice")
+    if notice:  # AI Basic Act: the notice and where a person can ask for a human review
+        console.print(f"{notice['text']['en']} Record {notice['record']}: {notice['human_review']['page']}")
 
 
 def _text_line(text: dict[str, Any], items: list[dict[str, Any]]) -> str:

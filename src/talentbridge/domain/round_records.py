@@ -10,14 +10,17 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["RoundOpening", "RoundParticipant", "RankedList", "RunRecord"]
+__all__ = ["RoundOpening", "RoundParticipant", "RankedList", "RunRecord", "aware_utc"]
 
 
-def _utc(value: Any) -> Any:
-    """Datetimes come back from SQLite without a zone; they were written in UTC."""
+def aware_utc(value: Any) -> Any:
+    """Datetimes without a zone are taken as UTC (SQLite gives them back without one); anything else as is."""
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+_utc = aware_utc
 
 
 class _UTCFields:

@@ -33,6 +33,8 @@ __all__ = [
     "availability_score",
     "salary_score",
     "text_score",
+    "thin_text",
+    "THIN_TEXT_WORDS",
     "region_code",
     "degree_rank",
     "ordinal",
@@ -124,9 +126,28 @@ def salary_score(expectation: Any, salary_max: int | None) -> Any:
 #: ``TEXT_COSINE_FULL`` (1).
 TEXT_COSINE_FLOOR = 0.30
 TEXT_COSINE_FULL = 0.75
+#: A bare-title opening (no description) against a résumé: cosines sit far lower for every pair (a CV
+#: and its own job family's bare title score about 0.1-0.3 with USE), so the rich-text range would score 0 for
+#: all of them. Its own range, fitted on half A of the résumé-routing development set (docs/matching.md).
+TEXT_COSINE_FLOOR_THIN = 0.05
+TEXT_COSINE_FULL_THIN = 0.15
+#: A title of at most this many words and no description is a bare title.
+THIN_TEXT_WORDS = 12
 
 
-def text_score(cosine: Any) -> Any:
-    """Cosine of the two texts' embeddings, rescaled: 0 at or below 0.30, 1 at or above 0.75, linear between."""
+def thin_text(title: str | None, description: str | None) -> bool:
+    """Whether an opening's text is a bare title: no description and a title of at most ``THIN_TEXT_WORDS``
+    words. (A short description on the subject already gives cosines in the rich range: two short texts on one
+    subject score 0.5-0.9.)"""
+    return not (description or "").strip() and len((title or "").split()) <= THIN_TEXT_WORDS
+
+
+def text_score(cosine: Any, thin: Any = False) -> Any:
+    """Cosine of the two texts' embeddings, rescaled: 0 at or below 0.30, 1 at or above 0.75, linear between;
+    where ``thin`` (bool or array, the opening is a bare title), from ``TEXT_COSINE_FLOOR_THIN`` to
+    ``TEXT_COSINE_FULL_THIN`` instead."""
     cos = np.asarray(cosine, dtype=np.float64)
-    return np.clip((cos - TEXT_COSINE_FLOOR) / (TEXT_COSINE_FULL - TEXT_COSINE_FLOOR), 0.0, 1.0)
+    thin = np.asarray(thin, dtype=bool)
+    floor = np.where(thin, TEXT_COSINE_FLOOR_THIN, TEXT_COSINE_FLOOR)
+    full = np.where(thin, TEXT_COSINE_FULL_THIN, TEXT_COSINE_FULL)
+    return np.clip((cos - floor) / (full - floor), 0.0, 1.0)

@@ -106,7 +106,7 @@ def requirement_weight(
     return weights.importance[Importance(importance)] * claim_confidence(source, confidence)
 
 
-def _skill_matches(talent: TalentData, opening: OpeningData, graph: SkillGraph, weights: FitWeights):
+def _skill_matches(talent: TalentData, opening: OpeningData, graph: SkillGraph, weights: FitWeights) -> tuple[list[SkillMatch], list[float]]:
     claims = list(talent.skills)
     matches: list[SkillMatch] = []
     relevant_years: list[float] = []
@@ -183,7 +183,11 @@ def fit_score(
     else:
         raw["skills"] = (0.0, False, {})
     raw["text"] = (
-        (float(C.text_score(text_similarity)), True, {"cosine": text_similarity})
+        (
+            float(C.text_score(text_similarity, C.thin_text(opening.title, opening.description))),
+            True,
+            {"cosine": text_similarity},
+        )
         if text_similarity is not None
         else (0.0, False, {})
     )

@@ -92,6 +92,7 @@ class OpeningColumns:
     min_rank: np.ndarray  # (n,) degree rank, 0 = none
     start: np.ndarray  # (n,) ordinal, 0 = none
     salary_max: np.ndarray  # (n,) float, NaN = none
+    thin: np.ndarray  # (n,) bool: the opening's text is thin (``criteria.thin_text``)
     crit_weight: np.ndarray  # (n, len(CRITERIA))
     rel_credit: np.ndarray  # (n, len(RELATIONS))
     req_opening: np.ndarray  # (m,) opening of each requirement, requirements grouped by opening in order
@@ -143,7 +144,7 @@ class OpeningColumns:
             name: []
             for name in (
                 "ids", "kind", "organization", "is_open", "deadline", "today", "etype", "sponsorship",
-                "region", "remote", "min_years", "min_rank", "start", "salary_max",
+                "region", "remote", "min_years", "min_rank", "start", "salary_max", "thin",
             )
         }  # fmt: skip
         for j, (ctx, w) in enumerate(zip(contexts, resolved, strict=True)):
@@ -163,6 +164,7 @@ class OpeningColumns:
             cols["min_rank"].append(C.degree_rank(o.min_degree))
             cols["start"].append(C.ordinal(o.start_date))
             cols["salary_max"].append(np.nan if o.salary_max is None else o.salary_max)
+            cols["thin"].append(C.thin_text(o.title, o.description))
             excluded.append(sorted(ctx.excluded_employers()))
             total = 0
             for req in o.required_skills:
@@ -207,6 +209,7 @@ class OpeningColumns:
             min_rank=np.asarray(cols["min_rank"], dtype=np.int64),
             start=np.asarray(cols["start"], dtype=np.int64),
             salary_max=np.asarray(cols["salary_max"], dtype=np.float64),
+            thin=np.asarray(cols["thin"], dtype=bool).reshape(n),
             crit_weight=crit_weight,
             rel_credit=rel_credit,
             req_opening=np.asarray(req_opening, dtype=np.int64),
@@ -297,7 +300,7 @@ def score_openings(
 
     cos = np.full(n, np.nan) if text_similarity is None else np.asarray(text_similarity, dtype=np.float64)
     app["text"] = ~np.isnan(cos)
-    crit["text"] = np.where(app["text"], C.text_score(np.nan_to_num(cos)), 0.0)
+    crit["text"] = np.where(app["text"], C.text_score(np.nan_to_num(cos), cols.thin), 0.0)
 
     app["experience"] = ~np.isnan(cols.min_years)
     years = np.where(np.isnan(rel_years), talent.years_of_experience(today), rel_years)

@@ -459,7 +459,7 @@ class TalentIndex:
             out.append(result)
         return out
 
-    def _finish(self, prof: OpeningProfile, rows: np.ndarray, k: int, filters: SearchFilters, method: str):
+    def _finish(self, prof: OpeningProfile, rows: np.ndarray, k: int, filters: SearchFilters, method: str) -> Recommendations:
         cols = self.columns
         rows = rows[cols.alive[rows]]
         rows = rows[filters.mask(cols, rows)]

@@ -155,7 +155,8 @@ def score_rows(cols: TalentColumns, prof: OpeningProfile, rows: np.ndarray) -> R
     if applicable["text"] and cols.embeddings is not None:
         emb = cols.embeddings[rows].astype(np.float32)
         has_text = np.abs(emb).sum(axis=1) > 0
-        crit["text"] = np.where(has_text, C.text_score(emb @ prof.embedding), 0.0)
+        thin = C.thin_text(o.title, o.description)
+        crit["text"] = np.where(has_text, C.text_score(emb @ prof.embedding, thin), 0.0)
     if applicable["experience"]:
         years = np.where(np.isnan(rel_years), cols.work_years[rows].astype(np.float64), rel_years)
         crit["experience"] = C.experience_score(years, float(o.min_years_experience or 0))

@@ -67,4 +67,5 @@ class AccessFacts:
         return set(self._ask(lambda r: r.talents_applied_to(organization_id)))
 
     def opening_organization(self, opening_id: int) -> int | None:
-        return self._ask(lambda r: r.opening_organization(opening_id))  # type: ignore[no-any-return]
+        found = self._ask(lambda r: r.opening_organization(opening_id))
+        return None if found is None else int(found)

@@ -93,16 +93,18 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-def notice(key: str | None) -> dict[str, Any]:
+def notice(key: str | None, subject: str | None = None) -> dict[str, Any]:
     """The ``ai_notice`` object of an API response that ranks people: the notice in both languages, the record
-    it is kept under and where to ask for a human review of it."""
+    it is kept under (or the ``subject`` a review request names, e.g. ``round:3``) and where to ask for a human
+    review of it."""
+    from urllib.parse import quote
+
+    query = f"?record={key}" if key else (f"?subject={quote(subject, safe='')}" if subject else "")
     return {
         "text": dict(NOTICE),
         "record": key,
-        "human_review": {
-            "page": "/ai/reviews/new" + (f"?record={key}" if key else ""),
-            "api": "POST /api/ai/reviews",
-        },
+        "subject": subject,
+        "human_review": {"page": "/ai/reviews/new" + query, "api": "POST /api/ai/reviews"},
     }
 
 

@@ -31,6 +31,9 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "export_file",
     "import_upload",
+    "import_saved",
+    "save_upload",
+    "discard_upload",
     "rejects_file",
     "transfers_dir",
 ]
@@ -90,6 +93,18 @@ def import_upload(
 ) -> ImportReport:
     """Import an uploaded file (CSV, JSON Lines, XLSX) as the CLI does; never raises for bad rows — the report
     lists them. Atomic unless ``skip_invalid``."""
+    report, token = save_upload(settings, entity=entity, filename=filename, content=content, skip_invalid=skip_invalid)
+    if token is None:
+        return report
+    return import_saved(db, settings, entity=entity, token=token, filename=report.filename,
+                        skip_invalid=skip_invalid, infer=infer)  # fmt: skip
+
+
+def save_upload(
+    settings: Settings, *, entity: str, filename: str, content: bytes, skip_invalid: bool = False
+) -> tuple[ImportReport, str | None]:
+    """Keep an upload under ``<data_dir>/transfers/<token>/`` for ``import_saved`` (now, or by a job later).
+    Returns the report so far and the token; no token when the file cannot be imported (``report.error``)."""
     _check(entity)
     if len(content) > MAX_UPLOAD_BYTES:
         raise InputTooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", limit=MAX_UPLOAD_BYTES)
@@ -98,20 +113,63 @@ def import_upload(
     report = ImportReport(entity=entity, filename=name, atomic=not skip_invalid)
     if suffix not in READ_FORMATS:
         report.error = f"use a .csv, .jsonl or .xlsx file (got {suffix or 'no extension'})"
-        return report
+        return report, None
     token = secrets.token_urlsafe(18)
     folder = transfers_dir(settings) / token
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(content)
+    return report, token
+
+
+def discard_upload(settings: Settings, token: str) -> None:
+    if _TOKEN.match(token):
+        shutil.rmtree(transfers_dir(settings) / token, ignore_errors=True)
+
+
+def import_saved(
+    db: Any,
+    settings: Settings,
+    *,
+    entity: str,
+    token: str,
+    filename: str,
+    skip_invalid: bool = False,
+    infer: bool = True,
+    progress: Any = None,
+    before_commit: Any = None,
+) -> ImportReport:
+    """Import a file kept by ``save_upload``; ``before_commit(session, report)`` runs in the import's transaction
+    once the rows are written. The upload is deleted afterwards (only the rejected rows are kept)."""
+    _check(entity)
+    if not _TOKEN.match(token):
+        raise NotFound("file", token)
+    name = _safe_name(filename)
+    report = ImportReport(entity=entity, filename=name, atomic=not skip_invalid)
+    folder = transfers_dir(settings) / token
     path = folder / name
-    path.write_bytes(content)
+    if not path.is_file():
+        raise NotFound("file", token)
     rejects = folder / REJECTS_NAME
     hook = None
     if infer:
         from talentbridge.services.inference import inference_hook
 
         hook = inference_hook(settings)
+
+    def fill(result: Any) -> None:
+        report.rows, report.created, report.updated = result.rows, result.created, result.updated
+        report.rejected, report.written, report.problems = result.rejected, result.written, list(result.problems)
+        if result.rejected and result.rejects_path and Path(result.rejects_path).exists():
+            report.rejects_token = token
+
+    def commit_hook(session: Any, result: Any) -> None:
+        fill(result)
+        if before_commit is not None:
+            before_commit(session, report)
+
     try:
-        result = import_file(db, entity, path, skip_invalid=skip_invalid, rejects_path=rejects, infer=hook)
+        result = import_file(db, entity, path, skip_invalid=skip_invalid, rejects_path=rejects, infer=hook,
+                             progress=progress, before_commit=commit_hook)  # fmt: skip
     except ImportRejected as exc:
         report.problems = list(exc.problems)
         if any(p.line is not None for p in exc.problems):
@@ -125,12 +183,8 @@ def import_upload(
         report.problems = list(exc.problems)
         report.error = exc.message
     else:
-        report.rows, report.created, report.updated = result.rows, result.created, result.updated
-        report.rejected, report.written, report.problems = result.rejected, result.written, list(result.problems)
-        if result.rejected and result.rejects_path and Path(result.rejects_path).exists():
-            report.rejects_token = token
-    finally:
-        path.unlink(missing_ok=True)  # the upload itself is not kept; only the rejected rows
+        fill(result)
+    path.unlink(missing_ok=True)  # the upload itself is not kept; only the rejected rows
     if report.rejects_token is None:
         shutil.rmtree(folder, ignore_errors=True)
     return report

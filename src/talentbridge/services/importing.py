@@ -899,6 +899,7 @@ def import_file(
     progress: Progress | None = None,
     batch_size: int = 2000,
     infer: Any = None,
+    before_commit: Callable[[Any, ImportResult], None] | None = None,
 ) -> ImportResult:
     """Import ``path`` (CSV, JSON Lines or XLSX) into ``entity`` of ``db`` (a ``talentbridge.storage.Database``).
 
@@ -906,7 +907,8 @@ def import_file(
     With ``skip_invalid`` the good rows are written and the bad ones go to ``rejects_path`` (default
     ``<file>.rejected.csv``) with a ``_line`` and an ``_errors`` column. Upserts by external_id.
     ``infer(entity, record) -> record`` (see ``services.inference.inference_hook``) fills in skills inferred from
-    text for talents and openings that arrive without them.
+    text for talents and openings that arrive without them. ``before_commit(session, result)`` runs inside the
+    import's transaction after the rows are written (a job marks itself done there: both commit or neither).
     """
     path = Path(path)
     if entity not in SPECS:
@@ -928,7 +930,7 @@ def import_file(
     return import_rows(
         db, entity, rows, skip_invalid=skip_invalid, path=path, columns=columns,
         rejects_path=Path(rejects_path) if rejects_path else rejects_path_for(path), progress=progress,
-        batch_size=batch_size, infer=infer,
+        batch_size=batch_size, infer=infer, before_commit=before_commit,
     )  # fmt: skip
 
 
@@ -944,12 +946,15 @@ def import_rows(
     progress: Progress | None = None,
     batch_size: int = 2000,
     infer: Any = None,
+    before_commit: Callable[[Any, ImportResult], None] | None = None,
 ) -> ImportResult:
     """Validate and store already-read rows (see ``import_file``); one transaction."""
     from talentbridge.storage.repositories import Repositories
 
     spec = SPECS[entity]
-    with db.session() as session:
+    # a write transaction from the start (SQLite: BEGIN IMMEDIATE): another writer committing while the rows are
+    # validated would otherwise fail the import's first write ("database is locked")
+    with db.session(write=True) as session:
         repos = Repositories(session)
         repo = repos.by_entity(entity)
         parsed = parse_rows(
@@ -972,12 +977,15 @@ def import_rows(
             for r in good:
                 r.record = infer(entity, r.record)
         created, updated = _write(spec, repos, good, progress, batch_size)
+        rejects = None
+        if bad and rejects_path is not None:
+            rejects = _write_rejects(rejects_path, columns or [], bad)
+        result = ImportResult(entity, path, len(parsed), created, updated, len(bad), problems, rejects)
+        if before_commit is not None:
+            before_commit(session, result)
     if created + updated >= 1000:
         refresh_statistics(db)
-    rejects = None
-    if bad and rejects_path is not None:
-        rejects = _write_rejects(rejects_path, columns or [], bad)
-    return ImportResult(entity, path, len(parsed), created, updated, len(bad), problems, rejects)
+    return result
 
 
 def _write(

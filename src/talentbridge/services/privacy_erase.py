@@ -39,13 +39,23 @@ from talentbridge.services.privacy_scrub import (
     find_person_rows,
     metadata,
     residue,
+    residue_in_rows,
     scrub_rows,
 )
 from talentbridge.storage.privacy_tables import TalentErasureRow
 from talentbridge.storage.repositories import Repositories
 from talentbridge.storage.tables import TalentRow
 
-__all__ = ["Erasure", "erase_talent", "find_talent", "anonymous_id", "forget_outside_database", "compact_database"]
+__all__ = [
+    "Erasure",
+    "erase",
+    "erase_account",
+    "erase_talent",
+    "find_talent",
+    "anonymous_id",
+    "forget_outside_database",
+    "compact_database",
+]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +80,7 @@ class Erasure:
     storage: str = ""
     #: the strings searched for afterwards (kept in memory only, never stored or printed)
     strings: list[str] = field(default_factory=list, repr=False)
+    identifiers: list[str] = field(default_factory=list, repr=False)
     talent: Talent | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -113,6 +124,12 @@ def _strings(session: Session, talent: Talent) -> list[str]:
     return out
 
 
+def _account_names(session: Session, talent_id: int) -> set[str]:
+    from talentbridge.storage.account_tables import UserRow
+
+    return {n for n in session.scalars(select(UserRow.name).where(UserRow.talent_id == talent_id)) if n}
+
+
 def _tombstone(session: Session, talent_id: int, anon: str) -> None:
     row = session.get(TalentRow, talent_id)
     assert row is not None
@@ -151,6 +168,7 @@ def erase_talent(
     md = metadata()
     anon = anonymous_id()
     strings = _strings(session, talent)
+    found_names = _account_names(session, talent.id)
     found = find_person_rows(session, [talent.id])
     result = Erasure(talent.id, anon, strings=strings, talent=talent)
     # children before parents, so a kept row is scrubbed before a deleted parent sets its link to NULL
@@ -191,7 +209,12 @@ def erase_talent(
         ],
     )
     session.flush()
-    result.residue = residue(session, strings)
+    # e-mail, phone and external id are the person's alone: searched everywhere; a name may be someone else's
+    # too, so it is searched in the person's own rows only
+    names = {talent.name, talent.name_latin} | set(found_names)
+    identifiers = [v for v in strings if v not in names]
+    result.identifiers = identifiers
+    result.residue = residue(session, identifiers) + residue_in_rows(session, found, strings)
     return result
 
 
@@ -206,7 +229,7 @@ def forget_outside_database(settings: Settings, session: Session, erasures: list
     talents = [e.talent for e in erasures if e.talent is not None]
     if talents:
         TalentIndexService(MatchingContext(settings, session)).forget_talents(talents)
-    strings = sorted({s for e in erasures for s in e.strings if len(s) >= 4}, key=len, reverse=True)
+    strings = sorted({s for e in erasures for s in e.identifiers if len(s) >= 4}, key=len, reverse=True)
     return _forget_transfer_files(settings.data_dir / "transfers", strings)
 
 
@@ -261,6 +284,19 @@ def compact_database(engine: Any) -> str:
 def erased_at(session: Session, talent_id: int) -> datetime | None:
     row = session.get(TalentErasureRow, talent_id)
     return None if row is None else row.erased_at.replace(tzinfo=row.erased_at.tzinfo or UTC)
+
+
+def erase_account(session: Session, user_id: int) -> None:
+    """Delete an account that has no talent profile (its tokens and notices go with it); the audit keeps the
+    action under the account's id."""
+    from talentbridge.storage.account_tables import AuditLogRow, UserRow
+
+    row = session.get(UserRow, user_id)
+    if row is None:
+        raise NotFound("user", user_id)
+    session.execute(update(AuditLogRow).where(AuditLogRow.actor_id == user_id).values(ip=None))
+    session.delete(row)
+    write_entries(session, [AuditEntry(None, "system", "privacy.erase", "user", user_id, {"reason": "request"})])
 
 
 def erase(

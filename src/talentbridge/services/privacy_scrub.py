@@ -44,6 +44,7 @@ __all__ = [
     "scrub_rows",
     "replace_strings",
     "residue",
+    "residue_in_rows",
     "metadata",
     "key_filter",
     "delete_rows",
@@ -276,6 +277,29 @@ def residue(session: Session, strings: Iterable[str]) -> list[tuple[str, str, in
             hits = session.scalar(select(_count()).select_from(table).where(cond)) or 0
             if hits:
                 out.append((table.name, col.name, int(hits)))
+    return out
+
+
+def residue_in_rows(session: Session, rows: PersonRows, strings: Iterable[str]) -> list[tuple[str, str, int]]:
+    """Like ``residue``, but only in the rows ``rows`` (rows deleted meanwhile are simply not found)."""
+    md = metadata()
+    wanted = [s for s in strings if s]
+    out: list[tuple[str, str, int]] = []
+    for name, keys in sorted(rows.keys.items()):
+        table = md.tables.get(name)
+        if table is None or not keys or not wanted:
+            continue
+        cols = [c for c in table.columns if isinstance(c.type, String) or _is_json(c)]
+        if not cols:
+            continue
+        hits: dict[str, int] = {}
+        for part in _chunks(sorted(keys, key=repr)):
+            for row in session.execute(select(*cols).where(key_filter(table, part))):
+                for col, value in zip(cols, row, strict=True):
+                    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                    if value is not None and any(s in text for s in wanted):
+                        hits[col.name] = hits.get(col.name, 0) + 1
+        out += [(name, c, n) for c, n in sorted(hits.items())]
     return out
 
 

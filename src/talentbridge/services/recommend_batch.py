@@ -7,6 +7,7 @@ talent index, and writes its output file atomically (a ``.tmp`` file renamed at 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -50,9 +51,15 @@ class BatchRecommendService:
         *,
         progress: Progress | None = None,
         limit: int | None = None,
+        resume: tuple[int, int] | None = None,
+        checkpoint: Callable[[int, int], None] | None = None,
     ) -> dict[str, Any]:
         """Write one JSON object per source to ``output`` (JSON Lines): ``{"source": external_id, "source_id",
-        "items": [{"external_id", "id", "score", "breakdown"}]}``. Returns counts."""
+        "items": [{"external_id", "id", "score", "breakdown"}]}``. Returns counts.
+
+        ``checkpoint(sources_done, bytes)`` is called after each chunk, once its lines are flushed to
+        ``<output>.tmp``; ``resume=(sources_done, bytes)`` carries on from such a checkpoint (the file is cut back
+        to ``bytes`` and the first ``sources_done`` sources are skipped), when the ``.tmp`` file is still there."""
         check_top(top)
         if direction not in DIRECTIONS:
             raise ValidationFailed(
@@ -61,7 +68,16 @@ class BatchRecommendService:
             )
         output.parent.mkdir(parents=True, exist_ok=True)
         tmp = output.with_name(output.name + ".tmp")
-        with tmp.open("w", encoding="utf-8") as out:
+        skip = 0
+        if resume is not None and tmp.is_file() and tmp.stat().st_size >= resume[1]:
+            out = tmp.open("r+", encoding="utf-8")
+            out.seek(resume[1])
+            out.truncate()
+            skip = resume[0]
+        else:
+            out = tmp.open("w", encoding="utf-8")
+        self._skip, self._checkpoint = skip, checkpoint
+        with out:
             if direction == "talents-for-opening":
                 written = self._talents_for_openings(out, top, progress, limit)
             else:
@@ -77,15 +93,23 @@ class BatchRecommendService:
         openings = list(self.ctx.open_openings())[:limit]
         idx = self.talent_index.index()
         self.talent_index.encode_all(idx)  # a batch run encodes every profile text
-        written = 0
-        for start in range(0, len(openings), 256):  # batched ANN searches, multi-threaded
+        written = min(getattr(self, "_skip", 0), len(openings))
+        for start in range(written, len(openings), 256):  # batched ANN searches, multi-threaded
             chunk = openings[start : start + 256]
             for o, rec in zip(chunk, self.recommendations.shortlists(idx, chunk, top), strict=True):
                 self._write_shortlist(out, o, rec)
                 written += 1
                 if progress:
                     progress(written, len(openings))
+            self._save_point(out, written)
         return written
+
+    def _save_point(self, out: Any, written: int) -> None:
+        checkpoint = getattr(self, "_checkpoint", None)
+        if checkpoint is not None:
+            out.flush()
+            os.fsync(out.fileno())
+            checkpoint(written, out.tell())
 
     def _openings_for_talents(self, out: Any, top: int, progress: Progress | None, limit: int | None) -> int:
         recs = self.recommendations
@@ -94,8 +118,12 @@ class BatchRecommendService:
         total = self.ctx.repos.talents.count()
         if limit is not None:
             total = min(total, limit)
+        skip = getattr(self, "_skip", 0)
         written = 0
         for chunk in self._talent_chunks(limit):
+            if written + len(chunk) <= skip:  # done before the checkpoint this run resumes from
+                written += len(chunk)
+                continue
             for t, vector in zip(chunk, self._talent_vectors(chunk), strict=True):
                 res = recs.openings_for(t, compiled, top, OpeningFilters(), False, None, talent_vector=vector)
                 items = [
@@ -108,6 +136,7 @@ class BatchRecommendService:
                 written += 1
                 if progress:
                     progress(written, total)
+            self._save_point(out, written)
         return written
 
     def _talent_chunks(self, limit: int | None, size: int = 2000) -> Iterator[list[Talent]]:
@@ -159,4 +188,4 @@ class BatchRecommendService:
             for o, rec in zip(chunk, shortlists, strict=True):
                 ok, _ = eligible_mask(cols, self.ctx.context(o))
                 acc.add(np.flatnonzero(ok), rec.rows.tolist())
-        return acc.report(top)  # type: ignore[no-any-return]
+        return acc.report(top)

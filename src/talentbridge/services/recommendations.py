@@ -128,9 +128,9 @@ class RecommendationService:
         contexts = [self.ctx.context(o) for o in openings]
         weights = [self.ctx.weights(o) for o in openings]
         if not self.ctx.text.active:
-            return idx.recommend_many(contexts, top, weights=weights)  # type: ignore[no-any-return]
+            return idx.recommend_many(contexts, top, weights=weights)
         embeddings = self.opening_vectors(openings, budget)
-        return idx.recommend_many(contexts, top, weights=weights, embeddings=embeddings)  # type: ignore[no-any-return]
+        return idx.recommend_many(contexts, top, weights=weights, embeddings=embeddings)
 
     # -- talents for an opening -------------------------------------------------------------------------------
     def talents_for_opening(

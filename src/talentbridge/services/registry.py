@@ -17,14 +17,14 @@ from talentbridge.domain import Application, Opening, Organization, Placement, P
 
 __all__ = ["EntityStore", "RecordPage", "Registry", "registry"]
 
-P = TypeVar("P", bound=BaseModel, covariant=True)
+P = TypeVar("P", bound=BaseModel)
 
 
 class RecordPage(Protocol[P]):
     """One page of records (``page`` is 1-based)."""
 
     @property
-    def items(self) -> list[P]: ...  # type: ignore[misc]
+    def items(self) -> list[P]: ...
     @property
     def total(self) -> int: ...
     @property

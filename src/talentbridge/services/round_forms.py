@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from talentbridge.domain import Program
 from talentbridge.domain.enums import CAPITAL_AREA, ProgramKind, ProgramStatus, Region
 from talentbridge.domain.errors import Problem, ValidationFailed
-from talentbridge.services.rounds import CAPITAL
+from talentbridge.programs.round_instance import CAPITAL
 
 __all__ = ["KST", "MECHANISMS", "PROPOSING", "CAP_KEYS", "parse_program_form", "parse_round_form"]
 

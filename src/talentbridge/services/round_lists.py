@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from talentbridge.domain.errors import Msg, NotFound, Problem
 
 if TYPE_CHECKING:
-    from talentbridge.services.rounds import PreferenceInput
+    from talentbridge.services.round_workflow import PreferenceInput
 
 __all__: list[str] = []
 

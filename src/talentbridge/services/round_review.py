@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from talentbridge.domain.enums import RoundStatus
 from talentbridge.domain.errors import Problem, ValidationFailed
+from talentbridge.domain.round_records import RunRecord
+from talentbridge.services.round_runs import RoundRunService
 from talentbridge.services.round_setup import MECHANISMS, PROPOSING, Actor, RoundSetupService
-from talentbridge.services.rounds import RoundService
 from talentbridge.storage import round_candidates as cand
-from talentbridge.storage.round_repository import RunRecord
 
 __all__ = ["RoundReviewService", "participant_result"]
 
@@ -36,7 +36,7 @@ class RoundReviewService:
     def __init__(self, session: Session, clock: Callable[[], datetime] | None = None) -> None:
         self.session = session
         self.setup = RoundSetupService(session, clock)
-        self.rounds: RoundService = self.setup.rounds
+        self.rounds = self.setup.rounds  # runs, review, publish (``review.rounds`` is public for one release)
         self.repos = self.rounds.repos
 
     # -- deciding ------------------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ class RoundReviewService:
 def participant_result(session: Session, round_id: int, talent_id: int) -> dict[str, Any] | None:
     """A talent's published result of a round: the opening and organization they were placed with and at which
     of their choices, or why they were not placed; None until the round is published."""
-    service = RoundService(session)
+    service = RoundRunService(session)
     rnd = service.get(round_id)
     if rnd.status != RoundStatus.PUBLISHED:
         return None
@@ -228,7 +228,7 @@ def participant_result(session: Session, round_id: int, talent_id: int) -> dict[
     if opening is None:
         reason = run.diagnostics.get("unmatched_reasons", {}).get(key, {}).get("reason", "unknown")
         return {"placed": False, "reason": reason, "published_at": rnd.published_at}
-    listed = next((a["preferences"] for a in run.instance["applicants"] if a["id"] == key), [])
+    listed: list[str] = next((a["preferences"] for a in run.instance["applicants"] if a["id"] == key), [])
     rank = listed.index(opening) + 1 if opening in listed else None
     record = service.repos.openings.get(_num(opening))
     org = service.repos.organizations.get(record.organization_id)

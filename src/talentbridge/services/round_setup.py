@@ -77,6 +77,7 @@ class RoundSetupService:
 
     def __init__(self, session: Session, clock: Callable[[], datetime] | None = None) -> None:
         self.session = session
+        # every round use case (set-up uses membership and submissions); ``setup.rounds`` is public for one release
         self.rounds = RoundService(session, clock)
         self.repos = self.rounds.repos
         self.clock = self.rounds.clock

@@ -150,7 +150,7 @@ class TalentIndexService:
 
     def text_states(self, rows: np.ndarray) -> list[str]:
         """Per index row: whether its profile text was compared, is pending, or there is none."""
-        return _texts[self.key].state(rows)  # type: ignore[no-any-return]
+        return _texts[self.key].state(rows)
 
     def external_ids(self, ids: Sequence[int]) -> dict[int, str | None]:
         return self.snapshot.external_ids(ids)
@@ -211,7 +211,7 @@ class TalentIndexService:
 
     def _saved_signature(self) -> dict[str, Any] | None:
         path = self.index_dir / "sync.json"
-        return json.loads(path.read_text()) if path.exists() else None  # type: ignore[no-any-return]
+        return json.loads(path.read_text()) if path.exists() else None
 
     def _save(self, idx: TalentIndex, signature: dict[str, Any]) -> None:
         # embeddings are kept in the text store (by hash), not rewritten with the columns on every change

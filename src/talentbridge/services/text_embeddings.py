@@ -8,7 +8,8 @@
                                 shard files (each process writes its own; merged when they get many)
     TextEmbeddings              encoder + stores: ``vectors(kind, texts, budget=...)`` looks texts up and encodes
                                 the missing ones: all at once (batch runs, reindex), or on request paths within a
-                                time budget, handing the rest to one background thread per process
+                                time budget, handing the rest to an ``encode-texts`` job when a job queue is
+                                configured (``background``), else to one background thread per process
     TalentTexts                 per-row text hashes of the talent index (``text_keys.npy`` beside it), so the
                                 index's embedding column is refilled from the store without the model
 
@@ -256,6 +257,9 @@ class TextEmbeddings:
     _queued: dict[int, tuple[str, str]] = field(default_factory=dict)
     _worker: threading.Thread | None = None
     _wanted: int = 0
+    #: ``background(kind)``: hand the texts left over to an ``encode-texts`` job instead of this process's thread
+    #: (set by ``job_queue.route_text_encoding`` when a job queue is configured; every worker then shares them).
+    background: Callable[[str], None] | None = None
 
     @property
     def active(self) -> bool:
@@ -383,6 +387,12 @@ class TextEmbeddings:
         return True
 
     def _submit(self, kind: str, keys: np.ndarray, texts: list[str]) -> None:
+        if self.background is not None:
+            try:
+                self.background(kind)
+                return
+            except Exception:  # noqa: BLE001 - the queue is down: encode here instead
+                log.warning("could not queue an encode-texts job; encoding in this process", exc_info=True)
         with self._lock:
             for k, t in zip(keys.tolist(), texts, strict=True):
                 if k not in self._queued:

@@ -15,6 +15,8 @@ _OPTIONAL = (
     "notification_tables",
     "alias_tables",
     "analytics_tables",
+    "job_tables",
+    "course_tables",
     "privacy_tables",
     "ai_record_tables",
 )

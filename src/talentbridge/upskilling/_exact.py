@@ -1,16 +1,16 @@
 """The exact search: CP-SAT on the order-free relaxation, with cycle cuts added lazily.
 
-Model: one Boolean per course; every target fact has a chosen course adding it, and every precondition of a
-chosen course has *another* chosen course adding it. This says nothing about order, so its solutions may hold
-courses that support each other in a cycle (A needs what B teaches and B needs what A teaches) and can never start;
-its optimum is a lower bound of the true one. When a solution is cyclic, the courses that cannot start (S) and the
-facts they would make true that nothing else does (F) give a valid cut: a path that takes a course needing a fact of
-F must take a course that adds a fact of F *without needing one* (the first course to make any fact of F true), so
-``x_c ⇒ OR(x_a : a adds F, a needs nothing of F)`` for each c of S. When every target is required the same argument
-on the facts the solution reaches (R) gives a landmark: some course that needs only facts of R must add one outside
-R. The solution violates both; solving again with them converges to an acyclic optimum, which is then the true
-optimum. The relaxation's bound stays a valid lower bound at every step, so a time limit still reports one.
-Each cyclic solution is also repaired into a feasible path (the incumbent, and CP-SAT's hint).
+Model: one Boolean per course (x) and per needed fact (y: some chosen course needs it); every target fact has a
+chosen course adding it, and every precondition of a chosen course has a chosen course adding it (never itself: a
+course does not add what it requires). This says nothing about order, so a solution may hold courses that support
+each other in a cycle (A needs what B teaches, B needs what A teaches) and can never start; its optimum is a lower
+bound of the true one. When a solution is cyclic, take a course that cannot start, the stuck courses it depends on
+(transitively, through the facts it misses) and F, the facts they miss. Any path that needs a fact of F must take
+a course adding a fact of F *without needing one* (the first course to make any fact of F true), so
+``y_f ⇒ OR(x_a : a adds a fact of F, a needs none)`` for every f of F. The solution violates it; solving again
+converges to an acyclic optimum, which is the true optimum. The relaxation's bound stays a valid lower bound at
+every step, so a time limit still reports one. Each cyclic solution is also repaired into a feasible path (the
+incumbent, and CP-SAT's hint for the next round).
 """
 
 from __future__ import annotations
@@ -116,8 +116,11 @@ class _Model:
                 continue
             seen.add(facts)
             entry = [x[a] for a in task.courses if task.add[a] & facts and not task.pre[a] & facts]
-            for d in group:
-                m.add_bool_or(entry).only_enforce_if(x[d])
+            # Whatever needs a fact of F (not only this group) needs a course entering F: y[f] ⇒ enter.
+            enter = m.new_bool_var(f"enter{len(seen)}")
+            m.add_bool_or(entry).only_enforce_if(enter)
+            for f in facts:
+                m.add_implication(self.y[f], enter)
         return len(seen)
 
 
@@ -191,15 +194,18 @@ def solve(task: Task, start: list[int], time_limit: float) -> Outcome:
     while True:
         model.hint(outcome.chosen)
         status, solver = _run(model, deadline - time.monotonic())
+        if status == cp_model.INFEASIBLE:  # cannot happen: the start satisfies the model
+            return outcome
+        bound = solver.best_objective_bound * model.unit  # a lower bound even when no solution was found in time
+        if math.isfinite(bound):
+            outcome.bound = bound if outcome.bound is None else max(outcome.bound, bound)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return outcome
-        bound = solver.best_objective_bound * model.unit
-        outcome.bound = bound if outcome.bound is None else max(outcome.bound, bound)
         chosen, targets = relaxed(solver)
         outcome.rounds += 1
         added = model.cut(chosen, required)
         consider(chosen if not added else repair(task, chosen, targets), need)
-        if total(task, outcome.chosen) <= outcome.bound + 1e-6:
+        if outcome.bound is not None and total(task, outcome.chosen) <= outcome.bound + 1e-6:
             outcome.optimal = True
             return outcome
         if not added:  # acyclic: the relaxed optimum is a path, and the true optimum if CP-SAT proved it

@@ -174,18 +174,26 @@ def compile_task(inst: Instance, rounds: int = 2) -> Task:
     levels_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for (s, lv), k in index.items():
         levels_of[s].append((lv, k))
+    upto: dict[tuple[str, int], frozenset[int]] = {}  # (skill, level) -> the facts of that skill at or below it
+
+    def below(s: str, lv: int) -> frozenset[int]:
+        key = (s, lv)
+        if key not in upto:
+            upto[key] = frozenset(k for level, k in levels_of.get(s, ()) if level <= lv)
+        return upto[key]
+
+    empty: frozenset[int] = frozenset()
     pre: dict[int, frozenset[int]] = {}
     prestar: dict[int, frozenset[int]] = {}
     add: dict[int, frozenset[int]] = {}
     makers: dict[int, list[int]] = defaultdict(list)
     for i in order:
-        pre[i] = frozenset(index[pair] for pair in unmet[i])
-        below = frozenset(k for s, lv in unmet[i] for level, k in levels_of[s] if level <= lv)
-        prestar[i] = below
-        made = frozenset(
-            k for s, lv in courses_of[i].provides.items() if s in levels_of for level, k in levels_of[s] if level <= lv
-        )
-        add[i] = made - below
+        gaps = unmet[i]
+        pre[i] = frozenset(index[pair] for pair in gaps)
+        implied = empty.union(*(below(s, lv) for s, lv in gaps)) if gaps else empty
+        prestar[i] = implied
+        made = empty.union(*(below(s, lv) for s, lv in courses_of[i].provides.items() if s in levels_of))
+        add[i] = made - implied if implied else made
         for f in add[i]:
             makers[f].append(i)
     goals = [index[pair] for pair in targets.items()]

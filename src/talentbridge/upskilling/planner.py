@@ -5,11 +5,10 @@
 * Every course on the path has its requirements met when it starts (by the profile or an earlier course).
 * Every target that some sequence of courses can reach is reached, unless the budget forbids it; then as many
   targets as the budget allows are reached (reason ``budget`` for the rest).
-* Among such paths the cost (number of courses, hours or fee) is minimal: exact, by CP-SAT over the courses that
-  matter to the target (those teaching a target skill and, transitively, their prerequisites), with precedence
-  as "a course that supplies a prerequisite starts earlier". A fast heuristic (every relevant course, then
-  pruned to an irreducible set) is the start; when the time limit stops the search, the best path found and the
-  solver's lower bound are reported.
+* Among such paths the cost (number of courses, hours or fee) is minimal: the instance is compiled and reduced
+  (``_task``: reachability, relevance, dominance), a fast path is the start (``_start``: h_add cover, pruned), and
+  CP-SAT solves the order-free relaxation with lazy cycle cuts (``_exact``). When the time limit stops the search,
+  the best path found and a lower bound (the relaxation's, or h_max) are reported.
 
 ``greedy_plan(instance)`` is the set-cover baseline of JCRec (SIGIR 2024): repeatedly take the course, among
 those whose prerequisites are met, that meets the most target skills not yet met.
@@ -87,10 +86,6 @@ class _Catalog:
                         if missing[j] == 0:
                             heapq.heappush(ready, ((priority or {}).get(j, 0.0), j))
         return order, state
-
-
-def _covers(state: dict[str, int], targets: dict[str, int]) -> set[str]:
-    return {s for s, lv in targets.items() if state.get(s, 0) >= lv}
 
 
 def _within_budget(cat: _Catalog, chosen: list[int]) -> bool:
@@ -178,13 +173,15 @@ def plan_instance(inst: Instance) -> dict[str, Any]:
     start = cover(task, goals)
     if inst.budget and not _within_budget(cat, start):
         start = _greedy(cat, dict(inst.target), task.courses)
-    if not inst.budget:  # the start is optimal when it costs no more than an admissible bound
+    floor: float | None = None
+    if not inst.budget:  # the start is optimal when it costs no more than an admissible bound (h_max)
         lower, _ = h_values(task, agg="max")
         floor = max(min(lower[d] for d in task.providers[f] if d in lower) for f in goals)
         if floor >= total(task, start) - 1e-9:
             return _result(cat, start, {}, task.reasons, True, floor)
     outcome = solve(task, start, inst.time_limit_s)
-    return _result(cat, outcome.chosen, {}, task.reasons, outcome.optimal, outcome.bound)
+    bound = outcome.bound if floor is None or outcome.bound is None else max(floor, outcome.bound)
+    return _result(cat, outcome.chosen, {}, task.reasons, outcome.optimal, floor if bound is None else bound)
 
 
 def plan(instance: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ ROUTER_MODULES: list[str] = [
     "talentbridge.web.api.recommendations",
     "talentbridge.web.api.rounds",
     "talentbridge.web.api.support",
+    "talentbridge.web.api.jobs",
     "talentbridge.web.api.analytics",
 ]
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             database.check_ready()
         if settings.environment != "test":
             _warm_up(settings)
+        _resume_jobs(settings, database)
         yield
 
     app = FastAPI(
@@ -84,6 +86,27 @@ def _warm_up(settings: Settings) -> None:
 
     load_gil_bound_models()  # before the first connection: its load would stall every request for a second
     warm_up_build(settings)
+
+
+def _resume_jobs(settings: Settings, database: Database) -> None:
+    """Without a job queue, jobs run in this process: take up those an earlier process left queued or running
+    (a running one once its heartbeat is stale). With a queue the workers recover their own (docs/jobs.md)."""
+    if settings.queue_url:
+        from talentbridge.services.job_queue import route_text_encoding
+
+        route_text_encoding(database, settings)  # texts left over by requests: one shared job, not a thread
+        return
+    import logging
+
+    from talentbridge.services.job_queue import resubmit_unfinished
+
+    try:
+        ids = resubmit_unfinished(database, settings)
+    except Exception:  # noqa: BLE001 - an unmigrated or unreachable database is reported by the health check
+        logging.getLogger(__name__).warning("could not re-submit unfinished jobs", exc_info=True)
+        return
+    if ids:
+        logging.getLogger(__name__).info("re-submitted unfinished jobs %s", ids)
 
 
 def _optional_module(name: str):  # type: ignore[no-untyped-def]

@@ -1,25 +1,22 @@
 """CRUD and list endpoints of the registry: organizations, talents, openings, programs, rounds, placements,
-applications. One factory makes all seven, so validation, paging, errors and access checks are the same."""
+applications. One factory makes all seven, so validation, paging, errors and access checks are the same.
+
+Bodies and answers have their schemas (``registry_schemas.py``): ``XCreate`` in for POST, ``XUpdate`` for PATCH,
+``XPublic`` out (``response_model``), ``XPage`` for lists. Reads and writes go through the ``Registry`` of
+``services.registry``.
+"""
 
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel
 
-from talentbridge.domain import (
-    ApplicationData,
-    OpeningData,
-    OrganizationData,
-    PlacementData,
-    ProgramData,
-    RoundData,
-    TalentData,
-    partial_model,
-)
 from talentbridge.domain.errors import Conflict, Problem, ValidationFailed
+from talentbridge.web.api.registry_schemas import RESOURCES as _SCHEMA_RESOURCES
+from talentbridge.web.api.registry_schemas import SCHEMAS
 from talentbridge.web.deps import ReposDep, SettingsDep
 from talentbridge.web.policy import check_create, check_update, policy_of
 
@@ -47,19 +44,6 @@ def _refuse_workflow_fields(path: str, values: dict[str, Any], creating: bool) -
         raise ValidationFailed("use the workflow for this change", problems)
 
 
-#: Workflow fields a create may still set, to their initial value only (the schema says so: const).
-_CREATE_INITIAL: dict[str, dict[str, str]] = {"rounds": {"status": "draft"}}
-
-
-def _create_model(path: str, data_cls: type[BaseModel]) -> type[BaseModel]:
-    name = data_cls.__name__.replace("Data", "Create")
-    initial = _CREATE_INITIAL.get(path)
-    if not initial:
-        return type(name, (data_cls,), {})
-    fields: dict[str, Any] = {f: (Literal[value], value) for f, value in initial.items()}  # type: ignore[valid-type]
-    return create_model(name, __base__=data_cls, **fields)  # type: ignore[no-any-return,call-overload]
-
-
 def _filters_from(request: Request) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in request.query_params:
@@ -71,8 +55,8 @@ def _filters_from(request: Request) -> dict[str, Any]:
 
 
 def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -> None:
-    update_cls = partial_model(data_cls, data_cls.__name__.replace("Data", "Update"))
-    create_cls = _create_model(path, data_cls)
+    schemas = SCHEMAS[path]
+    create_cls, update_cls = schemas.create, schemas.update
 
     def list_items(
         request: Request,
@@ -147,16 +131,19 @@ def _add_resource(path: str, entity: str, data_cls: type[BaseModel], tag: str) -
         f"/{path}",
         list_items,
         methods=["GET"],
+        response_model=schemas.page,
+        response_model_exclude_unset=True,
         tags=[tag],
         summary=f"List {path}",
         description=f"Filters (query parameters, repeat for OR): {filters}. Paging: page, size. Sorting: sort.",
     )
-    router.add_api_route(f"/{path}/{{item_id}}", get_item, methods=["GET"], tags=[tag], summary=f"Get a {entity}")
+    public = {"response_model": schemas.public, "response_model_exclude_unset": True, "tags": [tag]}
+    router.add_api_route(f"/{path}/{{item_id}}", get_item, methods=["GET"], summary=f"Get a {entity}", **public)
     router.add_api_route(
-        f"/{path}", create_item, methods=["POST"], status_code=201, tags=[tag], summary=f"Create a {entity}"
+        f"/{path}", create_item, methods=["POST"], status_code=201, summary=f"Create a {entity}", **public
     )
     router.add_api_route(
-        f"/{path}/{{item_id}}", update_item, methods=["PATCH"], tags=[tag], summary=f"Update a {entity}"
+        f"/{path}/{{item_id}}", update_item, methods=["PATCH"], summary=f"Update a {entity}", **public
     )
     router.add_api_route(
         f"/{path}/{{item_id}}",
@@ -196,13 +183,7 @@ def _after_save(request: Request, entity: str, item: Any) -> None:
 
 
 RESOURCES: list[tuple[str, str, type[BaseModel], str]] = [
-    ("organizations", "organization", OrganizationData, "organizations"),
-    ("talents", "talent", TalentData, "talents"),
-    ("openings", "opening", OpeningData, "openings"),
-    ("programs", "program", ProgramData, "programs"),
-    ("rounds", "round", RoundData, "rounds"),
-    ("placements", "placement", PlacementData, "placements"),
-    ("applications", "application", ApplicationData, "applications"),
+    (path, entity, data_cls, tag) for path, entity, data_cls, _stored, tag in _SCHEMA_RESOURCES
 ]
 
 _RepoFilters: dict[str, tuple[str, ...]] = {

@@ -201,7 +201,7 @@ def list_preferences(
 ) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "review")
-    return {"items": [_ranked(r) for r in svc.preferences(round_id, side)]}
+    return {"items": [_ranked(r) for r in svc.preferences(round_id, side)], "ai_notice": _notice(round_id)}
 
 
 @router.put("/{round_id}/preferences/talents/{talent_id}", summary="A talent's ranked openings")
@@ -230,7 +230,7 @@ def generate_rankings(
     svc = _service(session)
     _check(request, svc, round_id, "update")
     body = body or RankingGeneration()
-    return svc.generate_organization_rankings(
+    result = svc.generate_organization_rankings(
         round_id,
         opening_ids=body.opening_ids,
         scope=body.scope,
@@ -239,6 +239,7 @@ def generate_rankings(
         edit=body.edit,
         actor=_actor(request),
     )
+    return {**result, "ai_notice": _notice(round_id)}
 
 
 # -- runs ----------------------------------------------------------------------------------------------------
@@ -250,7 +251,7 @@ def run_round(round_id: int, request: Request, session: SessionDep, body: RunReq
     _check(request, svc, round_id, "run")
     body = body or RunRequest()
     run = svc.run(round_id, body.mechanism, body.proposing, body.seed, _actor(request) or "api")
-    return svc.run_detail(run)
+    return {**svc.run_detail(run), "ai_notice": _notice(round_id)}
 
 
 @router.get("/{round_id}/runs", summary="Runs of a round (summaries)")
@@ -270,7 +271,7 @@ def get_run(
     detail = svc.run_detail(run)
     if include_instance:
         detail["instance"] = run.instance
-    return detail
+    return {**detail, "ai_notice": _notice(round_id)}
 
 
 @router.post("/{round_id}/runs/{run_id}/reproduce", summary="Re-solve a stored run and compare the results")
@@ -293,11 +294,18 @@ def publish_round(round_id: int, body: PublishRequest, request: Request, session
     svc = _service(session)
     _check(request, svc, round_id, "publish")
     actor = _actor(request) or body.published_by
-    return svc.publish(round_id, body.run_id, actor or "")
+    return {**svc.publish(round_id, body.run_id, actor or ""), "ai_notice": _notice(round_id)}
 
 
 @router.get("/{round_id}/result", summary="The published result")
 def get_result(round_id: int, request: Request, session: SessionDep) -> dict[str, Any]:
     svc = _service(session)
     _check(request, svc, round_id, "review")
-    return svc.result(round_id)
+    return {**svc.result(round_id), "ai_notice": _notice(round_id)}
+
+
+def _notice(round_id: int) -> dict[str, Any]:
+    """The AI notice of a response that holds AI rankings of people (generated lists, runs, results)."""
+    from talentbridge.services.ai_records import notice
+
+    return notice(None, f"round:{round_id}")

@@ -33,7 +33,12 @@ PAGE_MODULES = [
     "talentbridge.web.pages.notifications_ui",
     "talentbridge.web.pages.accounts_ui",
     "talentbridge.web.pages.data_ui",
+    "talentbridge.web.pages.jobs_ui",
+    "talentbridge.web.pages.courses_ui",
     "talentbridge.web.pages.ai_ui",
+    "talentbridge.web.pages.privacy_ui",
+    "talentbridge.web.pages.privacy_operator_ui",
+    "talentbridge.web.pages.profile_details_ui",
 ]
 
 

@@ -2,7 +2,8 @@
 or openings → the importer's row-by-row report (atomic, or keep the valid rows) → the rejected rows as a CSV with
 their reasons; export any list, narrowed by the same filters as its page and the list API.
 
-The work runs inline through services/data_transfer.py (plain arguments, so a job queue can take it over)."""
+The work runs inline through services/data_transfer.py, or, with "run as a background job" (large files), as an
+``import`` job whose page shows its progress (services/job_queue.submit_import; docs/jobs.md)."""
 
 from __future__ import annotations
 
@@ -21,13 +22,15 @@ from talentbridge.web.auth import audit
 from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep
 from talentbridge.web.pages.downloads import MEDIA
 from talentbridge.web.pages.guards import require_roles
-from talentbridge.web.pages.rendering import render
+from talentbridge.web.pages.rendering import redirect, render
 
 __all__ = ["router", "export_url"]
 
 router = APIRouter(prefix="/operator/data", include_in_schema=False, dependencies=[Depends(require_roles("operator"))])
 #: Query parameters of the export address that are not list filters.
 _NOT_FILTERS = {"entity", "format", "lang"}
+#: What the import form offers: the registry's entities and the course catalogue.
+IMPORT_ENTITIES = (*ENTITIES, "courses")
 
 
 def export_url(entity: str, fmt: str = "csv", **filters: object) -> str:
@@ -40,7 +43,8 @@ def export_url(entity: str, fmt: str = "csv", **filters: object) -> str:
 
 @router.get("")
 def data_page(request: Request) -> Response:
-    return render(request, "operator/data.html", entities=ENTITIES, formats=WRITE_FORMATS, report=None)
+    return render(request, "operator/data.html", entities=ENTITIES, formats=WRITE_FORMATS, report=None,
+                  import_entities=IMPORT_ENTITIES)  # fmt: skip
 
 
 @router.post("/import")
@@ -52,13 +56,23 @@ def import_data(
     entity: Annotated[str, Form(max_length=20)],
     file: Annotated[UploadFile, File()],
     mode: Annotated[str, Form(max_length=20)] = "atomic",
+    background: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     content = file.file.read(data_transfer.MAX_UPLOAD_BYTES + 1)
+    if background:
+        return _import_as_job(request, database, settings, entity, file.filename or "upload", content, mode)
     started = time.perf_counter()
-    report = data_transfer.import_upload(
-        database, settings, entity=entity, filename=file.filename or "upload", content=content,
-        skip_invalid=mode == "keep_valid",
-    )  # fmt: skip
+    if entity == "courses":  # the course catalogue (KDT, JCRec or generic files): services/course_catalogue.py
+        from talentbridge.services.course_catalogue import import_course_upload
+
+        report: Any = import_course_upload(
+            database, settings, filename=file.filename or "upload", content=content, skip_invalid=mode == "keep_valid"
+        )
+    else:
+        report = data_transfer.import_upload(
+            database, settings, entity=entity, filename=file.filename or "upload", content=content,
+            skip_invalid=mode == "keep_valid",
+        )  # fmt: skip
     elapsed = time.perf_counter() - started
     audit(request, "import", entity, None, file=report.filename, rows=report.rows, created=report.created,
           updated=report.updated, rejected=report.rejected, atomic=report.atomic)  # fmt: skip
@@ -71,11 +85,27 @@ def import_data(
         template,
         status_code=200 if report.ok else 422,
         entities=ENTITIES,
+        import_entities=IMPORT_ENTITIES,
         formats=WRITE_FORMATS,
         report=report,
         elapsed=elapsed,
         reason=lambda problem: import_reason(problem, tr),
     )
+
+
+def _import_as_job(
+    request: Request, database: Any, settings: Any, entity: str, filename: str, content: bytes, mode: str
+) -> Response:
+    """Queue the import ("run as a background job", for large files) and go to the job's page."""
+    from talentbridge.services.job_queue import submit_import
+
+    user = request.state.user
+    job, _ = submit_import(database, settings, entity=entity, filename=filename, content=content,
+                           skip_invalid=mode == "keep_valid", started_by=user.id, started_by_label=user.email)  # fmt: skip
+    audit(request, "import", entity, None, file=filename, job=job.id)
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": f"/jobs/{job.id}"})
+    return redirect(f"/jobs/{job.id}")
 
 
 @router.get("/rejects/{token}")

@@ -138,6 +138,10 @@ async def save_profile(request: Request, repos: ReposDep, session: SessionDep) -
             talent = repos.talents.get(user.talent_id)
             check_update(request, "talent", TalentData, talent, changes)
             repos.talents.update(user.talent_id, changes)
+            from talentbridge.services.privacy_consent import record_changes
+
+            before = {"consent_visible": talent.consent_visible, "consent_statistics": talent.consent_statistics}
+            record_changes(session, talent.id, before, changes, by_role="talent", actor_id=user.id)
     except ValidationFailed as exc:
         session.rollback()
         return render(

@@ -1,0 +1,265 @@
+"""The kinds of job and what each one runs. A handler takes a ``JobContext`` and returns the job's result (JSON),
+or marks the job done itself inside the transaction of its writes (``ctx.complete``).
+
+    import             a file kept by ``data_transfer.save_upload``: rows and "done" commit together
+    recommend-batch    ``recommend batch`` to a JSON Lines file (renamed into place at the end); a checkpoint after
+                       each chunk of flushed lines, so a re-run after a kill carries on from the last one
+    reindex            rebuild the talent index, every profile text encoded (``recommend reindex``)
+    encode-texts       encode the profile and opening texts not in the embedding store yet
+    fairness-audit     impact ratios of the shortlists of open openings (``audit recommendations``)
+    round-run          ``rounds run``: the run, the round's new status and "done" commit together
+    privacy-retention  ``privacy retention``: one transaction per erasure, already-erased talents skipped
+
+How each survives a worker killed half-way: an import's rows and its "done" are one transaction (none or all);
+a batch run resumes from its last checkpoint; the other kinds write files atomically and are idempotent, so a
+re-run after the kill gives the same result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from talentbridge.domain.errors import Problem, TalentBridgeError, ValidationFailed
+
+__all__ = ["KINDS", "JobFailed", "check_kind", "handler_for", "batch_output_path"]
+
+Handler = Callable[[Any], dict[str, Any] | None]
+
+
+class JobFailed(TalentBridgeError):
+    """A job that ran to the end without doing its work (an import whose rows were rejected): the reason in
+    English (``message``) and Korean, and the result to show (the rejected rows)."""
+
+    code = "job_failed"
+    status = 422
+
+    def __init__(self, message: str, message_ko: str, job_result: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message_ko = message_ko
+        self.job_result = job_result
+
+
+# --------------------------------------------------------------------------------------------- handlers
+
+
+def _import(ctx: Any) -> dict[str, Any] | None:
+    from talentbridge.services import data_transfer
+
+    p = ctx.params
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        ctx.progress(done, total, stage)
+
+    def done(session: Any, report: Any) -> None:
+        if report.ok:
+            ctx.complete(session, _report_dict(report))
+
+    report = data_transfer.import_saved(
+        ctx.db, ctx.settings, entity=p["entity"], token=p["token"], filename=p["filename"],
+        skip_invalid=bool(p.get("skip_invalid")), progress=progress, before_commit=done,
+    )  # fmt: skip
+    if not report.ok:
+        if report.error:
+            raise JobFailed(report.error, f"파일을 가져올 수 없습니다: {report.error}", _report_dict(report))
+        raise JobFailed(
+            f"{report.rejected} of {report.rows} rows are invalid; nothing was imported",
+            f"{report.rows}행 중 {report.rejected}행이 올바르지 않아 아무것도 가져오지 않았습니다",
+            _report_dict(report),
+        )
+    return _report_dict(report)
+
+
+def _report_dict(report: Any) -> dict[str, Any]:
+    return {
+        "entity": report.entity,
+        "filename": report.filename,
+        "atomic": report.atomic,
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "rejected": report.rejected,
+        "written": report.written,
+        "rejects_token": report.rejects_token,
+        "error": report.error,
+        "problems": [p.as_dict() for p in report.problems[:500]],
+        "problem_count": len(report.problems),
+    }
+
+
+def batch_output_path(settings: Any, job_id: int) -> Path:
+    return settings.data_dir / "jobs" / str(job_id) / "recommendations.jsonl"
+
+
+def _recommend_service(ctx: Any, session: Any) -> Any:
+    from talentbridge.services.recommend import RecommendService
+
+    return RecommendService(ctx.settings, session)
+
+
+def _recommend_batch(ctx: Any) -> dict[str, Any] | None:
+    p = ctx.params
+    output = Path(p["output"]) if p.get("output") else batch_output_path(ctx.settings, ctx.job.id)
+
+    def progress(done: int, total: int) -> None:
+        ctx.progress(done, total, "recommend")
+
+    def checkpoint(sources: int, offset: int) -> None:
+        ctx.service.save_checkpoint(ctx.job.id, ctx.job.attempts, {"sources": sources, "bytes": offset})
+
+    saved = ctx.checkpoint or {}
+    resume = (int(saved["sources"]), int(saved["bytes"])) if "sources" in saved and "bytes" in saved else None
+    with ctx.db.session() as session:
+        svc = _recommend_service(ctx, session)
+        result: dict[str, Any] = svc.batch(
+            p["direction"], int(p.get("top", 20)), output, progress=progress, limit=p.get("limit"),
+            resume=resume, checkpoint=checkpoint,
+        )  # fmt: skip
+        result["resumed_from"] = resume[0] if resume else 0
+        ctx.complete(session, result)  # with the run's AI record: both or neither
+    return result
+
+
+def _reindex(ctx: Any) -> dict[str, Any] | None:
+    def progress(done: int, total: int) -> None:
+        ctx.progress(done, total, "index")
+
+    with ctx.db.session() as session:
+        return _recommend_service(ctx, session).rebuild_index(progress)  # type: ignore[no-any-return]
+
+
+def _encode_texts(ctx: Any) -> dict[str, Any] | None:
+    from talentbridge.services.text_embeddings import opening_text, text_embeddings_for
+
+    text = text_embeddings_for(ctx.settings)
+    if not text.active:
+        return {"encoded": 0, **text.summary()}
+    with ctx.db.session() as session:
+        svc = _recommend_service(ctx, session)
+        ctx.progress(0, None, "talents", force=True)
+        idx = svc.talent_index.index()
+        svc.talent_index.encode_all(idx)
+        openings = list(svc.open_openings())
+        texts = [opening_text(o) for o in openings]
+
+        def progress(done: int, total: int) -> None:
+            ctx.progress(done, total, "openings")
+
+        _, found = text.vectors("openings", texts, progress=progress)
+        return {"talents": len(idx), "openings": len(openings), "openings_encoded": int(found.sum()),
+                **text.summary()}  # fmt: skip
+
+
+def _fairness_audit(ctx: Any) -> dict[str, Any] | None:
+    p = ctx.params
+    ctx.progress(0, None, "audit", force=True)
+    with ctx.db.session() as session:
+        return _recommend_service(ctx, session).audit(  # type: ignore[no-any-return]
+            int(p.get("top", 20)), p.get("limit", 1000)
+        )
+
+
+def _round_run(ctx: Any) -> dict[str, Any] | None:
+    """``rounds run``: the stored run, the round's new status and the job's "done" commit in one transaction."""
+    from talentbridge.services.rounds import RoundService
+
+    p = ctx.params
+    ctx.progress(0, None, "solve", force=True)
+    with ctx.db.session(write=True) as session:
+        svc = RoundService(session)
+        record = svc.run(int(p["round_id"]), p.get("mechanism"), p.get("proposing"), p.get("seed"),
+                         p.get("by") or ctx.job.started_by_label or "job")  # fmt: skip
+        session.flush()
+        result = {"round_id": int(p["round_id"]), "run_id": record.id, "mechanism": record.mechanism}
+        ctx.complete(session, result)
+    return result
+
+
+def _privacy_retention(ctx: Any) -> dict[str, Any] | None:
+    """``privacy retention``: each erasure is its own transaction and skips talents already erased, so a re-run
+    after a kill carries on where the killed run stopped."""
+    from talentbridge.services.privacy_retention import apply
+
+    ctx.progress(0, None, "retention", force=True)
+    plan = apply(ctx.settings, ctx.db, dry_run=bool(ctx.params.get("dry_run")))
+    return plan.as_dict()  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------------------------- registry
+
+
+def _need(params: dict[str, Any], name: str, problems: list[Problem], choices: tuple[str, ...] | None = None) -> None:
+    value = params.get(name)
+    if value in (None, ""):
+        problems.append(Problem(loc=("params", name), msg="required"))
+    elif choices is not None and value not in choices:
+        problems.append(Problem(loc=("params", name), msg=" or ".join(choices), value=value))
+
+
+def _int(params: dict[str, Any], name: str, lo: int, hi: int, problems: list[Problem]) -> None:
+    value = params.get(name)
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        problems.append(Problem(loc=("params", name), msg=f"a whole number from {lo} to {hi}", value=value))
+
+
+def _check_import(params: dict[str, Any], problems: list[Problem]) -> None:
+    from talentbridge.services.importing import ENTITIES
+
+    _need(params, "entity", problems, ENTITIES)
+    _need(params, "token", problems)
+    _need(params, "filename", problems)
+
+
+def _check_batch(params: dict[str, Any], problems: list[Problem]) -> None:
+    from talentbridge.services.recommend_batch import DIRECTIONS
+
+    _need(params, "direction", problems, DIRECTIONS)
+    _int(params, "top", 1, 1000, problems)
+    _int(params, "limit", 1, 10_000_000, problems)
+
+
+def _check_audit(params: dict[str, Any], problems: list[Problem]) -> None:
+    _int(params, "top", 1, 1000, problems)
+    _int(params, "limit", 1, 10_000_000, problems)
+
+
+def _check_round(params: dict[str, Any], problems: list[Problem]) -> None:
+    _need(params, "round_id", problems)
+    _int(params, "round_id", 1, 2**31 - 1, problems)
+    _int(params, "seed", 0, 2**31 - 1, problems)
+
+
+def _check_nothing(params: dict[str, Any], problems: list[Problem]) -> None:
+    return None
+
+
+#: kind → (handler, parameter check, Korean name, English name)
+KINDS: dict[str, tuple[Handler, Callable[[dict[str, Any], list[Problem]], None], str, str]] = {
+    "import": (_import, _check_import, "파일 가져오기", "File import"),
+    "recommend-batch": (_recommend_batch, _check_batch, "일괄 추천", "Batch recommendations"),
+    "reindex": (_reindex, _check_nothing, "인재 색인 재구축", "Talent index rebuild"),
+    "encode-texts": (_encode_texts, _check_nothing, "텍스트 임베딩", "Text encoding"),
+    "fairness-audit": (_fairness_audit, _check_audit, "공정성 감사", "Fairness audit"),
+    "round-run": (_round_run, _check_round, "라운드 매칭 실행", "Round run"),
+    "privacy-retention": (_privacy_retention, _check_nothing, "보존 기한 적용 (익명화)", "Retention limits (anonymisation)"),
+}
+
+
+def check_kind(kind: str, params: dict[str, Any]) -> None:
+    """Raise ``ValidationFailed`` listing every problem with the kind and its parameters."""
+    if kind not in KINDS:
+        raise ValidationFailed("unknown job kind", [Problem(loc=("kind",), msg=" or ".join(KINDS), value=kind)])
+    problems: list[Problem] = []
+    if not isinstance(params, dict):
+        problems.append(Problem(loc=("params",), msg="an object"))
+    else:
+        KINDS[kind][1](params, problems)
+    if problems:
+        raise ValidationFailed(f"invalid parameters of a {kind} job", problems)
+
+
+def handler_for(kind: str) -> Handler:
+    return KINDS[kind][0]

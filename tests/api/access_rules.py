@@ -210,5 +210,32 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("GET", "/api/analytics"): (READERS, "/api/analytics", None),
         ("GET", "/api/analytics/{name}"): (READERS, "/api/analytics/supply-demand", None),
         ("GET", "/operator/analytics"): (READERS, "/operator/analytics", None),
+        ("GET", "/operator/analytics/report"): (READERS, "/operator/analytics/report?period=2026-H1&format=html", None),
     }
-    return rounds | knowledge | recommendations | support | pages | platform | analytics | privacy
+    asking = TALENT | ORG  # a human review is asked for by the talent or organization a result is about
+    ai = {  # AI Basic Act records, packs and human reviews (web/api/ai.py, web/pages/ai_ui.py)
+        ("POST", "/api/ai/reviews"): (asking, "/api/ai/reviews", {"reason": "점수의 근거를 사람이 다시 봐 주세요"}),
+        ("GET", "/api/ai/reviews"): (SIGNED_IN, "/api/ai/reviews", None),
+        ("GET", "/api/ai/reviews/{review_id}"): (SIGNED_IN, "/api/ai/reviews/999999", None),
+        ("POST", "/api/ai/reviews/{review_id}/answer"): (OPERATOR, "/api/ai/reviews/999999/answer",
+                                                         {"answer": "검토했습니다"}),
+        ("GET", "/api/ai/records"): (READERS, "/api/ai/records", None),
+        ("GET", "/api/ai/records/{key}"): (READERS, "/api/ai/records/nosuchkey", None),
+        ("POST", "/api/ai/packs"): (OPERATOR, "/api/ai/packs", {"round_id": 999999}),
+        ("GET", "/api/ai/packs"): (READERS, "/api/ai/packs", None),
+        ("GET", "/ai/reviews/new"): (asking, "/ai/reviews/new", None),
+        ("POST", "/ai/reviews"): (asking, "/ai/reviews", None),
+        ("GET", "/ai/reviews"): (asking, "/ai/reviews", None),
+        ("GET", "/operator/ai"): (READERS, "/operator/ai", None),
+        ("GET", "/operator/ai/reviews"): (READERS, "/operator/ai/reviews", None),
+        ("POST", "/operator/ai/reviews/{review_id}/answer"): (OPERATOR, "/operator/ai/reviews/999999/answer", None),
+        ("GET", "/operator/ai/records/{key}"): (READERS, "/operator/ai/records/nosuchkey", None),
+        ("POST", "/operator/ai/packs"): (OPERATOR, "/operator/ai/packs", None),
+        ("GET", "/operator/ai/packs/{pack_id}/{name}"): (READERS, "/operator/ai/packs/999999/pack.pdf", None),
+    }
+    courses = {  # the operator's course catalogue (web/pages/courses_ui.py)
+        ("GET", "/operator/courses"): (OPERATOR, "/operator/courses", None),
+        ("GET", "/operator/courses/{course_id}"): (OPERATOR, "/operator/courses/999999", None),
+        ("POST", "/operator/courses/{course_id}/skills"): (OPERATOR, "/operator/courses/999999/skills", None),
+    }
+    return rounds | knowledge | recommendations | support | pages | platform | analytics | privacy | ai | courses

@@ -93,3 +93,39 @@ def test_page_shows_charts_and_numbers(seeded: None, client_as: Any) -> None:
         assert "/api/analytics/supply-demand?format=csv" in html
         assert busan in html
         assert 'href="/operator/analytics"' in html  # reachable from the navigation
+
+
+def test_a_change_of_the_data_is_counted_on_the_next_read(seeded: None, client: Any, database: Any) -> None:
+    assert _regions(client.get("/api/analytics/supply-demand").json())["busan"] == 2
+    from talentbridge.storage.tables import TalentRow, TalentSkillRow
+
+    with database.session() as session:
+        skill = next(iter(data.skill_pool(session)))
+        for i in range(3):
+            t = TalentRow(name=f"new {i}", category="engineer", nationality="KR", region="busan",
+                          consent_statistics=True)
+            session.add(t)
+            session.flush()
+            session.add(TalentSkillRow(talent_id=t.id, skill_id=skill, level=3, source="declared"))
+    body = client.get("/api/analytics/supply-demand").json()
+    assert _regions(body)["busan"] == 5
+    assert body["meta"]["refreshed_at"]
+
+
+def test_page_has_the_sankey_and_the_report_button(seeded: None, client_as: Any) -> None:
+    html = client_as("auditor").get("/operator/analytics").text
+    assert 'action="/operator/analytics/report"' in html and 'name="period"' in html
+    assert "h-sankey" in html
+
+
+@pytest.mark.parametrize("fmt,kind", [("xlsx", "spreadsheetml"), ("html", "text/html"), ("pdf", "application/pdf")])
+def test_report_button_downloads_each_format(seeded: None, client_as: Any, fmt: str, kind: str) -> None:
+    r = client_as("auditor").get(f"/operator/analytics/report?period=2025-H1&format={fmt}")
+    assert r.status_code == 200, r.text[:300]
+    assert kind in r.headers["content-type"]
+
+
+def test_report_button_reports_bad_input(client: Any) -> None:
+    r = client.get("/operator/analytics/report?period=&format=doc&programme_id=x",
+                   headers={"Accept": "application/json"})
+    assert r.status_code == 422

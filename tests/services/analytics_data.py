@@ -92,6 +92,8 @@ def worlds(draw: Any, n_skills: int = 9) -> dict[str, Any]:
         "start_month": st.integers(1, 18),
         "recorded_month": st.integers(1, 18),
         "followups": st.dictionaries(st.sampled_from([3, 6, 12]), st.booleans(), max_size=3),
+        "kind": st.sampled_from(["secondment", "internship"]),
+        "status": st.sampled_from(["active", "completed"]),
     })
     placements = draw(st.lists(placement, max_size=15)) if talents else []
     for p in placements:
@@ -107,6 +109,11 @@ def clear(session: Session) -> None:
                   ProgramRow, OpeningSkillRow, OpeningRow, TalentSkillRow, TalentRow, OrganizationRow):
         session.execute(delete(table))
     session.flush()
+
+
+def round_opening_region(seats: int) -> str | None:
+    """The place of work an opening is attached to a round with (varied by seats, sometimes none)."""
+    return REGIONS[seats % len(REGIONS)]
 
 
 def load(session: Session, world: dict[str, Any], skills: list[str]) -> dict[str, list[int]]:
@@ -150,7 +157,8 @@ def load(session: Session, world: dict[str, Any], skills: list[str]) -> dict[str
         for t in r["participants"]:
             session.add(RoundParticipantRow(round_id=row.id, talent_id=ids["talents"][t]))
         for o, seats in r["openings"].items():
-            session.add(RoundOpeningRow(round_id=row.id, opening_id=ids["openings"][o], seats=seats))
+            session.add(RoundOpeningRow(round_id=row.id, opening_id=ids["openings"][o], seats=seats,
+                                        region=round_opening_region(seats)))
         ranks = {str(k): v for k, v in r["ranks"].items()}
         for published, dist in ((r["published"], ranks), (False, {"1": 99})):  # the second never wins when published
             session.add(RoundRunRow(round_id=row.id, mechanism="da", proposing="talent", seed=0, instance={},
@@ -160,8 +168,8 @@ def load(session: Session, world: dict[str, Any], skills: list[str]) -> dict[str
     for i, p in enumerate(world["placements"]):
         row = PlacementRow(talent_id=ids["talents"][p["talent"]], organization_id=ids["orgs"][p["org"]],
                            opening_id=None if p["opening"] is None else ids["openings"][p["opening"]],
-                           round_id=None if p["round"] is None else ids["rounds"][p["round"]], kind="secondment",
-                           start_date=_moment(p["start_month"], 1).date(), status="active",
+                           round_id=None if p["round"] is None else ids["rounds"][p["round"]], kind=p["kind"],
+                           start_date=_moment(p["start_month"], 1).date(), status=p["status"],
                            created_at=_moment(p["recorded_month"], 20 + i % 5))
         session.add(row)
         session.flush()
@@ -169,6 +177,10 @@ def load(session: Session, world: dict[str, Any], skills: list[str]) -> dict[str
             session.add(PlacementFollowUpRow(placement_id=row.id, months=months, retained=kept,
                                              recorded_at=_moment(1, 1), recorder_role="operator"))
     session.flush()
+    # Examples can share a fingerprint (same counts within the same second): recompute the cells every time.
+    from talentbridge.services.analytics_cells import refresh
+
+    refresh(session)
     return ids
 
 
@@ -240,10 +252,10 @@ def recount_gap(world: dict[str, Any], skills: list[str]) -> dict[str, tuple[int
 def recount_rounds(world: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for i, r in enumerate(world["rounds"]):
-        placed = [p for p in world["placements"] if p["round"] == i]
-        days = [(_moment(p["recorded_month"], 20 + world["placements"].index(p) % 5).date()
+        placed = [(j, p) for j, p in enumerate(world["placements"]) if p["round"] == i]
+        days = [(_moment(p["recorded_month"], 20 + j % 5).date()
                  - _moment(world["openings"][p["opening"]]["month"], 5).date()).days
-                for p in placed if p["opening"] is not None]
+                for j, p in placed if p["opening"] is not None]
         out.append({"applicants": len(r["participants"]), "seats": sum(r["openings"].values()),
                     "placements": len(placed), "days": days,
                     "ranks": {int(k): v for k, v in r["ranks"].items()} if r["published"] else {1: 99}})
@@ -262,3 +274,37 @@ def recount_retention(world: dict[str, Any], period: tuple[date, date] | None = 
             cell[0] += 1
             cell[1] += int(kept)
     return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def recount_circulation(world: dict[str, Any]) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str, str], int]]:
+    flows: Counter[tuple[str, str, str]] = Counter()
+    returns: Counter[tuple[str, str, str]] = Counter()
+    for p in world["placements"]:
+        employer = world["talents"][p["talent"]]["employer"]
+        src = "none" if employer is None else world["orgs"][employer][0]
+        dst = world["orgs"][p["org"]][0]
+        flows[(src, dst, p["kind"])] += 1
+        if p["kind"] == "secondment" and p["status"] == "completed":
+            returns[(dst, src, p["kind"])] += 1
+    return dict(flows), dict(returns)
+
+
+def recount_regions(world: dict[str, Any]) -> tuple[Counter[str], dict[int, tuple[int, int]]]:
+    """Placements by place of work, and per round (capital-area placements, all placements)."""
+    capital = {"seoul", "incheon", "gyeonggi"}
+    by_region: Counter[str] = Counter()
+    per_round: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for p in world["placements"]:
+        place = None
+        if p["round"] is not None and p["opening"] is not None and p["opening"] in world["rounds"][p["round"]]["openings"]:
+            place = round_opening_region(world["rounds"][p["round"]]["openings"][p["opening"]])
+        if place is None and p["opening"] is not None:
+            place = world["openings"][p["opening"]]["region"]
+        if place is None:
+            place = world["orgs"][p["org"]][1]
+        place = place or "unknown"
+        by_region[place] += 1
+        if p["round"] is not None:
+            per_round[p["round"]][0] += place in capital
+            per_round[p["round"]][1] += 1
+    return by_region, {k: (v[0], v[1]) for k, v in per_round.items()}

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from tests.services import analytics_data as data
 
+from talentbridge.services.analytics_flows import circulation, regional_placements
 from talentbridge.services.analytics_programmes import parse_period, programme_kpis, retention
 from talentbridge.services.analytics_sql import MIN_GROUP
 from talentbridge.services.analytics_supply import skill_gap, supply_demand, supply_demand_monthly
@@ -161,6 +162,27 @@ def test_suppression_hides_every_small_people_count(database: Any, pool: tuple[l
                 # what is not a count of people (seats, names) is never hidden
                 assert {k: v for k, v in a.items() if k not in raw.people and k not in raw.rates} == {
                     k: v for k, v in b.items() if k not in raw.people and k not in raw.rates}
+
+
+@PROPERTY
+@given(world=data.worlds())
+def test_circulation_and_regions_equal_a_recount(database: Any, pool: tuple[list[str], list[str]],
+                                                 world: dict[str, Any]) -> None:
+    skills, _ = pool
+    with database.session() as session:
+        ids = data.load(session, world, skills)
+        flows = circulation(session)
+        regions = regional_placements(session)
+        session.rollback()
+    want_flows, want_returns = data.recount_circulation(world)
+    assert {(r["from_kind"], r["to_kind"], r["placement_kind"]): r["placements"]
+            for r in flows.table("flows").rows} == want_flows
+    assert {(r["from_kind"], r["to_kind"], r["placement_kind"]): r["placements"]
+            for r in flows.table("returns").rows} == want_returns
+    by_region, per_round = data.recount_regions(world)
+    assert {r["region"]: r["placements"] for r in regions.table("by_region").rows} == dict(by_region)
+    got = {r["round_id"]: (r["capital"], r["placements"]) for r in regions.table("rounds").rows}
+    assert got == {ids["rounds"][i]: v for i, v in per_round.items()}
 
 
 def test_periods_parse() -> None:

@@ -3,6 +3,7 @@ field), search the catalogue, read a course with the evidence of inferred skills
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def test_import_search_read_and_correct_a_course(operator: TestClient) -> None:
     assert "과정 문구에서 가르치는 기술을 추론" in response.text  # type: ignore[attr-defined]
     listing = c.get("/operator/courses", params={"q": "머신러닝"})
     assert "파이썬 머신러닝 데이터 분석가 과정" in listing.text and "스마트팩토리" not in listing.text
-    course_link = listing.text.split('href="/operator/courses/')[1].split('"')[0]
+    course_link = re.findall(r'href="/operator/courses/(\d+)"', listing.text)[0]
     detail = c.get(f"/operator/courses/{course_link}")
     assert "추론 근거" in detail.text and "파이썬" in detail.text and 'name="csrf_token"' in detail.text
     bad = c.post(

@@ -13,18 +13,21 @@ Definitions (docs/analytics.md):
   it at least at the lowest level any of those openings asks for; ranked by qualified people per seat, fewest
   first.
 
-All counting is done by the database (GROUP BY, COUNT DISTINCT, window sums) on SQLite and PostgreSQL alike.
+All counting is done by the database on SQLite and PostgreSQL alike: the per-talent work once per data change
+into aggregate cells (``analytics_cells``), then a GROUP BY over the cells per request.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, distinct, func, literal, select
+from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
-from talentbridge.services.analytics_sql import AnalyticsResult, AnalyticsTable, family_expr, month_of
-from talentbridge.storage.tables import OpeningRow, OpeningSkillRow, OrganizationRow, TalentRow, TalentSkillRow
+from talentbridge.services.analytics_cells import ensure_fresh
+from talentbridge.services.analytics_sql import AnalyticsResult, AnalyticsTable, family_expr
+from talentbridge.storage.analytics_tables import DemandCellRow, SkillLevelCellRow, SupplyCellRow
+from talentbridge.storage.tables import OpeningRow, OpeningSkillRow, OrganizationRow, TalentRow
 from talentbridge.storage.taxonomy_tables import SkillRow
 
 __all__ = ["supply_demand", "supply_demand_monthly", "skill_gap", "DEMAND_STATUSES"]
@@ -33,131 +36,86 @@ __all__ = ["supply_demand", "supply_demand_monthly", "skill_gap", "DEMAND_STATUS
 DEMAND_STATUSES = ("open", "closed", "filled")
 
 
-def _talent_families() -> Any:
-    """(talent_id, family) pairs, one per family a talent holds a skill of."""
-    fam = family_expr(SkillRow.family).label("family")
-    return (
-        select(TalentSkillRow.talent_id.label("talent_id"), fam)
-        .outerjoin(SkillRow, SkillRow.id == TalentSkillRow.skill_id)
-        .distinct()
-        .subquery("tf")
-    )
-
-
-def _opening_families() -> Any:
-    fam = family_expr(SkillRow.family).label("family")
-    return (
-        select(OpeningSkillRow.opening_id.label("opening_id"), fam)
-        .outerjoin(SkillRow, SkillRow.id == OpeningSkillRow.skill_id)
-        .distinct()
-        .subquery("of")
-    )
-
-
-def _talent_dims() -> tuple[Any, Any]:
-    return func.coalesce(TalentRow.region, "unknown").label("region"), func.coalesce(
-        OrganizationRow.kind, "none"
-    ).label("org_kind")
-
-
-def _opening_dims() -> tuple[Any, Any]:
-    return func.coalesce(OpeningRow.region, "remote").label("region"), OrganizationRow.kind.label("org_kind")
-
-
-def _filter(stmt: Select[Any], family_col: Any, region_col: Any, kind_col: Any, filters: dict[str, str | None]) -> Any:
-    if filters.get("family") is not None and family_col is not None:
-        stmt = stmt.where(family_col == filters["family"])
-    if filters.get("region") is not None:
-        stmt = stmt.where(region_col == filters["region"])
-    if filters.get("org_kind") is not None:
-        stmt = stmt.where(kind_col == filters["org_kind"])
+def _where(stmt: Any, table: Any, filters: dict[str, str | None]) -> Any:
+    for key in ("family", "region", "org_kind"):
+        if filters.get(key) is not None:
+            stmt = stmt.where(getattr(table, key) == filters[key])
     return stmt
-
-
-def _supply_stmt(filters: dict[str, str | None], *, by_family: bool) -> tuple[Select[Any], Any, Any, Any]:
-    region, kind = _talent_dims()
-    if by_family:
-        tf = _talent_families()
-        stmt = (
-            select(tf.c.family, region, kind, func.count().label("n"))
-            .select_from(tf)
-            .join(TalentRow, TalentRow.id == tf.c.talent_id)
-        )
-        fam = tf.c.family
-    else:
-        stmt = select(region, kind, func.count().label("n")).select_from(TalentRow)
-        fam = None
-    stmt = stmt.outerjoin(OrganizationRow, OrganizationRow.id == TalentRow.current_employer_id).where(
-        TalentRow.consent_statistics.is_(True)
-    )
-    stmt = _filter(stmt, fam, func.coalesce(TalentRow.region, "unknown"), func.coalesce(OrganizationRow.kind, "none"), filters)
-    return stmt, fam, region, kind
-
-
-def _demand_stmt(filters: dict[str, str | None], *, by_family: bool) -> tuple[Select[Any], Any]:
-    region, kind = _opening_dims()
-    seats, openings = func.sum(OpeningRow.seats).label("seats"), func.count().label("openings")
-    if by_family:
-        of = _opening_families()
-        stmt = select(of.c.family, region, kind, seats, openings).select_from(of).join(
-            OpeningRow, OpeningRow.id == of.c.opening_id
-        )
-        fam = of.c.family
-    else:
-        stmt = select(region, kind, seats, openings).select_from(OpeningRow)
-        fam = None
-    stmt = stmt.join(OrganizationRow, OrganizationRow.id == OpeningRow.organization_id).where(OpeningRow.status == "open")
-    stmt = _filter(stmt, fam, func.coalesce(OpeningRow.region, "remote"), OrganizationRow.kind, filters)
-    return stmt, fam
 
 
 def supply_demand(
     session: Session, *, family: str | None = None, region: str | None = None, org_kind: str | None = None
 ) -> AnalyticsResult:
     """Current supply and demand: the family × region × organization-kind cube and its one-way roll-ups."""
+    fresh = ensure_fresh(session)
     filters = {"family": family, "region": region, "org_kind": org_kind}
+    S, D = SupplyCellRow, DemandCellRow
     cube: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     def cell(f: str, r: str, k: str) -> dict[str, Any]:
         return cube.setdefault((f, r, k), {"family": f, "region": r, "org_kind": k, "supply": 0,
                                            "demand_seats": 0, "demand_openings": 0})
 
-    stmt, fam, region_c, kind_c = _supply_stmt(filters, by_family=True)
-    for f, r, k, n in session.execute(stmt.group_by(fam, region_c, kind_c)):
+    supply = _where(select(S.family, S.region, S.org_kind, func.sum(S.talents)), S, filters)
+    for f, r, k, n in session.execute(supply.group_by(S.family, S.region, S.org_kind)):
         cell(f, r, k)["supply"] = int(n)
-    dstmt, dfam = _demand_stmt(filters, by_family=True)
-    dregion, dkind = dstmt.selected_columns.region, dstmt.selected_columns.org_kind
-    for f, r, k, seats, n in session.execute(dstmt.group_by(dfam, dregion, dkind)):
+    demand = _where(select(D.family, D.region, D.org_kind, func.sum(D.seats), func.sum(D.openings))
+                    .where(D.status == "open"), D, filters)
+    for f, r, k, seats, n in session.execute(demand.group_by(D.family, D.region, D.org_kind)):
         c = cell(f, r, k)
         c["demand_seats"], c["demand_openings"] = int(seats or 0), int(n)
     cube_rows = [cube[key] for key in sorted(cube)]
-
     tables = [AnalyticsTable("cube", ["family", "region", "org_kind", "supply", "demand_seats", "demand_openings"],
                              cube_rows, people=("supply",))]
-    tables.append(_rollup(session, filters, "family"))
-    tables.append(_rollup(session, filters, "region"))
-    tables.append(_rollup(session, filters, "org_kind"))
-    return AnalyticsResult("supply-demand", tables, meta={"filters": filters})
+    for dim in ("family", "region", "org_kind"):
+        tables.append(_rollup(session, filters, dim))
+    return AnalyticsResult("supply-demand", tables, meta={"filters": filters, **fresh})
 
 
 def _rollup(session: Session, filters: dict[str, str | None], dim: str) -> AnalyticsTable:
-    """Supply and demand by one dimension, counted by the database (talent with skills in several families
-    count once per family in the family roll-up and once in the others)."""
-    by_family = dim == "family" or filters.get("family") is not None
-    stmt, fam, region_c, kind_c = _supply_stmt(filters, by_family=by_family)
-    key = {"family": fam, "region": region_c, "org_kind": kind_c}[dim]
-    supply_q = stmt.with_only_columns(key, func.count(distinct(TalentRow.id)))
-    dstmt, dfam = _demand_stmt(filters, by_family=by_family)
-    dkey = {"family": dfam, "region": dstmt.selected_columns.region, "org_kind": dstmt.selected_columns.org_kind}[dim]
-    # An opening's seats count once per group even when it asks for several skills of the filtered family.
-    inner = dstmt.with_only_columns(dkey.label("k"), OpeningRow.id.label("oid"), OpeningRow.seats.label("seats")).distinct().subquery()
-    demand_q = select(inner.c.k, func.sum(inner.c.seats), func.count()).group_by(inner.c.k)
+    """Supply and demand by one dimension. By family (or within one family) from the cells: a talent is in one
+    cell per family, so the sums count each talent once per family. By region or organization kind over all
+    families: every consenting talent once (GROUP BY over talents), every open opening once."""
+    S = SupplyCellRow
     rows: dict[str, dict[str, Any]] = {}
-    for k, n in session.execute(supply_q.group_by(key)):
-        rows.setdefault(k, {dim: k, "supply": 0, "demand_seats": 0, "demand_openings": 0})["supply"] = int(n)
-    for k, seats, n in session.execute(demand_q):
-        row = rows.setdefault(k, {dim: k, "supply": 0, "demand_seats": 0, "demand_openings": 0})
-        row["demand_seats"], row["demand_openings"] = int(seats or 0), int(n)
+
+    def row(k: str) -> dict[str, Any]:
+        return rows.setdefault(k, {dim: k, "supply": 0, "demand_seats": 0, "demand_openings": 0})
+
+    if dim == "family" or filters.get("family") is not None:
+        key = getattr(S, dim)
+        stmt = _where(select(key, func.sum(S.talents)), S, filters).group_by(key)
+        for k, n in session.execute(stmt):
+            row(k)["supply"] = int(n)
+        D = DemandCellRow
+        dkey = getattr(D, dim)
+        dstmt = _where(select(dkey, func.sum(D.seats), func.sum(D.openings)).where(D.status == "open"), D, filters)
+        for k, seats, n in session.execute(dstmt.group_by(dkey)):
+            row(k)["demand_seats"], row(k)["demand_openings"] = int(seats or 0), int(n)
+    else:
+        region = func.coalesce(TalentRow.region, "unknown")
+        kind = func.coalesce(OrganizationRow.kind, "none")
+        key = region if dim == "region" else kind
+        stmt = (select(key, func.count()).select_from(TalentRow)
+                .outerjoin(OrganizationRow, OrganizationRow.id == TalentRow.current_employer_id)
+                .where(TalentRow.consent_statistics.is_(True)))
+        if filters.get("region") is not None:
+            stmt = stmt.where(region == filters["region"])
+        if filters.get("org_kind") is not None:
+            stmt = stmt.where(kind == filters["org_kind"])
+        for k, n in session.execute(stmt.group_by(key)):
+            row(k)["supply"] = int(n)
+        oregion = func.coalesce(OpeningRow.region, "remote")
+        okey = oregion if dim == "region" else OrganizationRow.kind
+        dstmt = (select(okey, func.sum(OpeningRow.seats), func.count())
+                 .join(OrganizationRow, OrganizationRow.id == OpeningRow.organization_id)
+                 .where(OpeningRow.status == "open"))
+        if filters.get("region") is not None:
+            dstmt = dstmt.where(oregion == filters["region"])
+        if filters.get("org_kind") is not None:
+            dstmt = dstmt.where(OrganizationRow.kind == filters["org_kind"])
+        for k, seats, n in session.execute(dstmt.group_by(okey)):
+            row(k)["demand_seats"], row(k)["demand_openings"] = int(seats or 0), int(n)
     ordered = sorted(rows.values(), key=lambda r: (-r["demand_seats"], -r["supply"], r[dim]))
     return AnalyticsTable(f"by_{dim}", [dim, "supply", "demand_seats", "demand_openings"], ordered, people=("supply",))
 
@@ -169,34 +127,16 @@ def supply_demand_monthly(
     """Per month and family: talent registered (new supply), the running supply total, and seats posted.
 
     ``since``/``until`` (``YYYY-MM``, inclusive) limit the months shown; the running total still counts earlier
-    months. One grouped query per side, the running total by a window sum in the database."""
+    months. One grouped query per side over the cells; the running total is a window sum in the database."""
+    fresh = ensure_fresh(session)
     filters = {"family": family, "region": region, "org_kind": org_kind}
-    tf = _talent_families()
-    month = month_of(session, TalentRow.created_at).label("month")
-    per_month = (
-        select(month, tf.c.family.label("family"), func.count().label("new"))
-        .select_from(tf)
-        .join(TalentRow, TalentRow.id == tf.c.talent_id)
-        .outerjoin(OrganizationRow, OrganizationRow.id == TalentRow.current_employer_id)
-        .where(TalentRow.consent_statistics.is_(True))
-    )
-    per_month = _filter(per_month, tf.c.family, func.coalesce(TalentRow.region, "unknown"),
-                        func.coalesce(OrganizationRow.kind, "none"), filters)
-    pm = per_month.group_by(month, tf.c.family).subquery("pm")
+    S, D = SupplyCellRow, DemandCellRow
+    pm = _where(select(S.month.label("month"), S.family.label("family"), func.sum(S.talents).label("new")), S,
+                filters).group_by(S.month, S.family).subquery("pm")
     running = func.sum(pm.c.new).over(partition_by=pm.c.family, order_by=pm.c.month).label("total")
     supply = select(pm.c.month, pm.c.family, pm.c.new, running)
-
-    of = _opening_families()
-    omonth = month_of(session, OpeningRow.created_at).label("month")
-    demand = (
-        select(omonth, of.c.family, func.sum(OpeningRow.seats), func.count())
-        .select_from(of)
-        .join(OpeningRow, OpeningRow.id == of.c.opening_id)
-        .join(OrganizationRow, OrganizationRow.id == OpeningRow.organization_id)
-        .where(OpeningRow.status.in_(DEMAND_STATUSES))
-    )
-    demand = _filter(demand, of.c.family, func.coalesce(OpeningRow.region, "remote"), OrganizationRow.kind, filters)
-    demand = demand.group_by(omonth, of.c.family)
+    demand = _where(select(D.month, D.family, func.sum(D.seats), func.sum(D.openings))
+                    .where(D.status.in_(DEMAND_STATUSES)), D, filters).group_by(D.month, D.family)
 
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     totals: dict[str, list[tuple[str, int]]] = {}
@@ -215,11 +155,13 @@ def supply_demand_monthly(
     rows = [cells[k] for k in sorted(cells) if (since is None or k[0] >= since) and (until is None or k[0] <= until)]
     table = AnalyticsTable("monthly", ["month", "family", "new_supply", "supply", "posted_seats", "posted_openings"],
                            rows, people=("new_supply", "supply"))
-    return AnalyticsResult("supply-demand-monthly", [table], meta={"filters": filters, "since": since, "until": until})
+    return AnalyticsResult("supply-demand-monthly", [table],
+                           meta={"filters": filters, "since": since, "until": until, **fresh})
 
 
 def skill_gap(session: Session, *, limit: int = 50, region: str | None = None) -> AnalyticsResult:
     """Demanded skills ranked by qualified, consenting people per demanded seat (fewest first)."""
+    fresh = ensure_fresh(session)
     req = (
         select(
             OpeningSkillRow.skill_id.label("skill_id"),
@@ -233,18 +175,18 @@ def skill_gap(session: Session, *, limit: int = 50, region: str | None = None) -
     if region is not None:
         req = req.where(func.coalesce(OpeningRow.region, "remote") == region)
     req = req.group_by(OpeningSkillRow.skill_id).subquery("req")
-    talent_ok = and_(TalentRow.id == TalentSkillRow.talent_id, TalentRow.consent_statistics.is_(True))
+    L = SkillLevelCellRow
+    held = and_(L.skill_id == req.c.skill_id, L.level >= req.c.level)
     if region is not None:
-        talent_ok = and_(talent_ok, TalentRow.region == region)
-    qualified = func.count(TalentRow.id).label("qualified")
-    ratio = (func.coalesce(qualified, 0) * literal(1.0) / req.c.seats).label("per_seat")
+        held = and_(held, L.region == region)
+    qualified = func.coalesce(func.sum(L.talents), 0).label("qualified")
+    ratio = (qualified * literal(1.0) / req.c.seats).label("per_seat")
     stmt = (
         select(req.c.skill_id, SkillRow.label_ko, SkillRow.label_en, family_expr(SkillRow.family), req.c.seats,
                req.c.openings, req.c.level, qualified, ratio)
         .select_from(req)
         .outerjoin(SkillRow, SkillRow.id == req.c.skill_id)
-        .outerjoin(TalentSkillRow, and_(TalentSkillRow.skill_id == req.c.skill_id, TalentSkillRow.level >= req.c.level))
-        .outerjoin(TalentRow, talent_ok)
+        .outerjoin(L, held)
         .group_by(req.c.skill_id, SkillRow.label_ko, SkillRow.label_en, SkillRow.family, req.c.seats,
                   req.c.openings, req.c.level)
         .order_by(ratio, req.c.seats.desc(), req.c.skill_id)
@@ -258,4 +200,4 @@ def skill_gap(session: Session, *, limit: int = 50, region: str | None = None) -
     table = AnalyticsTable("gap", ["rank", "skill_id", "label_ko", "label_en", "family", "demand_seats",
                                    "demand_openings", "min_level", "qualified", "qualified_per_seat"], rows,
                            people=("qualified",), rates={"qualified_per_seat": "qualified"})
-    return AnalyticsResult("skill-gap", [table], meta={"limit": limit, "region": region})
+    return AnalyticsResult("skill-gap", [table], meta={"limit": limit, "region": region, **fresh})

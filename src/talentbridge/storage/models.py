@@ -14,6 +14,7 @@ _OPTIONAL = (
     "application_tables",
     "notification_tables",
     "alias_tables",
+    "analytics_tables",
     "job_tables",
     "course_tables",
     "privacy_tables",

@@ -34,7 +34,9 @@ PAGE_MODULES = [
     "talentbridge.web.pages.accounts_ui",
     "talentbridge.web.pages.data_ui",
     "talentbridge.web.pages.jobs_ui",
+    "talentbridge.web.pages.training_ui",  # before courses_ui: /operator/courses/uncovered
     "talentbridge.web.pages.courses_ui",
+    "talentbridge.web.pages.growth_ui",
     "talentbridge.web.pages.ai_ui",
     "talentbridge.web.pages.privacy_ui",
     "talentbridge.web.pages.privacy_operator_ui",

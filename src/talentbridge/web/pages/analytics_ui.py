@@ -15,6 +15,8 @@ from fastapi.responses import Response
 from talentbridge.domain.enums import OrganizationKind, Region
 from talentbridge.services.accounts import Role
 from talentbridge.services.analytics_export import SUPPRESSED_MARK
+from talentbridge.services.analytics_report import FORMATS, build_report, report_html, report_pdf, report_xlsx
+from talentbridge.services.analytics_svg import sankey_svg
 from talentbridge.services.analytics_views import run_view
 from talentbridge.web.deps import SessionDep
 from talentbridge.web.pages.guards import require_roles
@@ -44,6 +46,10 @@ def column_labels(_: Any) -> dict[str, str]:
         "time_to_fill_days": _("Time to fill (days, mean)"), "time_to_fill_max_days": _("Time to fill (days, longest)"),
         "placed": _("Placed"), "rounds": _("Rounds"), "months": _("Months after start"),
         "followed_up": _("Followed up"), "retained": _("Retained"), "retention_rate": _("Retention rate"),
+        "from_kind": _("From"), "to_kind": _("To"), "placement_kind": _("Placement kind"),
+        "capital": _("Capital area"), "non_capital": _("Other regions"), "area": _("Area"),
+        "non_capital_share": _("Share outside the capital area"), "capital_cap": _("Capital-area cap"),
+        "within_target": _("Within target"),
     }
 
 
@@ -85,6 +91,8 @@ def analytics_page(request: Request, session: SessionDep) -> Response:
     gap = run_view(session, "skill-gap", {"limit": "30", **({"region": q["region"]} if q["region"] else {})},
                    exact=exact)
     kpis = run_view(session, "programme-kpis", kpi_params, exact=exact)
+    flows = run_view(session, "circulation", kpi_params, exact=exact)
+    regional = run_view(session, "regional-placements", kpi_params, exact=exact)
     fams = family_labels(request)
     regions = {r.value: region_name(r.value, lang) for r in Region} | {"unknown": _("unknown"), "remote": _("remote")}
     kinds = {k.value: _(k.value) for k in OrganizationKind} | {"none": _("No employer")}
@@ -128,6 +136,25 @@ def analytics_page(request: Request, session: SessionDep) -> Response:
                        [(_("Seats"), [r["seats"] for r in krows]), (_("Placements"), [_num(r["placements"]) for r in krows])]),
         "numbers": _table(kpis, "rounds", labels, names),
     })
+    pairs: dict[tuple[str, str], int | None] = {}
+    for r in flows.table("flows").rows:
+        key = (kinds.get(r["from_kind"], r["from_kind"]), kinds.get(r["to_kind"], r["to_kind"]))
+        pairs[key] = (pairs.get(key) or 0) + (r["placements"] or 0)
+    sankey = {
+        "title": _("Circulation between organization kinds"),
+        "svg": sankey_svg([(a, b, n) for (a, b), n in pairs.items()], _("Circulation between organization kinds")),
+        "numbers": _table(flows, "flows", labels, names), "returns": _table(flows, "returns", labels, names),
+    }
+    rrows = regional.table("rounds").rows
+    charts.append({
+        "id": "regional", "title": _("Capital area vs other placements by round"), "view": "regional-placements",
+        "table_name": "rounds",
+        "option": _bar([f"{r['programme']} · {r['round']}" for r in rrows],
+                       [(_("Capital area"), [_num(r["capital"]) for r in rrows]),
+                        (_("Other regions"), [_num(r["non_capital"]) for r in rrows]),
+                        (_("Capital-area cap"), [r["capital_cap"] or 0 for r in rrows])]),
+        "numbers": _table(regional, "rounds", labels, names),
+    })
     tables = [
         {"id": "gap", "title": _("Skill gap: demanded skills with the fewest qualified people"),
          "note": _("Qualified: consenting talent holding the skill at least at the lowest level an open opening asks for."),
@@ -141,10 +168,41 @@ def analytics_page(request: Request, session: SessionDep) -> Response:
     ]
 
     def export(view: str, fmt: str, table: str | None = None) -> str:
-        params = sd_params if view.startswith("supply") else kpi_params if view == "programme-kpis" else {}
+        params = sd_params if view.startswith("supply") else {} if view == "skill-gap" else kpi_params
         extra = {"format": fmt, **({"table": table} if table else {})}
         return f"/api/analytics/{view}?{urlencode({**params, **extra})}"
 
     return render(request, "operator/analytics.html", charts=charts, tables=tables, filters=q, exact=exact,
+                  sankey=sankey, fresh=supply.meta,
                   family_options=fams, region_options=regions, kind_options=kinds, export=export,
                   min_group=SUPPRESSED_MARK)
+
+
+@router.get("/report")
+def programme_report(request: Request, session: SessionDep) -> Response:
+    """The programme report of a period as a download (XLSX, printable HTML or PDF), small groups suppressed."""
+    policy_of(request).check(request, "analytics", "read")
+    from talentbridge.domain.errors import Problem, ValidationFailed
+
+    period = request.query_params.get("period", "").strip()
+    fmt = request.query_params.get("format", "xlsx")
+    raw_id = request.query_params.get("programme_id", "").strip()
+    problems = []
+    if not period:
+        problems.append(Problem(loc=("period",), msg="use 2026, 2026-H1, 2026-Q2 or 2026-05"))
+    if fmt not in FORMATS:
+        problems.append(Problem(loc=("format",), msg="use xlsx, html or pdf"))
+    if raw_id and not raw_id.isdigit():
+        problems.append(Problem(loc=("programme_id",), msg="must be a whole number"))
+    if problems:
+        raise ValidationFailed("bad report request", problems)
+    report = build_report(session, period, int(raw_id) if raw_id else None)
+    name = f"programme-report-{period}"
+    if fmt == "html":
+        return Response(report_html(report), media_type="text/html; charset=utf-8",
+                        headers={"Content-Disposition": f'inline; filename="{name}.html"'})
+    if fmt == "pdf":
+        return Response(report_pdf(report), media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+    return Response(report_xlsx(report), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})

@@ -158,4 +158,32 @@ def talents_for_opening(request: Request, session: Session, opening_id: int, top
         )
         shown_items.append(it)
     _record(request, session, {**result, "items": shown_items})
+    _add_learnable(session, opening_id, items, talents)
     return items, None
+
+
+def _add_learnable(session: Session, opening_id: int, items: Items, talents: dict[int, Any]) -> None:
+    """"2 must-haves missing, learnable in 120 h": each item's missing must-have skills and the fewest course hours
+    of the catalogue that teach them (services/skill_gap.py); nothing when the catalogue is empty."""
+    from talentbridge.services.growth_paths import course_skill_status
+    from talentbridge.services.skill_gap import learnable_for_opening
+
+    statuses = course_skill_status(session, [i["id"] for i in items])
+    for item in items:
+        per = statuses.get(item["id"], {})
+        if per:
+            item["course_skills"] = {
+                st: [v or k for k, v in labels_for_ids(session, [s for s, x in per.items() if x == st]).items()]
+                for st in ("learning", "completed")
+            }
+    for item, learn in zip(items, learnable_for_opening(session, opening_id, [talents[i["id"]] for i in items]),
+                           strict=True):  # fmt: skip
+        if learn is not None:
+            item["learn"] = learn
+
+
+def labels_for_ids(session: Session, skill_ids: list[str]) -> dict[str, str]:
+    from talentbridge.services.skill_gap import taxonomy_and_graph
+
+    graph = taxonomy_and_graph(session)[1]
+    return {sid: (graph.labels.get(sid, (sid, ""))[1] or graph.labels.get(sid, (sid, ""))[0]) for sid in skill_ids}

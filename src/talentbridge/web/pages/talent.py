@@ -74,7 +74,13 @@ def _form_context(
 
     with request.app.state.database.session() as session:
         roles = occupation_choices(session, request_language(request), values.get("desired_roles", []))
+        from talentbridge.services.growth_paths import course_skill_status
+
+        course_skills = course_skill_status(session, [talent.id]).get(talent.id, {}) if talent else {}
+    learning = [sid for sid, st in course_skills.items() if st == "learning"]
     return {
+        "course_skills": course_skills,
+        "learning_labels": labels_for(request, learning),
         "talent": talent,
         "values": values,
         "role_options": roles,

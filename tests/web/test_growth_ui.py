@@ -1,0 +1,50 @@
+"""The talent's 성장 경로 (issue 15, item 5): target → gap → course cards → save; marking a course learning then
+completed shows its skills as such on the profile (and adds completed ones to the profile's skills)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from talentbridge.config import build_settings
+from talentbridge.domain import TalentData
+from talentbridge.domain.course import CourseData, CourseSkill
+from talentbridge.services.course_catalogue import course_store
+from talentbridge.services.registry import registry
+from talentbridge.storage import Database
+from talentbridge.web.app import create_app
+from tests.conftest import make_account
+
+
+def test_growth_path_and_course_progress_on_the_profile(tmp_path: Path, database: Database) -> None:
+    with database.session() as session:
+        talent = registry(session).talents.add(
+            TalentData(name="김하늘", skills=[{"skill_id": "python", "level": 3}], consent_visible=True)
+        )
+        course_store(session).upsert_many([
+            (CourseData(external_id="c1", provider="테스트학원", title="PyTorch 딥러닝 실무", hours=120, fee=500_000,
+                        programme_share=0.9, employment_rate_6m=0.64, region="서울 종로구",
+                        teaches=[CourseSkill(skill_id="pytorch", level=3)]), False),
+        ])  # fmt: skip
+        course_id = course_store(session).ids_by_external_id(["c1"])["c1"]
+    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=database.url)
+    _, token = make_account(database, "talent", talent_id=talent.id)
+    with TestClient(create_app(settings, database), headers={"Authorization": f"Bearer {token}"}) as c:
+        assert "/me/growth" in c.get("/me").text
+        page = c.get("/me/growth", params={"kind": "skills", "ref": "python:2, pytorch:3, rust"})
+        assert page.status_code == 200, page.text
+        text = page.text
+        assert "PyTorch 딥러닝 실무" in text and "120" in text and "64%" in text and "서울 종로구" in text
+        assert "충족" in text and "부족" in text and 'name="csrf_token"' in text
+        assert c.post("/me/growth/save", data={"kind": "skills", "ref": "pytorch:3"}).status_code in (200, 303)
+        c.post("/me/growth/progress", data={"course_id": course_id, "status": "learning"})
+        assert "과정으로 학습 중" in c.get("/me").text
+        c.post("/me/growth/progress", data={"course_id": course_id, "status": "completed"})
+        profile = c.get("/me").text
+        assert "수료 과정으로 습득" in profile
+        bad = c.post("/me/growth/progress", data={"course_id": course_id, "status": "graduated"})
+        assert bad.status_code == 422
+    with database.session() as session:
+        skills = {s.skill_id: s.level for s in registry(session).talents.get(talent.id).skills}
+    assert skills == {"python": 3, "pytorch": 3}

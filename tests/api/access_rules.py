@@ -237,5 +237,11 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("GET", "/operator/courses"): (OPERATOR, "/operator/courses", None),
         ("GET", "/operator/courses/{course_id}"): (OPERATOR, "/operator/courses/999999", None),
         ("POST", "/operator/courses/{course_id}/skills"): (OPERATOR, "/operator/courses/999999/skills", None),
+        ("GET", "/operator/courses/uncovered"): (OPERATOR, "/operator/courses/uncovered", None),
+        # growth paths (web/pages/growth_ui.py) and training plans (web/pages/training_ui.py)
+        ("GET", "/me/growth"): (TALENT, "/me/growth", None),
+        ("POST", "/me/growth/save"): (TALENT, "/me/growth/save", None),
+        ("POST", "/me/growth/progress"): (TALENT, "/me/growth/progress", None),
+        ("GET", "/org/training"): (ORG, "/org/training", None),
     }
     return rounds | knowledge | recommendations | support | pages | platform | analytics | privacy | ai | courses

@@ -151,7 +151,7 @@ def test_operator_sets_up_runs_compares_and_publishes_a_round(page, new_page, li
     for i in range(inputs.count()):
         inputs.nth(i).fill(str(i + 1))
     card.locator("button[type=submit]").click()
-    expect(talent.locator("[role=status]")).to_be_visible()
+    expect(talent.locator("p.ok[role=status]")).to_have_text("순위를 제출했습니다.")
     _others_rank(live_db, round_id, skip=people["talent_id"])
     org = new_page()
     sign_in(org, "org_member")

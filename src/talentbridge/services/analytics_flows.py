@@ -51,7 +51,7 @@ def circulation(session: Session, *, period: str | None = None, programme_id: in
     )
     if programme_id is not None:
         stmt = stmt.join(RoundRow, and_(RoundRow.id == PlacementRow.round_id, RoundRow.program_id == programme_id))
-    stmt = _period(stmt, period)
+    stmt = _period(stmt, period)  # type: ignore[assignment]
     stmt = stmt.group_by(home, host.kind, PlacementRow.kind).order_by(home, host.kind, PlacementRow.kind)  # type: ignore[attr-defined]
     flows, returns = [], []
     for src, dst, kind, n, back in session.execute(stmt):
@@ -97,7 +97,7 @@ def regional_placements(session: Session, *, period: str | None = None,
     )
     rows = session.execute(per_round).all()
     # The caps are JSON (not groupable on PostgreSQL): one small look-up for the rounds found.
-    caps = dict(session.execute(select(RoundRow.id, RoundRow.regional_caps)
+    caps: dict[int, dict[str, int]] = dict(session.execute(select(RoundRow.id, RoundRow.regional_caps)
                                 .where(RoundRow.id.in_([r[1] for r in rows]))).all()) if rows else {}
     rounds = []
     for pname, rid, rname, cap_n, n in rows:

@@ -27,8 +27,9 @@ def team_plan(session: Any, organization_id: int, kind: str, ref: str, limit: in
     label, reqs = target_requirements(session, taxonomy, kind, ref)
     people = list(registry(session).talents.iter_all(filters={"current_employer_id": organization_id}))[:limit]
     courses = _dedupe(course_store(session).all())
-    rows, used = [], Counter()
-    by_id = {}
+    rows: list[dict[str, Any]] = []
+    used: Counter[Any] = Counter()
+    by_id: dict[Any, Any] = {}
     for person in people:
         report = diagnose(held_skills(person), reqs, graph)
         estimate = plan_courses(courses, held_skills(person), report.to_learn())

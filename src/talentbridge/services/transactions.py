@@ -1,18 +1,23 @@
 """What services and adapters need of a database: a source of sessions (one transaction each).
 
 ``storage.db.Database`` implements ``SessionSource``; adapters type their database with it, so that only the
-wiring modules (``web/app.py``, ``cli/_common.py``) name the storage class.
+app factory (``web/app.py``) names the storage class; the CLI opens the configured database through
+``open_configured_database``.
 """
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-__all__ = ["ManagedDatabase", "SessionSource", "database_state"]
+if TYPE_CHECKING:
+    from talentbridge.config import Settings
+    from talentbridge.storage.db import Database
+
+__all__ = ["ManagedDatabase", "SessionSource", "database_state", "open_configured_database"]
 
 
 class SessionSource(Protocol):
@@ -49,3 +54,13 @@ def database_state(database: ManagedDatabase) -> tuple[str | None, str]:
     except Exception as exc:  # the database is down: report, don't crash
         return str(exc), database.engine.dialect.name
     return None, database.engine.dialect.name
+
+
+def open_configured_database(settings: Settings, *, check: bool = True) -> Database:
+    """The database ``settings`` names; with ``check`` it must be migrated (else a clear ``DatabaseNotReady``)."""
+    from talentbridge.storage.db import Database
+
+    db = Database.from_settings(settings)
+    if check:
+        db.check_ready()
+    return db

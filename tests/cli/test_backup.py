@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from tests.cli.cli_runner import run_cli as _run
 
-from talentbridge import config
-from talentbridge.cli import main
 from talentbridge.services.files import write_csv
 from talentbridge.storage import Database
-
-
-@pytest.fixture
-def sqlite_cli_db(
-    sqlite_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Database]:
-    monkeypatch.setenv("TALENTBRIDGE_DATABASE_URL", sqlite_database.url)
-    monkeypatch.setenv("TALENTBRIDGE_DATA_DIR", str(tmp_path / "data"))
-    config.get_settings.cache_clear()
-    yield sqlite_database
-    config.get_settings.cache_clear()
-
-
-@pytest.fixture
-def cli_db(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    monkeypatch.setenv("TALENTBRIDGE_DATABASE_URL", database.url)
-    monkeypatch.setenv("TALENTBRIDGE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COLUMNS", "200")
-    config.get_settings.cache_clear()
-    yield database
-    config.get_settings.cache_clear()
-
-
-def _run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def _import_orgs(tmp_path: Path, names: list[str]) -> None:
@@ -60,66 +29,66 @@ def _orgs(db: Database) -> list[tuple[str, str]]:
 
 
 def test_backup_then_restore_brings_back_exactly_what_was_there(
-    cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_db_each_engine: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _import_orgs(tmp_path, ["딥비전랩스", "Ulsan Smart Factory", "부산 AI 제조"])
-    before = _orgs(cli_db)
+    before = _orgs(cli_db_each_engine)
     target = tmp_path / "backups" / "b1"
     assert _run(["backup", "--output", str(target)]) == 0
     assert target.stat().st_size > 0
     assert "revision" in capsys.readouterr().out
 
-    with cli_db.engine.begin() as conn:
+    with cli_db_each_engine.engine.begin() as conn:
         conn.execute(text("DELETE FROM organizations WHERE external_id = 'org-0'"))
         conn.execute(text("UPDATE organizations SET name = 'changed' WHERE external_id = 'org-1'"))
-    assert _orgs(cli_db) != before
+    assert _orgs(cli_db_each_engine) != before
 
     # Without --yes nothing happens, and the person is told what would be replaced.
     assert _run(["restore", str(target)]) == 1
     assert "--yes" in capsys.readouterr().err
-    assert _orgs(cli_db) != before
+    assert _orgs(cli_db_each_engine) != before
 
     assert _run(["restore", str(target), "--yes"]) == 0
-    assert _orgs(cli_db) == before
+    assert _orgs(cli_db_each_engine) == before
     assert "reindex" in capsys.readouterr().out
     # The restored database is usable by the application as it is (schema at the newest revision).
-    cli_db.check_ready()
+    cli_db_each_engine.check_ready()
 
 
 def test_a_file_that_is_not_a_backup_is_refused_and_nothing_changes(
-    cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_db_each_engine: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _import_orgs(tmp_path, ["딥비전랩스"])
-    before = _orgs(cli_db)
+    before = _orgs(cli_db_each_engine)
     junk = tmp_path / "notes.txt"
     junk.write_text("이것은 백업이 아닙니다", encoding="utf-8")
     assert _run(["restore", str(junk), "--yes"]) == 1
     assert "neither a SQLite database nor a pg_dump" in capsys.readouterr().err
-    assert _orgs(cli_db) == before
+    assert _orgs(cli_db_each_engine) == before
 
 
 def test_a_backup_of_the_other_engine_is_refused(
-    cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_db_each_engine: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import sqlite3
 
     other = tmp_path / "other.sqlite3"
-    if cli_db.engine.dialect.name == "sqlite":
+    if cli_db_each_engine.engine.dialect.name == "sqlite":
         other.write_bytes(b"PGDMP" + b"\0" * 100)  # looks like a pg_dump archive
         expected = "postgresql backup"
     else:
         sqlite3.connect(other).execute("CREATE TABLE alembic_version (version_num TEXT)").connection.close()
         expected = "sqlite backup"
     _import_orgs(tmp_path, ["딥비전랩스"])
-    before = _orgs(cli_db)
+    before = _orgs(cli_db_each_engine)
     assert _run(["restore", str(other), "--yes"]) == 1
     err = capsys.readouterr().err
     assert expected in err or "pg_restore failed" in err
-    assert _orgs(cli_db) == before
+    assert _orgs(cli_db_each_engine) == before
 
 
 def test_a_backup_from_a_newer_version_is_refused(
-    sqlite_cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The revision check is engine-independent; the revision is edited inside a SQLite backup."""
     import sqlite3

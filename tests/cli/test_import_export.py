@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.cli.cli_runner import run_cli as _run
 
-from talentbridge import config
-from talentbridge.cli import main
 from talentbridge.services.files import write_csv
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
-
-
-@pytest.fixture
-def cli_db(sqlite_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    monkeypatch.setenv("TALENTBRIDGE_DATABASE_URL", sqlite_database.url)
-    monkeypatch.setenv("TALENTBRIDGE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COLUMNS", "200")
-    config.get_settings.cache_clear()
-    yield sqlite_database
-    config.get_settings.cache_clear()
-
-
-def _run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def _orgs_csv(path: Path, n: int, bad_line: int | None = None) -> Path:

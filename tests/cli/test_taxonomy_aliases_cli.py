@@ -3,32 +3,10 @@ built-in reload; bad input is one red line and exit code 1."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+from tests.cli.cli_runner import run_cli as _run
 
-from talentbridge import config
-from talentbridge.cli import main
 from talentbridge.storage import Database
-
-
-@pytest.fixture
-def cli_db(sqlite_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    monkeypatch.setenv("TALENTBRIDGE_DATABASE_URL", sqlite_database.url)
-    monkeypatch.setenv("TALENTBRIDGE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COLUMNS", "200")
-    config.get_settings.cache_clear()
-    yield sqlite_database
-    config.get_settings.cache_clear()
-
-
-def _run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def test_add_alias_is_stored_listed_and_applied(cli_db: Database, capsys: pytest.CaptureFixture[str]) -> None:

@@ -301,8 +301,7 @@ def record_generated_ranking(
     the scorer, its weights per opening kind, the candidates' ids and the ranked output with scores."""
     scores = ranked.scores or {}
     order = [t for entry in ranked.ranking for t in (entry if isinstance(entry, list) else [entry])]
-    text = getattr(scorer, "_text", None)
-    weights = {str(k): w.as_dict()["criteria"] for k, w in (getattr(scorer, "_weights", None) or {}).items()}
+    used = scorer.description()
     return record(
         session,
         "generated_ranking",
@@ -310,8 +309,8 @@ def record_generated_ranking(
         subject_type="opening",
         subject_id=ranked.owner_id,
         round_id=round_id,
-        models={"scorer": scorer.name, "text_encoder": getattr(text, "model_id", None)},
-        weights={"by_kind": weights, "program_overrides": getattr(scorer, "_overrides", None)},
+        models={"scorer": used["scorer"], "text_encoder": used["text_encoder"]},
+        weights={"by_kind": used["weights_by_kind"], "program_overrides": used["program_overrides"]},
         inputs={
             "program_id": program_id,
             "scope": scope,

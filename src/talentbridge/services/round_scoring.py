@@ -70,6 +70,16 @@ class PairScorer:
         self._weights: dict[str, Any] = {}
         self._weights_for = weights_for
 
+    def description(self) -> dict[str, Any]:
+        """What scored the pairs, for the AI Basic Act record: the scorer, the text encoder, the weights used per
+        opening kind so far and the programme's overrides."""
+        return {
+            "scorer": self.name,
+            "text_encoder": getattr(self._text, "model_id", None),
+            "weights_by_kind": {str(k): w.as_dict()["criteria"] for k, w in getattr(self, "_weights", {}).items()},
+            "program_overrides": getattr(self, "_overrides", None),
+        }
+
     def __call__(self, talent: Talent, opening: Opening) -> float:
         if self._fit is None:
             return skill_overlap_score(talent, opening)

@@ -42,7 +42,9 @@ def get_session(request: Request, database: Annotated[SessionSource, Depends(get
         yield session
         entries = getattr(request.state, "audit", None)
         runs = getattr(request.state, "ai_runs", None)  # AI Basic Act records of lists shown (web/ai_notice.py)
-        if (entries or runs) and not write:
+        # SQLite: the read transaction cannot turn into a write one, so a write transaction follows it. Elsewhere
+        # the rows go into the request's own transaction (one commit, no extra round trips).
+        if (entries or runs) and not write and session.get_bind().dialect.name == "sqlite":
             session.commit()
             database.begin_write(session)
         if entries:

@@ -102,7 +102,7 @@ def refresh(session: Session, fp: str | None = None) -> AnalyticsRefreshRow:
         .group_by(month, tf.c.family, region, kind)
     )
     session.execute(insert(SupplyCellRow).from_select(["month", "family", "region", "org_kind", "talents"], supply))
-    every = literal_column(f"'{ALL_FAMILIES}'")
+    every: Any = literal_column(f"'{ALL_FAMILIES}'")
     supply_all = (
         select(month, every, region, kind, func.count())
         .select_from(TalentRow)

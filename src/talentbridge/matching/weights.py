@@ -34,6 +34,7 @@ __all__ = [
 CRITERIA: tuple[str, ...] = (
     "skills",
     "text",
+    "lexical",
     "experience",
     "education",
     "location",
@@ -49,6 +50,7 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
             {
                 "skills": 0.45,
                 "text": 0.10,
+                "lexical": 0.30,
                 "experience": 0.15,
                 "education": 0.05,
                 "location": 0.10,
@@ -60,6 +62,7 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
             {
                 "skills": 0.50,
                 "text": 0.10,
+                "lexical": 0.30,
                 "experience": 0.15,
                 "education": 0.05,
                 "location": 0.10,
@@ -71,6 +74,7 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
             {
                 "skills": 0.45,
                 "text": 0.15,
+                "lexical": 0.30,
                 "experience": 0.0,
                 "education": 0.10,
                 "location": 0.15,
@@ -82,6 +86,7 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
             {
                 "skills": 0.40,
                 "text": 0.15,
+                "lexical": 0.30,
                 "experience": 0.0,
                 "education": 0.15,
                 "location": 0.15,
@@ -93,6 +98,7 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
             {
                 "skills": 0.50,
                 "text": 0.15,
+                "lexical": 0.30,
                 "experience": 0.10,
                 "education": 0.15,
                 "location": 0.05,

@@ -77,6 +77,13 @@ def _args() -> argparse.Namespace:
     ap.add_argument("--data-dir", type=Path, default=ROOT / ".bench-cache" / "routing")
     ap.add_argument("--reuse", action="store_true", help="reuse the batch output of an earlier run")
     ap.add_argument("--from-db", type=Path, default=None, help="start from a copy of this data dir (e.g. with ESCO)")
+    ap.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="batch.jsonl of the same CVs scored by an earlier version (e.g. `recommend batch` on a copy of the "
+        "data dir with PYTHONPATH at an older checkout): printed as 'before' beside the product",
+    )
     return ap.parse_args()
 
 
@@ -260,6 +267,18 @@ def fit_calibration(rows: dict[str, list[dict]], gold: dict[str, str], ids: list
     return best
 
 
+def _read_batch(path: Path) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
+    rows: dict[str, list[dict]] = {}
+    product: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            items = [{**i, "family": i["external_id"].removeprefix("family-")} for i in rec["items"]]
+            rows[rec["source"]] = items
+            product[rec["source"]] = [i["family"] for i in items]
+    return rows, product
+
+
 def main() -> None:
     args = _args()
     cvs = load_cvs(args.per_family, args.seed)
@@ -297,14 +316,8 @@ def main() -> None:
         _cli(["import", "talents", str(data / "talents.csv")], env)
         _cli(["recommend", "batch", "--direction", "openings-for-talent", "--top", "25", "-o", str(batch_out)], env)
 
-    rows: dict[str, list[dict]] = {}
-    product: dict[str, list[str]] = {}
-    with batch_out.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            items = [{**i, "family": i["external_id"].removeprefix("family-")} for i in rec["items"]]
-            rows[rec["source"]] = items
-            product[rec["source"]] = [i["family"] for i in items]
+    rows, product = _read_batch(batch_out)
+    before = _read_batch(args.before)[1] if args.before else None
     ids = sorted(gold)
     titles = list(families.values())
     keys = list(families)
@@ -347,6 +360,17 @@ def main() -> None:
             f"{c[0]:>10.2f} / {c[1]:.2f}  {d[0]:>5.2f} / {d[1]:.2f}  {f[0]:>5.2f} / {f[1]:.2f}  "
             f"{g[0]:>5.2f} / {g[1]:.2f}  {e[0]:>5.2f} / {e[1]:.2f}"
         )
+    if before is not None:
+        b_test, b_all = accuracy(before, gold, test_half), accuracy(before, gold, ids)
+        print(f"\nheld-out half ({len(test_half)} CVs), acc@1 / acc@3:")
+        print(f"{'family':<24} {'n':>4}  {'before':>12}  {'after':>12}  {'BM25':>12}")
+        for fam in [*sorted(FAMILY_TITLES), "all"]:
+            n = sum(1 for cv in test_half if fam == "all" or gold[cv] == fam)
+            x, y, z = b_test.get(fam, (0, 0)), before_test.get(fam, (0, 0)), bm_test.get(fam, (0, 0))
+            print(f"{fam:<24} {n:>4}  {x[0]:>5.2f} / {x[1]:.2f}  {y[0]:>5.2f} / {y[1]:.2f}  {z[0]:>5.2f} / {z[1]:.2f}")
+        print(f"all {len(ids)} CVs: before {b_all['all'][0]:.2f} / {b_all['all'][1]:.2f}, "
+              f"after {before_all['all'][0]:.2f} / {before_all['all'][1]:.2f}, "
+              f"BM25 {bm_all['all'][0]:.2f} / {bm_all['all'][1]:.2f}")  # fmt: skip
     print("\ngoal: held-out accuracy@1 >= 0.85, ahead of BM25 by a clear margin")
 
 

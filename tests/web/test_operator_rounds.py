@@ -279,6 +279,9 @@ def test_two_mechanisms_are_compared_then_one_is_published(
     table = page.text.split('id="comparison"')[1].split("</table>")[0]
     assert table.count('class="m-placed"') == 2 and table.count('class="m-blocking"') == 2
     assert "상한 준수" in table or "상한 초과" in table  # the capital-area cap of the round
+    for html in (page.text, operator.get(f"/operator/rounds/{round_id}").text):  # operators' own AI surfaces
+        assert 'class="ai-notice"' in html or "ai-notice" in html
+        assert 'data-ai-reviews href="/operator/ai/reviews?status=open"' in html
     viewed = {
         i for a, i, d in _audit(sqlite_database, "talent") if a == "view" and d.get("path", "").endswith("/compare")
     }

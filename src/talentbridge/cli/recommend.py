@@ -75,6 +75,7 @@ def _reasons(item: dict[str, Any]) -> str:
 _SHORT = {
     "skills": "sk",
     "text": "tx",
+    "lexical": "lx",
     "experience": "ex",
     "education": "ed",
     "location": "lo",

@@ -33,6 +33,9 @@ __all__ = [
     "availability_score",
     "salary_score",
     "text_score",
+    "lexical_score",
+    "LEXICAL_Z_FLOOR",
+    "LEXICAL_Z_FULL",
     "thin_text",
     "THIN_TEXT_WORDS",
     "region_code",
@@ -151,3 +154,16 @@ def text_score(cosine: Any, thin: Any = False) -> Any:
     floor = np.where(thin, TEXT_COSINE_FLOOR_THIN, TEXT_COSINE_FLOOR)
     full = np.where(thin, TEXT_COSINE_FULL_THIN, TEXT_COSINE_FULL)
     return np.clip((cos - floor) / (full - floor), 0.0, 1.0)
+
+
+#: The ``lexical`` criterion: a profile's BM25 for the opening's terms, standardised over the talent pool
+#: (``matching.lexical``), rescaled from ``LEXICAL_Z_FLOOR`` deviations above the pool's mean (0) to
+#: ``LEXICAL_Z_FULL`` (1). Fitted on half A of the résumé-routing development set (docs/matching.md).
+LEXICAL_Z_FLOOR = 0.0
+LEXICAL_Z_FULL = 4.0
+
+
+def lexical_score(z: Any) -> Any:
+    """Standardised BM25 rescaled: 0 at or below ``LEXICAL_Z_FLOOR``, 1 at or above ``LEXICAL_Z_FULL``."""
+    zz = np.asarray(z, dtype=np.float64)
+    return np.clip((zz - LEXICAL_Z_FLOOR) / (LEXICAL_Z_FULL - LEXICAL_Z_FLOOR), 0.0, 1.0)

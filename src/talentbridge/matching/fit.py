@@ -11,6 +11,10 @@ skills
     criterion is the weighted mean of those credits. Not applicable when the opening lists no skills.
 text
     Cosine similarity of the profile text and the opening text embeddings (when an encoder gave both).
+lexical
+    How much more the profile's text uses the opening text's words than the talent pool does: the profile's
+    Okapi BM25 for the opening's terms, standardised over the pool (``lexical.py``), rescaled by
+    ``criteria.lexical_score``. Not applicable without a pool (the caller gives no ``lexical`` value).
 experience
     ``min(1, relevant_years / min_years_experience)``. Relevant years: the most ``years`` given on a skill that
     covers a requirement exactly or more specifically; without such years, the total of the work history.
@@ -165,8 +169,12 @@ def fit_score(
     *,
     today: date | None = None,
     text_similarity: float | None = None,
+    lexical: float | None = None,
 ) -> FitResult:
     """Score one pair (see module docstring). Hard constraints are not checked here (``constraints.py``).
+
+    ``lexical``: the profile's standardised BM25 for the opening's text (``LexicalQueries.z``), None when there
+    is no pool to compare with.
 
     Guarantees: ``0 <= score <= 100``; ``score == sum(points)``; adding a required skill the talent holds at
     the required level never lowers the score.
@@ -189,6 +197,11 @@ def fit_score(
             {"cosine": text_similarity},
         )
         if text_similarity is not None
+        else (0.0, False, {})
+    )
+    raw["lexical"] = (
+        (float(C.lexical_score(lexical)), True, {"z": round(float(lexical), 3)})
+        if lexical is not None and lexical == lexical  # NaN: not applicable
         else (0.0, False, {})
     )
     if opening.min_years_experience is not None:

@@ -281,12 +281,14 @@ def score_openings(
     *,
     today: date | None = None,
     text_similarity: np.ndarray | None = None,
+    lexical: np.ndarray | None = None,
 ) -> OpeningScores:
     """Exact fit scores of ``talent`` for every opening in ``cols`` (hard constraints not applied).
 
     ``text_similarity``: (n,) cosine of the talent's and each opening's text embeddings, NaN where either has
     none (the ``text`` criterion is then not applicable, as in ``fit_score(text_similarity=None)``).
-    ``today``: the date work experience is counted to. Equal to ``fit_score`` pair by pair.
+    ``lexical``: (n,) the talent's standardised BM25 for each opening's text (``LexicalQueries.z``), NaN where
+    not applicable. ``today``: the date work experience is counted to. Equal to ``fit_score`` pair by pair.
     """
     today = today or date.today()
     n = len(cols)
@@ -301,6 +303,10 @@ def score_openings(
     cos = np.full(n, np.nan) if text_similarity is None else np.asarray(text_similarity, dtype=np.float64)
     app["text"] = ~np.isnan(cos)
     crit["text"] = np.where(app["text"], C.text_score(np.nan_to_num(cos), cols.thin), 0.0)
+
+    lex = np.full(n, np.nan) if lexical is None else np.asarray(lexical, dtype=np.float64)
+    app["lexical"] = ~np.isnan(lex)
+    crit["lexical"] = np.where(app["lexical"], C.lexical_score(np.nan_to_num(lex)), 0.0)
 
     app["experience"] = ~np.isnan(cols.min_years)
     years = np.where(np.isnan(rel_years), talent.years_of_experience(today), rel_years)

@@ -89,6 +89,7 @@ class OpeningProfile:
         return {
             "skills": bool(self.req_ids) and float(self.req_weight.sum()) > 0,
             "text": self.embedding is not None,
+            "lexical": False,  # needs the pool's term statistics: scored by the services (fit_score)
             "experience": o.min_years_experience is not None,
             "education": o.min_degree is not None,
             "location": True,

@@ -36,9 +36,12 @@ from talentbridge.storage.tables import (
 )
 from talentbridge.storage.taxonomy_tables import SkillRow
 
-__all__ = ["fingerprint", "refresh", "refresh_now", "ensure_fresh", "CELLS"]
+__all__ = ["fingerprint", "refresh", "refresh_now", "ensure_fresh", "CELLS", "ALL_FAMILIES"]
 
 CELLS = "cells"
+#: The family of the "all skills" cells: every consenting talent once (skills or not), every opening once, so the
+#: region and organization-kind roll-ups over all families are a GROUP BY over cells, not over every talent.
+ALL_FAMILIES = "*all*"
 _LOCK = 7_170_017  # PostgreSQL advisory lock id of a refresh
 
 
@@ -99,6 +102,16 @@ def refresh(session: Session, fp: str | None = None) -> AnalyticsRefreshRow:
         .group_by(month, tf.c.family, region, kind)
     )
     session.execute(insert(SupplyCellRow).from_select(["month", "family", "region", "org_kind", "talents"], supply))
+    every: Any = literal_column(f"'{ALL_FAMILIES}'")
+    supply_all = (
+        select(month, every, region, kind, func.count())
+        .select_from(TalentRow)
+        .outerjoin(OrganizationRow, OrganizationRow.id == TalentRow.current_employer_id)
+        .where(TalentRow.consent_statistics.is_(True))
+        .group_by(month, region, kind)
+    )
+    session.execute(insert(SupplyCellRow).from_select(
+        ["month", "family", "region", "org_kind", "talents"], supply_all))
 
     of = _opening_families()
     omonth = month_of(session, OpeningRow.created_at)
@@ -113,6 +126,14 @@ def refresh(session: Session, fp: str | None = None) -> AnalyticsRefreshRow:
     )
     session.execute(insert(DemandCellRow).from_select(
         ["month", "family", "region", "org_kind", "status", "seats", "openings"], demand))
+    demand_all = (
+        select(omonth, every, oregion, OrganizationRow.kind, OpeningRow.status,
+               func.coalesce(func.sum(OpeningRow.seats), 0), func.count())
+        .join(OrganizationRow, OrganizationRow.id == OpeningRow.organization_id)
+        .group_by(omonth, oregion, OrganizationRow.kind, OpeningRow.status)
+    )
+    session.execute(insert(DemandCellRow).from_select(
+        ["month", "family", "region", "org_kind", "status", "seats", "openings"], demand_all))
 
     levels = (
         select(TalentSkillRow.skill_id, region, TalentSkillRow.level, func.count())

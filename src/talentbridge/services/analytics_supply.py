@@ -24,10 +24,10 @@ from typing import Any
 from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
-from talentbridge.services.analytics_cells import ensure_fresh
+from talentbridge.services.analytics_cells import ALL_FAMILIES, ensure_fresh
 from talentbridge.services.analytics_sql import AnalyticsResult, AnalyticsTable, family_expr
 from talentbridge.storage.analytics_tables import DemandCellRow, SkillLevelCellRow, SupplyCellRow
-from talentbridge.storage.tables import OpeningRow, OpeningSkillRow, OrganizationRow, TalentRow
+from talentbridge.storage.tables import OpeningRow, OpeningSkillRow
 from talentbridge.storage.taxonomy_tables import SkillRow
 
 __all__ = ["supply_demand", "supply_demand_monthly", "skill_gap", "DEMAND_STATUSES"]
@@ -36,10 +36,14 @@ __all__ = ["supply_demand", "supply_demand_monthly", "skill_gap", "DEMAND_STATUS
 DEMAND_STATUSES = ("open", "closed", "filled")
 
 
-def _where(stmt: Any, table: Any, filters: dict[str, str | None]) -> Any:
+def _where(stmt: Any, table: Any, filters: dict[str, str | None], *, every: bool = False) -> Any:
+    """Cells matching ``filters``; without a family filter the per-family cells (``every=False``) or the "all
+    skills" cells (``every=True``: each talent and opening once)."""
     for key in ("family", "region", "org_kind"):
         if filters.get(key) is not None:
             stmt = stmt.where(getattr(table, key) == filters[key])
+    if filters.get("family") is None:
+        stmt = stmt.where(table.family == ALL_FAMILIES if every else table.family != ALL_FAMILIES)
     return stmt
 
 
@@ -73,49 +77,25 @@ def supply_demand(
 
 
 def _rollup(session: Session, filters: dict[str, str | None], dim: str) -> AnalyticsTable:
-    """Supply and demand by one dimension. By family (or within one family) from the cells: a talent is in one
+    """Supply and demand by one dimension, from the cells. By family (or within one family): a talent is in one
     cell per family, so the sums count each talent once per family. By region or organization kind over all
-    families: every consenting talent once (GROUP BY over talents), every open opening once."""
-    S = SupplyCellRow
+    families: the "all skills" cells, where every consenting talent and every opening is counted once."""
+    S, D = SupplyCellRow, DemandCellRow
+    every = dim != "family" and filters.get("family") is None
     rows: dict[str, dict[str, Any]] = {}
 
     def row(k: str) -> dict[str, Any]:
         return rows.setdefault(k, {dim: k, "supply": 0, "demand_seats": 0, "demand_openings": 0})
 
-    if dim == "family" or filters.get("family") is not None:
-        key = getattr(S, dim)
-        stmt = _where(select(key, func.sum(S.talents)), S, filters).group_by(key)
-        for k, n in session.execute(stmt):
-            row(k)["supply"] = int(n)
-        D = DemandCellRow
-        dkey = getattr(D, dim)
-        dstmt = _where(select(dkey, func.sum(D.seats), func.sum(D.openings)).where(D.status == "open"), D, filters)
-        for k, seats, n in session.execute(dstmt.group_by(dkey)):
-            row(k)["demand_seats"], row(k)["demand_openings"] = int(seats or 0), int(n)
-    else:
-        region = func.coalesce(TalentRow.region, "unknown")
-        kind = func.coalesce(OrganizationRow.kind, "none")
-        key = region if dim == "region" else kind
-        stmt = (select(key, func.count()).select_from(TalentRow)
-                .outerjoin(OrganizationRow, OrganizationRow.id == TalentRow.current_employer_id)
-                .where(TalentRow.consent_statistics.is_(True)))
-        if filters.get("region") is not None:
-            stmt = stmt.where(region == filters["region"])
-        if filters.get("org_kind") is not None:
-            stmt = stmt.where(kind == filters["org_kind"])
-        for k, n in session.execute(stmt.group_by(key)):
-            row(k)["supply"] = int(n)
-        oregion = func.coalesce(OpeningRow.region, "remote")
-        okey = oregion if dim == "region" else OrganizationRow.kind
-        dstmt = (select(okey, func.sum(OpeningRow.seats), func.count())
-                 .join(OrganizationRow, OrganizationRow.id == OpeningRow.organization_id)
-                 .where(OpeningRow.status == "open"))
-        if filters.get("region") is not None:
-            dstmt = dstmt.where(oregion == filters["region"])
-        if filters.get("org_kind") is not None:
-            dstmt = dstmt.where(OrganizationRow.kind == filters["org_kind"])
-        for k, seats, n in session.execute(dstmt.group_by(okey)):
-            row(k)["demand_seats"], row(k)["demand_openings"] = int(seats or 0), int(n)
+    key = getattr(S, dim)
+    stmt = _where(select(key, func.sum(S.talents)), S, filters, every=every).group_by(key)
+    for k, n in session.execute(stmt):
+        row(k)["supply"] = int(n)
+    dkey = getattr(D, dim)
+    dstmt = _where(select(dkey, func.sum(D.seats), func.sum(D.openings)).where(D.status == "open"), D, filters,
+                   every=every)
+    for k, seats, n in session.execute(dstmt.group_by(dkey)):
+        row(k)["demand_seats"], row(k)["demand_openings"] = int(seats or 0), int(n)
     ordered = sorted(rows.values(), key=lambda r: (-r["demand_seats"], -r["supply"], r[dim]))
     return AnalyticsTable(f"by_{dim}", [dim, "supply", "demand_seats", "demand_openings"], ordered, people=("supply",))
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from talentbridge.domain import Opening, TalentData
 from talentbridge.matching import OpeningContext, SkillGraph, explain_fit, fit_score
 from talentbridge.matching.explain import breakdown_dict
+from talentbridge.matching.lexical import LexicalCorpus, LexicalQueries
 from talentbridge.matching.opening_scores import OpeningColumns, eligible_openings, score_openings
 from talentbridge.matching.weights import FitWeights
 from talentbridge.services.text_embeddings import TextEmbeddings, opening_text, text_key
@@ -46,9 +47,21 @@ class CompiledOpenings:
     vectors: np.ndarray | None = None  # (n, dim) float16, zero rows until ``have``
     have: np.ndarray | None = None  # (n,) bool
     signature: dict[str, Any] | None = None
+    lexical: LexicalQueries | None = None  # the openings' texts against ``lexical_corpus``
+    lexical_corpus: LexicalCorpus | None = None
 
     def __len__(self) -> int:
         return len(self.columns)
+
+    def queries(self, corpus: LexicalCorpus | None) -> LexicalQueries | None:
+        """The openings' texts compiled against the talent pool's ``corpus`` (kept while the corpus is the same)."""
+        if corpus is None:
+            return None
+        with _lock:
+            if self.lexical is None or self.lexical_corpus is not corpus:
+                texts = [opening_text(ctx.opening) for ctx in self.columns.contexts]
+                self.lexical, self.lexical_corpus = LexicalQueries(corpus, texts), corpus
+            return self.lexical
 
     def fill_vectors(self, text: TextEmbeddings, rows: np.ndarray, budget: float | None) -> None:
         """Embeddings of ``rows`` that are not here yet: from the store, or encoded within ``budget`` seconds."""
@@ -150,10 +163,12 @@ def rank_openings(
     text: TextEmbeddings,
     talent_vector: np.ndarray | None,
     budget: float | None,
+    lexical: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """The ``top`` openings of ``entry`` among ``keep`` (filters) that pass the hard constraints, by (score, id).
 
-    ``talent_vector``: the talent's text embedding (None: no text, or no encoder). Returns ``items`` (each with
+    ``talent_vector``: the talent's text embedding (None: no text, or no encoder). ``lexical``: (n,) the talent's
+    standardised BM25 per opening (``LexicalQueries.z``; None: no pool to compare with). Returns ``items`` (each with
     ``_index`` into the compiled openings), ``considered``, ``eligible`` and ``excluded``.
     """
     cols = entry.columns
@@ -165,7 +180,7 @@ def rank_openings(
         assert entry.vectors is not None and entry.have is not None
         rows = eligible_rows[entry.have[eligible_rows]]
         sims[rows] = entry.vectors[rows].astype(np.float32) @ talent_vector.astype(np.float32)
-    scored = score_openings(talent, cols, today=today, text_similarity=sims)
+    scored = score_openings(talent, cols, today=today, text_similarity=sims, lexical=lexical)
     cand = eligible_rows[scored.score[eligible_rows] >= min_score]
     order = np.lexsort((cols.ids[cand], -scored.score[cand]))
     items = []
@@ -185,7 +200,8 @@ def rank_openings(
         }
         if explain:
             sim = None if np.isnan(sims[j]) else float(sims[j])
-            result = fit_score(talent, o, graph, cols.weights[j], today=today, text_similarity=sim)
+            lex = None if lexical is None or np.isnan(lexical[j]) else float(lexical[j])
+            result = fit_score(talent, o, graph, cols.weights[j], today=today, text_similarity=sim, lexical=lex)
             item["explanation"] = explain_fit(result, graph, text_status=_status(text, talent_vector, entry, j))
         items.append(item)
     return {

@@ -23,8 +23,10 @@ from talentbridge.matching import explain_exclusions, explain_fit, failing, fit_
 from talentbridge.matching.constraints import eligible_mask
 from talentbridge.matching.criteria import REGION_CODE
 from talentbridge.matching.explain import breakdown_dict
+from talentbridge.matching.lexical import LexicalCorpus
 from talentbridge.matching.opening_scores import OPENING_KINDS, OpeningColumns
 from talentbridge.matching.retrieval import SearchFilters, TalentIndex
+from talentbridge.services.lexical_pool import opening_queries, pool_corpus, talent_terms
 from talentbridge.services.recommend_cache import DataVersion, cached_list, is_final
 from talentbridge.services.recommend_context import MatchingContext, check_top
 from talentbridge.services.recommend_openings import (
@@ -109,6 +111,12 @@ class RecommendationService:
         self.talent_index = talent_index or TalentIndexService(ctx)
 
     # -- text ------------------------------------------------------------------------------------------------------
+    def pool(self) -> LexicalCorpus | None:
+        """The talent pool's term statistics for the ``lexical`` criterion (looked up once per service)."""
+        if not hasattr(self, "_pool"):
+            self._pool = pool_corpus(self.ctx)
+        return self._pool
+
     def opening_vectors(self, openings: list[Opening], budget: float | None) -> list[np.ndarray | None]:
         """Unit float32 embeddings of the openings' texts (None: no encoder, no text or not encoded yet)."""
         text = self.ctx.text
@@ -214,6 +222,7 @@ class RecommendationService:
         talents = ctx.repos.talents.get_many(rec.ids.tolist())
         states = self.talent_index.text_states(rec.rows)
         graph = ctx.graph
+        queries = opening_queries(self.pool(), [opening_text(opening)])
         items = []
         for j, tid in enumerate(rec.ids.tolist()):
             t = talents.get(int(tid))
@@ -227,7 +236,11 @@ class RecommendationService:
                     similarity = float(row @ embedding)
             elif ctx.text.active:
                 status = "no_opening_text"
-            result = fit_score(t, opening, graph, weights, today=ctx.today, text_similarity=similarity)
+            z = None if queries is None else float(queries.z(talent_terms(t))[0])
+            lexical = None if z is None or np.isnan(z) else z
+            result = fit_score(
+                t, opening, graph, weights, today=ctx.today, text_similarity=similarity, lexical=lexical
+            )
             item: dict[str, Any] = {
                 "talent_id": t.id,
                 "external_id": t.external_id,
@@ -340,6 +353,8 @@ class RecommendationService:
         ctx = self.ctx
         if talent_vector is True:
             talent_vector = self.talent_vector(talent)
+        queries = compiled.queries(self.pool())
+        lexical = None if queries is None else queries.z(talent_terms(talent))
         ranked = rank_openings(
             talent,
             compiled,
@@ -352,6 +367,7 @@ class RecommendationService:
             text=ctx.text,
             talent_vector=talent_vector if isinstance(talent_vector, np.ndarray) else None,
             budget=budget,
+            lexical=lexical,
         )
         for item in ranked["items"]:
             item.pop("_index")

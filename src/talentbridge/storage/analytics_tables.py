@@ -3,7 +3,9 @@ each (``services/analytics_cells.py``), so every chart is a GROUP BY over a few 
 every talent's skills. No row names a person: the smallest unit is a count.
 
     analytics_supply_cells   month registered × skill family × region × employer kind → consenting talents
+                             (family ``*all*``: every consenting talent once, with or without skills)
     analytics_demand_cells   month posted × skill family × region × organization kind × status → seats, openings
+                             (family ``*all*``: every opening once)
     analytics_skill_levels   skill × region × level → consenting talents holding it at exactly that level
     analytics_refresh        per aggregate: the fingerprint of the data it was computed from, when, how long
 """

@@ -16,8 +16,9 @@ from typing import Any
 __all__ = ["criteria_rows", "largest_remainder"]
 
 
-def largest_remainder(values: list[float], total: int) -> list[int]:
-    """Integers proportional to ``values`` that add up to exactly ``total`` (Hamilton's method)."""
+def largest_remainder(values: list[float], total: int, caps: list[int] | None = None) -> list[int]:
+    """Integers proportional to ``values`` that add up to exactly ``total`` (Hamilton's method). ``caps``: an
+    integer no row is rounded up past (a row at its cap gives its turn to the next remainder)."""
     if not values:
         return []
     scale = sum(values)
@@ -27,6 +28,8 @@ def largest_remainder(values: list[float], total: int) -> list[int]:
     floors = [math.floor(x) for x in exact]
     short = total - sum(floors)
     order = sorted(range(len(values)), key=lambda i: (-(exact[i] - floors[i]), i))
+    if caps is not None:  # floating-point error can put a row at its cap a hair above it
+        order = [i for i in order if floors[i] < caps[i]] + [i for i in order if floors[i] >= caps[i]]
     for i in order[:short]:
         floors[i] += 1
     return floors
@@ -47,7 +50,7 @@ def criteria_rows(breakdown: dict[str, dict[str, Any]]) -> dict[str, Any]:
     # largest-remainder rounding to the total, which keeps each row within 0.1 of weight × score.
     exact_points = [(t / 10) * s for (_, _, s, _), t in zip(used, tenths, strict=True)]
     score = sum(exact_points)
-    point_tenths = largest_remainder(exact_points, round(score * 10)) if score > 0 else [0] * len(used)
+    point_tenths = largest_remainder(exact_points, round(score * 10), tenths) if score > 0 else [0] * len(used)
     rows = [
         {"name": name, "weight": t / 10, "score": round(100 * s, 1), "points": p / 10}
         for (name, _, s, _), t, p in zip(used, tenths, point_tenths, strict=True)

@@ -1,0 +1,189 @@
+"""The ``lexical`` criterion's numbers: how much more a profile's text uses the words of an opening's text than the
+profiles of the pool do.
+
+* ``terms(text)``: lower-cased Latin words with a light suffix stemming (accountant, accounting -> account) and
+  character bigrams of Hangul runs (회계사 -> 회계, 계사), common function words left out.
+* ``LexicalCorpus(docs)``: document frequencies and mean length of a pool of profile texts (the talent index, or a
+  sample of it), for Okapi BM25 (``k1`` 1.2, ``b`` 0.75) with the opening's distinct terms as the query and a
+  profile as the document.
+* ``LexicalQueries``: openings compiled against a corpus: per opening its terms and the mean and standard
+  deviation of its BM25 over the corpus documents. ``z(profile)`` gives, per opening, the profile's BM25
+  standardised by that opening's mean and deviation: a bare title ("Chef") and a long ad become comparable, and a
+  word every profile uses counts for little.
+
+The criterion is ``criteria.lexical_score(z)`` (0 at the pool's mean, 1 at ``LEXICAL_Z_FULL`` deviations above).
+Pure: no I/O; the services build the corpus from the talent pool.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+__all__ = ["terms", "LexicalCorpus", "LexicalQueries", "K1", "B", "MIN_STD"]
+
+K1 = 1.2
+B = 0.75
+#: Deviation below which an opening's BM25 is treated as constant over the pool (no term of it occurs).
+MIN_STD = 1e-6
+
+_LATIN = re.compile(r"[a-z0-9]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "to",
+        "was",
+        "we",
+        "were",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ants", "ant", "ents", "ent", "ers", "er", "ies", "es", "s")
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """The text's terms (see module docstring), in order, repeated as they occur."""
+    low = text.lower()
+    out = [_stem(w) for w in _LATIN.findall(low) if w not in _STOP and len(w) > 1]
+    for run in _HANGUL.findall(low):
+        out += [run] if len(run) < 2 else [run[i : i + 2] for i in range(len(run) - 1)]
+    return out
+
+
+class LexicalCorpus:
+    """Document frequencies and mean length of a pool of documents (each given as its terms)."""
+
+    def __init__(self, docs: Iterable[Sequence[str]]) -> None:
+        self.df: Counter[str] = Counter()
+        self.docs: list[Counter[str]] = []
+        total = 0
+        for d in docs:
+            tf = Counter(d)
+            self.docs.append(tf)
+            self.df.update(tf.keys())
+            total += len(d)
+        self.n = len(self.docs)
+        self.avgdl = total / self.n if self.n else 1.0
+        self.lengths = np.array([sum(tf.values()) for tf in self.docs], dtype=np.float64)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
+
+    def contributions(self, tf: np.ndarray, length: float | np.ndarray) -> np.ndarray:
+        """BM25 term weight without the idf for term frequencies ``tf`` in a document of ``length`` terms."""
+        norm = K1 * (1.0 - B + B * np.asarray(length, dtype=np.float64) / max(self.avgdl, 1e-9))
+        return tf * (K1 + 1.0) / (tf + norm)
+
+
+class LexicalQueries:
+    """Openings' texts compiled against a corpus: ``z(doc_terms)`` is (n,) standardised BM25 of one profile,
+    NaN where an opening has no term, the corpus is empty or no corpus document shares a term with the opening
+    (the criterion is then not applicable)."""
+
+    #: openings per block when scoring the corpus (documents x block dense)
+    BLOCK = 2048
+
+    def __init__(self, corpus: LexicalCorpus, texts: Sequence[str]) -> None:
+        from scipy import sparse
+
+        self.corpus = corpus
+        vocab: dict[str, int] = {}
+        term_of: list[int] = []
+        opening_of: list[int] = []
+        for j, text in enumerate(texts):
+            for t in dict.fromkeys(terms(text)):
+                term_of.append(vocab.setdefault(t, len(vocab)))
+                opening_of.append(j)
+        self.vocab = vocab
+        self.n = n = len(texts)
+        m = len(vocab)
+        self.idf = np.array([corpus.idf(t) for t in vocab], dtype=np.float64)
+        self._term = np.array(term_of, dtype=np.int64)
+        self._opening = np.array(opening_of, dtype=np.int64)
+        self.has_terms = np.bincount(self._opening, minlength=n) > 0
+        self.mean = np.zeros(n)
+        self.std = np.zeros(n)
+        if corpus.n and m:
+            # documents x terms: idf x BM25 term weight; terms x openings: incidence
+            r: list[int] = []
+            c: list[int] = []
+            v: list[float] = []
+            for d, tf in enumerate(corpus.docs):
+                for t, count in tf.items():
+                    k = vocab.get(t)
+                    if k is not None:
+                        r.append(d)
+                        c.append(k)
+                        v.append(count)
+            counts = np.array(v, dtype=np.float64)
+            rows = np.array(r, dtype=np.int64)
+            cols = np.array(c, dtype=np.int64)
+            weights = self.idf[cols] * corpus.contributions(counts, corpus.lengths[rows])
+            doc_term = sparse.csr_matrix((weights, (rows, cols)), shape=(corpus.n, m))
+            incidence = sparse.csc_matrix((np.ones(len(self._term)), (self._term, self._opening)), shape=(m, n))
+            for start in range(0, n, self.BLOCK):
+                block = (doc_term @ incidence[:, start : start + self.BLOCK]).toarray()
+                self.mean[start : start + self.BLOCK] = block.mean(axis=0)
+                self.std[start : start + self.BLOCK] = block.std(axis=0)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def bm25(self, doc_terms: Sequence[str]) -> np.ndarray:
+        """(n,) BM25 of one document (its terms) for every opening."""
+        counts = np.zeros(len(self.vocab))
+        for t, c in Counter(doc_terms).items():
+            k = self.vocab.get(t)
+            if k is not None:
+                counts[k] = c
+        weights = self.idf * self.corpus.contributions(counts, float(len(doc_terms)))
+        return np.bincount(self._opening, weights=weights[self._term], minlength=self.n)
+
+    def z(self, doc_terms: Sequence[str]) -> np.ndarray:
+        """(n,) ``(bm25 - mean) / std`` per opening; NaN where not applicable (see the class) or for an empty
+        text."""
+        out = np.full(self.n, np.nan)
+        if not doc_terms or not self.corpus.n:
+            return out
+        ok = self.has_terms & (self.std > MIN_STD)
+        s = self.bm25(doc_terms)
+        out[ok] = (s[ok] - self.mean[ok]) / self.std[ok]
+        return out

@@ -1,0 +1,74 @@
+"""The ``lexical`` criterion's numbers: terms, pool-standardised BM25, its rescaling and its place in the score."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from talentbridge.matching import criteria as C
+from talentbridge.matching.fit import fit_score
+from talentbridge.matching.lexical import LexicalCorpus, LexicalQueries, terms
+
+from .conftest import make_opening, make_talent
+
+WORDS = ["account", "kitchen", "chef", "ledger", "audit", "teacher", "python", "sales", "menu", "class"]
+
+
+def test_terms_stem_latin_words_and_split_hangul_into_bigrams():
+    assert terms("Accountant, ACCOUNTING and accounts") == ["account", "account", "account"]
+    assert terms("회계사 Chef") == ["chef", "회계", "계사"]
+    assert terms("the and of") == []
+
+
+def test_a_profile_naming_the_openings_words_stands_above_the_pool():
+    pool = [terms(t) for t in ["Sous chef in a hotel kitchen", "Staff accountant, ledger and audit",
+                               "Math teacher", "Sales associate", "Line cook, kitchen prep"]]  # fmt: skip
+    queries = LexicalQueries(LexicalCorpus(pool), ["Chef", "Accountant", "Pilot"])
+    z = queries.z(terms("Head chef: menus, kitchen team"))
+    assert z[0] > 0 > z[1]
+    assert np.isnan(z[2])  # no profile of the pool uses the word: nothing to compare with
+    assert np.isnan(queries.z([])).all()
+
+
+docs = st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=30), min_size=2, max_size=12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(docs, st.lists(st.sampled_from(WORDS), min_size=1, max_size=3))
+def test_z_over_the_pool_has_mean_zero_and_unit_deviation(pool, query):
+    queries = LexicalQueries(LexicalCorpus(pool), [" ".join(query)])
+    zs = np.array([queries.z(d)[0] for d in pool])
+    if np.isnan(zs).all():
+        return
+    assert zs.mean() == pytest.approx(0.0, abs=1e-9)
+    assert zs.std() == pytest.approx(1.0, abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(docs, st.sampled_from(WORDS), st.lists(st.sampled_from(WORDS), min_size=1, max_size=30))
+def test_one_more_use_of_the_openings_word_never_lowers_the_profile(pool, word, doc):
+    queries = LexicalQueries(LexicalCorpus(pool), [word])
+    before, after = queries.bm25(doc)[0], queries.bm25([*doc, word])[0]
+    assert after >= before - 1e-12
+
+
+@given(st.floats(-10, 10))
+def test_lexical_score_is_the_rescaled_z(z):
+    s = float(C.lexical_score(z))
+    assert 0.0 <= s <= 1.0
+    if z <= C.LEXICAL_Z_FLOOR:
+        assert s == 0.0
+    if z >= C.LEXICAL_Z_FULL:
+        assert s == 1.0
+
+
+def test_the_criterion_counts_only_when_given():
+    talent, opening = make_talent(1, {"python": 3}), make_opening(1, {"python": (3, "must")})
+    without = fit_score(talent, opening)
+    assert not without.breakdown["lexical"].applicable
+    high, low = fit_score(talent, opening, lexical=C.LEXICAL_Z_FULL), fit_score(talent, opening, lexical=-1.0)
+    assert high.breakdown["lexical"].applicable and high.breakdown["lexical"].detail["z"] == C.LEXICAL_Z_FULL
+    assert high.score > low.score
+    assert sum(high.points().values()) == pytest.approx(high.score)

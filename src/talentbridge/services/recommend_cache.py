@@ -32,12 +32,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, Integer, column, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TextualSelect
 
-from talentbridge.storage.alias_tables import SkillAliasRow
-from talentbridge.storage.tables import OpeningRow, OrganizationRow, ProgramRow, TalentRow
-from talentbridge.storage.taxonomy_tables import TaxonomyMetaRow
+from talentbridge.storage.base import JSONType
 
 __all__ = [
     "MAX_AGE_SECONDS",
@@ -69,6 +68,7 @@ class DataVersion:
     stamps: tuple[Any, ...]
     taxonomy_version: str | None
     newest: datetime | None
+    subject_found: bool = True
 
     def recent(self, seconds: float) -> bool:
         if self.newest is None or seconds <= 0:
@@ -89,33 +89,57 @@ class CachedList:
 def data_version(
     session: Session, *, talent_id: int | None = None, opening_id: int | None = None
 ) -> DataVersion | None:
-    """The data version (one query), or None when it cannot be read (tables missing: no caching)."""
-    columns: list[Any] = []
-    for table in (TalentRow, OpeningRow, OrganizationRow, ProgramRow):
-        columns += [
-            select(func.count(table.id)).scalar_subquery(),
-            select(func.max(table.updated_at)).scalar_subquery(),
-            select(func.max(table.id)).scalar_subquery(),
-        ]
-    columns += [
-        select(func.count(SkillAliasRow.id)).scalar_subquery(),
-        select(func.max(SkillAliasRow.id)).scalar_subquery(),
-        select(TaxonomyMetaRow.value).where(TaxonomyMetaRow.key == _TAXONOMY_VERSION_KEY).scalar_subquery(),
-        select(TaxonomyMetaRow.updated_at).where(TaxonomyMetaRow.key == _TAXONOMY_VERSION_KEY).scalar_subquery(),
-    ]
-    if talent_id is not None:
-        columns.append(select(TalentRow.updated_at).where(TalentRow.id == talent_id).scalar_subquery())
-    if opening_id is not None:
-        columns.append(select(OpeningRow.updated_at).where(OpeningRow.id == opening_id).scalar_subquery())
+    """The data version (one query, one pass over each table), or None when it cannot be read (a table missing:
+    no caching). ``talent_id``/``opening_id``: the subject, whose own stamp is part of it (None there: no such
+    record; see ``DataVersion.subject_found``)."""
+    if talent_id is not None and opening_id is not None:
+        raise ValueError("one subject: a talent or an opening")
+    statement = _statement(talent_id is not None, opening_id is not None)
+    params = {k: v for k, v in (("talent_id", talent_id), ("opening_id", opening_id)) if v is not None}
     try:
-        row = tuple(session.execute(select(*columns)).one())
+        row = tuple(session.execute(statement, params).one())
     except Exception:  # noqa: BLE001 - database not upgraded (a table missing): no caching
         session.rollback()
         return None
     stamps = tuple(_plain(v) for v in row)
     newest = max((v for v in row if isinstance(v, datetime)), key=_aware, default=None)
-    version = row[14]
-    return DataVersion(stamps, None if version is None else str(version)[:200], newest)
+    version = row[_TAXONOMY_COLUMN]
+    subject = row[-1] if talent_id is not None or opening_id is not None else True
+    return DataVersion(stamps, None if version is None else str(version)[:200], newest, subject is not None)
+
+
+_TABLES = ("talents", "openings", "organizations", "programs")
+_TAXONOMY_COLUMN = 3 * len(_TABLES) + 2
+_statements: dict[tuple[bool, bool], TextualSelect] = {}
+
+
+def _statement(talent: bool, opening: bool) -> TextualSelect:
+    """``SELECT`` of every stamp: aggregates of each table in ``FROM`` (one pass each), built once."""
+    hit = _statements.get((talent, opening))
+    if hit is not None:
+        return hit
+    parts = [f"(SELECT count(id) AS n, max(updated_at) AS u, max(id) AS m FROM {t}) AS s_{t}" for t in _TABLES]
+    parts.append("(SELECT count(id) AS n, max(id) AS m FROM skill_aliases) AS s_aliases")
+    meta = f"FROM taxonomy_meta WHERE key = '{_TAXONOMY_VERSION_KEY}'"
+    selected: list[tuple[str, Any]] = []
+    for t in _TABLES:
+        selected += [(f"s_{t}.n", Integer()), (f"s_{t}.u", DateTime(timezone=True)), (f"s_{t}.m", Integer())]
+    selected += [
+        ("s_aliases.n", Integer()),
+        ("s_aliases.m", Integer()),
+        (f"(SELECT value {meta})", JSONType),
+        (f"(SELECT updated_at {meta})", DateTime(timezone=True)),
+    ]
+    if talent:
+        selected.append(("(SELECT updated_at FROM talents WHERE id = :talent_id)", DateTime(timezone=True)))
+    if opening:
+        selected.append(("(SELECT updated_at FROM openings WHERE id = :opening_id)", DateTime(timezone=True)))
+    sql = "SELECT " + ", ".join(f"{expr} AS c{i}" for i, (expr, _) in enumerate(selected))
+    statement = text(sql + " FROM " + ", ".join(parts)).columns(
+        *(column(f"c{i}", kind) for i, (_, kind) in enumerate(selected))
+    )
+    _statements[(talent, opening)] = statement
+    return statement
 
 
 def _plain(value: Any) -> Hashable:

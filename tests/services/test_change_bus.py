@@ -172,3 +172,22 @@ def test_a_listener_that_loses_its_connection_reconnects_and_says_so(tmp_path, p
     assert bus.listening.wait(10)
     bus.publish("taxonomy", {"n": 1})
     assert heard.get(timeout=5) == {"n": 1}
+
+
+def test_an_alias_tells_other_processes_once_committed_and_not_after_a_rollback(tmp_path, sqlite_database):
+    from talentbridge.services.skill_aliases import add_alias
+    from talentbridge.services.taxonomy import load_taxonomy
+
+    settings = build_settings(environment="test", data_dir=tmp_path, database_url=sqlite_database.url)
+    heard: list[dict] = []
+    change_bus_for(settings).subscribe("taxonomy", lambda t, p: heard.append(p))
+    with sqlite_database.session() as session:
+        taxonomy = load_taxonomy(session)
+        add_alias(session, taxonomy, "docker", "도커 컨테이너 엔진")
+        assert heard == []  # not committed yet: another process would still read the old taxonomy
+        session.commit()
+    assert heard == [{"reason": "alias"}]
+    with sqlite_database.session() as session:
+        add_alias(session, load_taxonomy(session), "docker", "도커 엔진 하나")
+        session.rollback()
+    assert heard == [{"reason": "alias"}]

@@ -45,6 +45,8 @@ __all__ = [
     "Subscriber",
     "change_bus_for",
     "close_change_buses",
+    "publish_after_commit",
+    "publish_change",
 ]
 
 log = logging.getLogger(__name__)
@@ -315,3 +317,57 @@ def close_change_buses() -> None:
         _buses.clear()
     for bus in buses:
         bus.close()
+
+
+def publish_change(topic: str, payload: dict[str, Any] | None = None, settings: Settings | None = None) -> None:
+    """Publish on ``settings``' bus; without settings on every bus this process uses, or (none yet, e.g. a CLI
+    command) on the bus of the environment's settings."""
+    if settings is not None:
+        buses = [change_bus_for(settings)]
+    else:
+        with _buses_lock:
+            buses = list(_buses.values())
+        if not buses:
+            from talentbridge.config import get_settings
+
+            try:
+                buses = [change_bus_for(get_settings())]
+            except Exception:  # noqa: BLE001 - no usable settings: nobody else to tell
+                log.debug("no settings for the change bus", exc_info=True)
+                return
+    for bus in buses:
+        bus.publish(topic, payload)
+
+
+def publish_after_commit(
+    session: Any, topic: str, payload: dict[str, Any] | None = None, settings: Settings | None = None
+) -> None:
+    """Publish once ``session``'s transaction commits (readers elsewhere must find the change when told);
+    nothing is published if it rolls back."""
+    from sqlalchemy import event
+
+    pending = session.info.get("change_bus_pending")
+    if not isinstance(pending, _Pending):
+        pending = session.info["change_bus_pending"] = _Pending()
+        event.listen(session, "after_commit", pending.send)
+        event.listen(session, "after_rollback", pending.drop)
+    pending.add((topic, payload, settings))
+
+
+class _Pending:
+    """Messages waiting for a session's commit."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, dict[str, Any] | None, Settings | None]] = []
+
+    def add(self, message: tuple[str, dict[str, Any] | None, Settings | None]) -> None:
+        if message not in self.messages:
+            self.messages.append(message)
+
+    def send(self, _session: Any) -> None:
+        todo, self.messages = self.messages, []
+        for topic, payload, settings in todo:
+            publish_change(topic, payload, settings)
+
+    def drop(self, _session: Any) -> None:
+        self.messages = []

@@ -19,7 +19,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("db", "db", "Create and migrate the database."),
     ("demo", "demo", "Generate a realistic synthetic Korean dataset."),
     ("serve", "serve", "Serve the web application and API."),
-    ("data", "import", "Import organizations, talents or openings from CSV, JSON Lines or XLSX."),
+    ("data", "import", "Import organizations, talents, openings or the status survey (CSV, JSON Lines, XLSX)."),
     ("export", "export", "Export organizations, talents or openings."),
     ("programs", "programs", "Cohort programs: solve matching instances, form PBL teams, run rounds."),
     ("skills", "skills", "Extract skills from text and normalize job titles."),

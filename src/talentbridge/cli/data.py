@@ -1,4 +1,4 @@
-"""``talentbridge import organizations|talents|openings FILE``: import from CSV, JSON Lines or XLSX.
+"""``talentbridge import organizations|talents|openings|survey FILE``: import from CSV, JSON Lines or XLSX.
 
 Atomic by default: one bad row and nothing is written; every bad row is listed (line, column, value, reason) and
 the command exits 1. ``--skip-invalid`` writes the valid rows and puts the rejected ones, with reasons, in a side
@@ -143,3 +143,43 @@ def _command(entity: str) -> Any:
 
 for _entity in ("organizations", "talents", "openings"):
     app.command(_entity)(_command(_entity))
+
+
+@app.command("survey")
+def survey_command(
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or CP949), JSON Lines (.jsonl) or Excel (.xlsx) file.")],
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Write the valid rows; put rejected rows in a side file.")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option("--rejects", help="Side file for rejected rows (default <FILE>.rejected.csv).")
+    ] = None,
+) -> None:
+    """Import the yearly status survey of AI workforce at member organizations; upsert by organization and
+    year. Atomic: any bad row and nothing is written (unless --skip-invalid). Template: docs/import-export.md."""
+    from talentbridge.cli._common import open_database
+    from talentbridge.services.survey_import import import_survey_file
+
+    db = open_database(check=True)
+    try:
+        result = import_survey_file(db, file, skip_invalid=skip_invalid, rejects_path=rejects)
+    except ValidationFailed as exc:
+        hint = (
+            "Nothing was written. Fix the rows above and run the same command again, or add --skip-invalid to "
+            "import the valid rows and write the rejected ones to a side file."
+            if exc.problems and exc.problems[0].loc[:1] == ("row",)
+            else "Nothing was written. The template is described in docs/import-export.md (Status survey)."
+        )
+        print_problems(exc, hint)
+        sys.exit(1)
+    console.print(
+        f"[green]Imported {result.written} survey answer(s)[/] from {file.name}: {result.created} created, "
+        f"{result.updated} updated, {result.unchanged} unchanged, {result.duplicates} repeated row(s) "
+        f"({result.rows} rows).",
+        highlight=False,
+    )
+    if result.rejected:
+        console.print(f"[yellow]{result.rejected} row(s) rejected[/], written with their reasons to "
+                      f"{result.rejects_path}:", highlight=False)
+        for problem in result.problems[:50]:
+            console.print("  " + _describe(problem), markup=False, highlight=False, soft_wrap=True)

@@ -122,6 +122,9 @@ def taxonomy_version(session: Session) -> str | None:
     return None if version is None else str(version)[:200]
 
 
+_taxonomy_version = taxonomy_version  # the name inside functions with a parameter of that name
+
+
 def recommendation_run(
     session: Session,
     result: dict[str, Any],
@@ -129,9 +132,11 @@ def recommendation_run(
     surface: str,
     viewer: Viewer | None,
     scorer: str = "matching.fit_score",
+    taxonomy_version: Any = ...,
 ) -> AiRun:
     """The record of one recommendation list as shown (``result`` of ``RecommendService.talents_for_opening``
-    or ``openings_for_talent``, after the caller dropped what it may not show)."""
+    or ``openings_for_talent``, after the caller dropped what it may not show). ``taxonomy_version``: the stored
+    taxonomy's version when the caller read it already (``...``: read it here)."""
     viewer = viewer or Viewer()
     if "opening" in result:
         subject_type, subject_id = "opening", result["opening"]["id"]
@@ -155,7 +160,7 @@ def recommendation_run(
                 "retrieval": result.get("method"),
             }
         ),  # fmt: skip
-        taxonomy_version=taxonomy_version(session),
+        taxonomy_version=_taxonomy_version(session) if taxonomy_version is ... else taxonomy_version,
         weights=dict(result.get("weights") or {}),
         inputs={"top": result.get("top"), "filters": result.get("filters") or {}, "output_of": output_of},
         output=output,

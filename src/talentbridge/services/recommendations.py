@@ -27,6 +27,7 @@ from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus
 from talentbridge.matching.opening_scores import OPENING_KINDS, OpeningColumns
 from talentbridge.matching.retrieval import SearchFilters, TalentIndex
 from talentbridge.services.lexical_pool import embedding_pool, opening_queries, pool_corpus, talent_terms
+from talentbridge.services.recommend_cache import DataVersion, cached_list, is_final
 from talentbridge.services.recommend_context import MatchingContext, check_top
 from talentbridge.services.recommend_openings import (
     CompiledOpenings,
@@ -160,6 +161,55 @@ class RecommendationService:
     ) -> dict[str, Any]:
         """The ``top`` talents for an opening, each with score, breakdown and explanation, plus how many
         people each hard constraint excluded."""
+        return self._talents_for_opening(opening_id, top, filters, method, explain, program_settings)[0]
+
+    def talents_for_opening_cached(
+        self,
+        opening_id: int,
+        top: int = 20,
+        filters: TalentFilters | None = None,
+        *,
+        version: DataVersion | None,
+        method: str = "ann",
+        explain: bool = True,
+        program_settings: dict[str, Any] | None = None,
+    ) -> tuple[dict[str, Any], dict[int, Talent]]:
+        """``talents_for_opening`` and the talent records of its items, kept per process for ``version``
+        (``recommend_cache``; the same list as computed now). Shared between requests: never mutate them."""
+        check_top(top)
+        filters = filters or TalentFilters()
+        idx = self.talent_index.index()
+        key = (
+            "talents_for_opening",
+            self.ctx.settings.sqlalchemy_url,
+            opening_id,
+            top,
+            filters,
+            method,
+            explain,
+            weights_key(program_settings),
+            self.ctx.today,
+            id(idx),
+            int(idx.columns.alive.shape[0]),
+            int(idx.columns.alive.sum()),
+        )
+        value, _ = cached_list(
+            key,
+            version,
+            lambda: self._talents_for_opening(opening_id, top, filters, method, explain, program_settings),
+            final=lambda v: is_final(v[0]),
+        )
+        return value
+
+    def _talents_for_opening(
+        self,
+        opening_id: int,
+        top: int,
+        filters: TalentFilters | None,
+        method: str,
+        explain: bool,
+        program_settings: dict[str, Any] | None,
+    ) -> tuple[dict[str, Any], dict[int, Talent]]:
         check_top(top)
         if method not in ("ann", "exact"):
             raise ValidationFailed("invalid method", [Problem(loc=("query", "method"), msg="ann or exact")])
@@ -181,7 +231,9 @@ class RecommendationService:
         graph = ctx.graph
         queries = opening_queries(self.pool(), [opening_text(opening)])
         text_pool = self.text_pool() if embedding is not None else None
-        text_stats = None if text_pool is None else text_pool.stats(embedding[None, :].astype(np.float64))
+        text_stats = None
+        if text_pool is not None and embedding is not None:
+            text_stats = text_pool.stats(embedding[None, :].astype(np.float64))
         items = []
         for j, tid in enumerate(rec.ids.tolist()):
             t = talents.get(int(tid))
@@ -219,6 +271,7 @@ class RecommendationService:
         items.sort(key=lambda i: (-i["score"], i["talent_id"]))
         for rank, item in enumerate(items, 1):
             item["rank"] = rank
+        shown = {i["talent_id"]: talents[i["talent_id"]] for i in items}
         return {
             "opening": _opening_summary(opening),
             "top": top,
@@ -228,7 +281,7 @@ class RecommendationService:
             "text": ctx.text.summary(),
             "constraints": explain_exclusions(int(pool.shape[0]), int(ok.sum()), excluded),
             "items": items,
-        }
+        }, shown
 
     # -- openings for a talent --------------------------------------------------------------------------------
     def compiled(self, program_settings: dict[str, Any] | None, openings: list[Opening] | None = None) -> CompiledOpenings:
@@ -267,6 +320,40 @@ class RecommendationService:
         talent = self.ctx.repos.talents.get(talent_id)
         compiled = self.compiled(program_settings, openings)
         return self.openings_for(talent, compiled, top, filters, explain, REQUEST_BUDGET_SECONDS)
+
+    def openings_for_talent_cached(
+        self,
+        talent_id: int,
+        top: int = 20,
+        filters: OpeningFilters | None = None,
+        *,
+        version: DataVersion | None,
+        explain: bool = True,
+        program_settings: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """``openings_for_talent`` kept per process for ``version`` (``recommend_cache``; the same list as
+        computed now). Shared between requests: never mutate it."""
+        check_top(top)
+        filters = filters or OpeningFilters()
+        key = (
+            "openings_for_talent",
+            self.ctx.settings.sqlalchemy_url,
+            talent_id,
+            top,
+            filters,
+            explain,
+            weights_key(program_settings),
+            self.ctx.today,
+        )
+        value, _ = cached_list(
+            key,
+            version,
+            lambda: self.openings_for_talent(
+                talent_id, top, filters, explain=explain, program_settings=program_settings
+            ),
+            final=is_final,
+        )
+        return value
 
     def openings_for(
         self,

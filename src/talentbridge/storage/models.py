@@ -19,6 +19,7 @@ _OPTIONAL = (
     "course_tables",
     "privacy_tables",
     "ai_record_tables",
+    "survey_tables",
 )
 
 for _name in _OPTIONAL:

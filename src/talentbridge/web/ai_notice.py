@@ -34,9 +34,15 @@ def queue(request: Request, run: AiRun) -> str:
     return run.key
 
 
-def shown(request: Request, session: Session, result: dict[str, Any], surface: str) -> str:
-    """Record the list ``result`` as shown to the caller on ``surface``; returns the record's key."""
-    return queue(request, recommendation_run(session, result, surface=surface, viewer=viewer_of(request)))
+def shown(
+    request: Request, session: Session, result: dict[str, Any], surface: str, *, taxonomy_version: Any = ...
+) -> str:
+    """Record the list ``result`` as shown to the caller on ``surface``; returns the record's key.
+    ``taxonomy_version``: the stored taxonomy's version when the caller read it already (``...``: read it here)."""
+    run = recommendation_run(
+        session, result, surface=surface, viewer=viewer_of(request), taxonomy_version=taxonomy_version
+    )
+    return queue(request, run)
 
 
 def api_notice(key: str | None) -> dict[str, Any]:

@@ -33,8 +33,9 @@ def get_session(request: Request, database: Annotated[SessionSource, Depends(get
 
     A request with an unsafe method runs in a write transaction (``BEGIN IMMEDIATE`` on SQLite: it waits for the
     write lock up front). A GET runs in a read transaction; audit entries it queued (views of personal data) are
-    written right after it, in a short write transaction, still before the response — with the AI records of the
-    recommendation lists it showed (``request.state.ai_runs``). Audit entries of a write
+    written right after it — in a short write transaction on SQLite, in the read transaction itself elsewhere (one
+    commit) — still before the response, with the AI records of the recommendation lists it showed
+    (``request.state.ai_runs``). Audit entries of a write
     request are written in its own transaction, so they commit (or roll back) with the change they record.
     """
     write = request.method not in READ_METHODS
@@ -42,7 +43,9 @@ def get_session(request: Request, database: Annotated[SessionSource, Depends(get
         yield session
         entries = getattr(request.state, "audit", None)
         runs = getattr(request.state, "ai_runs", None)  # AI Basic Act records of lists shown (web/ai_notice.py)
-        if (entries or runs) and not write:
+        # SQLite: the read transaction cannot turn into a write one, so a write transaction follows it. Elsewhere
+        # the rows go into the request's own transaction (one commit, no extra round trips).
+        if (entries or runs) and not write and session.get_bind().dialect.name == "sqlite":
             session.commit()
             database.begin_write(session)
         if entries:

@@ -26,8 +26,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, FastAPI, Query, Request
 
 from talentbridge.config import Settings
+from talentbridge.domain import Talent
 from talentbridge.domain.enums import OpeningKind, Region
 from talentbridge.domain.errors import PermissionDenied
+from talentbridge.services import recommend_cache
 from talentbridge.services.recommend_batch import BatchRecommendService
 from talentbridge.services.recommend_context import MatchingContext
 from talentbridge.services.recommendations import OpeningFilters, RecommendationService, TalentFilters
@@ -72,11 +74,20 @@ def talents_for_opening(
     policy_of(request).check(request, "opening", "read", opening)  # a draft the caller may not see is a 404
     policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
     filters = TalentFilters(regions=tuple(region), nationality=nationality, min_score=min_score)
-    result = RecommendationService(ctx, index).talents_for_opening(
-        opening_id, top, filters, method=method, explain=explain, program_settings=ctx.program_settings(program_id)
+    version = recommend_cache.data_version(session, opening_id=opening_id)
+    result, talents = RecommendationService(ctx, index).talents_for_opening_cached(
+        opening_id,
+        top,
+        filters,
+        version=version,
+        method=method,
+        explain=explain,
+        program_settings=ctx.program_settings(program_id),
     )
-    shown = _shown_talents(request, ctx, result, explain)
-    key = ai_notice.shown(request, session, shown, f"api:/api/openings/{opening_id}/recommendations")
+    shown = _shown_talents(request, result, talents, explain)
+    key = ai_notice.shown(
+        request, session, shown, f"api:/api/openings/{opening_id}/recommendations", taxonomy_version=_taxonomy(version)
+    )
     return {**shown, "ai_notice": ai_notice.api_notice(key)}
 
 
@@ -105,12 +116,15 @@ def openings_for_talent(
         organization_id=organization_id,
         min_score=min_score,
     )
-    result = RecommendationService(ctx, index).openings_for_talent(
-        talent_id, top, filters, explain=explain, program_settings=ctx.program_settings(program_id)
+    version = recommend_cache.data_version(session, talent_id=talent_id)
+    result = RecommendationService(ctx, index).openings_for_talent_cached(
+        talent_id, top, filters, version=version, explain=explain, program_settings=ctx.program_settings(program_id)
     )
     # Scores and explanations are drawn from the talent's profile: a view of it by anyone else is logged.
     policy_of(request).record_view(request, "talent", talent_id, _fields_behind(explain))
-    key = ai_notice.shown(request, session, result, f"api:/api/talents/{talent_id}/recommendations")
+    key = ai_notice.shown(
+        request, session, result, f"api:/api/talents/{talent_id}/recommendations", taxonomy_version=_taxonomy(version)
+    )
     return {**result, "ai_notice": ai_notice.api_notice(key)}
 
 
@@ -138,11 +152,17 @@ def _fields_behind(explain: bool) -> list[str]:
     return SHOWN_FIELDS + (EXPLAINED_FIELDS if explain else [])
 
 
-def _shown_talents(request: Request, ctx: MatchingContext, result: dict[str, Any], explain: bool) -> dict[str, Any]:
-    """Only talents the caller may see (the index can be behind the database), each view written to the audit
-    log like the pages do."""
+def _taxonomy(version: recommend_cache.DataVersion | None) -> Any:
+    """The taxonomy version for the AI record: read with the data version (no query of its own)."""
+    return ... if version is None else version.taxonomy_version
+
+
+def _shown_talents(
+    request: Request, result: dict[str, Any], talents: dict[int, Talent], explain: bool
+) -> dict[str, Any]:
+    """Only talents the caller may see (``talents``: the records of the list's items), each view written to the
+    audit log like the pages do. ``result`` may be shared (cached): it is copied, never changed."""
     policy = policy_of(request)
-    talents = ctx.repos.talents.get_many([i["talent_id"] for i in result["items"]])
     shown = []
     for item in result["items"]:
         talent = talents.get(item["talent_id"])
@@ -153,9 +173,7 @@ def _shown_talents(request: Request, ctx: MatchingContext, result: dict[str, Any
         except PermissionDenied:
             continue
         policy.record_view(request, "talent", talent.id, _fields_behind(explain))
-        shown.append(item)
-    for rank, item in enumerate(shown, 1):
-        item["rank"] = rank
+        shown.append(item if item.get("rank") == len(shown) + 1 else {**item, "rank": len(shown) + 1})
     return {**result, "items": shown}
 
 

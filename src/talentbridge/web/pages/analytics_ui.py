@@ -50,7 +50,22 @@ def column_labels(_: Any) -> dict[str, str]:
         "capital": _("Capital area"), "non_capital": _("Other regions"), "area": _("Area"),
         "non_capital_share": _("Share outside the capital area"), "capital_cap": _("Capital-area cap"),
         "within_target": _("Within target"),
+        "year": _("Survey year"), "organizations": _("Organizations answering"),
+        "headcount_ai_research": _("AI research"), "headcount_ml_engineering": _("ML engineering"),
+        "headcount_data_engineering": _("Data engineering"), "headcount_data_science": _("Data science"),
+        "headcount_ai_planning": _("AI planning"), "headcount_ai_other": _("Other AI roles"),
+        "headcount_total": _("AI headcount (survey)"), "vacancies": _("Vacancies (survey)"),
+        "training_spend_krw": _("Training spend (won, survey)"),
+        "platform_talents": _("Talent employed there (platform)"),
+        "platform_open_seats": _("Open seats (platform)"), "platform_placements": _("Placements that year (platform)"),
+        "role": _("AI role"),
     }
+
+
+def role_labels(_: Any) -> dict[str, str]:
+    return {"ai_research": _("AI research"), "ml_engineering": _("ML engineering"),
+            "data_engineering": _("Data engineering"), "data_science": _("Data science"),
+            "ai_planning": _("AI planning"), "ai_other": _("Other AI roles")}
 
 
 def _shown(value: Any, column: str, people: set[str]) -> Any:
@@ -93,10 +108,11 @@ def analytics_page(request: Request, session: SessionDep) -> Response:
     kpis = run_view(session, "programme-kpis", kpi_params, exact=exact)
     flows = run_view(session, "circulation", kpi_params, exact=exact)
     regional = run_view(session, "regional-placements", kpi_params, exact=exact)
+    survey = run_view(session, "status-survey", {k: q[k] for k in ("region", "org_kind") if q[k]}, exact=exact)
     fams = family_labels(request)
     regions = {r.value: region_name(r.value, lang) for r in Region} | {"unknown": _("unknown"), "remote": _("remote")}
     kinds = {k.value: _(k.value) for k in OrganizationKind} | {"none": _("No employer")}
-    names = {"family": fams, "region": regions, "org_kind": kinds}
+    names = {"family": fams, "region": regions, "org_kind": kinds, "role": role_labels(_)}
     labels = column_labels(_)
     supply_l, demand_l = _("Supply (talent)"), _("Demand (seats)")
 
@@ -165,10 +181,18 @@ def analytics_page(request: Request, session: SessionDep) -> Response:
          "view": "programme-kpis", "table_name": "rank_distribution", "numbers": _table(kpis, "rank_distribution", labels, names)},
         {"id": "retention", "title": _("Retention at 3, 6 and 12 months"), "note": "", "view": "programme-kpis",
          "table_name": "retention", "numbers": _table(kpis, "retention", labels, names)},
+        {"id": "survey", "title": _("Status survey beside the platform's numbers, by organization kind"),
+         "note": _("What member organizations reported in the yearly survey (import it on the data page), next to what the platform knows about the same organizations. Groups of fewer than five organizations are hidden in exports and for auditors."),
+         "view": "status-survey", "table_name": "by_org_kind", "numbers": _table(survey, "by_org_kind", labels, names)},
+        {"id": "survey-regions", "title": _("Status survey beside the platform's numbers, by region"), "note": "",
+         "view": "status-survey", "table_name": "by_region", "numbers": _table(survey, "by_region", labels, names)},
+        {"id": "survey-hard", "title": _("Roles hard to fill (status survey)"), "note": "",
+         "view": "status-survey", "table_name": "hard_to_fill", "numbers": _table(survey, "hard_to_fill", labels, names)},
     ]
 
     def export(view: str, fmt: str, table: str | None = None) -> str:
-        params = sd_params if view.startswith("supply") else {} if view == "skill-gap" else kpi_params
+        params = (sd_params if view.startswith("supply") else {} if view == "skill-gap"
+                  else {k: v for k, v in sd_params.items() if k != "family"} if view == "status-survey" else kpi_params)
         extra = {"format": fmt, **({"table": table} if table else {})}
         return f"/api/analytics/{view}?{urlencode({**params, **extra})}"
 

@@ -29,8 +29,8 @@ __all__ = ["router", "export_url"]
 router = APIRouter(prefix="/operator/data", include_in_schema=False, dependencies=[Depends(require_roles("operator"))])
 #: Query parameters of the export address that are not list filters.
 _NOT_FILTERS = {"entity", "format", "lang"}
-#: What the import form offers: the registry's entities and the course catalogue.
-IMPORT_ENTITIES = (*ENTITIES, "courses")
+#: What the import form offers: the registry's entities, the course catalogue and the yearly status survey.
+IMPORT_ENTITIES = (*ENTITIES, "courses", "survey")
 
 
 def export_url(entity: str, fmt: str = "csv", **filters: object) -> str:
@@ -59,13 +59,19 @@ def import_data(
     background: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     content = file.file.read(data_transfer.MAX_UPLOAD_BYTES + 1)
-    if background:
+    if background and entity != "survey":  # a survey is one row per organization: always inline
         return _import_as_job(request, database, settings, entity, file.filename or "upload", content, mode)
     started = time.perf_counter()
     if entity == "courses":  # the course catalogue (KDT, JCRec or generic files): services/course_catalogue.py
         from talentbridge.services.course_catalogue import import_course_upload
 
         report: Any = import_course_upload(
+            database, settings, filename=file.filename or "upload", content=content, skip_invalid=mode == "keep_valid"
+        )
+    elif entity == "survey":  # the yearly status survey: services/survey_import.py
+        from talentbridge.services.survey_import import import_survey_upload
+
+        report = import_survey_upload(
             database, settings, filename=file.filename or "upload", content=content, skip_invalid=mode == "keep_valid"
         )
     else:

@@ -1,0 +1,214 @@
+"""Recommendation lists kept per process (``services/recommend_cache.py``) on SQLite and PostgreSQL: after any
+sequence of writes, the next list is the list computed now without the cache; lists are actually served from
+the cache when nothing changed; lists with a text still pending are not kept."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from talentbridge.config import Settings
+from talentbridge.domain import OpeningData, OrganizationData, RequiredSkill, SkillClaim, TalentData
+from talentbridge.services import recommend_cache
+from talentbridge.services.recommend_context import MatchingContext
+from talentbridge.services.recommendations import OpeningFilters, RecommendationService, TalentFilters
+from talentbridge.services.talent_index import TalentIndexService, reset_indexes
+from talentbridge.storage import Database
+from talentbridge.storage.repositories import Repositories
+
+TODAY = date(2026, 11, 25)
+SKILLS = ["python", "pytorch", "kubernetes", "sql", "computer-vision"]
+KINDS = ["full_time", "secondment", "internship", "pbl", "joint_rnd"]
+
+
+def _talent(n: int, skills: dict[str, int], region: str = "seoul") -> TalentData:
+    return TalentData(
+        name=f"t{n}",
+        external_id=f"t{n}",
+        region=region,
+        consent_visible=True,
+        employment_types=KINDS,
+        skills=[SkillClaim(skill_id=s, level=lv) for s, lv in skills.items()],
+    )
+
+
+def _opening(n: int, org: int, skills: dict[str, int]) -> OpeningData:
+    return OpeningData(
+        title=f"o{n}",
+        external_id=f"o{n}",
+        organization_id=org,
+        kind="job",
+        region="seoul",
+        status="open",
+        required_skills=[RequiredSkill(skill_id=s, min_level=lv, importance="should") for s, lv in skills.items()],
+    )
+
+
+skill_sets = st.dictionaries(st.sampled_from(SKILLS), st.integers(1, 5), min_size=1, max_size=3)
+edits = st.lists(
+    st.one_of(
+        st.tuples(st.just("talent_skills"), st.integers(0, 5), skill_sets),
+        st.tuples(st.just("talent_region"), st.integers(0, 5), st.sampled_from(["seoul", "busan", "jeju"])),
+        st.tuples(st.just("add_talent"), st.integers(0, 5), skill_sets),
+        st.tuples(st.just("delete_talent"), st.integers(0, 5), st.just({})),
+        st.tuples(st.just("opening_skills"), st.integers(0, 1), skill_sets),
+        st.tuples(st.just("close_opening"), st.integers(0, 1), st.just({})),
+        st.tuples(st.just("read"), st.integers(0, 5), st.just({})),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@pytest.fixture
+def world(database: Database, settings: Settings) -> dict[str, Any]:
+    reset_indexes()
+    recommend_cache.clear()
+    with database.session(write=True) as session:
+        repos = Repositories(session)
+        org = repos.organizations.add(OrganizationData(name="캐시랩", kind="ai_startup")).id
+        talents = [repos.talents.add(_talent(i, {"python": 1 + i % 5, SKILLS[i % 5]: 3})).id for i in range(6)]
+        openings = [repos.openings.add(_opening(i, org, {"python": 2, SKILLS[i + 1]: 3})).id for i in range(2)]
+    return {"org": org, "talents": talents, "openings": openings, "next": 100}
+
+
+def _lists(database: Database, settings: Settings, world: dict[str, Any], cached: bool) -> list[Any]:
+    """Every list of the world (both directions), with or without the cache."""
+    out: list[Any] = []
+    with database.session() as session:
+        ctx = MatchingContext(settings, session, today=TODAY)
+        index = TalentIndexService(ctx)
+        svc = RecommendationService(ctx, index)
+        for oid in world["openings"]:
+            if cached:
+                version = recommend_cache.data_version(session, opening_id=oid)
+                out.append(svc.talents_for_opening_cached(oid, 5, TalentFilters(), version=version)[0])
+            else:
+                out.append(svc.talents_for_opening(oid, 5, TalentFilters()))
+        for tid in world["talents"]:
+            if cached:
+                version = recommend_cache.data_version(session, talent_id=tid)
+                out.append(svc.openings_for_talent_cached(tid, 5, OpeningFilters(), version=version))
+            else:
+                out.append(svc.openings_for_talent(tid, 5, OpeningFilters()))
+    return out
+
+
+def _apply(database: Database, world: dict[str, Any], edit: tuple[str, int, dict[str, int]]) -> None:
+    kind, n, skills = edit
+    with database.session(write=True) as session:
+        repos = Repositories(session)
+        talents, openings = world["talents"], world["openings"]
+        if kind == "talent_skills" and talents:
+            claims = [{"skill_id": s, "level": lv} for s, lv in skills.items()]
+            repos.talents.update(talents[n % len(talents)], {"skills": claims})
+        elif kind == "talent_region" and talents:
+            repos.talents.update(talents[n % len(talents)], {"region": skills if isinstance(skills, str) else "busan"})
+        elif kind == "add_talent":
+            world["next"] += 1
+            talents.append(repos.talents.add(_talent(world["next"], skills)).id)
+        elif kind == "delete_talent" and len(talents) > 1:
+            repos.talents.delete(talents.pop(n % len(talents)))
+        elif kind == "opening_skills":
+            needs = [{"skill_id": s, "min_level": lv, "importance": "must"} for s, lv in skills.items()]
+            repos.openings.update(openings[n % len(openings)], {"required_skills": needs})
+        elif kind == "close_opening":
+            repos.openings.update(openings[n % len(openings)], {"status": "closed"})
+
+
+def test_cached_lists_equal_lists_computed_now(
+    database: Database, settings: Settings, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Property: after any sequence of writes, every cached list equals the list computed now.
+
+    PostgreSQL stamps have microseconds: the cache is used right after a write (no grace period). SQLite stamps
+    have whole seconds: there the default grace period applies (the documented bound)."""
+    if database.url.startswith("postgresql"):
+        monkeypatch.setattr(recommend_cache, "RECENT_SECONDS", 0.0)
+    first = _lists(database, settings, world, cached=True)
+    assert first == _lists(database, settings, world, cached=False)
+
+    @hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(steps=edits)
+    def run(steps: list[tuple[str, int, Any]]) -> None:
+        for step in steps:
+            _apply(database, world, step)
+            cached = _lists(database, settings, world, cached=True)
+            again = _lists(database, settings, world, cached=True)  # served from the cache where it could be
+            assert cached == _lists(database, settings, world, cached=False)
+            assert again == cached
+
+    run()
+    if database.url.startswith("postgresql"):
+        assert recommend_cache.stats()["hits"] > 0  # the property is about the cache, not about bypassing it
+
+
+def test_lists_are_served_from_the_cache_until_something_changes(
+    database: Database, settings: Settings, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recommend_cache, "RECENT_SECONDS", 0.0)
+    one = _lists(database, settings, world, cached=True)
+    hits = recommend_cache.stats()["hits"]
+    assert _lists(database, settings, world, cached=True) == one
+    # openings-for-talent lists all come from the cache; talents-for-opening ones too unless the talent index
+    # re-read the talents written in the last seconds (a list is only kept for the index it was drawn from)
+    assert recommend_cache.stats()["hits"] >= hits + len(world["talents"])
+    _apply(database, world, ("add_talent", 0, {"python": 5}))  # every talents-for-opening list may change
+    after = recommend_cache.stats()["hits"]
+    _lists(database, settings, world, cached=True)
+    assert recommend_cache.stats()["hits"] == after  # new data version: nothing served from before
+
+
+def test_a_fresh_write_is_never_served_from_the_cache(database: Database, settings: Settings, world: dict[str, Any]) -> None:
+    """Within the grace period after a write (whole-second stamps on SQLite), lists are computed, not kept."""
+    _lists(database, settings, world, cached=True)
+    _lists(database, settings, world, cached=True)
+    assert recommend_cache.stats()["hits"] == 0
+    assert recommend_cache.stats()["entries"] == 0
+
+
+def test_a_pending_text_list_is_not_final() -> None:
+    item = {"breakdown": {"skills": 40.0}, "explanation": {"breakdown": {"text": {"detail": {"status": "pending"}}}}}
+    assert not recommend_cache.is_final({"items": [item]})
+    item["explanation"]["breakdown"]["text"]["detail"]["status"] = "compared"
+    assert recommend_cache.is_final({"items": [item]})
+
+
+def test_every_list_writes_its_audit_rows_and_ai_record_cached_or_not(
+    database: Database, world: dict[str, Any], client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import func, select
+
+    from talentbridge.storage.account_tables import AuditLogRow
+    from talentbridge.storage.ai_record_tables import AiRunRecordRow
+
+    monkeypatch.setattr(recommend_cache, "RECENT_SECONDS", 0.0)
+
+    def counts() -> tuple[int, int]:
+        with database.session() as session:
+            audit = session.scalar(select(func.count()).select_from(AuditLogRow).where(AuditLogRow.entity == "talent"))
+            runs = session.scalar(select(func.count()).select_from(AiRunRecordRow))
+        return int(audit or 0), int(runs or 0)
+
+    oid, tid = world["openings"][0], world["talents"][0]
+    bodies = []
+    for _ in range(3):
+        before = counts()
+        opening_list = client.get(f"/api/openings/{oid}/recommendations?top=5")
+        talent_list = client.get(f"/api/talents/{tid}/recommendations?top=5")
+        assert opening_list.status_code == talent_list.status_code == 200
+        audit, runs = counts()
+        shown = len(opening_list.json()["items"])
+        assert shown > 0
+        assert runs == before[1] + 2  # one AI record per list, cached or not
+        assert audit >= before[0] + shown  # a view row per talent shown (and the talent's own list, if logged)
+        keys = {opening_list.json()["ai_notice"]["record"], talent_list.json()["ai_notice"]["record"]}
+        assert len(keys) == 2
+        bodies.append((opening_list.json()["items"], talent_list.json()["items"]))
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert recommend_cache.stats()["hits"] > 0

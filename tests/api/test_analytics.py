@@ -95,10 +95,19 @@ def test_page_shows_charts_and_numbers(seeded: None, client_as: Any) -> None:
         assert 'href="/operator/analytics"' in html  # reachable from the navigation
 
 
-def test_a_change_of_the_data_is_counted_on_the_next_read(seeded: None, client: Any, database: Any) -> None:
-    assert _regions(client.get("/api/analytics/supply-demand").json())["busan"] == 2
+def test_a_change_of_the_data_is_rebuilt_by_one_job_while_reads_serve_the_last_counts(
+    seeded: None, client: Any, client_as: Any, database: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import select
+
+    from talentbridge.services.job_queue import InProcessQueue, run_job
+    from talentbridge.storage.job_tables import JobRow
     from talentbridge.storage.tables import TalentRow, TalentSkillRow
 
+    first = client.get("/api/analytics/supply-demand").json()  # no counts yet: this read builds them
+    assert _regions(first)["busan"] == 2 and first["meta"]["updating"] is False
+    held: list[int] = []  # the rebuild is held on the queue: the reads below must not wait for it
+    monkeypatch.setattr(InProcessQueue, "enqueue", lambda self, job_id: held.append(job_id))
     with database.session() as session:
         skill = next(iter(data.skill_pool(session)))
         for i in range(3):
@@ -107,9 +116,22 @@ def test_a_change_of_the_data_is_counted_on_the_next_read(seeded: None, client: 
             session.add(t)
             session.flush()
             session.add(TalentSkillRow(talent_id=t.id, skill_id=skill, level=3, source="declared"))
-    body = client.get("/api/analytics/supply-demand").json()
-    assert _regions(body)["busan"] == 5
-    assert body["meta"]["refreshed_at"]
+    stale = client.get("/api/analytics/supply-demand").json()
+    assert _regions(stale)["busan"] == 2  # the last counts, served at once
+    assert stale["meta"]["updating"] is True and stale["meta"]["refreshed_at"] == first["meta"]["refreshed_at"]
+    page = client_as("operator").get("/operator/analytics", headers={"Accept": "text/html"}).text
+    assert 'id="counts-updating"' in page and "기준 집계입니다" in page
+    assert client.get("/api/analytics/skill-gap").json()["meta"]["updating"] is True
+    with database.session() as session:
+        jobs = session.scalars(select(JobRow).where(JobRow.kind == "analytics-refresh")).all()
+    # many reads, one rebuild (the key: the data's fingerprint); a client starting up re-queues the same job id
+    assert len(jobs) == 1 and set(held) == {jobs[0].id}
+    assert stale["meta"]["refresh_job"] == jobs[0].id
+    run_job(database, settings, held[0])  # a worker runs it: the cells are rebuilt
+    fresh = client.get("/api/analytics/supply-demand").json()
+    assert _regions(fresh)["busan"] == 5 and fresh["meta"]["updating"] is False
+    with database.session() as session:
+        assert session.get(JobRow, jobs[0].id).status == "done"
 
 
 def test_page_has_the_sankey_and_the_report_button(seeded: None, client_as: Any) -> None:

@@ -5,14 +5,22 @@ heavy GROUP BY runs once per change of the data, into the cell tables, and every
 
 Fresh means: the *fingerprint* of the data (row counts and latest ``updated_at`` of talents, their skills,
 organizations, openings and their skills, and the taxonomy's size) equals the one stored at the last refresh.
-:func:`ensure_fresh` refreshes when it differs — on the first analytics read after a change, or ahead of time
-with ``talentbridge report refresh`` (a scheduled job can run it). A refresh ends the caller's transaction
-(its reads are repeated on fresh data) and takes the write lock, so concurrent workers refresh once.
+:func:`ensure_fresh` refreshes when it differs, or ahead of time with ``talentbridge report refresh``. A refresh
+ends the caller's transaction (its reads are repeated on fresh data) and takes the write lock, so concurrent
+workers refresh once.
+
+Web requests never wait for a refresh (seconds on 100,000 talents): they call :func:`refresh_by_job` first, and a
+read after a change then serves the last counts, marked ``updating`` with the time they are of, and submits one
+``analytics-refresh`` job under a key made from the fingerprint (many reads → one job). Only when no counts were
+ever made does the read build them itself (there is nothing to serve yet). The CLI, the programme report and the
+job itself refresh in place.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,13 +44,18 @@ from talentbridge.storage.tables import (
 )
 from talentbridge.storage.taxonomy_tables import SkillRow
 
-__all__ = ["fingerprint", "refresh", "refresh_now", "ensure_fresh", "CELLS", "ALL_FAMILIES"]
+__all__ = ["fingerprint", "refresh", "refresh_now", "ensure_fresh", "refresh_by_job", "refresh_key", "CELLS",
+           "ALL_FAMILIES", "REFRESH_JOB"]
 
 CELLS = "cells"
 #: The family of the "all skills" cells: every consenting talent once (skills or not), every opening once, so the
 #: region and organization-kind roll-ups over all families are a GROUP BY over cells, not over every talent.
 ALL_FAMILIES = "*all*"
 _LOCK = 7_170_017  # PostgreSQL advisory lock id of a refresh
+#: The job kind that rebuilds the cells (``services/job_kinds.py``).
+REFRESH_JOB = "analytics-refresh"
+#: ``session.info`` key of the callable that submits a rebuild instead of running it in the request.
+_DEFER = "talentbridge.analytics.refresh_later"
 
 
 def fingerprint(session: Session) -> str:
@@ -153,13 +166,35 @@ def refresh(session: Session, fp: str | None = None) -> AnalyticsRefreshRow:
     return state
 
 
+def refresh_key(fp: str) -> str:
+    """The job key of "rebuild the cells for data with fingerprint ``fp``": one job per state of the data."""
+    return f"{REFRESH_JOB}:{hashlib.sha256(fp.encode('utf-8')).hexdigest()[:32]}"
+
+
+def refresh_by_job(session: Session, submit: Callable[[str], Any]) -> None:
+    """From now on, reads in ``session`` serve the last counts when the data changed and call ``submit(key)``
+    (which submits an ``analytics-refresh`` job under ``key``) instead of rebuilding in the request."""
+    session.info[_DEFER] = submit
+
+
+def _state_meta(state: AnalyticsRefreshRow) -> dict[str, Any]:
+    return {"refreshed_at": state.refreshed_at.isoformat() if state.refreshed_at else None,
+            "refresh_seconds": state.seconds, "updating": False}
+
+
 def ensure_fresh(session: Session) -> dict[str, Any]:
     """Refresh the cells if the data changed since the last refresh; returns when and how fast they were made.
 
     When a refresh is needed the caller's transaction is committed first (a read-only analytics request has
-    nothing pending) and a write transaction taken, so two workers never refresh at once."""
+    nothing pending) and a write transaction taken, so two workers never refresh at once. In a session given to
+    :func:`refresh_by_job` a refresh is submitted as a job instead, and the last counts are served with
+    ``updating: True`` (unless there are none yet)."""
     fp = fingerprint(session)
     state = session.get(AnalyticsRefreshRow, CELLS)
+    submit = session.info.get(_DEFER)
+    if state is not None and state.fingerprint != fp and submit is not None:
+        job = submit(refresh_key(fp))
+        return {**_state_meta(state), "updating": True, "refresh_job": getattr(job, "id", None)}
     if state is None or state.fingerprint != fp:
         session.commit()
         if dialect_of(session) == "sqlite":
@@ -171,8 +206,7 @@ def ensure_fresh(session: Session) -> dict[str, Any]:
         if state is None or state.fingerprint != fp:
             state = refresh(session, fp)
         session.commit()
-    return {"refreshed_at": state.refreshed_at.isoformat() if state.refreshed_at else None,
-            "refresh_seconds": state.seconds}
+    return _state_meta(state)
 
 
 def refresh_now(session: Session) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from talentbridge.domain.errors import Msg, NotFound, Problem, ValidationFailed
 from talentbridge.services.analytics_sql import AnalyticsResult
 
-__all__ = ["VIEWS", "View", "run_view", "view_names"]
+__all__ = ["VIEWS", "View", "run_view", "view_names", "refresh_in_background"]
 
 
 @dataclass(frozen=True)
@@ -102,3 +102,24 @@ def run_view(session: Session, name: str, params: Mapping[str, str], *, exact: b
     view = VIEWS[name]
     result = view.build(session, **_parse(view, params))
     return result if exact else result.suppress()
+
+
+def refresh_in_background(session: Session, db: Any, settings: Any) -> None:
+    """Views read in ``session`` (a web request's) never rebuild the counts themselves after a change: they serve
+    the last ones, marked ``updating``, and submit one ``analytics-refresh`` job per state of the data."""
+    from talentbridge.services.analytics_cells import REFRESH_JOB, refresh_by_job
+    from talentbridge.services.job_queue import submit_job
+
+    def submit(key: str) -> Any:
+        from sqlalchemy import select
+
+        from talentbridge.services.jobs import Job
+        from talentbridge.storage.job_tables import JobRow
+
+        with db.session() as s:  # already submitted: a read, no write (on SQLite a running rebuild holds the lock)
+            row = s.scalar(select(JobRow).where(JobRow.key == key))
+            if row is not None and row.status in ("queued", "running", "done"):
+                return Job.of(row)
+        return submit_job(db, settings, REFRESH_JOB, {}, key=key, started_by_label="analytics read")[0]
+
+    refresh_by_job(session, submit)

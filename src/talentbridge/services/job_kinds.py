@@ -9,6 +9,8 @@ or marks the job done itself inside the transaction of its writes (``ctx.complet
     fairness-audit     impact ratios of the shortlists of open openings (``audit recommendations``)
     round-run          ``rounds run``: the run, the round's new status and "done" commit together
     privacy-retention  ``privacy retention``: one transaction per erasure, already-erased talents skipped
+    analytics-refresh  rebuild the analytics cells after a change of the data (submitted by the first read
+                       after the change under a key of the data's fingerprint; the read serves the last counts)
 
 How each survives a worker killed half-way: an import's rows and its "done" are one transaction (none or all);
 a batch run resumes from its last checkpoint; the other kinds write files atomically and are idempotent, so a
@@ -186,6 +188,16 @@ def _privacy_retention(ctx: Any) -> dict[str, Any] | None:
     return plan.as_dict()  # type: ignore[no-any-return]
 
 
+def _analytics_refresh(ctx: Any) -> dict[str, Any] | None:
+    """Rebuild the analytics cells if the data still differs from the last build (idempotent: a second run of
+    the same job, or a job whose data another run already counted, finds the cells fresh and does nothing)."""
+    from talentbridge.services.analytics_cells import ensure_fresh
+
+    ctx.progress(0, None, "cells", force=True)
+    with ctx.db.session() as session:
+        return ensure_fresh(session)
+
+
 # --------------------------------------------------------------------------------------------- registry
 
 
@@ -245,6 +257,7 @@ KINDS: dict[str, tuple[Handler, Callable[[dict[str, Any], list[Problem]], None],
     "fairness-audit": (_fairness_audit, _check_audit, "공정성 감사", "Fairness audit"),
     "round-run": (_round_run, _check_round, "라운드 매칭 실행", "Round run"),
     "privacy-retention": (_privacy_retention, _check_nothing, "보존 기한 적용 (익명화)", "Retention limits (anonymisation)"),
+    "analytics-refresh": (_analytics_refresh, _check_nothing, "현황 분석 집계 갱신", "Analytics counts rebuild"),
 }
 
 

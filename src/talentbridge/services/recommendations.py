@@ -23,10 +23,10 @@ from talentbridge.matching import explain_exclusions, explain_fit, failing, fit_
 from talentbridge.matching.constraints import eligible_mask
 from talentbridge.matching.criteria import REGION_CODE
 from talentbridge.matching.explain import breakdown_dict
-from talentbridge.matching.lexical import LexicalCorpus
+from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus
 from talentbridge.matching.opening_scores import OPENING_KINDS, OpeningColumns
 from talentbridge.matching.retrieval import SearchFilters, TalentIndex
-from talentbridge.services.lexical_pool import opening_queries, pool_corpus, talent_terms
+from talentbridge.services.lexical_pool import embedding_pool, opening_queries, pool_corpus, talent_terms
 from talentbridge.services.recommend_cache import DataVersion, cached_list, is_final
 from talentbridge.services.recommend_context import MatchingContext, check_top
 from talentbridge.services.recommend_openings import (
@@ -116,6 +116,13 @@ class RecommendationService:
         if not hasattr(self, "_pool"):
             self._pool = pool_corpus(self.ctx)
         return self._pool
+
+    def text_pool(self, budget: float | None = REQUEST_BUDGET_SECONDS) -> EmbeddingPool | None:
+        """The pool's text embeddings for the standardised ``text`` criterion (looked up once per service; a
+        request spends at most ``budget`` seconds encoding, a batch run encodes them all)."""
+        if not hasattr(self, "_text_pool"):
+            self._text_pool = embedding_pool(self.ctx, budget)
+        return self._text_pool
 
     def opening_vectors(self, openings: list[Opening], budget: float | None) -> list[np.ndarray | None]:
         """Unit float32 embeddings of the openings' texts (None: no encoder, no text or not encoded yet)."""
@@ -223,6 +230,10 @@ class RecommendationService:
         states = self.talent_index.text_states(rec.rows)
         graph = ctx.graph
         queries = opening_queries(self.pool(), [opening_text(opening)])
+        text_pool = self.text_pool() if embedding is not None else None
+        text_stats = None
+        if text_pool is not None and embedding is not None:
+            text_stats = text_pool.stats(embedding[None, :].astype(np.float64))
         items = []
         for j, tid in enumerate(rec.ids.tolist()):
             t = talents.get(int(tid))
@@ -238,9 +249,14 @@ class RecommendationService:
                 status = "no_opening_text"
             z = None if queries is None else float(queries.z(talent_terms(t))[0])
             lexical = None if z is None or np.isnan(z) else z
+            text_z = None
+            if similarity is not None and text_stats is not None and text_pool is not None:
+                tz = float(text_pool.z(np.array([similarity]), *text_stats)[0])
+                text_z = None if np.isnan(tz) else tz
             result = fit_score(
-                t, opening, graph, weights, today=ctx.today, text_similarity=similarity, lexical=lexical
-            )
+                t, opening, graph, weights, today=ctx.today, text_similarity=similarity, lexical=lexical,
+                text_z=text_z,
+            )  # fmt: skip
             item: dict[str, Any] = {
                 "talent_id": t.id,
                 "external_id": t.external_id,
@@ -368,6 +384,7 @@ class RecommendationService:
             talent_vector=talent_vector if isinstance(talent_vector, np.ndarray) else None,
             budget=budget,
             lexical=lexical,
+            text_pool=self.text_pool(budget),
         )
         for item in ranked["items"]:
             item.pop("_index")

@@ -108,6 +108,9 @@ def add_alias(
         raise ValidationFailed("the alias cannot be added", problems=[problem]) from exc
     _audit(session, actor_id, actor_role, skill.id, text, lang)
     _clear_caches()
+    from talentbridge.services.change_bus import publish_after_commit
+
+    publish_after_commit(session, "taxonomy", {"reason": "alias"})  # other processes drop theirs too
     return SkillAlias(row.id, row.skill_id, row.lang, row.alias, row.created_by, row.created_at, others)
 
 
@@ -176,6 +179,14 @@ def _audit(session: Session, actor_id: int | None, role: str, skill_id: str, ali
             )
     except Exception:  # no audit table (accounts not migrated): the alias itself is still stored
         pass
+
+
+def clear_taxonomy_caches(topic: str = "taxonomy", payload: dict[str, Any] | None = None) -> None:
+    """Drop this process's caches built from the taxonomy (the change bus's ``taxonomy`` subscriber)."""
+    from talentbridge.services.recommend_context import reset_graphs
+
+    _clear_caches()
+    reset_graphs()
 
 
 def _clear_caches() -> None:

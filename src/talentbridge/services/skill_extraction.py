@@ -158,8 +158,24 @@ def _taxonomy_and_source(settings: Settings) -> tuple[Taxonomy, str]:
     with _taxonomy_lock:  # one load at a time; the warm-up loads it first, later callers take the cached one
         cached = _taxonomies.get(key)
         if cached is None:
+            _watch_taxonomy(settings)
             cached = _taxonomies[key] = load_taxonomy_for(settings)
         return cached
+
+
+_watched: set[tuple[str, str]] = set()
+
+
+def _watch_taxonomy(settings: Settings) -> None:
+    """Drop the cached services when another process changes the taxonomy (the change bus's ``taxonomy``)."""
+    from talentbridge.services.change_bus import bus_address, change_bus_for
+    from talentbridge.services.skill_aliases import clear_taxonomy_caches
+
+    address = bus_address(settings)
+    if address in _watched:
+        return
+    _watched.add(address)
+    change_bus_for(settings).subscribe("taxonomy", clear_taxonomy_caches)
 
 
 _taxonomy_lock = threading.Lock()

@@ -63,6 +63,7 @@ def talent_snapshot(session: Session) -> TalentSnapshot:
 
 def reset_indexes() -> None:
     """Forget in-process indexes (tests; after a taxonomy change)."""
+    from talentbridge.services.lexical_pool import reset_pools
     from talentbridge.services.recommend_openings import reset_openings
 
     with _lock:
@@ -71,6 +72,7 @@ def reset_indexes() -> None:
         _texts.clear()
     reset_graphs()
     reset_openings()
+    reset_pools()
 
 
 class TalentIndexService:

@@ -84,6 +84,7 @@ def ensure_builtin_taxonomy(session: Session) -> bool:
     wrote = sync_builtin_taxonomy(session)
     if wrote:
         clear_cache()
+        _tell_other_processes(session)
     return wrote
 
 
@@ -145,7 +146,14 @@ def import_esco(session: Session, paths: Sequence[str | Path], progress: Progres
         {"imported_at": datetime.now(UTC).isoformat(timespec="seconds"), **stats.as_dict()},
     )
     clear_cache()
+    _tell_other_processes(session)
     return stats
+
+
+def _tell_other_processes(session: Session) -> None:
+    from talentbridge.services.change_bus import publish_after_commit
+
+    publish_after_commit(session, "taxonomy", {"reason": "import"})
 
 
 def _builtin() -> Taxonomy:

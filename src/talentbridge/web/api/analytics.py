@@ -15,8 +15,8 @@ from fastapi.responses import Response
 from talentbridge.domain.errors import Msg, Problem, ValidationFailed
 from talentbridge.services.accounts import Role
 from talentbridge.services.analytics_export import results_xlsx, table_csv
-from talentbridge.services.analytics_views import run_view, view_names
-from talentbridge.web.deps import SessionDep
+from talentbridge.services.analytics_views import refresh_in_background, run_view, view_names
+from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep
 from talentbridge.web.policy import policy_of
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
@@ -37,9 +37,10 @@ def list_views(request: Request) -> dict[str, Any]:
 
 
 @router.get("/{name}")
-def analytics_view(request: Request, session: SessionDep, name: str, format: str = "json",
-                   table: str | None = None) -> Any:
+def analytics_view(request: Request, session: SessionDep, database: DatabaseDep, settings: SettingsDep, name: str,
+                   format: str = "json", table: str | None = None) -> Any:
     exact = _exact(request)
+    refresh_in_background(session, database, settings)
     if format not in ("json", "csv", "xlsx"):
         raise ValidationFailed("bad format", [Problem(loc=("query", "format"), msg="use json, csv or xlsx")])
     params = {k: v for k, v in request.query_params.items() if k not in _OWN}

@@ -17,8 +17,8 @@ from talentbridge.services.accounts import Role
 from talentbridge.services.analytics_export import SUPPRESSED_MARK
 from talentbridge.services.analytics_report import FORMATS, build_report, report_html, report_pdf, report_xlsx
 from talentbridge.services.analytics_svg import sankey_svg
-from talentbridge.services.analytics_views import run_view
-from talentbridge.web.deps import SessionDep
+from talentbridge.services.analytics_views import refresh_in_background, run_view
+from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.operator import _bar
 from talentbridge.web.pages.rendering import region_name, render
@@ -90,8 +90,9 @@ def _num(v: Any) -> Any:
 
 
 @router.get("")
-def analytics_page(request: Request, session: SessionDep) -> Response:
+def analytics_page(request: Request, session: SessionDep, database: DatabaseDep, settings: SettingsDep) -> Response:
     policy_of(request).check(request, "analytics", "read")
+    refresh_in_background(session, database, settings)
     from talentbridge.web.i18n import gettext_for, request_language
     from talentbridge.web.pages.skills_ui import family_labels
 

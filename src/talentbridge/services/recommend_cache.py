@@ -13,7 +13,9 @@ It is correct across processes: another process's commit changes what the query 
 bounded: ``updated_at`` has whole seconds on SQLite and, on PostgreSQL, is the writing transaction's start, so a
 write may hide behind a stamp already seen for a while; lists are therefore neither served nor stored while the
 newest stamp is less than ``RECENT_SECONDS`` old, and every entry expires after ``MAX_AGE_SECONDS`` whatever the
-version says. Lists that are not final (a text still being encoded: ``pending``) are never stored.
+version says (``UNSETTLED_MAX_AGE_SECONDS`` for a list computed without the text criterion's pool statistics,
+which appear once enough profile texts are encoded). Lists that are not final (a text still being encoded:
+``pending``) are never stored.
 
 Talents-for-opening also keys on the talent index the list was drawn from (its object, rows and live rows), so
 a list drawn from an index that was behind the database is not kept once the index has caught up.
@@ -40,6 +42,7 @@ from talentbridge.storage.base import JSONType
 
 __all__ = [
     "MAX_AGE_SECONDS",
+    "UNSETTLED_MAX_AGE_SECONDS",
     "RECENT_SECONDS",
     "CachedList",
     "DataVersion",
@@ -53,6 +56,9 @@ __all__ = [
 RECENT_SECONDS = 5.0
 #: An entry is dropped after this many seconds, whatever the data version says.
 MAX_AGE_SECONDS = 60.0
+#: ... and after this many when it was computed while something it uses was still being built in this process
+#: (the text criterion's pool statistics while the profiles' texts are being encoded).
+UNSETTLED_MAX_AGE_SECONDS = 5.0
 #: Entries kept per process (least recently used dropped first).
 MAX_ENTRIES = 4096
 
@@ -84,6 +90,7 @@ class CachedList:
     value: Any
     taxonomy_version: str | None
     stored_at: float
+    max_age: float = 60.0
 
 
 def data_version(
@@ -164,7 +171,7 @@ class _Cache:
     def get(self, key: Hashable, now: float) -> CachedList | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or now - entry.stored_at > MAX_AGE_SECONDS:
+            if entry is None or now - entry.stored_at > min(entry.max_age, MAX_AGE_SECONDS):
                 self.misses += 1
                 return None
             self._entries.move_to_end(key)
@@ -203,9 +210,11 @@ def cached_list(
     *,
     final: Callable[[T], bool] = lambda _: True,
     recent_seconds: float | None = None,
+    max_age: Callable[[T], float] | None = None,
 ) -> tuple[T, str | None]:
     """The list under ``key`` for ``version`` — from the cache when there, else ``compute()`` (stored when
-    ``final`` says the list is complete). Returns the list and the taxonomy version it was computed under.
+    ``final`` says the list is complete, for at most ``max_age(list)`` seconds, never more than
+    ``MAX_AGE_SECONDS``). Returns the list and the taxonomy version it was computed under.
 
     ``key`` or ``version`` None, or a version younger than ``recent_seconds`` (default ``RECENT_SECONDS``):
     computed and not stored."""
@@ -219,7 +228,9 @@ def cached_list(
     value = compute()
     taxonomy = version.taxonomy_version if version is not None else None
     if full_key is not None and final(value):
-        _cache.put(full_key, CachedList(value, taxonomy, time.monotonic()))
+        age = MAX_AGE_SECONDS if max_age is None else max_age(value)
+        if age > 0:
+            _cache.put(full_key, CachedList(value, taxonomy, time.monotonic(), age))
     return value, taxonomy
 
 

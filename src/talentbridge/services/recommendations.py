@@ -27,7 +27,13 @@ from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus
 from talentbridge.matching.opening_scores import OPENING_KINDS, OpeningColumns
 from talentbridge.matching.retrieval import SearchFilters, TalentIndex
 from talentbridge.services.lexical_pool import embedding_pool, opening_queries, pool_corpus, talent_terms
-from talentbridge.services.recommend_cache import DataVersion, cached_list, is_final
+from talentbridge.services.recommend_cache import (
+    MAX_AGE_SECONDS,
+    UNSETTLED_MAX_AGE_SECONDS,
+    DataVersion,
+    cached_list,
+    is_final,
+)
 from talentbridge.services.recommend_context import MatchingContext, check_top
 from talentbridge.services.recommend_openings import (
     CompiledOpenings,
@@ -198,8 +204,15 @@ class RecommendationService:
             version,
             lambda: self._talents_for_opening(opening_id, top, filters, method, explain, program_settings),
             final=lambda v: is_final(v[0]),
+            max_age=lambda _: self._max_age(),
         )
         return value
+
+    def _max_age(self) -> float:
+        """How long the list just computed may be kept: briefly when it went without the text criterion's pool
+        statistics (its texts may still be encoding, or the pool is too small to have any)."""
+        settled = not self.ctx.text.active or getattr(self, "_text_pool", True) is not None
+        return MAX_AGE_SECONDS if settled else UNSETTLED_MAX_AGE_SECONDS
 
     def _talents_for_opening(
         self,
@@ -352,6 +365,7 @@ class RecommendationService:
                 talent_id, top, filters, explain=explain, program_settings=program_settings
             ),
             final=is_final,
+            max_age=lambda _: self._max_age(),
         )
         return value
 

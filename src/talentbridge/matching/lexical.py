@@ -162,10 +162,10 @@ class LexicalQueries:
             # documents x terms: idf x BM25 term weight; terms x openings: incidence
             postings = corpus.postings()
             held = [(k, postings[t]) for t, k in vocab.items() if t in postings]
-            empty = np.zeros(0)
-            rows = np.concatenate([p[0] for _, p in held] or [empty]).astype(np.int64)
-            cols = np.concatenate([np.full(len(p[0]), k, dtype=np.int64) for k, p in held] or [empty]).astype(np.int64)
-            counts = np.concatenate([p[1] for _, p in held] or [empty]).astype(np.float64)
+            none = np.zeros(0, dtype=np.int64)
+            rows = np.concatenate([p[0] for _, p in held] or [none])
+            cols = np.concatenate([np.full(len(p[0]), k, dtype=np.int64) for k, p in held] or [none])
+            counts = np.concatenate([p[1] for _, p in held] or [np.zeros(0)])
             weights = self.idf[cols] * corpus.contributions(counts, corpus.lengths[rows])
             doc_term = sparse.csr_matrix((weights, (rows, cols)), shape=(corpus.n, m))
             incidence = sparse.csc_matrix((np.ones(len(self._term)), (self._term, self._opening)), shape=(m, n))

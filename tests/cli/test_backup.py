@@ -100,3 +100,58 @@ def test_a_backup_from_a_newer_version_is_refused(
         conn.execute("UPDATE alembic_version SET version_num = '9999_future' WHERE rowid = 1")
     assert _run(["restore", str(target), "--yes"]) == 1
     assert "newer TalentBridge" in capsys.readouterr().err
+
+
+def test_people_erased_after_a_backup_stay_erased_when_it_is_restored(
+    cli_db_each_engine: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import select
+
+    from talentbridge import config
+    from talentbridge.services.privacy_ledger import LedgerEntry, ledger_path, read_ledger, record
+    from talentbridge.storage.privacy_tables import TalentErasureRow
+    from talentbridge.storage.tables import TalentRow
+
+    db = cli_db_each_engine
+    people = [("김복원", "restore.me@example.kr", "010-5555-0101", "tal-restore-1"),
+              ("이유지", "stay.here@example.kr", "010-5555-0202", "tal-keep-2")]
+    with db.session(write=True) as s:
+        for name, email, phone, ext in people:
+            s.add(TalentRow(name=name, email=email, phone=phone, external_id=ext, category="engineer",
+                            nationality="KR", region="busan", resume_text=f"{name} 이력서"))
+    target = tmp_path / "before-erasure.backup"
+    assert _run(["backup", "--output", str(target)]) == 0
+    assert _run(["privacy", "erase", "--talent", "tal-restore-1", "--yes"]) == 0
+    with db.session() as s:
+        erased_id = s.scalar(select(TalentErasureRow.talent_id))
+        anon = s.scalar(select(TalentErasureRow.anonymous_id))
+    ledger = ledger_path(config.get_settings()).read_text(encoding="utf-8")
+    for value in people[0]:  # the ledger itself holds nothing about the person
+        assert value not in ledger
+    capsys.readouterr()
+
+    assert _run(["restore", str(target), "--yes"]) == 0
+    assert "1 talent(s) and 0 account(s) erased again" in capsys.readouterr().out
+    with db.engine.connect() as conn:
+        dump = " ".join(str(v) for table in ("talents", "talent_erasures", "audit_log")
+                        for row in conn.execute(text(f"SELECT * FROM {table}")) for v in row)
+    for value in people[0]:
+        assert value not in dump  # the person is still gone
+    for value in people[1]:
+        assert value in dump  # the other person is back as the backup had them
+    with db.session() as s:
+        row = s.get(TalentRow, erased_id)
+        assert row is not None and row.name == anon  # the same anonymous id as after the erasure
+        assert s.get(TalentErasureRow, erased_id) is not None
+
+    # restoring again is harmless; an entry for a row made at another time (another installation) is not applied
+    with db.session() as s:
+        kept = s.scalar(select(TalentRow.id).where(TalentRow.external_id == "tal-keep-2"))
+    assert kept is not None
+    record(config.get_settings(), [LedgerEntry("talent", kept, "0" * 32, None, "2026-01-01T00:00:00", "request")])
+    assert len(read_ledger(config.get_settings())) == 2
+    assert _run(["restore", str(target), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "1 talent(s) and 0 account(s) erased again" in out and "not applied" in out
+    with db.session() as s:
+        assert s.scalar(select(TalentRow.name).where(TalentRow.id == kept)) == "이유지"

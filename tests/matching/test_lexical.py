@@ -72,3 +72,22 @@ def test_the_criterion_counts_only_when_given():
     assert high.breakdown["lexical"].applicable and high.breakdown["lexical"].detail["z"] == C.LEXICAL_Z_FULL
     assert high.score > low.score
     assert sum(high.points().values()) == pytest.approx(high.score)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.integers(3, 40), st.integers(1, 5))
+def test_embedding_pool_gives_the_exact_mean_and_deviation_of_the_pools_cosines(seed, n, k):
+    from talentbridge.matching.lexical import EmbeddingPool
+
+    rng = np.random.default_rng(seed)
+    pool_vectors = rng.normal(size=(n, 8))
+    pool_vectors /= np.linalg.norm(pool_vectors, axis=1, keepdims=True)
+    openings = rng.normal(size=(k, 8))
+    openings /= np.linalg.norm(openings, axis=1, keepdims=True)
+    pool = EmbeddingPool(pool_vectors)
+    mean, sd = pool.stats(openings)
+    cosines = pool_vectors @ openings.T  # (n, k)
+    assert mean == pytest.approx(cosines.mean(axis=0), abs=1e-9)
+    assert sd == pytest.approx(cosines.std(axis=0), abs=1e-9)
+    z = np.array([pool.z(cosines[i], mean, sd) for i in range(n)])
+    assert z.mean(axis=0) == pytest.approx(np.zeros(k), abs=1e-6)

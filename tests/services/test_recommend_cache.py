@@ -212,3 +212,22 @@ def test_every_list_writes_its_audit_rows_and_ai_record_cached_or_not(
         bodies.append((opening_list.json()["items"], talent_list.json()["items"]))
     assert bodies[0] == bodies[1] == bodies[2]
     assert recommend_cache.stats()["hits"] > 0
+
+
+def test_data_version_names_the_taxonomy_and_the_subject(database: Database, world: dict[str, Any]) -> None:
+    from talentbridge.services.ai_records import taxonomy_version
+
+    with database.session() as session:
+        found = recommend_cache.data_version(session, talent_id=world["talents"][0])
+        missing = recommend_cache.data_version(session, opening_id=999_999)
+        plain = recommend_cache.data_version(session)
+        assert found is not None and missing is not None and plain is not None
+        assert found.taxonomy_version == taxonomy_version(session)
+    assert found.subject_found and not missing.subject_found and plain.subject_found
+    assert found.newest is not None
+    _apply(database, world, ("talent_region", 0, {}))
+    with database.session() as session:
+        after = recommend_cache.data_version(session, talent_id=world["talents"][0])
+    assert after is not None
+    if database.url.startswith("postgresql"):  # SQLite's stamps have whole seconds (the grace period covers it)
+        assert after.stamps != found.stamps

@@ -3,6 +3,7 @@
 talentbridge privacy export --talent EXTERNAL_ID --output FILE
 talentbridge privacy erase --talent EXTERNAL_ID --yes
 talentbridge privacy retention [--dry-run]
+talentbridge privacy reapply     (after a restore: erase again everyone the erasure ledger names)
 """
 
 from __future__ import annotations
@@ -102,3 +103,25 @@ def retention(
         f"{p.addresses}",
         highlight=False,
     )
+
+
+@app.command()
+def reapply() -> None:
+    """Erase again everyone the erasure ledger names (``talentbridge restore`` does it; run this after a
+    ``db upgrade`` that followed the restore of an older backup)."""
+    from talentbridge.config import get_settings
+    from talentbridge.services.privacy_ledger import reapply as reapply_ledger
+
+    db = open_database(check=True)
+    result = reapply_ledger(get_settings(), db)
+    print_reapplied(result)
+
+
+def print_reapplied(result: object) -> None:
+    erased, accounts = getattr(result, "erased", []), getattr(result, "accounts", [])
+    mismatched = getattr(result, "mismatched", [])
+    console.print(f"Erasure ledger: {len(erased)} talent(s) and {len(accounts)} account(s) erased again, "
+                  f"{getattr(result, 'already', 0)} already erased.", highlight=False)
+    if mismatched:
+        console.print(f"[yellow]{len(mismatched)} ledger entr(ies) name a row made at another time (another "
+                      "installation's backup?): not applied.[/]", highlight=False)

@@ -1,4 +1,5 @@
-"""``talentbridge restore FILE --yes``: replace the database with a backup made by ``talentbridge backup``."""
+"""``talentbridge restore FILE --yes``: replace the database with a backup made by ``talentbridge backup``, then
+re-apply the erasures made since (the erasure ledger, ``services/privacy_ledger.py``)."""
 
 from __future__ import annotations
 
@@ -35,9 +36,16 @@ def command(
     console.print(f"[green]Restored {source} into {db.safe_url}.[/]", soft_wrap=True, highlight=False)
     if result.needs_upgrade:
         console.print(
-            "[yellow]The backup is from an older schema: run `talentbridge db upgrade` before serving.[/]",
+            "[yellow]The backup is from an older schema: run `talentbridge db upgrade`, then "
+            "`talentbridge privacy reapply` (erasures made since the backup), before serving.[/]",
             soft_wrap=True,
         )
+    else:  # erasures made since the backup: the people stay erased (docs/privacy.md)
+        from talentbridge.cli.privacy import print_reapplied
+        from talentbridge.config import get_settings
+        from talentbridge.services.privacy_ledger import reapply
+
+        print_reapplied(reapply(get_settings(), db))
     console.print(
         "Search indexes and caches on disk describe the old data: rebuild them with `talentbridge recommend reindex`.",
         soft_wrap=True,

@@ -34,6 +34,9 @@ __all__ = [
     "salary_score",
     "text_score",
     "lexical_score",
+    "text_z_score",
+    "TEXT_Z_FLOOR",
+    "TEXT_Z_FULL",
     "LEXICAL_Z_FLOOR",
     "LEXICAL_Z_FULL",
     "thin_text",
@@ -167,3 +170,17 @@ def lexical_score(z: Any) -> Any:
     """Standardised BM25 rescaled: 0 at or below ``LEXICAL_Z_FLOOR``, 1 at or above ``LEXICAL_Z_FULL``."""
     zz = np.asarray(z, dtype=np.float64)
     return np.clip((zz - LEXICAL_Z_FLOOR) / (LEXICAL_Z_FULL - LEXICAL_Z_FLOOR), 0.0, 1.0)
+
+
+#: The ``text`` criterion when the talent pool's embeddings are known (``lexical.EmbeddingPool``): the cosine
+#: standardised over the pool's cosines with the same opening, rescaled from ``TEXT_Z_FLOOR`` (0) to
+#: ``TEXT_Z_FULL`` (1); it replaces the fixed cosine ranges above, which hold for no particular opening. Fitted on
+#: half A of the résumé-routing development set (docs/matching.md).
+TEXT_Z_FLOOR = 0.0
+TEXT_Z_FULL = 3.0
+
+
+def text_z_score(z: Any) -> Any:
+    """Pool-standardised cosine rescaled: 0 at or below ``TEXT_Z_FLOOR``, 1 at or above ``TEXT_Z_FULL``."""
+    zz = np.asarray(z, dtype=np.float64)
+    return np.clip((zz - TEXT_Z_FLOOR) / (TEXT_Z_FULL - TEXT_Z_FLOOR), 0.0, 1.0)

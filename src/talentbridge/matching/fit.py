@@ -10,7 +10,8 @@ skills
     confidence_k`` (``graph.py``: exact 1.0 > narrower 0.8 > broader 0.6 > related 0.5 > sibling 0.4). The
     criterion is the weighted mean of those credits. Not applicable when the opening lists no skills.
 text
-    Cosine similarity of the profile text and the opening text embeddings (when an encoder gave both).
+    Cosine similarity of the profile text and the opening text embeddings (when an encoder gave both), rescaled
+    by fixed ranges, or standardised over the talent pool's cosines with the opening when the pool is known.
 lexical
     How much more the profile's text uses the opening text's words than the talent pool does: the profile's
     Okapi BM25 for the opening's terms, standardised over the pool (``lexical.py``), rescaled by
@@ -170,11 +171,14 @@ def fit_score(
     today: date | None = None,
     text_similarity: float | None = None,
     lexical: float | None = None,
+    text_z: float | None = None,
 ) -> FitResult:
     """Score one pair (see module docstring). Hard constraints are not checked here (``constraints.py``).
 
     ``lexical``: the profile's standardised BM25 for the opening's text (``LexicalQueries.z``), None when there
-    is no pool to compare with.
+    is no pool to compare with. ``text_z``: ``text_similarity`` standardised over the pool's cosines with this
+    opening (``EmbeddingPool.z``); when given, the text criterion is ``criteria.text_z_score(text_z)`` instead of
+    the fixed cosine ranges.
 
     Guarantees: ``0 <= score <= 100``; ``score == sum(points)``; adding a required skill the talent holds at
     the required level never lowers the score.
@@ -190,15 +194,13 @@ def fit_score(
         raw["skills"] = (sum(m.weight * m.credit for m in matches) / total_w, True, {})
     else:
         raw["skills"] = (0.0, False, {})
-    raw["text"] = (
-        (
-            float(C.text_score(text_similarity, C.thin_text(opening.title, opening.description))),
-            True,
-            {"cosine": text_similarity},
-        )
-        if text_similarity is not None
-        else (0.0, False, {})
-    )
+    if text_similarity is None:
+        raw["text"] = (0.0, False, {})
+    elif text_z is not None and text_z == text_z:  # standardised over the pool (NaN: no pool)
+        raw["text"] = (float(C.text_z_score(text_z)), True, {"cosine": text_similarity, "z": round(float(text_z), 3)})
+    else:
+        thin = C.thin_text(opening.title, opening.description)
+        raw["text"] = (float(C.text_score(text_similarity, thin)), True, {"cosine": text_similarity})
     raw["lexical"] = (
         (float(C.lexical_score(lexical)), True, {"z": round(float(lexical), 3)})
         if lexical is not None and lexical == lexical  # NaN: not applicable

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["terms", "LexicalCorpus", "LexicalQueries", "K1", "B", "MIN_STD"]
+__all__ = ["terms", "LexicalCorpus", "LexicalQueries", "EmbeddingPool", "K1", "B", "MIN_STD"]
 
 K1 = 1.2
 B = 0.75
@@ -186,4 +186,36 @@ class LexicalQueries:
         ok = self.has_terms & (self.std > MIN_STD)
         s = self.bm25(doc_terms)
         out[ok] = (s[ok] - self.mean[ok]) / self.std[ok]
+        return out
+
+
+class EmbeddingPool:
+    """Mean and covariance of the talent pool's text embeddings, so that an opening's cosine with a profile can be
+    standardised over the pool without scoring every profile: for an opening embedding ``e`` the pool's cosines
+    have mean ``e·μ`` and variance ``eᵀΣe``. The ``text`` criterion then says how far above the pool's usual
+    similarity to this opening a profile sits (a bare title and a long ad become comparable, as for ``lexical``)."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        v = np.asarray(vectors, dtype=np.float64)
+        self.n = int(v.shape[0])
+        self.mean = v.mean(axis=0) if self.n else np.zeros(v.shape[1] if v.ndim == 2 else 0)
+        centred = v - self.mean
+        self.cov = centred.T @ centred / max(self.n, 1)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def stats(self, openings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(mean, standard deviation) of the pool's cosines with each row of ``openings`` ((n, dim) unit vectors)."""
+        e = np.asarray(openings, dtype=np.float64)
+        mean = e @ self.mean
+        var = np.einsum("ij,jk,ik->i", e, self.cov, e)
+        return mean, np.sqrt(np.maximum(var, 0.0))
+
+    def z(self, cosines: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
+        """``(cosine - mean) / sd``; NaN where the cosine is NaN or the pool has no spread."""
+        cos = np.asarray(cosines, dtype=np.float64)
+        ok = (sd > MIN_STD) & ~np.isnan(cos)
+        out = np.full(cos.shape, np.nan)
+        out[ok] = (cos[ok] - mean[ok]) / sd[ok]
         return out

@@ -282,13 +282,15 @@ def score_openings(
     today: date | None = None,
     text_similarity: np.ndarray | None = None,
     lexical: np.ndarray | None = None,
+    text_z: np.ndarray | None = None,
 ) -> OpeningScores:
     """Exact fit scores of ``talent`` for every opening in ``cols`` (hard constraints not applied).
 
     ``text_similarity``: (n,) cosine of the talent's and each opening's text embeddings, NaN where either has
     none (the ``text`` criterion is then not applicable, as in ``fit_score(text_similarity=None)``).
     ``lexical``: (n,) the talent's standardised BM25 for each opening's text (``LexicalQueries.z``), NaN where
-    not applicable. ``today``: the date work experience is counted to. Equal to ``fit_score`` pair by pair.
+    not applicable. ``text_z``: (n,) the cosines standardised over the talent pool (NaN: the fixed ranges).
+    ``today``: the date work experience is counted to. Equal to ``fit_score`` pair by pair.
     """
     today = today or date.today()
     n = len(cols)
@@ -302,7 +304,10 @@ def score_openings(
 
     cos = np.full(n, np.nan) if text_similarity is None else np.asarray(text_similarity, dtype=np.float64)
     app["text"] = ~np.isnan(cos)
-    crit["text"] = np.where(app["text"], C.text_score(np.nan_to_num(cos), cols.thin), 0.0)
+    tz = np.full(n, np.nan) if text_z is None else np.asarray(text_z, dtype=np.float64)
+    fixed = C.text_score(np.nan_to_num(cos), cols.thin)
+    pooled = C.text_z_score(np.nan_to_num(tz))
+    crit["text"] = np.where(app["text"], np.where(np.isnan(tz), fixed, pooled), 0.0)
 
     lex = np.full(n, np.nan) if lexical is None else np.asarray(lexical, dtype=np.float64)
     app["lexical"] = ~np.isnan(lex)

@@ -52,8 +52,8 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
         OpeningKind.JOB: _W(
             {
                 "skills": 0.45,
-                "text": 0.30,
-                "lexical": 1.20,
+                "text": 0.60,
+                "lexical": 0.90,
                 "experience": 0.15,
                 "education": 0.05,
                 "location": 0.10,

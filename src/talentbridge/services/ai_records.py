@@ -15,9 +15,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 import talentbridge
@@ -210,7 +210,7 @@ def record(
 def write_runs(session: Session, runs: Iterable[AiRun]) -> None:
     rows = [r.row() for r in runs]
     if rows:
-        session.execute(insert(AiRunRecordRow), rows)
+        session.execute(insert(cast(Table, AiRunRecordRow.__table__)), rows)  # Core: no ORM bulk path per request
 
 
 def _public(row: AiRunRecordRow, *, full: bool = False) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, case, cast, func, literal, literal_column, select
+from sqlalchemy import String, and_, case, cast, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from talentbridge.services.analytics_sql import AnalyticsResult, AnalyticsTable, month_of
@@ -60,15 +60,23 @@ def _grouped(session: Session, dim: str, filters: dict[str, Any]) -> AnalyticsTa
         row.update(platform_talents=0, platform_open_seats=0, platform_placements=0)
         rows[(int(year), k)] = row
 
-    talents = (select(S.year, key, func.count(TalentRow.id)).select_from(S)
-               .join(TalentRow, TalentRow.current_employer_id == S.organization_id)
-               .where(TalentRow.consent_statistics.is_(True)))
-    seats = (select(S.year, key, func.coalesce(func.sum(OpeningRow.seats), 0)).select_from(S)
-             .join(OpeningRow, OpeningRow.organization_id == S.organization_id).where(OpeningRow.status == "open"))
+    # the platform's numbers per organization first (one pass over talents, openings, placements), then summed
+    # over the responding organizations of each group
+    per_talents = (select(TalentRow.current_employer_id.label("org"), func.count().label("n"))
+                   .where(TalentRow.consent_statistics.is_(True), TalentRow.current_employer_id.is_not(None))
+                   .group_by(TalentRow.current_employer_id).subquery("pt"))
+    per_seats = (select(OpeningRow.organization_id.label("org"), func.sum(OpeningRow.seats).label("n"))
+                 .where(OpeningRow.status == "open").group_by(OpeningRow.organization_id).subquery("ps"))
     started = func.substr(month_of(session, PlacementRow.start_date), 1, 4)
-    placements = (select(S.year, key, func.count(PlacementRow.id)).select_from(S)
-                  .join(PlacementRow, PlacementRow.organization_id == S.organization_id)
-                  .where(started == cast(S.year, String)))
+    per_placed = (select(PlacementRow.organization_id.label("org"), started.label("year"), func.count().label("n"))
+                  .group_by(PlacementRow.organization_id, started).subquery("pp"))
+    talents = (select(S.year, key, func.sum(per_talents.c.n)).select_from(S)
+               .join(per_talents, per_talents.c.org == S.organization_id))
+    seats = (select(S.year, key, func.sum(per_seats.c.n)).select_from(S)
+             .join(per_seats, per_seats.c.org == S.organization_id))
+    placements = (select(S.year, key, func.sum(per_placed.c.n)).select_from(S)
+                  .join(per_placed, and_(per_placed.c.org == S.organization_id,
+                                         per_placed.c.year == cast(S.year, String))))
     for column, stmt in (("platform_talents", talents), ("platform_open_seats", seats),
                          ("platform_placements", placements)):
         for year, k, n in session.execute(scoped(stmt)):

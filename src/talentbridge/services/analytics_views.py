@@ -111,6 +111,15 @@ def refresh_in_background(session: Session, db: Any, settings: Any) -> None:
     from talentbridge.services.job_queue import submit_job
 
     def submit(key: str) -> Any:
+        from sqlalchemy import select
+
+        from talentbridge.services.jobs import Job
+        from talentbridge.storage.job_tables import JobRow
+
+        with db.session() as s:  # already submitted: a read, no write (on SQLite a running rebuild holds the lock)
+            row = s.scalar(select(JobRow).where(JobRow.key == key))
+            if row is not None and row.status in ("queued", "running", "done"):
+                return Job.of(row)
         return submit_job(db, settings, REFRESH_JOB, {}, key=key, started_by_label="analytics read")[0]
 
     refresh_by_job(session, submit)

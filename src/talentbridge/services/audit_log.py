@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from talentbridge.storage.account_tables import AuditLogRow
@@ -28,7 +28,8 @@ class AuditEntry:
 
 def write_entries(session: Session, entries: list[AuditEntry]) -> None:
     if entries:
-        session.execute(insert(AuditLogRow), [e.__dict__ for e in entries])
+        # the table's INSERT (Core, one statement for all rows), not the ORM's bulk path: one per request
+        session.execute(insert(cast(Table, AuditLogRow.__table__)), [e.__dict__ for e in entries])
 
 
 def list_entries(

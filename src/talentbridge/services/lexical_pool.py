@@ -4,7 +4,8 @@
 ``POOL_SAMPLE`` talents (the first by id; BM25's document frequencies and each opening's mean and deviation are
 estimated on them), built on first use and again when the number of talents has moved by more than
 ``REBUILD_SHARE`` since (or the database or taxonomy is another one). ``opening_queries(corpus, texts)`` compiles
-openings' texts against it. A pool of fewer than ``MIN_POOL`` profiles gives None: the criterion is then not
+openings' texts against it. ``embedding_pool(ctx, budget)`` gives the mean and covariance of the same sample's
+text embeddings (``matching.lexical.EmbeddingPool``) for the pool-standardised ``text`` criterion. A pool of fewer than ``MIN_POOL`` profiles gives None: the criterion is then not
 applicable (a standardised score over a handful of profiles says nothing).
 """
 
@@ -14,48 +15,99 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from talentbridge.matching.lexical import LexicalCorpus, LexicalQueries, terms
+from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries, terms
 from talentbridge.services.recommend_context import MatchingContext
 from talentbridge.services.text_embeddings import talent_text
 
-__all__ = ["pool_corpus", "opening_queries", "talent_terms", "reset_pools", "POOL_SAMPLE", "MIN_POOL"]
+__all__ = ["pool_corpus", "embedding_pool", "opening_queries", "talent_terms", "reset_pools", "POOL_SAMPLE", "MIN_POOL"]
 
 POOL_SAMPLE = 5000
 MIN_POOL = 20
 REBUILD_SHARE = 0.1
 
 _lock = threading.Lock()
-_pools: dict[str, tuple[int, LexicalCorpus | None]] = {}
+_pools: dict[str, tuple[int, LexicalCorpus | None, list[str]]] = {}
+_embedding_pools: dict[tuple[str, str | None, int], EmbeddingPool] = {}
 
 
 def reset_pools() -> None:
     with _lock:
         _pools.clear()
+        _embedding_pools.clear()
+
+
+#: Characters of a profile's text the ``lexical`` criterion reads (the whole of nearly every résumé; the ``text``
+#: criterion's encoder reads the first ``text_embeddings.MAX_TEXT_CHARS`` only).
+LEXICAL_TEXT_CHARS = 30_000
+
+
+def lexical_text(talent: Any) -> str:
+    """Résumé, job titles and desired roles (taxonomy ids and URIs left out), up to ``LEXICAL_TEXT_CHARS``."""
+    parts = [talent.resume_text or ""]
+    parts += [w.title or "" for w in talent.work_history]
+    parts += [r for r in talent.desired_roles if "://" not in r]
+    return "\n".join(p for p in parts if p)[:LEXICAL_TEXT_CHARS]
 
 
 def talent_terms(talent: Any) -> list[str]:
-    return terms(talent_text(talent))
+    return terms(lexical_text(talent))
 
 
-def pool_corpus(ctx: MatchingContext) -> LexicalCorpus | None:
-    """The pool's corpus for ``ctx``'s database (None: fewer than ``MIN_POOL`` talents)."""
-    key = f"{ctx.settings.sqlalchemy_url}|{ctx.settings.data_dir}"
+def _key(ctx: MatchingContext) -> str:
+    return f"{ctx.settings.sqlalchemy_url}|{ctx.settings.data_dir}"
+
+
+def _pool(ctx: MatchingContext) -> tuple[int, LexicalCorpus | None, list[str]]:
+    key = _key(ctx)
     count = ctx.repos.talents.count()
     with _lock:
         hit = _pools.get(key)
     if hit is not None and abs(count - hit[0]) <= REBUILD_SHARE * max(hit[0], 1):
-        return hit[1]
+        return hit
     corpus: LexicalCorpus | None = None
+    texts: list[str] = []  # as the text criterion's encoder sees them
     if count >= MIN_POOL:
         docs = []
         for t in ctx.repos.talents.iter_all(batch_size=1000):
+            texts.append(talent_text(t))
             docs.append(talent_terms(t))
-            if len(docs) >= POOL_SAMPLE:
+            if len(texts) >= POOL_SAMPLE:
                 break
         corpus = LexicalCorpus(docs)
+    entry = (count, corpus, texts)
     with _lock:
-        _pools[key] = (count, corpus)
-    return corpus
+        _pools[key] = entry
+    return entry
+
+
+def pool_corpus(ctx: MatchingContext) -> LexicalCorpus | None:
+    """The pool's corpus for ``ctx``'s database (None: fewer than ``MIN_POOL`` talents)."""
+    return _pool(ctx)[1]
+
+
+def embedding_pool(ctx: MatchingContext, budget: float | None) -> EmbeddingPool | None:
+    """Mean and covariance of the pool sample's text embeddings (None: no encoder, fewer than ``MIN_POOL``
+    profiles, or fewer than 90% of the sample's texts encoded yet — ``budget`` seconds may be spent encoding)."""
+    text = ctx.text
+    if not text.active:
+        return None
+    count, _, texts = _pool(ctx)
+    if len(texts) < MIN_POOL:
+        return None
+    key = (_key(ctx), text.model_id, count)
+    with _lock:
+        hit = _embedding_pools.get(key)
+    if hit is not None:
+        return hit
+    vectors, found = text.vectors("talents", texts, budget=budget)
+    if found.sum() < 0.9 * len(texts):
+        return None
+    pool = EmbeddingPool(vectors[found])
+    with _lock:
+        for k in [k for k in _embedding_pools if k[0] == key[0]]:
+            del _embedding_pools[k]
+        _embedding_pools[key] = pool
+    return pool
 
 
 def opening_queries(corpus: LexicalCorpus | None, texts: Sequence[str]) -> LexicalQueries | None:

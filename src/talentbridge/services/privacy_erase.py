@@ -11,9 +11,11 @@ What happens, in one transaction:
                     id; audit entries about the person keep the action, lose the personal detail and address
     audit           one entry ``privacy.erase`` (who asked, the anonymous id, how many rows) — no personal data
 
-Then, outside the database: the talent index and the text-embedding store forget the person (a public method of
-``RecommendService``), upload files under ``<data_dir>/transfers`` that name the person are deleted, and SQLite's
-write-ahead log is checkpointed and the file vacuumed, so no free page keeps the old values.
+Then, outside the database: the erasure is appended to the erasure ledger (``privacy_ledger``: no personal data;
+``talentbridge restore`` re-applies it to a backup made before), the talent index and the text-embedding store
+forget the person (a public method of ``RecommendService``), upload files under ``<data_dir>/transfers`` that name
+the person are deleted, and SQLite's write-ahead log is checkpointed and the file vacuumed, so no free page keeps
+the old values.
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ class Erasure:
     strings: list[str] = field(default_factory=list, repr=False)
     identifiers: list[str] = field(default_factory=list, repr=False)
     talent: Talent | None = field(default=None, repr=False)
+    reason: str = "request"
+    created_at: datetime | None = field(default=None, repr=False)  # of the talent row: the ledger's key
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -163,14 +167,17 @@ def erase_talent(
     actor_id: int | None = None,
     actor_role: str = "operator",
     ip: str | None = None,
+    anonymous: str | None = None,
 ) -> Erasure:
-    """Erase ``talent`` in the database (the caller commits); see the module docstring."""
+    """Erase ``talent`` in the database (the caller commits); see the module docstring. ``anonymous``: the
+    anonymous id to use (re-applying a ledger entry after a restore), else a new one."""
     md = metadata()
-    anon = anonymous_id()
+    anon = anonymous or anonymous_id()
     strings = _strings(session, talent)
     found_names = _account_names(session, talent.id)
     found = find_person_rows(session, [talent.id])
-    result = Erasure(talent.id, anon, strings=strings, talent=talent)
+    created = session.scalar(select(TalentRow.created_at).where(TalentRow.id == talent.id))
+    result = Erasure(talent.id, anon, strings=strings, talent=talent, reason=reason, created_at=created)
     # children before parents, so a kept row is scrubbed before a deleted parent sets its link to NULL
     for table in reversed(md.sorted_tables):
         keys = found.keys.get(table.name)
@@ -222,9 +229,13 @@ def erase_talent(
 
 
 def forget_outside_database(settings: Settings, session: Session, erasures: list[Erasure]) -> list[str]:
-    """Make the index, the text store and uploaded files forget the erased people; returns files removed."""
+    """Record the erasures in the ledger, then make the index, the text store and uploaded files forget the
+    erased people; returns files removed."""
+    from talentbridge.services.privacy_ledger import record, talent_entry
     from talentbridge.services.recommend_context import MatchingContext
     from talentbridge.services.talent_index import TalentIndexService
+
+    record(settings, [talent_entry(e.talent_id, e.created_at, e.anonymous_id, e.reason) for e in erasures])
 
     talents = [e.talent for e in erasures if e.talent is not None]
     if talents:
@@ -286,17 +297,19 @@ def erased_at(session: Session, talent_id: int) -> datetime | None:
     return None if row is None else row.erased_at.replace(tzinfo=row.erased_at.tzinfo or UTC)
 
 
-def erase_account(session: Session, user_id: int) -> None:
+def erase_account(session: Session, user_id: int) -> datetime | None:
     """Delete an account that has no talent profile (its tokens and notices go with it); the audit keeps the
-    action under the account's id."""
+    action under the account's id. Returns when the account was made (the erasure ledger's key)."""
     from talentbridge.storage.account_tables import AuditLogRow, UserRow
 
     row = session.get(UserRow, user_id)
     if row is None:
         raise NotFound("user", user_id)
+    created = row.created_at
     session.execute(update(AuditLogRow).where(AuditLogRow.actor_id == user_id).values(ip=None))
     session.delete(row)
     write_entries(session, [AuditEntry(None, "system", "privacy.erase", "user", user_id, {"reason": "request"})])
+    return created
 
 
 def erase(

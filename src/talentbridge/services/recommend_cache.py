@@ -13,7 +13,9 @@ It is correct across processes: another process's commit changes what the query 
 bounded: ``updated_at`` has whole seconds on SQLite and, on PostgreSQL, is the writing transaction's start, so a
 write may hide behind a stamp already seen for a while; lists are therefore neither served nor stored while the
 newest stamp is less than ``RECENT_SECONDS`` old, and every entry expires after ``MAX_AGE_SECONDS`` whatever the
-version says. Lists that are not final (a text still being encoded: ``pending``) are never stored.
+version says (``UNSETTLED_MAX_AGE_SECONDS`` for a list computed without the text criterion's pool statistics,
+which appear once enough profile texts are encoded). Lists that are not final (a text still being encoded:
+``pending``) are never stored.
 
 Talents-for-opening also keys on the talent index the list was drawn from (its object, rows and live rows), so
 a list drawn from an index that was behind the database is not kept once the index has caught up.
@@ -32,15 +34,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, Integer, column, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TextualSelect
 
-from talentbridge.storage.alias_tables import SkillAliasRow
-from talentbridge.storage.tables import OpeningRow, OrganizationRow, ProgramRow, TalentRow
-from talentbridge.storage.taxonomy_tables import TaxonomyMetaRow
+from talentbridge.storage.base import JSONType
 
 __all__ = [
     "MAX_AGE_SECONDS",
+    "UNSETTLED_MAX_AGE_SECONDS",
     "RECENT_SECONDS",
     "CachedList",
     "DataVersion",
@@ -54,6 +56,9 @@ __all__ = [
 RECENT_SECONDS = 5.0
 #: An entry is dropped after this many seconds, whatever the data version says.
 MAX_AGE_SECONDS = 60.0
+#: ... and after this many when it was computed while something it uses was still being built in this process
+#: (the text criterion's pool statistics while the profiles' texts are being encoded).
+UNSETTLED_MAX_AGE_SECONDS = 5.0
 #: Entries kept per process (least recently used dropped first).
 MAX_ENTRIES = 4096
 
@@ -69,6 +74,7 @@ class DataVersion:
     stamps: tuple[Any, ...]
     taxonomy_version: str | None
     newest: datetime | None
+    subject_found: bool = True
 
     def recent(self, seconds: float) -> bool:
         if self.newest is None or seconds <= 0:
@@ -84,38 +90,63 @@ class CachedList:
     value: Any
     taxonomy_version: str | None
     stored_at: float
+    max_age: float = 60.0
 
 
 def data_version(
     session: Session, *, talent_id: int | None = None, opening_id: int | None = None
 ) -> DataVersion | None:
-    """The data version (one query), or None when it cannot be read (tables missing: no caching)."""
-    columns: list[Any] = []
-    for table in (TalentRow, OpeningRow, OrganizationRow, ProgramRow):
-        columns += [
-            select(func.count(table.id)).scalar_subquery(),
-            select(func.max(table.updated_at)).scalar_subquery(),
-            select(func.max(table.id)).scalar_subquery(),
-        ]
-    columns += [
-        select(func.count(SkillAliasRow.id)).scalar_subquery(),
-        select(func.max(SkillAliasRow.id)).scalar_subquery(),
-        select(TaxonomyMetaRow.value).where(TaxonomyMetaRow.key == _TAXONOMY_VERSION_KEY).scalar_subquery(),
-        select(TaxonomyMetaRow.updated_at).where(TaxonomyMetaRow.key == _TAXONOMY_VERSION_KEY).scalar_subquery(),
-    ]
-    if talent_id is not None:
-        columns.append(select(TalentRow.updated_at).where(TalentRow.id == talent_id).scalar_subquery())
-    if opening_id is not None:
-        columns.append(select(OpeningRow.updated_at).where(OpeningRow.id == opening_id).scalar_subquery())
+    """The data version (one query, one pass over each table), or None when it cannot be read (a table missing:
+    no caching). ``talent_id``/``opening_id``: the subject, whose own stamp is part of it (None there: no such
+    record; see ``DataVersion.subject_found``)."""
+    if talent_id is not None and opening_id is not None:
+        raise ValueError("one subject: a talent or an opening")
+    statement = _statement(talent_id is not None, opening_id is not None)
+    params = {k: v for k, v in (("talent_id", talent_id), ("opening_id", opening_id)) if v is not None}
     try:
-        row = tuple(session.execute(select(*columns)).one())
+        row = tuple(session.execute(statement, params).one())
     except Exception:  # noqa: BLE001 - database not upgraded (a table missing): no caching
         session.rollback()
         return None
     stamps = tuple(_plain(v) for v in row)
     newest = max((v for v in row if isinstance(v, datetime)), key=_aware, default=None)
-    version = row[14]
-    return DataVersion(stamps, None if version is None else str(version)[:200], newest)
+    version = row[_TAXONOMY_COLUMN]
+    subject = row[-1] if talent_id is not None or opening_id is not None else True
+    return DataVersion(stamps, None if version is None else str(version)[:200], newest, subject is not None)
+
+
+_TABLES = ("talents", "openings", "organizations", "programs")
+_TAXONOMY_COLUMN = 3 * len(_TABLES) + 2
+_statements: dict[tuple[bool, bool], TextualSelect] = {}
+
+
+def _statement(talent: bool, opening: bool) -> TextualSelect:
+    """``SELECT`` of every stamp: aggregates of each table in ``FROM`` (one pass each), built once."""
+    hit = _statements.get((talent, opening))
+    if hit is not None:
+        return hit
+    parts = [f"(SELECT count(id) AS n, max(updated_at) AS u, max(id) AS m FROM {t}) AS s_{t}" for t in _TABLES]
+    parts.append("(SELECT count(id) AS n, max(id) AS m FROM skill_aliases) AS s_aliases")
+    meta = f"FROM taxonomy_meta WHERE key = '{_TAXONOMY_VERSION_KEY}'"
+    selected: list[tuple[str, Any]] = []
+    for t in _TABLES:
+        selected += [(f"s_{t}.n", Integer()), (f"s_{t}.u", DateTime(timezone=True)), (f"s_{t}.m", Integer())]
+    selected += [
+        ("s_aliases.n", Integer()),
+        ("s_aliases.m", Integer()),
+        (f"(SELECT value {meta})", JSONType),
+        (f"(SELECT updated_at {meta})", DateTime(timezone=True)),
+    ]
+    if talent:
+        selected.append(("(SELECT updated_at FROM talents WHERE id = :talent_id)", DateTime(timezone=True)))
+    if opening:
+        selected.append(("(SELECT updated_at FROM openings WHERE id = :opening_id)", DateTime(timezone=True)))
+    sql = "SELECT " + ", ".join(f"{expr} AS c{i}" for i, (expr, _) in enumerate(selected))
+    statement = text(sql + " FROM " + ", ".join(parts)).columns(
+        *(column(f"c{i}", kind) for i, (_, kind) in enumerate(selected))
+    )
+    _statements[(talent, opening)] = statement
+    return statement
 
 
 def _plain(value: Any) -> Hashable:
@@ -140,7 +171,7 @@ class _Cache:
     def get(self, key: Hashable, now: float) -> CachedList | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or now - entry.stored_at > MAX_AGE_SECONDS:
+            if entry is None or now - entry.stored_at > min(entry.max_age, MAX_AGE_SECONDS):
                 self.misses += 1
                 return None
             self._entries.move_to_end(key)
@@ -179,9 +210,11 @@ def cached_list(
     *,
     final: Callable[[T], bool] = lambda _: True,
     recent_seconds: float | None = None,
+    max_age: Callable[[T], float] | None = None,
 ) -> tuple[T, str | None]:
     """The list under ``key`` for ``version`` — from the cache when there, else ``compute()`` (stored when
-    ``final`` says the list is complete). Returns the list and the taxonomy version it was computed under.
+    ``final`` says the list is complete, for at most ``max_age(list)`` seconds, never more than
+    ``MAX_AGE_SECONDS``). Returns the list and the taxonomy version it was computed under.
 
     ``key`` or ``version`` None, or a version younger than ``recent_seconds`` (default ``RECENT_SECONDS``):
     computed and not stored."""
@@ -195,7 +228,9 @@ def cached_list(
     value = compute()
     taxonomy = version.taxonomy_version if version is not None else None
     if full_key is not None and final(value):
-        _cache.put(full_key, CachedList(value, taxonomy, time.monotonic()))
+        age = MAX_AGE_SECONDS if max_age is None else max_age(value)
+        if age > 0:
+            _cache.put(full_key, CachedList(value, taxonomy, time.monotonic(), age))
     return value, taxonomy
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from talentbridge.domain import Opening, TalentData
 from talentbridge.matching import OpeningContext, SkillGraph, explain_fit, fit_score
 from talentbridge.matching.explain import breakdown_dict
-from talentbridge.matching.lexical import LexicalCorpus, LexicalQueries
+from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries
 from talentbridge.matching.opening_scores import OpeningColumns, eligible_openings, score_openings
 from talentbridge.matching.weights import FitWeights
 from talentbridge.services.text_embeddings import TextEmbeddings, opening_text, text_key
@@ -49,6 +49,9 @@ class CompiledOpenings:
     signature: dict[str, Any] | None = None
     lexical: LexicalQueries | None = None  # the openings' texts against ``lexical_corpus``
     lexical_corpus: LexicalCorpus | None = None
+    text_pool: EmbeddingPool | None = None  # the pool ``text_mean`` / ``text_sd`` are computed against
+    text_mean: np.ndarray | None = None  # (n,) the pool's mean cosine with each opening, NaN until computed
+    text_sd: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.columns)
@@ -62,6 +65,21 @@ class CompiledOpenings:
                 texts = [opening_text(ctx.opening) for ctx in self.columns.contexts]
                 self.lexical, self.lexical_corpus = LexicalQueries(corpus, texts), corpus
             return self.lexical
+
+    def text_z(self, pool: EmbeddingPool | None, sims: np.ndarray) -> np.ndarray | None:
+        """``sims`` (n,) standardised over the pool's cosines with each opening (NaN where not known)."""
+        if pool is None or self.vectors is None or self.have is None:
+            return None
+        with _lock:
+            if self.text_pool is not pool or self.text_mean is None or self.text_sd is None:
+                self.text_pool = pool
+                self.text_mean = np.full(len(self), np.nan)
+                self.text_sd = np.full(len(self), np.nan)
+            rows = np.flatnonzero(self.have & np.isnan(self.text_mean) & ~np.isnan(sims))
+            if rows.size:
+                mean, sd = pool.stats(self.vectors[rows].astype(np.float64))
+                self.text_mean[rows], self.text_sd[rows] = mean, sd
+            return pool.z(sims, np.nan_to_num(self.text_mean), np.nan_to_num(self.text_sd))
 
     def fill_vectors(self, text: TextEmbeddings, rows: np.ndarray, budget: float | None) -> None:
         """Embeddings of ``rows`` that are not here yet: from the store, or encoded within ``budget`` seconds."""
@@ -164,11 +182,13 @@ def rank_openings(
     talent_vector: np.ndarray | None,
     budget: float | None,
     lexical: np.ndarray | None = None,
+    text_pool: EmbeddingPool | None = None,
 ) -> dict[str, Any]:
     """The ``top`` openings of ``entry`` among ``keep`` (filters) that pass the hard constraints, by (score, id).
 
     ``talent_vector``: the talent's text embedding (None: no text, or no encoder). ``lexical``: (n,) the talent's
-    standardised BM25 per opening (``LexicalQueries.z``; None: no pool to compare with). Returns ``items`` (each with
+    standardised BM25 per opening (``LexicalQueries.z``; None: no pool to compare with). ``text_pool``: the
+    pool's text embeddings, to standardise the cosines (None: the text criterion's fixed ranges). Returns ``items`` (each with
     ``_index`` into the compiled openings), ``considered``, ``eligible`` and ``excluded``.
     """
     cols = entry.columns
@@ -180,7 +200,8 @@ def rank_openings(
         assert entry.vectors is not None and entry.have is not None
         rows = eligible_rows[entry.have[eligible_rows]]
         sims[rows] = entry.vectors[rows].astype(np.float32) @ talent_vector.astype(np.float32)
-    scored = score_openings(talent, cols, today=today, text_similarity=sims, lexical=lexical)
+    text_z = entry.text_z(text_pool, sims)
+    scored = score_openings(talent, cols, today=today, text_similarity=sims, lexical=lexical, text_z=text_z)
     cand = eligible_rows[scored.score[eligible_rows] >= min_score]
     order = np.lexsort((cols.ids[cand], -scored.score[cand]))
     items = []
@@ -201,7 +222,10 @@ def rank_openings(
         if explain:
             sim = None if np.isnan(sims[j]) else float(sims[j])
             lex = None if lexical is None or np.isnan(lexical[j]) else float(lexical[j])
-            result = fit_score(talent, o, graph, cols.weights[j], today=today, text_similarity=sim, lexical=lex)
+            tz = None if text_z is None or np.isnan(text_z[j]) else float(text_z[j])
+            result = fit_score(
+                talent, o, graph, cols.weights[j], today=today, text_similarity=sim, lexical=lex, text_z=tz
+            )
             item["explanation"] = explain_fit(result, graph, text_status=_status(text, talent_vector, entry, j))
         items.append(item)
     return {

@@ -23,11 +23,17 @@ from talentbridge.matching import explain_exclusions, explain_fit, failing, fit_
 from talentbridge.matching.constraints import eligible_mask
 from talentbridge.matching.criteria import REGION_CODE
 from talentbridge.matching.explain import breakdown_dict
-from talentbridge.matching.lexical import LexicalCorpus
+from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus
 from talentbridge.matching.opening_scores import OPENING_KINDS, OpeningColumns
 from talentbridge.matching.retrieval import SearchFilters, TalentIndex
-from talentbridge.services.lexical_pool import opening_queries, pool_corpus, talent_terms
-from talentbridge.services.recommend_cache import DataVersion, cached_list, is_final
+from talentbridge.services.lexical_pool import embedding_pool, opening_queries, pool_corpus, talent_terms
+from talentbridge.services.recommend_cache import (
+    MAX_AGE_SECONDS,
+    UNSETTLED_MAX_AGE_SECONDS,
+    DataVersion,
+    cached_list,
+    is_final,
+)
 from talentbridge.services.recommend_context import MatchingContext, check_top
 from talentbridge.services.recommend_openings import (
     CompiledOpenings,
@@ -117,6 +123,13 @@ class RecommendationService:
             self._pool = pool_corpus(self.ctx)
         return self._pool
 
+    def text_pool(self, budget: float | None = REQUEST_BUDGET_SECONDS) -> EmbeddingPool | None:
+        """The pool's text embeddings for the standardised ``text`` criterion (looked up once per service; a
+        request spends at most ``budget`` seconds encoding, a batch run encodes them all)."""
+        if not hasattr(self, "_text_pool"):
+            self._text_pool = embedding_pool(self.ctx, budget)
+        return self._text_pool
+
     def opening_vectors(self, openings: list[Opening], budget: float | None) -> list[np.ndarray | None]:
         """Unit float32 embeddings of the openings' texts (None: no encoder, no text or not encoded yet)."""
         text = self.ctx.text
@@ -191,8 +204,15 @@ class RecommendationService:
             version,
             lambda: self._talents_for_opening(opening_id, top, filters, method, explain, program_settings),
             final=lambda v: is_final(v[0]),
+            max_age=lambda _: self._max_age(),
         )
         return value
+
+    def _max_age(self) -> float:
+        """How long the list just computed may be kept: briefly when it went without the text criterion's pool
+        statistics (its texts may still be encoding, or the pool is too small to have any)."""
+        settled = not self.ctx.text.active or getattr(self, "_text_pool", True) is not None
+        return MAX_AGE_SECONDS if settled else UNSETTLED_MAX_AGE_SECONDS
 
     def _talents_for_opening(
         self,
@@ -223,6 +243,10 @@ class RecommendationService:
         states = self.talent_index.text_states(rec.rows)
         graph = ctx.graph
         queries = opening_queries(self.pool(), [opening_text(opening)])
+        text_pool = self.text_pool() if embedding is not None else None
+        text_stats = None
+        if text_pool is not None and embedding is not None:
+            text_stats = text_pool.stats(embedding[None, :].astype(np.float64))
         items = []
         for j, tid in enumerate(rec.ids.tolist()):
             t = talents.get(int(tid))
@@ -238,9 +262,14 @@ class RecommendationService:
                 status = "no_opening_text"
             z = None if queries is None else float(queries.z(talent_terms(t))[0])
             lexical = None if z is None or np.isnan(z) else z
+            text_z = None
+            if similarity is not None and text_stats is not None and text_pool is not None:
+                tz = float(text_pool.z(np.array([similarity]), *text_stats)[0])
+                text_z = None if np.isnan(tz) else tz
             result = fit_score(
-                t, opening, graph, weights, today=ctx.today, text_similarity=similarity, lexical=lexical
-            )
+                t, opening, graph, weights, today=ctx.today, text_similarity=similarity, lexical=lexical,
+                text_z=text_z,
+            )  # fmt: skip
             item: dict[str, Any] = {
                 "talent_id": t.id,
                 "external_id": t.external_id,
@@ -336,6 +365,7 @@ class RecommendationService:
                 talent_id, top, filters, explain=explain, program_settings=program_settings
             ),
             final=is_final,
+            max_age=lambda _: self._max_age(),
         )
         return value
 
@@ -368,6 +398,7 @@ class RecommendationService:
             talent_vector=talent_vector if isinstance(talent_vector, np.ndarray) else None,
             budget=budget,
             lexical=lexical,
+            text_pool=self.text_pool(budget),
         )
         for item in ranked["items"]:
             item.pop("_index")

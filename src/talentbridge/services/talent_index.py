@@ -86,6 +86,7 @@ def talent_snapshot(session: Session) -> TalentSnapshot:
 
 def reset_indexes() -> None:
     """Forget in-process indexes (tests; after a taxonomy change)."""
+    from talentbridge.services.lexical_pool import reset_pools
     from talentbridge.services.recommend_openings import reset_openings
 
     with _lock:
@@ -97,6 +98,7 @@ def reset_indexes() -> None:
         _pointer_checked.clear()
     reset_graphs()
     reset_openings()
+    reset_pools()
 
 
 def loaded_index_versions() -> dict[str, str]:

@@ -107,7 +107,9 @@ def openings_for_talent(
     program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
 ) -> dict[str, Any]:
     ctx, index = _index(settings, session)
-    ctx.repos.talents.get(talent_id)  # 404 before the access check says anything
+    version = recommend_cache.data_version(session, talent_id=talent_id)
+    if version is None or not version.subject_found:
+        ctx.repos.talents.get(talent_id)  # 404 before the access check says anything
     policy_of(request).check(request, "recommendation", "read", {"talent_id": talent_id})
     filters = OpeningFilters(
         kinds=tuple(kind),
@@ -116,7 +118,6 @@ def openings_for_talent(
         organization_id=organization_id,
         min_score=min_score,
     )
-    version = recommend_cache.data_version(session, talent_id=talent_id)
     result = RecommendationService(ctx, index).openings_for_talent_cached(
         talent_id, top, filters, version=version, explain=explain, program_settings=ctx.program_settings(program_id)
     )

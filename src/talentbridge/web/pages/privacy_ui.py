@@ -145,9 +145,11 @@ def my_delete(
               actor_role="talent")  # fmt: skip
     else:  # an account without a profile: only the account
         from talentbridge.services.privacy_erase import erase_account
+        from talentbridge.services.privacy_ledger import record, user_entry
 
         with db.session(write=True) as session:
-            erase_account(session, user.id)
+            entry = user_entry(user.id, erase_account(session, user.id))
+        record(request.app.state.settings, [entry])  # a restored backup forgets the account again
     request.session.clear()
     return redirect("/privacy?erased=1")
 

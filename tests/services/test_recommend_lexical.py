@@ -1,0 +1,81 @@
+"""The ``lexical`` criterion and the pool-standardised ``text`` criterion in the recommendation service: a bare
+title ("Chef") finds the profiles that use its words, both ways, explained with z; a pool too small to compare
+with leaves the criterion out."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from talentbridge.config import build_settings
+from talentbridge.domain import OpeningData, OrganizationData, TalentData
+from talentbridge.services.recommend import RecommendService, reset_indexes
+from talentbridge.services.text_embeddings import TextEmbeddings
+from talentbridge.skills.encoder import HashingEncoder
+from talentbridge.storage import Database
+from talentbridge.storage.repositories import Repositories
+
+TODAY = date(2026, 11, 25)
+CHEF = "Sous chef at a hotel kitchen: menu planning, food preparation, kitchen staff of {i}, food safety."
+ACCOUNTANT = "Staff accountant: general ledger, month-end close, audit support and accounts payable for {i} units."
+BARISTA = "Barista and cashier at a coffee shop, {i} years; customer service and opening shifts."
+
+
+def talent(name: str, resume: str) -> TalentData:
+    return TalentData(name=name, external_id=name, region="seoul", consent_visible=True,
+                      employment_types=["full_time"], resume_text=resume)  # fmt: skip
+
+
+def _world(db: Database, people: int) -> dict[str, int]:
+    reset_indexes()
+    ids: dict[str, int] = {}
+    with db.session() as session:
+        repos = Repositories(session)
+        org = repos.organizations.add(OrganizationData(name="Hotel", kind="ai_startup")).id
+        for i in range(people):
+            template = (CHEF, ACCOUNTANT, BARISTA)[i % 3]
+            ids[f"p{i}"] = repos.talents.add(talent(f"p{i}", template.format(i=i))).id
+        for title in ("Chef", "Accountant"):
+            ids[title] = repos.openings.add(
+                OpeningData(title=title, external_id=title, organization_id=org, kind="job", region="seoul",
+                            status="open", description=None, required_skills=[])  # fmt: skip
+            ).id
+    return ids
+
+
+def _service(session, db: Database, tmp_path: Path) -> RecommendService:
+    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=db.url)
+    return RecommendService(settings, session, today=TODAY, text=TextEmbeddings(HashingEncoder(), tmp_path / "emb"))
+
+
+def test_a_bare_title_finds_the_profiles_that_use_its_words_both_ways(sqlite_database, tmp_path):
+    ids = _world(sqlite_database, 24)
+    with sqlite_database.session() as session:
+        svc = _service(session, sqlite_database, tmp_path)
+        chef = svc.openings_for_talent(ids["p0"], 5)  # p0 is a chef
+        assert [i["title"] for i in chef["items"]] == ["Chef", "Accountant"]
+        top = chef["items"][0]
+        lexical = top["explanation"]["breakdown"]["lexical"]
+        assert lexical["applicable"] and lexical["detail"]["z"] > 1 and top["breakdown"]["lexical"] > 0
+        assert "z" in top["explanation"]["breakdown"]["text"]["detail"]  # standardised over the pool
+        assert any("standard deviations" in r for r in top["explanation"]["reasons"]["en"])
+        accountant = svc.openings_for_talent(ids["p1"], 5)
+        assert accountant["items"][0]["title"] == "Accountant"
+        res = svc.talents_for_opening(ids["Chef"], 24, method="exact")
+        names = [i["external_id"] for i in res["items"]]
+        chefs = {f"p{i}" for i in range(0, 24, 3)}
+        assert set(names[: len(chefs)]) == chefs, names
+        for item in res["items"]:
+            assert sum(item["breakdown"].values()) == pytest.approx(item["score"], abs=0.1)
+
+
+def test_a_pool_too_small_leaves_the_criterion_out(sqlite_database, tmp_path):
+    ids = _world(sqlite_database, 6)
+    with sqlite_database.session() as session:
+        svc = _service(session, sqlite_database, tmp_path)
+        items = svc.openings_for_talent(ids["p0"], 5)["items"]
+        assert all(not i["explanation"]["breakdown"]["lexical"]["applicable"] for i in items)
+        assert all(i["breakdown"]["lexical"] == 0 for i in items)
+        assert all("z" not in i["explanation"]["breakdown"]["text"]["detail"] for i in items)

@@ -64,6 +64,10 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
             {"org_member", "operator", "auditor"}, f"/api/openings/{oa}/recommendations?top=5", None),
         ("GET", "/api/talents/{talent_id}/recommendations"): (
             {"talent", "operator", "auditor"}, f"/api/talents/{t1}/recommendations?top=5", None),
+        ("GET", "/api/talents/{talent_id}/gap"): (
+            {"talent", "operator", "auditor"}, f"/api/talents/{t1}/gap?kind=skills&target=python:2", None),
+        ("GET", "/api/talents/{talent_id}/growth-path"): (
+            {"talent", "operator", "auditor"}, f"/api/talents/{t1}/growth-path?kind=skills&target=python:2", None),
         ("GET", "/api/audit/recommendations"): (READERS, "/api/audit/recommendations?top=5", None),
     }
     screeners = frozenset({"talent", "org_member", "other_org_member", "operator"})  # auditors only read

@@ -13,6 +13,8 @@ or marks the job done itself inside the transaction of its writes (``ctx.complet
                        after the change under a key of the data's fingerprint; the read serves the last counts)
     programme-report   ``report programme``: the period's report (XLSX, HTML or PDF) written to
                        ``<data_dir>/jobs/<id>/`` through a ``.tmp`` file renamed into place: whole or absent
+    followup-reminders ``rounds remind-followups``: the reminders (each recorded by an audit row the next run finds)
+                       and "done" commit together, so a re-run after a kill sends each reminder once
     ai-pack            ``aiact pack``: an AI Basic Act documentation pack; its files are written to a temporary
                        folder renamed into place, its row and the job's "done" commit together
 
@@ -239,6 +241,18 @@ def _programme_report(ctx: Any) -> dict[str, Any] | None:
             "bytes": output.stat().st_size}  # fmt: skip
 
 
+def _followup_reminders(ctx: Any) -> dict[str, Any] | None:
+    from datetime import UTC, datetime
+
+    from talentbridge.services.placements import remind_due_followups
+
+    ctx.progress(0, None, "remind", force=True)
+    with ctx.db.session(write=True) as session:
+        result = {"reminders": remind_due_followups(session, datetime.now(UTC).date())}
+        ctx.complete(session, result)
+    return result
+
+
 def _ai_pack(ctx: Any) -> dict[str, Any] | None:
     """The pack's files go to a temporary folder renamed into place; its row and "done" commit together."""
     from talentbridge.services import ai_pack
@@ -342,6 +356,7 @@ KINDS: dict[str, tuple[Handler, Callable[[dict[str, Any], list[Problem]], None],
     "privacy-retention": (_privacy_retention, _check_nothing, "보존 기한 적용 (익명화)", "Retention limits (anonymisation)"),
     "analytics-refresh": (_analytics_refresh, _check_nothing, "현황 분석 집계 갱신", "Analytics counts rebuild"),
     "programme-report": (_programme_report, _check_report, "사업 보고서 작성", "Programme report"),
+    "followup-reminders": (_followup_reminders, _check_nothing, "배치 후속 확인 알림", "Placement follow-up reminders"),
     "ai-pack": (_ai_pack, _check_pack, "AI 기본법 문서 패키지 작성", "AI Basic Act documentation pack"),
 }
 

@@ -80,6 +80,9 @@ def postgres_database() -> Iterator[Database]:
     try:
         yield db
     finally:
+        from talentbridge.services.change_bus import close_change_buses
+
+        close_change_buses()  # listeners on this database (LISTEN/NOTIFY) stop before it is dropped
         db.dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

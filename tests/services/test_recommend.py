@@ -137,7 +137,8 @@ def test_index_follows_database_changes(database, settings, world):
     with database.session() as session:
         Repositories(session).talents.delete(star.id)
     assert "star" not in names()
-    assert (Path(settings.index_dir) / "talents" / "meta.json").exists()
+    root = Path(settings.index_dir) / "talents"
+    assert (root / (root / "current").read_text() / "meta.json").exists()
 
 
 def test_openings_for_talent(database, settings, world):

@@ -132,7 +132,8 @@ def test_texts_are_encoded_once_and_the_index_keeps_them(sqlite_database, local_
     with sqlite_database.session() as session:
         first = _service(session, local_settings, text).talents_for_opening(world["cv_job"], 3)
     assert enc.encoded == 3  # two résumés and the opening text
-    folder = Path(local_settings.index_dir) / "talents"
+    root = Path(local_settings.index_dir) / "talents"
+    folder = root / (root / "current").read_text()
     assert (folder / "text_keys.npy").exists()
     with np.load(folder / "columns.npz") as data:
         assert "embeddings" not in data.files  # vectors live in the store, not rewritten with the columns

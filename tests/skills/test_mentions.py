@@ -211,6 +211,18 @@ def test_the_first_item_of_a_bulleted_list_is_a_mention(builtin_extractor):
         ("약전 설비 설계 경험 (CCTV, 출입통제)", "출입통제", "access-control-systems"),
         ("Write the BRD and SRS with stakeholders", "BRD", "requirements-documents"),
         ("Requirements traced in IBM DOORS", "IBM DOORS", "requirements-tools"),
+        ("PLC: 지멘스 PLC, 미쓰비시 PLC 래더 작성", "지멘스 PLC", "plc-programming"),
+        ("전자정부프레임워크 기반 SI 개발", "전자정부프레임워크", "spring-framework"),
+        ("Backend services in an MSA on Kubernetes", "MSA", "microservices"),
+        ("Distributed jobs with Ray, Dask and Spark", "Dask", "distributed-data-processing"),
+        ("Distributed jobs with Ray, Dask and Spark", "Ray", "ray"),
+        ("Firmware for ARM Cortex-M and CAN bus", "ARM Cortex-M", "embedded-systems"),
+        ("Desktop tools in Qt and C++", "Qt", "desktop-gui-development"),
+        ("리눅스 디바이스 드라이버 개발 경험", "디바이스 드라이버", "device-driver"),
+        ("설비 센서 시계열 데이터 처리", "시계열", "time-series-analysis"),
+        ("검사 라인의 비전 시스템 구축", "비전 시스템", "machine-vision"),
+        ("Chatbots on ChatGPT and Claude API", "ChatGPT", "llm-apis"),
+        ("Logs shipped with Logstash; 로그스태시 운영", "로그스태시", "elasticsearch"),
     ],
 )
 def test_tools_real_ads_name_are_in_the_taxonomy(builtin_extractor, text, surface, skill_id):
@@ -228,6 +240,10 @@ def test_tools_real_ads_name_are_in_the_taxonomy(builtin_extractor, text, surfac
         ("Opportunity opens doors to growth.", "doors"),
         ("At the apex of the season we hire.", "apex"),
         ("We combine data from many sources.", "combine"),
+        ("A ray of hope for the team.", "ray"),
+        ("He injured his arm at work.", "arm"),
+        ("레이저 가공 설비 운영", "레이"),
+        ("하이브리드 근무 가능", "하이브"),
     ],
 )
 def test_new_tool_names_that_are_ordinary_words_need_capitals(builtin_extractor, text, surface):

@@ -103,6 +103,23 @@ class LexicalCorpus:
     def __len__(self) -> int:
         return self.n
 
+    def postings(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """term -> (documents holding it, ascending; its counts there), built on first use: compiling one
+        opening then reads its terms' postings instead of every document."""
+        found = getattr(self, "_postings", None)
+        if found is None:
+            rows: dict[str, list[int]] = {}
+            counts: dict[str, list[int]] = {}
+            for d, tf in enumerate(self.docs):
+                for t, c in tf.items():
+                    rows.setdefault(t, []).append(d)
+                    counts.setdefault(t, []).append(c)
+            found = {
+                t: (np.array(r, dtype=np.int64), np.array(counts[t], dtype=np.float64)) for t, r in rows.items()
+            }
+            self._postings = found  # a race builds it twice, the same
+        return found
+
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
@@ -143,19 +160,12 @@ class LexicalQueries:
         self.std = np.zeros(n)
         if corpus.n and m:
             # documents x terms: idf x BM25 term weight; terms x openings: incidence
-            r: list[int] = []
-            c: list[int] = []
-            v: list[float] = []
-            for d, tf in enumerate(corpus.docs):
-                for t, count in tf.items():
-                    k = vocab.get(t)
-                    if k is not None:
-                        r.append(d)
-                        c.append(k)
-                        v.append(count)
-            counts = np.array(v, dtype=np.float64)
-            rows = np.array(r, dtype=np.int64)
-            cols = np.array(c, dtype=np.int64)
+            postings = corpus.postings()
+            held = [(k, postings[t]) for t, k in vocab.items() if t in postings]
+            none = np.zeros(0, dtype=np.int64)
+            rows = np.concatenate([p[0] for _, p in held] or [none])
+            cols = np.concatenate([np.full(len(p[0]), k, dtype=np.int64) for k, p in held] or [none])
+            counts = np.concatenate([p[1] for _, p in held] or [np.zeros(0)])
             weights = self.idf[cols] * corpus.contributions(counts, corpus.lengths[rows])
             doc_term = sparse.csr_matrix((weights, (rows, cols)), shape=(corpus.n, m))
             incidence = sparse.csc_matrix((np.ones(len(self._term)), (self._term, self._opening)), shape=(m, n))

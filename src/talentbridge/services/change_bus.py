@@ -89,6 +89,13 @@ class LocalChangeBus:
 
         return unsubscribe
 
+    def ensure_subscribed(self, topic: str, callback: Subscriber) -> None:
+        """``subscribe`` unless ``callback`` already listens to ``topic`` (call it on every use of a cache)."""
+        with self._lock:
+            if callback in self._subscribers.get(topic, ()):
+                return
+        self.subscribe(topic, callback)
+
     def publish(self, topic: str, payload: dict[str, Any] | None = None) -> None:
         """Tell every subscriber of ``topic`` (here and, for the shared transports, in every other process)."""
         payload = dict(payload or {})
@@ -151,6 +158,7 @@ class _ListeningBus(LocalChangeBus):
         super().__init__()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failures = 0
         self.listening = threading.Event()  # set once the listener is subscribed (tests wait on it)
 
     def _started(self) -> None:
@@ -162,6 +170,7 @@ class _ListeningBus(LocalChangeBus):
 
     def _run(self) -> None:
         first = True
+        self._failures = 0
         while not self._stop.is_set():
             try:
                 if not first:
@@ -172,11 +181,18 @@ class _ListeningBus(LocalChangeBus):
                 self.listening.clear()
                 if self._stop.is_set():
                     return
-                log.warning("change-bus listener (%s) lost its connection; retrying", self.kind, exc_info=True)
-                self._stop.wait(self.retry_seconds)
+                self._failures += 1
+                if self._failures == 1:
+                    log.warning("change-bus listener (%s) lost its connection; retrying", self.kind, exc_info=True)
+                # back off up to 30 s while the broker stays away
+                self._stop.wait(min(30.0, self.retry_seconds * 2 ** min(self._failures - 1, 5)))
 
     def _listen(self) -> None:
         raise NotImplementedError
+
+    def _on_listening(self) -> None:
+        self._failures = 0
+        self.listening.set()
 
     def close(self) -> None:
         self._stop.set()
@@ -209,7 +225,7 @@ class RedisChangeBus(_ListeningBus):
         try:
             pubsub.subscribe(CHANNEL)
             pubsub.get_message(timeout=1.0)  # the subscription is confirmed once a message (or nothing) comes back
-            self.listening.set()
+            self._on_listening()
             while not self._stop.is_set():
                 message = pubsub.get_message(timeout=0.5)
                 if message and message.get("type") == "message":
@@ -257,7 +273,7 @@ class PostgresChangeBus(_ListeningBus):
         conn = self._connect()
         try:
             conn.execute(f"LISTEN {CHANNEL}")
-            self.listening.set()
+            self._on_listening()
             while not self._stop.is_set():
                 for note in conn.notifies(timeout=0.5):
                     self._received(note.payload)

@@ -180,8 +180,12 @@ def store_checks(settings: Settings) -> list[Check]:
             f"{count} shard(s), {_mb(size)}",
         )
     )
-    talents = settings.index_dir / "talents"
-    built = (talents / "sync.json").exists()
+    from talentbridge.services.index_versions import IndexVersions
+
+    root = settings.index_dir / "talents"
+    version = IndexVersions(root).current()
+    built = version is not None
+    talents = root / version if version else root
     count, size = _folder_summary(talents, "*")
     checks.append(
         Check(

@@ -163,19 +163,12 @@ def _taxonomy_and_source(settings: Settings) -> tuple[Taxonomy, str]:
         return cached
 
 
-_watched: set[tuple[str, str]] = set()
-
-
 def _watch_taxonomy(settings: Settings) -> None:
     """Drop the cached services when another process changes the taxonomy (the change bus's ``taxonomy``)."""
-    from talentbridge.services.change_bus import bus_address, change_bus_for
+    from talentbridge.services.change_bus import change_bus_for
     from talentbridge.services.skill_aliases import clear_taxonomy_caches
 
-    address = bus_address(settings)
-    if address in _watched:
-        return
-    _watched.add(address)
-    change_bus_for(settings).subscribe("taxonomy", clear_taxonomy_caches)
+    change_bus_for(settings).ensure_subscribed("taxonomy", clear_taxonomy_caches)
 
 
 _taxonomy_lock = threading.Lock()

@@ -1,8 +1,15 @@
 """The talent index: built from the database on first use, kept in step incrementally, rebuilt on demand.
 
-The index (``matching.retrieval.TalentIndex``) lives under ``<data_dir>/indexes/talents``. Before each use the
-service compares a cheap signature of the talents table (count, newest ``updated_at``, largest id; through
-``TalentSnapshot``) with the one saved beside the index and re-indexes only talents changed since (and drops
+The index (``matching.retrieval.TalentIndex``) is published as versions under ``<data_dir>/indexes/talents``
+(``services.index_versions``: ``v000012/``, a ``current`` pointer swapped atomically, old versions removed after
+a grace period). A version is written whole and never changed: by the ``reindex`` job (``rebuild_index``), by the
+first process that finds none, and by an erasure. Every process (web or job worker) loads the current version
+into memory and picks up a newer one without a restart: it re-reads the pointer at most every
+``POINTER_CHECK_SECONDS``, and at once when the change bus says ``index.talents`` (published with each version).
+
+Changes after a version was built are applied in memory by each process: before each use the service compares a
+cheap signature of the talents table (count, newest ``updated_at``, largest id; through ``TalentSnapshot``) with
+the one it last synced at (the version's own at first) and re-indexes only talents changed since (and drops
 deleted ones). ``on_talent_changed`` does the same for one talent right away (the API calls it after a save).
 
 Talent text embeddings sit in the index columns, refilled from the on-disk store by text hash
@@ -28,10 +35,19 @@ from talentbridge.config import Settings
 from talentbridge.domain import Talent
 from talentbridge.matching.columns import SkillVocab, TalentColumns
 from talentbridge.matching.retrieval import TalentIndex
+from talentbridge.services.index_versions import IndexVersions
 from talentbridge.services.recommend_context import MatchingContext, reset_graphs
 from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS, TalentTexts, talent_text
 
-__all__ = ["API_SYNC_INTERVAL", "TalentIndexService", "TalentSnapshot", "on_talent_changed", "reset_indexes"]
+__all__ = [
+    "API_SYNC_INTERVAL",
+    "POINTER_CHECK_SECONDS",
+    "TalentIndexService",
+    "TalentSnapshot",
+    "loaded_index_versions",
+    "on_talent_changed",
+    "reset_indexes",
+]
 
 Progress = Callable[[int, int], None]
 
@@ -39,8 +55,15 @@ _lock = threading.RLock()
 _indexes: dict[str, TalentIndex] = {}
 _checked: dict[str, float] = {}
 _texts: dict[str, TalentTexts] = {}
+_versions: dict[str, str] = {}  # key -> version loaded in this process
+_synced: dict[str, dict[str, Any]] = {}  # key -> signature (and synced_at) the in-memory index is in step with
+_pointer_checked: dict[str, float] = {}
 #: Seconds during which the API uses the index without comparing it with the database again.
 API_SYNC_INTERVAL = 5.0
+#: Seconds between two reads of the ``current`` pointer (a change-bus message makes the next use read it at once).
+POINTER_CHECK_SECONDS = 1.0
+#: The change-bus topic of a new index version (payload ``{"version": name}``).
+TOPIC = "index.talents"
 
 
 class TalentSnapshot(Protocol):
@@ -70,9 +93,33 @@ def reset_indexes() -> None:
         _indexes.clear()
         _checked.clear()
         _texts.clear()
+        _versions.clear()
+        _synced.clear()
+        _pointer_checked.clear()
     reset_graphs()
     reset_openings()
     reset_pools()
+
+
+def loaded_index_versions() -> dict[str, str]:
+    """The index versions this process answers from, by index folder (``/api/health``)."""
+    with _lock:
+        return {key.split("|", 1)[0]: name for key, name in _versions.items()}
+
+
+def _on_new_version(topic: str, payload: dict[str, Any]) -> None:
+    """Change-bus callback (listener thread): the next use of any index reads the pointer again, and lists kept
+    by ``recommend_cache`` (drawn from the old version, and never touching the index while kept) are dropped."""
+    from talentbridge.services import recommend_cache
+
+    _pointer_checked.clear()
+    recommend_cache.clear()
+
+
+def _watch(settings: Settings) -> None:
+    from talentbridge.services.change_bus import change_bus_for
+
+    change_bus_for(settings).ensure_subscribed(TOPIC, _on_new_version)
 
 
 class TalentIndexService:
@@ -96,47 +143,61 @@ class TalentIndexService:
     def key(self) -> str:
         return f"{self.index_dir}|{self.ctx.settings.sqlalchemy_url}"
 
+    @property
+    def versions(self) -> IndexVersions:
+        return IndexVersions(self.index_dir)
+
+    @property
+    def version(self) -> str | None:
+        """The version this process has loaded (None before the first use)."""
+        return _versions.get(self.key)
+
     def index(self) -> TalentIndex:
         """The talent index, built or brought up to date with the database (text embeddings included)."""
         key = self.key
+        _watch(self.ctx.settings)
         with _lock:
             idx = _indexes.get(key)
             now = time.monotonic()
+            if idx is not None and now - _pointer_checked.get(key, -1e9) >= POINTER_CHECK_SECONDS:
+                _pointer_checked[key] = now
+                if self.versions.current() != _versions.get(key):
+                    idx = None  # a newer version was published (by the reindex job, or another worker)
             if idx is not None and now - _checked.get(key, -1e9) < self.sync_interval:
                 return idx  # checked a moment ago; saves through the API update the index right away anyway
             _checked[key] = now
             if idx is None:
-                idx = TalentIndex.load(self.index_dir, self.ctx.graph)
-                if idx is not None and not self._attach_texts(idx):
-                    idx = None  # saved before text hashes were kept beside it: build again
+                idx = self._load_current()
             signature = self._signature()
             saved = self._saved_signature() or {}
             if idx is None:
                 idx = self._build(budget=REQUEST_BUDGET_SECONDS)
-                self._save(idx, signature)
+                self._publish(idx, signature)
             elif {k: saved.get(k) for k in signature} != signature:
                 self._sync(idx)
-                self._save(idx, signature)
+                self._mark(signature)
             # updated_at has whole seconds on SQLite: a change may hide in the same one
             elif (_recent(signature) or _unsettled(saved)) and self._sync(idx, deletions=False):
-                self._save(idx, signature)
+                self._mark(signature)
             self._fill_texts(idx, REQUEST_BUDGET_SECONDS)
             _indexes[key] = idx
             return idx
 
     def rebuild_index(self, progress: Progress | None = None) -> dict[str, Any]:
-        """Build the index from scratch, every profile text encoded (``talentbridge recommend reindex``)."""
+        """Build the index from scratch, every profile text encoded, and publish it as the new current version
+        (``talentbridge recommend reindex``, the ``reindex`` job); every worker picks it up."""
         key = self.key
         with _lock:
             signature = self._signature()
             idx = self._build(progress, budget=None)
-            self._save(idx, signature)
+            version = self._publish(idx, signature)
             _indexes[key] = idx
         texts = _texts[key]
         return {
             "talents": len(idx),
             "indexed": sum(len(a) for a in idx.ann.values()),
-            "folder": str(self.index_dir),
+            "version": version,
+            "folder": str(self.versions.path(version)),
             "memory_mb": round(idx.memory_bytes() / 2**20, 1),
             "text": {
                 **self.ctx.text.summary(),
@@ -163,8 +224,8 @@ class TalentIndexService:
         with _lock:
             idx = _indexes.get(key)
             if idx is None:
-                idx = TalentIndex.load(self.index_dir, self.ctx.graph)
-                if idx is None or not self._attach_texts(idx):
+                idx = self._load_current()
+                if idx is None:
                     return
             tid = talent if isinstance(talent, int) else talent.id
             if deleted:
@@ -173,13 +234,14 @@ class TalentIndexService:
                 record = talent if not isinstance(talent, int) else self.ctx.repos.talents.get(talent)
                 self._upsert(idx, [record])
                 self._fill_texts(idx, REQUEST_BUDGET_SECONDS)
-            self._save(idx, self._signature())
+            # the synced signature stays: other changes since it are picked up by the next use
             _indexes[key] = idx
 
     def forget_talents(self, talents: Sequence[Talent]) -> dict[str, int]:
         """Erase talents (``privacy_erase``): every index row of theirs, earlier versions too, is wiped and their
-        regions' ANN rebuilt, on disk and in memory; the vectors of their profile texts (current and earlier)
-        leave the text store. Returns how many rows and vectors went."""
+        regions' ANN rebuilt, in memory and in a new index version that replaces every older one on disk at once
+        (no grace period for erased data; other workers reload when told); the vectors of their profile texts
+        (current and earlier) leave the text store. Returns how many rows and vectors went."""
         from talentbridge.services.text_embeddings import forget_texts, text_key
 
         ids = [t.id for t in talents]
@@ -189,9 +251,7 @@ class TalentIndexService:
         with _lock:
             idx = _indexes.get(key)
             if idx is None:
-                idx = TalentIndex.load(self.index_dir, self.ctx.graph)
-                if idx is not None and not self._attach_texts(idx):
-                    idx = None
+                idx = self._load_current()
             if idx is not None:
                 rows = idx.columns.rows_with_ids(ids)
                 tt = _texts.get(key)
@@ -201,7 +261,8 @@ class TalentIndexService:
                     tt.keys[rows] = 0
                     tt.have[rows] = False
                 idx.forget(ids)
-                self._save(idx, self._signature())
+                self._publish(idx, self._saved_signature() or self._signature())
+                self.versions.collect_garbage(keep_older=False)
                 _indexes[key] = idx
         vectors = forget_texts(self.ctx.settings, "talents", keys - {0})
         return {"rows": int(rows.size), "vectors": vectors}
@@ -212,18 +273,51 @@ class TalentIndexService:
         return {"count": count, "newest": newest.isoformat() if newest else None, "largest": largest}
 
     def _saved_signature(self) -> dict[str, Any] | None:
-        path = self.index_dir / "sync.json"
-        return json.loads(path.read_text()) if path.exists() else None
+        return _synced.get(self.key)
 
-    def _save(self, idx: TalentIndex, signature: dict[str, Any]) -> None:
-        # embeddings are kept in the text store (by hash), not rewritten with the columns on every change
+    def _mark(self, signature: dict[str, Any]) -> dict[str, Any]:
+        """The in-memory index is in step with the table as of ``signature``."""
+        synced = _synced[self.key] = {**signature, "synced_at": datetime.now(UTC).isoformat()}
+        return synced
+
+    def _publish(self, idx: TalentIndex, signature: dict[str, Any]) -> str:
+        """Write ``idx`` as a new version, make it current and tell the other processes."""
+        from talentbridge.services.change_bus import change_bus_for
+
+        synced = self._mark(signature)
+        # embeddings are kept in the text store (by hash), not written with the columns
         lean = copy.copy(idx)
         lean.columns = copy.copy(idx.columns)
         lean.columns.embeddings = None
-        lean.save(self.index_dir)
-        _texts[self.key].save(self.index_dir)
-        synced = {**signature, "synced_at": datetime.now(UTC).isoformat()}
-        (self.index_dir / "sync.json").write_text(json.dumps(synced))
+        texts = _texts[self.key]
+
+        def write(folder: Path) -> None:
+            lean.save(folder)
+            texts.save(folder)
+            (folder / "sync.json").write_text(json.dumps(synced))
+
+        name = self.versions.publish(write, meta={"talents": len(idx)})
+        _versions[self.key] = name
+        _pointer_checked[self.key] = time.monotonic()
+        change_bus_for(self.ctx.settings).publish(TOPIC, {"version": name})
+        return name
+
+    def _load_current(self) -> TalentIndex | None:
+        """The current version from disk with its text hashes and signature (None: none usable, build one)."""
+        name = self.versions.current()
+        if name is None:
+            return None
+        folder = self.versions.path(name)
+        try:
+            idx = TalentIndex.load(folder, self.ctx.graph)
+            if idx is None or not self._attach_texts(idx, folder):
+                return None  # an index format of another release: build again
+            synced = json.loads((folder / "sync.json").read_text())
+        except (OSError, ValueError):
+            return None  # removed meanwhile (erasure): the next use reads the pointer again
+        _synced[self.key] = synced
+        _versions[self.key] = name
+        return idx
 
     def _talent_columns(self, talents: Iterable[Talent], vocab: SkillVocab) -> TalentColumns:
         return TalentColumns.from_talents(list(talents), vocab=vocab, today=self.ctx.today)
@@ -253,9 +347,9 @@ class TalentIndexService:
         self._fill_texts(idx, budget, texts=texts, progress=progress)
         return idx
 
-    def _attach_texts(self, idx: TalentIndex) -> bool:
+    def _attach_texts(self, idx: TalentIndex, folder: Path) -> bool:
         """Text hashes saved beside a loaded index (False when there are none); embeddings from the store."""
-        tt = TalentTexts.load(self.index_dir, len(idx.columns))
+        tt = TalentTexts.load(folder, len(idx.columns))
         if tt is None:
             return False
         _texts[self.key] = tt

@@ -39,7 +39,7 @@ _AMBIGUOUS = """go swift rust spark access excel word teams spring express flask
     prophet airflow keystone ace alpine arrow bamboo bazel buck couch dagger delta falcon feather flume
     ghost harbor hugo iris jasmine kind knife lighthouse lit marathon mesos mint nova okta pulsar quartz
     rancher salt sentry sonar spinnaker tempo thanos trello turbo vagrant vertex wave yarn zookeeper doors apex
-    houdini aurora kinesis combine"""
+    houdini aurora kinesis combine ray arm"""
 AMBIGUOUS_WORDS = frozenset(_AMBIGUOUS.split())
 
 #: Words after a one-letter name that say it is a language ("C language", "R 언어").

@@ -5,10 +5,13 @@ not installed (``models.missing`` says which, and what the product falls back to
 model-backed component's warm-up state in this process ("not_started", "warming_up", "ready", "failed");
 ``ready`` is true when none is warming up (pages that need a component still warming up say so instead of
 waiting for it).
+``index`` says which talent-index version this worker process answers from (``pid`` tells the workers of
+``serve --workers N`` apart; null before its first recommendation).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import APIRouter
@@ -22,6 +25,7 @@ router = APIRouter(prefix="/api", tags=["health"])
 @router.get("/health")
 def health(database: ManagedDatabaseDep, settings: SettingsDep) -> dict[str, Any]:
     from talentbridge.services.readiness import missing_models, warm_up_state
+    from talentbridge.services.talent_index import loaded_index_versions
     from talentbridge.services.transactions import database_state
 
     detail, dialect = database_state(database)
@@ -38,4 +42,5 @@ def health(database: ManagedDatabaseDep, settings: SettingsDep) -> dict[str, Any
         "models": {"missing": missing},
         "components": components,
         "ready": all(c["status"] != "warming_up" for c in components.values()),
+        "index": {"talents": loaded_index_versions().get(str(settings.index_dir / "talents")), "pid": os.getpid()},
     }

@@ -279,6 +279,32 @@ def _read_batch(path: Path) -> tuple[dict[str, list[dict]], dict[str, list[str]]
     return rows, product
 
 
+def diagnose(rows: dict[str, list[dict]], gold: dict[str, str], ids: list[str]) -> None:
+    """For the CVs routed wrongly: mean points per criterion of the right opening and of the chosen one, and the
+    most frequent (right, chosen) family pairs."""
+    right: dict[str, float] = defaultdict(float)
+    chosen: dict[str, float] = defaultdict(float)
+    pairs: Counter[tuple[str, str]] = Counter()
+    wrong = 0
+    for cv in ids:
+        items = rows[cv]
+        if not items or items[0]["family"] == gold[cv]:
+            continue
+        hit = next((i for i in items if i["family"] == gold[cv]), None)
+        wrong += 1
+        pairs[(gold[cv], items[0]["family"])] += 1
+        for c, p in items[0]["breakdown"].items():
+            chosen[c] += p
+            right[c] += hit["breakdown"].get(c, 0.0) if hit else 0.0
+    if not wrong:
+        return
+    print(f"\nheld-out CVs routed wrongly: {wrong}; mean points per criterion, right opening vs chosen one:")
+    for c in chosen:
+        if right[c] or chosen[c]:
+            print(f"  {c:<12} {right[c] / wrong:6.1f}  {chosen[c] / wrong:6.1f}")
+    print("most frequent (right -> chosen): " + ", ".join(f"{a} -> {b} {n}" for (a, b), n in pairs.most_common(6)))
+
+
 def main() -> None:
     args = _args()
     cvs = load_cvs(args.per_family, args.seed)
@@ -360,6 +386,7 @@ def main() -> None:
             f"{c[0]:>10.2f} / {c[1]:.2f}  {d[0]:>5.2f} / {d[1]:.2f}  {f[0]:>5.2f} / {f[1]:.2f}  "
             f"{g[0]:>5.2f} / {g[1]:.2f}  {e[0]:>5.2f} / {e[1]:.2f}"
         )
+    diagnose(rows, gold, test_half)
     if before is not None:
         b_test, b_all = accuracy(before, gold, test_half), accuracy(before, gold, ids)
         print(f"\nheld-out half ({len(test_half)} CVs), acc@1 / acc@3:")

@@ -108,8 +108,12 @@ def loaded_index_versions() -> dict[str, str]:
 
 
 def _on_new_version(topic: str, payload: dict[str, Any]) -> None:
-    """Change-bus callback (listener thread): the next use of any index reads the pointer again."""
+    """Change-bus callback (listener thread): the next use of any index reads the pointer again, and lists kept
+    by ``recommend_cache`` (drawn from the old version, and never touching the index while kept) are dropped."""
+    from talentbridge.services import recommend_cache
+
     _pointer_checked.clear()
+    recommend_cache.clear()
 
 
 def _watch(settings: Settings) -> None:

@@ -12,8 +12,8 @@
    errors (status >= 500 or no answer), req/s, p50/p95.
 4. A ``reindex`` job is submitted; requests go on (fresh connections, so every web worker gets some). Each
    request is followed on the same connection by ``GET /api/health``, which names the worker (``index.pid``) and
-   the index version it answers from (``index.talents``). Pick-up: from the job's end (its ``finished_at``) until
-   the last web worker answers from the new version.
+   the index version it answers from (``index.talents``, loaded at ``index.loaded_at``). Pick-up: from the job's
+   end (its ``finished_at``) until the last web worker loaded the new version (and answers from it).
 
 Text encoding and skill inference are off by default (``--infer-skills`` turns them on): encoding 100,000 résumés
 takes hours on two cores, and what is measured here is the serving path and the hand-over between processes.
@@ -145,7 +145,7 @@ async def _load(base: str, token: str, concurrency: int, seconds: float, opening
 
 
 async def _probe(base: str, token: str, n: int, rng: random.Random, openings: list[int],
-                 talents: list[int]) -> tuple[int, str | None, int | str]:
+                 talents: list[int]) -> tuple[int, str | None, int | str, float | None]:
     """A recommendation then the health check on one fresh connection: (pid, index version, status)."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
@@ -154,14 +154,15 @@ async def _probe(base: str, token: str, n: int, rng: random.Random, openings: li
             status: int | str = (await http.get(_path(rng, openings, talents))).status_code
             health = (await http.get("/api/health")).json()
         except httpx.HTTPError as exc:
-            return -1, None, type(exc).__name__
-    return int(health["index"]["pid"]), health["index"]["talents"], status
+            return -1, None, type(exc).__name__, None
+    index = health["index"]
+    return int(index["pid"]), index["talents"], status, index.get("loaded_at")
 
 
 async def _until_all_workers(base: str, token: str, workers: int, want: str | None, timeout: float,
                              openings: list[int], talents: list[int], stats: Stats) -> dict[int, float]:
     """Probe with 8 clients until ``workers`` distinct pids answered from ``want`` (any version when None);
-    returns pid -> first time (epoch seconds) it did."""
+    returns pid -> when it started answering from it (the worker's ``loaded_at``, epoch seconds)."""
     first: dict[int, float] = {}
     stop = time.monotonic() + timeout
 
@@ -169,10 +170,10 @@ async def _until_all_workers(base: str, token: str, workers: int, want: str | No
         rng = random.Random(1000 + n)
         while time.monotonic() < stop and len(first) < workers:
             started = time.perf_counter()
-            pid, version, status = await _probe(base, token, n, rng, openings, talents)
+            pid, version, status, loaded_at = await _probe(base, token, n, rng, openings, talents)
             stats.record(status, time.perf_counter() - started)
             if pid > 0 and (want is None or version == want):
-                first.setdefault(pid, time.time())
+                first.setdefault(pid, loaded_at or time.time())
 
     await asyncio.gather(*(client(i) for i in range(8)))
     return first

@@ -137,6 +137,10 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(
         3, ge=1, le=100, description="Runs a job gets when its workers keep dying; then it is marked failed."
     )
+    nightly_hour: int = Field(
+        18, ge=0, le=23, description="Hour (UTC) from which `talentbridge worker --beat` or `talentbridge jobs "
+        "schedule` submits the day's nightly jobs (retention limits, follow-up reminders); 18 UTC is 03:00 in Korea.",
+    )
 
     privacy_inactive_days: int = Field(
         1095,

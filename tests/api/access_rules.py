@@ -211,6 +211,7 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("GET", "/api/analytics/{name}"): (READERS, "/api/analytics/supply-demand", None),
         ("GET", "/operator/analytics"): (READERS, "/operator/analytics", None),
         ("GET", "/operator/analytics/report"): (READERS, "/operator/analytics/report?period=2026-H1&format=html", None),
+        ("POST", "/operator/analytics/report"): (READERS, "/operator/analytics/report", None),
     }
     asking = TALENT | ORG  # a human review is asked for by the talent or organization a result is about
     ai = {  # AI Basic Act records, packs and human reviews (web/api/ai.py, web/pages/ai_ui.py)

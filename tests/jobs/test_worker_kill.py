@@ -199,3 +199,39 @@ def test_kill_9_in_the_middle_of_a_batch_run_then_restart_writes_every_shortlist
     assert len({line["source_id"] for line in lines}) == sources  # each opening once
     assert all(len(line["items"]) <= 10 for line in lines)
     assert not output.with_name(output.name + ".tmp").exists()
+
+
+def test_kill_9_in_the_middle_of_a_report_then_restart_leaves_no_half_file_and_completes_once(
+    pg: Database, queue_settings: Settings, tmp_path: Path
+) -> None:
+    from talentbridge.demo import generate
+    from talentbridge.services.demo_store import store_demo
+    from talentbridge.services.job_kinds import job_file_path
+
+    store_demo(pg, generate(talents=1500, orgs=60, seed=7, openings=400))
+    job, _ = submit_job(pg, queue_settings, "programme-report", {"period": "2026", "format": "pdf"},
+                        key="report:kill")  # fmt: skip
+    svc = JobService(pg, queue_settings)
+    folder = job_file_path(queue_settings, job.id, "x").parent
+    first = Worker(queue_settings, tmp_path / "worker.log")
+    try:
+        # the tables are counted; the PDF (charts, an embedded Korean font) is being made
+        _wait_for(svc, job.id, lambda j: j.progress_message == "write", "the report to be writing its file")
+        first.kill()
+    finally:
+        first.stop()
+    assert not (folder / "programme-report-2026.pdf").exists()  # no half file under the final name
+    assert svc.get(job.id).status == "running"
+
+    second = Worker(queue_settings, tmp_path / "worker.log")
+    try:
+        done = _wait_for(svc, job.id, lambda j: j.status == "done", "the report to finish after the restart")
+    finally:
+        second.stop()
+    assert done.attempts == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["programme-report-2026.pdf"]  # once, whole, no .tmp
+    data = (folder / "programme-report-2026.pdf").read_bytes()
+    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+    again, created = submit_job(pg, queue_settings, "programme-report", {"period": "2026", "format": "pdf"},
+                                key="report:kill")  # fmt: skip
+    assert not created and again.id == job.id and svc.list()[1] == 1

@@ -5,6 +5,7 @@ text; the documentation pack (HTML in Korean and English, PDF) with the fairness
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from talentbridge.config import build_settings
 from talentbridge.domain import OpeningData, OrganizationData, TalentData
 from talentbridge.domain.errors import ValidationFailed
 from talentbridge.services import ai_pack, ai_records, ai_reviews
+from talentbridge.services.job_queue import job_queue, reset_job_queues
 from talentbridge.services.recommend import reset_indexes
 from talentbridge.services.rounds import RoundService
 from talentbridge.storage import Database
@@ -37,6 +39,7 @@ def world(tmp_path: Path, database: Database) -> Iterator[dict[str, Any]]:
     """An organization with an internship, five talents (two women, three men, one foreign), a round with both
     openings, everyone a participant, the talents' lists submitted; clients for each role."""
     reset_indexes()
+    reset_job_queues()
     settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=database.url)
     app = create_app(settings, database)
     with database.session() as s:
@@ -97,6 +100,8 @@ def world(tmp_path: Path, database: Database) -> Iterator[dict[str, Any]]:
     yield {**ids, "db": database, "settings": settings, "client": client}
     for c in clients:
         c.__exit__(None, None, None)
+    job_queue(database, settings).wait(60)
+    reset_job_queues()
 
 
 def _records(db: Database, kind: str | None = None) -> list[AiRunRecordRow]:
@@ -264,8 +269,16 @@ def test_operator_pages_list_records_and_make_a_pack_from_the_round_page(world: 
     operator = world["client"]("operator")
     html = operator.get(f"/operator/rounds/{world['round']}").text
     assert 'id="make-ai-pack"' in html
-    r = operator.post("/operator/ai/packs", data={"round_id": str(world["round"])}, follow_redirects=False)
+    form = {"round_id": str(world["round"]), "nonce": "page-1"}
+    r = operator.post("/operator/ai/packs", data=form, follow_redirects=False)
     assert r.status_code == 303, r.text
+    job_url = r.headers["location"]
+    assert re.fullmatch(r"/jobs/\d+", job_url)  # the pack is made by a background job
+    again = operator.post("/operator/ai/packs", data=form, follow_redirects=False)
+    assert again.headers["location"] == job_url  # a double click is one job
+    assert job_queue(world["db"], world["settings"]).wait(120)
+    done = operator.get(job_url).text
+    assert "AI 기본법 문서 패키지" in done and "/operator/ai/packs/" in done and "pack.pdf" in done
     page = operator.get("/operator/ai").text
     assert "round_approval" in page or "승인" in page
     with world["db"].session() as s:

@@ -190,3 +190,23 @@ def test_a_rebuild_in_one_process_is_picked_up_by_another(tmp_path, database):
     settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=database.url,
                               infer_skills=False)
     _watch_rebuild(settings, database, "bus-only" if database.url.startswith("postgresql") else "poll")
+
+
+def test_a_new_version_drops_the_recommendation_lists_kept_in_this_process(tmp_path, sqlite_database):
+    """A kept list never touches the index, so a worker serving from the cache would keep answering from the old
+    version: the ``index.talents`` message clears the lists."""
+    from talentbridge.services import recommend_cache
+    from talentbridge.services.change_bus import change_bus_for
+    from talentbridge.services.talent_index import TOPIC, _watch
+
+    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=sqlite_database.url,
+                              infer_skills=False)
+    recommend_cache.clear()
+    version = recommend_cache.DataVersion(stamps=(1,), taxonomy_version=None, newest=None)
+    recommend_cache.cached_list("k", version, lambda: [1, 2])
+    assert recommend_cache.stats()["entries"] == 1
+    _watch(settings)
+    _watch(settings)  # subscribes once
+    change_bus_for(settings).publish(TOPIC, {"version": "v000009"})
+    assert recommend_cache.stats()["entries"] == 0
+    assert recommend_cache.cached_list("k", version, lambda: [3])[0] == [3]  # computed again

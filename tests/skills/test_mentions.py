@@ -223,6 +223,10 @@ def test_the_first_item_of_a_bulleted_list_is_a_mention(builtin_extractor):
         ("검사 라인의 비전 시스템 구축", "비전 시스템", "machine-vision"),
         ("Chatbots on ChatGPT and Claude API", "ChatGPT", "llm-apis"),
         ("Logs shipped with Logstash; 로그스태시 운영", "로그스태시", "elasticsearch"),
+        ("국산 DBMS(티베로, 알티베이스, 큐브리드) 운영", "알티베이스", "relational-database"),
+        ("모델을 온닉스로 변환해 배포", "온닉스", "onnx"),
+        ("Images pushed to ECR and run on ECS", "ECR", "aws"),
+        ("Datasets annotated in Roboflow", "Roboflow", "data-labeling"),
     ],
 )
 def test_tools_real_ads_name_are_in_the_taxonomy(builtin_extractor, text, surface, skill_id):

@@ -48,3 +48,35 @@ def test_growth_path_and_course_progress_on_the_profile(tmp_path: Path, database
     with database.session() as session:
         skills = {s.skill_id: s.level for s in registry(session).talents.get(talent.id).skills}
     assert skills == {"python": 3, "pytorch": 3}
+
+
+def test_growth_target_is_picked_by_name_or_from_recommendations(tmp_path: Path, database: Database) -> None:
+    """The target is picked, never typed as a number: recommended openings are offered in a list, an occupation is
+    found by its Korean or English name; a name that matches nothing or unreadable skills say so in KO/EN."""
+    from talentbridge.services.skill_gap import find_occupation, occupation_label, taxonomy_and_graph
+
+    with database.session() as session:
+        talent = registry(session).talents.add(
+            TalentData(name="이서준", skills=[{"skill_id": "python", "level": 3}], consent_visible=True)
+        )
+        taxonomy, _graph = taxonomy_and_graph(session)
+    occ = next(o for o in taxonomy.occupations.values() if o.label_ko and o.label_en and o.label_ko != o.label_en)
+    assert find_occupation(taxonomy, f"  {occ.label_en.upper()} ") is not None
+    assert find_occupation(taxonomy, occupation_label(occ)).id == occ.id
+    assert find_occupation(taxonomy, "존재하지 않는 직업") is None
+    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=database.url)
+    _, token = make_account(database, "talent", talent_id=talent.id)
+    with TestClient(create_app(settings, database), headers={"Authorization": f"Bearer {token}"}) as c:
+        page = c.get("/me/growth").text
+        assert occupation_label(occ) in page and 'list="growth-occupations"' in page
+        assert "Opening (its number)" not in page and "공고 번호" not in page
+        by_name = c.get("/me/growth", params={"kind": "occupation", "ref": occ.label_ko})
+        assert by_name.status_code == 200 and "gap-title" in by_name.text
+        missing = c.get("/me/growth", params={"kind": "occupation", "ref": "존재하지 않는 직업"}).text
+        assert "존재하지 않는 직업" in missing and 'role="alert"' in missing and "직업" in missing
+        skills = c.get("/me/growth", params={"kind": "skills", "ref": "python:9"}).text
+        assert 'role="alert"' in skills and "python:9" in skills and "이해하지 못한" in skills
+        empty = c.get("/me/growth", params={"kind": "occupation", "ref": "  "})
+        assert empty.status_code == 200 and 'role="alert"' in empty.text
+        english = c.get("/me/growth", params={"kind": "occupation", "ref": "nothing like this", "lang": "en"}).text
+        assert "No occupation is named" in english

@@ -4,6 +4,7 @@ jobs submit KIND [--param name=value ...] [--key KEY] [--wait]   e.g. jobs submi
                                                                  --param direction=talents-for-opening --param top=10
 jobs import ENTITY FILE [--skip-invalid] [--wait]                an import run as a job
 jobs list [--status S]     jobs show ID      jobs cancel ID
+jobs schedule [--wait]     submit the nightly jobs now due (once a day; from cron, or use `worker --beat`)
 
 Without ``TALENTBRIDGE_QUEUE_URL`` a job runs in this command's process, so ``--wait`` is implied.
 """
@@ -93,6 +94,24 @@ def submit(
     db = open_database()
     job, _ = submit_job(db, settings, kind, _parse_params(param), key=key, started_by_label="cli", again=again)
     _finish(db, settings, job, wait)
+
+
+@app.command("schedule")
+def schedule(
+    wait: bool = typer.Option(False, "--wait", help="Wait for the jobs to finish and print their results."),
+) -> None:
+    """Submit the nightly jobs (retention limits, follow-up reminders) of the latest day due from
+    TALENTBRIDGE_NIGHTLY_HOUR (UTC): each once a day, however often this runs."""
+    from talentbridge.cli._common import open_database
+    from talentbridge.config import get_settings
+    from talentbridge.services.job_schedule import schedule_due
+
+    settings = get_settings()
+    db = open_database()
+    for job, created in schedule_due(db, settings):
+        if not created:
+            _console().print(f"job {job.id} ({job.key}) was submitted already", highlight=False)
+        _finish(db, settings, job, wait)
 
 
 @app.command("import")

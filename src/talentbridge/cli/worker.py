@@ -19,6 +19,10 @@ def command(
     threads: int | None = typer.Option(
         None, "--threads", min=1, max=64, help="Jobs run at once (default TALENTBRIDGE_JOB_THREADS)."
     ),
+    beat: bool = typer.Option(
+        False, "--beat", help="Also submit the nightly jobs (retention limits, follow-up reminders) once a day from "
+        "TALENTBRIDGE_NIGHTLY_HOUR (UTC); any number of workers may beat: each day's job is submitted once."
+    ),
 ) -> None:
     """Run queued jobs (imports, batch recommendations, re-indexing, audits) until stopped."""
     import logging
@@ -44,7 +48,7 @@ def command(
     Console(stderr=True).print(
         f"worker: jobs from {_safe(settings.queue_url)} into {db.safe_url}", highlight=False, markup=False
     )
-    work(db, settings, stop, threads=threads)
+    work(db, settings, stop, threads=threads, beat=beat)
 
 
 def _safe(url: str | None) -> str:

@@ -13,6 +13,7 @@ approved, and the human review requests. Written as ``pack.html`` (printable, Ko
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from datetime import UTC, date, datetime
@@ -317,17 +318,23 @@ def generate(
     session.add(row)
     session.flush()
     folder = Path(settings.data_dir) / "ai-packs" / str(row.id)
-    folder.mkdir(parents=True, exist_ok=True)
+    # written to a temporary folder renamed into place: a process killed half-way leaves no half pack (its row is
+    # rolled back with the transaction; a folder left by a rolled-back row of the same id is replaced)
+    work = folder.with_name(f"{folder.name}.tmp")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
     files = []
     for lang in ("ko", "en"):
         name = "pack.html" if lang == "ko" else "pack.en.html"
-        (folder / name).write_text(render_html(content, lang), encoding="utf-8")
+        (work / name).write_text(render_html(content, lang), encoding="utf-8")
         files.append(name)
     if pdf:
         from talentbridge.services.ai_pack_pdf import write_pdf
 
-        write_pdf(content, folder / "pack.pdf")
+        write_pdf(content, work / "pack.pdf")
         files.append("pack.pdf")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(work, folder)
     row.folder = str(folder)
     row.files = files
     row.summary = {

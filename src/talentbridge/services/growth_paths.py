@@ -11,7 +11,7 @@ from typing import Any
 from talentbridge.domain.course import CourseProgressStatus
 from talentbridge.domain.errors import Problem, ValidationFailed
 
-__all__ = ["course_skill_status", "growth_view", "save_growth_path", "set_course_progress"]
+__all__ = ["course_skill_status", "growth_report", "growth_view", "save_growth_path", "set_course_progress"]
 
 
 def growth_view(session: Any, talent_id: int, kind: str, ref: str) -> dict[str, Any]:
@@ -35,6 +35,50 @@ def growth_view(session: Any, talent_id: int, kind: str, ref: str) -> dict[str, 
     estimate = plan_courses(_dedupe(store.all()), held_skills(talent), report.to_learn())
     progress = store.progress_of([talent_id]).get(talent_id, {})
     return {"label": label, "gap": report, "plan": estimate, "progress": progress}
+
+
+def growth_report(
+    session: Any, talent_id: int, kind: str, ref: str, lang: str = "ko", with_path: bool = True
+) -> dict[str, Any]:
+    """The gap (and, with ``with_path``, the path) as plain JSON for the CLI and the API: target, coverage, every
+    requirement met / partly met / missing with its explanation in ``lang``, the courses in order with totals."""
+    view = growth_view(session, talent_id, kind, ref) if with_path else None
+    if view is None:
+        from talentbridge.services.skill_gap import gap_for_talent
+
+        label, report = gap_for_talent(session, talent_id, kind, ref)
+    else:
+        label, report = view["label"], view["gap"]
+    gap = report.as_dict(lang)
+    for item, raw in zip(gap["items"], report.items, strict=True):
+        item["explanation"] = raw.explain(lang)
+    out: dict[str, Any] = {"talent_id": talent_id, "target": {"kind": kind, "ref": ref, "label": label}, "gap": gap}
+    if view is not None:
+        plan = view["plan"]
+        out["path"] = {
+            "status": plan.status,
+            "courses": [
+                {
+                    "order": n,
+                    "course_id": c.id,
+                    "title": c.title,
+                    "provider": c.provider,
+                    "hours": c.hours,
+                    "fee": c.fee,
+                    "teaches": [{"skill_id": t.skill_id, "level": t.level} for t in c.teaches],
+                    "progress": view["progress"].get(c.id),
+                }
+                for n, c in enumerate(plan.courses, start=1)
+            ],  # fmt: skip
+            "total": {
+                "courses": len(plan.courses),
+                "hours": plan.hours,
+                "fee": plan.fee,
+                "programme_pays": plan.programme_pays,
+            },  # fmt: skip
+            "unreachable": list(plan.unreachable),
+        }
+    return out
 
 
 def save_growth_path(session: Any, talent_id: int, kind: str, ref: str) -> int:

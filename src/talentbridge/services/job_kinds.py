@@ -11,6 +11,12 @@ or marks the job done itself inside the transaction of its writes (``ctx.complet
     privacy-retention  ``privacy retention``: one transaction per erasure, already-erased talents skipped
     analytics-refresh  rebuild the analytics cells after a change of the data (submitted by the first read
                        after the change under a key of the data's fingerprint; the read serves the last counts)
+    programme-report   ``report programme``: the period's report (XLSX, HTML or PDF) written to
+                       ``<data_dir>/jobs/<id>/`` through a ``.tmp`` file renamed into place: whole or absent
+    followup-reminders ``rounds remind-followups``: the reminders (each recorded by an audit row the next run finds)
+                       and "done" commit together, so a re-run after a kill sends each reminder once
+    ai-pack            ``aiact pack``: an AI Basic Act documentation pack; its files are written to a temporary
+                       folder renamed into place, its row and the job's "done" commit together
 
 How each survives a worker killed half-way: an import's rows and its "done" are one transaction (none or all);
 a batch run resumes from its last checkpoint; the other kinds write files atomically and are idempotent, so a
@@ -19,13 +25,15 @@ re-run after the kill gives the same result.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from talentbridge.domain.errors import Problem, TalentBridgeError, ValidationFailed
 
-__all__ = ["KINDS", "JobFailed", "check_kind", "handler_for", "batch_output_path"]
+__all__ = ["KINDS", "JobFailed", "check_kind", "handler_for", "batch_output_path", "job_file_path", "REPORT_MEDIA"]
 
 Handler = Callable[[Any], dict[str, Any] | None]
 
@@ -198,6 +206,70 @@ def _analytics_refresh(ctx: Any) -> dict[str, Any] | None:
         return ensure_fresh(session)
 
 
+def job_file_path(settings: Any, job_id: int, name: str) -> Path:
+    """Where a job keeps the file it made (a report): ``<data_dir>/jobs/<id>/<name>``."""
+    return Path(settings.data_dir) / "jobs" / str(job_id) / name
+
+
+#: A report's format → its media type.
+REPORT_MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+def _programme_report(ctx: Any) -> dict[str, Any] | None:
+    """The report is written to ``<name>.tmp`` and renamed into place: a killed worker leaves no half file, and
+    the re-run writes it again from the start."""
+    from talentbridge.services.analytics_report import build_report, write_report
+
+    p = ctx.params
+    fmt = str(p.get("format") or "xlsx")
+    period = str(p["period"])
+    programme_id = int(p["programme_id"]) if p.get("programme_id") is not None else None
+    ctx.progress(0, 2, "report", force=True)
+    with ctx.db.session() as session:
+        report = build_report(session, period, programme_id)
+    ctx.progress(1, 2, "write", force=True)
+    name = f"programme-report-{period}.{fmt}"
+    output = job_file_path(ctx.settings, ctx.job.id, name)
+    tmp = output.with_name(name + ".tmp")
+    write_report(report, fmt, tmp)
+    os.replace(tmp, output)
+    return {"file": name, "format": fmt, "period": period, "programme_id": programme_id,
+            "bytes": output.stat().st_size}  # fmt: skip
+
+
+def _followup_reminders(ctx: Any) -> dict[str, Any] | None:
+    from datetime import UTC, datetime
+
+    from talentbridge.services.placements import remind_due_followups
+
+    ctx.progress(0, None, "remind", force=True)
+    with ctx.db.session(write=True) as session:
+        result = {"reminders": remind_due_followups(session, datetime.now(UTC).date())}
+        ctx.complete(session, result)
+    return result
+
+
+def _ai_pack(ctx: Any) -> dict[str, Any] | None:
+    """The pack's files go to a temporary folder renamed into place; its row and "done" commit together."""
+    from talentbridge.services import ai_pack
+
+    p = ctx.params
+    ctx.progress(0, None, "pack", force=True)
+    with ctx.db.session(write=True) as session:
+        period = str(p["period"]) if p.get("period") not in (None, "") else None
+        round_id = int(p["round_id"]) if p.get("round_id") is not None else None
+        pack = ai_pack.generate(session, ctx.settings, round_id=round_id, period=period,
+                                actor=p.get("by") or ctx.job.started_by_label or "job")  # fmt: skip
+        result = {"pack_id": pack["id"], "scope": pack["scope"], "round_id": pack["round_id"],
+                  "period": pack["period"], "files": pack["files"], "summary": pack["summary"]}  # fmt: skip
+        ctx.complete(session, result)
+    return result
+
+
 # --------------------------------------------------------------------------------------------- registry
 
 
@@ -244,6 +316,31 @@ def _check_round(params: dict[str, Any], problems: list[Problem]) -> None:
     _int(params, "seed", 0, 2**31 - 1, problems)
 
 
+_PERIOD = re.compile(r"^\d{4}(-(H[12]|Q[1-4]|(0[1-9]|1[0-2])))?$")
+
+
+def _is_period(value: Any) -> bool:
+    """``2026-H1`` and the like; a bare year may come as a number (the CLI reads ``--param period=2026`` as JSON)."""
+    return isinstance(value, (str, int)) and not isinstance(value, bool) and bool(_PERIOD.match(str(value)))
+
+
+def _check_report(params: dict[str, Any], problems: list[Problem]) -> None:
+    _need(params, "period", problems)
+    period = params.get("period")
+    if period not in (None, "") and not _is_period(period):
+        problems.append(Problem(loc=("params", "period"), msg="use 2026, 2026-H1, 2026-Q2 or 2026-05", value=period))
+    if params.get("format") is not None and params.get("format") not in REPORT_MEDIA:
+        problems.append(Problem(loc=("params", "format"), msg="xlsx or html or pdf", value=params.get("format")))
+    _int(params, "programme_id", 1, 2**31 - 1, problems)
+
+
+def _check_pack(params: dict[str, Any], problems: list[Problem]) -> None:
+    _int(params, "round_id", 1, 2**31 - 1, problems)
+    period = params.get("period")
+    if period not in (None, "") and not _is_period(period):
+        problems.append(Problem(loc=("params", "period"), msg="use 2026, 2026-H1, 2026-Q2 or 2026-05", value=period))
+
+
 def _check_nothing(params: dict[str, Any], problems: list[Problem]) -> None:
     return None
 
@@ -258,6 +355,9 @@ KINDS: dict[str, tuple[Handler, Callable[[dict[str, Any], list[Problem]], None],
     "round-run": (_round_run, _check_round, "라운드 매칭 실행", "Round run"),
     "privacy-retention": (_privacy_retention, _check_nothing, "보존 기한 적용 (익명화)", "Retention limits (anonymisation)"),
     "analytics-refresh": (_analytics_refresh, _check_nothing, "현황 분석 집계 갱신", "Analytics counts rebuild"),
+    "programme-report": (_programme_report, _check_report, "사업 보고서 작성", "Programme report"),
+    "followup-reminders": (_followup_reminders, _check_nothing, "배치 후속 확인 알림", "Placement follow-up reminders"),
+    "ai-pack": (_ai_pack, _check_pack, "AI 기본법 문서 패키지 작성", "AI Basic Act documentation pack"),
 }
 
 

@@ -321,11 +321,14 @@ def resubmit_unfinished(db: SessionSource, settings: Settings) -> list[int]:
     return ids
 
 
-def work(db: SessionSource, settings: Settings, stop: threading.Event, *, threads: int | None = None) -> None:
+def work(
+    db: SessionSource, settings: Settings, stop: threading.Event, *, threads: int | None = None, beat: bool = False
+) -> None:
     """Run jobs from the Redis queue until ``stop`` is set (``talentbridge worker``): a Dramatiq worker with
     ``threads`` threads, and a recovery pass every ``job_stale_seconds / 2`` that puts overdue jobs (lost messages,
     jobs of workers that died) back on the queue. The first pass runs at start, so a worker restarted after a
-    kill picks up what it left."""
+    kill picks up what it left. With ``beat`` each pass also submits the nightly jobs once they are due
+    (``job_schedule``: one job a day per kind, however many workers beat)."""
     from talentbridge.domain.errors import ConfigurationError
 
     if not settings.queue_url:
@@ -345,6 +348,12 @@ def work(db: SessionSource, settings: Settings, stop: threading.Event, *, thread
                 ids = recover(db, settings)
                 if ids:
                     log.info("re-queued overdue jobs %s", ids)
+                if beat:
+                    from talentbridge.services.job_schedule import schedule_due
+
+                    for job, created in schedule_due(db, settings):
+                        if created:
+                            log.info("submitted nightly job %s (%s)", job.id, job.key)
             except Exception:  # noqa: BLE001 - the database or broker is down: try at the next pass
                 log.warning("job recovery pass failed", exc_info=True)
             if stop.wait(every):

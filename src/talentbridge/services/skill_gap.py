@@ -19,10 +19,12 @@ __all__ = [
     "LearnEstimate",
     "TARGET_KINDS",
     "catalogue_instance",
+    "find_occupation",
     "gap_for_talent",
     "held_skills",
     "learnable_for_opening",
     "learnable_hours",
+    "occupation_label",
     "plan_courses",
     "target_requirements",
     "taxonomy_and_graph",
@@ -62,7 +64,7 @@ def target_requirements(session: Any, taxonomy: Any, kind: str, ref: str) -> tup
         reqs = [Requirement(r.skill_id, r.min_level, str(r.importance)) for r in opening.required_skills]
         return opening.title, reqs
     if kind == "occupation":
-        occ = taxonomy.occupations.get(ref)
+        occ = taxonomy.occupations.get(ref) or find_occupation(taxonomy, ref)
         if occ is None:
             raise NotFound("occupation", ref)
         reqs = [Requirement(s, 2, "must") for s in occ.essential_skills]
@@ -90,6 +92,27 @@ def target_requirements(session: Any, taxonomy: Any, kind: str, ref: str) -> tup
     raise ValidationFailed(
         "unknown target", [Problem(loc=("kind",), msg=f"one of {', '.join(TARGET_KINDS)}", value=kind)]
     )
+
+
+def occupation_label(occ: Any) -> str:
+    """The picker's text of an occupation: ``데이터 분석가 (Data analyst)``, or the one name it has."""
+    ko, en = (occ.label_ko or "").strip(), (occ.label_en or "").strip()
+    return f"{ko} ({en})" if ko and en and ko != en else ko or en or occ.id
+
+
+def find_occupation(taxonomy: Any, text: str) -> Any | None:
+    """The occupation a person picked by name: its picker text, its Korean or its English name (case and spaces
+    ignored); built-in roles first when several share a name. ``None`` when no name matches."""
+    key = " ".join(text.split()).casefold()
+    if not key:
+        return None
+    hits = [
+        o
+        for o in taxonomy.occupations.values()
+        if key in {" ".join(n.split()).casefold() for n in (occupation_label(o), o.label_ko or "", o.label_en or "")}
+    ]
+    hits.sort(key=lambda o: (not o.builtin, o.id))
+    return hits[0] if hits else None
 
 
 def held_skills(talent: Any) -> list[dict[str, Any]]:

@@ -56,6 +56,7 @@ _indexes: dict[str, TalentIndex] = {}
 _checked: dict[str, float] = {}
 _texts: dict[str, TalentTexts] = {}
 _versions: dict[str, str] = {}  # key -> version loaded in this process
+_loaded_at: dict[str, float] = {}  # key -> when it was loaded or published here (epoch seconds)
 _synced: dict[str, dict[str, Any]] = {}  # key -> signature (and synced_at) the in-memory index is in step with
 _pointer_checked: dict[str, float] = {}
 #: Seconds during which the API uses the index without comparing it with the database again.
@@ -94,6 +95,7 @@ def reset_indexes() -> None:
         _checked.clear()
         _texts.clear()
         _versions.clear()
+        _loaded_at.clear()
         _synced.clear()
         _pointer_checked.clear()
     reset_graphs()
@@ -107,9 +109,19 @@ def loaded_index_versions() -> dict[str, str]:
         return {key.split("|", 1)[0]: name for key, name in _versions.items()}
 
 
+def index_loaded_at() -> dict[str, float]:
+    """When this process started answering from its version (epoch seconds), by index folder."""
+    with _lock:
+        return {key.split("|", 1)[0]: at for key, at in _loaded_at.items()}
+
+
 def _on_new_version(topic: str, payload: dict[str, Any]) -> None:
-    """Change-bus callback (listener thread): the next use of any index reads the pointer again."""
+    """Change-bus callback (listener thread): the next use of any index reads the pointer again, and lists kept
+    by ``recommend_cache`` (drawn from the old version, and never touching the index while kept) are dropped."""
+    from talentbridge.services import recommend_cache
+
     _pointer_checked.clear()
+    recommend_cache.clear()
 
 
 def _watch(settings: Settings) -> None:
@@ -294,6 +306,7 @@ class TalentIndexService:
 
         name = self.versions.publish(write, meta={"talents": len(idx)})
         _versions[self.key] = name
+        _loaded_at[self.key] = time.time()
         _pointer_checked[self.key] = time.monotonic()
         change_bus_for(self.ctx.settings).publish(TOPIC, {"version": name})
         return name
@@ -313,6 +326,7 @@ class TalentIndexService:
             return None  # removed meanwhile (erasure): the next use reads the pointer again
         _synced[self.key] = synced
         _versions[self.key] = name
+        _loaded_at[self.key] = time.time()
         return idx
 
     def _talent_columns(self, talents: Iterable[Talent], vocab: SkillVocab) -> TalentColumns:

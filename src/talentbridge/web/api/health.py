@@ -6,7 +6,7 @@ model-backed component's warm-up state in this process ("not_started", "warming_
 ``ready`` is true when none is warming up (pages that need a component still warming up say so instead of
 waiting for it).
 ``index`` says which talent-index version this worker process answers from (``pid`` tells the workers of
-``serve --workers N`` apart; null before its first recommendation).
+``serve --workers N`` apart; null before its first recommendation) and since when (``loaded_at``, epoch seconds).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api", tags=["health"])
 @router.get("/health")
 def health(database: ManagedDatabaseDep, settings: SettingsDep) -> dict[str, Any]:
     from talentbridge.services.readiness import missing_models, warm_up_state
-    from talentbridge.services.talent_index import loaded_index_versions
+    from talentbridge.services.talent_index import index_loaded_at, loaded_index_versions
     from talentbridge.services.transactions import database_state
 
     detail, dialect = database_state(database)
@@ -42,5 +42,9 @@ def health(database: ManagedDatabaseDep, settings: SettingsDep) -> dict[str, Any
         "models": {"missing": missing},
         "components": components,
         "ready": all(c["status"] != "warming_up" for c in components.values()),
-        "index": {"talents": loaded_index_versions().get(str(settings.index_dir / "talents")), "pid": os.getpid()},
+        "index": {
+            "talents": loaded_index_versions().get(str(settings.index_dir / "talents")),
+            "loaded_at": index_loaded_at().get(str(settings.index_dir / "talents")),
+            "pid": os.getpid(),
+        },
     }

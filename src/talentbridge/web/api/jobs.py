@@ -21,7 +21,8 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 #: Roles that see every job (the others see the jobs they started).
 SEE_ALL = frozenset({"operator", "auditor"})
 #: Kinds an operator may submit through the API (imports come with their file from the data page).
-SUBMITTABLE = ("recommend-batch", "reindex", "encode-texts", "fairness-audit", "round-run", "privacy-retention")
+SUBMITTABLE = ("recommend-batch", "reindex", "encode-texts", "fairness-audit", "round-run", "privacy-retention",
+               "programme-report", "ai-pack")
 
 
 class JobCreate(BaseModel):

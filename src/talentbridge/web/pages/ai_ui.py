@@ -4,17 +4,17 @@ documentation packs (``/operator/ai``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from talentbridge.domain.errors import ValidationFailed
 from talentbridge.services import ai_records, ai_reviews
-from talentbridge.web.deps import SessionDep
+from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep
 from talentbridge.web.pages.after_save import saved_redirect
 from talentbridge.web.pages.guards import require_roles
-from talentbridge.web.pages.rendering import render
+from talentbridge.web.pages.rendering import redirect, render
 
 __all__ = ["router", "requester_of"]
 
@@ -149,30 +149,49 @@ def record_page(request: Request, session: SessionDep, key: str) -> Response:
 @router.post("/operator/ai/packs", dependencies=_operator)
 def make_pack(
     request: Request,
-    session: SessionDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
     round_id: Annotated[str, Form(max_length=12)] = "",
     period: Annotated[str, Form(max_length=20)] = "",
+    nonce: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    from talentbridge.services import ai_pack
+    """Start the pack as a background job (``ai-pack``) and show its page: a progress bar, then the files. The
+    form's nonce makes the job's key: a double-clicked button is one job, a new visit of the page a new pack.
+    (No request session: the job is recorded in its own transaction, which a request's open write would block.)"""
+    import secrets
 
+    from talentbridge.services import ai_pack
+    from talentbridge.services.job_queue import submit_job
+    from talentbridge.services.jobs import params_key
+    from talentbridge.services.rounds import RoundService
+
+    params: dict[str, Any] = {}
+    if round_id.strip().isdigit():
+        params["round_id"] = int(round_id)
+    if period.strip():
+        params["period"] = period.strip()
     try:
-        pack = ai_pack.generate(
-            session,
-            request.app.state.settings,
-            round_id=int(round_id) if round_id.strip().isdigit() else None,
-            period=period.strip() or None,
-            actor=requester_of(request).label,
-        )
+        if period.strip():
+            ai_pack.period_bounds(period)  # a bad period is answered on the page, not by a failed job
+        if "round_id" in params:
+            with database.session() as session:
+                RoundService(session).get(params["round_id"])
+        user = requester_of(request)
+        key = params_key("ai-pack", {**params, "nonce": nonce.strip() or secrets.token_hex(8)})
+        job, _ = submit_job(database, settings, "ai-pack", params, key=key, started_by=user.user_id,
+                            started_by_label=user.label)  # fmt: skip
     except ValidationFailed as exc:
-        items, total = ai_records.list_runs(session, page=1, size=PAGE_SIZE)
-        return render(request, "operator/ai_records.html", status_code=422, items=items, total=total, page=1,
-                      size=PAGE_SIZE, kind="", kinds=ai_records.KINDS, counts=ai_records.counts_by_kind(session),
-                      packs=ai_pack.list_packs(session), open_reviews=0, errors=_errors(request, exc),
-                      made=None)  # fmt: skip
+        with database.session() as session:
+            items, total = ai_records.list_runs(session, page=1, size=PAGE_SIZE)
+            return render(request, "operator/ai_records.html", status_code=422, items=items, total=total, page=1,
+                          size=PAGE_SIZE, kind="", kinds=ai_records.KINDS, counts=ai_records.counts_by_kind(session),
+                          packs=ai_pack.list_packs(session), open_reviews=0, errors=_errors(request, exc),
+                          made=None)  # fmt: skip
     from talentbridge.web.auth import audit
 
-    audit(request, "ai_pack.generated", "ai_pack", pack["id"], round_id=pack["round_id"], period=pack["period"])
-    return saved_redirect(request, session, f"/operator/ai?made={pack['id']}#packs")
+    audit(request, "start", "job", job.id, kind="ai-pack", round_id=params.get("round_id"),
+          period=params.get("period"))  # fmt: skip
+    return redirect(f"/jobs/{job.id}")
 
 
 @router.get("/operator/ai/packs/{pack_id}/{name}", dependencies=_staff)

@@ -203,15 +203,12 @@ def analytics_page(request: Request, session: SessionDep, database: DatabaseDep,
                   min_group=SUPPRESSED_MARK)
 
 
-@router.get("/report")
-def programme_report(request: Request, session: SessionDep) -> Response:
-    """The programme report of a period as a download (XLSX, printable HTML or PDF), small groups suppressed."""
-    policy_of(request).check(request, "analytics", "read")
+def _report_request(values: Any) -> tuple[str, str, int | None]:
     from talentbridge.domain.errors import Problem, ValidationFailed
 
-    period = request.query_params.get("period", "").strip()
-    fmt = request.query_params.get("format", "xlsx")
-    raw_id = request.query_params.get("programme_id", "").strip()
+    period = str(values.get("period", "")).strip()
+    fmt = str(values.get("format", "xlsx"))
+    raw_id = str(values.get("programme_id", "")).strip()
     problems = []
     if not period:
         problems.append(Problem(loc=("period",), msg="use 2026, 2026-H1, 2026-Q2 or 2026-05"))
@@ -221,6 +218,39 @@ def programme_report(request: Request, session: SessionDep) -> Response:
         problems.append(Problem(loc=("programme_id",), msg="must be a whole number"))
     if problems:
         raise ValidationFailed("bad report request", problems)
+    return period, fmt, int(raw_id) if raw_id else None
+
+
+@router.post("/report")
+async def programme_report_job(request: Request, database: DatabaseDep, settings: SettingsDep) -> Response:
+    """Start the report as a background job (``programme-report``) and show its page: a progress bar, then the
+    download. The same request on the same data is the same job (key: the parameters and the data's fingerprint)."""
+    policy_of(request).check(request, "analytics", "read")
+    from talentbridge.services.analytics_cells import fingerprint
+    from talentbridge.services.job_queue import submit_job
+    from talentbridge.services.jobs import params_key
+    from talentbridge.web.auth import audit
+    from talentbridge.web.pages.rendering import redirect
+
+    period, fmt, programme_id = _report_request(await request.form())
+    params: dict[str, Any] = {"period": period, "format": fmt}
+    if programme_id is not None:
+        params["programme_id"] = programme_id
+    with database.session() as session:  # no request session: its write would block the job's own transaction
+        key = params_key("programme-report", {**params, "data": fingerprint(session)})
+    user = request.state.user
+    job, _ = submit_job(database, settings, "programme-report", params, key=key, started_by=user.id,
+                        started_by_label=user.email)  # fmt: skip
+    audit(request, "start", "job", job.id, kind="programme-report")
+    return redirect(f"/jobs/{job.id}")
+
+
+@router.get("/report")
+def programme_report(request: Request, session: SessionDep) -> Response:
+    """The programme report of a period as a download (XLSX, printable HTML or PDF), small groups suppressed."""
+    policy_of(request).check(request, "analytics", "read")
+    period, fmt, pid = _report_request(request.query_params)
+    raw_id = str(pid) if pid is not None else ""
     report = build_report(session, period, int(raw_id) if raw_id else None)
     name = f"programme-report-{period}"
     if fmt == "html":

@@ -9,14 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from talentbridge.domain.errors import PermissionDenied, TalentBridgeError
+from talentbridge.domain.errors import NotFound, PermissionDenied, TalentBridgeError, ValidationFailed
 from talentbridge.services import growth_paths
 from talentbridge.web.auth import audit
 from talentbridge.web.deps import SessionDep
-from talentbridge.web.i18n import request_language
+from talentbridge.web.i18n import gettext_for, request_language
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
 from talentbridge.web.pages.skills_ui import labels_for, taxonomy_for
+from talentbridge.web.policy import policy_of
 
 __all__ = ["router"]
 
@@ -30,13 +31,38 @@ def _talent_id(request: Request) -> int:
     return int(user.talent_id)
 
 
-def _occupations(request: Request) -> list[tuple[str, str]]:
+def _occupations(request: Request) -> list[str]:
+    """The occupation picker's choices, each ``한국어 이름 (English name)`` so either language finds it."""
+    from talentbridge.services.skill_gap import occupation_label
+
     taxonomy = taxonomy_for(request)
-    lang = request_language(request)
-    occs = [o for o in taxonomy.occupations.values() if o.builtin]
-    return sorted(
-        ((o.id, (o.label_ko or o.label_en) if lang == "ko" else o.label_en) for o in occs), key=lambda x: x[1]
-    )
+    return sorted({occupation_label(o) for o in taxonomy.occupations.values()})
+
+
+def _recommended(request: Request, session: Any, talent_id: int) -> list[dict[str, Any]]:
+    """The person's recommended openings, the first choice of target (best first); none when they cannot be
+    computed (the other pickers remain)."""
+    from talentbridge.web.pages.recommend_ui import openings_for_talent
+
+    policy_of(request).check(request, "recommendation", "read", {"talent_id": talent_id})
+    items, _error = openings_for_talent(request, session, talent_id, top=15)
+    return items
+
+
+def _target_error(request: Request, exc: TalentBridgeError, kind: str, ref: str) -> str:
+    """Why the target cannot be used, in the person's language."""
+    _ = gettext_for(request_language(request))
+    if isinstance(exc, NotFound) and kind == "occupation":
+        return _("No occupation is named “{name}”; pick one from the list.", name=ref)
+    if isinstance(exc, NotFound) and kind == "opening":
+        return _("That opening does not exist; pick one of your recommended openings.")
+    if isinstance(exc, ValidationFailed) and kind == "skills":
+        bad = ", ".join(str(p.value) for p in exc.problems if p.value is not None)
+        return _("Skills are written as skill:level (level 1–5), separated by commas; not understood: {bad}",
+                 bad=bad or "—")  # fmt: skip
+    if isinstance(exc, ValidationFailed):
+        return _("Choose a target: a recommended opening, an occupation or skills.")
+    return exc.message
 
 
 @router.get("")
@@ -44,11 +70,16 @@ def growth_page(request: Request, session: SessionDep, kind: str = "", ref: str 
     talent_id = _talent_id(request)
     view: dict[str, Any] | None = None
     error = None
-    if kind and ref:
+    ref = ref.strip()
+    if kind and not ref:
+        error = gettext_for(request_language(request))(
+            "Choose a target: a recommended opening, an occupation or skills."
+        )
+    elif kind and ref:
         try:
             view = growth_paths.growth_view(session, talent_id, kind, ref)
         except TalentBridgeError as exc:
-            error = exc.message
+            error = _target_error(request, exc, kind, ref)
     labels: dict[str, Any] = {}
     if view:
         labels = labels_for(
@@ -58,7 +89,8 @@ def growth_page(request: Request, session: SessionDep, kind: str = "", ref: str 
 
     saved = course_store(session).paths_of(talent_id)
     return render(request, "talent/growth.html", view=view, kind=kind, ref=ref, error=error,
-                  occupations=_occupations(request), labels=labels, saved=saved)  # fmt: skip
+                  occupations=_occupations(request), recommended=_recommended(request, session, talent_id),
+                  labels=labels, saved=saved)  # fmt: skip
 
 
 @router.post("/save")

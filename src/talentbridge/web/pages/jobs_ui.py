@@ -120,17 +120,24 @@ def cancel_job(job_id: int, request: Request, database: DatabaseDep, settings: S
 
 @router.get("/jobs/{job_id}/output")
 def job_output(job_id: int, request: Request, database: DatabaseDep, settings: SettingsDep) -> Response:
-    """The file a batch-recommendation job wrote (JSON Lines), for operators and auditors."""
+    """The file a job made, for operators and auditors: a batch run's recommendations (JSON Lines) or a
+    programme report (XLSX, HTML, PDF)."""
     from fastapi.responses import FileResponse
 
-    from talentbridge.services.job_kinds import batch_output_path
+    from talentbridge.services.job_kinds import REPORT_MEDIA, batch_output_path, job_file_path
 
     user = _user(request)
     job = JobService(database, settings).get(job_id)
-    if _role(user) not in SEE_ALL or job.kind != "recommend-batch" or job.status != "done" or job.params.get("output"):
+    if _role(user) not in SEE_ALL or job.status != "done":
         raise NotFound("job output", job_id)
-    path = batch_output_path(settings, job_id)
+    if job.kind == "recommend-batch" and not job.params.get("output"):
+        path, media, name = batch_output_path(settings, job_id), "application/x-ndjson", f"recommendations-{job_id}.jsonl"
+    elif job.kind == "programme-report" and job.result and job.result.get("format") in REPORT_MEDIA:
+        name = str(job.result["file"])
+        path, media = job_file_path(settings, job_id, name), REPORT_MEDIA[job.result["format"]]
+    else:
+        raise NotFound("job output", job_id)
     if not path.is_file():
         raise NotFound("job output", job_id)
     audit(request, "export", "job", job_id, kind=job.kind)
-    return FileResponse(path, media_type="application/x-ndjson", filename=f"recommendations-{job_id}.jsonl")
+    return FileResponse(path, media_type=media, filename=name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -62,6 +63,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             languages=LANGUAGES,
             user=user,
             csrf_token=csrf_token(request),
+            form_nonce=secrets.token_hex(8),  # one per rendered page: the key of a job its form starts
             region_name=lambda code: region_name(code, lang),
             unread_notifications=lambda: _unread_notifications(request),
             **context,

@@ -142,10 +142,16 @@ def test_every_ranking_surface_has_the_notice_and_a_review_reaches_an_operator_w
     talent.click("nav >> text=AI 검토 요청")
     expect(talent.locator("article.review").filter(has_text=reason).locator(".answer")).to_contain_text(answer)
 
-    # The operator generates the round's documentation pack from the round page; it is kept and listed.
+    # The operator generates the round's documentation pack from the round page: a background job whose page shows
+    # the progress, then the files; the pack is kept and listed.
     operator.goto(f"/operator/rounds/{world['round']}")
     operator.click("#make-ai-pack")
-    operator.wait_for_url(re.compile(r"/operator/ai\?made=\d+"))
+    operator.wait_for_url(re.compile(r"/jobs/\d+$"))
+    expect(operator.locator("h1")).to_contain_text("AI 기본법 문서 패키지")
+    expect(operator.locator("#job-result a", has_text="pack.pdf")).to_be_visible(timeout=90_000)
+    done = operator.request.get(operator.locator("#job-result a", has_text="pack.pdf").get_attribute("href"))
+    assert done.status == 200 and done.body().startswith(b"%PDF")
+    operator.goto("/operator/ai#packs")
     pdf = operator.locator("#packs a", has_text="pack.pdf").first
     expect(pdf).to_be_visible()
     response = operator.request.get(pdf.get_attribute("href"))

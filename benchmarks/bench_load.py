@@ -167,18 +167,7 @@ def serve(env: dict[str, str], port: int) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server exited ({proc.returncode}); see {log.name}")
-            try:
-                if httpx.get(base + "/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start in 120 s; see {log.name}")
-            time.sleep(0.3)
+        wait_healthy(base, [proc], 120, log.name)
         yield base
     finally:
         proc.terminate()
@@ -189,6 +178,23 @@ def serve(env: dict[str, str], port: int) -> Iterator[str]:
         errors = [line for line in Path(log.name).read_text(errors="replace").splitlines() if "Traceback" in line]
         if errors:
             print(f"  note: {len(errors)} traceback(s) in the server log {log.name}")
+
+
+def wait_healthy(base: str, procs: list[subprocess.Popen[bytes]], seconds: float, logs: str) -> None:
+    """Until ``base``/api/health answers 200; raises when a process exits first or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        exited = [p for p in procs if p.poll() is not None]
+        if exited:
+            raise RuntimeError(f"a server process exited ({exited[0].returncode}); see {logs}")
+        try:
+            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start in {seconds:g} s; see {logs}")
+        time.sleep(0.3)
 
 
 # -- load ----------------------------------------------------------------------------------------------------------

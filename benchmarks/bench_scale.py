@@ -48,6 +48,7 @@ from bench_load import (  # noqa: E402 - the sibling script's helpers
     _pg_server,
     _token,
     pg_database,
+    wait_healthy,
 )
 
 SKILLS = ["python", "pytorch", "tensorflow", "sql", "kubernetes", "docker", "java", "aws", "html", "css"]
@@ -90,18 +91,7 @@ def _processes(env: dict[str, str], port: int, web: int, jobs: int, logs: Path) 
                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             ))
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180
-        while True:
-            if any(p.poll() is not None for p in procs):
-                raise RuntimeError(f"a process exited early; see the logs in {logs}")
-            try:
-                if httpx.get(base + "/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start in 180 s; see {logs}")
-            time.sleep(0.5)
+        wait_healthy(base, procs, 180, f"the logs in {logs}")
         yield base
     finally:
         for p in procs:

@@ -7,7 +7,6 @@ Storage is reached through the ``CourseStore`` protocol (``storage/course_reposi
 
 from __future__ import annotations
 
-import secrets
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Any, Protocol
 
 from talentbridge.config import Settings
 from talentbridge.domain.course import Course, CourseData, CourseSkill, CourseSkillSource
-from talentbridge.domain.errors import ImportRejected, InputTooLarge, Problem, ValidationFailed
+from talentbridge.domain.errors import ImportRejected, Problem, ValidationFailed
 from talentbridge.services.course_import import CourseImportResult, import_courses
 
 __all__ = [
@@ -104,20 +103,16 @@ def import_course_upload(
 ) -> CourseUploadReport:
     """An uploaded course file, as the data page's import: never raises for bad rows (the report lists them);
     the rejected rows, when kept apart, can be downloaded with the data page's rejects link."""
-    from talentbridge.services.data_transfer import MAX_UPLOAD_BYTES, REJECTS_NAME, _safe_name, transfers_dir
+    from talentbridge.services.data_transfer import REJECTS_NAME, _safe_name, check_upload_size, keep_upload
 
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InputTooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", limit=MAX_UPLOAD_BYTES)
+    check_upload_size(content)
     name = _safe_name(filename)
     report = CourseUploadReport(filename=name, atomic=not skip_invalid)
     if Path(name).suffix.lower() not in (".csv", ".txt", ".jsonl", ".ndjson", ".xlsx", ".xlsm", ".json"):
         report.error = "use a .csv, .jsonl, .xlsx or JCRec .json file"
         return report
-    token = secrets.token_urlsafe(18)
-    folder = transfers_dir(settings) / token
-    folder.mkdir(parents=True, exist_ok=True)
+    token, folder = keep_upload(settings, name, content)
     path = folder / name
-    path.write_bytes(content)
     try:
         report.result = import_course_file(
             db, settings, path, fmt=fmt, skip_invalid=skip_invalid, rejects_path=folder / REJECTS_NAME

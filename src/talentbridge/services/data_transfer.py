@@ -100,24 +100,36 @@ def import_upload(
                         skip_invalid=skip_invalid, infer=infer)  # fmt: skip
 
 
+def check_upload_size(content: bytes) -> None:
+    """An upload larger than ``MAX_UPLOAD_BYTES`` is refused (413) before anything reads it."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InputTooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", limit=MAX_UPLOAD_BYTES)
+
+
+def keep_upload(settings: Settings, name: str, content: bytes) -> tuple[str, Path]:
+    """Write an upload to ``<data_dir>/transfers/<token>/<name>`` (``name`` already made safe); (token, folder).
+    The folder also takes the rejected rows (``REJECTS_NAME``) that ``rejects_file`` serves by the token."""
+    token = secrets.token_urlsafe(18)
+    folder = transfers_dir(settings) / token
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(content)
+    return token, folder
+
+
 def save_upload(
     settings: Settings, *, entity: str, filename: str, content: bytes, skip_invalid: bool = False
 ) -> tuple[ImportReport, str | None]:
     """Keep an upload under ``<data_dir>/transfers/<token>/`` for ``import_saved`` (now, or by a job later).
     Returns the report so far and the token; no token when the file cannot be imported (``report.error``)."""
     _check(entity)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InputTooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", limit=MAX_UPLOAD_BYTES)
+    check_upload_size(content)
     name = _safe_name(filename)
     suffix = Path(name).suffix.lower()
     report = ImportReport(entity=entity, filename=name, atomic=not skip_invalid)
     if suffix not in READ_FORMATS:
         report.error = f"use a .csv, .jsonl or .xlsx file (got {suffix or 'no extension'})"
         return report, None
-    token = secrets.token_urlsafe(18)
-    folder = transfers_dir(settings) / token
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(content)
+    token, _ = keep_upload(settings, name, content)
     return report, token
 
 

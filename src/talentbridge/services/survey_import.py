@@ -347,25 +347,19 @@ def import_survey_upload(
 ) -> SurveyUploadReport:
     """An uploaded survey file, as the data page imports it: never raises for bad rows (the report lists them,
     and the rejected rows with their reasons can be downloaded with the page's rejects link)."""
-    import secrets
     import shutil
 
-    from talentbridge.domain.errors import InputTooLarge
-    from talentbridge.services.data_transfer import MAX_UPLOAD_BYTES, REJECTS_NAME, _safe_name, transfers_dir
+    from talentbridge.services.data_transfer import REJECTS_NAME, _safe_name, check_upload_size, keep_upload
     from talentbridge.services.files import READ_FORMATS
 
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InputTooLarge(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", limit=MAX_UPLOAD_BYTES)
+    check_upload_size(content)
     name = _safe_name(filename)
     report = SurveyUploadReport(filename=name, atomic=not skip_invalid)
     if Path(name).suffix.lower() not in READ_FORMATS:
         report.error = "use a .csv, .jsonl or .xlsx file"
         return report
-    token = secrets.token_urlsafe(18)
-    folder = transfers_dir(settings) / token
-    folder.mkdir(parents=True, exist_ok=True)
+    token, folder = keep_upload(settings, name, content)
     path = folder / name
-    path.write_bytes(content)
     rejects = folder / REJECTS_NAME
     try:
         result = import_survey_file(db, path, skip_invalid=skip_invalid, rejects_path=rejects, source_name=name)

@@ -47,6 +47,14 @@ def test_team_plan_uncovered_demand_and_learnable_hours(tmp_path: Path, database
         assert page.status_code == 200, page.text
         assert "직원 2명, 모두 240시간, 훈련비 2,000,000원, 사업 지원 1,600,000원" in page.text
         assert "PyTorch 기초 — 2명" in page.text
+        # the opening is picked by its title from the organization's own openings, never typed as a number
+        form = c.get("/org/training")
+        assert f'<option value="{opening.id}">ML 엔지니어</option>' in form.text and "번호" not in form.text
+        picked = c.get("/org/training", params={"opening": opening.id})
+        assert "직원 2명, 모두 240시간" in picked.text
+        foreign = c.get("/org/training", params={"kind": "opening", "ref": "999999"})
+        assert foreign.status_code == 200 and "우리 기관의 채용공고 중에서 선택하세요." in foreign.text
+        assert "직원 2명" not in foreign.text
     with TestClient(app, headers={"Authorization": f"Bearer {op_token}"}) as c:
         page = c.get("/operator/courses/uncovered")
         assert page.status_code == 200 and "<td>1</td>" in page.text

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from talentbridge.domain.errors import PermissionDenied, TalentBridgeError
 from talentbridge.services import training_plans
 from talentbridge.web.deps import SessionDep
+from talentbridge.web.i18n import gettext_for, request_language
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import render
 from talentbridge.web.pages.skills_ui import labels_for
@@ -21,18 +22,31 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/org/training", dependencies=[Depends(require_roles("org_member"))])
-def org_training(request: Request, session: SessionDep, kind: str = "", ref: str = "") -> Response:
+def org_training(
+    request: Request, session: SessionDep, kind: str = "", ref: str = "",
+    opening: int | None = Query(None, ge=1, le=2_147_483_647),
+) -> Response:  # fmt: skip
+    """The plan for a target: one of the organization's openings (picked by title), an occupation (by its Korean or
+    English name) or a skill list; never an id typed by hand."""
     org_id = getattr(request.state.user, "organization_id", None)
     if org_id is None:
         raise PermissionDenied("this page is for organization accounts")
+    from talentbridge.services.registry import registry
+
+    openings = registry(session).openings.list({"organization_id": int(org_id)}, size=200, sort="-created_at").items
+    if opening is not None:
+        kind, ref = "opening", str(opening)
     result: dict[str, Any] | None = None
     error = None
+    if kind == "opening" and ref not in {str(o.id) for o in openings}:
+        _ = gettext_for(request_language(request))
+        error, kind, ref = _("Choose one of your organization's openings."), "", ""
     if kind and ref:
         try:
             result = training_plans.team_plan(session, int(org_id), kind, ref)
         except TalentBridgeError as exc:
             error = exc.message
-    return render(request, "org/training.html", result=result, kind=kind, ref=ref, error=error)
+    return render(request, "org/training.html", result=result, kind=kind, ref=ref, error=error, openings=openings)
 
 
 @router.get("/operator/courses/uncovered", dependencies=[Depends(require_roles("operator"))])

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from talentbridge.config import build_settings
 from talentbridge.domain import OpeningData, OrganizationData, TalentData
+from talentbridge.services.job_queue import job_queue
 from talentbridge.storage import Database
 from talentbridge.storage.account_tables import AuditLogRow
 from talentbridge.storage.repositories import Repositories
@@ -264,7 +265,12 @@ def _run_to_matched(operator: TestClient, world: dict[str, Any], database: Datab
             data={"action": "run", "mechanism": mechanism},
             follow_redirects=False,
         )
-        assert r.status_code == 303 and "/compare" in r.headers["location"]
+        assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")  # run as a round-run job
+        job_id = int(r.headers["location"].rsplit("/", 1)[1])
+        assert job_queue(database, operator.app.state.settings).wait(120)  # type: ignore[attr-defined]
+        job = operator.get(f"/jobs/{job_id}")
+        assert job.status_code == 200
+        assert f'id="job-round-compare" href="/operator/rounds/{round_id}/compare?done=run"' in job.text
     return round_id
 
 

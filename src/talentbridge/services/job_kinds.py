@@ -148,7 +148,7 @@ def _encode_texts(ctx: Any) -> dict[str, Any] | None:
     with ctx.db.session() as session:
         svc = _recommend_service(ctx, session)
         ctx.progress(0, None, "talents", force=True)
-        idx = svc.talent_index.index()
+        idx = svc.talent_index.index(complete=True)
         svc.talent_index.encode_all(idx)
         openings = list(svc.open_openings())
         texts = [opening_text(o) for o in openings]
@@ -177,9 +177,19 @@ def _round_run(ctx: Any) -> dict[str, Any] | None:
     p = ctx.params
     ctx.progress(0, None, "solve", force=True)
     with ctx.db.session(write=True) as session:
-        svc = RoundService(session)
-        record = svc.run(int(p["round_id"]), p.get("mechanism"), p.get("proposing"), p.get("seed"),
-                         p.get("by") or ctx.job.started_by_label or "job")  # fmt: skip
+        job = ctx.job
+        if job.started_by is not None and p.get("seed") is None:  # a signed-in operator (the round page, the API):
+            from talentbridge.services.round_review import RoundReviewService  # audited as the one who started it
+            from talentbridge.services.round_setup import Actor
+
+            actor = Actor(job.started_by, "operator", job.started_by_label or f"user {job.started_by}")
+            review = RoundReviewService(session)
+            rid = int(p["round_id"])
+            mechanism = str(p.get("mechanism") or review.rounds.get(rid).mechanism)
+            record = review.run(rid, mechanism, p.get("proposing") or None, actor)
+        else:
+            record = RoundService(session).run(int(p["round_id"]), p.get("mechanism"), p.get("proposing"),
+                                               p.get("seed"), p.get("by") or ctx.job.started_by_label or "job")  # fmt: skip
         session.flush()
         result = {"round_id": int(p["round_id"]), "run_id": record.id, "mechanism": record.mechanism}
         ctx.complete(session, result)

@@ -40,7 +40,9 @@ class RoundReviewService:
         self.repos = self.rounds.repos
 
     # -- deciding ------------------------------------------------------------------------------------------
-    def run(self, round_id: int, mechanism: str, proposing: str | None, actor: Actor | None) -> RunRecord:
+    def check_run(self, round_id: int, mechanism: str, proposing: str | None) -> None:
+        """Refuse now what ``run`` would refuse (bad options, a round not closed or with unranked openings):
+        the round page checks before it submits the ``round-run`` job."""
         problems = []
         if mechanism not in MECHANISMS:
             problems.append(Problem(("mechanism",), "Choose a mechanism from the list.", mechanism))
@@ -48,6 +50,10 @@ class RoundReviewService:
             problems.append(Problem(("proposing",), "Choose who proposes from the list.", proposing))
         if problems:
             raise ValidationFailed("invalid run", problems)
+        self.rounds.check_runnable(round_id)
+
+    def run(self, round_id: int, mechanism: str, proposing: str | None, actor: Actor | None) -> RunRecord:
+        self.check_run(round_id, mechanism, proposing)
         run = self.rounds.run(
             round_id, mechanism=mechanism, proposing=proposing or None, actor=actor.label if actor else None
         )

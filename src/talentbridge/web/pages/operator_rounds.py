@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from talentbridge.domain.enums import ProgramKind, ProgramStatus
 from talentbridge.domain.errors import InvalidState, PermissionDenied, Problem, TalentBridgeError, ValidationFailed
 from talentbridge.services.accounts import Role
-from talentbridge.web.deps import SessionDep
+from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep
 from talentbridge.web.i18n import gettext_for, request_language
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
@@ -323,7 +323,11 @@ _NOTICES = {
 
 
 @router.post("/operator/rounds/{round_id}/action", dependencies=operator_only)
-async def round_action(request: Request, round_id: int, session: SessionDep) -> Response:
+async def round_action(
+    request: Request, round_id: int, session: SessionDep, database: DatabaseDep, settings: SettingsDep
+) -> Response:
+    """Open, close, generate rankings, publish: done here. Run: checked here, then solved by a ``round-run`` job
+    (national-size rounds take minutes); the job's page shows its progress and links to the comparison."""
     from talentbridge.services.round_review import RoundReviewService
 
     form = await request.form()
@@ -345,7 +349,8 @@ async def round_action(request: Request, round_id: int, session: SessionDep) -> 
         elif action == "generate":
             review.setup.generate(round_id, actor)
         elif action == "run":
-            review.run(round_id, str(form.get("mechanism") or rnd.mechanism), str(form.get("proposing") or ""), actor)
+            mechanism, proposing = str(form.get("mechanism") or rnd.mechanism), str(form.get("proposing") or "")
+            review.check_run(round_id, mechanism, proposing)
         elif action == "publish":
             try:
                 run_id = int(str(form.get("run_id", "")))
@@ -356,8 +361,29 @@ async def round_action(request: Request, round_id: int, session: SessionDep) -> 
     except TalentBridgeError as exc:
         savepoint.rollback()
         return _round_page(request, session, round_id, _messages(request, exc), exc.status)
-    target = f"/operator/rounds/{round_id}/compare" if action == "run" else f"/operator/rounds/{round_id}"
-    return redirect(f"{target}?done={action}")
+    if action == "run":
+        return _submit_run(database, settings, session, round_id, mechanism, proposing, actor)
+    return redirect(f"/operator/rounds/{round_id}?done={action}")
+
+
+def _submit_run(
+    database: Any, settings: Any, session: Any, round_id: int, mechanism: str, proposing: str, actor: Any
+) -> Response:
+    """Submit the ``round-run`` job (audited as ``actor`` when it runs) and show its page. The same options on
+    the same runs of the round are one job: a double click does not run the round twice."""
+    from talentbridge.services.job_queue import submit_job
+    from talentbridge.services.jobs import params_key
+    from talentbridge.services.round_review import RoundReviewService
+
+    params: dict[str, Any] = {"round_id": round_id, "mechanism": mechanism}
+    if proposing:
+        params["proposing"] = proposing
+    runs = [r.id for r in RoundReviewService(session).rounds.runs(round_id)]
+    key = params_key("round-run", {**params, "after_runs": runs})
+    session.commit()  # end the request's read before the job's write transaction (SQLite)
+    job, _ = submit_job(database, settings, "round-run", params, key=key, started_by=actor.user_id,
+                        started_by_label=actor.label)  # fmt: skip
+    return redirect(f"/jobs/{job.id}")
 
 
 @router.get("/operator/rounds/{round_id}/compare", dependencies=staff)

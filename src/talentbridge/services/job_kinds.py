@@ -177,16 +177,14 @@ def _round_run(ctx: Any) -> dict[str, Any] | None:
     p = ctx.params
     ctx.progress(0, None, "solve", force=True)
     with ctx.db.session(write=True) as session:
-        job = ctx.job
-        if job.started_by is not None and p.get("seed") is None:  # a signed-in operator (the round page, the API):
-            from talentbridge.services.round_review import RoundReviewService  # audited as the one who started it
-            from talentbridge.services.round_setup import Actor
+        actor = _job_actor(session, ctx.job)
+        if actor is not None and p.get("seed") is None:
+            # started by a person (the round page): the same checks and "run" audit row as a run from the page
+            from talentbridge.services.round_review import RoundReviewService
 
-            actor = Actor(job.started_by, "operator", job.started_by_label or f"user {job.started_by}")
             review = RoundReviewService(session)
-            rid = int(p["round_id"])
-            mechanism = str(p.get("mechanism") or review.rounds.get(rid).mechanism)
-            record = review.run(rid, mechanism, p.get("proposing") or None, actor)
+            mechanism = p.get("mechanism") or review.rounds.get(int(p["round_id"])).mechanism
+            record = review.run(int(p["round_id"]), mechanism, p.get("proposing"), actor)
         else:
             record = RoundService(session).run(int(p["round_id"]), p.get("mechanism"), p.get("proposing"),
                                                p.get("seed"), p.get("by") or ctx.job.started_by_label or "job")  # fmt: skip
@@ -194,6 +192,21 @@ def _round_run(ctx: Any) -> dict[str, Any] | None:
         result = {"round_id": int(p["round_id"]), "run_id": record.id, "mechanism": record.mechanism}
         ctx.complete(session, result)
     return result
+
+
+def _job_actor(session: Any, job: Any) -> Any:
+    """The person who started the job, as the audit log names them (None for jobs started by the CLI or the
+    scheduler). Taken from the job's own record, never from its parameters."""
+    from talentbridge.services.accounts import get_user
+    from talentbridge.services.round_setup import Actor
+
+    if not job.started_by:
+        return None
+    try:
+        user = get_user(session, job.started_by)
+    except TalentBridgeError:
+        return None
+    return Actor(user.id, user.role.value, job.started_by_label or f"{user.name} <{user.email}>", None)
 
 
 def _privacy_retention(ctx: Any) -> dict[str, Any] | None:

@@ -41,8 +41,7 @@ class RoundReviewService:
 
     # -- deciding ------------------------------------------------------------------------------------------
     def check_run(self, round_id: int, mechanism: str, proposing: str | None) -> None:
-        """Refuse now what ``run`` would refuse (bad options, a round not closed or with unranked openings):
-        the round page checks before it submits the ``round-run`` job."""
+        """What ``run`` refuses, checked without solving: the page answers at once, then runs it as a job."""
         problems = []
         if mechanism not in MECHANISMS:
             problems.append(Problem(("mechanism",), "Choose a mechanism from the list.", mechanism))
@@ -50,7 +49,7 @@ class RoundReviewService:
             problems.append(Problem(("proposing",), "Choose who proposes from the list.", proposing))
         if problems:
             raise ValidationFailed("invalid run", problems)
-        self.rounds.check_runnable(round_id)
+        self.rounds.check_runnable(round_id, mechanism, proposing or None)
 
     def run(self, round_id: int, mechanism: str, proposing: str | None, actor: Actor | None) -> RunRecord:
         self.check_run(round_id, mechanism, proposing)

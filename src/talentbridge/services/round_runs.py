@@ -164,6 +164,31 @@ class RoundRunService(RoundWorkflow):
         lookup = Affiliates(orgs)
         return {e: set(lookup.of(e)) & org_ids for e in wanted}
 
+    def check_runnable(
+        self, round_id: int, mechanism: str | None = None, proposing: str | None = None, seed: int | None = None
+    ) -> tuple[str, str, int]:
+        """Everything ``run`` checks before it solves (the round closed or matched, a valid seed, every opening
+        ranked), so a page can answer at once instead of starting a job that fails. Returns the mechanism,
+        proposing side and seed the run will use (the round's own unless given)."""
+        rnd = self._require(round_id, (S.CLOSED, S.MATCHED), "run the match")
+        mechanism = mechanism or rnd.mechanism
+        proposing = proposing or rnd.proposing
+        seed = rnd.seed if seed is None else seed
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValidationFailed("invalid run options", [Problem(("seed",), "a non-negative whole number", seed)])
+        ranked = {p.owner_id for p in self.store.preferences(round_id, "opening")}
+        unranked = [o.opening_id for o in self.store.openings(round_id) if o.opening_id not in ranked]
+        if unranked:
+            raise InvalidState(
+                f"{len(unranked)} opening(s) of round {round_id} have no ranking of talents "
+                f"({_few(unranked)}): "
+                "have the organizations submit one, or generate them from fit scores "
+                f"(`talentbridge rounds generate-rankings {round_id}`)",
+                round_id=round_id,
+                opening_ids=unranked,
+            )
+        return mechanism, proposing, seed
+
     def run(
         self,
         round_id: int,
@@ -177,12 +202,7 @@ class RoundRunService(RoundWorkflow):
         from talentbridge.programs import solve
 
         actor = checked_actor(actor, "created_by")
-        rnd = self.check_runnable(round_id)
-        mechanism = mechanism or rnd.mechanism
-        proposing = proposing or rnd.proposing
-        seed = rnd.seed if seed is None else seed
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValidationFailed("invalid run options", [Problem(("seed",), "a non-negative whole number", seed)])
+        mechanism, proposing, seed = self.check_runnable(round_id, mechanism, proposing, seed)
         instance = self.build_instance(round_id)
         instance["seed"] = seed
         result = _plain_json(solve(instance, mechanism=mechanism, proposing=proposing))
@@ -209,23 +229,6 @@ class RoundRunService(RoundWorkflow):
 
         record_round_run(self.session, run, instance, actor)
         return run
-
-    def check_runnable(self, round_id: int) -> Any:
-        """The round, if it can be run now (closed or matched, every opening ranked); else the refusal ``run``
-        would raise (the round page checks before it submits the ``round-run`` job)."""
-        rnd = self._require(round_id, (S.CLOSED, S.MATCHED), "run the match")
-        ranked = {p.owner_id for p in self.store.preferences(round_id, "opening")}
-        unranked = [o.opening_id for o in self.store.openings(round_id) if o.opening_id not in ranked]
-        if unranked:
-            raise InvalidState(
-                f"{len(unranked)} opening(s) of round {round_id} have no ranking of talents "
-                f"({_few(unranked)}): "
-                "have the organizations submit one, or generate them from fit scores "
-                f"(`talentbridge rounds generate-rankings {round_id}`)",
-                round_id=round_id,
-                opening_ids=unranked,
-            )
-        return rnd
 
     def runs(self, round_id: int) -> list[RunRecord]:
         self.get(round_id)

@@ -148,7 +148,7 @@ def _encode_texts(ctx: Any) -> dict[str, Any] | None:
     with ctx.db.session() as session:
         svc = _recommend_service(ctx, session)
         ctx.progress(0, None, "talents", force=True)
-        idx = svc.talent_index.index()
+        idx = svc.talent_index.index(complete=True)
         svc.talent_index.encode_all(idx)
         openings = list(svc.open_openings())
         texts = [opening_text(o) for o in openings]

@@ -91,3 +91,31 @@ def test_embedding_pool_gives_the_exact_mean_and_deviation_of_the_pools_cosines(
     assert sd == pytest.approx(cosines.std(axis=0), abs=1e-9)
     z = np.array([pool.z(cosines[i], mean, sd) for i in range(n)])
     assert z.mean(axis=0) == pytest.approx(np.zeros(k), abs=1e-6)
+
+
+def test_a_rich_profile_ranks_the_thin_opening_it_names_first():
+    """Routing ("openings for a talent"): a long résumé against bare-title openings puts the title it works in
+    first, although its length spreads the title word thin and it uses other openings' words in passing."""
+    pool = [terms(t) for t in ["Line cook, kitchen prep", "Staff accountant: ledger, audit, tax returns",
+                               "Math teacher, grade 7", "Sales associate, retail floor", "Pastry chef",
+                               "Bookkeeper, accounts payable", "Tutor and class teacher"]]  # fmt: skip
+    queries = LexicalQueries(LexicalCorpus(pool), ["Chef", "Accountant", "Teacher", "Sales"])
+    rich = " ".join(["Executive chef of a hotel restaurant: menus, kitchen team, suppliers, food cost."] * 8)
+    rich += " Taught a cooking class once; handled the sales ledger of the restaurant with the accountant."
+    z = queries.z(terms(rich))
+    assert int(np.argmax(z)) == 0
+    assert z[0] > 0 and all(z[0] > z[j] for j in (1, 2, 3))
+
+
+@settings(max_examples=100, deadline=None)
+@given(docs, st.lists(st.sampled_from(WORDS), min_size=1, max_size=60), st.sampled_from(WORDS))
+def test_an_opening_whose_word_the_profile_never_uses_ranks_below_one_it_uses_as_much_as_the_pool(pool, doc, absent):
+    doc = [w for w in doc if w != absent]
+    queries = LexicalQueries(LexicalCorpus(pool), [absent, *sorted(set(doc))])
+    if not doc or np.isnan(queries.z(doc)[0]):
+        return
+    z, raw = queries.z(doc), queries.bm25(doc)
+    assert z[0] < 0
+    for j in range(1, len(z)):
+        if not np.isnan(z[j]) and raw[j] >= queries.mean[j]:
+            assert z[j] > z[0]

@@ -138,6 +138,7 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("POST", "/operator/rounds"): (OPERATOR, "/operator/rounds", None),
         ("GET", "/operator/rounds/{round_id}"): (READERS, f"/operator/rounds/{r}", None),
         ("POST", "/operator/rounds/{round_id}/action"): (OPERATOR, f"/operator/rounds/{r}/action", None),
+        ("POST", "/operator/rounds/{round_id}/run"): (OPERATOR, f"/operator/rounds/{r}/run", None),
         ("GET", "/operator/audit-log"): (READERS, "/operator/audit-log", None),
         # programme and round pages (web/pages/operator_rounds.py)
         ("GET", "/operator/programs/new"): (OPERATOR, "/operator/programs/new", None),

@@ -165,13 +165,13 @@ def test_operator_sets_up_runs_compares_and_publishes_a_round(page, new_page, li
     page.click("button[value=close]")
     expect(page.locator("#round-status")).to_have_text("마감")
     page.click("button[value=generate]")
-    page.select_option("#run-mechanism", "da")
-    page.click("#run-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/compare\?done=run$"))
-    page.goto(f"/operator/rounds/{round_id}")
-    page.select_option("#run-mechanism", "flexible-da")
-    page.click("#run-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/compare\?done=run$"))
+    for mechanism in ("da", "flexible-da"):
+        page.goto(f"/operator/rounds/{round_id}")
+        page.select_option("#run-mechanism", mechanism)
+        page.click("#run-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/jobs/\d+$"))  # the run is a background job; its page shows the progress
+        page.locator("#job-compare").click(timeout=120_000)  # the page refreshes itself until the job is done
+        page.wait_for_url(re.compile(r"/compare\?done=run$"))
     expect(page.locator("#comparison thead th[id^=run-]")).to_have_count(2)
     expect(page.locator("#comparison")).to_contain_text("지망 순위 분포")
     expect(page.locator("#comparison")).to_contain_text("수도권")

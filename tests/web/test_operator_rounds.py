@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from talentbridge.config import build_settings
 from talentbridge.domain import OpeningData, OrganizationData, TalentData
+from talentbridge.services.job_queue import job_queue
 from talentbridge.storage import Database
 from talentbridge.storage.account_tables import AuditLogRow
 from talentbridge.storage.repositories import Repositories
@@ -255,17 +257,37 @@ def _run_to_matched(operator: TestClient, world: dict[str, Any], database: Datab
         for i, t in enumerate(world["talents"][:4]):
             service.submit_talent_preferences(round_id, t.id, [o[i % 3], o[(i + 1) % 3]])
     operator.post(f"/operator/rounds/{round_id}/action", data={"action": "close"})
-    refused = operator.post(f"/operator/rounds/{round_id}/action", data={"action": "run", "mechanism": "da"})
+    # the page's run button starts a job; what would make it fail is answered on the round page at once, no job
+    refused = operator.post(f"/operator/rounds/{round_id}/run", data={"mechanism": "da"})
     assert refused.status_code == 409 and "적합도로 순위를 생성한 뒤 다시 실행하세요." in refused.text
+    bad = operator.post(f"/operator/rounds/{round_id}/run", data={"mechanism": "lottery"})
+    assert bad.status_code == 422 and 'id="run-form"' in bad.text
+    assert _jobs(database) == []
     operator.post(f"/operator/rounds/{round_id}/action", data={"action": "generate"})
     for mechanism in ("da", "flexible-da"):
         r = operator.post(
-            f"/operator/rounds/{round_id}/action",
-            data={"action": "run", "mechanism": mechanism},
+            f"/operator/rounds/{round_id}/run",
+            data={"mechanism": mechanism, "nonce": f"n-{mechanism}"},
             follow_redirects=False,
         )
-        assert r.status_code == 303 and "/compare" in r.headers["location"]
+        assert r.status_code == 303 and re.fullmatch(r"/jobs/\d+", r.headers["location"])
+        twice = operator.post(f"/operator/rounds/{round_id}/run", data={"mechanism": mechanism, "nonce": f"n-{mechanism}"},
+                              follow_redirects=False)  # fmt: skip
+        assert twice.headers["location"] == r.headers["location"]  # a double click is one job
+        assert job_queue(database, operator.app.state.settings).wait(120)
+        job = operator.get(r.headers["location"])
+        assert (
+            f'id="job-compare" class="button primary" href="/operator/rounds/{round_id}/compare?done=run"' in job.text
+        )
+    assert [(kind, status) for kind, status in _jobs(database)] == [("round-run", "done")] * 2
     return round_id
+
+
+def _jobs(database: Database) -> list[tuple[str, str]]:
+    from talentbridge.storage.job_tables import JobRow
+
+    with database.session() as s:
+        return [(j.kind, j.status) for j in s.scalars(select(JobRow).order_by(JobRow.id))]
 
 
 def test_two_mechanisms_are_compared_then_one_is_published(

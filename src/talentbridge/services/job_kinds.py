@@ -148,7 +148,7 @@ def _encode_texts(ctx: Any) -> dict[str, Any] | None:
     with ctx.db.session() as session:
         svc = _recommend_service(ctx, session)
         ctx.progress(0, None, "talents", force=True)
-        idx = svc.talent_index.index()
+        idx = svc.talent_index.index(complete=True)
         svc.talent_index.encode_all(idx)
         openings = list(svc.open_openings())
         texts = [opening_text(o) for o in openings]
@@ -177,13 +177,36 @@ def _round_run(ctx: Any) -> dict[str, Any] | None:
     p = ctx.params
     ctx.progress(0, None, "solve", force=True)
     with ctx.db.session(write=True) as session:
-        svc = RoundService(session)
-        record = svc.run(int(p["round_id"]), p.get("mechanism"), p.get("proposing"), p.get("seed"),
-                         p.get("by") or ctx.job.started_by_label or "job")  # fmt: skip
+        actor = _job_actor(session, ctx.job)
+        if actor is not None and p.get("seed") is None:
+            # started by a person (the round page): the same checks and "run" audit row as a run from the page
+            from talentbridge.services.round_review import RoundReviewService
+
+            review = RoundReviewService(session)
+            mechanism = p.get("mechanism") or review.rounds.get(int(p["round_id"])).mechanism
+            record = review.run(int(p["round_id"]), mechanism, p.get("proposing"), actor)
+        else:
+            record = RoundService(session).run(int(p["round_id"]), p.get("mechanism"), p.get("proposing"),
+                                               p.get("seed"), p.get("by") or ctx.job.started_by_label or "job")  # fmt: skip
         session.flush()
         result = {"round_id": int(p["round_id"]), "run_id": record.id, "mechanism": record.mechanism}
         ctx.complete(session, result)
     return result
+
+
+def _job_actor(session: Any, job: Any) -> Any:
+    """The person who started the job, as the audit log names them (None for jobs started by the CLI or the
+    scheduler). Taken from the job's own record, never from its parameters."""
+    from talentbridge.services.accounts import get_user
+    from talentbridge.services.round_setup import Actor
+
+    if not job.started_by:
+        return None
+    try:
+        user = get_user(session, job.started_by)
+    except TalentBridgeError:
+        return None
+    return Actor(user.id, user.role.value, job.started_by_label or f"{user.name} <{user.email}>", None)
 
 
 def _privacy_retention(ctx: Any) -> dict[str, Any] | None:

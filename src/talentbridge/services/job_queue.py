@@ -39,6 +39,7 @@ __all__ = [
     "run_job",
     "submit_job",
     "submit_import",
+    "route_reindex",
     "route_text_encoding",
     "worker_name",
     "work",
@@ -425,3 +426,15 @@ def route_text_encoding(db: SessionSource, settings: Settings) -> bool:
 
     text_embeddings_for(settings).background = submit
     return True
+
+
+def route_reindex(db: SessionSource, settings: Settings) -> None:
+    """Requests of this process leave a large talent-index backlog to one ``reindex`` job (key
+    ``reindex:after:<loaded version>``: one per version however many workers ask) on this process's queue, and
+    answer from the loaded version meanwhile (``talent_index.REQUEST_BACKLOG``). ``serve`` calls it at start."""
+    from talentbridge.services.talent_index import set_reindex_submitter
+
+    def submit(version: str) -> None:
+        submit_job(db, settings, "reindex", {}, key=f"reindex:after:{version}", started_by_label="system")
+
+    set_reindex_submitter(settings, submit)

@@ -91,7 +91,7 @@ class BatchRecommendService:
 
     def _talents_for_openings(self, out: Any, top: int, progress: Progress | None, limit: int | None) -> int:
         openings = list(self.ctx.open_openings())[:limit]
-        idx = self.talent_index.index()
+        idx = self.talent_index.index(complete=True)
         self.talent_index.encode_all(idx)  # a batch run encodes every profile text
         written = min(getattr(self, "_skip", 0), len(openings))
         for start in range(written, len(openings), 256):  # batched ANN searches, multi-threaded
@@ -177,7 +177,7 @@ class BatchRecommendService:
     def audit(self, top: int = 20, limit: int | None = 1000) -> dict[str, Any]:
         """Impact ratios of the top-``top`` shortlists of open openings (at most ``limit`` of them)."""
         check_top(top)
-        idx = self.talent_index.index()
+        idx = self.talent_index.index(complete=True)
         cols = idx.columns
         acc = ShortlistAudit(cols, today=self.ctx.today)
         openings = list(self.ctx.open_openings())[:limit]

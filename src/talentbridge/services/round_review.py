@@ -40,7 +40,8 @@ class RoundReviewService:
         self.repos = self.rounds.repos
 
     # -- deciding ------------------------------------------------------------------------------------------
-    def run(self, round_id: int, mechanism: str, proposing: str | None, actor: Actor | None) -> RunRecord:
+    def check_run(self, round_id: int, mechanism: str, proposing: str | None) -> None:
+        """What ``run`` refuses, checked without solving: the page answers at once, then runs it as a job."""
         problems = []
         if mechanism not in MECHANISMS:
             problems.append(Problem(("mechanism",), "Choose a mechanism from the list.", mechanism))
@@ -48,6 +49,10 @@ class RoundReviewService:
             problems.append(Problem(("proposing",), "Choose who proposes from the list.", proposing))
         if problems:
             raise ValidationFailed("invalid run", problems)
+        self.rounds.check_runnable(round_id, mechanism, proposing or None)
+
+    def run(self, round_id: int, mechanism: str, proposing: str | None, actor: Actor | None) -> RunRecord:
+        self.check_run(round_id, mechanism, proposing)
         run = self.rounds.run(
             round_id, mechanism=mechanism, proposing=proposing or None, actor=actor.label if actor else None
         )

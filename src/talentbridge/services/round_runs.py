@@ -164,19 +164,12 @@ class RoundRunService(RoundWorkflow):
         lookup = Affiliates(orgs)
         return {e: set(lookup.of(e)) & org_ids for e in wanted}
 
-    def run(
-        self,
-        round_id: int,
-        mechanism: str | None = None,
-        proposing: str | None = None,
-        seed: int | None = None,
-        actor: str | None = None,
-    ) -> RunRecord:
-        """Solve the round (closed or matched; the round's own mechanism/proposing/seed unless given) and
-        store the run with its instance, result, diagnostics and hashes. The round becomes ``matched``."""
-        from talentbridge.programs import solve
-
-        actor = checked_actor(actor, "created_by")
+    def check_runnable(
+        self, round_id: int, mechanism: str | None = None, proposing: str | None = None, seed: int | None = None
+    ) -> tuple[str, str, int]:
+        """Everything ``run`` checks before it solves (the round closed or matched, a valid seed, every opening
+        ranked), so a page can answer at once instead of starting a job that fails. Returns the mechanism,
+        proposing side and seed the run will use (the round's own unless given)."""
         rnd = self._require(round_id, (S.CLOSED, S.MATCHED), "run the match")
         mechanism = mechanism or rnd.mechanism
         proposing = proposing or rnd.proposing
@@ -194,6 +187,22 @@ class RoundRunService(RoundWorkflow):
                 round_id=round_id,
                 opening_ids=unranked,
             )
+        return mechanism, proposing, seed
+
+    def run(
+        self,
+        round_id: int,
+        mechanism: str | None = None,
+        proposing: str | None = None,
+        seed: int | None = None,
+        actor: str | None = None,
+    ) -> RunRecord:
+        """Solve the round (closed or matched; the round's own mechanism/proposing/seed unless given) and
+        store the run with its instance, result, diagnostics and hashes. The round becomes ``matched``."""
+        from talentbridge.programs import solve
+
+        actor = checked_actor(actor, "created_by")
+        mechanism, proposing, seed = self.check_runnable(round_id, mechanism, proposing, seed)
         instance = self.build_instance(round_id)
         instance["seed"] = seed
         result = _plain_json(solve(instance, mechanism=mechanism, proposing=proposing))

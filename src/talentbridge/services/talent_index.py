@@ -11,6 +11,12 @@ Changes after a version was built are applied in memory by each process: before 
 cheap signature of the talents table (count, newest ``updated_at``, largest id; through ``TalentSnapshot``) with
 the one it last synced at (the version's own at first) and re-indexes only talents changed since (and drops
 deleted ones). ``on_talent_changed`` does the same for one talent right away (the API calls it after a save).
+A request never does unbounded work: in a web process (``route_reindex`` registered a submitter), a backlog of more
+than ``REQUEST_BACKLOG`` changed talents is left to ONE ``reindex`` job (key ``reindex:after:<version>``) and the
+request answers from the loaded version; jobs and the CLI (``index(complete=True)``, or no submitter) sync all.
+
+A new version is read and built OUTSIDE the process-wide lock (by a background thread when an index is loaded,
+so requests go on answering from the old one meanwhile); only the swap of references happens under it.
 
 Talent text embeddings sit in the index columns, refilled from the on-disk store by text hash
 (``text_keys.npy`` beside the index); texts not encoded yet are encoded within a time budget per request (all of
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -44,12 +51,15 @@ __all__ = [
     "POINTER_CHECK_SECONDS",
     "TalentIndexService",
     "TalentSnapshot",
+    "REQUEST_BACKLOG",
     "loaded_index_versions",
     "on_talent_changed",
     "reset_indexes",
+    "set_reindex_submitter",
 ]
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 _lock = threading.RLock()
 _indexes: dict[str, TalentIndex] = {}
@@ -59,6 +69,12 @@ _versions: dict[str, str] = {}  # key -> version loaded in this process
 _loaded_at: dict[str, float] = {}  # key -> when it was loaded or published here (epoch seconds)
 _synced: dict[str, dict[str, Any]] = {}  # key -> signature (and synced_at) the in-memory index is in step with
 _pointer_checked: dict[str, float] = {}
+_loading: dict[str, threading.Lock] = {}  # key -> held while a version is read from disk (outside ``_lock``)
+#: key -> submits the ``reindex`` job for a backlog, given the loaded version (web processes; ``route_reindex``)
+_submitters: dict[str, Callable[[str], None]] = {}
+_asked: dict[str, str] = {}  # key -> loaded version a reindex job was already asked for by this process
+#: Changed talents a request brings into the loaded index itself; a larger backlog goes to a ``reindex`` job.
+REQUEST_BACKLOG = 200
 #: Seconds during which the API uses the index without comparing it with the database again.
 API_SYNC_INTERVAL = 5.0
 #: Seconds between two reads of the ``current`` pointer (a change-bus message makes the next use read it at once).
@@ -75,6 +91,10 @@ class TalentSnapshot(Protocol):
         ...
 
     def ids_changed_since(self, since: datetime | None) -> set[int]: ...
+    def count_changed_since(self, since: datetime | None, limit: int) -> int:
+        """How many talents changed at or after ``since`` (all without it), counted up to ``limit``."""
+        ...
+
     def all_ids(self) -> set[int]: ...
     def external_ids(self, ids: Sequence[int]) -> dict[int, str | None]: ...
 
@@ -98,6 +118,7 @@ def reset_indexes() -> None:
         _loaded_at.clear()
         _synced.clear()
         _pointer_checked.clear()
+        _asked.clear()
     reset_graphs()
     reset_openings()
     reset_pools()
@@ -113,6 +134,20 @@ def index_loaded_at() -> dict[str, float]:
     """When this process started answering from its version (epoch seconds), by index folder."""
     with _lock:
         return {key.split("|", 1)[0]: at for key, at in _loaded_at.items()}
+
+
+def _key(settings: Settings) -> str:
+    return f"{settings.index_dir / 'talents'}|{settings.sqlalchemy_url}"
+
+
+def set_reindex_submitter(settings: Settings, submit: Callable[[str], None] | None) -> None:
+    """Register how this process asks for a ``reindex`` job (``submit(loaded_version)``; None: forget it). With
+    one registered, requests leave backlogs above ``REQUEST_BACKLOG`` to that job (``job_queue.route_reindex``)."""
+    with _lock:
+        if submit is None:
+            _submitters.pop(_key(settings), None)
+        else:
+            _submitters[_key(settings)] = submit
 
 
 def _on_new_version(topic: str, payload: dict[str, Any]) -> None:
@@ -149,7 +184,7 @@ class TalentIndexService:
 
     @property
     def key(self) -> str:
-        return f"{self.index_dir}|{self.ctx.settings.sqlalchemy_url}"
+        return _key(self.ctx.settings)
 
     @property
     def versions(self) -> IndexVersions:
@@ -160,47 +195,136 @@ class TalentIndexService:
         """The version this process has loaded (None before the first use)."""
         return _versions.get(self.key)
 
-    def index(self) -> TalentIndex:
-        """The talent index, built or brought up to date with the database (text embeddings included)."""
+    def index(self, *, complete: bool = False) -> TalentIndex:
+        """The talent index, built or brought up to date with the database (text embeddings included).
+
+        ``complete``: bring in every change however many (jobs, batch runs). Else, in a process that registered a
+        reindex submitter (web workers), a backlog above ``REQUEST_BACKLOG`` is left to one ``reindex`` job and the
+        loaded version answers meanwhile (``behind`` says how many talents it lacks at most)."""
         key = self.key
         _watch(self.ctx.settings)
+        self._follow_pointer()
+        now = time.monotonic()
         with _lock:
             idx = _indexes.get(key)
-            now = time.monotonic()
-            if idx is not None and now - _pointer_checked.get(key, -1e9) >= POINTER_CHECK_SECONDS:
-                _pointer_checked[key] = now
-                if self.versions.current() != _versions.get(key):
-                    idx = None  # a newer version was published (by the reindex job, or another worker)
             if idx is not None and now - _checked.get(key, -1e9) < self.sync_interval:
                 return idx  # checked a moment ago; saves through the API update the index right away anyway
             _checked[key] = now
             if idx is None:
-                idx = self._load_current()
-            signature = self._signature()
-            saved = self._saved_signature() or {}
-            if idx is None:
-                idx = self._build(budget=REQUEST_BUDGET_SECONDS)
-                self._publish(idx, signature)
-            elif {k: saved.get(k) for k in signature} != signature:
+                signature = self._signature()  # nothing published yet: the first use builds (under the lock)
+                idx, texts = self._build(budget=REQUEST_BUDGET_SECONDS)
+                self._publish(idx, texts, signature)
+                return idx
+        # the comparison with the table runs outside the lock: other requests go on with the loaded index
+        signature = self._signature()
+        saved = self._saved_signature() or {}
+        stale = {k: saved.get(k) for k in signature} != signature
+        if stale and not complete and key in _submitters:
+            behind = self._backlog(idx, saved, signature)
+            if behind > REQUEST_BACKLOG:
+                self.behind = behind
+                self._ask_reindex()
+                return idx
+        with _lock:
+            idx = _indexes.get(key, idx)
+            if stale:
                 self._sync(idx)
                 self._mark(signature)
             # updated_at has whole seconds on SQLite: a change may hide in the same one
             elif (_recent(signature) or _unsettled(saved)) and self._sync(idx, deletions=False):
                 self._mark(signature)
-            self._fill_texts(idx, REQUEST_BUDGET_SECONDS)
+            self._fill_texts(idx, None if complete else REQUEST_BUDGET_SECONDS)
             _indexes[key] = idx
             return idx
 
+    #: Talents changed since the loaded index was in step, when a request left them to a reindex job (else 0).
+    behind: int = 0
+
+    def _backlog(self, idx: TalentIndex, saved: dict[str, Any], signature: dict[str, Any]) -> int:
+        """How many talents the loaded index lacks or has stale, at least (cheap: one bounded query)."""
+        newest = saved.get("newest")
+        since = datetime.fromisoformat(newest) if newest else None
+        missing = max(0, int(signature["count"]) - int(idx.columns.alive.sum()))
+        if missing > REQUEST_BACKLOG:
+            return missing
+        return max(missing, self.snapshot.count_changed_since(since, REQUEST_BACKLOG + 1))
+
+    def _ask_reindex(self) -> None:
+        """Submit the one ``reindex`` job for the loaded version (once per version in this process; the job key
+        makes it one across processes too). A queue that is down leaves the request answering all the same."""
+        key = self.key
+        version = _versions.get(key) or "none"
+        with _lock:
+            if _asked.get(key) == version:
+                return
+            _asked[key] = version
+            submit = _submitters.get(key)
+        if submit is None:
+            return
+        try:
+            submit(version)
+        except Exception:  # noqa: BLE001 - the job table or broker is busy: the next check asks again
+            log.warning("could not submit a reindex job", exc_info=True)
+            with _lock:
+                _asked.pop(key, None)
+
+    def _follow_pointer(self) -> None:
+        """Load a newer published version when the pointer says so (read at most every ``POINTER_CHECK_SECONDS``,
+        at once after a change-bus message). Reading and building happen outside ``_lock``, in a background
+        thread when an index is loaded (requests answer from it meanwhile); the swap is O(1) under the lock."""
+        key = self.key
+        now = time.monotonic()
+        loaded = _indexes.get(key)
+        if loaded is not None and now - _pointer_checked.get(key, -1e9) < POINTER_CHECK_SECONDS:
+            return
+        _pointer_checked[key] = now
+        name = self.versions.current()
+        if name is None or name == _versions.get(key):
+            return
+        with _lock:
+            gate = _loading.setdefault(key, threading.Lock())
+        if loaded is None:
+            with gate:  # nothing to answer from: wait for whoever loads
+                if _versions.get(key) != name or key not in _indexes:
+                    self._load_version(name)
+            return
+        if gate.acquire(blocking=False):
+            graph = self.ctx.graph  # from this request's session (cached per taxonomy); the thread has none
+
+            def load() -> None:
+                try:
+                    self._load_version(name, graph)
+                except Exception:  # noqa: BLE001 - the next pointer check tries again
+                    log.warning("loading index version %s failed", name, exc_info=True)
+                finally:
+                    gate.release()
+
+            threading.Thread(target=load, name="talentbridge-index-load", daemon=True).start()
+
+    def _load_version(self, name: str, graph: Any = None) -> TalentIndex | None:
+        """Read version ``name`` (outside ``_lock``) and make it this process's index (under it)."""
+        loaded = self._read_version(name, graph)
+        if loaded is None:
+            return None
+        idx, tt, synced = loaded
+        with _lock:
+            key = self.key
+            _indexes[key] = idx
+            _texts[key] = tt
+            _synced[key] = synced
+            _versions[key] = name
+            _loaded_at[key] = time.time()
+            _checked.pop(key, None)  # compare with the table at the next use
+            _asked.pop(key, None)
+        return idx
+
     def rebuild_index(self, progress: Progress | None = None) -> dict[str, Any]:
         """Build the index from scratch, every profile text encoded, and publish it as the new current version
-        (``talentbridge recommend reindex``, the ``reindex`` job); every worker picks it up."""
-        key = self.key
-        with _lock:
-            signature = self._signature()
-            idx = self._build(progress, budget=None)
-            version = self._publish(idx, signature)
-            _indexes[key] = idx
-        texts = _texts[key]
+        (``talentbridge recommend reindex``, the ``reindex`` job); every worker picks it up. The build runs outside
+        the process-wide lock: requests in this process go on answering from the loaded index meanwhile."""
+        signature = self._signature()  # before reading: changes during the build are synced after it
+        idx, texts = self._build(progress, budget=None)
+        version = self._publish(idx, texts, signature)
         return {
             "talents": len(idx),
             "indexed": sum(len(a) for a in idx.ann.values()),
@@ -215,7 +339,21 @@ class TalentIndexService:
         }
 
     def encode_all(self, idx: TalentIndex) -> None:
-        """Encode every profile text not encoded yet (batch runs)."""
+        """Encode every profile text not encoded yet (batch runs): encoded into the store outside the lock, then
+        put into the columns under it."""
+        with _lock:
+            tt = _texts[self.key]
+            tt.grow(len(idx.columns))
+            keys = tt.keys[tt.pending(idx.columns.alive)].copy()
+            ids = idx.columns.ids[tt.pending(idx.columns.alive)].copy()
+        if self.ctx.text.active and keys.size:
+
+            def texts_of(positions: np.ndarray) -> list[str]:
+                wanted = [int(i) for i in ids[positions]]
+                found = self.ctx.repos.talents.get_many(wanted)
+                return [talent_text(found[i]) if i in found else "" for i in wanted]
+
+            self.ctx.text.lookup("talents", keys, texts_of, budget=None)
         with _lock:
             self._fill_texts(idx, None)
 
@@ -269,7 +407,7 @@ class TalentIndexService:
                     tt.keys[rows] = 0
                     tt.have[rows] = False
                 idx.forget(ids)
-                self._publish(idx, self._saved_signature() or self._signature())
+                self._publish(idx, _texts[key], self._saved_signature() or self._signature())
                 self.versions.collect_garbage(keep_older=False)
                 _indexes[key] = idx
         vectors = forget_texts(self.ctx.settings, "talents", keys - {0})
@@ -288,16 +426,16 @@ class TalentIndexService:
         synced = _synced[self.key] = {**signature, "synced_at": datetime.now(UTC).isoformat()}
         return synced
 
-    def _publish(self, idx: TalentIndex, signature: dict[str, Any]) -> str:
-        """Write ``idx`` as a new version, make it current and tell the other processes."""
+    def _publish(self, idx: TalentIndex, texts: TalentTexts, signature: dict[str, Any]) -> str:
+        """Write ``idx`` as a new version (outside ``_lock`` unless the caller holds it), make it current, make it
+        this process's index and tell the other processes."""
         from talentbridge.services.change_bus import change_bus_for
 
-        synced = self._mark(signature)
+        synced = {**signature, "synced_at": datetime.now(UTC).isoformat()}
         # embeddings are kept in the text store (by hash), not written with the columns
         lean = copy.copy(idx)
         lean.columns = copy.copy(idx.columns)
         lean.columns.embeddings = None
-        texts = _texts[self.key]
 
         def write(folder: Path) -> None:
             lean.save(folder)
@@ -305,34 +443,43 @@ class TalentIndexService:
             (folder / "sync.json").write_text(json.dumps(synced))
 
         name = self.versions.publish(write, meta={"talents": len(idx)})
-        _versions[self.key] = name
-        _loaded_at[self.key] = time.time()
-        _pointer_checked[self.key] = time.monotonic()
+        key = self.key
+        with _lock:
+            _indexes[key] = idx
+            _texts[key] = texts
+            _synced[key] = synced
+            _versions[key] = name
+            _loaded_at[key] = time.time()
+            _pointer_checked[key] = time.monotonic()
+            _asked.pop(key, None)
         change_bus_for(self.ctx.settings).publish(TOPIC, {"version": name})
         return name
 
     def _load_current(self) -> TalentIndex | None:
-        """The current version from disk with its text hashes and signature (None: none usable, build one)."""
+        """The current version from disk made this process's index (None: none usable, build one)."""
         name = self.versions.current()
-        if name is None:
-            return None
+        return None if name is None else self._load_version(name)
+
+    def _read_version(self, name: str, graph: Any = None) -> tuple[TalentIndex, TalentTexts, dict[str, Any]] | None:
+        """Version ``name`` from disk with its text hashes (embeddings from the store) and signature, touching no
+        state of this process (None: none usable — an index format of another release, or removed meanwhile)."""
         folder = self.versions.path(name)
         try:
-            idx = TalentIndex.load(folder, self.ctx.graph)
-            if idx is None or not self._attach_texts(idx, folder):
-                return None  # an index format of another release: build again
+            idx = TalentIndex.load(folder, graph if graph is not None else self.ctx.graph)
+            tt = None if idx is None else TalentTexts.load(folder, len(idx.columns))
+            if idx is None or tt is None:
+                return None
             synced = json.loads((folder / "sync.json").read_text())
         except (OSError, ValueError):
             return None  # removed meanwhile (erasure): the next use reads the pointer again
-        _synced[self.key] = synced
-        _versions[self.key] = name
-        _loaded_at[self.key] = time.time()
-        return idx
+        idx.columns.embeddings = None
+        self._fill_texts(idx, 0.0, encode=False, tt=tt)
+        return idx, tt, synced
 
     def _talent_columns(self, talents: Iterable[Talent], vocab: SkillVocab) -> TalentColumns:
         return TalentColumns.from_talents(list(talents), vocab=vocab, today=self.ctx.today)
 
-    def _build(self, progress: Progress | None = None, *, budget: float | None) -> TalentIndex:
+    def _build(self, progress: Progress | None = None, *, budget: float | None) -> tuple[TalentIndex, TalentTexts]:
         taxonomy, graph = self.ctx.taxonomy_and_graph
         vocab = SkillVocab()
         parts = []
@@ -352,20 +499,10 @@ class TalentIndexService:
         for p in parts:
             cols.append(p)
         idx = TalentIndex.build(cols, graph, threads=0, progress=progress)
-        tt = _texts[self.key] = TalentTexts.empty(self.ctx.text.model_id)
+        tt = TalentTexts.empty(self.ctx.text.model_id)
         tt.set(np.arange(len(texts), dtype=np.int64), texts)
-        self._fill_texts(idx, budget, texts=texts, progress=progress)
-        return idx
-
-    def _attach_texts(self, idx: TalentIndex, folder: Path) -> bool:
-        """Text hashes saved beside a loaded index (False when there are none); embeddings from the store."""
-        tt = TalentTexts.load(folder, len(idx.columns))
-        if tt is None:
-            return False
-        _texts[self.key] = tt
-        idx.columns.embeddings = None
-        self._fill_texts(idx, 0.0, encode=False)
-        return True
+        self._fill_texts(idx, budget, texts=texts, progress=progress, tt=tt)
+        return idx, tt
 
     def _fill_texts(
         self,
@@ -375,10 +512,11 @@ class TalentIndexService:
         texts: list[str] | None = None,
         encode: bool = True,
         progress: Progress | None = None,
+        tt: TalentTexts | None = None,
     ) -> None:
         """Put the embeddings of live rows that lack theirs into the columns: from the store, then (``encode``)
         encoded within ``budget`` seconds (None: all). ``texts``: the text of every row, when at hand."""
-        tt = _texts[self.key]
+        tt = _texts[self.key] if tt is None else tt
         cols = idx.columns
         tt.grow(len(cols))
         text = self.ctx.text
@@ -418,12 +556,12 @@ class TalentIndexService:
         changed = self.snapshot.ids_changed_since(datetime.fromisoformat(newest) if newest else None)
         added: set[int] = set()
         if deletions:
-            known = self.snapshot.all_ids()
-            live = idx.columns.ids[idx.columns.alive]
-            gone = [int(i) for i in live if int(i) not in known]
-            if gone:
-                idx.delete(gone)
-            added = {int(i) for i in known if idx.columns.row_of(int(i)) is None}
+            known = np.fromiter(self.snapshot.all_ids(), dtype=np.int64)
+            live = np.asarray(idx.columns.ids[idx.columns.alive], dtype=np.int64)
+            gone = live[~np.isin(live, known)]
+            if gone.size:
+                idx.delete([int(i) for i in gone])
+            added = {int(i) for i in known[~np.isin(known, live)]}
         ids = sorted(changed | added)
         for start in range(0, len(ids), 5000):
             talents = self.ctx.repos.talents.get_many(ids[start : start + 5000])

@@ -31,6 +31,13 @@ class SqlTalentSnapshot:
             stmt = stmt.where(TalentRow.updated_at >= since)
         return set(self.session.scalars(stmt))
 
+    def count_changed_since(self, since: datetime | None, limit: int) -> int:
+        stmt = select(TalentRow.id)
+        if since is not None:
+            stmt = stmt.where(TalentRow.updated_at >= since)
+        inner = stmt.limit(limit).subquery()
+        return int(self.session.scalar(select(func.count()).select_from(inner)) or 0)
+
     def all_ids(self) -> set[int]:
         return set(self.session.scalars(select(TalentRow.id)))
 

@@ -93,6 +93,9 @@ def _warm_up(settings: Settings) -> None:
 def _resume_jobs(settings: Settings, database: Database) -> None:
     """Without a job queue, jobs run in this process: take up those an earlier process left queued or running
     (a running one once its heartbeat is stale). With a queue the workers recover their own (docs/jobs.md)."""
+    from talentbridge.services.job_queue import route_reindex
+
+    route_reindex(database, settings)  # a large index backlog goes to one reindex job, never into a request
     if settings.queue_url:
         from talentbridge.services.job_queue import route_text_encoding
 

@@ -7,6 +7,7 @@ Auditors see every page without forms (the policy refuses their writes). The set
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -15,7 +16,7 @@ from fastapi.responses import Response
 from talentbridge.domain.enums import ProgramKind, ProgramStatus
 from talentbridge.domain.errors import InvalidState, PermissionDenied, Problem, TalentBridgeError, ValidationFailed
 from talentbridge.services.accounts import Role
-from talentbridge.web.deps import SessionDep
+from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep
 from talentbridge.web.i18n import gettext_for, request_language
 from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import redirect, render
@@ -304,6 +305,7 @@ def _round_page(
         notice=notice or request.query_params.get("done", ""),
         notices=_NOTICES,
         can_act=request.state.user.role == Role.OPERATOR,
+        run_nonce=secrets.token_hex(8),
     )
 
 
@@ -344,7 +346,7 @@ async def round_action(request: Request, round_id: int, session: SessionDep) -> 
             review.setup.close(round_id, actor)
         elif action == "generate":
             review.setup.generate(round_id, actor)
-        elif action == "run":
+        elif action == "run":  # the page's form posts to /run (a job); kept for scripted form posts
             review.run(round_id, str(form.get("mechanism") or rnd.mechanism), str(form.get("proposing") or ""), actor)
         elif action == "publish":
             try:
@@ -358,6 +360,39 @@ async def round_action(request: Request, round_id: int, session: SessionDep) -> 
         return _round_page(request, session, round_id, _messages(request, exc), exc.status)
     target = f"/operator/rounds/{round_id}/compare" if action == "run" else f"/operator/rounds/{round_id}"
     return redirect(f"{target}?done={action}")
+
+
+@router.post("/operator/rounds/{round_id}/run", dependencies=operator_only)
+async def start_run(request: Request, round_id: int, database: DatabaseDep, settings: SettingsDep) -> Response:
+    """Run the match as a background job (``round-run``): what would refuse the run (mechanism, round state,
+    openings without a ranking) is answered on the round page at once; else the job's page shows its progress
+    and then links to the comparison. The form's nonce makes a double-clicked button one job. (No request
+    session: the job is recorded in its own transaction, which a request's open write would block.)"""
+    from talentbridge.services.job_queue import submit_job
+    from talentbridge.services.jobs import params_key
+    from talentbridge.services.round_review import RoundReviewService
+    from talentbridge.web.auth import audit
+
+    form = await request.form()
+    with database.session() as session:
+        review = RoundReviewService(session)
+        rnd = review.rounds.get(round_id)
+        policy_of(request).check(request, "round", "run", rnd)
+        mechanism = str(form.get("mechanism") or rnd.mechanism)
+        proposing = str(form.get("proposing") or "")
+        try:
+            review.check_run(round_id, mechanism, proposing)
+        except TalentBridgeError as exc:
+            return _round_page(request, session, round_id, _messages(request, exc), exc.status)
+    params: dict[str, Any] = {"round_id": round_id, "mechanism": mechanism}
+    if proposing:
+        params["proposing"] = proposing
+    nonce = str(form.get("nonce") or "").strip()[:40] or secrets.token_hex(8)
+    user = request.state.user
+    job, _created = submit_job(database, settings, "round-run", params, key=params_key("round-run", {**params, "nonce": nonce}),
+                               started_by=user.id, started_by_label=f"{user.name} <{user.email}>")  # fmt: skip
+    audit(request, "start", "job", job.id, kind="round-run", round_id=round_id, mechanism=mechanism)
+    return redirect(f"/jobs/{job.id}")
 
 
 @router.get("/operator/rounds/{round_id}/compare", dependencies=staff)

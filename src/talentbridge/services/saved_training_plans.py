@@ -109,7 +109,7 @@ def _compute(session: Any, organization_id: int, kind: str, ref: str, talent_ids
 def _audit(session: Any, actor: Any, action: str, plan_id: int, detail: dict[str, Any]) -> None:
     from talentbridge.services.audit_log import AuditEntry, write_entries
 
-    role = getattr(getattr(actor, "role", None), "value", None) or str(getattr(actor, "role", "system"))
+    role = "cli" if actor is None else str(getattr(actor.role, "value", actor.role))
     write_entries(session, [AuditEntry(getattr(actor, "id", None), role, f"training_plan.{action}",
                                        "training_plan", plan_id, detail)])  # fmt: skip
 

@@ -335,3 +335,63 @@ def test_every_problem_of_a_malformed_instance_is_listed() -> None:
         ("time_limit_s",),
         ("colour",),
     } <= locs
+
+
+# Two cheap courses that each need what the other teaches (A needs s1 from B, B needs s2 from A): the order-free
+# relaxation takes both for 20 hours, but neither can start; the cheapest real path enters the cycle through E.
+CYCLIC = {
+    "courses": [
+        {"id": "A", "hours": 10, "requires": [{"skill": "s1"}], "provides": [{"skill": "t"}, {"skill": "s2"}]},
+        {"id": "B", "hours": 10, "requires": [{"skill": "s2"}], "provides": [{"skill": "s1"}, {"skill": "u"}]},
+        {"id": "E", "hours": 60, "requires": [], "provides": [{"skill": "s1"}]},
+        {"id": "F", "hours": 60, "requires": [], "provides": [{"skill": "s2"}]},
+        {"id": "C", "hours": 100, "requires": [], "provides": [{"skill": "t"}, {"skill": "u"}]},
+    ],
+    "profile": [],
+    "target": [{"skill": "t"}, {"skill": "u"}],
+    "objective": "hours",
+}
+
+
+def claims_hold(inst: dict[str, Any]) -> bool:
+    """The planner's claims on an instance without a budget: a feasible path, the least cost, the bound equal to
+    it when it says optimal."""
+    result = plan(inst)
+    order = [step["course"] for step in result["path"]]
+    if walk(inst, order) is None:
+        return False
+    best, _ = cheapest_by_states(inst)
+    taken = [c for c in inst["courses"] if c["id"] in set(order)]
+    return bool(
+        result["optimal"] and cost_of(inst, taken) == pytest.approx(best) and result["bound"] == pytest.approx(best)
+    )
+
+
+def test_a_cycle_of_courses_needing_each_other_is_entered_from_outside() -> None:
+    result = plan(CYCLIC)
+    assert [s["course"] for s in result["path"]] == ["E", "A", "B"]
+    assert result["total"]["hours"] == 80 and result["bound"] == 80 and result["optimal"] is True
+
+
+def test_the_checks_fail_when_the_cycle_cuts_are_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guarantees above rest on the cycle cuts: without them the relaxation's cyclic optimum is taken for a
+    proof, and both the pinned instance and random ones (found by hypothesis) break the claims."""
+    from hypothesis import Phase, find
+
+    from talentbridge.upskilling import _exact
+
+    assert claims_hold(CYCLIC)
+    monkeypatch.setattr(_exact._Model, "cut", lambda self, chosen, required: 0)
+    assert not claims_hold(CYCLIC)
+    found = find(
+        dense_instances(max_courses=12),
+        lambda inst: not claims_hold(inst),
+        settings=settings(
+            max_examples=300,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],  # one counterexample is enough; shrinking it would re-plan hundreds of times
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+    assert not claims_hold(found)

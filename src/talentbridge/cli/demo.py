@@ -37,6 +37,14 @@ def command(
     upgrade: Annotated[
         bool, typer.Option("--upgrade/--no-upgrade", help="Create or migrate the schema first if needed.")
     ] = True,
+    encode_labels: Annotated[
+        bool,
+        typer.Option(
+            "--encode-labels/--no-encode-labels",
+            help="Encode the taxonomy's labels now if they are not yet (as `db upgrade` does), so that `serve` does "
+            "not spend its first minutes on it.",
+        ),
+    ] = True,
 ) -> None:
     """Generate a realistic synthetic Korean dataset and store it (deterministic for --seed)."""
     from talentbridge.cli._common import open_database
@@ -117,6 +125,8 @@ def command(
         console.print(users)
     from talentbridge.config import get_settings
 
+    if encode_labels:
+        _encode_labels_if_needed(console)
     console.print(
         f"[green]Done in {elapsed:.1f} s.[/] Run `talentbridge serve` and open http://127.0.0.1:{get_settings().port}",
         highlight=False,
@@ -132,3 +142,14 @@ def _demo_accounts(db: object) -> list[tuple[str, str, str]]:
         return []
     with db.session() as session:  # type: ignore[attr-defined]
         return create_demo_accounts(session)
+
+
+def _encode_labels_if_needed(console: Console) -> None:
+    """A database the demo created (or migrated) has a taxonomy whose labels nobody encoded yet: without this, the
+    first ``serve`` (every worker process of it) would spend minutes encoding them in the background."""
+    from talentbridge.cli.doctor import encode_labels_with_progress
+    from talentbridge.config import get_settings
+    from talentbridge.services.label_encodings import label_encoding_status
+
+    if any(check.status == "not_built" for check in label_encoding_status(get_settings())):
+        encode_labels_with_progress(console)

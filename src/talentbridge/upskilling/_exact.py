@@ -79,6 +79,14 @@ class _Model:
         self.coef, self.unit = _scale(task, task.inst.objective)
         self.cost = self.weighted(self.coef)
 
+    def floor(self, value: int) -> None:
+        """Start the objective's domain at ``value`` (a proven lower bound, in the model's integer units): the
+        bound of an earlier round stays valid once cuts are added, and CP-SAT then need not prove it again. Set
+        on the objective's domain, not as a constraint (a constraint parallel to the objective slows the LP)."""
+        domain = self.model.proto.objective.domain
+        domain.clear()
+        domain.extend([value, sum(self.coef.values())])
+
     def weighted(self, coef: dict[int, int]) -> Any:
         courses = self.task.courses
         return self.cp_model.LinearExpr.weighted_sum([self.x[i] for i in courses], [coef[i] for i in courses])
@@ -191,8 +199,10 @@ def solve(task: Task, start: list[int], time_limit: float) -> Outcome:
         need = len(met(outcome.chosen))
         model.model.add(cp_model.LinearExpr.sum(list(model.covered.values())) >= need)
     model.model.minimize(model.cost)
+    floor = 0  # the best bound proven so far, in the model's units
     while True:
         model.hint(outcome.chosen)
+        model.floor(floor)
         status, solver = _run(model, deadline - time.monotonic())
         if status == cp_model.INFEASIBLE:  # cannot happen: the start satisfies the model
             return outcome
@@ -204,6 +214,8 @@ def solve(task: Task, start: list[int], time_limit: float) -> Outcome:
         chosen, targets = relaxed(solver)
         outcome.rounds += 1
         added = model.cut(chosen, required)
+        if math.isfinite(solver.best_objective_bound):
+            floor = max(floor, int(math.ceil(solver.best_objective_bound - 1e-6)))
         consider(chosen if not added else repair(task, chosen, targets), need)
         if outcome.bound is not None and total(task, outcome.chosen) <= outcome.bound + 1e-6:
             outcome.optimal = True

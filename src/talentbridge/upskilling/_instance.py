@@ -11,6 +11,7 @@ __all__ = ["Course", "Instance", "parse_instance", "OBJECTIVES"]
 
 OBJECTIVES = ("courses", "hours", "fee")
 MAX_TIME_LIMIT_S = 600.0
+_COURSE_FIELDS = frozenset({"id", "hours", "fee", "requires", "provides"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,12 @@ def _skills(items: Any, loc: tuple[str | int, ...], problems: list[Problem]) -> 
         problems.append(Problem(loc, "must be a list of {skill, level}", type(items).__name__))
         return out
     for i, item in enumerate(items):
+        if type(item) is dict:  # the common case, checked first (a catalogue has thousands of these lists)
+            skill, level = item.get("skill"), item.get("level", 1)
+            if type(skill) is str and skill and type(level) is int and 1 <= level <= 100:
+                if out.get(skill, 0) < level:
+                    out[skill] = level
+                continue
         if not isinstance(item, dict) or "skill" not in item:
             problems.append(Problem((*loc, i), "must be an object with a skill", item))
             continue
@@ -98,8 +105,9 @@ def parse_instance(data: Any) -> Instance:
             problems.append(Problem(("courses", i, "id"), "duplicate course id", cid))
             continue
         seen.add(cid)
-        for key in sorted(set(c) - {"id", "hours", "fee", "requires", "provides"}):
-            problems.append(Problem(("courses", i, key), "unknown field", None))
+        if not c.keys() <= _COURSE_FIELDS:
+            for key in sorted(set(c) - _COURSE_FIELDS):
+                problems.append(Problem(("courses", i, key), "unknown field", None))
         courses.append(
             Course(
                 id=cid,

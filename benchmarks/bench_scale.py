@@ -238,6 +238,9 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
                               infer_skills=args.infer_skills, secret_key=env["TALENTBRIDGE_SECRET_KEY"])
     print(f"demo data: {args.base_talents} talents, {args.orgs} organizations; talent index ...", flush=True)
     _demo(env, args.base_talents, args.orgs)
+    # as a deployment does before ``serve``: the taxonomy's label encodings on disk once, so that the web workers
+    # read them back instead of each encoding them at warm-up (minutes of CPU per worker on two cores)
+    _cli(env, "db", "upgrade")
     _cli(env, "recommend", "reindex")
     token, openings, talents = _token(url)
     run_id = uuid.uuid4().hex[:6]

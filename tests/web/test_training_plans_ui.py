@@ -28,9 +28,9 @@ def _world(database: Database, courses: bool = True) -> dict[str, int]:
         reg = registry(session)
         org = reg.organizations.add(OrganizationData(name="울산정밀", kind="manufacturer"))
         other = reg.organizations.add(OrganizationData(name="비전AI", kind="ai_startup"))
-        people = [reg.talents.add(TalentData(name=n, current_employer_id=org.id,
+        people = [reg.talents.add(TalentData(name=n, current_employer_id=org.id, desired_roles=roles,
                                              skills=[{"skill_id": "python", "level": 3}]))
-                  for n in ("=가나다", "나현", "다솜")]  # fmt: skip
+                  for n, roles in (("=가나다", []), ("나현", []), ("다솜", ["ml-engineer"]))]  # fmt: skip
         stranger = reg.talents.add(TalentData(name="외부인", current_employer_id=other.id))
         opening = reg.openings.add(OpeningData(
             organization_id=org.id, kind="job", title="ML 엔지니어", status="open", remote=True,
@@ -58,6 +58,11 @@ def test_group_plan_saved_listed_edited_marked_exported_deleted(tmp_path: Path, 
         assert 'name="talent_ids"' in form.text and "외부인" not in form.text
         assert "=가나다" in form.text and "나현" in c.get("/org/training", params={"q": "나현"}).text
         assert "다솜" not in c.get("/org/training", params={"q": "나현"}).text
+        by_role = c.get("/org/training", params={"q": "머신러닝"}).text  # a role by its Korean occupation name
+        assert "다솜 <span class=\"muted\">(머신러닝 엔지니어)</span>" in by_role and "나현" not in by_role
+        english = c.get("/org/training", params={"q": "machine learning", "lang": "en"}).text
+        assert "(Machine learning engineer)" in english and "나현" not in english
+        c.cookies.clear()  # ?lang=en is remembered in a cookie; back to Korean
         saved = c.post("/org/training/plans", data={"talent_ids": [ids["a"], ids["b"]], "opening": ids["opening"],
                                                     "budget": 1_500_000}, follow_redirects=False)  # fmt: skip
         assert saved.status_code == 303, saved.text

@@ -33,15 +33,16 @@ def _org(request: Request) -> int:
     return int(org_id)
 
 
-def employees_of(session: Any, org_id: int, q: str = "") -> list[Any]:
-    """The organization's employees (by name; ``q`` keeps those whose name or desired role contains it)."""
+def employees_of(session: Any, org_id: int, q: str = "", role_label: Any = str) -> list[Any]:
+    """The organization's employees by name; ``q`` keeps those whose name or role (``role_label`` of each
+    desired role id, e.g. its Korean or English occupation name) contains it."""
     from talentbridge.services.registry import registry
 
     people = list(registry(session).talents.iter_all(filters={"current_employer_id": org_id}))[: plans.MAX_GROUP]
     needle = q.strip().casefold()
     if needle:
         people = [p for p in people if needle in p.name.casefold()
-                  or any(needle in str(r).casefold() for r in (p.desired_roles or []))]  # fmt: skip
+                  or any(needle in f"{r} {role_label(r)}".casefold() for r in (p.desired_roles or []))]  # fmt: skip
     return sorted(people, key=lambda p: p.name)
 
 

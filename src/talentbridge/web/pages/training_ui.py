@@ -58,12 +58,20 @@ def form_context(request: Request, session: Any, org_id: int) -> dict[str, Any]:
     from talentbridge.web.pages.training_plans_ui import employees_of
 
     q = request.query_params.get("q", "")[:100]
+    taxonomy = taxonomy_for(request)
+    english = request_language(request) == "en"
+
+    def role_label(role_id: str) -> str:
+        occ = taxonomy.occupations.get(role_id)
+        return str((occ.label_en if english else occ.label_ko) or role_id) if occ else role_id
+
     openings = registry(session).openings.list({"organization_id": org_id}, size=200, sort="-created_at").items
     return {
         "openings": openings,
-        "employees": employees_of(session, org_id, q),
+        "employees": employees_of(session, org_id, q, role_label),
+        "role_label": role_label,
         "q": q,
-        "occupations": sorted({occupation_label(o) for o in taxonomy_for(request).occupations.values()}),
+        "occupations": sorted({occupation_label(o) for o in taxonomy.occupations.values()}),
         "catalogue_empty": course_store(session).count() == 0,
     }
 

@@ -13,7 +13,14 @@
 4. A ``reindex`` job is submitted; requests go on (fresh connections, so every web worker gets some). Each
    request is followed on the same connection by ``GET /api/health``, which names the worker (``index.pid``) and
    the index version it answers from (``index.talents``, loaded at ``index.loaded_at``). Pick-up: from the job's
-   end (its ``finished_at``) until the last web worker loaded the new version (and answers from it).
+   end (its ``finished_at``) until the last web worker loaded the new version (and answers from it). While the
+   import runs, requests may have asked for reindex jobs of their own (a backlog is never synced in a request), so
+   a worker may already answer from a newer version: its pick-up is then counted from that version's publication
+   (``version.json``), never from the bench's job.
+
+CPU view (load-independent): the CPU seconds the web workers (and the job workers) used in each phase, per
+request, from ``/proc``; ``--py-spy DIR`` also records one web worker's stacks during the load phase (py-spy's raw
+format, one line per stack with its sample count). The table ends with the load average at the start and end.
 
 Text encoding and skill inference are off by default (``--infer-skills`` turns them on): encoding 100,000 résumés
 takes hours on two cores, and what is measured here is the serving path and the hand-over between processes.
@@ -52,6 +59,8 @@ from bench_load import (  # noqa: E402 - the sibling script's helpers
 )
 
 SKILLS = ["python", "pytorch", "tensorflow", "sql", "kubernetes", "docker", "java", "aws", "html", "css"]
+#: pids of the ``talentbridge worker`` processes started by ``_processes`` (for the CPU view)
+JOB_PIDS: list[int] = []
 REGIONS = ["seoul", "gyeonggi", "daejeon", "ulsan", "busan", "incheon", "gwangju"]
 
 
@@ -85,6 +94,7 @@ def _processes(env: dict[str, str], port: int, web: int, jobs: int, logs: Path) 
             with (logs / f"worker-{i}.log").open("wb") as log:
                 procs.append(subprocess.Popen([*cli, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT,
                                               start_new_session=True))
+            JOB_PIDS.append(procs[-1].pid)
         with (logs / "serve.log").open("wb") as log:
             procs.append(subprocess.Popen(
                 [*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(web)],
@@ -101,6 +111,33 @@ def _processes(env: dict[str, str], port: int, web: int, jobs: int, logs: Path) 
                 p.wait(20)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes used so far (``/proc/<pid>/stat``; gone processes count 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / tick
+
+
+def _version_number(name: str | None) -> int:
+    return int(name[1:]) if name and name.startswith("v") and name[1:].isdigit() else -1
+
+
+def _published_at(data_dir: Path, name: str) -> float | None:
+    import json
+
+    try:
+        stamp = json.loads((data_dir / "indexes" / "talents" / name / "version.json").read_text())["published_at"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return datetime.fromisoformat(stamp).timestamp()
 
 
 def _path(rng: random.Random, openings: list[int], talents: list[int]) -> str:
@@ -135,8 +172,9 @@ async def _load(base: str, token: str, concurrency: int, seconds: float, opening
 
 
 async def _probe(base: str, token: str, n: int, rng: random.Random, openings: list[int],
-                 talents: list[int]) -> tuple[int, str | None, int | str, float | None]:
-    """A recommendation then the health check on one fresh connection: (pid, index version, status)."""
+                 talents: list[int]) -> tuple[int, str | None, int | str, float | None, bool]:
+    """A recommendation then the health check on one fresh connection: (pid, index version, status, loaded at,
+    warmed up)."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
                                  timeout=60) as http:
@@ -144,26 +182,30 @@ async def _probe(base: str, token: str, n: int, rng: random.Random, openings: li
             status: int | str = (await http.get(_path(rng, openings, talents))).status_code
             health = (await http.get("/api/health")).json()
         except httpx.HTTPError as exc:
-            return -1, None, type(exc).__name__, None
+            return -1, None, type(exc).__name__, None, False
     index = health["index"]
-    return int(index["pid"]), index["talents"], status, index.get("loaded_at")
+    return int(index["pid"]), index["talents"], status, index.get("loaded_at"), bool(health.get("ready"))
 
 
 async def _until_all_workers(base: str, token: str, workers: int, want: str | None, timeout: float,
-                             openings: list[int], talents: list[int], stats: Stats) -> dict[int, float]:
-    """Probe with 8 clients until ``workers`` distinct pids answered from ``want`` (any version when None);
-    returns pid -> when it started answering from it (the worker's ``loaded_at``, epoch seconds)."""
-    first: dict[int, float] = {}
+                             openings: list[int], talents: list[int], stats: Stats,
+                             warmed: bool = False) -> dict[int, tuple[str, float]]:
+    """Probe with 8 clients until ``workers`` distinct pids answered from ``want`` or a newer version (any version
+    when None); returns pid -> (version, when it started answering from it: the worker's ``loaded_at``)."""
+    first: dict[int, tuple[str, float]] = {}
     stop = time.monotonic() + timeout
 
     async def client(n: int) -> None:
         rng = random.Random(1000 + n)
         while time.monotonic() < stop and len(first) < workers:
             started = time.perf_counter()
-            pid, version, status, loaded_at = await _probe(base, token, n, rng, openings, talents)
+            pid, version, status, loaded_at, ready = await _probe(base, token, n, rng, openings, talents)
             stats.record(status, time.perf_counter() - started)
-            if pid > 0 and (want is None or version == want):
-                first.setdefault(pid, loaded_at or time.time())
+            if warmed and not ready:
+                await asyncio.sleep(0.5)
+                continue
+            if pid > 0 and (want is None or _version_number(version) >= _version_number(want)):
+                first.setdefault(pid, (str(version), loaded_at or time.time()))
 
     await asyncio.gather(*(client(i) for i in range(8)))
     return first
@@ -196,6 +238,9 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
                               infer_skills=args.infer_skills, secret_key=env["TALENTBRIDGE_SECRET_KEY"])
     print(f"demo data: {args.base_talents} talents, {args.orgs} organizations; talent index ...", flush=True)
     _demo(env, args.base_talents, args.orgs)
+    # as a deployment does before ``serve``: the taxonomy's label encodings on disk once, so that the web workers
+    # read them back instead of each encoding them at warm-up (minutes of CPU per worker on two cores)
+    _cli(env, "db", "upgrade")
     _cli(env, "recommend", "reindex")
     token, openings, talents = _token(url)
     run_id = uuid.uuid4().hex[:6]
@@ -208,8 +253,24 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
     with _processes(env, _free_port(), args.web_workers, args.job_workers, logs) as base:
         print(f"{args.web_workers} web workers, {args.job_workers} job workers up; warming up ...", flush=True)
         warm = Stats()
-        pids = asyncio.run(_until_all_workers(base, token, args.web_workers, None, 300, openings, talents, warm))
-        print(f"  workers answering: {sorted(pids)}", flush=True)
+        t0 = time.perf_counter()
+        pids = asyncio.run(_until_all_workers(base, token, args.web_workers, None, args.warm_timeout, openings,
+                                              talents, warm, warmed=True))  # fmt: skip
+        print(f"  workers answering, warm-up done (/api/health ready) in {time.perf_counter() - t0:.0f} s: "
+              f"{sorted(pids)}", flush=True)
+        if len(pids) < args.web_workers:
+            print(f"  only {len(pids)} of {args.web_workers} workers warmed up within {args.warm_timeout:.0f} s",
+                  flush=True)  # fmt: skip
+        web_pids = sorted(pids)
+        job_pids = list(JOB_PIDS)
+        spy = None
+        if args.py_spy:
+            Path(args.py_spy).mkdir(parents=True, exist_ok=True)
+            spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--nonblocking", "--format", "raw",
+                                    "-d", str(int(args.seconds)), "-r", "50", "-p", str(web_pids[0]),
+                                    "-o", str(Path(args.py_spy) / f"web-{web_pids[0]}.txt")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        cpu_web, cpu_jobs = _cpu_seconds(web_pids), _cpu_seconds(job_pids)
         db = Database(url)
         try:
             job, _ = submit_import(db, settings, entity="talents", filename="talents.csv", content=csv.read_bytes(),
@@ -218,13 +279,20 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
             db.dispose()
         print(f"import job {job.id} submitted; c={args.concurrency} for {args.seconds:.0f} s ...", flush=True)
         load = asyncio.run(_load(base, token, args.concurrency, args.seconds, openings, talents))
+        cpu = (_cpu_seconds(web_pids) - cpu_web, _cpu_seconds(job_pids) - cpu_jobs)
+        if spy is not None:
+            try:
+                spy.wait(120)
+            except subprocess.TimeoutExpired:
+                spy.terminate()
+                print("  py-spy did not finish in time (stopped)", flush=True)
         imported = _job(url, settings, job.id)
         if imported.status == "failed":  # type: ignore[attr-defined]
             print(f"  the import failed: {imported.error_en}", flush=True)  # type: ignore[attr-defined]
         rows.append(_row(f"recommendations, c={args.concurrency}, {args.seconds:.0f} s, import of "
                          f"{args.talents:,} running (job {imported.status}, "  # type: ignore[attr-defined]
                          f"{imported.progress_done:,}/{imported.progress_total or 0:,})", load,  # type: ignore[attr-defined]
-                         ">= 200 req/s, p95 < 100 ms, 0 errors"))
+                         ">= 200 req/s, p95 < 100 ms, 0 errors", cpu))
         print(rows[-1], flush=True)
         if args.wait_import:
             print("waiting for the import to finish ...", flush=True)
@@ -238,6 +306,7 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
             db.dispose()
         print(f"reindex job {reindex.id} submitted; serving meanwhile ...", flush=True)
         during = Stats()
+        cpu_web, cpu_jobs = _cpu_seconds(web_pids), _cpu_seconds(job_pids)
 
         async def serve_until_done() -> object:
             while True:
@@ -255,18 +324,28 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
         seen = asyncio.run(_until_all_workers(base, token, len(pids), version, args.pickup_timeout, openings,
                                               talents, during))
         during.elapsed = time.perf_counter() - t0
-        lag = max(seen.values()) - ended if len(seen) >= len(pids) else float("nan")
-        rows.append(_row(f"requests after the reindex job ({version}, {done.result['talents']:,} talents)",  # type: ignore[attr-defined]
-                         during, "0 errors"))
-        rows.append([f"pick-up: job end -> every web worker ({len(seen)}/{len(pids)}) answers from {version}",
-                     "-", "-", "-", "-", "-", f"pick-up {lag:.2f} s", "<= 5 s"])
+        cpu = (_cpu_seconds(web_pids) - cpu_web, _cpu_seconds(job_pids) - cpu_jobs)
+        lags = []
+        for got, loaded_at in seen.values():  # from the end of the job that made the version the worker answers from
+            start = ended if got == version else (_published_at(data_dir, got) or ended)
+            lags.append(loaded_at - start)
+        lag = max(lags) if len(seen) >= len(pids) else float("nan")
+        newer = sorted({got for got, _ in seen.values()} - {version})
+        rows.append(_row(f"requests during and after the reindex job ({version}, {done.result['talents']:,} talents)",  # type: ignore[attr-defined]
+                         during, "0 errors", cpu))
+        rows.append([f"pick-up: job end -> every web worker ({len(seen)}/{len(pids)}) answers from {version}"
+                     + (f" or newer ({', '.join(newer)}, from their publication)" if newer else ""),
+                     "-", "-", "-", "-", "-", "-", f"pick-up {lag:.2f} s (worst worker)", "<= 5 s"])
     return rows
 
 
-def _row(scenario: str, s: Stats, goal: str) -> list[str]:
+def _row(scenario: str, s: Stats, goal: str, cpu: tuple[float, float] | None = None) -> list[str]:
     rate = s.requests / s.elapsed if s.elapsed else 0.0
+    view = "-"
+    if cpu is not None and s.requests:
+        view = f"{cpu[0] * 1000 / s.requests:.1f} ms/req web ({cpu[0]:.0f} s), jobs {cpu[1]:.0f} s"
     return [scenario, str(s.requests), str(s.failures), f"{rate:.1f}", f"{s.pct(0.5):.0f}", f"{s.pct(0.95):.0f}",
-            ", ".join(f"{k}:{v}" for k, v in sorted(s.statuses.items(), key=str)), goal]
+            view, ", ".join(f"{k}:{v}" for k, v in sorted(s.statuses.items(), key=str)), goal]
 
 
 def main() -> None:
@@ -282,18 +361,26 @@ def main() -> None:
     parser.add_argument("--pickup-timeout", type=float, default=60.0)
     parser.add_argument("--wait-import", action="store_true", help="Let the import finish before the reindex.")
     parser.add_argument("--infer-skills", action="store_true", help="Skill inference and text encoding on.")
+    parser.add_argument("--warm-timeout", type=float, default=900.0,
+                        help="Seconds to wait for every web worker's warm-up (models) before the load phase.")
+    parser.add_argument("--py-spy", metavar="DIR", help="Record one web worker's stacks during the load phase.")
     args = parser.parse_args()
     if not _pg_server():
         sys.exit("PostgreSQL is not reachable (TALENTBRIDGE_TEST_POSTGRES_URL)")
     work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     started = datetime.now(UTC)
+    load_before = os.getloadavg()
     try:
         with pg_database() as url:
             rows = run(args, url, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    header = ["scenario", "requests", "errors", "req/s", "p50 ms", "p95 ms", "statuses", "goal (issue #18)"]
-    print(f"\nbench_scale {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs (shared)\n")
+    header = ["scenario", "requests", "errors", "req/s", "p50 ms", "p95 ms", "CPU (web workers; job workers)",
+              "statuses", "goal (issue #18)"]
+    load_after = os.getloadavg()
+    print(f"\nbench_scale {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs (shared); load average "
+          f"{load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end (1 min); "
+          f"{' '.join(sys.argv[1:]) or 'defaults'}\n")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for row in rows:

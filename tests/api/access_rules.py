@@ -15,7 +15,7 @@ PUBLIC = "public"
 
 
 def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, str, Any]]:
-    r, oa, t1 = ids["round"], ids["oa"], ids["t1"]
+    r, oa, t1, oa_org = ids["round"], ids["oa"], ids["t1"], ids["org_a"]
     rounds = {
         ("GET", "/api/rounds/{round_id}/openings"): (SIGNED_IN, f"/api/rounds/{r}/openings", None),
         ("POST", "/api/rounds/{round_id}/openings"): (OPERATOR, f"/api/rounds/{r}/openings",
@@ -249,5 +249,24 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("POST", "/me/growth/save"): (TALENT, "/me/growth/save", None),
         ("POST", "/me/growth/progress"): (TALENT, "/me/growth/progress", None),
         ("GET", "/org/training"): (ORG, "/org/training", None),
+        # saved training plans: pages (web/pages/training_plans_ui.py) and API (web/api/training_plans.py)
+        ("GET", "/org/training/plans"): (ORG, "/org/training/plans", None),
+        ("POST", "/org/training/plans"): (ORG, "/org/training/plans", None),
+        ("GET", "/org/training/plans/{plan_id}"): (ORG, "/org/training/plans/999999", None),
+        ("POST", "/org/training/plans/{plan_id}"): (ORG, "/org/training/plans/999999", None),
+        ("POST", "/org/training/plans/{plan_id}/delete"): (ORG, "/org/training/plans/999999/delete", None),
+        ("POST", "/org/training/plans/{plan_id}/status"): (ORG, "/org/training/plans/999999/status", None),
+        ("GET", "/org/training/plans/{plan_id}/export.{fmt}"): (ORG, "/org/training/plans/999999/export.csv", None),
+        ("GET", "/api/organizations/{organization_id}/training-plans"): (
+            {"org_member", "operator", "auditor"}, f"/api/organizations/{oa_org}/training-plans", None),
+        ("POST", "/api/organizations/{organization_id}/training-plans"): (
+            {"org_member"}, f"/api/organizations/{oa_org}/training-plans",
+            {"target_kind": "skills", "target_ref": "python:2", "talent_ids": [t1]}),
+        ("GET", "/api/organizations/{organization_id}/training-plans/{plan_id}"): (
+            {"org_member", "operator", "auditor"}, f"/api/organizations/{oa_org}/training-plans/999999", None),
+        ("PATCH", "/api/organizations/{organization_id}/training-plans/{plan_id}"): (
+            {"org_member"}, f"/api/organizations/{oa_org}/training-plans/999999", {"name": "2분기"}),
+        ("DELETE", "/api/organizations/{organization_id}/training-plans/{plan_id}"): (
+            {"org_member"}, f"/api/organizations/{oa_org}/training-plans/999999", None),
     }
     return rounds | knowledge | recommendations | support | pages | platform | analytics | privacy | ai | courses

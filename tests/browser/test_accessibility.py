@@ -31,7 +31,8 @@ LOGINS = {
 EXTRA: dict[str, list[str]] = {
     "anonymous": ["/login", "/signup", "/password-reset", "/no-such-page"],
     "talent": ["/notifications", "/me?lang=en", "/ai/reviews/new?subject=round%3A1"],
-    "org_member": ["/notifications", "{first:main table a[href^='/org/openings/']}", "/ai/reviews/new?subject=round%3A1"],
+    "org_member": ["/notifications", "{first:main table a[href^='/org/openings/']}", "/ai/reviews/new?subject=round%3A1",
+                   "/org/training/plans"],
     "operator": [
         "/notifications",
         "/operator/search?q=비전",

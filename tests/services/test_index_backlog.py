@@ -161,3 +161,27 @@ def _save(idx, texts, folder, svc) -> None:
     lean.save(folder)
     texts.save(folder)
     (folder / "sync.json").write_text(json.dumps({**svc._signature(), "synced_at": "2026-01-01T00:00:00+00:00"}))
+
+
+def test_a_change_bus_message_starts_reading_the_new_version_before_any_request(tmp_path, sqlite_database):
+    from talentbridge.services.change_bus import change_bus_for
+
+    settings = _settings(tmp_path, sqlite_database)
+    _add(sqlite_database, "a", 2)
+    with sqlite_database.session() as session:
+        svc = RecommendService(settings, session).talent_index
+        first = svc.rebuild_index()["version"]
+    _add(sqlite_database, "b", 1)
+    with sqlite_database.session() as session:
+        svc = RecommendService(settings, session).talent_index
+        idx, texts = svc._build(budget=None)
+        second = svc.versions.publish(lambda folder: _save(idx, texts, folder, svc))
+    talent_index._versions[svc.key] = first  # as if another process had published the second one
+    talent_index._pointer_checked[svc.key] = time.monotonic() + 1e9  # the pointer is not polled here
+    assert _look(settings, sqlite_database)[0] == first  # a request registers how to load (the skill graph)
+    change_bus_for(settings).publish(talent_index.TOPIC, {"version": second})
+    deadline = time.monotonic() + 30
+    while talent_index._versions.get(svc.key) != second and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert talent_index._versions.get(svc.key) == second  # no request came in between
+    assert len(talent_index._indexes[svc.key]) == 3

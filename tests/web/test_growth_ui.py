@@ -80,3 +80,39 @@ def test_growth_target_is_picked_by_name_or_from_recommendations(tmp_path: Path,
         assert empty.status_code == 200 and 'role="alert"' in empty.text
         english = c.get("/me/growth", params={"kind": "occupation", "ref": "nothing like this", "lang": "en"}).text
         assert "No occupation is named" in english
+
+
+def test_recommended_opening_is_offered_picked_and_ranked_only_when_shown(tmp_path: Path, database: Database) -> None:
+    """A recommended opening is in the picker and leads to its gap; the ranking (and its AI Basic Act record) is
+    computed only when the picker is shown, not on every view of a gap."""
+    from sqlalchemy import func, select
+
+    from talentbridge.domain import OpeningData, OrganizationData
+    from talentbridge.storage.ai_record_tables import AiRunRecordRow
+
+    with database.session() as session:
+        reg = registry(session)
+        org = reg.organizations.add(OrganizationData(name="비전AI", kind="ai_startup"))
+        opening = reg.openings.add(OpeningData(
+            organization_id=org.id, kind="job", title="파이썬 데이터 엔지니어", status="open", remote=True,
+            required_skills=[{"skill_id": "python", "min_level": 2, "importance": "must"},
+                             {"skill_id": "pytorch", "min_level": 2, "importance": "must"}],
+        ))  # fmt: skip
+        talent = reg.talents.add(TalentData(name="박도윤", skills=[{"skill_id": "python", "level": 3}],
+                                            consent_visible=True))  # fmt: skip
+
+    def records() -> int:
+        with database.session() as session:
+            return int(session.scalar(select(func.count()).select_from(AiRunRecordRow)) or 0)
+
+    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=database.url)
+    _, token = make_account(database, "talent", talent_id=talent.id)
+    with TestClient(create_app(settings, database), headers={"Authorization": f"Bearer {token}"}) as c:
+        before = records()
+        page = c.get("/me/growth").text
+        assert f'<option value="{opening.id}"' in page and "파이썬 데이터 엔지니어" in page
+        assert records() == before + 1  # the ranking shown is recorded
+        gap = c.get("/me/growth", params={"kind": "opening", "ref": str(opening.id)})
+        assert gap.status_code == 200 and "gap-title" in gap.text and "파이썬 데이터 엔지니어" in gap.text
+        assert 'id="growth-opening"' not in gap.text and 'href="/me/growth"' in gap.text
+        assert records() == before + 1  # no ranking computed (nor recorded) for a gap view

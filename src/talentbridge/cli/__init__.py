@@ -30,6 +30,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("users", "users", "User accounts and roles."),
     ("upskill", "upskill", "Upskilling: plan learning paths over a course catalogue."),
     ("courses", "courses", "Course catalogue: import KDT, JCRec or CSV courses; skill gaps; training plans."),
+    ("training_plan", "training-plan", "Saved training plans of an organization: create, list, show, export."),
     ("support", "support", "Hiring subsidies, research grants, stock-option tax rules and visas: screen and list rules."),
     ("mail", "mail", "E-mail outbox: list messages, retry failed ones."),
     ("backup", "backup", "Back up the whole database (SQLite file or pg_dump archive)."),

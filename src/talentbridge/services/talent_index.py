@@ -73,6 +73,9 @@ _loading: dict[str, threading.Lock] = {}  # key -> held while a version is read 
 #: key -> submits the ``reindex`` job for a backlog, given the loaded version (web processes; ``route_reindex``)
 _submitters: dict[str, Callable[[str], None]] = {}
 _asked: dict[str, str] = {}  # key -> loaded version a reindex job was already asked for by this process
+#: key -> starts reading the current version in the background (registered by a use that had the skill graph;
+#: the change-bus listener calls it, so a new version is read as soon as it is announced)
+_loaders: dict[str, Callable[[], None]] = {}
 #: Changed talents a request brings into the loaded index itself; a larger backlog goes to a ``reindex`` job.
 REQUEST_BACKLOG = 200
 #: Seconds during which the API uses the index without comparing it with the database again.
@@ -119,6 +122,7 @@ def reset_indexes() -> None:
         _synced.clear()
         _pointer_checked.clear()
         _asked.clear()
+        _loaders.clear()
     reset_graphs()
     reset_openings()
     reset_pools()
@@ -157,6 +161,11 @@ def _on_new_version(topic: str, payload: dict[str, Any]) -> None:
 
     _pointer_checked.clear()
     recommend_cache.clear()
+    for load in list(_loaders.values()):  # start reading the new version now, not at the next request
+        try:
+            load()
+        except Exception:  # noqa: BLE001 - the next use reads the pointer again
+            log.warning("could not start loading a new index version", exc_info=True)
 
 
 def _watch(settings: Settings) -> None:
@@ -273,6 +282,9 @@ class TalentIndexService:
         at once after a change-bus message). Reading and building happen outside ``_lock``, in a background
         thread when an index is loaded (requests answer from it meanwhile); the swap is O(1) under the lock."""
         key = self.key
+        if key not in _loaders:  # how the change-bus listener starts a load (the graph: a request has a session)
+            graph = self.ctx.graph
+            _loaders[key] = lambda: self._start_load(graph)
         now = time.monotonic()
         loaded = _indexes.get(key)
         if loaded is not None and now - _pointer_checked.get(key, -1e9) < POINTER_CHECK_SECONDS:
@@ -288,18 +300,29 @@ class TalentIndexService:
                 if _versions.get(key) != name or key not in _indexes:
                     self._load_version(name)
             return
-        if gate.acquire(blocking=False):
-            graph = self.ctx.graph  # from this request's session (cached per taxonomy); the thread has none
+        self._start_load(self.ctx.graph, name)
 
-            def load() -> None:
-                try:
-                    self._load_version(name, graph)
-                except Exception:  # noqa: BLE001 - the next pointer check tries again
-                    log.warning("loading index version %s failed", name, exc_info=True)
-                finally:
-                    gate.release()
+    def _start_load(self, graph: Any, name: str | None = None) -> None:
+        """Read version ``name`` (the current one when None) in a background thread, unless one is being read or
+        it is loaded already; ``graph`` is the skill graph (from a request's session: the thread has none)."""
+        key = self.key
+        name = name or self.versions.current()
+        if name is None or name == _versions.get(key):
+            return
+        with _lock:
+            gate = _loading.setdefault(key, threading.Lock())
+        if not gate.acquire(blocking=False):
+            return
 
-            threading.Thread(target=load, name="talentbridge-index-load", daemon=True).start()
+        def load() -> None:
+            try:
+                self._load_version(name, graph)
+            except Exception:  # noqa: BLE001 - the next pointer check tries again
+                log.warning("loading index version %s failed", name, exc_info=True)
+            finally:
+                gate.release()
+
+        threading.Thread(target=load, name="talentbridge-index-load", daemon=True).start()
 
     def _load_version(self, name: str, graph: Any = None) -> TalentIndex | None:
         """Read version ``name`` (outside ``_lock``) and make it this process's index (under it)."""

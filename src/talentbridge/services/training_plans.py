@@ -11,7 +11,11 @@ from typing import Any
 __all__ = ["team_plan", "uncovered_demand"]
 
 
-def team_plan(session: Any, organization_id: int, kind: str, ref: str, limit: int = 200) -> dict[str, Any]:
+def team_plan(
+    session: Any, organization_id: int, kind: str, ref: str, limit: int = 200, talent_ids: list[int] | None = None
+) -> dict[str, Any]:
+    """The plan for the organization's employees (``talent_ids``: only those of them; others are left out).
+    ``catalogue_empty`` says no course is loaded at all, so "0 h" means nothing can be planned yet."""
     from talentbridge.services.course_catalogue import course_store
     from talentbridge.services.registry import registry
     from talentbridge.services.skill_gap import (
@@ -25,8 +29,15 @@ def team_plan(session: Any, organization_id: int, kind: str, ref: str, limit: in
 
     taxonomy, graph = taxonomy_and_graph(session)
     label, reqs = target_requirements(session, taxonomy, kind, ref)
-    people = list(registry(session).talents.iter_all(filters={"current_employer_id": organization_id}))[:limit]
-    courses = _dedupe(course_store(session).all())
+    talents = registry(session).talents
+    if talent_ids is None:
+        people = list(talents.iter_all(filters={"current_employer_id": organization_id}))[:limit]
+    else:
+        found = talents.get_many(talent_ids)
+        people = [found[t] for t in dict.fromkeys(talent_ids) if t in found]
+        people = [p for p in people if p.current_employer_id == organization_id][:limit]
+    all_courses = course_store(session).all()
+    courses = _dedupe(all_courses)
     rows: list[dict[str, Any]] = []
     used: Counter[Any] = Counter()
     by_id: dict[Any, Any] = {}
@@ -45,6 +56,7 @@ def team_plan(session: Any, organization_id: int, kind: str, ref: str, limit: in
         "hours": sum(r["plan"].hours for r in rows),
         "fee": sum(r["plan"].fee for r in rows),
         "programme_pays": sum(r["plan"].programme_pays for r in rows),
+        "catalogue_empty": not all_courses,
     }
 
 

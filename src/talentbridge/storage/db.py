@@ -27,6 +27,36 @@ SQLITE_BEGIN = "talentbridge_sqlite_begin"
 DEFAULT_BUSY_TIMEOUT = 30.0
 
 
+#: A pooled connection unused for longer than this is pinged before a request gets it (a server restart or an
+#: idle-connection timeout in between would otherwise fail that request's first statement).
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_if_idle(engine: Engine, idle_seconds: float = IDLE_PING_SECONDS) -> None:
+    """Ping a connection at checkout only when it sat in the pool for more than ``idle_seconds``: the
+    pessimistic check of ``pool_pre_ping`` where it helps (after a quiet spell), none on a busy server. A failed
+    ping makes the pool replace the connection (``DisconnectionError``) and retry."""
+    import time
+
+    from sqlalchemy.exc import DisconnectionError
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since <= idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # noqa: BLE001 - any failure means the connection is gone
+            raise DisconnectionError(str(exc)) from exc
+        if not alive:
+            raise DisconnectionError("ping failed")
+
+
 def make_engine(url: str, echo: bool = False, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL, a busy timeout of ``busy_timeout`` seconds and a
     parent folder.
@@ -48,9 +78,14 @@ def make_engine(url: str, echo: bool = False, busy_timeout: float = DEFAULT_BUSY
             kwargs["pool_size"] = 20
             kwargs["max_overflow"] = 40
     else:
-        kwargs["pool_pre_ping"] = True
+        # No ``pool_pre_ping``: it costs a round trip on every checkout (two per request). A connection idle
+        # for a while is pinged instead (``_ping_if_idle``); one that dies while in use fails its statement, and
+        # SQLAlchemy then invalidates every older connection of the pool.
         kwargs["pool_size"] = 10
+        kwargs["pool_recycle"] = 1800
     engine = create_engine(url, **kwargs)
+    if not url.startswith("sqlite"):
+        _ping_if_idle(engine, IDLE_PING_SECONDS)
     if url.startswith("sqlite"):
 
         @event.listens_for(engine, "connect")
@@ -206,6 +241,17 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def autocommit_session(self) -> Iterator[Session]:
+        """A session for one-statement reads outside a transaction: no ``BEGIN`` and no ``ROLLBACK`` round trips
+        (the sign-in lookups every request makes before its own session). Never write through it."""
+        with self.engine.connect() as conn:
+            session = Session(bind=conn.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+            try:
+                yield session
+            finally:
+                session.close()
 
     def begin_write(self, session: Session) -> None:
         """Start ``session``'s next transaction as a write transaction (``BEGIN IMMEDIATE`` on SQLite).

@@ -20,6 +20,7 @@ _OPTIONAL = (
     "privacy_tables",
     "ai_record_tables",
     "survey_tables",
+    "training_plan_tables",
 )
 
 for _name in _OPTIONAL:

@@ -25,6 +25,7 @@ ROUTER_MODULES: list[str] = [
     "talentbridge.web.api.taxonomy",
     "talentbridge.web.api.recommendations",
     "talentbridge.web.api.growth",
+    "talentbridge.web.api.training_plans",
     "talentbridge.web.api.rounds",
     "talentbridge.web.api.support",
     "talentbridge.web.api.jobs",

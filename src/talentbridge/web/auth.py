@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from contextlib import AbstractContextManager
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -193,8 +194,14 @@ class AuthMiddleware:
         ok = bool(expected) and given is not None and secrets.compare_digest(str(expected), str(given))
         return replay, ok
 
+    def _lookup_session(self) -> AbstractContextManager[Session]:
+        """One-statement reads outside a transaction where the database offers it (``Database.autocommit_session``):
+        a request's sign-in lookup then costs one round trip instead of three."""
+        reader = getattr(self.database, "autocommit_session", None)
+        return reader() if reader is not None else self.database.session(write=False)
+
     def _user_for_token(self, token: str) -> User | None:
-        with self.database.session(write=False) as session:
+        with self._lookup_session() as session:
             user = user_for_token(session, token, touch=False)
         if user is not None:
             self._record_use(token)
@@ -217,7 +224,7 @@ class AuthMiddleware:
     def _user_for_session(self, user_id: object, version: object) -> User | None:
         if not isinstance(user_id, int) or isinstance(user_id, bool):
             return None  # a cookie from an older release or not ours: simply signed out
-        with self.database.session(write=False) as session:
+        with self._lookup_session() as session:
             return user_for_session(session, user_id, version)
 
     def _write_audit(self, entries: list[AuditEntry]) -> None:

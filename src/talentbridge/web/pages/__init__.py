@@ -35,6 +35,7 @@ PAGE_MODULES = [
     "talentbridge.web.pages.data_ui",
     "talentbridge.web.pages.jobs_ui",
     "talentbridge.web.pages.training_ui",  # before courses_ui: /operator/courses/uncovered
+    "talentbridge.web.pages.training_plans_ui",
     "talentbridge.web.pages.courses_ui",
     "talentbridge.web.pages.growth_ui",
     "talentbridge.web.pages.ai_ui",

@@ -88,9 +88,12 @@ def growth_page(request: Request, session: SessionDep, kind: str = "", ref: str 
     from talentbridge.services.course_catalogue import course_store
 
     saved = course_store(session).paths_of(talent_id)
+    # The recommended openings (a ranking, with its AI Basic Act record) are computed only when their picker is
+    # shown: before a target is chosen, or when it could not be used; with a gap on screen a link brings it back.
+    recommended = _recommended(request, session, talent_id) if view is None else None
     return render(request, "talent/growth.html", view=view, kind=kind, ref=ref, error=error,
-                  occupations=_occupations(request), recommended=_recommended(request, session, talent_id),
-                  labels=labels, saved=saved)  # fmt: skip
+                  occupations=_occupations(request), recommended=recommended, labels=labels,
+                  saved=saved)  # fmt: skip
 
 
 @router.post("/save")

@@ -16,7 +16,7 @@ from talentbridge.web.pages.guards import require_roles
 from talentbridge.web.pages.rendering import render
 from talentbridge.web.pages.skills_ui import labels_for
 
-__all__ = ["router"]
+__all__ = ["router", "form_context"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,9 +31,8 @@ def org_training(
     org_id = getattr(request.state.user, "organization_id", None)
     if org_id is None:
         raise PermissionDenied("this page is for organization accounts")
-    from talentbridge.services.registry import registry
-
-    openings = registry(session).openings.list({"organization_id": int(org_id)}, size=200, sort="-created_at").items
+    context = form_context(request, session, int(org_id))
+    openings = context["openings"]
     if opening is not None:
         kind, ref = "opening", str(opening)
     result: dict[str, Any] | None = None
@@ -46,10 +45,41 @@ def org_training(
             result = training_plans.team_plan(session, int(org_id), kind, ref)
         except TalentBridgeError as exc:
             error = exc.message
-    return render(request, "org/training.html", result=result, kind=kind, ref=ref, error=error, openings=openings)
+    return render(request, "org/training.html", result=result, kind=kind, ref=ref, error=error, **context)
+
+
+def form_context(request: Request, session: Any, org_id: int) -> dict[str, Any]:
+    """What the plan forms offer: the organization's openings (by title), its employees (``q`` searches them),
+    the occupations (Korean and English names), and whether any course is loaded at all."""
+    from talentbridge.services.course_catalogue import course_store
+    from talentbridge.services.registry import registry
+    from talentbridge.services.skill_gap import occupation_label
+    from talentbridge.web.pages.skills_ui import taxonomy_for
+    from talentbridge.web.pages.training_plans_ui import employees_of
+
+    q = request.query_params.get("q", "")[:100]
+    taxonomy = taxonomy_for(request)
+    english = request_language(request) == "en"
+
+    def role_label(role_id: str) -> str:
+        occ = taxonomy.occupations.get(role_id)
+        return str((occ.label_en if english else occ.label_ko) or role_id) if occ else role_id
+
+    openings = registry(session).openings.list({"organization_id": org_id}, size=200, sort="-created_at").items
+    return {
+        "openings": openings,
+        "employees": employees_of(session, org_id, q, role_label),
+        "role_label": role_label,
+        "q": q,
+        "occupations": sorted({occupation_label(o) for o in taxonomy.occupations.values()}),
+        "catalogue_empty": course_store(session).count() == 0,
+    }
 
 
 @router.get("/operator/courses/uncovered", dependencies=[Depends(require_roles("operator"))])
 def uncovered(request: Request, session: SessionDep) -> Response:
+    from talentbridge.services.course_catalogue import course_store
+
     rows = training_plans.uncovered_demand(session)
-    return render(request, "courses/uncovered.html", rows=rows, labels=labels_for(request, [s for s, _ in rows]))
+    return render(request, "courses/uncovered.html", rows=rows, labels=labels_for(request, [s for s, _ in rows]),
+                  catalogue_empty=course_store(session).count() == 0)  # fmt: skip

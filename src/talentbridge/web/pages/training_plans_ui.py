@@ -38,12 +38,13 @@ def employees_of(session: Any, org_id: int, q: str = "", role_label: Any = str) 
     desired role id, e.g. its Korean or English occupation name) contains it."""
     from talentbridge.services.registry import registry
 
-    people = list(registry(session).talents.iter_all(filters={"current_employer_id": org_id}))[: plans.MAX_GROUP]
+    people = registry(session).talents.iter_all(filters={"current_employer_id": org_id})
     needle = q.strip().casefold()
     if needle:
-        people = [p for p in people if needle in p.name.casefold()
-                  or any(needle in f"{r} {role_label(r)}".casefold() for r in (p.desired_roles or []))]  # fmt: skip
-    return sorted(people, key=lambda p: p.name)
+        people = (p for p in people if needle in p.name.casefold()
+                  or any(needle in f"{r} {role_label(r)}".casefold() for r in (p.desired_roles or [])))  # fmt: skip
+    # searched first, then cut: an employee beyond the first MAX_GROUP is still found by name or role
+    return sorted(people, key=lambda p: p.name)[: plans.MAX_GROUP]
 
 
 def plan_error(request: Request, exc: TalentBridgeError) -> str:

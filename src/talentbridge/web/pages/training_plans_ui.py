@@ -5,6 +5,7 @@ planned / started / completed, export CSV or XLSX."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -86,19 +87,36 @@ def plan_list(request: Request, session: SessionDep, page: int = Query(1, ge=1, 
                   pages=max(1, -(-total // 50)))  # fmt: skip
 
 
-@router.post("")
-def plan_create(
-    request: Request, session: SessionDep,
+@dataclass
+class PlanForm:
+    """The group plan form (``org/_plan_form.html``), shared by the create and the edit page."""
+
+    talent_ids: list[int]
+    name: str
+    kind: str
+    ref: str
+    budget: int | None
+
+
+def plan_form(
     talent_ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI reads the default, never mutates it
     name: Annotated[str, Form(max_length=200)] = "", opening: Annotated[str, Form(max_length=12)] = "",
     occupation: Annotated[str, Form(max_length=300)] = "", skills: Annotated[str, Form(max_length=300)] = "",
     budget: Annotated[int | None, Form(ge=0, le=2_147_483_647)] = None,
-) -> Response:  # fmt: skip
-    org_id = _org(request)
+) -> PlanForm:  # fmt: skip
     kind, ref = target_of(opening, occupation, skills)
+    return PlanForm(talent_ids, name, kind, ref, budget)
+
+
+PlanFormDep = Annotated[PlanForm, Depends(plan_form)]
+
+
+@router.post("")
+def plan_create(request: Request, session: SessionDep, form: PlanFormDep) -> Response:
+    org_id = _org(request)
     try:
-        plan = plans.create_plan(session, org_id, name=name, target_kind=kind, target_ref=ref,
-                                 talent_ids=talent_ids, budget=budget, actor=request.state.user)  # fmt: skip
+        plan = plans.create_plan(session, org_id, name=form.name, target_kind=form.kind, target_ref=form.ref,
+                                 talent_ids=form.talent_ids, budget=form.budget, actor=request.state.user)  # fmt: skip
     except TalentBridgeError as exc:
         return _form_page(request, session, org_id, plan_error(request, exc))
     return redirect(f"/org/training/plans/{plan.id}?saved=1")
@@ -118,18 +136,11 @@ def plan_view(request: Request, session: SessionDep, plan_id: int) -> Response:
 
 
 @router.post("/{plan_id}")
-def plan_edit(
-    request: Request, session: SessionDep, plan_id: int,
-    talent_ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI reads the default, never mutates it
-    name: Annotated[str, Form(max_length=200)] = "", opening: Annotated[str, Form(max_length=12)] = "",
-    occupation: Annotated[str, Form(max_length=300)] = "", skills: Annotated[str, Form(max_length=300)] = "",
-    budget: Annotated[int | None, Form(ge=0, le=2_147_483_647)] = None,
-) -> Response:  # fmt: skip
+def plan_edit(request: Request, session: SessionDep, plan_id: int, form: PlanFormDep) -> Response:
     org_id = _org(request)
-    kind, ref = target_of(opening, occupation, skills)
-    changes: dict[str, Any] = {"name": name, "talent_ids": talent_ids, "budget": budget}
-    if ref:
-        changes |= {"target_kind": kind, "target_ref": ref}
+    changes: dict[str, Any] = {"name": form.name, "talent_ids": form.talent_ids, "budget": form.budget}
+    if form.ref:
+        changes |= {"target_kind": form.kind, "target_ref": form.ref}
     try:
         plans.update_plan(session, plan_id, org_id, changes, actor=request.state.user)
     except (ValidationFailed, NotFound) as exc:

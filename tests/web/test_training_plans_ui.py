@@ -89,6 +89,9 @@ def test_group_plan_saved_listed_edited_marked_exported_deleted(tmp_path: Path, 
         assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
         refused = c.post("/org/training/plans", data={"talent_ids": [ids["stranger"]], "opening": ids["opening"]})
         assert refused.status_code == 422 and "우리 기관 직원을 한 명 이상 선택하세요." in refused.text
+        empty = c.post("/org/training/plans", data={"name": "빈 계획"})  # no employee and no target: both said at once
+        assert empty.status_code == 422
+        assert "우리 기관 직원을 한 명 이상 선택하세요." in empty.text and "목표를 선택하세요" in empty.text
         assert c.post(f"{url}/delete", follow_redirects=False).status_code == 303
         assert c.get(url).status_code == 404
     with database.session() as session:

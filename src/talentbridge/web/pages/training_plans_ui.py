@@ -49,16 +49,21 @@ def employees_of(session: Any, org_id: int, q: str = "", role_label: Any = str) 
 
 
 def plan_error(request: Request, exc: TalentBridgeError) -> str:
-    """Why the plan cannot be saved, in the reader's language."""
+    """Why the plan cannot be saved, in the reader's language: every problem of the form."""
     _ = gettext_for(request_language(request))
     if isinstance(exc, ValidationFailed):
         fields = {p.loc[-1] for p in exc.problems if p.loc}
-        if "talent_ids" in fields:
-            return _("Choose at least one of your employees.")
-        if "budget" in fields:
-            return _("The budget is a number of won, zero or more.")
-        if "target_kind" in fields or "target_ref" in fields:
-            return _("Choose a target: one of your openings, an occupation or skills.")
+        messages = [
+            text
+            for wanted, text in (
+                ({"talent_ids"}, _("Choose at least one of your employees.")),
+                ({"target_kind", "target_ref"}, _("Choose a target: one of your openings, an occupation or skills.")),
+                ({"budget"}, _("The budget is a number of won, zero or more.")),
+            )
+            if fields & wanted
+        ]
+        if messages:  # every problem of the form at once, not only the first
+            return " ".join(messages)
     if isinstance(exc, NotFound):
         return _("No occupation or opening by that name; pick one from the list.")
     return str(exc.message)

@@ -48,7 +48,8 @@ _ap.add_argument("--lang", default="en,ko")
 _ap.add_argument("--first", type=int, default=20)
 _ap.add_argument("--errors", type=int, default=0, help="print the N most frequent missed tags per language")
 _ap.add_argument("--threads", type=int, default=1)
-ARGS = _ap.parse_args()
+# parsed only when run as a script, so tests can import the matching rules
+ARGS = _ap.parse_args(None if __name__ == "__main__" else [])
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = str(ARGS.threads)
 
@@ -61,7 +62,14 @@ def mention_ranges(text: str, tag: str) -> list[tuple[int, int]]:
     if _HANGUL.search(tag):
         pattern = r"\s*".join(re.escape(c) for c in tag if not c.isspace())
     else:
-        pattern = r"(?<![A-Za-z0-9])" + r"\s+".join(re.escape(w) for w in tag.split()) + r"(?![A-Za-z0-9])"
+        # words need a space between them; around punctuation the space is optional: the tag "C / C++" is
+        # written "C/C++" in the ad, "CI / CD" as "CI/CD"
+        words = tag.split()
+        pattern = re.escape(words[0])
+        for prev, word in zip(words, words[1:], strict=False):
+            glue = r"\s*" if not (prev[-1].isalnum() and word[0].isalnum()) else r"\s+"
+            pattern += glue + re.escape(word)
+        pattern = r"(?<![A-Za-z0-9])" + pattern + r"(?![A-Za-z0-9])"
     return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
 
 

@@ -124,6 +124,13 @@ class Settings(BaseSettings):
     job_threads: int = Field(
         2, ge=1, le=64, description="Jobs one process runs at once (a `talentbridge worker`, or `serve` in-process)."
     )
+    job_nice: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="CPU priority step a `talentbridge worker` process takes at start (Unix `nice`): background jobs "
+        "(imports, re-indexing, reports) yield the CPU to the web workers answering people. 0: same priority.",
+    )
     job_heartbeat_seconds: float = Field(
         5.0, gt=0, le=600, description="How often a running job tells the jobs table its worker is alive."
     )

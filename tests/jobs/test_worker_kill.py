@@ -87,7 +87,7 @@ def queue_settings(pg: Database, tmp_path: Path) -> Iterator[Settings]:
 class Worker:
     """``talentbridge worker`` in a process of its own."""
 
-    def __init__(self, settings: Settings, log: Path) -> None:
+    def __init__(self, settings: Settings, log: Path, **extra_env: str) -> None:
         env = {
             **os.environ,
             "TALENTBRIDGE_ENVIRONMENT": "test",
@@ -98,6 +98,7 @@ class Worker:
             "TALENTBRIDGE_JOB_STALE_SECONDS": str(settings.job_stale_seconds),
             "TALENTBRIDGE_JOB_HEARTBEAT_SECONDS": str(settings.job_heartbeat_seconds),
             "PYTHONPATH": str(ROOT / "src"),
+            **extra_env,
         }
         self.log = log.open("ab")
         self.proc = subprocess.Popen(
@@ -235,3 +236,27 @@ def test_kill_9_in_the_middle_of_a_report_then_restart_leaves_no_half_file_and_c
     again, created = submit_job(pg, queue_settings, "programme-report", {"period": "2026", "format": "pdf"},
                                 key="report:kill")  # fmt: skip
     assert not created and again.id == job.id and svc.list()[1] == 1
+
+
+def _niceness(pid: int) -> int:
+    # /proc/<pid>/stat: the 19th field is the nice value (the command name in parentheses may hold spaces)
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[16])
+
+
+@pytest.mark.parametrize(("step", "expected"), [("7", 7), ("0", 0)])
+def test_a_worker_runs_at_the_configured_lower_cpu_priority(
+    queue_settings: Settings, tmp_path: Path, step: str, expected: int
+) -> None:
+    log = tmp_path / "worker.log"
+    worker = Worker(queue_settings, log, TALENTBRIDGE_JOB_NICE=step)
+    try:
+        deadline = time.monotonic() + 60
+        while b"worker: jobs from" not in log.read_bytes():
+            assert worker.proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        assert _niceness(worker.proc.pid) == min(19, os.nice(0) + expected)
+        assert f"(nice {min(19, os.nice(0) + expected)})" in log.read_text()
+    finally:
+        worker.stop()

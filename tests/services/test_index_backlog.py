@@ -185,3 +185,52 @@ def test_a_change_bus_message_starts_reading_the_new_version_before_any_request(
         time.sleep(0.05)
     assert talent_index._versions.get(svc.key) == second  # no request came in between
     assert len(talent_index._indexes[svc.key]) == 3
+
+
+def _opening(db: Database) -> int:
+    from talentbridge.domain import OpeningData, OrganizationData
+    from talentbridge.domain.opening import RequiredSkill
+
+    with db.session() as session:
+        repos = Repositories(session)
+        org = repos.organizations.add(OrganizationData(name="비전랩", kind="ai_startup", region="seoul"))
+        opening = repos.openings.add(OpeningData(organization_id=org.id, kind="job", title="비전 엔지니어", status="open",
+                                                 region="seoul",
+                                                 required_skills=[RequiredSkill(skill_id="python")]))  # fmt: skip
+        return opening.id
+
+
+def test_lists_say_how_many_talents_the_answering_index_lacks_until_the_reindex_job_is_done(
+    tmp_path, sqlite_database, monkeypatch
+):
+    settings = _settings(tmp_path, sqlite_database)
+    opening_id = _opening(sqlite_database)
+    _add(sqlite_database, "a", 3)
+    with sqlite_database.session() as session:
+        RecommendService(settings, session).rebuild_index()
+    route_reindex(sqlite_database, settings)
+    monkeypatch.setattr(talent_index, "REQUEST_BACKLOG", 5)
+    gate = threading.Event()
+    real_rebuild = talent_index.TalentIndexService.rebuild_index
+
+    def held_rebuild(self, progress=None):
+        assert gate.wait(60)
+        return real_rebuild(self, progress)
+
+    monkeypatch.setattr(talent_index.TalentIndexService, "rebuild_index", held_rebuild)
+    with sqlite_database.session() as session:
+        before = RecommendService(settings, session).talents_for_opening(opening_id, 20)
+    assert before["index_behind"] == 0 and len(before["items"]) == 3
+    _add(sqlite_database, "b", 8)
+    for interval in (0, 3600):  # the first request compares with the table; the second is answered within the
+        with sqlite_database.session() as session:  # sync interval, from the process's kept state
+            service = RecommendService(settings, session)
+            service.talent_index.sync_interval = interval
+            result = service.talents_for_opening(opening_id, 20)
+        assert result["index_behind"] == 8
+        assert len(result["items"]) == 3  # the new talents are not in the loaded version yet
+    gate.set()
+    assert job_queue(sqlite_database, settings).wait(120)
+    with sqlite_database.session() as session:
+        after = RecommendService(settings, session).talents_for_opening(opening_id, 20)
+    assert after["index_behind"] == 0 and len(after["items"]) == 11

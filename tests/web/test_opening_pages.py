@@ -345,3 +345,20 @@ def test_profile_problems_are_korean_sentences_naming_the_field(world: dict[str,
     assert any(e.startswith("이름: 필수 항목입니다") for e in errors), errors
     assert any(e.startswith("가능 시작일") or "날짜가 아닙니다" in e for e in errors), errors
     assert 'value="언젠가"' in r.text  # the refused value is shown back
+
+
+def test_the_recommendations_say_when_the_index_answering_lacks_the_newest_talents(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a reindex job brings in a large backlog, the list comes from the loaded version: the page says so."""
+    from talentbridge.services import talent_index
+
+    org, vision = world["org"], world["vision"]
+    assert 'id="index-behind"' not in org.get(f"/org/openings/{vision}").text
+    monkeypatch.setattr(talent_index.TalentIndexService, "lag", property(lambda self: 1234))
+    page = org.get(f"/org/openings/{vision}").text
+    assert 'id="index-behind"' in page and "최소 1234명이 아직 색인 중" in page
+    assert f'data-talent="{world["shown"]}"' in page  # the list itself is still shown
+    org.cookies.set("tb_lang", "en")
+    english = org.get(f"/org/openings/{vision}?lang=en").text
+    assert "at least 1234 talents are still being indexed" in english

@@ -166,8 +166,10 @@ class RecommendationService:
         program_settings: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The ``top`` talents for an opening, each with score, breakdown and explanation, plus how many
-        people each hard constraint excluded."""
-        return self._talents_for_opening(opening_id, top, filters, method, explain, program_settings)[0]
+        people each hard constraint excluded, and ``index_behind``: talents the talent index answering lacks or
+        has stale, at least, while a reindex job brings them in (0 when in step)."""
+        result = self._talents_for_opening(opening_id, top, filters, method, explain, program_settings)[0]
+        return {**result, "index_behind": self.talent_index.lag}
 
     def talents_for_opening_cached(
         self,
@@ -206,7 +208,8 @@ class RecommendationService:
             final=lambda v: is_final(v[0]),
             max_age=lambda _: self._max_age(),
         )
-        return value
+        # how far the index is behind is today's state, not the kept list's: added to a copy on every call
+        return {**value[0], "index_behind": self.talent_index.lag}, value[1]
 
     def _max_age(self) -> float:
         """How long the list just computed may be kept: briefly when it went without the text criterion's pool

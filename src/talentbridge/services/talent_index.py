@@ -73,6 +73,9 @@ _loading: dict[str, threading.Lock] = {}  # key -> held while a version is read 
 #: key -> submits the ``reindex`` job for a backlog, given the loaded version (web processes; ``route_reindex``)
 _submitters: dict[str, Callable[[str], None]] = {}
 _asked: dict[str, str] = {}  # key -> loaded version a reindex job was already asked for by this process
+# key -> talents the loaded version lacks or has stale, at least, as the last comparison with the table found while
+# a reindex job brings them in (absent: in step, or not known since a version loaded)
+_lag: dict[str, int] = {}
 #: key -> starts reading the current version in the background (registered by a use that had the skill graph;
 #: the change-bus listener calls it, so a new version is read as soon as it is announced)
 _loaders: dict[str, Callable[[], None]] = {}
@@ -122,6 +125,7 @@ def reset_indexes() -> None:
         _synced.clear()
         _pointer_checked.clear()
         _asked.clear()
+        _lag.clear()
         _loaders.clear()
     reset_graphs()
     reset_openings()
@@ -231,7 +235,7 @@ class TalentIndexService:
         if stale and not complete and key in _submitters:
             behind = self._backlog(idx, saved, signature)
             if behind > REQUEST_BACKLOG:
-                self.behind = behind
+                self.behind = _lag[key] = behind
                 self._ask_reindex()
                 return idx
         with _lock:
@@ -239,6 +243,7 @@ class TalentIndexService:
             if stale:
                 self._sync(idx)
                 self._mark(signature)
+                _lag.pop(key, None)
             # updated_at has whole seconds on SQLite: a change may hide in the same one
             elif (_recent(signature) or _unsettled(saved)) and self._sync(idx, deletions=False):
                 self._mark(signature)
@@ -246,8 +251,14 @@ class TalentIndexService:
             _indexes[key] = idx
             return idx
 
-    #: Talents changed since the loaded index was in step, when a request left them to a reindex job (else 0).
+    #: Talents changed since the loaded index was in step, when this request left them to a reindex job (else 0).
     behind: int = 0
+
+    @property
+    def lag(self) -> int:
+        """Talents this process's loaded version lacks or has stale, at least, while a reindex job brings them in
+        (0 when in step or not known). Lists drawn from the index say so (``index_behind``)."""
+        return _lag.get(self.key, 0)
 
     def _backlog(self, idx: TalentIndex, saved: dict[str, Any], signature: dict[str, Any]) -> int:
         """How many talents the loaded index lacks or has stale, at least (cheap: one bounded query)."""
@@ -339,6 +350,7 @@ class TalentIndexService:
             _loaded_at[key] = time.time()
             _checked.pop(key, None)  # compare with the table at the next use
             _asked.pop(key, None)
+            _lag.pop(key, None)
         return idx
 
     def rebuild_index(self, progress: Progress | None = None) -> dict[str, Any]:
@@ -475,6 +487,7 @@ class TalentIndexService:
             _loaded_at[key] = time.time()
             _pointer_checked[key] = time.monotonic()
             _asked.pop(key, None)
+            _lag.pop(key, None)
         change_bus_for(self.ctx.settings).publish(TOPIC, {"version": name})
         return name
 

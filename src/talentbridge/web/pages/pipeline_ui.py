@@ -102,6 +102,7 @@ def opening_context(request: Request, session: Any, repos: Any, opening: Any) ->
         "salary": _salary(opening, lang, tr),
         "items": items,
         "error": error,
+        "index_behind": getattr(request.state, "index_behind", 0),
         "reasons": reasons,
         "excluded": excluded,
         "invitable": {i["id"] for i in items if i["id"] not in busy},

@@ -159,6 +159,8 @@ def talents_for_opening(request: Request, session: Session, opening_id: int, top
         shown_items.append(it)
     _record(request, session, {**result, "items": shown_items})
     _add_learnable(session, opening_id, items, talents)
+    # how many talents the index answering lacks while a reindex job runs: the page says the list is not complete
+    request.state.index_behind = int(result.get("index_behind") or 0)
     return items, None
 
 

@@ -355,7 +355,7 @@ def test_the_recommendations_say_when_the_index_answering_lacks_the_newest_talen
 
     org, vision = world["org"], world["vision"]
     assert 'id="index-behind"' not in org.get(f"/org/openings/{vision}").text
-    monkeypatch.setattr(talent_index.TalentIndexService, "lag", property(lambda self: 1234))
+    monkeypatch.setattr(talent_index.TalentIndexService, "behind", property(lambda self: 1234))
     page = org.get(f"/org/openings/{vision}").text
     assert 'id="index-behind"' in page and "최소 1234명이 아직 색인 중" in page
     assert f'data-talent="{world["shown"]}"' in page  # the list itself is still shown

@@ -169,7 +169,7 @@ class RecommendationService:
         people each hard constraint excluded, and ``index_behind``: talents the talent index answering lacks or
         has stale, at least, while a reindex job brings them in (0 when in step)."""
         result = self._talents_for_opening(opening_id, top, filters, method, explain, program_settings)[0]
-        return {**result, "index_behind": self.talent_index.lag}
+        return {**result, "index_behind": self.talent_index.behind}
 
     def talents_for_opening_cached(
         self,
@@ -209,7 +209,7 @@ class RecommendationService:
             max_age=lambda _: self._max_age(),
         )
         # how far the index is behind is today's state, not the kept list's: added to a copy on every call
-        return {**value[0], "index_behind": self.talent_index.lag}, value[1]
+        return {**value[0], "index_behind": self.talent_index.behind}, value[1]
 
     def _max_age(self) -> float:
         """How long the list just computed may be kept: briefly when it went without the text criterion's pool

@@ -235,7 +235,7 @@ class TalentIndexService:
         if stale and not complete and key in _submitters:
             behind = self._backlog(idx, saved, signature)
             if behind > REQUEST_BACKLOG:
-                self.behind = _lag[key] = behind
+                _lag[key] = behind
                 self._ask_reindex()
                 return idx
         with _lock:
@@ -251,11 +251,8 @@ class TalentIndexService:
             _indexes[key] = idx
             return idx
 
-    #: Talents changed since the loaded index was in step, when this request left them to a reindex job (else 0).
-    behind: int = 0
-
     @property
-    def lag(self) -> int:
+    def behind(self) -> int:
         """Talents this process's loaded version lacks or has stale, at least, while a reindex job brings them in
         (0 when in step or not known). Lists drawn from the index say so (``index_behind``)."""
         return _lag.get(self.key, 0)

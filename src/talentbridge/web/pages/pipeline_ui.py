@@ -70,12 +70,13 @@ def opening_context(request: Request, session: Any, repos: Any, opening: Any) ->
 
     items: list[dict[str, Any]] = []
     error = None
+    index_behind = 0
     reasons: list[str] = []
     excluded: list[str] = []
     if is_accepting(opening, day):
         from talentbridge.web.pages.recommend_ui import talents_for_opening
 
-        items, error = talents_for_opening(request, session, opening.id)
+        items, error, index_behind = talents_for_opening(request, session, opening.id)
         if not items and error is None:
             try:
                 service = RecommendService(request.app.state.settings, session)
@@ -102,7 +103,7 @@ def opening_context(request: Request, session: Any, repos: Any, opening: Any) ->
         "salary": _salary(opening, lang, tr),
         "items": items,
         "error": error,
-        "index_behind": getattr(request.state, "index_behind", 0),
+        "index_behind": index_behind,
         "reasons": reasons,
         "excluded": excluded,
         "invitable": {i["id"] for i in items if i["id"] not in busy},

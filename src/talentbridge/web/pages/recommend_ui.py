@@ -114,14 +114,18 @@ def _record(request: Request, session: Session, result: dict[str, Any]) -> None:
     request.state.ai_record = shown(request, session, result, f"page:{request.url.path}")
 
 
-def talents_for_opening(request: Request, session: Session, opening_id: int, top: int = 20) -> tuple[Items, str | None]:
-    """Talent recommended for an opening, only people the caller may see, presented through the policy."""
+def talents_for_opening(
+    request: Request, session: Session, opening_id: int, top: int = 20
+) -> tuple[Items, str | None, int]:
+    """Talent recommended for an opening, only people the caller may see, presented through the policy; then the
+    error to show instead, and how many talents the index answering lacks while a reindex job runs (the page says
+    the list is not complete)."""
     lang = request_language(request)
     _ = gettext_for(lang)
     try:
         result = _service(request, session).talents_for_opening(opening_id, top)
     except TalentBridgeError as exc:
-        return [], exc.message
+        return [], exc.message, 0
     from talentbridge.services.registry import registry
 
     policy = policy_of(request)
@@ -159,9 +163,7 @@ def talents_for_opening(request: Request, session: Session, opening_id: int, top
         shown_items.append(it)
     _record(request, session, {**result, "items": shown_items})
     _add_learnable(session, opening_id, items, talents)
-    # how many talents the index answering lacks while a reindex job runs: the page says the list is not complete
-    request.state.index_behind = int(result.get("index_behind") or 0)
-    return items, None
+    return items, None, int(result.get("index_behind") or 0)
 
 
 def _add_learnable(session: Session, opening_id: int, items: Items, talents: dict[int, Any]) -> None:

@@ -48,10 +48,12 @@ _ap.add_argument("--lang", default="en,ko")
 _ap.add_argument("--first", type=int, default=20)
 _ap.add_argument("--errors", type=int, default=0, help="print the N most frequent missed tags per language")
 _ap.add_argument("--threads", type=int, default=1)
-# parsed only when run as a script, so tests can import the matching rules
+# parsed only when run as a script, so tests can import the matching rules (an importer that evaluates sets ARGS
+# itself: the defaults here are half B, the reported half)
 ARGS = _ap.parse_args(None if __name__ == "__main__" else [])
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = str(ARGS.threads)
+if __name__ == "__main__":  # before numpy loads; an import (tests) leaves the importer's environment alone
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_var] = str(ARGS.threads)
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -65,6 +67,8 @@ def mention_ranges(text: str, tag: str) -> list[tuple[int, int]]:
         # words need a space between them; around punctuation the space is optional: the tag "C / C++" is
         # written "C/C++" in the ad, "CI / CD" as "CI/CD"
         words = tag.split()
+        if not words:
+            return []
         pattern = re.escape(words[0])
         for prev, word in zip(words, words[1:], strict=False):
             glue = r"\s*" if not (prev[-1].isalnum() and word[0].isalnum()) else r"\s+"

@@ -128,8 +128,9 @@ class _Scored(NamedTuple):
 @dataclass
 class TitleWeights:
     """Fusion weights, fitted on half A of the development titles as a conditional logit over the top 100
-    candidates (``benchmarks/fit_title_weights.py``, docs/skills.md; half B stays held out). The score is divided by the sum of the evidence
-    weights so that it stays about 0..1; the prior terms are small nudges between near-ties."""
+    candidates (``benchmarks/fit_title_weights.py``, docs/skills.md; half B stays held out). The score is divided
+    by the sum of the evidence weights so that it stays about 0..1; the prior terms are small nudges between
+    near-ties."""
 
     semantic: float = 0.1956
     bm25: float = 0.0384

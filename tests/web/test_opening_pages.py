@@ -357,8 +357,8 @@ def test_the_recommendations_say_when_the_index_answering_lacks_the_newest_talen
     assert 'id="index-behind"' not in org.get(f"/org/openings/{vision}").text
     monkeypatch.setattr(talent_index.TalentIndexService, "behind", property(lambda self: 1234))
     page = org.get(f"/org/openings/{vision}").text
-    assert 'id="index-behind"' in page and "최소 1234명이 아직 색인 중" in page
+    assert 'id="index-behind"' in page and "최소 1,234명이 아직 색인 중" in page
     assert f'data-talent="{world["shown"]}"' in page  # the list itself is still shown
     org.cookies.set("tb_lang", "en")
     english = org.get(f"/org/openings/{vision}?lang=en").text
-    assert "at least 1234 talents are still being indexed" in english
+    assert "at least 1,234 talents are still being indexed" in english

@@ -192,9 +192,9 @@ def test_a_rebuild_in_one_process_is_picked_up_by_another(tmp_path, database):
     _watch_rebuild(settings, database, "bus-only" if database.url.startswith("postgresql") else "poll")
 
 
-def test_a_new_version_drops_the_recommendation_lists_kept_in_this_process(tmp_path, sqlite_database):
-    """A kept list never touches the index, so a worker serving from the cache would keep answering from the old
-    version: the ``index.talents`` message clears the lists."""
+def test_a_new_version_drops_the_talents_for_opening_lists_kept_in_this_process(tmp_path, sqlite_database):
+    """Lists drawn from the old version are dropped at the ``index.talents`` message; openings-for-talent lists
+    are not drawn from the index and stay."""
     from talentbridge.services import recommend_cache
     from talentbridge.services.change_bus import change_bus_for
     from talentbridge.services.talent_index import TOPIC, _watch
@@ -203,10 +203,13 @@ def test_a_new_version_drops_the_recommendation_lists_kept_in_this_process(tmp_p
                               infer_skills=False)
     recommend_cache.clear()
     version = recommend_cache.DataVersion(stamps=(1,), taxonomy_version=None, newest=None)
-    recommend_cache.cached_list("k", version, lambda: [1, 2])
-    assert recommend_cache.stats()["entries"] == 1
+    drawn, other = ("talents_for_opening", 1), ("openings_for_talent", 1)
+    recommend_cache.cached_list(drawn, version, lambda: [1, 2])
+    recommend_cache.cached_list(other, version, lambda: [4])
+    assert recommend_cache.stats()["entries"] == 2
     _watch(settings)
     _watch(settings)  # subscribes once
     change_bus_for(settings).publish(TOPIC, {"version": "v000009"})
-    assert recommend_cache.stats()["entries"] == 0
-    assert recommend_cache.cached_list("k", version, lambda: [3])[0] == [3]  # computed again
+    assert recommend_cache.stats()["entries"] == 1
+    assert recommend_cache.cached_list(drawn, version, lambda: [3])[0] == [3]  # computed again
+    assert recommend_cache.cached_list(other, version, lambda: [5])[0] == [4]  # kept

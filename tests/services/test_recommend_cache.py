@@ -4,13 +4,14 @@ the cache when nothing changed; lists with a text still pending are not kept."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from sqlalchemy import update
 
 from talentbridge.config import Settings
 from talentbridge.domain import OpeningData, OrganizationData, RequiredSkill, SkillClaim, TalentData
@@ -20,6 +21,7 @@ from talentbridge.services.recommendations import OpeningFilters, Recommendation
 from talentbridge.services.talent_index import TalentIndexService, reset_indexes
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
+from talentbridge.storage.tables import OpeningRow, OrganizationRow, TalentRow
 
 TODAY = date(2026, 11, 25)
 SKILLS = ["python", "pytorch", "kubernetes", "sql", "computer-vision"]
@@ -56,6 +58,7 @@ edits = st.lists(
         st.tuples(st.just("talent_region"), st.integers(0, 5), st.sampled_from(["seoul", "busan", "jeju"])),
         st.tuples(st.just("add_talent"), st.integers(0, 5), skill_sets),
         st.tuples(st.just("delete_talent"), st.integers(0, 5), st.just({})),
+        st.tuples(st.just("withdraw_consent"), st.integers(0, 5), st.just({})),
         st.tuples(st.just("opening_skills"), st.integers(0, 1), skill_sets),
         st.tuples(st.just("close_opening"), st.integers(0, 1), st.just({})),
         st.tuples(st.just("read"), st.integers(0, 5), st.just({})),
@@ -77,22 +80,26 @@ def world(database: Database, settings: Settings) -> dict[str, Any]:
     return {"org": org, "talents": talents, "openings": openings, "next": 100}
 
 
-def _lists(database: Database, settings: Settings, world: dict[str, Any], cached: bool) -> list[Any]:
-    """Every list of the world (both directions), with or without the cache."""
+def _lists(
+    database: Database, settings: Settings, world: dict[str, Any], cached: bool, sync_interval: float = 0.0
+) -> list[Any]:
+    """Every list of the world (both directions), with or without the cache, versions read as the API reads
+    them."""
     out: list[Any] = []
     with database.session() as session:
         ctx = MatchingContext(settings, session, today=TODAY)
         index = TalentIndexService(ctx)
+        index.sync_interval = sync_interval
         svc = RecommendationService(ctx, index)
         for oid in world["openings"]:
             if cached:
-                version = recommend_cache.data_version(session, opening_id=oid)
+                version = svc.opening_list_version(oid)
                 out.append(svc.talents_for_opening_cached(oid, 5, TalentFilters(), version=version)[0])
             else:
                 out.append(svc.talents_for_opening(oid, 5, TalentFilters()))
         for tid in world["talents"]:
             if cached:
-                version = recommend_cache.data_version(session, talent_id=tid)
+                version = svc.talent_list_version(tid)
                 out.append(svc.openings_for_talent_cached(tid, 5, OpeningFilters(), version=version))
             else:
                 out.append(svc.openings_for_talent(tid, 5, OpeningFilters()))
@@ -112,6 +119,8 @@ def _apply(database: Database, world: dict[str, Any], edit: tuple[str, int, dict
         elif kind == "add_talent":
             world["next"] += 1
             talents.append(repos.talents.add(_talent(world["next"], skills)).id)
+        elif kind == "withdraw_consent" and talents:
+            repos.talents.update(talents[n % len(talents)], {"consent_visible": False})
         elif kind == "delete_talent" and len(talents) > 1:
             repos.talents.delete(talents.pop(n % len(talents)))
         elif kind == "opening_skills":
@@ -161,7 +170,59 @@ def test_lists_are_served_from_the_cache_until_something_changes(
     _apply(database, world, ("add_talent", 0, {"python": 5}))  # every talents-for-opening list may change
     after = recommend_cache.stats()["hits"]
     _lists(database, settings, world, cached=True)
-    assert recommend_cache.stats()["hits"] == after  # new data version: nothing served from before
+    # the index took the new talent in: no talents-for-opening list served from before; another talent's
+    # openings do not depend on the newcomer: those lists are served (the newcomer's own list is new)
+    assert recommend_cache.stats()["hits"] == after + len(world["talents"]) - 1
+
+
+def test_talents_the_index_lacks_leave_its_lists_alone_but_an_edit_of_an_indexed_one_does_not(
+    database: Database, settings: Settings, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As during an import while the index answering is behind (the API compares it with the table at most every
+    few seconds): new talents do not drop the lists drawn from it; a consent withdrawal of a talent it holds, shown
+    in a list, drops that list at once and the talent is gone from the list served next."""
+    monkeypatch.setattr(recommend_cache, "RECENT_SECONDS", 0.0)
+    _backdate(database)  # SQLite stamps have whole seconds: the writes below must not share the world's second
+    slow = 3600.0
+    first = _lists(database, settings, world, cached=True, sync_interval=slow)
+    with database.session(write=True) as session:
+        Repositories(session).talents.add(_talent(99, {"python": 5, "pytorch": 5}))  # the best fit of all
+    hits = recommend_cache.stats()["hits"]
+    assert _lists(database, settings, world, cached=True, sync_interval=slow) == first
+    assert recommend_cache.stats()["hits"] == hits + len(world["openings"]) + len(world["talents"])
+
+    shown = first[0]["items"][0]["talent_id"]
+    _apply(database, world, ("withdraw_consent", world["talents"].index(shown), {}))
+    after = _lists(database, settings, world, cached=True, sync_interval=slow)
+    assert shown not in [i["talent_id"] for i in after[0]["items"]]
+    # the withdrawn talent's own list of openings is a list they read themselves: it stays; none other changed
+    assert after[len(world["openings"]) :] == first[len(world["openings"]) :]
+
+
+def _backdate(database: Database) -> None:
+    with database.session(write=True) as session:
+        for row in (TalentRow, OpeningRow, OrganizationRow):
+            session.execute(update(row).values(updated_at=datetime(2026, 1, 2, tzinfo=UTC)))
+
+
+def test_a_list_drawn_from_an_index_that_moved_on_is_not_kept(
+    database: Database, settings: Settings, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version read before the index took new talents in covers fewer talents than the list drawn after it:
+    that list is computed and not kept."""
+    monkeypatch.setattr(recommend_cache, "RECENT_SECONDS", 0.0)
+    oid = world["openings"][0]
+    with database.session() as session:
+        ctx = MatchingContext(settings, session, today=TODAY)
+        svc = RecommendationService(ctx, TalentIndexService(ctx))
+        version = svc.opening_list_version(oid)
+    with database.session(write=True) as session:
+        Repositories(session).talents.add(_talent(98, {"python": 5}))
+    with database.session() as session:
+        ctx = MatchingContext(settings, session, today=TODAY)
+        svc = RecommendationService(ctx, TalentIndexService(ctx))
+        svc.talents_for_opening_cached(oid, 5, TalentFilters(), version=version)
+    assert recommend_cache.stats()["entries"] == 0
 
 
 def test_a_fresh_write_is_never_served_from_the_cache(database: Database, settings: Settings, world: dict[str, Any]) -> None:
@@ -231,3 +292,38 @@ def test_data_version_names_the_taxonomy_and_the_subject(database: Database, wor
     assert after is not None
     if database.url.startswith("postgresql"):  # SQLite's stamps have whole seconds (the grace period covers it)
         assert after.stamps != found.stamps
+
+
+def test_a_list_computed_for_a_version_reads_no_stamp_again(
+    database: Database, settings: Settings, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The version read for the request already holds the taxonomy's stamp (version and aliases) and the
+    openings' and organizations' stamps: computing the list does not query them again, and a full pool sample
+    does not count the talents."""
+    from sqlalchemy import event
+
+    from talentbridge.services import lexical_pool
+
+    monkeypatch.setattr(lexical_pool, "POOL_SAMPLE", 3)
+    monkeypatch.setattr(lexical_pool, "MIN_POOL", 2)
+    _lists(database, settings, world, cached=False)  # pools, graphs and compiled openings exist
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement.lower())
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        with database.session() as session:
+            ctx = MatchingContext(settings, session, today=TODAY)
+            svc = RecommendationService(ctx, TalentIndexService(ctx))
+            tid = world["talents"][0]
+            version = svc.talent_list_version(tid)
+            before = len(statements)
+            svc.openings_for_talent_cached(tid, 5, OpeningFilters(), version=version)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    during = statements[before:]
+    assert during  # the talent itself is read
+    assert not [s for s in during if "taxonomy_meta" in s or "skill_aliases" in s]
+    assert not [s for s in during if "count(" in s]

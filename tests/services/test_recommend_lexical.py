@@ -79,3 +79,35 @@ def test_a_pool_too_small_leaves_the_criterion_out(sqlite_database, tmp_path):
         assert all(not i["explanation"]["breakdown"]["lexical"]["applicable"] for i in items)
         assert all(i["breakdown"]["lexical"] == 0 for i in items)
         assert all("z" not in i["explanation"]["breakdown"]["text"]["detail"] for i in items)
+
+
+def test_a_full_pool_sample_is_not_rebuilt_for_talents_added_after_it(sqlite_database, tmp_path, monkeypatch):
+    """The sample is the first ``POOL_SAMPLE`` talents by id: an import adds talents after it, so the pool stands
+    (no rebuild in every process at every 10% of growth) until its refresh interval; a sample that is not full
+    takes the newcomers in."""
+    from talentbridge.services import lexical_pool
+
+    monkeypatch.setattr(lexical_pool, "POOL_SAMPLE", 24)
+    ids = _world(sqlite_database, 24)
+
+    def corpus():
+        with sqlite_database.session() as session:
+            return lexical_pool.pool_corpus(_service(session, sqlite_database, tmp_path))
+
+    def add(n: int) -> None:
+        with sqlite_database.session() as session:
+            repos = Repositories(session)
+            for i in range(n):
+                ids[f"q{i}"] = repos.talents.add(talent(f"q{len(ids)}-{i}", BARISTA.format(i=i))).id
+
+    full = corpus()
+    add(12)  # +50%
+    assert corpus() is full
+    monkeypatch.setattr(lexical_pool, "FULL_SAMPLE_REFRESH_SECONDS", 0.0)
+    assert corpus() is not full  # refreshed (edits of its own talents come in)
+
+    monkeypatch.setattr(lexical_pool, "POOL_SAMPLE", 1000)
+    lexical_pool.reset_pools()
+    partial = corpus()
+    add(12)  # +33% of 36: the sample of everyone grows
+    assert corpus() is not partial

@@ -3,8 +3,11 @@
 ``pool_corpus(ctx)`` gives a ``matching.lexical.LexicalCorpus`` over the texts (``talent_text``) of at most
 ``POOL_SAMPLE`` talents (the first by id; BM25's document frequencies and each opening's mean and deviation are
 estimated on them), built on first use and again when the number of talents has moved by more than
-``REBUILD_SHARE`` since (or the database or taxonomy is another one). ``opening_queries(corpus, texts)`` compiles
-openings' texts against it. ``embedding_pool(ctx, budget)`` gives the mean and covariance of the same sample's
+``REBUILD_SHARE`` since (or the database or taxonomy is another one) — but a full sample is not rebuilt for
+talents added after it (they have larger ids: the first ``POOL_SAMPLE`` are the same) more often than every
+``FULL_SAMPLE_REFRESH_SECONDS``, so an import does not rebuild it in every process again and again (nor is the
+table counted meanwhile; deletions among a full sample's talents are taken in at that refresh too).
+``opening_queries(corpus, texts)`` compiles openings' texts against it. ``embedding_pool(ctx, budget)`` gives the mean and covariance of the same sample's
 text embeddings (``matching.lexical.EmbeddingPool``) for the pool-standardised ``text`` criterion. A pool of fewer than ``MIN_POOL`` profiles gives None: the criterion is then not
 applicable (a standardised score over a handful of profiles says nothing).
 """
@@ -12,6 +15,7 @@ applicable (a standardised score over a handful of profiles says nothing).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,9 +28,12 @@ __all__ = ["pool_corpus", "embedding_pool", "opening_queries", "talent_terms", "
 POOL_SAMPLE = 5000
 MIN_POOL = 20
 REBUILD_SHARE = 0.1
+#: A full sample grown past by new talents is rebuilt (for edits of its own talents) at most this often.
+FULL_SAMPLE_REFRESH_SECONDS = 600.0
 
 _lock = threading.Lock()
 _pools: dict[str, tuple[int, LexicalCorpus | None, list[str]]] = {}
+_built_at: dict[str, float] = {}
 _embedding_pools: dict[tuple[str, str | None, int], EmbeddingPool] = {}
 
 
@@ -34,6 +41,7 @@ def reset_pools() -> None:
     with _lock:
         _pools.clear()
         _embedding_pools.clear()
+        _built_at.clear()
 
 
 #: Characters of a profile's text the ``lexical`` criterion reads (the whole of nearly every résumé; the ``text``
@@ -59,10 +67,17 @@ def _key(ctx: MatchingContext) -> str:
 
 def _pool(ctx: MatchingContext) -> tuple[int, LexicalCorpus | None, list[str]]:
     key = _key(ctx)
-    count = ctx.repos.talents.count()
     with _lock:
         hit = _pools.get(key)
+        age = time.monotonic() - _built_at.get(key, 0.0)
+    if hit is not None and len(hit[2]) >= POOL_SAMPLE and age < FULL_SAMPLE_REFRESH_SECONDS:
+        # the first POOL_SAMPLE by id: talents added later are not in it; it stands until its refresh (no count:
+        # one scan of the table fewer per list)
+        return hit
+    count = ctx.repos.talents.count()
     if hit is not None and abs(count - hit[0]) <= REBUILD_SHARE * max(hit[0], 1):
+        with _lock:
+            _built_at[key] = time.monotonic()  # checked: a full sample is not counted again until the next refresh
         return hit
     corpus: LexicalCorpus | None = None
     texts: list[str] = []  # as the text criterion's encoder sees them
@@ -77,6 +92,7 @@ def _pool(ctx: MatchingContext) -> tuple[int, LexicalCorpus | None, list[str]]:
     entry = (count, corpus, texts)
     with _lock:
         _pools[key] = entry
+        _built_at[key] = time.monotonic()
     return entry
 
 

@@ -6,6 +6,11 @@ aliases), the date, the request's parameters, the talent index and the text embe
 
 - talents, openings, organizations, programmes: ``(count, newest updated_at, largest id)`` each — an insert or
   an update moves the newest stamp or the largest id, a delete the count;
+- with ``talents_upto`` (the largest talent id of the talent index the list is drawn from), the talents' part
+  covers the talents up to that id only. A list drawn from an index cannot hold a talent the index lacks, so
+  talents added since (a running import) leave the lists alone until the index takes them in (its version is
+  then another one), while an edit, a consent withdrawal or an erasure of any talent the index holds still
+  moves the stamp at once;
 - the stored taxonomy's version and the aliases' ``(count, largest id)``;
 - the subject's own ``updated_at`` (a talent who just edited their profile sees fresh results at once).
 
@@ -75,6 +80,17 @@ class DataVersion:
     taxonomy_version: str | None
     newest: datetime | None
     subject_found: bool = True
+    #: The talents' part covers ids up to this one only (None: every talent).
+    talents_upto: int | None = None
+    #: ``services.taxonomy.load_taxonomy``'s cache stamp as of this version (taxonomy version and aliases).
+    taxonomy_stamp: str | None = None
+
+    def table(self, name: str) -> list[Any]:
+        """``[count, newest updated_at (ISO, with its zone), largest id]`` of ``name`` (one of ``_TABLES``), as
+        ``recommend_openings`` compares them: the same values without another query."""
+        i = 3 * _TABLES.index(name)
+        count, newest, largest = self.stamps[i : i + 3]
+        return [int(count or 0), newest, int(largest or 0)]
 
     def recent(self, seconds: float) -> bool:
         if self.newest is None or seconds <= 0:
@@ -94,15 +110,24 @@ class CachedList:
 
 
 def data_version(
-    session: Session, *, talent_id: int | None = None, opening_id: int | None = None
+    session: Session,
+    *,
+    talent_id: int | None = None,
+    opening_id: int | None = None,
+    talents_upto: int | None = None,
 ) -> DataVersion | None:
     """The data version (one query, one pass over each table), or None when it cannot be read (a table missing:
     no caching). ``talent_id``/``opening_id``: the subject, whose own stamp is part of it (None there: no such
-    record; see ``DataVersion.subject_found``)."""
+    record; see ``DataVersion.subject_found``). ``talents_upto``: the talents' part covers ids up to this one
+    only (the largest id of the talent index the list is drawn from; see the module's notes)."""
     if talent_id is not None and opening_id is not None:
         raise ValueError("one subject: a talent or an opening")
-    statement = _statement(talent_id is not None, opening_id is not None)
-    params = {k: v for k, v in (("talent_id", talent_id), ("opening_id", opening_id)) if v is not None}
+    statement = _statement(talent_id is not None, opening_id is not None, talents_upto is not None)
+    params = {
+        k: v
+        for k, v in (("talent_id", talent_id), ("opening_id", opening_id), ("talents_upto", talents_upto))
+        if v is not None
+    }
     try:
         row = tuple(session.execute(statement, params).one())
     except Exception:  # noqa: BLE001 - database not upgraded (a table missing): no caching
@@ -112,20 +137,28 @@ def data_version(
     newest = max((v for v in row if isinstance(v, datetime)), key=_aware, default=None)
     version = row[_TAXONOMY_COLUMN]
     subject = row[-1] if talent_id is not None or opening_id is not None else True
-    return DataVersion(stamps, None if version is None else str(version)[:200], newest, subject is not None)
+    taxonomy = None if version is None else str(version)[:200]
+    n, last = row[_TAXONOMY_COLUMN - 2], row[_TAXONOMY_COLUMN - 1]
+    stamp = "" if version is None else f"{version}/aliases:{n}:{last}"  # as services.taxonomy.load_taxonomy
+    return DataVersion(stamps, taxonomy, newest, subject is not None, talents_upto, stamp)
 
 
 _TABLES = ("talents", "openings", "organizations", "programs")
 _TAXONOMY_COLUMN = 3 * len(_TABLES) + 2
-_statements: dict[tuple[bool, bool], TextualSelect] = {}
+_statements: dict[tuple[bool, bool, bool], TextualSelect] = {}
 
 
-def _statement(talent: bool, opening: bool) -> TextualSelect:
+def _statement(talent: bool, opening: bool, upto: bool) -> TextualSelect:
     """``SELECT`` of every stamp: aggregates of each table in ``FROM`` (one pass each), built once."""
-    hit = _statements.get((talent, opening))
+    hit = _statements.get((talent, opening, upto))
     if hit is not None:
         return hit
-    parts = [f"(SELECT count(id) AS n, max(updated_at) AS u, max(id) AS m FROM {t}) AS s_{t}" for t in _TABLES]
+    parts = [
+        f"(SELECT count(id) AS n, max(updated_at) AS u, max(id) AS m FROM {t}"
+        + (" WHERE id <= :talents_upto" if upto and t == "talents" else "")
+        + f") AS s_{t}"
+        for t in _TABLES
+    ]
     parts.append("(SELECT count(id) AS n, max(id) AS m FROM skill_aliases) AS s_aliases")
     meta = f"FROM taxonomy_meta WHERE key = '{_TAXONOMY_VERSION_KEY}'"
     selected: list[tuple[str, Any]] = []
@@ -145,7 +178,7 @@ def _statement(talent: bool, opening: bool) -> TextualSelect:
     statement = text(sql + " FROM " + ", ".join(parts)).columns(
         *(column(f"c{i}", kind) for i, (_, kind) in enumerate(selected))
     )
-    _statements[(talent, opening)] = statement
+    _statements[(talent, opening, upto)] = statement
     return statement
 
 
@@ -185,18 +218,28 @@ class _Cache:
             while len(self._entries) > MAX_ENTRIES:
                 self._entries.popitem(last=False)
 
-    def clear(self) -> None:
+    def clear(self, kind: str | None = None) -> None:
         with self._lock:
-            self._entries.clear()
-            self.hits = self.misses = 0
+            if kind is None:
+                self._entries.clear()
+                self.hits = self.misses = 0
+                return
+            for key in [k for k in self._entries if _kind(k) == kind]:
+                del self._entries[key]
 
 
 _cache = _Cache()
 
 
-def clear() -> None:
-    """Forget every list (tests; after a restore)."""
-    _cache.clear()
+def clear(kind: str | None = None) -> None:
+    """Forget every list (tests; after a restore), or the lists whose key starts with ``kind`` (e.g.
+    ``"talents_for_opening"`` once a new talent index version is out)."""
+    _cache.clear(kind)
+
+
+def _kind(full_key: Hashable) -> Any:
+    key = full_key[0] if isinstance(full_key, tuple) and full_key else None
+    return key[0] if isinstance(key, tuple) and key else None
 
 
 def stats() -> dict[str, int]:

@@ -23,6 +23,7 @@ from talentbridge.domain.errors import Problem, ValidationFailed
 from talentbridge.matching import OpeningContext, SkillGraph, weights_for
 from talentbridge.matching.constraints import Affiliates
 from talentbridge.matching.weights import FitWeights
+from talentbridge.services.recommend_cache import DataVersion
 from talentbridge.services.registry import Registry, registry
 from talentbridge.services.text_embeddings import TextEmbeddings, text_embeddings_for
 from talentbridge.skills.taxonomy import Taxonomy
@@ -61,6 +62,10 @@ class MatchingContext:
         self.today = today or date.today()
         self._affiliates: Affiliates | None = None
         self._text = text
+        self._taxonomy: tuple[Taxonomy, SkillGraph] | None = None
+        #: The data version a cached list is being computed for (``recommend_cache``), read in this session: its
+        #: taxonomy stamp and the openings' and organizations' stamps are used instead of reading them again.
+        self.known: DataVersion | None = None
 
     @property
     def text(self) -> TextEmbeddings:
@@ -71,12 +76,24 @@ class MatchingContext:
 
     @property
     def taxonomy_and_graph(self) -> tuple[Taxonomy, SkillGraph]:
-        taxonomy = _load_taxonomy(self.session)
+        """The stored taxonomy and its skill graph, read once per context (a request, a command or a job works
+        with one taxonomy throughout)."""
+        if self._taxonomy is not None:
+            return self._taxonomy
+        known = self.known
+        taxonomy = _load_taxonomy(self.session, None if known is None else known.taxonomy_stamp)
         with _lock:
             hit = _graphs.get(id(taxonomy))
             if hit is None or hit[0] is not taxonomy:
                 hit = _graphs[id(taxonomy)] = (taxonomy, SkillGraph(taxonomy))
+        self._taxonomy = hit
         return hit
+
+    def openings_signature(self) -> dict[str, Any] | None:
+        """The openings' and organizations' stamps from ``known`` (None: to be read)."""
+        if self.known is None:
+            return None
+        return {name: self.known.table(name) for name in ("openings", "organizations")}
 
     @property
     def graph(self) -> SkillGraph:
@@ -110,10 +127,10 @@ class MatchingContext:
     _open_openings = open_openings  # the name before the split (tests of one release)
 
 
-def _load_taxonomy(session: Session) -> Taxonomy:
+def _load_taxonomy(session: Session, stamp: str | None = None) -> Taxonomy:
     from talentbridge.services.taxonomy import load_taxonomy
 
-    taxonomy = load_taxonomy(session)
+    taxonomy = load_taxonomy(session, stamp)
     return taxonomy if len(taxonomy) else _builtin_taxonomy()
 
 

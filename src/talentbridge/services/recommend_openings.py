@@ -116,11 +116,15 @@ def compile_openings(
 
 
 def _signature(session: Session) -> dict[str, Any]:
+    """``[count, newest updated_at (ISO with its zone), largest id]`` of openings and organizations, the form of
+    ``recommend_cache.DataVersion.table``."""
     out: dict[str, Any] = {}
     for name, table in (("openings", OpeningRow), ("organizations", OrganizationRow)):
         count, newest, largest = session.execute(
             select(func.count(table.id), func.max(table.updated_at), func.max(table.id))
         ).one()
+        if newest is not None and newest.tzinfo is None:
+            newest = newest.replace(tzinfo=UTC)
         out[name] = [int(count or 0), newest.isoformat() if newest else None, int(largest or 0)]
     return out
 
@@ -141,10 +145,12 @@ def compiled_openings(
     cache_key: tuple[Any, ...],
     load: Callable[[], list[Opening]],
     compile: Callable[[list[Opening]], CompiledOpenings],
+    signature: dict[str, Any] | None = None,
 ) -> CompiledOpenings:
     """The compiled open openings for ``cache_key`` (database, date, weights), compiled again when the openings
-    or organizations changed."""
-    signature = _signature(session)
+    or organizations changed. ``signature``: theirs as just read in the same session (``_signature``'s form), or
+    None to read it."""
+    signature = _signature(session) if signature is None else signature
     with _lock:
         hit = _cache.get(cache_key)
         if hit is not None and hit.signature == signature and not _recent(signature):

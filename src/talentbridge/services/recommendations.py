@@ -32,6 +32,7 @@ from talentbridge.services.recommend_cache import (
     UNSETTLED_MAX_AGE_SECONDS,
     DataVersion,
     cached_list,
+    data_version,
     is_final,
 )
 from talentbridge.services.recommend_context import MatchingContext, check_top
@@ -42,7 +43,7 @@ from talentbridge.services.recommend_openings import (
     rank_openings,
     weights_key,
 )
-from talentbridge.services.talent_index import TalentIndexService
+from talentbridge.services.talent_index import TalentIndexService, largest_id
 from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS, opening_text, talent_text
 
 __all__ = ["OpeningFilters", "RecommendationService", "TalentFilters"]
@@ -171,6 +172,17 @@ class RecommendationService:
         result = self._talents_for_opening(opening_id, top, filters, method, explain, program_settings)[0]
         return {**result, "index_behind": self.talent_index.behind}
 
+    def opening_list_version(self, opening_id: int) -> DataVersion | None:
+        """The data version a talents-for-opening list is kept under: the opening's own stamp, and the talents'
+        only up to the largest id of the index answering (``recommend_cache``: an import running leaves the
+        lists alone until the index takes its talents in; an edit of an indexed talent drops them at once)."""
+        return data_version(self.ctx.session, opening_id=opening_id, talents_upto=self.talent_index.largest_id())
+
+    def talent_list_version(self, talent_id: int) -> DataVersion | None:
+        """The data version an openings-for-talent list is kept under: the talent's own stamp and no other
+        talent's (they enter the list only through the pool sample, which each process keeps for itself)."""
+        return data_version(self.ctx.session, talent_id=talent_id, talents_upto=0)
+
     def talents_for_opening_cached(
         self,
         opening_id: int,
@@ -187,7 +199,10 @@ class RecommendationService:
         check_top(top)
         filters = filters or TalentFilters()
         idx = self.talent_index.index()
-        key = (
+        # a version whose talents' part stops at another index's largest id (the index moved on between the two
+        # reads) does not cover this list's talents: computed, not kept
+        covered = version is None or version.talents_upto in (None, largest_id(idx))
+        key = None if not covered else (
             "talents_for_opening",
             self.ctx.settings.sqlalchemy_url,
             opening_id,
@@ -197,10 +212,12 @@ class RecommendationService:
             explain,
             weights_key(program_settings),
             self.ctx.today,
+            self.talent_index.version,
             id(idx),
             int(idx.columns.alive.shape[0]),
             int(idx.columns.alive.sum()),
         )
+        self.ctx.known = version  # its stamps serve the computation: fewer queries
         value, _ = cached_list(
             key,
             version,
@@ -317,7 +334,7 @@ class RecommendationService:
             id(ctx.graph),
             weights_key(program_settings),
         )
-        return compiled_openings(ctx.session, key, lambda: list(ctx.open_openings()), build)
+        return compiled_openings(ctx.session, key, lambda: list(ctx.open_openings()), build, ctx.openings_signature())
 
     def openings_for_talent(
         self,
@@ -351,7 +368,7 @@ class RecommendationService:
         computed now). Shared between requests: never mutate it."""
         check_top(top)
         filters = filters or OpeningFilters()
-        key = (
+        key = (  # version: the talent's own stamp; other talents enter only through the per-process pool sample
             "openings_for_talent",
             self.ctx.settings.sqlalchemy_url,
             talent_id,
@@ -361,6 +378,7 @@ class RecommendationService:
             weights_key(program_settings),
             self.ctx.today,
         )
+        self.ctx.known = version
         value, _ = cached_list(
             key,
             version,

@@ -73,6 +73,7 @@ _loading: dict[str, threading.Lock] = {}  # key -> held while a version is read 
 #: key -> submits the ``reindex`` job for a backlog, given the loaded version (web processes; ``route_reindex``)
 _submitters: dict[str, Callable[[str], None]] = {}
 _asked: dict[str, str] = {}  # key -> loaded version a reindex job was already asked for by this process
+_asked_at: dict[str, float] = {}  # key -> when this process last asked for one (monotonic seconds)
 # key -> talents the loaded version lacks or has stale, at least, as the last comparison with the table found while
 # a reindex job brings them in (absent: in step, or not known since a version loaded)
 _lag: dict[str, int] = {}
@@ -83,6 +84,10 @@ _loaders: dict[str, Callable[[], None]] = {}
 REQUEST_BACKLOG = 200
 #: Seconds during which the API uses the index without comparing it with the database again.
 API_SYNC_INTERVAL = 5.0
+#: Seconds between two ``reindex`` jobs a process asks for by itself (a long import makes a backlog again as soon as
+#: a version is out: without a pause the job workers would reindex without end, and every web worker would load
+#: each version, dropping its kept lists). Meanwhile lists say how far they are behind (``index_behind``).
+AUTO_REINDEX_INTERVAL = 30.0
 #: Seconds between two reads of the ``current`` pointer (a change-bus message makes the next use read it at once).
 POINTER_CHECK_SECONDS = 1.0
 #: The change-bus topic of a new index version (payload ``{"version": name}``).
@@ -125,6 +130,7 @@ def reset_indexes() -> None:
         _synced.clear()
         _pointer_checked.clear()
         _asked.clear()
+        _asked_at.clear()
         _lag.clear()
         _loaders.clear()
     reset_graphs()
@@ -159,12 +165,12 @@ def set_reindex_submitter(settings: Settings, submit: Callable[[str], None] | No
 
 
 def _on_new_version(topic: str, payload: dict[str, Any]) -> None:
-    """Change-bus callback (listener thread): the next use of any index reads the pointer again, and lists kept
-    by ``recommend_cache`` (drawn from the old version, and never touching the index while kept) are dropped."""
+    """Change-bus callback (listener thread): the next use of any index reads the pointer again, and the
+    talents-for-opening lists kept by ``recommend_cache`` (drawn from the old version) are dropped."""
     from talentbridge.services import recommend_cache
 
     _pointer_checked.clear()
-    recommend_cache.clear()
+    recommend_cache.clear("talents_for_opening")
     for load in list(_loaders.values()):  # start reading the new version now, not at the next request
         try:
             load()
@@ -176,6 +182,12 @@ def _watch(settings: Settings) -> None:
     from talentbridge.services.change_bus import change_bus_for
 
     change_bus_for(settings).ensure_subscribed(TOPIC, _on_new_version)
+
+
+def largest_id(idx: TalentIndex) -> int:
+    """The largest talent id ``idx`` holds, alive or not (0: none)."""
+    ids = idx.columns.ids
+    return int(ids.max()) if ids.shape[0] else 0
 
 
 class TalentIndexService:
@@ -251,6 +263,12 @@ class TalentIndexService:
             _indexes[key] = idx
             return idx
 
+    def largest_id(self) -> int:
+        """The largest talent id the index this process answers from holds (0: none); brings the index up to
+        date first, as ``index()`` does. Lists drawn from it key their talents' stamp on it
+        (``recommend_cache.data_version(talents_upto=...)``)."""
+        return largest_id(self.index())
+
     @property
     def behind(self) -> int:
         """Talents this process's loaded version lacks or has stale, at least, while a reindex job brings them in
@@ -267,14 +285,17 @@ class TalentIndexService:
         return max(missing, self.snapshot.count_changed_since(since, REQUEST_BACKLOG + 1))
 
     def _ask_reindex(self) -> None:
-        """Submit the one ``reindex`` job for the loaded version (once per version in this process; the job key
-        makes it one across processes too). A queue that is down leaves the request answering all the same."""
+        """Submit the one ``reindex`` job for the loaded version (once per version in this process, and at most
+        every ``AUTO_REINDEX_INTERVAL``; the job key makes it one across processes too). A queue that is down leaves
+        the request answering all the same."""
         key = self.key
         version = _versions.get(key) or "none"
+        now = time.monotonic()
         with _lock:
-            if _asked.get(key) == version:
+            if _asked.get(key) == version or now - _asked_at.get(key, -1e9) < AUTO_REINDEX_INTERVAL:
                 return
             _asked[key] = version
+            _asked_at[key] = now
             submit = _submitters.get(key)
         if submit is None:
             return
@@ -284,6 +305,7 @@ class TalentIndexService:
             log.warning("could not submit a reindex job", exc_info=True)
             with _lock:
                 _asked.pop(key, None)
+                _asked_at.pop(key, None)
 
     def _follow_pointer(self) -> None:
         """Load a newer published version when the pointer says so (read at most every ``POINTER_CHECK_SECONDS``,

@@ -175,17 +175,22 @@ def _database_key(session: Session) -> str:
     return bind.engine.url.render_as_string(hide_password=True) if hasattr(bind, "engine") else str(bind)
 
 
-def load_taxonomy(session: Session) -> Taxonomy:
+def load_taxonomy(session: Session, stamp: str | None = None) -> Taxonomy:
     """The stored taxonomy (built-in merged with ESCO when imported), cached per database and version.
 
-    The returned object is shared between callers: treat it as read-only.
+    ``stamp``: the cache stamp (taxonomy version and aliases) when the caller has just read it in the same
+    session (``recommend_cache.DataVersion.taxonomy_stamp``): two queries fewer. The returned object is shared
+    between callers: treat it as read-only.
     """
     from talentbridge.services.skill_aliases import alias_stamp, apply_aliases
 
     repo = TaxonomyRepository(session)
-    version = repo.version() or ""
-    if version:
-        version += "/aliases:" + alias_stamp(session)
+    if stamp is not None:
+        version = stamp
+    else:
+        version = repo.version() or ""
+        if version:
+            version += "/aliases:" + alias_stamp(session)
     key = _database_key(session)
     with _cache_lock:
         hit = _cache.get(key)

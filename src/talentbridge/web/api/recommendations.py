@@ -74,8 +74,9 @@ def talents_for_opening(
     policy_of(request).check(request, "opening", "read", opening)  # a draft the caller may not see is a 404
     policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
     filters = TalentFilters(regions=tuple(region), nationality=nationality, min_score=min_score)
-    version = recommend_cache.data_version(session, opening_id=opening_id)
-    result, talents = RecommendationService(ctx, index).talents_for_opening_cached(
+    service = RecommendationService(ctx, index)
+    version = service.opening_list_version(opening_id)
+    result, talents = service.talents_for_opening_cached(
         opening_id,
         top,
         filters,
@@ -107,7 +108,8 @@ def openings_for_talent(
     program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
 ) -> dict[str, Any]:
     ctx, index = _index(settings, session)
-    version = recommend_cache.data_version(session, talent_id=talent_id)
+    service = RecommendationService(ctx, index)
+    version = service.talent_list_version(talent_id)
     if version is None or not version.subject_found:
         ctx.repos.talents.get(talent_id)  # 404 before the access check says anything
     policy_of(request).check(request, "recommendation", "read", {"talent_id": talent_id})
@@ -118,7 +120,7 @@ def openings_for_talent(
         organization_id=organization_id,
         min_score=min_score,
     )
-    result = RecommendationService(ctx, index).openings_for_talent_cached(
+    result = service.openings_for_talent_cached(
         talent_id, top, filters, version=version, explain=explain, program_settings=ctx.program_settings(program_id)
     )
     # Scores and explanations are drawn from the talent's profile: a view of it by anyone else is logged.

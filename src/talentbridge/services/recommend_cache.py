@@ -43,6 +43,8 @@ from sqlalchemy import DateTime, Integer, column, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import TextualSelect
 
+from talentbridge.services.skill_aliases import format_alias_stamp
+from talentbridge.services.taxonomy import cache_stamp
 from talentbridge.storage.base import JSONType
 
 __all__ = [
@@ -138,8 +140,8 @@ def data_version(
     version = row[_TAXONOMY_COLUMN]
     subject = row[-1] if talent_id is not None or opening_id is not None else True
     taxonomy = None if version is None else str(version)[:200]
-    n, last = row[_TAXONOMY_COLUMN - 2], row[_TAXONOMY_COLUMN - 1]
-    stamp = "" if version is None else f"{version}/aliases:{n}:{last}"  # as services.taxonomy.load_taxonomy
+    aliases = format_alias_stamp(row[_TAXONOMY_COLUMN - 2], row[_TAXONOMY_COLUMN - 1])
+    stamp = cache_stamp(None if version is None else str(version), aliases)
     return DataVersion(stamps, taxonomy, newest, subject is not None, talents_upto, stamp)
 
 

@@ -139,7 +139,12 @@ def alias_stamp(session: Session) -> str:
     except Exception:  # table not there yet (database not upgraded)
         session.rollback()
         return ""
-    return f"{n}:{last}"
+    return format_alias_stamp(n, last)
+
+
+def format_alias_stamp(count: int | None, last: int | None) -> str:
+    """``alias_stamp`` from the aliases' count and largest id read elsewhere (``recommend_cache.data_version``)."""
+    return f"{count}:{last}"
 
 
 def apply_aliases(session: Session, taxonomy: Taxonomy) -> int:

@@ -175,6 +175,12 @@ def _database_key(session: Session) -> str:
     return bind.engine.url.render_as_string(hide_password=True) if hasattr(bind, "engine") else str(bind)
 
 
+def cache_stamp(version: str | None, aliases: str) -> str:
+    """``load_taxonomy``'s cache stamp from the stored taxonomy's version and ``skill_aliases.alias_stamp`` (""
+    without a stored version: nothing to cache on)."""
+    return f"{version}/aliases:{aliases}" if version else ""
+
+
 def load_taxonomy(session: Session, stamp: str | None = None) -> Taxonomy:
     """The stored taxonomy (built-in merged with ESCO when imported), cached per database and version.
 
@@ -188,9 +194,8 @@ def load_taxonomy(session: Session, stamp: str | None = None) -> Taxonomy:
     if stamp is not None:
         version = stamp
     else:
-        version = repo.version() or ""
-        if version:
-            version += "/aliases:" + alias_stamp(session)
+        stored = repo.version()
+        version = cache_stamp(stored, alias_stamp(session)) if stored else ""
     key = _database_key(session)
     with _cache_lock:
         hit = _cache.get(key)

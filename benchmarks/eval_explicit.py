@@ -130,6 +130,13 @@ def product_suggestions(services, text: str) -> tuple[list[dict], list[dict]]:
 
 
 def main() -> None:
+    missing = [
+        str(ARGS.eval / f"explicit_skills_{lang}.validation.jsonl")
+        for lang in ARGS.lang.split(",")
+        if not (ARGS.eval / f"explicit_skills_{lang}.validation.jsonl").is_file()
+    ]
+    if missing:  # said before the models load, not minutes later
+        sys.exit(f"no such file: {', '.join(missing)} (--eval is the explicit-skills directory of eval-dev)")
     started = time.perf_counter()
     services = build_services()
     print(

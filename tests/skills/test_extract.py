@@ -94,7 +94,9 @@ def test_as_dict_format(extractor):
 def test_window_mode_keeps_format_and_spans(taxonomy, tmp_path):
     from talentbridge.skills.encoder import EmbeddingCache
 
-    ex = SkillExtractor(taxonomy, encoder=HashingEncoder(), cache=EmbeddingCache(tmp_path), window_sizes=(2, 4))
+    ex = SkillExtractor(
+        taxonomy, encoder=HashingEncoder(), cache=EmbeddingCache(tmp_path), window_sizes=(2, 4), window_mode="encoded"
+    )
     text = "we build deep learning models in pytorch and write sql every day"
     skills = ex.extract(text, top=6)
     assert skills and all(0 <= s.score <= 1 for s in skills)

@@ -53,6 +53,7 @@ def test_best_scores_is_the_group_maximum_of_semantic_scores(extractor):
 @pytest.mark.parametrize("window_sizes", [(), (2, 4)])
 def test_results_do_not_depend_on_how_the_work_is_cut(extractor, window_sizes):
     extractor.window_sizes = window_sizes
+    extractor.window_mode = "encoded"  # the hashing encoder has no token vectors to pool
     texts = TEXTS * 3
     reference = as_dicts(extractor.extract_many(texts, top=8))
     extractor.block_texts, extractor.block_units = 2, 3  # texts spread over blocks, long texts over products

@@ -128,6 +128,58 @@ class WordPiece:
             out.append("".join(word))
         return out
 
+    @classmethod
+    def word_spans(cls, text: str) -> list[tuple[int, int]] | None:
+        """Character ranges in ``text`` of the words ``_basic(text)`` gives, in order; None where the two cannot be
+        aligned (a character whose decomposition changes across neighbours): callers then go without spans."""
+        spans: list[tuple[int, int]] = []
+        words: list[str] = []
+        word: list[str] = []
+        start = 0
+        for i, original in enumerate(text):
+            for ch in unicodedata.normalize("NFD", original.lower()):
+                cat = unicodedata.category(ch)
+                if cat == "Mn":
+                    continue
+                cp = ord(ch)
+                if ch.isspace() or cat in ("Cc", "Cf"):
+                    if word:
+                        words.append("".join(word))
+                        spans.append((start, i))
+                        word = []
+                elif (
+                    (33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126)
+                    or cat.startswith("P")
+                    or 0x4E00 <= cp <= 0x9FFF
+                ):
+                    if word:
+                        words.append("".join(word))
+                        spans.append((start, i))
+                        word = []
+                    words.append(ch)
+                    spans.append((i, i + 1))
+                else:
+                    if not word:
+                        start = i
+                    word.append(ch)
+        if word:
+            words.append("".join(word))
+            spans.append((start, len(text)))
+        return spans if words == cls._basic(text) else None
+
+    def piece_spans(self, text: str, max_len: int) -> list[tuple[int, int]] | None:
+        """Character range of each WordPiece of ``encode(text, max_len)`` between ``[CLS]`` and ``[SEP]`` (a word's
+        pieces share its range), or None when the words cannot be aligned with the text."""
+        spans = self.word_spans(text)
+        if spans is None:
+            return None
+        out: list[tuple[int, int]] = []
+        for (a, b), word in zip(spans, self._basic(text), strict=True):
+            out.extend([(a, b)] * len(self._word_ids(word)))
+            if len(out) + 1 >= max_len - 1:
+                break
+        return out[: max_len - 2]
+
     def _word_ids(self, word: str) -> list[int]:
         cached = self._cache.get(word)
         if cached is not None:
@@ -407,6 +459,13 @@ class MiniLMEncoder:
         self._load()
         assert self._tokenizer is not None
         return self._tokenizer.encode(text, self.max_len)
+
+    def piece_spans(self, text: str) -> list[tuple[int, int]] | None:
+        """Character range in ``text`` of each token vector ``encode_tokens`` gives between ``[CLS]`` and ``[SEP]``
+        (a word's pieces share its range), or None when they cannot be aligned."""
+        self._load()
+        assert self._tokenizer is not None
+        return self._tokenizer.piece_spans(text, self.max_len)
 
     def encode_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray], list[list[int]]]:
         """``encode(texts)`` (the same numbers: same batches) plus, per text, its token vectors (the last hidden

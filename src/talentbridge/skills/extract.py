@@ -28,6 +28,7 @@ from talentbridge.skills.encoder import EmbeddingCache, Encoder, Progress
 from talentbridge.skills.mentions import MentionMatcher
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.skills.text import Token, check_text, tokens
+from talentbridge.skills.windows import WINDOW_CANDIDATES, TokenRows, best_over, window_vectors
 
 __all__ = ["SkillExtractor", "ExtractedSkill", "ExtractionWeights"]
 
@@ -91,7 +92,8 @@ class SkillExtractor:
         weights: ExtractionWeights | None = None,
         chunk_tokens: int = 48,
         max_chars: int = 100_000,
-        window_sizes: tuple[int, ...] = (),
+        window_sizes: tuple[int, ...] = (2, 4),
+        window_mode: str = "pooled",
         workers: int = 1,
     ) -> None:
         self.taxonomy = taxonomy
@@ -100,9 +102,14 @@ class SkillExtractor:
         self.weights = weights or ExtractionWeights()
         self.chunk_tokens = chunk_tokens
         self.max_chars = max_chars
-        # Short token windows (e.g. (2, 4)) embedded on their own localise skills inside long sentences: much
-        # better ranking (docs/skills.md) at ~15 extra encodings per sentence, so off by default.
+        # Short token windows localise skills inside long sentences (docs/skills.md). "pooled": each window is the
+        # mean of the chunk's contextual token vectors inside it (no extra forward pass; skills/windows.py), with
+        # an encoder that gives token vectors (MiniLM), else no windows; "encoded": each window encoded on its own
+        # (~15 extra encodings per sentence, 4-7x slower, any encoder).
+        if window_mode not in ("pooled", "encoded"):
+            raise ValueError(f"window_mode: 'pooled' or 'encoded', not {window_mode!r}")
         self.window_sizes = tuple(window_sizes)
+        self.window_mode = window_mode
         self.workers = workers
         # Texts per block handed to a worker, and chunks per product with the label matrix (bounds memory: the
         # cosines of one block are block_units x 4096 floats, the per-concept maxima block_units x n_concepts).
@@ -183,12 +190,26 @@ class SkillExtractor:
         toks_per_text = [tokens(t) if t and t.strip() else [] for t in texts]
         chunks_per_text = [self._chunks(t, toks) for t, toks in zip(texts, toks_per_text, strict=True)]
         sem_per_text: list[_Semantic | None] = [None] * len(texts)
+        pooled = self._pooled_windows()
+        token_rows: list[TokenRows] = []
         if self.encoder is not None and self.weights.semantic:
-            vectors = self._encode_units(texts, chunks_per_text)
+            if pooled:
+                vectors, token_rows = self._encode_chunks_with_tokens(texts, chunks_per_text)
+            else:
+                vectors = self._encode_units(texts, chunks_per_text)
             for i, found in enumerate(self._best_per_text(vectors, [len(c) for c in chunks_per_text])):
                 if found is not None:
                     sem_per_text[i] = _Semantic(found[0], found[1], chunks_per_text[i])
-        if any(s is not None for s in sem_per_text) and self.window_sizes and self.weights.window:
+        if pooled and token_rows:
+            for i, sem in enumerate(sem_per_text):
+                if sem is not None:
+                    self._add_pooled_windows(texts[i], toks_per_text[i], sem, token_rows[i])
+        elif (
+            any(s is not None for s in sem_per_text)
+            and self.window_mode == "encoded"
+            and self.window_sizes
+            and self.weights.window
+        ):
             # windows only for texts with semantic evidence from their chunks
             windows_per_text = [
                 self._windows(toks) if sem is not None else []
@@ -206,6 +227,48 @@ class SkillExtractor:
                     sem.units = sem.units + windows_per_text[i]
                     sem.best = sem.best + ratio * win_best
         return [self._rank(texts[i], toks_per_text[i], sem_per_text[i], top, min_inferred) for i in range(len(texts))]
+
+    def _pooled_windows(self) -> bool:
+        return bool(
+            self.window_mode == "pooled"
+            and self.window_sizes
+            and self.weights.window
+            and hasattr(self.encoder, "encode_tokens")
+            and hasattr(self.encoder, "piece_spans")
+        )
+
+    def _encode_chunks_with_tokens(
+        self, texts: Sequence[str], chunks: list[list[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[TokenRows]]:
+        """The chunks' vectors (the same numbers as ``_encode_units``) and, per text, its token vectors."""
+        encoder = self.encoder
+        assert encoder is not None
+        flat = [(i, a, t[a:b]) for i, (t, units) in enumerate(zip(texts, chunks, strict=True)) for a, b in units]
+        if not flat:
+            return np.zeros((0, encoder.dim), dtype=np.float32), []
+        vectors, token_vectors, _ = encoder.encode_tokens([c for _, _, c in flat])  # type: ignore[attr-defined]
+        parts: list[list[tuple[int, np.ndarray, list[tuple[int, int]] | None]]] = [[] for _ in texts]
+        for (i, a, chunk), tv in zip(flat, token_vectors, strict=True):
+            parts[i].append((a, tv, encoder.piece_spans(chunk)))  # type: ignore[attr-defined]
+        return vectors, [TokenRows.of_chunks(encoder.dim, p) for p in parts]
+
+    def _add_pooled_windows(self, text: str, toks: list[Token], sem: _Semantic, rows: TokenRows) -> None:
+        """Fuse the best pooled-window cosine into ``sem`` for the ``WINDOW_CANDIDATES`` concepts the chunks rank
+        best (the rest stay below them); the span is the window when it beats every chunk."""
+        windows = self._windows(toks)
+        vectors, kept = window_vectors(rows, windows)
+        if not len(kept):
+            return
+        k = min(WINDOW_CANDIDATES, len(sem.best))
+        concepts = np.argpartition(-sem.best, k - 1)[:k]
+        best, row = best_over(self.index, vectors, concepts)
+        ratio = self.weights.window / self.weights.semantic
+        kept_windows = [windows[j] for j in kept.tolist()]
+        use = best > sem.best[concepts]
+        sem.where[concepts[use]] = row[use] + len(sem.units)
+        sem.units = sem.units + kept_windows
+        sem.best = sem.best.copy()
+        sem.best[concepts] += ratio * np.maximum(best, 0.0)
 
     def _encode_units(self, texts: Sequence[str], ranges: list[list[tuple[int, int]]]) -> np.ndarray:
         assert self.encoder is not None

@@ -100,29 +100,37 @@ class WordPiece:
         self._cache: dict[str, list[int]] = {}
 
     @staticmethod
-    def _basic(text: str) -> list[str]:
-        text = unicodedata.normalize("NFD", text.lower())
+    def _kind(ch: str) -> str:
+        """How the basic split treats one (lower-cased, decomposed) character: ``skip`` (accents), ``space``,
+        ``alone`` (punctuation, CJK ideographs: a word of their own) or ``word``."""
+        cat = unicodedata.category(ch)
+        if cat == "Mn":
+            return "skip"
+        cp = ord(ch)
+        if ch.isspace() or cat in ("Cc", "Cf"):
+            return "space"
+        if (
+            (33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126)
+            or cat.startswith("P")
+            or 0x4E00 <= cp <= 0x9FFF
+        ):
+            return "alone"
+        return "word"
+
+    @classmethod
+    def _basic(cls, text: str) -> list[str]:
         out: list[str] = []
         word: list[str] = []
-        for ch in text:
-            cat = unicodedata.category(ch)
-            if cat == "Mn":
+        for ch in unicodedata.normalize("NFD", text.lower()):
+            kind = cls._kind(ch)
+            if kind == "skip":
                 continue
-            cp = ord(ch)
-            if ch.isspace() or cat in ("Cc", "Cf"):
-                if word:
-                    out.append("".join(word))
-                    word = []
-            elif (
-                (33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126)
-                or cat.startswith("P")
-                or 0x4E00 <= cp <= 0x9FFF
-            ):
-                if word:
-                    out.append("".join(word))
-                    word = []
+            if kind != "word" and word:
+                out.append("".join(word))
+                word = []
+            if kind == "alone":
                 out.append(ch)
-            else:
+            elif kind == "word":
                 word.append(ch)
         if word:
             out.append("".join(word))
@@ -138,27 +146,17 @@ class WordPiece:
         start = 0
         for i, original in enumerate(text):
             for ch in unicodedata.normalize("NFD", original.lower()):
-                cat = unicodedata.category(ch)
-                if cat == "Mn":
+                kind = cls._kind(ch)
+                if kind == "skip":
                     continue
-                cp = ord(ch)
-                if ch.isspace() or cat in ("Cc", "Cf"):
-                    if word:
-                        words.append("".join(word))
-                        spans.append((start, i))
-                        word = []
-                elif (
-                    (33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126)
-                    or cat.startswith("P")
-                    or 0x4E00 <= cp <= 0x9FFF
-                ):
-                    if word:
-                        words.append("".join(word))
-                        spans.append((start, i))
-                        word = []
+                if kind != "word" and word:
+                    words.append("".join(word))
+                    spans.append((start, i))
+                    word = []
+                if kind == "alone":
                     words.append(ch)
                     spans.append((i, i + 1))
-                else:
+                elif kind == "word":
                     if not word:
                         start = i
                     word.append(ch)

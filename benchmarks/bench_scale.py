@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench_scale.py                           # 60 s at c=32, import of 100,000 talents
     .venv/bin/python benchmarks/bench_scale.py --seconds 15 --talents 20000   # a short run
 
-1. A fresh PostgreSQL database (dropped afterwards) gets demo data (``--base-talents``, ``--orgs``) and a talent
-   index (``recommend reindex``), as after an operator's first bulk load.
+1. A fresh PostgreSQL database (dropped afterwards) gets demo data (``--base-talents``, ``--orgs``), an import of
+   ``--preload`` generated talents (100,000: the recommendation requests then read and rank a national-size pool)
+   and a talent index (``recommend reindex``), as after an operator's first bulk load.
 2. ``talentbridge serve --workers N`` and ``M`` × ``talentbridge worker`` start on that database with the job
    queue on Redis (``--redis``; a database index no one else uses: the script empties it).
 3. An import of ``--talents`` generated rows (CSV) is submitted as a job; meanwhile ``--concurrency`` clients call
@@ -75,7 +76,7 @@ def _talents_csv(path: Path, n: int, run: str) -> None:
             {
                 "external_id": f"scale-{run}-{i:07d}",
                 "name": f"김하늘{i}",
-                "email": f"scale{i}@example.com",
+                "email": f"scale-{run}-{i}@example.com",
                 "region": rng.choice(REGIONS),
                 "skills": ";".join(f"{s}:{rng.randint(1, 5)}" for s in skills),
                 "employment_types": "full_time;secondment",
@@ -238,12 +239,19 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
                               infer_skills=args.infer_skills, secret_key=env["TALENTBRIDGE_SECRET_KEY"])
     print(f"demo data: {args.base_talents} talents, {args.orgs} organizations; talent index ...", flush=True)
     _demo(env, args.base_talents, args.orgs)
+    run_id = uuid.uuid4().hex[:6]
+    if args.preload:
+        base = work / "preload.csv"
+        print(f"importing {args.preload:,} more talents (talentbridge import talents) ...", flush=True)
+        _talents_csv(base, args.preload, f"{run_id}-base")
+        t0 = time.perf_counter()
+        _cli(env, "import", "talents", str(base))
+        print(f"  imported in {time.perf_counter() - t0:.0f} s", flush=True)
     # as a deployment does before ``serve``: the taxonomy's label encodings on disk once, so that the web workers
     # read them back instead of each encoding them at warm-up (minutes of CPU per worker on two cores)
     _cli(env, "db", "upgrade")
     _cli(env, "recommend", "reindex")
     token, openings, talents = _token(url)
-    run_id = uuid.uuid4().hex[:6]
     csv = work / "talents.csv"
     print(f"writing {args.talents:,} talents to {csv.name} ...", flush=True)
     _talents_csv(csv, args.talents, run_id)
@@ -353,6 +361,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="Length of the load phase.")
     parser.add_argument("--talents", type=int, default=100_000, help="Rows of the import job run meanwhile.")
     parser.add_argument("--base-talents", type=int, default=2000, help="Demo talents before the import.")
+    parser.add_argument("--preload", type=int, default=100_000,
+                        help="Generated talents imported after the demo data and indexed before serving (the "
+                             "serving path at national size; 0: the demo's talents only).")
     parser.add_argument("--orgs", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--web-workers", type=int, default=4)

@@ -113,11 +113,14 @@ def _truncate(db: Database, names: list[str]) -> None:
 
     from sqlalchemy.exc import OperationalError
 
+    from talentbridge.storage.change_tables import move_past
+
     statement = text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
     for attempt in range(6):
         try:
             with db.engine.begin() as conn:
                 conn.execute(statement)
+                move_past(conn, None)  # as a restore does: no cache keyed on a counter value comes back
             return
         except OperationalError as exc:
             if "deadlock" not in str(exc).lower() or attempt == 5:

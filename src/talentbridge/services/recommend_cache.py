@@ -2,25 +2,29 @@
 
 A list is a pure function of the stored talents, openings, organizations, programmes, the taxonomy (with its
 aliases), the date, the request's parameters, the talent index and the text embeddings available. The
-*data version* is one cheap query (one round trip) over what the database holds:
+*data version* is one cheap query (one round trip, one row and a few index lookups, whatever the number of
+profiles) over what the database holds:
 
-- talents, openings, organizations, programmes: ``(count, newest updated_at, largest id)`` each — an insert or
-  an update moves the newest stamp or the largest id, a delete the count;
-- with ``talents_upto`` (the largest talent id of the talent index the list is drawn from), the talents' part
-  covers the talents up to that id only. A list drawn from an index cannot hold a talent the index lacks, so
-  talents added since (a running import) leave the lists alone until the index takes them in (its version is
-  then another one), while an edit, a consent withdrawal or an erasure of any talent the index holds still
-  moves the stamp at once;
-- the stored taxonomy's version and the aliases' ``(count, largest id)``;
+- openings, organizations, programmes: their change counters (``storage.change_tables``: raised by a trigger in
+  the transaction of every insert, update or delete, so a reader sees the new count exactly when it sees the
+  change);
+- talents: their change counter (updates and deletes) and ``talents_upto``, the largest talent id of the talent
+  index the list is drawn from. A list drawn from an index cannot hold a talent the index lacks, so talents
+  added since (an import, a sign-up) leave the lists alone until the index takes them in (its version and
+  identity are part of the list's key), while an edit, a consent withdrawal or an erasure of any talent still
+  moves the stamp at once. ``talents_upto=0``: the list depends on no talent but its subject (openings for a
+  talent); ``None``: the counter and the largest talent id;
+- the stored taxonomy's version and the aliases' ``(count, largest id)`` (a small table);
 - the subject's own ``updated_at`` (a talent who just edited their profile sees fresh results at once).
 
 It is correct across processes: another process's commit changes what the query returns. Two caveats, both
-bounded: ``updated_at`` has whole seconds on SQLite and, on PostgreSQL, is the writing transaction's start, so a
-write may hide behind a stamp already seen for a while; lists are therefore neither served nor stored while the
-newest stamp is less than ``RECENT_SECONDS`` old, and every entry expires after ``MAX_AGE_SECONDS`` whatever the
-version says (``UNSETTLED_MAX_AGE_SECONDS`` for a list computed without the text criterion's pool statistics,
-which appear once enough profile texts are encoded). Lists that are not final (a text still being encoded:
-``pending``) are never stored.
+bounded: the subject's and the taxonomy's ``updated_at`` have whole seconds on SQLite and, on PostgreSQL, are
+the writing transaction's start, so such a write may hide behind a stamp already seen for a while; lists are
+therefore neither served nor stored while one of those stamps is less than ``RECENT_SECONDS`` old (the counters
+need no such pause), and every entry expires after ``MAX_AGE_SECONDS`` whatever the version says
+(``UNSETTLED_MAX_AGE_SECONDS`` for a list computed without the text criterion's pool statistics, which appear
+once enough profile texts are encoded). Lists that are not final (a text still being encoded: ``pending``) are
+never stored.
 
 Talents-for-opening also keys on the talent index the list was drawn from (its object, rows and live rows), so
 a list drawn from an index that was behind the database is not kept once the index has caught up.
@@ -35,7 +39,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -46,6 +50,7 @@ from sqlalchemy.sql.selectable import TextualSelect
 from talentbridge.services.skill_aliases import format_alias_stamp
 from talentbridge.services.taxonomy import cache_stamp
 from talentbridge.storage.base import JSONType
+from talentbridge.storage.change_tables import ROW_ID
 
 __all__ = [
     "MAX_AGE_SECONDS",
@@ -87,12 +92,13 @@ class DataVersion:
     #: ``services.taxonomy.load_taxonomy``'s cache stamp as of this version (taxonomy version and aliases).
     taxonomy_stamp: str | None = None
 
-    def table(self, name: str) -> list[Any]:
-        """``[count, newest updated_at (ISO, with its zone), largest id]`` of ``name`` (one of ``_TABLES``), as
-        ``recommend_openings`` compares them: the same values without another query."""
-        i = 3 * _TABLES.index(name)
-        count, newest, largest = self.stamps[i : i + 3]
-        return [int(count or 0), newest, int(largest or 0)]
+    #: The change counters as read (``storage.change_tables``), by table.
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def table(self, name: str) -> int:
+        """The change counter of ``name`` (one of ``_TABLES``), as ``recommend_openings`` compares them: the same
+        value without another query."""
+        return int(self.counters[name])
 
     def recent(self, seconds: float) -> bool:
         if self.newest is None or seconds <= 0:
@@ -118,55 +124,50 @@ def data_version(
     opening_id: int | None = None,
     talents_upto: int | None = None,
 ) -> DataVersion | None:
-    """The data version (one query, one pass over each table), or None when it cannot be read (a table missing:
-    no caching). ``talent_id``/``opening_id``: the subject, whose own stamp is part of it (None there: no such
-    record; see ``DataVersion.subject_found``). ``talents_upto``: the talents' part covers ids up to this one
-    only (the largest id of the talent index the list is drawn from; see the module's notes)."""
+    """The data version (one query: one row and a few index lookups, whatever the tables' sizes), or None when it
+    cannot be read (a table or the counters' row missing: no caching). ``talent_id``/``opening_id``: the subject,
+    whose own stamp is part of it (None there: no such record; see ``DataVersion.subject_found``).
+    ``talents_upto``: the largest id of the talent index the list is drawn from (0: the list depends on no
+    talent but the subject; see the module's notes)."""
     if talent_id is not None and opening_id is not None:
         raise ValueError("one subject: a talent or an opening")
-    statement = _statement(talent_id is not None, opening_id is not None, talents_upto is not None)
-    params = {
-        k: v
-        for k, v in (("talent_id", talent_id), ("opening_id", opening_id), ("talents_upto", talents_upto))
-        if v is not None
-    }
+    statement = _statement(talent_id is not None, opening_id is not None, talents_upto is None)
+    params = {k: v for k, v in (("talent_id", talent_id), ("opening_id", opening_id)) if v is not None}
     try:
         row = tuple(session.execute(statement, params).one())
-    except Exception:  # noqa: BLE001 - database not upgraded (a table missing): no caching
+    except Exception:  # noqa: BLE001 - database not upgraded (a table or the counters' row missing): no caching
         session.rollback()
         return None
-    stamps = tuple(_plain(v) for v in row)
+    counters = dict(zip(_TABLES, row[: len(_TABLES)], strict=True))
+    talents: tuple[Any, ...] = (0,) if talents_upto == 0 else (counters["talents"], talents_upto or row[_LARGEST])
+    others = tuple(int(counters[t]) for t in _TABLES[1:])
+    stamps = others + talents + tuple(_plain(v) for v in row[_LARGEST + 1 :])
     newest = max((v for v in row if isinstance(v, datetime)), key=_aware, default=None)
     version = row[_TAXONOMY_COLUMN]
     subject = row[-1] if talent_id is not None or opening_id is not None else True
     taxonomy = None if version is None else str(version)[:200]
     aliases = format_alias_stamp(row[_TAXONOMY_COLUMN - 2], row[_TAXONOMY_COLUMN - 1])
     stamp = cache_stamp(None if version is None else str(version), aliases)
-    return DataVersion(stamps, taxonomy, newest, subject is not None, talents_upto, stamp)
+    return DataVersion(stamps, taxonomy, newest, subject is not None, talents_upto, stamp, counters)
 
 
+#: The counted tables (``storage.change_tables``), in the statement's order.
 _TABLES = ("talents", "openings", "organizations", "programs")
-_TAXONOMY_COLUMN = 3 * len(_TABLES) + 2
+_LARGEST = len(_TABLES)  # the talents' largest id (read only without ``talents_upto``)
+_TAXONOMY_COLUMN = len(_TABLES) + 3
 _statements: dict[tuple[bool, bool, bool], TextualSelect] = {}
 
 
-def _statement(talent: bool, opening: bool, upto: bool) -> TextualSelect:
-    """``SELECT`` of every stamp: aggregates of each table in ``FROM`` (one pass each), built once."""
-    hit = _statements.get((talent, opening, upto))
+def _statement(talent: bool, opening: bool, largest: bool) -> TextualSelect:
+    """``SELECT`` of every stamp: the change counters' row, the aliases' count and largest id, the taxonomy's
+    version, the subject's ``updated_at`` (each an index lookup, or a small table), built once."""
+    hit = _statements.get((talent, opening, largest))
     if hit is not None:
         return hit
-    parts = [
-        f"(SELECT count(id) AS n, max(updated_at) AS u, max(id) AS m FROM {t}"
-        + (" WHERE id <= :talents_upto" if upto and t == "talents" else "")
-        + f") AS s_{t}"
-        for t in _TABLES
-    ]
-    parts.append("(SELECT count(id) AS n, max(id) AS m FROM skill_aliases) AS s_aliases")
     meta = f"FROM taxonomy_meta WHERE key = '{_TAXONOMY_VERSION_KEY}'"
-    selected: list[tuple[str, Any]] = []
-    for t in _TABLES:
-        selected += [(f"s_{t}.n", Integer()), (f"s_{t}.u", DateTime(timezone=True)), (f"s_{t}.m", Integer())]
+    selected: list[tuple[str, Any]] = [(f"d.{t}", Integer()) for t in _TABLES]
     selected += [
+        ("(SELECT max(id) FROM talents)" if largest else "0", Integer()),
         ("s_aliases.n", Integer()),
         ("s_aliases.m", Integer()),
         (f"(SELECT value {meta})", JSONType),
@@ -176,11 +177,14 @@ def _statement(talent: bool, opening: bool, upto: bool) -> TextualSelect:
         selected.append(("(SELECT updated_at FROM talents WHERE id = :talent_id)", DateTime(timezone=True)))
     if opening:
         selected.append(("(SELECT updated_at FROM openings WHERE id = :opening_id)", DateTime(timezone=True)))
-    sql = "SELECT " + ", ".join(f"{expr} AS c{i}" for i, (expr, _) in enumerate(selected))
-    statement = text(sql + " FROM " + ", ".join(parts)).columns(
-        *(column(f"c{i}", kind) for i, (_, kind) in enumerate(selected))
+    sql = (
+        "SELECT "
+        + ", ".join(f"{expr} AS c{i}" for i, (expr, _) in enumerate(selected))
+        + " FROM data_changes AS d, (SELECT count(id) AS n, max(id) AS m FROM skill_aliases) AS s_aliases"
+        + f" WHERE d.id = {ROW_ID}"
     )
-    _statements[(talent, opening, upto)] = statement
+    statement = text(sql).columns(*(column(f"c{i}", kind) for i, (_, kind) in enumerate(selected)))
+    _statements[(talent, opening, largest)] = statement
     return statement
 
 

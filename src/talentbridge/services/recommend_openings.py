@@ -2,9 +2,9 @@
 their text embeddings beside them, then one talent scored against all of them at once.
 
 ``compiled_openings`` keeps the compiled openings per process (per database, date and programme weights) and
-compiles again when the openings or organizations tables change (a signature of count, newest ``updated_at`` and
-largest id, as for the talent index; changes within the last seconds are never trusted, since SQLite keeps whole
-seconds). ``rank_openings`` applies filters and hard constraints exactly, scores, sorts by (score, id) and
+compiles again when the openings or organizations tables change (their change counters, ``storage.change_tables``:
+one row, raised in the transaction of every change, so exact; a database without them compiles every time).
+``rank_openings`` applies filters and hard constraints exactly, scores, sorts by (score, id) and
 explains the top ones with the pair-level ``fit_score`` (same numbers).
 """
 
@@ -15,11 +15,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from talentbridge.domain import Opening, TalentData
@@ -29,7 +29,7 @@ from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQ
 from talentbridge.matching.opening_scores import OpeningColumns, eligible_openings, score_openings
 from talentbridge.matching.weights import FitWeights
 from talentbridge.services.text_embeddings import TextEmbeddings, opening_text, text_key
-from talentbridge.storage.tables import OpeningRow, OrganizationRow
+from talentbridge.storage.change_tables import ROW_ID, DataChangesRow
 
 __all__ = ["CompiledOpenings", "compiled_openings", "compile_openings", "rank_openings", "reset_openings"]
 
@@ -115,29 +115,13 @@ def compile_openings(
     return CompiledOpenings(columns, keys)
 
 
-def _signature(session: Session) -> dict[str, Any]:
-    """``[count, newest updated_at (ISO with its zone), largest id]`` of openings and organizations, the form of
-    ``recommend_cache.DataVersion.table``."""
-    out: dict[str, Any] = {}
-    for name, table in (("openings", OpeningRow), ("organizations", OrganizationRow)):
-        count, newest, largest = session.execute(
-            select(func.count(table.id), func.max(table.updated_at), func.max(table.id))
-        ).one()
-        if newest is not None and newest.tzinfo is None:
-            newest = newest.replace(tzinfo=UTC)
-        out[name] = [int(count or 0), newest.isoformat() if newest else None, int(largest or 0)]
-    return out
-
-
-def _recent(signature: dict[str, Any], seconds: float = 5.0) -> bool:
-    for _, newest, _ in signature.values():
-        if newest:
-            stamp = datetime.fromisoformat(newest)
-            if stamp.tzinfo is None:
-                stamp = stamp.replace(tzinfo=UTC)
-            if abs((datetime.now(UTC) - stamp).total_seconds()) < seconds:
-                return True
-    return False
+def _signature(session: Session) -> dict[str, Any] | None:
+    """The change counters of openings and organizations, the form of ``recommend_cache.DataVersion.table``
+    (None: no counters in this database, nothing is kept)."""
+    row = session.execute(
+        select(DataChangesRow.openings, DataChangesRow.organizations).where(DataChangesRow.id == ROW_ID)
+    ).one_or_none()
+    return None if row is None else {"openings": int(row[0]), "organizations": int(row[1])}
 
 
 def compiled_openings(
@@ -151,9 +135,11 @@ def compiled_openings(
     or organizations changed. ``signature``: theirs as just read in the same session (``_signature``'s form), or
     None to read it."""
     signature = _signature(session) if signature is None else signature
+    if signature is None:
+        return compile(load())
     with _lock:
         hit = _cache.get(cache_key)
-        if hit is not None and hit.signature == signature and not _recent(signature):
+        if hit is not None and hit.signature == signature:
             _cache.move_to_end(cache_key)
             return hit
     entry = compile(load())

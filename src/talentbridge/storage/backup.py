@@ -21,9 +21,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from talentbridge.domain.errors import ConfigurationError, ValidationFailed
+from talentbridge.storage.change_tables import move_past, read_counters
 
 __all__ = ["BackupInfo", "backup_database", "known_revisions", "read_backup_info", "restore_database"]
 
@@ -110,7 +113,10 @@ def backup_database(url: str, target: Path) -> BackupInfo:
             sqlite3.connect(partial).close()
         else:
             conninfo, env = _libpq(url)
-            _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "-f", str(partial), conninfo], env)
+            _run(
+                [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "-f", str(partial), conninfo],
+                env,
+            )
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -155,9 +161,7 @@ def read_backup_info(path: Path) -> BackupInfo:
         return BackupInfo("sqlite", _sqlite_revision(path), size)
     if head.startswith(PGDUMP_MAGIC):
         return BackupInfo("postgresql", _pgdump_revision(path), size)
-    raise ValidationFailed(
-        f"{path} is neither a SQLite database nor a pg_dump custom-format archive"
-    )
+    raise ValidationFailed(f"{path} is neither a SQLite database nor a pg_dump custom-format archive")
 
 
 # -- restore ------------------------------------------------------------------------------------------------------
@@ -167,9 +171,7 @@ def _check_sqlite_backup(path: Path) -> None:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
     if verdict != "ok":
-        raise ValidationFailed(
-            f"{path} is damaged: {verdict}"
-        )
+        raise ValidationFailed(f"{path} is damaged: {verdict}")
 
 
 def restore_database(url: str, source: Path) -> BackupInfo:
@@ -182,9 +184,8 @@ def restore_database(url: str, source: Path) -> BackupInfo:
             "database, or move data between engines with `talentbridge export` and `talentbridge import`"
         )
     if info.revision is None:
-        raise ValidationFailed(
-            f"{source} holds no TalentBridge schema (no migration revision)"
-        )
+        raise ValidationFailed(f"{source} holds no TalentBridge schema (no migration revision)")
+    seen = _counters(url)
     if engine == "sqlite":
         _check_sqlite_backup(source)
         target = _sqlite_path(url)
@@ -205,4 +206,28 @@ def restore_database(url: str, source: Path) -> BackupInfo:
             env,
             stdin=prelude + script,
         )
+    _move_counters_past(url, seen)
     return info
+
+
+def _counters(url: str) -> dict[str, int] | None:
+    """The live database's change counters before a restore (None: none yet)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return read_counters(conn)
+    except DBAPIError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def _move_counters_past(url: str, seen: dict[str, int] | None) -> None:
+    """Caches in running processes are keyed on the change counters: after the restore, none may come back to a
+    value one was keyed on (``storage.change_tables.move_past``)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            move_past(conn, seen)
+    finally:
+        engine.dispose()

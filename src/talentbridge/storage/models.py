@@ -21,6 +21,7 @@ _OPTIONAL = (
     "ai_record_tables",
     "survey_tables",
     "training_plan_tables",
+    "change_tables",
 )
 
 for _name in _OPTIONAL:

@@ -254,3 +254,99 @@ def test_new_tool_names_that_are_ordinary_words_need_capitals(builtin_extractor,
     for s in builtin_extractor.extract(text, top=30):
         if s.via == "explicit":
             assert surface not in [text[a:b] for a, b in s.spans], (s.label, text)
+
+
+# -- words run together, words glued on, names inside longer names ---------------------------------------------
+
+
+def _ids(extractor: SkillExtractor, text: str) -> list[str]:
+    by_uri = extractor.taxonomy.skill_by_uri()
+    return [by_uri[s.uri].id for s in extractor.extract(text, top=40) if s.via == "explicit"]
+
+
+def _spans_of(extractor: SkillExtractor, text: str, skill_id: str) -> list[str]:
+    by_uri = extractor.taxonomy.skill_by_uri()
+    for s in extractor.extract(text, top=40):
+        if by_uri[s.uri].id == skill_id and s.via == "explicit":
+            return [text[a:b] for a, b in s.spans]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("text", "skill_id", "surface"),
+    [
+        # a list copied from a web page that lost its line breaks
+        ("Requirements\nHands-on with Docker and KubernetesExperience with Terraform", "kubernetes", "Kubernetes"),
+        ("Familiar with Jira and TerraformExcellent written English", "terraform", "Terraform"),
+        ("Strong front-end skills: HTML and JavaScriptStrong testing habits", "javascript", "JavaScript"),
+    ],
+)
+def test_a_tool_glued_to_the_next_line_is_found(builtin_extractor, text, skill_id, surface):
+    assert surface in _spans_of(builtin_extractor, text, skill_id)
+
+
+def test_a_camel_case_name_that_is_a_label_stays_whole(builtin_extractor):
+    text = "Modern web stack: JavaScriptStrong, TypeScript"
+    assert "java" not in _ids(builtin_extractor, text)
+    assert _spans_of(builtin_extractor, text, "javascript") == ["JavaScript"]
+
+
+def test_an_ambiguous_word_cut_from_a_glued_name_is_not_a_tool(builtin_extractor):
+    # "Express" is a tool only where it is written as a name; here it is half of a vendor's product name
+    assert "expressjs" not in _ids(builtin_extractor, "UI built with DevExpress controls for WinForms")
+    assert "expressjs" in _ids(builtin_extractor, "Back end in Node.js, Express, MongoDB")
+
+
+def test_a_small_word_is_not_glued_onto_a_label(builtin_extractor):
+    assert "speech-recognition" not in _ids(builtin_extractor, "We are hiring a Sr engineer for the Java team.")
+    assert "speech-recognition" in _ids(builtin_extractor, "Built ASR and TTS pipelines in Python.")
+
+
+def test_several_words_still_meet_a_label_written_as_one(builtin_extractor):
+    # "data base" is *database*: no small word is glued on
+    text = "Good knowledge of data base design and MS SQL."
+    assert any(span.lower() == "data base design" for span in _spans_of(builtin_extractor, text, "database-design"))
+
+
+@pytest.mark.parametrize(
+    ("text", "inside", "longer"),
+    [
+        (
+            "Computer Science graduate\nday to day: jira and python scripting.",
+            "computer-engineering",
+            "computer-science",
+        ),
+        ("Business Intelligence Analyst\ntools: jira, python", "business-general", "business-intelligence"),
+    ],
+)
+def test_a_common_word_inside_a_longer_name_follows_the_named_skills(builtin_extractor, text, inside, longer):
+    # "Computer" in "Computer Science" is still offered, but after the skills the text names in full
+    ranked = _ids(builtin_extractor, text)
+    assert {inside, longer, "jira", "python"} <= set(ranked)
+    assert ranked.index(inside) > max(ranked.index(x) for x in (longer, "jira", "python"))
+
+
+@pytest.mark.parametrize(
+    ("text", "skill_id", "surface"),
+    [
+        ("Must know drawing standards (ASME Y14.5) and tolerance stack-ups.", "technical-drawing", "drawing standards"),
+        ("Daily sales prospecting by phone and email; keeps the CRM up to date.", "sales", "sales prospecting"),
+        ("Data extraction from the ERP, then reports in Power BI.", "etl", "Data extraction"),
+        ("SAP CO: product costing and cost centre accounting.", "accounting", "product costing"),
+        ("Five years on offshore projects in the oil and gas industry.", "oil-and-gas-industry", "oil and gas"),
+        ("석유·가스 산업 플랜트 설계 경력자 우대", "oil-and-gas-industry", "석유·가스 산업"),
+    ],
+)
+def test_names_an_ad_uses_for_skills_are_labels(builtin_extractor, text, skill_id, surface):
+    assert surface in _spans_of(builtin_extractor, text, skill_id)
+
+
+def test_prospecting_alone_is_not_sales(builtin_extractor):
+    assert "sales" not in _ids(builtin_extractor, "Field geologist for mineral prospecting in the north.")
+
+
+def test_mixed_korean_english_sentence_keeps_every_named_tool(builtin_extractor):
+    text = "PyTorch 기반 비전 검사 모델 개발, Docker, OpenCV, 텐서플로"
+    named = {"pytorch": "PyTorch", "docker": "Docker", "opencv": "OpenCV", "tensorflow": "텐서플로"}
+    for skill_id, surface in named.items():
+        assert surface in _spans_of(builtin_extractor, text, skill_id), skill_id

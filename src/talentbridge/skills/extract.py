@@ -17,6 +17,7 @@ mention is returned, ranked before anything inferred; ``top`` bounds the list on
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -370,9 +371,13 @@ class SkillExtractor:
         # languages*) follows the other explicit mentions instead of taking a place among the first ones
         covered: set[tuple[int, int]] = set()
         first_pass, echoes = [], []
+        # a concept named only by one common word inside a longer name ("Computer" in "Computer Science",
+        # "management" in "project management") follows too: the longer name is what the text names
+        longer = sorted({s for j in alias_spans for s in alias_spans[j]}) if len(strong) < n_explicit else []
         for i in named.tolist():
             spans = set(alias_spans[cand[i]])
-            (echoes if spans <= covered else first_pass).append(i)
+            nested = cand[i] not in strong and all(_inside_longer(span, longer) for span in spans)
+            (echoes if spans <= covered or nested else first_pass).append(i)
             covered |= spans
         named = np.asarray(first_pass + echoes, dtype=np.int64)
         order = np.concatenate([named, order[explicit[order] == 0][:n_inferred]])
@@ -390,6 +395,13 @@ class SkillExtractor:
                 via = "semantic"
             out.append(ExtractedSkill(self.index.uris[j], self.index.display[j], scores[r], spans, via))
         return out
+
+
+def _inside_longer(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """``span`` lies inside a wider one of ``spans`` (sorted by start)."""
+    s, e = span
+    starting_before = spans[: bisect_right(spans, (s, float("inf")))]
+    return any(a <= s and e <= b and b - a > e - s for a, b in starting_before)
 
 
 def _curated_labels(index: ConceptIndex, operator_aliases: dict[str, list[str]]) -> set[tuple[int, str]]:

@@ -43,6 +43,8 @@ class LabelIndex:
     def __init__(self, labels: Sequence[Iterable[tuple[str, float]]], max_tokens: int = 8) -> None:
         self.max_tokens = 1
         self._index: dict[str, list[tuple[int, float]]] = {}
+        # how many tokens the labels behind each key have: "ASR" (1) and "a Sr" (2) share the key "asr"
+        self._lengths: dict[str, set[int]] = {}
         for concept, pairs in enumerate(labels):
             for label, weight in pairs:
                 toks = tokens(label)
@@ -53,6 +55,7 @@ class LabelIndex:
                 key = "".join(t.key for t in toks)
                 if len(key) < 2 and not any(c in key for c in "+#"):
                     continue
+                self._lengths.setdefault(key, set()).add(len(toks))
                 entries = self._index.setdefault(key, [])
                 for i, (c, w) in enumerate(entries):
                     if c == concept:
@@ -68,6 +71,10 @@ class LabelIndex:
 
     def lookup(self, key: str) -> list[tuple[int, float]]:
         return self._index.get(key, [])
+
+    def label_lengths(self, key: str) -> frozenset[int]:
+        """Token counts of the labels whose key is ``key`` (empty for an unknown key)."""
+        return frozenset(self._lengths.get(key, ()))
 
     def find(self, toks: Sequence[Token]) -> list[LabelMatch]:
         """Every label occurrence in the token sequence (overlaps included), left to right."""

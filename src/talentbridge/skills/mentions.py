@@ -26,8 +26,8 @@ from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from talentbridge.skills.lexicon import ENGLISH_STOPWORDS, LabelIndex
-from talentbridge.skills.text import Token
+from talentbridge.skills.lexicon import ENGLISH_STOPWORDS, LabelIndex, LabelMatch
+from talentbridge.skills.text import Token, english_key
 
 __all__ = ["Mention", "MentionMatcher", "AMBIGUOUS_WORDS"]
 
@@ -54,6 +54,9 @@ _KO_COMMON = frozenset(_KO_GENERIC.split())
 _LIST_SEPARATORS = ",/;|()[]{}·、"
 _BULLETS = "-*•▪●■◦▶>"
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
+# where two words meet without a space: "excel|Previous", "Sidekiq|Excellent", "DB|Basic" (a capitalised word of
+# three letters or more after a lower-case letter or after two capitals)
+_GLUE = re.compile(r"(?:(?<=[a-z]{2})|(?<=[A-Z]{2}))(?=[A-Z][a-z]{2})")
 _SENTENCE_START = re.compile(r"(^|[.!?\n•·▪●■◦\-*:]\s*)$")
 
 
@@ -119,12 +122,15 @@ class MentionMatcher:
 
     def find(self, text: str, toks: Sequence[Token]) -> list[Mention]:
         """Every explicit mention in ``text`` (tokens ``toks``), left to right; overlaps between concepts kept."""
+        toks = self._unglued(text, toks)
         out: list[Mention] = []
         seen: set[tuple[int, int, int]] = set()
         key_at = {(t.start, t.end): t.key for t in toks}
         starts = [t.start for t in toks]
         for m in self.index.find(toks):
             if not self._plausible(text, toks, m.start, m.end, m.n_tokens):
+                continue
+            if m.n_tokens > 1 and self._split_on_small_word(toks, starts, m):
                 continue
             key = (m.concept, m.start, m.end)
             if key in seen:
@@ -161,6 +167,47 @@ class MentionMatcher:
                 out.append(mention)
         out.sort(key=lambda m: (m.start, m.end, m.concept))
         return out
+
+    def _unglued(self, text: str, toks: Sequence[Token]) -> Sequence[Token]:
+        """``toks`` with words glued together where a line break was lost ("Docker, KubernetesRequirements",
+        "MySQLPostgreSQL") cut apart again; a word that is itself a label ("PyTorch", "JavaScript") stays whole."""
+        if not _GLUE.search(text):
+            return toks
+        out: list[Token] = []
+        for t in toks:
+            surface = text[t.start : t.end]
+            if t.korean or not _GLUE.search(surface) or self.index.lookup(t.key):
+                out.append(t)
+                continue
+            cuts = [0, *(m.start() for m in _GLUE.finditer(surface)), len(surface)]
+            i = 0
+            while i < len(cuts) - 1:
+                # the longest run of pieces that is a label stays whole: "JavaScript|Strong", not "Java|Script"
+                j = next(
+                    (
+                        j
+                        for j in range(len(cuts) - 1, i + 1, -1)
+                        if self.index.lookup(english_key(surface[cuts[i] : cuts[j]]))
+                    ),
+                    i + 1,
+                )
+                out.append(Token(english_key(surface[cuts[i] : cuts[j]]), t.start + cuts[i], t.start + cuts[j]))
+                i = j
+        return out
+
+    def _split_on_small_word(self, toks: Sequence[Token], starts: list[int], m: LabelMatch) -> bool:
+        """Several words of the text meet a label written with fewer words only by gluing on a stopword or a
+        single letter: "a Sr" is not *ASR*, "in to" not *Into* (while "data base" is *database*, "Power BI"
+        *PowerBI*)."""
+        i = bisect_left(starts, m.start)
+        while i < len(toks) and toks[i].start == m.start:  # Kiwi can give two morphemes one start
+            part = toks[i : i + m.n_tokens]
+            if len(part) == m.n_tokens and part[-1].end == m.end:
+                if m.n_tokens in self.index.label_lengths("".join(t.key for t in part)):
+                    return False
+                return any(not t.korean and (t.key in ENGLISH_STOPWORDS or len(t.key) == 1) for t in part)
+            i += 1
+        return False
 
     def _common(self, word: str) -> bool:
         """A common word of general English or Korean (wordfreq Zipf frequency at least ``common_zipf``)."""
@@ -226,6 +273,8 @@ class MentionMatcher:
 
     @staticmethod
     def _opens_sentence(text: str, start: int) -> bool:
+        if start and text[start - 1].isascii() and text[start - 1].isalpha():
+            return True  # a word cut from a glued one ("DevExpress") opens what a lost line break ran on
         return _SENTENCE_START.search(text[max(0, start - 4) : start]) is not None
 
     # -- Hangul surface pass -----------------------------------------------------------------------------------

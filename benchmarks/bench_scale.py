@@ -20,7 +20,8 @@
    (``version.json``), never from the bench's job.
 
 CPU view (load-independent): the CPU seconds the web workers (and the job workers) used in each phase, per
-request, from ``/proc``; ``--py-spy DIR`` also records one web worker's stacks during the load phase (py-spy's raw
+request, from ``/proc``; in the load phase also PostgreSQL's (every ``postgres`` process of the machine; backends
+that ended meanwhile are missed) and this client's own (it shares the two cores); ``--py-spy DIR`` also records one web worker's stacks during the load phase (py-spy's raw
 format, one line per stack with its sample count). The table ends with the load average at the start and end.
 
 Text encoding and skill inference are off by default (``--infer-skills`` turns them on): encoding 100,000 résumés
@@ -125,6 +126,23 @@ def _cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return total / tick
+
+
+def _postgres_cpu() -> dict[int, float]:
+    """CPU seconds of every PostgreSQL process on the machine, by pid (backends that ended are not counted)."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    out[int(entry.name)] = _cpu_seconds([int(entry.name)])
+            except OSError:
+                continue
+    return out
+
+
+def _postgres_since(before: dict[int, float]) -> float:
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in _postgres_cpu().items())
 
 
 def _version_number(name: str | None) -> int:
@@ -279,6 +297,7 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
                                     "-o", str(Path(args.py_spy) / f"web-{web_pids[0]}.txt")],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         cpu_web, cpu_jobs = _cpu_seconds(web_pids), _cpu_seconds(job_pids)
+        cpu_pg, cpu_client = _postgres_cpu(), time.process_time()
         db = Database(url)
         try:
             job, _ = submit_import(db, settings, entity="talents", filename="talents.csv", content=csv.read_bytes(),
@@ -288,6 +307,7 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
         print(f"import job {job.id} submitted; c={args.concurrency} for {args.seconds:.0f} s ...", flush=True)
         load = asyncio.run(_load(base, token, args.concurrency, args.seconds, openings, talents))
         cpu = (_cpu_seconds(web_pids) - cpu_web, _cpu_seconds(job_pids) - cpu_jobs)
+        others = (_postgres_since(cpu_pg), time.process_time() - cpu_client)
         if spy is not None:
             try:
                 spy.wait(120)
@@ -301,6 +321,7 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
                          f"{args.talents:,} running (job {imported.status}, "  # type: ignore[attr-defined]
                          f"{imported.progress_done:,}/{imported.progress_total or 0:,})", load,  # type: ignore[attr-defined]
                          ">= 200 req/s, p95 < 100 ms, 0 errors", cpu))
+        rows[-1][6] += f"; PostgreSQL {others[0]:.0f} s, this client {others[1]:.0f} s"
         print(rows[-1], flush=True)
         if args.wait_import:
             print("waiting for the import to finish ...", flush=True)

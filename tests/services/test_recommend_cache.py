@@ -4,6 +4,11 @@ the cache when nothing changed; lists with a text still pending are not kept."""
 
 from __future__ import annotations
 
+import os
+import pickle
+import time
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,7 +20,7 @@ from sqlalchemy import update
 
 from talentbridge.config import Settings
 from talentbridge.domain import OpeningData, OrganizationData, RequiredSkill, SkillClaim, TalentData
-from talentbridge.services import recommend_cache
+from talentbridge.services import recommend_cache, shared_lists
 from talentbridge.services.recommend_context import MatchingContext
 from talentbridge.services.recommendations import OpeningFilters, RecommendationService, TalentFilters
 from talentbridge.services.talent_index import TalentIndexService, reset_indexes
@@ -327,3 +332,107 @@ def test_a_list_computed_for_a_version_reads_no_stamp_again(
     assert during  # the talent itself is read
     assert not [s for s in during if "taxonomy_meta" in s or "skill_aliases" in s]
     assert not [s for s in during if "count(" in s]
+
+
+class _Broker:
+    """A store shared by the processes of a deployment, in memory: what goes in comes out as a copy (a pickle round
+    trip, as through Redis)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+        self.hits = 0
+
+    def get(self, key: str) -> Any | None:
+        raw = self.entries.get(key)
+        if raw is None:
+            return None
+        self.hits += 1
+        return pickle.loads(raw)
+
+    def put(self, key: str, value: Any, seconds: float) -> None:
+        self.entries[key] = pickle.dumps(value)
+
+
+@pytest.fixture
+def broker() -> Iterator[_Broker]:
+    store = _Broker()
+    shared_lists.use(store)
+    try:
+        yield store
+    finally:
+        shared_lists.stop_sharing()
+
+
+def test_lists_shared_between_processes_equal_lists_computed_now(
+    database: Database, settings: Settings, world: dict[str, Any], broker: _Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Property: with lists shared between processes (``shared_lists``), a process that never computed a list
+    takes it from the store — and after any sequence of writes, what it takes equals the list computed now."""
+    if database.url.startswith("postgresql"):
+        monkeypatch.setattr(recommend_cache, "RECENT_SECONDS", 0.0)
+    else:
+        _backdate(database)  # whole-second stamps: the world's own writes must be out of the grace period
+    first = _lists(database, settings, world, cached=True)
+    recommend_cache.clear()  # another process: none of these lists of its own
+    assert _lists(database, settings, world, cached=True) == first
+    assert broker.hits == len(world["openings"]) + len(world["talents"])
+    assert recommend_cache.stats()["misses"] == broker.hits  # each missed locally, none computed
+
+    @hsettings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(steps=edits)
+    def run(steps: list[tuple[str, int, Any]]) -> None:
+        for step in steps:
+            _apply(database, world, step)
+            _lists(database, settings, world, cached=True)  # one process computes and shares
+            recommend_cache.clear()  # the next one has nothing of its own
+            assert _lists(database, settings, world, cached=True) == _lists(database, settings, world, cached=False)
+
+    hits = broker.hits
+    run()
+    if database.url.startswith("postgresql"):
+        assert broker.hits > hits  # the property is about the shared lists, not about bypassing them
+
+
+def test_a_list_is_not_shared_with_a_process_whose_index_holds_other_rows(
+    database: Database, settings: Settings, world: dict[str, Any], broker: _Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process whose index took in a talent it saved itself (the others pick it up at their next check) does
+    not take the lists drawn from an index without it, nor give its own to them."""
+    monkeypatch.setattr(recommend_cache, "RECENT_SECONDS", 0.0)
+    _backdate(database)
+    _lists(database, settings, world, cached=True)
+    with database.session() as session:
+        index = TalentIndexService(MatchingContext(settings, session, today=TODAY))
+        before = index.content_key()
+        index.talent_changed(world["talents"][0])  # in memory only, as after a save through the API
+        assert index.content_key() != before
+    recommend_cache.clear()
+    hits = broker.hits
+    _lists(database, settings, world, cached=True, sync_interval=3600.0)
+    # the openings-for-talent lists do not come from the index: taken; the talents-for-opening ones are computed
+    assert broker.hits == hits + len(world["talents"])
+
+
+def test_redis_lists_round_trip_expire_and_a_broker_that_is_down_costs_only_a_computation() -> None:
+    import redis
+
+    url = os.environ.get("TALENTBRIDGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("TALENTBRIDGE_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis is required (TALENTBRIDGE_REQUIRE_REDIS=1) but unreachable at {url}: {exc}")
+        pytest.skip(f"Redis not reachable at {url}: {exc}")
+    store = shared_lists.RedisLists(url)
+    key = shared_lists.shared_key(("openings_for_talent", uuid.uuid4().hex), (1, 2, 3))
+    value = ({"items": [{"opening_id": 7, "score": 81.5, "reasons": ["파이썬 일치"]}]}, "esco-1.1.1", 60.0, 1.0)
+    assert store.get(key) is None
+    store.put(key, value, 60.0)
+    assert store.get(key) == value
+    short = shared_lists.shared_key("short", ())
+    store.put(short, value, 0.05)
+    time.sleep(0.3)
+    assert store.get(short) is None
+    down = shared_lists.RedisLists("redis://127.0.0.1:1/0")
+    down.put(key, value, 60.0)
+    assert down.get(key) is None

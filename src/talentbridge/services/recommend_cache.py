@@ -47,6 +47,7 @@ from sqlalchemy import DateTime, Integer, column, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import TextualSelect
 
+from talentbridge.services import shared_lists
 from talentbridge.services.skill_aliases import format_alias_stamp
 from talentbridge.services.taxonomy import cache_stamp
 from talentbridge.storage.base import JSONType
@@ -260,26 +261,43 @@ def cached_list(
     final: Callable[[T], bool] = lambda _: True,
     recent_seconds: float | None = None,
     max_age: Callable[[T], float] | None = None,
+    shared: Hashable | None = None,
 ) -> tuple[T, str | None]:
     """The list under ``key`` for ``version`` — from the cache when there, else ``compute()`` (stored when
     ``final`` says the list is complete, for at most ``max_age(list)`` seconds, never more than
     ``MAX_AGE_SECONDS``). Returns the list and the taxonomy version it was computed under.
+
+    ``shared``: the list's key in terms that mean the same in every process (no object identity); with a store
+    configured (``shared_lists.share``), a list this process lacks is taken from the store before it is computed,
+    and a list computed here is put there too.
 
     ``key`` or ``version`` None, or a version younger than ``recent_seconds`` (default ``RECENT_SECONDS``):
     computed and not stored."""
     recent = RECENT_SECONDS if recent_seconds is None else recent_seconds
     usable = key is not None and version is not None and not version.recent(recent)
     full_key = (key, version.stamps) if usable and version is not None else None
+    store = shared_lists.store() if full_key is not None and shared is not None else None
+    digest = shared_lists.shared_key(shared, version.stamps) if store is not None and version is not None else ""
     if full_key is not None:
         hit = _cache.get(full_key, time.monotonic())
         if hit is not None:
             return hit.value, hit.taxonomy_version
+        if store is not None:
+            entry = store.get(digest)
+            if entry is not None:
+                value, taxonomy, age, stored_at = entry
+                elapsed = max(0.0, time.time() - stored_at)  # the entry ages from when it was computed
+                if elapsed < age:
+                    _cache.put(full_key, CachedList(value, taxonomy, time.monotonic() - elapsed, age))
+                    return value, taxonomy  # type: ignore[no-any-return]
     value = compute()
     taxonomy = version.taxonomy_version if version is not None else None
     if full_key is not None and final(value):
-        age = MAX_AGE_SECONDS if max_age is None else max_age(value)
+        age = min(MAX_AGE_SECONDS, MAX_AGE_SECONDS if max_age is None else max_age(value))
         if age > 0:
             _cache.put(full_key, CachedList(value, taxonomy, time.monotonic(), age))
+            if store is not None:
+                store.put(digest, (value, taxonomy, age, time.time()), age)
     return value, taxonomy
 
 

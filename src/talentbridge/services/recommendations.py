@@ -202,7 +202,8 @@ class RecommendationService:
         # a version whose talents' part stops at another index's largest id (the index moved on between the two
         # reads) does not cover this list's talents: computed, not kept
         covered = version is None or version.talents_upto in (None, largest_id(idx))
-        key = None if not covered else (
+        content = self.talent_index.content_key()
+        params = (
             "talents_for_opening",
             self.ctx.settings.sqlalchemy_url,
             opening_id,
@@ -212,11 +213,12 @@ class RecommendationService:
             explain,
             weights_key(program_settings),
             self.ctx.today,
-            self.talent_index.version,
-            id(idx),
-            int(idx.columns.alive.shape[0]),
-            int(idx.columns.alive.sum()),
         )
+        rows, live = int(idx.columns.alive.shape[0]), int(idx.columns.alive.sum())
+        key = None if not covered else (*params, self.talent_index.version, id(idx), rows, live)
+        # between processes: what the index holds instead of which object it is and how many rows it has written
+        # (an update appends a row) (``shared_lists``)
+        shared = None if not covered or content is None else (*params, content, live)
         self.ctx.known = version  # its stamps serve the computation: fewer queries
         value, _ = cached_list(
             key,
@@ -224,6 +226,7 @@ class RecommendationService:
             lambda: self._talents_for_opening(opening_id, top, filters, method, explain, program_settings),
             final=lambda v: is_final(v[0]),
             max_age=lambda _: self._max_age(),
+            shared=shared,
         )
         # how far the index is behind is today's state, not the kept list's: added to a copy on every call
         return {**value[0], "index_behind": self.talent_index.behind}, value[1]
@@ -317,7 +320,9 @@ class RecommendationService:
         }, shown
 
     # -- openings for a talent --------------------------------------------------------------------------------
-    def compiled(self, program_settings: dict[str, Any] | None, openings: list[Opening] | None = None) -> CompiledOpenings:
+    def compiled(
+        self, program_settings: dict[str, Any] | None, openings: list[Opening] | None = None
+    ) -> CompiledOpenings:
         """Open openings as arrays (kept per process until the openings or organizations change), or the given
         ``openings`` compiled now."""
         ctx = self.ctx
@@ -387,6 +392,7 @@ class RecommendationService:
             ),
             final=is_final,
             max_age=lambda _: self._max_age(),
+            shared=key,  # no object of this process in it
         )
         return value
 

@@ -26,6 +26,7 @@ them in ``rebuild_index`` and batch runs).
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import logging
 import threading
@@ -77,6 +78,7 @@ _asked_at: dict[str, float] = {}  # key -> when this process last asked for one 
 # key -> talents the loaded version lacks or has stale, at least, as the last comparison with the table found while
 # a reindex job brings them in (absent: in step, or not known since a version loaded)
 _lag: dict[str, int] = {}
+_edits: dict[str, str] = {}  # key -> digest of the talents changed in memory since the synced signature (in order)
 #: key -> starts reading the current version in the background (registered by a use that had the skill graph;
 #: the change-bus listener calls it, so a new version is read as soon as it is announced)
 _loaders: dict[str, Callable[[], None]] = {}
@@ -128,6 +130,7 @@ def reset_indexes() -> None:
         _versions.clear()
         _loaded_at.clear()
         _synced.clear()
+        _edits.clear()
         _pointer_checked.clear()
         _asked.clear()
         _asked_at.clear()
@@ -263,6 +266,19 @@ class TalentIndexService:
             _indexes[key] = idx
             return idx
 
+    def content_key(self) -> tuple[Any, ...] | None:
+        """What the index this process answers from holds, in terms every process means the same by: its version,
+        the table's signature it was last brought in step with, and the talents changed in memory since (their
+        ids and stamps, in order). Two processes with the same key answer from the same rows (lists drawn from it
+        may be shared: ``shared_lists``); None before the first use."""
+        key = self.key
+        with _lock:
+            name, synced = _versions.get(key), _synced.get(key)
+            if name is None or synced is None:
+                return None
+            plain = tuple(sorted((k, v) for k, v in synced.items() if k != "synced_at"))
+            return (name, plain, _edits.get(key, ""))
+
     def largest_id(self) -> int:
         """The largest talent id the index this process answers from holds (0: none); brings the index up to
         date first, as ``index()`` does. Lists drawn from it key their talents' stamp on it
@@ -365,6 +381,7 @@ class TalentIndexService:
             _indexes[key] = idx
             _texts[key] = tt
             _synced[key] = synced
+            _edits.pop(key, None)
             _versions[key] = name
             _loaded_at[key] = time.time()
             _checked.pop(key, None)  # compare with the table at the next use
@@ -428,12 +445,15 @@ class TalentIndexService:
                 if idx is None:
                     return
             tid = talent if isinstance(talent, int) else talent.id
+            stamp: object = "deleted"
             if deleted:
                 idx.delete([tid])
             else:
                 record = talent if not isinstance(talent, int) else self.ctx.repos.talents.get(talent)
                 self._upsert(idx, [record])
                 self._fill_texts(idx, REQUEST_BUDGET_SECONDS)
+                stamp = record.updated_at
+            _edits[key] = hashlib.sha256(f"{_edits.get(key, '')}|{tid}:{stamp}".encode()).hexdigest()[:32]
             # the synced signature stays: other changes since it are picked up by the next use
             _indexes[key] = idx
 
@@ -478,6 +498,7 @@ class TalentIndexService:
     def _mark(self, signature: dict[str, Any]) -> dict[str, Any]:
         """The in-memory index is in step with the table as of ``signature``."""
         synced = _synced[self.key] = {**signature, "synced_at": datetime.now(UTC).isoformat()}
+        _edits.pop(self.key, None)
         return synced
 
     def _publish(self, idx: TalentIndex, texts: TalentTexts, signature: dict[str, Any]) -> str:
@@ -502,6 +523,7 @@ class TalentIndexService:
             _indexes[key] = idx
             _texts[key] = texts
             _synced[key] = synced
+            _edits.pop(key, None)
             _versions[key] = name
             _loaded_at[key] = time.time()
             _pointer_checked[key] = time.monotonic()

@@ -98,8 +98,10 @@ def _resume_jobs(settings: Settings, database: Database) -> None:
     route_reindex(database, settings)  # a large index backlog goes to one reindex job, never into a request
     if settings.queue_url:
         from talentbridge.services.job_queue import route_text_encoding
+        from talentbridge.services.shared_lists import share
 
         route_text_encoding(database, settings)  # texts left over by requests: one shared job, not a thread
+        share(settings)  # recommendation lists computed once for all web workers (on the queue's Redis)
         return
     import logging
 

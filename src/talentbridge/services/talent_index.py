@@ -10,7 +10,10 @@ into memory and picks up a newer one without a restart: it re-reads the pointer 
 Changes after a version was built are applied in memory by each process: before each use the service compares a
 cheap signature of the talents table (count, newest ``updated_at``, largest id; through ``TalentSnapshot``) with
 the one it last synced at (the version's own at first) and re-indexes only talents changed since (and drops
-deleted ones). ``on_talent_changed`` does the same for one talent right away (the API calls it after a save).
+deleted ones). That signature scans the table, so it is taken only when the talents' change counters
+(``storage.change_tables``: raised in the transaction of every insert, update or delete) moved since the last
+comparison that left the index in step; otherwise there is nothing to compare. ``on_talent_changed`` does the same
+for one talent right away (the API calls it after a save).
 A request never does unbounded work: in a web process (``route_reindex`` registered a submitter), a backlog of more
 than ``REQUEST_BACKLOG`` changed talents is left to ONE ``reindex`` job (key ``reindex:after:<version>``) and the
 request answers from the loaded version; jobs and the CLI (``index(complete=True)``, or no submitter) sync all.
@@ -31,7 +34,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -78,6 +81,7 @@ _asked_at: dict[str, float] = {}  # key -> when this process last asked for one 
 # key -> talents the loaded version lacks or has stale, at least, as the last comparison with the table found while
 # a reindex job brings them in (absent: in step, or not known since a version loaded)
 _lag: dict[str, int] = {}
+_gates: dict[str, Any] = {}  # key -> the talents' change counters as of the last comparison that left the index in step
 _edits: dict[str, str] = {}  # key -> digest of the talents changed in memory since the synced signature (in order)
 #: key -> starts reading the current version in the background (registered by a use that had the skill graph;
 #: the change-bus listener calls it, so a new version is read as soon as it is announced)
@@ -101,6 +105,10 @@ class TalentSnapshot(Protocol):
 
     def signature(self) -> tuple[int, datetime | None, int]:
         """(count, newest ``updated_at``, largest id)."""
+        ...
+
+    def changes(self) -> Hashable | None:
+        """Counters that move with every committed insert, update or delete of a talent (None: not available)."""
         ...
 
     def ids_changed_since(self, since: datetime | None) -> set[int]: ...
@@ -131,6 +139,7 @@ def reset_indexes() -> None:
         _loaded_at.clear()
         _synced.clear()
         _edits.clear()
+        _gates.clear()
         _pointer_checked.clear()
         _asked.clear()
         _asked_at.clear()
@@ -243,6 +252,14 @@ class TalentIndexService:
                 idx, texts = self._build(budget=REQUEST_BUDGET_SECONDS)
                 self._publish(idx, texts, signature)
                 return idx
+        # neither talents counter moved since the last comparison left the index in step: nothing to compare (the
+        # comparison scans the table: tens of milliseconds of the database per worker and check at 100,000 rows)
+        changes = None if complete else self.snapshot.changes()
+        if changes is not None and _gates.get(key) == changes:
+            with _lock:
+                idx = _indexes.get(key, idx)
+                self._fill_texts(idx, REQUEST_BUDGET_SECONDS)
+                return idx
         # the comparison with the table runs outside the lock: other requests go on with the loaded index
         signature = self._signature()
         saved = self._saved_signature() or {}
@@ -264,6 +281,8 @@ class TalentIndexService:
                 self._mark(signature)
             self._fill_texts(idx, None if complete else REQUEST_BUDGET_SECONDS)
             _indexes[key] = idx
+            if changes is not None:
+                _gates[key] = changes  # read before the comparison: a change since opens the gate again
             return idx
 
     def content_key(self) -> tuple[Any, ...] | None:
@@ -382,6 +401,7 @@ class TalentIndexService:
             _texts[key] = tt
             _synced[key] = synced
             _edits.pop(key, None)
+            _gates.pop(key, None)
             _versions[key] = name
             _loaded_at[key] = time.time()
             _checked.pop(key, None)  # compare with the table at the next use
@@ -524,6 +544,7 @@ class TalentIndexService:
             _texts[key] = texts
             _synced[key] = synced
             _edits.pop(key, None)
+            _gates.pop(key, None)
             _versions[key] = name
             _loaded_at[key] = time.time()
             _pointer_checked[key] = time.monotonic()

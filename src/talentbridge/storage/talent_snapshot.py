@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from talentbridge.storage.change_tables import ROW_ID, DataChangesRow
 from talentbridge.storage.tables import TalentRow
 
 __all__ = ["SqlTalentSnapshot"]
+
+
+#: "Changed since" reaches this far back: SQLite compares timestamps as text, and a stamp the database wrote itself
+#: (``2026-12-05 10:42:55``, whole seconds) sorts before the same second bound as a parameter
+#: (``2026-12-05 10:42:55.000000``), so a change in the second of the last one seen would never be found. A
+#: second earlier finds it (and re-reads the few talents changed in that second again).
+_MARGIN = timedelta(seconds=1)
 
 
 class SqlTalentSnapshot:
@@ -25,13 +33,22 @@ class SqlTalentSnapshot:
         ).one()
         return int(count or 0), newest, int(largest or 0)
 
+    def changes(self) -> tuple[int, int] | None:
+        """The talents' change counters (updates and deletes, inserts; ``change_tables``): one row, no scan. None
+        without them (a database before the migration)."""
+        row = self.session.execute(
+            select(DataChangesRow.talents, DataChangesRow.talents_added).where(DataChangesRow.id == ROW_ID)
+        ).one_or_none()
+        return None if row is None else (int(row[0]), int(row[1]))
+
     def ids_changed_since(self, since: datetime | None) -> set[int]:
         stmt = select(TalentRow.id)
         if since is not None:
-            stmt = stmt.where(TalentRow.updated_at >= since)
+            stmt = stmt.where(TalentRow.updated_at >= since - _MARGIN)
         return set(self.session.scalars(stmt))
 
     def count_changed_since(self, since: datetime | None, limit: int) -> int:
+        # at least (``TalentSnapshot``): no margin here, or the talents of the last second seen would count again
         stmt = select(TalentRow.id)
         if since is not None:
             stmt = stmt.where(TalentRow.updated_at >= since)

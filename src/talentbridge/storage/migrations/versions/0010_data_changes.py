@@ -18,19 +18,28 @@ depends_on = None
 
 # As storage/change_tables.py says (written out here: a migration does not change when the code does).
 TRACKED = {
-    "talents": ("UPDATE", "DELETE"),
+    "talents": ("INSERT", "UPDATE", "DELETE"),
     "openings": ("INSERT", "UPDATE", "DELETE"),
     "organizations": ("INSERT", "UPDATE", "DELETE"),
     "programs": ("INSERT", "UPDATE", "DELETE"),
 }
 
-# Once per transaction (a transaction-local setting), at the commit (deferred): the row is locked for an instant.
+
+# The counter a write raises: talents added have their own (``talents_added``), other writes the table's.
+def _counter(table: str, event: str) -> str:
+    return "talents_added" if (table, event) == ("talents", "INSERT") else table
+
+
+# Once per transaction and counter (a transaction-local setting), at the commit (deferred): the row is locked for
+# an instant.
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION talentbridge_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  counter text := CASE WHEN TG_TABLE_NAME = 'talents' AND TG_OP = 'INSERT' THEN 'talents_added' ELSE TG_TABLE_NAME END;
 BEGIN
-  IF coalesce(current_setting('talentbridge.changed_' || TG_TABLE_NAME, true), '') <> 'y' THEN
-    EXECUTE format('UPDATE data_changes SET %I = %I + 1 WHERE id = 1', TG_TABLE_NAME, TG_TABLE_NAME);
-    PERFORM set_config('talentbridge.changed_' || TG_TABLE_NAME, 'y', true);
+  IF coalesce(current_setting('talentbridge.changed_' || counter, true), '') <> 'y' THEN
+    EXECUTE format('UPDATE data_changes SET %I = %I + 1 WHERE id = 1', counter, counter);
+    PERFORM set_config('talentbridge.changed_' || counter, 'y', true);
   END IF;
   RETURN NULL;
 END
@@ -43,6 +52,7 @@ def upgrade() -> None:
         "data_changes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("talents", sa.BigInteger(), nullable=False),
+        sa.Column("talents_added", sa.BigInteger(), nullable=False),
         sa.Column("openings", sa.BigInteger(), nullable=False),
         sa.Column("organizations", sa.BigInteger(), nullable=False),
         sa.Column("programs", sa.BigInteger(), nullable=False),
@@ -51,8 +61,8 @@ def upgrade() -> None:
     # from the time in milliseconds: a new database never shares counter values with an earlier one at its address
     start = int(time.time() * 1000)
     op.execute(
-        "INSERT INTO data_changes (id, talents, openings, organizations, programs) "
-        f"VALUES (1, {start}, {start}, {start}, {start})"
+        "INSERT INTO data_changes (id, talents, talents_added, openings, organizations, programs) "
+        f"VALUES (1, {start}, {start}, {start}, {start}, {start})"
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_FUNCTION)
@@ -66,7 +76,8 @@ def upgrade() -> None:
         for event in events:
             op.execute(
                 f"CREATE TRIGGER data_changes_{table}_{event.lower()} AFTER {event} ON {table} "
-                f"BEGIN UPDATE data_changes SET {table} = {table} + 1 WHERE id = 1; END"
+                f"BEGIN UPDATE data_changes SET {_counter(table, event)} = {_counter(table, event)} + 1 "
+                "WHERE id = 1; END"
             )
 
 

@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from talentbridge.domain import Opening, TalentData
@@ -29,7 +28,7 @@ from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQ
 from talentbridge.matching.opening_scores import OpeningColumns, eligible_openings, score_openings
 from talentbridge.matching.weights import FitWeights
 from talentbridge.services.text_embeddings import TextEmbeddings, opening_text, text_key
-from talentbridge.storage.change_tables import ROW_ID, DataChangesRow
+from talentbridge.storage.change_tables import read_counters
 
 __all__ = ["CompiledOpenings", "compiled_openings", "compile_openings", "rank_openings", "reset_openings"]
 
@@ -118,10 +117,8 @@ def compile_openings(
 def _signature(session: Session) -> dict[str, Any] | None:
     """The change counters of openings and organizations, the form of ``recommend_cache.DataVersion.table``
     (None: no counters in this database, nothing is kept)."""
-    row = session.execute(
-        select(DataChangesRow.openings, DataChangesRow.organizations).where(DataChangesRow.id == ROW_ID)
-    ).one_or_none()
-    return None if row is None else {"openings": int(row[0]), "organizations": int(row[1])}
+    counters = read_counters(session)
+    return None if counters is None else {name: counters[name] for name in ("openings", "organizations")}
 
 
 def compiled_openings(

@@ -27,7 +27,7 @@ import time
 
 from sqlalchemy import BigInteger, Connection, Integer, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from talentbridge.storage.base import Base
 
@@ -50,15 +50,12 @@ class DataChangesRow(Base):
     programs: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-def read_counters(connection: Connection) -> dict[str, int] | None:
-    """The counters by table (None: no counters' row, or no such table — a database before the migration)."""
-    try:
-        with connection.begin_nested():
-            row = connection.execute(
-                select(*(getattr(DataChangesRow, t) for t in TRACKED)).where(DataChangesRow.id == ROW_ID)
-            ).one_or_none()
-    except DBAPIError:
-        return None
+def read_counters(executor: Connection | Session) -> dict[str, int] | None:
+    """The counters by name (None: no counters' row). One primary-key lookup; a database before the migration
+    (no such table) raises, as any other query would there."""
+    row = executor.execute(
+        select(*(getattr(DataChangesRow, t) for t in TRACKED)).where(DataChangesRow.id == ROW_ID)
+    ).one_or_none()
     return None if row is None else {t: int(v) for t, v in zip(TRACKED, row, strict=True)}
 
 
@@ -66,8 +63,13 @@ def move_past(connection: Connection, seen: dict[str, int] | None) -> None:
     """Set every counter beyond any value it had: after its rows were replaced other than by counted writes (a
     restore, a TRUNCATE), a counter must not come back to a value a cache was keyed on. The new value is above
     ``seen`` (the counters before), the current one and the time in milliseconds (a restored backup or a new
-    database cannot have counted as far). Nothing happens without the counters' row."""
-    current = read_counters(connection)
+    database cannot have counted as far). Nothing happens without the counters' row or table (a restored backup
+    from before the migration: ``db upgrade`` adds them, starting from the time)."""
+    try:
+        with connection.begin_nested():
+            current = read_counters(connection)
+    except DBAPIError:
+        return
     if current is None:
         return
     floor = int(time.time() * 1000)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from talentbridge.storage.change_tables import ROW_ID, DataChangesRow
+from talentbridge.storage.change_tables import read_counters
 from talentbridge.storage.tables import TalentRow
 
 __all__ = ["SqlTalentSnapshot"]
@@ -36,10 +36,8 @@ class SqlTalentSnapshot:
     def changes(self) -> tuple[int, int] | None:
         """The talents' change counters (updates and deletes, inserts; ``change_tables``): one row, no scan. None
         without them (a database before the migration)."""
-        row = self.session.execute(
-            select(DataChangesRow.talents, DataChangesRow.talents_added).where(DataChangesRow.id == ROW_ID)
-        ).one_or_none()
-        return None if row is None else (int(row[0]), int(row[1]))
+        counters = read_counters(self.session)
+        return None if counters is None else (counters["talents"], counters["talents_added"])
 
     def ids_changed_since(self, since: datetime | None) -> set[int]:
         stmt = select(TalentRow.id)

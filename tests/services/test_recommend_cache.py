@@ -413,7 +413,7 @@ def test_a_list_is_not_shared_with_a_process_whose_index_holds_other_rows(
     assert broker.hits == hits + len(world["talents"])
 
 
-def test_redis_lists_round_trip_expire_and_a_broker_that_is_down_costs_only_a_computation() -> None:
+def test_redis_lists_round_trip_expire_and_a_broker_that_is_down_or_an_unreadable_entry_cost_a_computation() -> None:
     import redis
 
     url = os.environ.get("TALENTBRIDGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -436,3 +436,6 @@ def test_redis_lists_round_trip_expire_and_a_broker_that_is_down_costs_only_a_co
     down = shared_lists.RedisLists("redis://127.0.0.1:1/0")
     down.put(key, value, 60.0)
     assert down.get(key) is None
+    garbled = shared_lists.shared_key("garbled", ())  # e.g. written by a release whose classes are gone
+    redis.Redis.from_url(url).set(shared_lists.PREFIX + garbled, b"not a pickle", px=60_000)
+    assert store.get(garbled) is None

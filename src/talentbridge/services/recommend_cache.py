@@ -277,12 +277,13 @@ def cached_list(
     usable = key is not None and version is not None and not version.recent(recent)
     full_key = (key, version.stamps) if usable and version is not None else None
     store = shared_lists.store() if full_key is not None and shared is not None else None
-    digest = shared_lists.shared_key(shared, version.stamps) if store is not None and version is not None else ""
+    digest = ""
     if full_key is not None:
         hit = _cache.get(full_key, time.monotonic())
         if hit is not None:
             return hit.value, hit.taxonomy_version
-        if store is not None:
+        if store is not None and version is not None:
+            digest = shared_lists.shared_key(shared, version.stamps)  # after the local miss: off the hit path
             entry = store.get(digest)
             if entry is not None:
                 value, taxonomy, age, stored_at = entry

@@ -8,13 +8,15 @@ takes it from here instead of computing it again: with N web workers a subject i
 N times.
 
 Entries are pickles of what the computation returned (ours, written by our own processes on the deployment's
-broker), kept for the list's own age limit (at most ``recommend_cache.MAX_AGE_SECONDS``). A broker that is down
-or slow costs a computation, never an error: reads and writes time out after ``TIMEOUT_SECONDS`` and the broker
-is left alone for ``BACKOFF_SECONDS`` after a failure.
+broker: the same trust as the job queue's), kept for the list's own age limit (at most
+``recommend_cache.MAX_AGE_SECONDS``), under keys that name this release; an entry that cannot be read is a
+miss. A broker that is down or slow costs a computation, never an error: reads and writes time out after
+``TIMEOUT_SECONDS`` and the broker is left alone for ``BACKOFF_SECONDS`` after a failure.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import pickle
@@ -61,8 +63,13 @@ class RedisLists:
         if raw is None:
             self.misses += 1
             return None
+        try:
+            value = pickle.loads(raw)  # type: ignore[arg-type]  # noqa: S301 - written by our own processes
+        except Exception:  # noqa: BLE001 - an entry this code cannot read is a miss, never the request's error
+            log.warning("shared recommendation lists: an unreadable entry was skipped", exc_info=True)
+            return None
         self.hits += 1
-        return pickle.loads(raw)  # type: ignore[arg-type]  # noqa: S301 - written by our own processes
+        return value
 
     def put(self, key: str, value: Any, seconds: float) -> None:
         if seconds <= 0 or time.monotonic() < self._down_until:
@@ -112,5 +119,16 @@ def store() -> SharedStore | None:
 
 
 def shared_key(key: Hashable, stamps: Hashable) -> str:
-    """The store's key for a list: a digest of its process-independent key and the data version's stamps."""
-    return hashlib.sha256(repr((key, stamps)).encode()).hexdigest()
+    """The store's key for a list: a digest of this release, its process-independent key and the data version's
+    stamps (workers of two releases side by side during an upgrade never read each other's lists)."""
+    return hashlib.sha256(repr((_release(), key, stamps)).encode()).hexdigest()
+
+
+@functools.cache
+def _release() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("talentbridge")
+    except PackageNotFoundError:
+        return "unknown"

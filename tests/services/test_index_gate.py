@@ -11,20 +11,13 @@ import pytest
 from talentbridge.config import Settings, build_settings
 from talentbridge.domain import SkillClaim, TalentData
 from talentbridge.matching.criteria import region_code
-from talentbridge.services.change_bus import close_change_buses
 from talentbridge.services.recommend_context import MatchingContext
-from talentbridge.services.talent_index import TalentIndexService, reset_indexes
+from talentbridge.services.talent_index import TalentIndexService
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
 from talentbridge.storage.talent_snapshot import SqlTalentSnapshot
 
-
-@pytest.fixture(autouse=True)
-def _fresh():
-    reset_indexes()
-    yield
-    reset_indexes()
-    close_change_buses()
+pytestmark = pytest.mark.usefixtures("fresh_indexes")
 
 
 class _Counting(SqlTalentSnapshot):

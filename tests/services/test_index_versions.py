@@ -18,19 +18,12 @@ import pytest
 
 from talentbridge.config import Settings, build_settings
 from talentbridge.domain import SkillClaim, TalentData
-from talentbridge.services.change_bus import close_change_buses
 from talentbridge.services.index_versions import STALE_BUILD_SECONDS, IndexVersions
-from talentbridge.services.recommend import RecommendService, reset_indexes
+from talentbridge.services.recommend import RecommendService
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
 
-
-@pytest.fixture(autouse=True)
-def _fresh():
-    reset_indexes()
-    yield
-    reset_indexes()
-    close_change_buses()
+pytestmark = pytest.mark.usefixtures("fresh_indexes")
 
 
 def _write(text: str):

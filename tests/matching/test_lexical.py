@@ -49,7 +49,8 @@ def test_z_over_the_pool_has_mean_zero_and_unit_deviation(pool, query):
 @settings(max_examples=100, deadline=None)
 @given(docs, st.sampled_from(WORDS), st.lists(st.sampled_from(WORDS), min_size=1, max_size=30))
 def test_one_more_use_of_the_openings_word_never_lowers_the_profile(pool, word, doc):
-    queries = LexicalQueries(LexicalCorpus(pool), [word])
+    # as written (a widened title also counts other words, whose weight a longer profile dilutes)
+    queries = LexicalQueries(LexicalCorpus(pool), [word], expand=False)
     before, after = queries.bm25(doc)[0], queries.bm25([*doc, word])[0]
     assert after >= before - 1e-12
 
@@ -111,7 +112,8 @@ def test_a_rich_profile_ranks_the_thin_opening_it_names_first():
 @given(docs, st.lists(st.sampled_from(WORDS), min_size=1, max_size=60), st.sampled_from(WORDS))
 def test_an_opening_whose_word_the_profile_never_uses_ranks_below_one_it_uses_as_much_as_the_pool(pool, doc, absent):
     doc = [w for w in doc if w != absent]
-    queries = LexicalQueries(LexicalCorpus(pool), [absent, *sorted(set(doc))])
+    # as written: a widened title also counts the words its pool profiles share, which this profile may use
+    queries = LexicalQueries(LexicalCorpus(pool), [absent, *sorted(set(doc))], expand=False)
     if not doc or np.isnan(queries.z(doc)[0]):
         return
     z, raw = queries.z(doc), queries.bm25(doc)
@@ -119,3 +121,48 @@ def test_an_opening_whose_word_the_profile_never_uses_ranks_below_one_it_uses_as
     for j in range(1, len(z)):
         if not np.isnan(z[j]) and raw[j] >= queries.mean[j]:
             assert z[j] > z[0]
+
+
+KITCHEN = ["Sous chef: kitchen, menu, food cost", "Chef de partie, kitchen line, menu", "Pastry chef, menu, kitchen",
+           "Staff accountant: ledger, audit", "Math teacher, class", "Sales associate", "Line cook: kitchen, menu"]  # fmt: skip
+
+
+def test_a_bare_title_is_widened_with_the_words_its_pool_profiles_share():
+    pool = [terms(t) for t in KITCHEN]
+    widened = LexicalQueries(LexicalCorpus(pool), ["Chef", "Accountant"])
+    plain = LexicalQueries(LexicalCorpus(pool), ["Chef", "Accountant"], expand=False)
+    assert {"kitchen", "menu"} <= set(widened.expanded[0]) and "chef" not in widened.expanded[0]
+    assert widened.expanded[1] == {}  # one pool profile uses the word: too few to learn from
+    cook = terms("Line cook: kitchen prep, menu costing")  # never says "chef"
+    assert plain.bm25(cook)[0] == 0.0 < widened.bm25(cook)[0]
+    assert widened.z(cook)[0] > widened.z(terms("Math teacher"))[0]
+    # the title's own word still counts most: a chef who says so stands above the cook who does not
+    assert widened.z(terms("Chef: kitchen, menu"))[0] > widened.z(cook)[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(docs, st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=4))
+def test_widening_weighs_at_most_the_titles_own_terms_and_leaves_long_texts_alone(pool, texts):
+    from talentbridge.matching.lexical import EXPAND_MAX_TERMS, EXPAND_TERMS, EXPAND_WEIGHT
+
+    long_text = " ".join(f"word{i}" for i in range(EXPAND_MAX_TERMS + 1))
+    queries = LexicalQueries(LexicalCorpus(pool), [*texts, long_text])
+    assert queries.expanded[-1] == {}
+    for j, text in enumerate(texts):
+        own = set(terms(text))
+        added = queries.expanded[j]
+        assert not own & set(added) and len(added) <= EXPAND_TERMS
+        if added:
+            assert sum(added.values()) == pytest.approx(EXPAND_WEIGHT * len(own))
+
+
+@settings(max_examples=100, deadline=None)
+@given(docs, st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join), min_size=2, max_size=5))
+def test_an_opening_compiled_alone_is_widened_and_scored_as_among_others(pool, texts):
+    # talents-for-opening compiles one opening, openings-for-talent all of them: the score must not depend on it
+    together = LexicalQueries(LexicalCorpus(pool), texts)
+    for j, text in enumerate(texts):
+        alone = LexicalQueries(LexicalCorpus(pool), [text])
+        assert alone.expanded[0] == pytest.approx(together.expanded[j])
+        for doc in pool:
+            np.testing.assert_allclose(alone.z(doc)[0], together.z(doc)[j], rtol=1e-9, atol=1e-9)

@@ -10,6 +10,13 @@ profiles of the pool do.
   deviation of its BM25 over the corpus documents. ``z(profile)`` gives, per opening, the profile's BM25
   standardised by that opening's mean and deviation: a bare title ("Chef") and a long ad become comparable, and a
   word every profile uses counts for little.
+* **A bare title widened by the pool** (pseudo-relevance feedback, the relevance model of information retrieval):
+  an opening of at most ``EXPAND_MAX_TERMS`` distinct terms is matched, before it is standardised, with the
+  ``EXPAND_TERMS`` terms that best characterise the ``EXPAND_DOCS`` pool profiles using its own words most (each
+  profile weighted by its BM25 for the title; a term by its share of the profile times its idf), together weighing
+  ``EXPAND_WEIGHT`` times the title's own terms. "Accountant" then also counts *ledger*, *reconciliation* and
+  *payable*, which separates an accountant from a banker who mentions accounts once. Nothing is widened when fewer
+  than ``EXPAND_MIN_DOCS`` pool profiles use the title's words.
 
 The criterion is ``criteria.lexical_score(z)`` (0 at the pool's mean, 1 at ``LEXICAL_Z_FULL`` deviations above).
 Pure: no I/O; the services build the corpus from the talent pool.
@@ -21,15 +28,37 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["terms", "LexicalCorpus", "LexicalQueries", "EmbeddingPool", "K1", "B", "MIN_STD"]
+__all__ = [
+    "terms",
+    "LexicalCorpus",
+    "LexicalQueries",
+    "EmbeddingPool",
+    "K1",
+    "B",
+    "MIN_STD",
+    "EXPAND_MAX_TERMS",
+    "EXPAND_DOCS",
+    "EXPAND_TERMS",
+    "EXPAND_WEIGHT",
+    "EXPAND_MIN_DOCS",
+]
 
 K1 = 1.2
 B = 0.75
 #: Deviation below which an opening's BM25 is treated as constant over the pool (no term of it occurs).
 MIN_STD = 1e-6
+#: Widening of bare titles by the pool (module docstring). Chosen on half A of the résumé-routing development set
+#: (``benchmarks/eval_routing.py``; docs/matching.md): accuracy@1 moved by at most a point or two across 10-40
+#: profiles, 30-100 terms and weights 1-2.
+EXPAND_MAX_TERMS = 12
+EXPAND_DOCS = 20
+EXPAND_TERMS = 30
+EXPAND_WEIGHT = 1.0
+EXPAND_MIN_DOCS = 3
 
 _LATIN = re.compile(r"[a-z0-9]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
@@ -114,10 +143,29 @@ class LexicalCorpus:
                 for t, c in tf.items():
                     rows.setdefault(t, []).append(d)
                     counts.setdefault(t, []).append(c)
-            found = {
-                t: (np.array(r, dtype=np.int64), np.array(counts[t], dtype=np.float64)) for t, r in rows.items()
-            }
+            found = {t: (np.array(r, dtype=np.int64), np.array(counts[t], dtype=np.float64)) for t, r in rows.items()}
             self._postings = found  # a race builds it twice, the same
+        return found
+
+    def profile_terms(self) -> tuple[Any, list[str]]:
+        """(documents x terms sparse matrix of each term's share of the document times its idf, the terms),
+        built on first use from the postings: what widening a bare title reads."""
+        found = getattr(self, "_profile_terms", None)
+        if found is None:
+            from scipy import sparse
+
+            postings = self.postings()
+            names = list(postings)
+            none = np.zeros(0, dtype=np.int64)
+            rows = np.concatenate([postings[t][0] for t in names] or [none])
+            cols = np.concatenate(
+                [np.full(len(postings[t][0]), k, dtype=np.int64) for k, t in enumerate(names)] or [none]
+            )
+            counts = np.concatenate([postings[t][1] for t in names] or [np.zeros(0)])
+            idf = np.array([self.idf(t) for t in names], dtype=np.float64)
+            values = counts / np.maximum(self.lengths[rows], 1.0) * idf[cols]
+            found = (sparse.csr_matrix((values, (rows, cols)), shape=(self.n, len(names))), names)
+            self._profile_terms = found  # a race builds it twice, the same
         return found
 
     def idf(self, term: str) -> float:
@@ -130,62 +178,158 @@ class LexicalCorpus:
         return tf * (K1 + 1.0) / (tf + norm)
 
 
+def _best(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest positive ``scores``, ties broken by the lower index."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) <= k:
+        return positive
+    threshold = -np.partition(-scores[positive], k - 1)[k - 1]
+    above = positive[scores[positive] > threshold]
+    tied = positive[scores[positive] == threshold]
+    return np.concatenate([above, tied[: k - len(above)]])
+
+
 class LexicalQueries:
     """Openings' texts compiled against a corpus: ``z(doc_terms)`` is (n,) standardised BM25 of one profile,
     NaN where an opening has no term, the corpus is empty or no corpus document shares a term with the opening
-    (the criterion is then not applicable)."""
+    (the criterion is then not applicable). A query term has a weight: 1 for the opening's own terms, less for
+    the terms a bare title is widened with (``expanded``; ``expand=False`` leaves every opening as written)."""
 
     #: openings per block when scoring the corpus (documents x block dense)
     BLOCK = 2048
+    #: bare titles per block when finding the profiles that use their words most
+    WIDEN_BLOCK = 256
 
-    def __init__(self, corpus: LexicalCorpus, texts: Sequence[str]) -> None:
-        from scipy import sparse
-
+    def __init__(self, corpus: LexicalCorpus, texts: Sequence[str], *, expand: bool = True) -> None:
         self.corpus = corpus
-        vocab: dict[str, int] = {}
+        self.n = n = len(texts)
+        self.vocab: dict[str, int] = {}
         term_of: list[int] = []
         opening_of: list[int] = []
         for j, text in enumerate(texts):
             for t in dict.fromkeys(terms(text)):
-                term_of.append(vocab.setdefault(t, len(vocab)))
+                term_of.append(self.vocab.setdefault(t, len(self.vocab)))
                 opening_of.append(j)
-        self.vocab = vocab
-        self.n = n = len(texts)
-        m = len(vocab)
-        self.idf = np.array([corpus.idf(t) for t in vocab], dtype=np.float64)
         self._term = np.array(term_of, dtype=np.int64)
         self._opening = np.array(opening_of, dtype=np.int64)
+        self._weight = np.ones(len(term_of))
         self.has_terms = np.bincount(self._opening, minlength=n) > 0
+        #: per opening, the terms it was widened with and their weights (empty when not widened)
+        self.expanded: list[dict[str, float]] = [{} for _ in range(n)]
         self.mean = np.zeros(n)
         self.std = np.zeros(n)
-        if corpus.n and m:
-            # documents x terms: idf x BM25 term weight; terms x openings: incidence
-            postings = corpus.postings()
-            held = [(k, postings[t]) for t, k in vocab.items() if t in postings]
-            none = np.zeros(0, dtype=np.int64)
-            rows = np.concatenate([p[0] for _, p in held] or [none])
-            cols = np.concatenate([np.full(len(p[0]), k, dtype=np.int64) for k, p in held] or [none])
-            counts = np.concatenate([p[1] for _, p in held] or [np.zeros(0)])
-            weights = self.idf[cols] * corpus.contributions(counts, corpus.lengths[rows])
-            doc_term = sparse.csr_matrix((weights, (rows, cols)), shape=(corpus.n, m))
-            incidence = sparse.csc_matrix((np.ones(len(self._term)), (self._term, self._opening)), shape=(m, n))
-            for start in range(0, n, self.BLOCK):
-                block = (doc_term @ incidence[:, start : start + self.BLOCK]).toarray()
-                self.mean[start : start + self.BLOCK] = block.mean(axis=0)
-                self.std[start : start + self.BLOCK] = block.std(axis=0)
+        if not (corpus.n and self.vocab):
+            self.idf = np.array([corpus.idf(t) for t in self.vocab], dtype=np.float64)
+            return
+        sizes = np.bincount(self._opening, minlength=n)
+        narrow = (sizes > 0) & (sizes <= EXPAND_MAX_TERMS)
+        if expand and narrow.any():
+            self._widen(np.flatnonzero(narrow))
+        self.idf = np.array([corpus.idf(t) for t in self.vocab], dtype=np.float64)
+        doc_term = self._doc_term()
+        incidence = self._incidence()
+        for start in range(0, n, self.BLOCK):
+            block = (doc_term @ incidence[:, start : start + self.BLOCK]).toarray()
+            self.mean[start : start + self.BLOCK] = block.mean(axis=0)
+            self.std[start : start + self.BLOCK] = block.std(axis=0)
+
+    def _doc_term(self) -> Any:
+        """documents x query terms: idf x BM25 term weight (sparse)."""
+        from scipy import sparse
+
+        corpus = self.corpus
+        postings = corpus.postings()
+        held = [(k, postings[t]) for t, k in self.vocab.items() if t in postings]
+        none = np.zeros(0, dtype=np.int64)
+        rows = np.concatenate([p[0] for _, p in held] or [none])
+        cols = np.concatenate([np.full(len(p[0]), k, dtype=np.int64) for k, p in held] or [none])
+        counts = np.concatenate([p[1] for _, p in held] or [np.zeros(0)])
+        idf = np.array([corpus.idf(t) for t in self.vocab], dtype=np.float64)
+        weights = idf[cols] * corpus.contributions(counts, corpus.lengths[rows])
+        return sparse.csr_matrix((weights, (rows, cols)), shape=(corpus.n, len(self.vocab)))
+
+    def _incidence(self) -> Any:
+        """query terms x openings: each term's weight in each opening's query (sparse)."""
+        from scipy import sparse
+
+        shape = (len(self.vocab), self.n)
+        return sparse.csc_matrix((self._weight, (self._term, self._opening)), shape=shape)
+
+    def _widen(self, narrow: np.ndarray) -> None:
+        """Add to each opening of ``narrow`` the terms of the pool profiles that use its words most (module
+        docstring); the new terms join ``vocab`` and the query arrays."""
+        from scipy import sparse
+
+        corpus = self.corpus
+        doc_term, incidence = self._doc_term(), self._incidence()
+        k = min(EXPAND_DOCS, corpus.n)
+        picked_rows: list[np.ndarray] = []
+        picked_docs: list[np.ndarray] = []
+        picked_weights: list[np.ndarray] = []
+        for start in range(0, len(narrow), self.WIDEN_BLOCK):
+            cols = narrow[start : start + self.WIDEN_BLOCK]
+            scores = (doc_term @ incidence[:, cols]).toarray()  # documents x these openings
+            # rounded, ties to the lower document index: one opening compiled alone picks the same profiles
+            scores = np.round(scores, 9)
+            for c in range(len(cols)):
+                top = _best(scores[:, c], k)
+                if len(top) < EXPAND_MIN_DOCS:
+                    continue
+                picked_rows.append(np.full(len(top), start + c))
+                picked_docs.append(top)
+                picked_weights.append(scores[top, c] / scores[top, c].sum())
+        if not picked_rows:
+            return
+        rows = np.concatenate(picked_rows)
+        relevance = sparse.csr_matrix(
+            (np.concatenate(picked_weights), (rows, np.concatenate(picked_docs))), shape=(len(narrow), corpus.n)
+        )
+        matrix, names = corpus.profile_terms()
+        model = (relevance @ matrix).tocsr()  # narrow openings x corpus terms: the relevance model times idf
+        model.sort_indices()
+        # each opening's own terms, as columns of the corpus matrix: never added again
+        term_index = {t: i for i, t in enumerate(names)}
+        inverse = {v: t for t, v in self.vocab.items()}
+        mine: dict[int, list[int]] = {}
+        for pos in range(len(self._term)):
+            i = term_index.get(inverse[int(self._term[pos])])
+            if i is not None:
+                mine.setdefault(int(self._opening[pos]), []).append(i)
+        new_term, new_opening, new_weight = [], [], []
+        for r, j in enumerate(narrow):
+            j = int(j)
+            lo, hi = model.indptr[r], model.indptr[r + 1]
+            idx, val = model.indices[lo:hi], model.data[lo:hi].copy()
+            if not len(idx):
+                continue
+            val[np.isin(idx, mine.get(j, []))] = 0.0
+            take = np.argsort(-np.round(val, 12), kind="stable")[:EXPAND_TERMS]
+            take = take[val[take] > 0]
+            if not len(take):
+                continue
+            share = val[take] / val[take].sum() * EXPAND_WEIGHT * int(np.sum(self._opening == j))
+            for i, w in zip(idx[take], share, strict=True):
+                name = names[int(i)]
+                new_term.append(self.vocab.setdefault(name, len(self.vocab)))
+                new_opening.append(j)
+                new_weight.append(float(w))
+                self.expanded[j][name] = float(w)
+        self._term = np.concatenate([self._term, np.array(new_term, dtype=np.int64)])
+        self._opening = np.concatenate([self._opening, np.array(new_opening, dtype=np.int64)])
+        self._weight = np.concatenate([self._weight, np.array(new_weight)])
 
     def __len__(self) -> int:
         return self.n
 
     def bm25(self, doc_terms: Sequence[str]) -> np.ndarray:
-        """(n,) BM25 of one document (its terms) for every opening."""
+        """(n,) BM25 of one document (its terms) for every opening (each query term times its weight)."""
         counts = np.zeros(len(self.vocab))
         for t, c in Counter(doc_terms).items():
             k = self.vocab.get(t)
             if k is not None:
                 counts[k] = c
         weights = self.idf * self.corpus.contributions(counts, float(len(doc_terms)))
-        return np.bincount(self._opening, weights=weights[self._term], minlength=self.n)
+        return np.bincount(self._opening, weights=weights[self._term] * self._weight, minlength=self.n)
 
     def z(self, doc_terms: Sequence[str]) -> np.ndarray:
         """(n,) ``(bm25 - mean) / std`` per opening; NaN where not applicable (see the class) or for an empty

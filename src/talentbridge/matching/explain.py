@@ -164,8 +164,13 @@ def explain_fit(
             ko.append(f"텍스트 기준 미적용: {ko_label}")
     z = result.breakdown["lexical"].detail.get("z") if "lexical" in result.breakdown else None
     if z is not None:
-        en.append(f"Profile uses the opening's terms {z:+.1f} standard deviations from the talent pool's mean")
-        ko.append(f"공고 용어 사용 정도: 인재 풀 평균 대비 {z:+.1f} 표준편차")
+        en.append(
+            f"Profile uses the opening's terms {z:+.1f} standard deviations from the talent pool's mean"
+            " (a bare title also counts the words the pool profiles that use it share)"
+        )
+        ko.append(
+            f"공고 용어 사용 정도: 인재 풀 평균 대비 {z:+.1f} 표준편차 (제목만 있는 공고는 그 제목을 쓰는 프로필들의 공통 용어 포함)"
+        )
     top = sorted((b for b in result.breakdown.values() if b.applicable), key=lambda b: -b.points)[:3]
     en.append("Largest contributions: " + ", ".join(f"{CRITERION_LABELS[b.criterion][0]} {b.points:.1f}" for b in top))
     ko.append("주요 기여: " + ", ".join(f"{CRITERION_LABELS[b.criterion][1]} {b.points:.1f}점" for b in top))

@@ -21,7 +21,7 @@
 
 CPU view (load-independent): the CPU seconds the web workers (and the job workers) used in each phase, per
 request, from ``/proc``; in the load phase also PostgreSQL's (every ``postgres`` process of the machine; backends
-that ended meanwhile are missed) and this client's own (it shares the two cores); ``--py-spy DIR`` also records one web worker's stacks during the load phase (py-spy's raw
+that ended meanwhile are missed) and this client's own (it shares the two cores); ``--py-spy DIR`` also records one web worker's stacks while it holds the GIL (its Python CPU) during the load phase (py-spy's raw
 format, one line per stack with its sample count). The table ends with the load average at the start and end.
 
 Text encoding and skill inference are off by default (``--infer-skills`` turns them on): encoding 100,000 résumés
@@ -292,7 +292,7 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
         spy = None
         if args.py_spy:
             Path(args.py_spy).mkdir(parents=True, exist_ok=True)
-            spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--nonblocking", "--format", "raw",
+            spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--nonblocking", "--gil", "--format", "raw",
                                     "-d", str(int(args.seconds)), "-r", "50", "-p", str(web_pids[0]),
                                     "-o", str(Path(args.py_spy) / f"web-{web_pids[0]}.txt")],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip

@@ -39,8 +39,16 @@ def _world(db: Database, people: int) -> dict[str, int]:
             ids[f"p{i}"] = repos.talents.add(talent(f"p{i}", template.format(i=i))).id
         for title in ("Chef", "Accountant"):
             ids[title] = repos.openings.add(
-                OpeningData(title=title, external_id=title, organization_id=org, kind="job", region="seoul",
-                            status="open", description=None, required_skills=[])  # fmt: skip
+                OpeningData(
+                    title=title,
+                    external_id=title,
+                    organization_id=org,
+                    kind="job",
+                    region="seoul",
+                    status="open",
+                    description=None,
+                    required_skills=[],
+                )  # fmt: skip
             ).id
     return ids
 
@@ -111,3 +119,51 @@ def test_a_full_pool_sample_is_not_rebuilt_for_talents_added_after_it(sqlite_dat
     partial = corpus()
     add(12)  # +33% of 36: the sample of everyone grows
     assert corpus() is not partial
+
+
+def test_a_burst_of_requests_after_an_import_rebuilds_the_pool_once(sqlite_database, tmp_path, monkeypatch):
+    """Threads of one web worker that find the pool out of date at the same time: one rebuilds it, the others go
+    on with the pool they have (they do not each read the talents again), and the first request waits for it."""
+    import threading
+
+    from talentbridge.services import lexical_pool
+
+    _world(sqlite_database, 24)
+    reads = []
+    started, release = threading.Event(), threading.Event()
+    original = lexical_pool.talent_terms
+
+    def slow_terms(t):  # the rebuild reads the talents: count it, and hold it until every thread has asked
+        reads.append(t.id)
+        started.set()
+        release.wait(5)
+        return original(t)
+
+    def corpus():
+        with sqlite_database.session() as session:
+            return lexical_pool.pool_corpus(_service(session, sqlite_database, tmp_path))
+
+    monkeypatch.setattr(lexical_pool, "talent_terms", slow_terms)
+    release.set()
+    first = corpus()
+    assert first is not None and len(reads) == 24
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        for i in range(12):  # +50%: out of date
+            repos.talents.add(talent(f"new{i}", BARISTA.format(i=i)))
+    reads.clear()
+    started.clear()
+    release.clear()
+    results: list = []
+    threads = [threading.Thread(target=lambda: results.append(corpus())) for _ in range(6)]
+    threads[0].start()
+    assert started.wait(5)  # the first thread is rebuilding
+    for t in threads[1:]:
+        t.start()
+    for t in threads[1:]:
+        t.join(5)
+    assert sum(r is first for r in results) == 5  # the others went on with the pool they had
+    release.set()
+    threads[0].join(5)
+    assert len(reads) == 36  # one rebuild: every talent read once
+    assert results[-1] is not first and corpus() is results[-1]

@@ -34,6 +34,7 @@ FULL_SAMPLE_REFRESH_SECONDS = 600.0
 _lock = threading.Lock()
 _pools: dict[str, tuple[int, LexicalCorpus | None, list[str]]] = {}
 _built_at: dict[str, float] = {}
+_building: dict[str, threading.Lock] = {}  # per database: held by the thread (re)building its pool
 _embedding_pools: dict[tuple[str, str | None, int], EmbeddingPool] = {}
 
 
@@ -65,6 +66,11 @@ def _key(ctx: MatchingContext) -> str:
     return f"{ctx.settings.sqlalchemy_url}|{ctx.settings.data_dir}"
 
 
+def _builder(key: str) -> threading.Lock:
+    with _lock:
+        return _building.setdefault(key, threading.Lock())
+
+
 def _pool(ctx: MatchingContext) -> tuple[int, LexicalCorpus | None, list[str]]:
     key = _key(ctx)
     with _lock:
@@ -74,6 +80,28 @@ def _pool(ctx: MatchingContext) -> tuple[int, LexicalCorpus | None, list[str]]:
         # the first POOL_SAMPLE by id: talents added later are not in it; it stands until its refresh (no count:
         # one scan of the table fewer per list)
         return hit
+    # One thread of the process checks and (re)builds; the others go on with the pool they have meanwhile (a
+    # burst of requests after an import would otherwise rebuild it once per thread), or wait for the first one.
+    builder = _builder(key)
+    if hit is not None:
+        if not builder.acquire(blocking=False):
+            return hit
+    else:
+        builder.acquire()
+        with _lock:
+            hit = _pools.get(key)
+        if hit is not None:  # built by the thread this one waited for
+            builder.release()
+            return hit
+    try:
+        return _check_or_build(ctx, key, hit)
+    finally:
+        builder.release()
+
+
+def _check_or_build(
+    ctx: MatchingContext, key: str, hit: tuple[int, LexicalCorpus | None, list[str]] | None
+) -> tuple[int, LexicalCorpus | None, list[str]]:
     count = ctx.repos.talents.count()
     if hit is not None and abs(count - hit[0]) <= REBUILD_SHARE * max(hit[0], 1):
         with _lock:
@@ -113,17 +141,32 @@ def embedding_pool(ctx: MatchingContext, budget: float | None) -> EmbeddingPool 
     key = (_key(ctx), text.model_id, count)
     with _lock:
         hit = _embedding_pools.get(key)
+        previous = next((p for k, p in _embedding_pools.items() if k[:2] == key[:2]), None)
     if hit is not None:
         return hit
-    vectors, found = text.vectors("talents", texts, budget=budget)
-    if found.sum() < 0.9 * len(texts):
-        return None
-    pool = EmbeddingPool(vectors[found])
-    with _lock:
-        for k in [k for k in _embedding_pools if k[0] == key[0]]:
-            del _embedding_pools[k]
-        _embedding_pools[key] = pool
-    return pool
+    # as for the corpus: one thread computes it, the others use the previous one meanwhile (or wait for it)
+    builder = _builder(f"{key[0]}|embeddings")
+    if previous is not None:
+        if not builder.acquire(blocking=False):
+            return previous
+    else:
+        builder.acquire()
+    try:
+        with _lock:
+            hit = _embedding_pools.get(key)
+        if hit is not None:
+            return hit
+        vectors, found = text.vectors("talents", texts, budget=budget)
+        if found.sum() < 0.9 * len(texts):
+            return None
+        pool = EmbeddingPool(vectors[found])
+        with _lock:
+            for k in [k for k in _embedding_pools if k[0] == key[0]]:
+                del _embedding_pools[k]
+            _embedding_pools[key] = pool
+        return pool
+    finally:
+        builder.release()
 
 
 def opening_queries(corpus: LexicalCorpus | None, texts: Sequence[str]) -> LexicalQueries | None:

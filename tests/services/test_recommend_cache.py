@@ -230,7 +230,9 @@ def test_a_list_drawn_from_an_index_that_moved_on_is_not_kept(
     assert recommend_cache.stats()["entries"] == 0
 
 
-def test_a_fresh_write_is_never_served_from_the_cache(database: Database, settings: Settings, world: dict[str, Any]) -> None:
+def test_a_fresh_write_is_never_served_from_the_cache(
+    database: Database, settings: Settings, world: dict[str, Any]
+) -> None:
     """Within the grace period after a write (whole-second stamps on SQLite), lists are computed, not kept."""
     _lists(database, settings, world, cached=True)
     _lists(database, settings, world, cached=True)
@@ -439,3 +441,25 @@ def test_redis_lists_round_trip_expire_and_a_broker_that_is_down_or_an_unreadabl
     garbled = shared_lists.shared_key("garbled", ())  # e.g. written by a release whose classes are gone
     redis.Redis.from_url(url).set(shared_lists.PREFIX + garbled, b"not a pickle", px=60_000)
     assert store.get(garbled) is None
+
+
+def test_a_kept_list_keeps_access_records_of_its_talents_not_their_profiles(
+    database: Database, settings: Settings, world: dict[str, Any]
+) -> None:
+    """What a kept (and shared) list holds of each talent it shows: identity and consent for the access decision,
+    not the résumé, history and skills (a copy per process and per read from another worker)."""
+    oid = world["openings"][0]
+    with database.session() as session:
+        ctx = MatchingContext(settings, session, today=TODAY)
+        svc = RecommendationService(ctx, TalentIndexService(ctx))
+        result, talents = svc.talents_for_opening_cached(oid, 5, TalentFilters(), version=None)
+        full = Repositories(session).talents.get_many(list(talents))
+    assert set(talents) == {i["talent_id"] for i in result["items"]} and talents
+    for tid, record in talents.items():
+        assert full[tid].skills  # the profile has them ...
+        assert record.resume_text is None and record.skills == [] and record.work_history == []  # ... the record not
+        assert (record.id, record.consent_visible, record.external_id) == (
+            tid,
+            full[tid].consent_visible,
+            full[tid].external_id,
+        )

@@ -194,8 +194,9 @@ class RecommendationService:
         explain: bool = True,
         program_settings: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any], dict[int, Talent]]:
-        """``talents_for_opening`` and the talent records of its items, kept per process for ``version``
-        (``recommend_cache``; the same list as computed now). Shared between requests: never mutate them."""
+        """``talents_for_opening`` and its items' talents as access records (``_access_record``: what deciding
+        who may see them reads), kept per process for ``version`` (``recommend_cache``; the same list as computed
+        now). Shared between requests: never mutate them."""
         check_top(top)
         filters = filters or TalentFilters()
         idx = self.talent_index.index()
@@ -307,7 +308,7 @@ class RecommendationService:
         items.sort(key=lambda i: (-i["score"], i["talent_id"]))
         for rank, item in enumerate(items, 1):
             item["rank"] = rank
-        shown = {i["talent_id"]: talents[i["talent_id"]] for i in items}
+        shown = {i["talent_id"]: _access_record(talents[i["talent_id"]]) for i in items}
         return {
             "opening": _opening_summary(opening),
             "top": top,
@@ -451,3 +452,11 @@ def _opening_summary(o: Opening) -> dict[str, Any]:
         "remote": o.remote,
         "required_skills": [r.model_dump(mode="json") for r in o.required_skills],
     }
+
+
+def _access_record(talent: Talent) -> Talent:
+    """The talent without its résumé, work history, education and skills: the record a cached list keeps of each
+    talent it shows, for the caller to decide who may see it (identity, consent, organisation). A list is kept
+    per process and shared between web workers (``shared_lists``), so the full profiles made every copy of a
+    list and every read of it from another worker several times larger (a résumé is up to 30,000 characters)."""
+    return talent.model_copy(update={"resume_text": None, "work_history": [], "education": [], "skills": []})

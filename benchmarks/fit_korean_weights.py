@@ -17,13 +17,17 @@ other, both ways) says whether the weights generalise before half B is measured.
 signals and structure priors are fitted; the per-major-group bias (``prior_major``) is left out unless
 ``--major``: it would learn how the Korean dictionary's titles are spread over the major groups. Reads
 ../shared/data/eval-dev/ in place; nothing from it is written anywhere.
+
+The candidates come from the ``KOREAN_WEIGHTS`` that are imported. The product's values are the
+``logit + coordinate`` row of a run whose candidates came from the hand-set weights before the refit (commit
+fd0a584): this script with ``PYTHONPATH`` at a checkout of that commit's ``src``. Run on the fitted weights, it is
+a second pass whose two-fold check is no longer honest (its starting point saw all of half A).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
 import os
 import sys
 import time
@@ -88,7 +92,9 @@ def build(normalizer: TitleNormalizer, titles: list[str], k: int):
         queries = [normalizer._query_text(t) for t in chunk]
         for n in CANDIDATE:
             one = one_hot(n)
-            cols.append(np.stack([normalizer.candidate_scores(q, None, c, one) for q, c in zip(queries, cand)]))
+            cols.append(
+                np.stack([normalizer.candidate_scores(q, None, c, one) for q, c in zip(queries, cand, strict=True)])
+            )
         late = np.zeros(cand.shape, dtype=np.float32)
         tokens = normalizer._scores(chunk, one_hot("late"))[1]
         if normalizer.late is not None and tokens is not None:
@@ -189,10 +195,12 @@ def main() -> None:
         t = time.perf_counter()
         cand, x, names = build(normalizer, titles, ARGS.candidates)
         isco = normalizer.major
-        print(f"features of {len(titles)} half-A titles x {ARGS.candidates} candidates: {time.perf_counter() - t:.0f} s")
+        print(
+            f"features of {len(titles)} half-A titles x {ARGS.candidates} candidates: {time.perf_counter() - t:.0f} s"
+        )
         if ARGS.save:
             np.savez_compressed(ARGS.save, cand=cand, x=x, names=np.asarray(names), isco=isco)
-    ok = np.asarray([[g in KSCO_OF_ISCO.get(str(isco[j])[:1], "") for j in c] for c, g in zip(cand, gold)])
+    ok = np.asarray([[g in KSCO_OF_ISCO.get(str(isco[j])[:1], "") for j in c] for c, g in zip(cand, gold, strict=True)])
     print(f"right major group among the candidates: {np.mean(ok.any(1)):.3f}; current weights: {np.mean(ok[:, 0]):.3f}")
     current = KOREAN_WEIGHTS
     w0 = np.asarray([getattr(current, n) if not n.startswith("major_") else 0.0 for n in names], dtype=np.float64)

@@ -18,10 +18,10 @@ signals and structure priors are fitted; the per-major-group bias (``prior_major
 ``--major``: it would learn how the Korean dictionary's titles are spread over the major groups. Reads
 ../shared/data/eval-dev/ in place; nothing from it is written anywhere.
 
-The candidates come from the ``KOREAN_WEIGHTS`` that are imported. The product's values are the
-``logit + coordinate`` row of a run whose candidates came from the hand-set weights before the refit (commit
-fd0a584): this script with ``PYTHONPATH`` at a checkout of that commit's ``src``. Run on the fitted weights, it is
-a second pass whose two-fold check is no longer honest (its starting point saw all of half A).
+The candidates come from the ``KOREAN_WEIGHTS`` that are imported. Its output is not in the product: the
+weights it fits win the metric by choosing generic occupations of the right major group instead of the one the
+title names (docs/skills.md, "Korean weights on held-out halves"); check the top occupations of everyday titles
+before using a fit.
 """
 
 from __future__ import annotations

@@ -25,8 +25,10 @@ import time
 from pathlib import Path
 
 _ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-_ap.add_argument("--esco", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/esco")
-_ap.add_argument("--eval", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/eval-dev")
+# ../shared/data from the repository (or from a worktree a level deeper)
+_root = next((p for p in Path(__file__).resolve().parents if (p / "shared/data").is_dir()), Path("/work"))
+_ap.add_argument("--esco", type=Path, default=_root / "shared/data/esco")
+_ap.add_argument("--eval", type=Path, default=_root / "shared/data/eval-dev")
 _ap.add_argument("--candidates", type=int, default=100)
 _ap.add_argument("--late-top", type=int, default=40)
 _ap.add_argument("--l2", type=float, default=1e-4)
@@ -48,6 +50,8 @@ from scipy.optimize import minimize  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _title_fit import Memo, one_hot  # noqa: E402
+
 from talentbridge.config import build_settings  # noqa: E402
 from talentbridge.skills.encoder import EmbeddingCache, make_encoder  # noqa: E402
 from talentbridge.skills.esco import read_esco  # noqa: E402
@@ -60,35 +64,6 @@ EVIDENCE = ("semantic", "preferred", "document", "skills", "bm25", "cover")
 CANDIDATE = ("second", "second_preferred", "first_word", "head_word")
 PRIORS = tuple(f"prior_{name}" for name in FEATURES)
 OTHER = ("unasked_manager",)
-
-
-class Memo:
-    """An encoder that remembers its last answers (the same titles are encoded once per signal)."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.model_id, self.dim = inner, inner.model_id, inner.dim
-        self._seen: dict[tuple[str, ...], object] = {}
-
-    def _get(self, texts):
-        key = tuple(texts)
-        if key not in self._seen:
-            self._seen.clear()  # one chunk at a time
-            tokens = getattr(self.inner, "encode_tokens", None)
-            self._seen[key] = tokens(texts) if tokens else (self.inner.encode(texts),)
-        return self._seen[key]
-
-    def encode(self, texts, progress=None):
-        return self._get(list(texts))[0]
-
-    def encode_tokens(self, texts):
-        return self._get(list(texts))
-
-
-def one_hot(name: str) -> TitleWeights:
-    zero = {f.name: 0.0 for f in dataclasses.fields(TitleWeights) if f.type in ("float", float)}
-    zero.update(prior_major=(), late=0.0, late_top=0)
-    zero[name] = 1.0
-    return TitleWeights(**zero)  # type: ignore[arg-type]
 
 
 def features(normalizer: TitleNormalizer, titles: list[str], k: int):

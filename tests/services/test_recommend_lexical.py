@@ -167,3 +167,21 @@ def test_a_burst_of_requests_after_an_import_rebuilds_the_pool_once(sqlite_datab
     threads[0].join(5)
     assert len(reads) == 36  # one rebuild: every talent read once
     assert results[-1] is not first and corpus() is results[-1]
+
+
+def test_a_single_opening_is_compiled_once_per_pool():
+    """talents-for-opening compiles its one opening for every list it computes: kept per pool (a widened bare
+    title costs milliseconds), compiled again against a new pool."""
+    from talentbridge.matching.lexical import LexicalCorpus, terms
+    from talentbridge.services import lexical_pool
+
+    lexical_pool.reset_pools()
+    pool = LexicalCorpus([terms(CHEF.format(i=i)) for i in range(5)] + [terms(BARISTA.format(i=1))])
+    chef = lexical_pool.opening_queries(pool, ["Chef"])
+    assert chef is not None and chef.expanded[0]  # widened
+    assert lexical_pool.opening_queries(pool, ["Chef"]) is chef
+    assert lexical_pool.opening_queries(pool, ["Barista"]) is not chef
+    rebuilt = LexicalCorpus(list(pool.docs))
+    again = lexical_pool.opening_queries(rebuilt, ["Chef"])
+    assert again is not chef and again.corpus is rebuilt
+    assert lexical_pool.opening_queries(pool, ["Chef", "Barista"]) is not chef  # several: compiled as asked

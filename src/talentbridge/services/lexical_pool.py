@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
+from itertools import islice
 from typing import Any
 
 from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries, terms
@@ -42,6 +44,7 @@ def reset_pools() -> None:
     with _lock:
         _pools.clear()
         _embedding_pools.clear()
+        _single.clear()
         _built_at.clear()
 
 
@@ -169,5 +172,28 @@ def embedding_pool(ctx: MatchingContext, budget: float | None) -> EmbeddingPool 
         builder.release()
 
 
+#: Single openings compiled against the current pool, kept per process (talents-for-opening compiles its one
+#: opening on every list it computes; widening a bare title costs a few milliseconds).
+SINGLE_QUERIES = 4096
+_single: OrderedDict[tuple[int, str], LexicalQueries] = OrderedDict()
+
+
 def opening_queries(corpus: LexicalCorpus | None, texts: Sequence[str]) -> LexicalQueries | None:
-    return None if corpus is None else LexicalQueries(corpus, texts)
+    if corpus is None:
+        return None
+    if len(texts) != 1:
+        return LexicalQueries(corpus, texts)
+    key = (id(corpus), texts[0])
+    with _lock:
+        hit = _single.get(key)
+        if hit is not None and hit.corpus is corpus:
+            _single.move_to_end(key)
+            return hit
+    queries = LexicalQueries(corpus, texts)
+    with _lock:
+        if any(q.corpus is not corpus for q in islice(_single.values(), 1)):
+            _single.clear()  # compiled against an earlier pool
+        _single[key] = queries
+        while len(_single) > SINGLE_QUERIES:
+            _single.popitem(last=False)
+    return queries

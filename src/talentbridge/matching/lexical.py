@@ -147,24 +147,28 @@ class LexicalCorpus:
             self._postings = found  # a race builds it twice, the same
         return found
 
-    def profile_terms(self) -> tuple[Any, list[str]]:
-        """(documents x terms sparse matrix of each term's share of the document times its idf, the terms),
-        built on first use from the postings: what widening a bare title reads."""
+    def matrix(self, names: Sequence[str], value: Any) -> Any:
+        """documents x ``names`` sparse matrix; entry ``value(counts, documents, columns)`` for each posting (a term
+        no document holds is an empty column)."""
+        from scipy import sparse
+
+        postings = self.postings()
+        held = [(k, postings[t]) for k, t in enumerate(names) if t in postings]
+        none = np.zeros(0, dtype=np.int64)
+        rows = np.concatenate([p[0] for _, p in held] or [none])
+        cols = np.concatenate([np.full(len(p[0]), k, dtype=np.int64) for k, p in held] or [none])
+        counts = np.concatenate([p[1] for _, p in held] or [np.zeros(0)])
+        return sparse.csr_matrix((value(counts, rows, cols), (rows, cols)), shape=(self.n, len(names)))
+
+    def profile_terms(self) -> tuple[Any, list[str], dict[str, int]]:
+        """(documents x terms sparse matrix of each term's share of the document times its idf, the terms, each
+        term's column), built on first use: what widening a bare title reads."""
         found = getattr(self, "_profile_terms", None)
         if found is None:
-            from scipy import sparse
-
-            postings = self.postings()
-            names = list(postings)
-            none = np.zeros(0, dtype=np.int64)
-            rows = np.concatenate([postings[t][0] for t in names] or [none])
-            cols = np.concatenate(
-                [np.full(len(postings[t][0]), k, dtype=np.int64) for k, t in enumerate(names)] or [none]
-            )
-            counts = np.concatenate([postings[t][1] for t in names] or [np.zeros(0)])
+            names = list(self.postings())
             idf = np.array([self.idf(t) for t in names], dtype=np.float64)
-            values = counts / np.maximum(self.lengths[rows], 1.0) * idf[cols]
-            found = (sparse.csr_matrix((values, (rows, cols)), shape=(self.n, len(names))), names)
+            matrix = self.matrix(names, lambda c, r, k: c / np.maximum(self.lengths[r], 1.0) * idf[k])
+            found = (matrix, names, {t: i for i, t in enumerate(names)})
             self._profile_terms = found  # a race builds it twice, the same
         return found
 
@@ -218,14 +222,13 @@ class LexicalQueries:
         self.expanded: list[dict[str, float]] = [{} for _ in range(n)]
         self.mean = np.zeros(n)
         self.std = np.zeros(n)
+        self.idf = np.array([corpus.idf(t) for t in self.vocab], dtype=np.float64)
         if not (corpus.n and self.vocab):
-            self.idf = np.array([corpus.idf(t) for t in self.vocab], dtype=np.float64)
             return
         sizes = np.bincount(self._opening, minlength=n)
         narrow = (sizes > 0) & (sizes <= EXPAND_MAX_TERMS)
         if expand and narrow.any():
-            self._widen(np.flatnonzero(narrow))
-        self.idf = np.array([corpus.idf(t) for t in self.vocab], dtype=np.float64)
+            self._widen(np.flatnonzero(narrow), sizes)
         doc_term = self._doc_term()
         incidence = self._incidence()
         for start in range(0, n, self.BLOCK):
@@ -234,19 +237,10 @@ class LexicalQueries:
             self.std[start : start + self.BLOCK] = block.std(axis=0)
 
     def _doc_term(self) -> Any:
-        """documents x query terms: idf x BM25 term weight (sparse)."""
-        from scipy import sparse
-
+        """documents x query terms: idf x BM25 term weight (sparse); sets ``idf`` for the current vocabulary."""
         corpus = self.corpus
-        postings = corpus.postings()
-        held = [(k, postings[t]) for t, k in self.vocab.items() if t in postings]
-        none = np.zeros(0, dtype=np.int64)
-        rows = np.concatenate([p[0] for _, p in held] or [none])
-        cols = np.concatenate([np.full(len(p[0]), k, dtype=np.int64) for k, p in held] or [none])
-        counts = np.concatenate([p[1] for _, p in held] or [np.zeros(0)])
-        idf = np.array([corpus.idf(t) for t in self.vocab], dtype=np.float64)
-        weights = idf[cols] * corpus.contributions(counts, corpus.lengths[rows])
-        return sparse.csr_matrix((weights, (rows, cols)), shape=(corpus.n, len(self.vocab)))
+        self.idf = np.array([corpus.idf(t) for t in self.vocab], dtype=np.float64)
+        return corpus.matrix(list(self.vocab), lambda c, r, k: self.idf[k] * corpus.contributions(c, corpus.lengths[r]))
 
     def _incidence(self) -> Any:
         """query terms x openings: each term's weight in each opening's query (sparse)."""
@@ -255,9 +249,9 @@ class LexicalQueries:
         shape = (len(self.vocab), self.n)
         return sparse.csc_matrix((self._weight, (self._term, self._opening)), shape=shape)
 
-    def _widen(self, narrow: np.ndarray) -> None:
-        """Add to each opening of ``narrow`` the terms of the pool profiles that use its words most (module
-        docstring); the new terms join ``vocab`` and the query arrays."""
+    def _widen(self, narrow: np.ndarray, sizes: np.ndarray) -> None:
+        """Add to each opening of ``narrow`` (``sizes``: every opening's number of own terms) the terms of the pool
+        profiles that use its words most (module docstring); the new terms join ``vocab`` and the query arrays."""
         from scipy import sparse
 
         corpus = self.corpus
@@ -284,17 +278,11 @@ class LexicalQueries:
         relevance = sparse.csr_matrix(
             (np.concatenate(picked_weights), (rows, np.concatenate(picked_docs))), shape=(len(narrow), corpus.n)
         )
-        matrix, names = corpus.profile_terms()
+        matrix, names, column = corpus.profile_terms()
         model = (relevance @ matrix).tocsr()  # narrow openings x corpus terms: the relevance model times idf
         model.sort_indices()
-        # each opening's own terms, as columns of the corpus matrix: never added again
-        term_index = {t: i for i, t in enumerate(names)}
-        inverse = {v: t for t, v in self.vocab.items()}
-        mine: dict[int, list[int]] = {}
-        for pos in range(len(self._term)):
-            i = term_index.get(inverse[int(self._term[pos])])
-            if i is not None:
-                mine.setdefault(int(self._opening[pos]), []).append(i)
+        # each opening's own terms, as columns of the corpus matrix (-1: no profile uses it): never added again
+        own_column = np.array([column.get(t, -1) for t in self.vocab], dtype=np.int64)[self._term]
         new_term, new_opening, new_weight = [], [], []
         for r, j in enumerate(narrow):
             j = int(j)
@@ -302,12 +290,12 @@ class LexicalQueries:
             idx, val = model.indices[lo:hi], model.data[lo:hi].copy()
             if not len(idx):
                 continue
-            val[np.isin(idx, mine.get(j, []))] = 0.0
+            val[np.isin(idx, own_column[self._opening == j])] = 0.0
             take = np.argsort(-np.round(val, 12), kind="stable")[:EXPAND_TERMS]
             take = take[val[take] > 0]
             if not len(take):
                 continue
-            share = val[take] / val[take].sum() * EXPAND_WEIGHT * int(np.sum(self._opening == j))
+            share = val[take] / val[take].sum() * EXPAND_WEIGHT * int(sizes[j])
             for i, w in zip(idx[take], share, strict=True):
                 name = names[int(i)]
                 new_term.append(self.vocab.setdefault(name, len(self.vocab)))

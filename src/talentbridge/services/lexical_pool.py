@@ -18,7 +18,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from itertools import islice
 from typing import Any
 
 from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries, terms
@@ -45,6 +44,7 @@ def reset_pools() -> None:
         _pools.clear()
         _embedding_pools.clear()
         _single.clear()
+        _single_corpus[0] = None
         _built_at.clear()
 
 
@@ -86,17 +86,12 @@ def _pool(ctx: MatchingContext) -> tuple[int, LexicalCorpus | None, list[str]]:
     # One thread of the process checks and (re)builds; the others go on with the pool they have meanwhile (a
     # burst of requests after an import would otherwise rebuild it once per thread), or wait for the first one.
     builder = _builder(key)
-    if hit is not None:
-        if not builder.acquire(blocking=False):
-            return hit
-    else:
-        builder.acquire()
-        with _lock:
-            hit = _pools.get(key)
-        if hit is not None:  # built by the thread this one waited for
-            builder.release()
-            return hit
+    if not builder.acquire(blocking=hit is None):
+        return hit  # type: ignore[return-value]  # not None: only a thread that has one does not wait
     try:
+        with _lock:
+            if hit is None and key in _pools:  # built by the thread this one waited for
+                return _pools[key]
         return _check_or_build(ctx, key, hit)
     finally:
         builder.release()
@@ -149,11 +144,8 @@ def embedding_pool(ctx: MatchingContext, budget: float | None) -> EmbeddingPool 
         return hit
     # as for the corpus: one thread computes it, the others use the previous one meanwhile (or wait for it)
     builder = _builder(f"{key[0]}|embeddings")
-    if previous is not None:
-        if not builder.acquire(blocking=False):
-            return previous
-    else:
-        builder.acquire()
+    if not builder.acquire(blocking=previous is None):
+        return previous
     try:
         with _lock:
             hit = _embedding_pools.get(key)
@@ -175,7 +167,8 @@ def embedding_pool(ctx: MatchingContext, budget: float | None) -> EmbeddingPool 
 #: Single openings compiled against the current pool, kept per process (talents-for-opening compiles its one
 #: opening on every list it computes; widening a bare title costs a few milliseconds).
 SINGLE_QUERIES = 4096
-_single: OrderedDict[tuple[int, str], LexicalQueries] = OrderedDict()
+_single: OrderedDict[str, LexicalQueries] = OrderedDict()  # compiled against ``_single_corpus``
+_single_corpus: list[LexicalCorpus | None] = [None]
 
 
 def opening_queries(corpus: LexicalCorpus | None, texts: Sequence[str]) -> LexicalQueries | None:
@@ -183,17 +176,18 @@ def opening_queries(corpus: LexicalCorpus | None, texts: Sequence[str]) -> Lexic
         return None
     if len(texts) != 1:
         return LexicalQueries(corpus, texts)
-    key = (id(corpus), texts[0])
     with _lock:
-        hit = _single.get(key)
-        if hit is not None and hit.corpus is corpus:
-            _single.move_to_end(key)
+        if _single_corpus[0] is not corpus:  # another pool: what was compiled against the last one is stale
+            _single.clear()
+            _single_corpus[0] = corpus
+        hit = _single.get(texts[0])
+        if hit is not None:
+            _single.move_to_end(texts[0])
             return hit
     queries = LexicalQueries(corpus, texts)
     with _lock:
-        if any(q.corpus is not corpus for q in islice(_single.values(), 1)):
-            _single.clear()  # compiled against an earlier pool
-        _single[key] = queries
-        while len(_single) > SINGLE_QUERIES:
-            _single.popitem(last=False)
+        if _single_corpus[0] is corpus:
+            _single[texts[0]] = queries
+            while len(_single) > SINGLE_QUERIES:
+                _single.popitem(last=False)
     return queries

@@ -73,3 +73,17 @@ def test_korean_head_word_names_the_major_group():
     assert head_major_groups("재무관리자") == "1"
     assert head_major_groups("데이터 분석 연구원") == "2"
     assert head_major_groups("Python") == ""
+
+
+def test_a_title_that_is_a_preferred_label_ranks_that_occupation_first(taxonomy, tmp_path):
+    # priors that push every occupation of ISCO major group 7 (welders) far down: a title that merely resembles
+    # "welder" goes elsewhere, the exact preferred label still names the welder
+    from dataclasses import replace
+
+    from talentbridge.skills.titles import TitleWeights
+
+    weights = replace(TitleWeights(), prior_major=(0.0,) * 7 + (-5.0,) + (0.0,) * 2)
+    biased = TitleNormalizer(taxonomy, encoder=HashingEncoder(), cache=EmbeddingCache(tmp_path), weights=weights)
+    assert top1(biased, "welders") != "welder"
+    assert top1(biased, "Welder") == "welder"
+    assert top1(biased, "  WELDER ") == "welder"

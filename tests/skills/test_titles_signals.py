@@ -104,7 +104,8 @@ def test_second_encoder_on_candidates_ranks_as_on_every_occupation(taxonomy, tmp
         taxonomy, encoder=HashingEncoder(), cache=EmbeddingCache(tmp_path), weights=w, second_encoder=HashingEncoder(96)
     )
     normalizer.candidates = len(normalizer.index)
-    titles = ["data scientist", "senior java developer", "welding robot operator"]
+    # no title is an occupation's preferred label (that one is put first whatever the fused score)
+    titles = ["lead data scientist", "senior java developer", "welding robot operator"]
     others = normalizer.score_matrix(titles, TitleWeights(late=0.0, second=0.0, second_preferred=0.0))
     candidate = (others > 0) & (others + normalizer.prior > 0)  # a positive score without the second encoder
     full = np.where(candidate, (normalizer.score_matrix(titles) + normalizer.prior) / w.evidence, 0.0)

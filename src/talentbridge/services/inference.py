@@ -38,9 +38,8 @@ _cache_lock = threading.Lock()
 
 MIN_CONFIDENCE = 0.3  # extracted skills below this score are not kept
 MAX_SKILLS = 15
-MIN_TITLE_SCORE = 0.05  # a title match must score at least this ...
-TITLE_MARGIN = 2.0  # ... and this many times the runner-up
 INFERRED_LEVEL = 3
+TITLE_CANDIDATES = 10  # occupations compared when a bare title is to name one
 
 
 class SkillInference:
@@ -104,15 +103,15 @@ class SkillInference:
         return [(sid, conf, importance) for sid, (conf, importance) in out.items()]
 
     def occupation(self, title: str) -> tuple[Any, float] | None:
-        matches = self.services.normalizer.normalize([title], top=2)
-        if not matches or not matches[0]:
+        """The occupation ``title`` clearly names (``skills.title_choice``) and the match score, or None."""
+        from talentbridge.skills.title_choice import confident_match
+
+        matches = self.services.normalizer.normalize([title], top=TITLE_CANDIDATES)
+        best = confident_match(matches[0], title) if matches else None
+        if best is None:
             return None
-        best = matches[0][0]
-        runner_up = matches[0][1].score if len(matches[0]) > 1 else 0.0
         occ = self._occupation_by_uri.get(best.uri) or self.taxonomy.occupations.get(best.uri)
-        if occ is None or best.score < MIN_TITLE_SCORE or best.score < TITLE_MARGIN * runner_up:
-            return None
-        return occ, float(min(1.0, best.score))
+        return None if occ is None else (occ, float(min(1.0, best.score)))
 
 
 def infer_talent(record: TalentData, inference: SkillInference) -> TalentData:

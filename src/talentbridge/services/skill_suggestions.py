@@ -36,8 +36,8 @@ MIN_INFERRED = 5
 THIN_TOKENS = 25
 #: Occupation skills added to a thin text.
 OCCUPATION_SKILLS = 10
-#: A title must normalize at least this well for its occupation's skills to be offered.
-MIN_OCCUPATION_SCORE = 0.05
+#: Occupations compared when a bare title is to name one (``skills.title_choice``: clearly the best, or none).
+TITLE_CANDIDATES = 10
 
 
 @dataclass
@@ -140,13 +140,15 @@ def occupation_skills(
     services: Any, title: str, *, exclude: Collection[str] = (), limit: int = OCCUPATION_SKILLS
 ) -> list[SkillSuggestion]:
     """Essential skills (then optional ones) of the occupation ``title`` normalizes to, as suggestions with
-    ``via="occupation"``; empty when the title matches no occupation well enough."""
+    ``via="occupation"``; empty when the title names no occupation clearly (``skills.title_choice``)."""
     if not title.strip():
         return []
-    matches = services.normalizer.normalize([title.strip()[:200]], top=1)[0]
-    if not matches or matches[0].score < MIN_OCCUPATION_SCORE:
+    from talentbridge.skills.title_choice import confident_match
+
+    query = title.strip()[:200]
+    match = confident_match(services.normalizer.normalize([query], top=TITLE_CANDIDATES)[0], query)
+    if match is None:
         return []
-    match = matches[0]
     taxonomy = services.taxonomy
     occupation = taxonomy.occupation_by_uri().get(match.uri) or taxonomy.occupations.get(match.uri)
     if occupation is None:

@@ -49,6 +49,9 @@ from talentbridge.skills.text import check_text, has_hangul, normalize, tokens
 
 __all__ = ["TitleNormalizer", "TitleMatch", "TitleWeights", "expand_abbreviations"]
 
+#: How far above every other occupation a title's exact preferred label is put (scale of the fused score).
+PREFERRED_LEAD = 1e-3
+
 #: Common job-title abbreviations and shorthand (general English usage; ESCO writes "ICT" for IT).
 ABBREVIATIONS = {
     "it": "ICT", "hr": "human resources", "hrd": "human resources development", "admin": "administrative",
@@ -255,6 +258,7 @@ class TitleNormalizer:
         self.index = ConceptIndex(list(taxonomy.occupations.values()))
         self._prepared = encoder is None
         self._prior_features: dict[str, np.ndarray] | None = None
+        self._preferred: dict[str, int] | None = None
         self.prior = self._prior(self.weights)
         self.korean_prior = self._prior(self.korean_weights)
         self.major = np.asarray([getattr(o, "isco_code", "")[:1] for o in self.index.concepts])
@@ -500,6 +504,13 @@ class TitleNormalizer:
                     scores[row, best] += w.late * self.late.scores(title_tokens[row], best)  # type: ignore[union-attr,index]
             if late:
                 scores /= 1.0 + w.late
+        # a title that is an occupation's preferred label names that occupation: it ranks first whatever the priors
+        # say of generic names ("Accountant" was 4th behind accounting assistant, "Backend developer" 2nd)
+        preferred = self._preferred_rows()
+        for row, query in enumerate(queries):
+            j = preferred.get(" ".join(query.split()))
+            if j is not None and evidence[row, j]:
+                scores[row, j] = max(float(scores[row, j]), float(scores[row].max()) + PREFERRED_LEAD)
         k = min(top, scores.shape[1])
         concepts = self.index.concepts
         ranked: list[list[TitleMatch]] = []
@@ -522,6 +533,15 @@ class TitleNormalizer:
             )
         for i, row in zip(live, row_of, strict=True):
             results[i] = list(ranked[row])
+
+    def _preferred_rows(self) -> dict[str, int]:
+        """Occupation row by its preferred label read as a title query is (``_query_text``, single spaces)."""
+        if self._preferred is None:
+            rows: dict[str, int] = {}
+            for j, label in enumerate(self.index.display):
+                rows.setdefault(" ".join(self._query_text(label).split()), j)
+            self._preferred = rows
+        return self._preferred
 
     def _label_rows(self, concepts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The label rows of ``concepts``, concatenated concept by concept, and where each concept's rows start."""

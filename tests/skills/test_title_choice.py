@@ -87,3 +87,10 @@ def test_a_rival_of_another_group_within_the_lead_blocks_unless_the_margin_holds
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     if blocking and best.score < MARGIN * runner_up:
         assert confident_match(matches) is None
+
+
+def test_a_korean_preferred_label_names_the_occupation_when_given() -> None:
+    best, rival = M("Data engineer", 0.81, "2521"), M("Data scientist", 0.79, "2511")
+    korean = {"Data engineer": ("Data engineer", "데이터 엔지니어"), "Data scientist": ("Data scientist", "데이터 과학자")}
+    assert confident_match([best, rival], "데이터 엔지니어", lambda m: korean[m.label]) is best
+    assert confident_match([best, rival], "데이터 엔지니어") is None  # without the Korean labels: a close rival

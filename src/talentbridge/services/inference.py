@@ -39,7 +39,6 @@ _cache_lock = threading.Lock()
 MIN_CONFIDENCE = 0.3  # extracted skills below this score are not kept
 MAX_SKILLS = 15
 INFERRED_LEVEL = 3
-TITLE_CANDIDATES = 10  # occupations compared when a bare title is to name one
 
 
 class SkillInference:
@@ -49,7 +48,6 @@ class SkillInference:
         self.services = services
         self.taxonomy = services.taxonomy
         self._skill_by_uri = {s.uri: s.id for s in self.taxonomy.skills.values()}
-        self._occupation_by_uri = {o.uri: o for o in self.taxonomy.occupations.values()}
 
     @classmethod
     def from_settings(cls, settings: Settings, encoder: str | None = None) -> SkillInference:
@@ -103,16 +101,12 @@ class SkillInference:
         return [(sid, conf, importance) for sid, (conf, importance) in out.items()]
 
     def occupation(self, title: str) -> tuple[Any, float] | None:
-        """The occupation ``title`` clearly names (``skills.title_choice``) and the match score, or None."""
-        from talentbridge.skills.title_choice import confident_match
+        """The occupation ``title`` clearly names (``skill_suggestions.title_occupation``) and the match score, or
+        None."""
+        from talentbridge.services.skill_suggestions import title_occupation
 
-        matches = self.services.normalizer.normalize([title], top=TITLE_CANDIDATES)
-        best = confident_match(matches[0], title) if matches else None
-        if best is None:
-            return None
-        occ = self._occupation_by_uri.get(best.uri) or self.taxonomy.occupations.get(best.uri)
-        return None if occ is None else (occ, float(min(1.0, best.score)))
-
+        hit = title_occupation(self.services, title)
+        return None if hit is None else (hit[0], float(min(1.0, hit[1].score)))
 
 def infer_talent(record: TalentData, inference: SkillInference) -> TalentData:
     """``record`` with inferred skills when it has text but no skills (else unchanged)."""

@@ -21,6 +21,7 @@ __all__ = [
     "SkillSuggestion",
     "suggest_skills",
     "occupation_skills",
+    "title_occupation",
     "is_thin",
     "SUGGESTED_TOTAL",
     "MIN_INFERRED",
@@ -136,6 +137,30 @@ def suggest_skills(
     return out
 
 
+def title_occupation(services: Any, title: str) -> tuple[Any, Any] | None:
+    """(occupation, title match) for the occupation ``title`` clearly names (``skills.title_choice``: its preferred
+    label in English or Korean, or the best with no close rival of another ISCO unit group), else None. The one
+    rule behind the suggestions "from the occupation" and import inference (``services/inference.py``)."""
+    from talentbridge.skills.title_choice import confident_match
+
+    query = title.strip()[:200]
+    if not query:
+        return None
+    taxonomy = services.taxonomy
+    by_uri = taxonomy.occupation_by_uri()
+
+    def occupation_of(uri: str) -> Any:
+        return by_uri.get(uri) or taxonomy.occupations.get(uri)
+
+    def preferred(match: Any) -> tuple[str, ...]:
+        occ = occupation_of(match.uri)
+        return (match.label,) if occ is None else (occ.label_en or "", occ.label_ko or "")
+
+    match = confident_match(services.normalizer.normalize([query], top=TITLE_CANDIDATES)[0], query, preferred)
+    occupation = occupation_of(match.uri) if match is not None else None
+    return None if match is None or occupation is None else (occupation, match)
+
+
 def occupation_skills(
     services: Any, title: str, *, exclude: Collection[str] = (), limit: int = OCCUPATION_SKILLS
 ) -> list[SkillSuggestion]:
@@ -143,16 +168,11 @@ def occupation_skills(
     ``via="occupation"``; empty when the title names no occupation clearly (``skills.title_choice``)."""
     if not title.strip():
         return []
-    from talentbridge.skills.title_choice import confident_match
-
-    query = title.strip()[:200]
-    match = confident_match(services.normalizer.normalize([query], top=TITLE_CANDIDATES)[0], query)
-    if match is None:
+    hit = title_occupation(services, title)
+    if hit is None:
         return []
+    occupation, match = hit
     taxonomy = services.taxonomy
-    occupation = taxonomy.occupation_by_uri().get(match.uri) or taxonomy.occupations.get(match.uri)
-    if occupation is None:
-        return []
     label = occupation.label_en or occupation.label_ko
     out: list[SkillSuggestion] = []
     # the occupation's skills are a starting point, not the employer's words: "should", never "must"

@@ -5,7 +5,7 @@ talent whose résumé is too short, by their desired role) then gets the essenti
 "from the occupation". That is only right when the best occupation is clearly the one the title names:
 
 * it scores at least ``MIN_SCORE`` on the normalizer's fused score (0..1), and
-* the title is its preferred label, ignoring case and spacing ("Data Engineer" names the data engineer even though
+* the title is its preferred label (English or Korean), ignoring case and spacing ("Data Engineer" names the data engineer even though
   a data scientist scores 0.95 beside it; an alternative label is not enough: ESCO gives "teacher" or "accountant"
   to several occupations), or no rival is close to it: every occupation within ``LEAD`` of its score has the same ISCO-08 unit group
   (chef and head chef are both 3434; a "Teacher" whose best candidates are a politics lecturer (2310) and a music
@@ -19,7 +19,7 @@ while the organisation's form offered the top one whatever its rivals. Both now 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
 __all__ = ["confident_match", "MIN_SCORE", "MARGIN", "LEAD"]
@@ -51,15 +51,18 @@ def _same_words(a: str, b: str) -> bool:
     return bool(a) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
-def confident_match(matches: Sequence[M], title: str = "") -> M | None:
+def confident_match(
+    matches: Sequence[M], title: str = "", preferred: Callable[[M], Iterable[str]] | None = None
+) -> M | None:
     """The best of ``matches`` (best first, as ``TitleNormalizer.normalize`` returns them for ``title``) when it
-    clearly names one occupation (module docstring), else None."""
+    clearly names one occupation (module docstring), else None. ``preferred(match)`` gives the occupation's
+    preferred labels in every language (default: ``match.label``), e.g. "데이터 엔지니어" beside "Data engineer"."""
     if not matches:
         return None
     best = matches[0]
     if best.score < MIN_SCORE:
         return None
-    if _same_words(title, best.label):
+    if any(_same_words(title, label) for label in (preferred(best) if preferred else (best.label,))):
         return best
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     if best.score >= MARGIN * runner_up:

@@ -38,7 +38,10 @@ EVERYDAY_TITLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("자동차 정비사", ("vehicle technician",)),
     ("기계 설계 엔지니어", ("mechanical engineer", "design engineer")),
     ("생산기술 엔지니어", ("production engineer", "manufacturing engineer", "process engineer")),
-    ("반도체 공정 엔지니어", ("process engineer", "microelectronics engineer", "microelectronics smart manufacturing engineer")),  # fmt: skip
+    (
+        "반도체 공정 엔지니어",
+        ("process engineer", "microelectronics engineer", "microelectronics smart manufacturing engineer"),
+    ),
     ("전자부품 조립원", ("electronic equipment assembler", "electrical equipment assembler")),
     ("포장원", ("hand packer", "packaging and filling machine operator")),
     ("건설 현장 근로자", ("building construction worker", "civil engineering worker")),
@@ -63,7 +66,10 @@ EVERYDAY_TITLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("마케팅 관리자", ("marketing manager",)),
     ("사무 보조원", ("administrative assistant", "office clerk")),
     ("비서", ("secretary", "executive assistant")),
-    ("고객 상담원", ("customer service representative", "call centre agent", "customer contact centre information clerk")),  # fmt: skip
+    (
+        "고객 상담원",
+        ("customer service representative", "call centre agent", "customer contact centre information clerk"),
+    ),
     ("구매 담당자", ("purchaser",)),
     ("번역가", ("translator",)),
     # health and care

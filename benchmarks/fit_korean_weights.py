@@ -29,8 +29,10 @@ signals and structure priors are fitted; the per-major-group bias (``prior_major
 ``--major``: it would learn how the Korean dictionary's titles are spread over the major groups. Reads
 ../shared/data/eval-dev/ in place; nothing from it is written anywhere.
 
-The candidates come from the ``KOREAN_WEIGHTS`` that are imported. Unconstrained fits win the metric by choosing
-generic occupations of the right major group instead of the one the title names (docs/skills.md, "Korean weights
+The candidates come from, and the fits start at, the product's ``KOREAN_WEIGHTS`` or with ``--start hand-set``
+the hand-set weights they replaced (``_title_fit.KOREAN_HAND_SET``; the product's weights came from that start;
+``--load`` keeps the candidates of the saved features). Unconstrained fits win the metric by choosing generic
+occupations of the right major group instead of the one the title names (docs/skills.md, "Korean weights
 on held-out halves"); the everyday count says whether a fit does that.
 """
 
@@ -78,13 +80,19 @@ _ap.add_argument(
     default="zero",
     help="the L2 penalty pulls the weights towards 0 or towards the hand-set KOREAN_WEIGHTS",
 )
+_ap.add_argument(
+    "--start",
+    choices=["product", "hand-set"],
+    default="product",
+    help="candidates and starting weights: the product's KOREAN_WEIGHTS or the hand-set ones before issue #14's fit",
+)
 _ap.add_argument("--out", type=Path, help="write each method's weights (product scale) as JSON into this folder")
 ARGS = _ap.parse_args()
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = str(ARGS.threads)
 
 import numpy as np  # noqa: E402
-from _title_fit import Memo, halves, one_hot  # noqa: E402
+from _title_fit import KOREAN_HAND_SET, Memo, halves, one_hot  # noqa: E402
 from korean_everyday_titles import EVERYDAY_TITLES, acceptable_uris  # noqa: E402
 from scipy.optimize import minimize  # noqa: E402
 
@@ -106,6 +114,11 @@ STAGE2 = np.isin(np.arange(len(NAMES)), [*CANDIDATE_COLS, LATE_COL])
 PRODUCT_CANDIDATES = 50
 
 
+def start_weights():
+    """The weights the candidates come from and the fit starts at (``--start``)."""
+    return KOREAN_HAND_SET if ARGS.start == "hand-set" else KOREAN_WEIGHTS
+
+
 def build(normalizer: TitleNormalizer, titles: list[str], k: int):
     """Candidates (n, k) under the current Korean weights (product order) and their features (n, k, f)."""
     names = NAMES
@@ -115,10 +128,11 @@ def build(normalizer: TitleNormalizer, titles: list[str], k: int):
         1,
     )
     cands, feats = [], []
+    start_prior = normalizer._prior(start_weights())
     for a in range(0, len(titles), 256):
         chunk = titles[a : a + 256]
-        fused = normalizer._scores(chunk, KOREAN_WEIGHTS)[0]
-        score = np.where(fused > 0, fused + normalizer.korean_prior[None, :], -np.inf)
+        fused = normalizer._scores(chunk, start_weights())[0]
+        score = np.where(fused > 0, fused + start_prior[None, :], -np.inf)
         cand = np.argsort(-score, axis=1, kind="stable")[:, :k]
         cols = [np.take_along_axis(normalizer._scores(chunk, one_hot(n))[0], cand, 1) for n in (*FULL, *NUDGES)]
         queries = [normalizer._query_text(t) for t in chunk]
@@ -300,7 +314,7 @@ def main() -> None:
     e_ok = np.asarray([[uris[j] in accept[t] for j in c] for c, (t, _) in zip(e_cand, EVERYDAY_TITLES, strict=True)])
     print(f"right major group among the candidates: {np.mean(ok.any(1)):.3f}; current weights: {np.mean(ok[:, 0]):.3f}")
     print(f"everyday titles with an acceptable occupation among the candidates: {int(e_ok.any(1).sum())}/{len(e_ok)}")
-    current = KOREAN_WEIGHTS
+    current = start_weights()
     w0 = np.asarray([getattr(current, n) if not n.startswith("major_") else 0.0 for n in names], dtype=np.float64)
     if current.prior_major:
         w0[[names.index(f"major_{d}") for d in range(len(current.prior_major))]] = current.prior_major
@@ -326,7 +340,7 @@ def main() -> None:
         held = np.mean([accuracy(x[b], ok[b], cross[i][method]) for i, b in enumerate(folds[::-1])])
         print(f"| {method} | {held:.3f} | {accuracy(x, ok, w):.3f} | {everyday(w)}/{len(e_ok)} |")
     held0 = np.mean([accuracy(x[b], ok[b], w0) for b in folds])
-    print(f"| current KOREAN_WEIGHTS | {held0:.3f} | {accuracy(x, ok, w0):.3f} | {floor}/{len(e_ok)} |")
+    print(f"| start ({ARGS.start}) | {held0:.3f} | {accuracy(x, ok, w0):.3f} | {floor}/{len(e_ok)} |")
     if ARGS.out:
         ARGS.out.mkdir(parents=True, exist_ok=True)
     for method, w in fitted.items():

@@ -1,8 +1,8 @@
 """Occupation-level check of the Korean title weights: everyday Korean job titles and the ESCO occupations that
 are a sensible first answer for each.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/korean_everyday_titles.py --threads 1            # hand-set weights
-    PYTHONPATH=src .venv/bin/python benchmarks/korean_everyday_titles.py --weights fitted.json   # other weights
+    PYTHONPATH=src .venv/bin/python benchmarks/korean_everyday_titles.py --threads 1            # product, hand-set
+    PYTHONPATH=src .venv/bin/python benchmarks/korean_everyday_titles.py --weights fitted.json   # and other weights
 
 The major-group metric of ``eval_skills.py --only korean`` scores only the ISCO major group of the top occupation,
 so weights fitted on it can win by choosing a generic occupation of the right group (간호사 → *tutor*). This list
@@ -12,7 +12,7 @@ knowledge of Korean job titles and of ESCO v1.1.1 (preferred labels), not from t
 (a family where ESCO splits the job: *welder*, *pipe welder*, *spot welder*); anything else is a miss.
 
 ``--weights`` reads a JSON object of ``TitleWeights`` fields (what ``fit_korean_weights.py --out`` writes) and
-prints both the hand-set and those weights side by side.
+prints them next to the product's ``KOREAN_WEIGHTS`` and the hand-set weights they replaced.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     here = Path(__file__).resolve().parent
     sys.path.insert(0, str(here))
-    from _title_fit import DATA_ROOT
+    from _title_fit import DATA_ROOT, KOREAN_HAND_SET
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--esco", type=Path, default=DATA_ROOT / "shared/data/esco")
@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     tax = read_esco([args.esco]).taxonomy
     cache = EmbeddingCache(build_settings().cache_dir / "embeddings")
     minilm, use = make_encoder("minilm"), make_encoder("use")
-    columns = {"hand-set (KOREAN_WEIGHTS)": KOREAN_WEIGHTS}
+    columns = {"product (KOREAN_WEIGHTS)": KOREAN_WEIGHTS, "hand-set (before #14)": KOREAN_HAND_SET}
     for path in args.weights:
         values = json.loads(path.read_text(encoding="utf-8"))
         values["prior_major"] = tuple(values.get("prior_major", ()))

@@ -47,3 +47,14 @@ def one_hot(name: str) -> TitleWeights:
     zero.update(prior_major=(), late=0.0, late_top=0)
     zero[name] = 1.0
     return TitleWeights(**zero)  # type: ignore[arg-type]
+
+
+#: The Korean weights before issue #14's constrained fit: hand-set on the whole Korean development set (the start
+#: of ``fit_korean_weights.py --start hand-set`` and the "hand-set" column of its docs/skills.md table).
+KOREAN_HAND_SET = TitleWeights(
+    semantic=1.0, bm25=0.1, exact=0.2, cover=0.05, document=0.2, preferred=0.0, skills=0.0, second=0.0,
+    second_preferred=0.0, first_word=0.0, head_word=0.0, prior_children=-0.04, prior_has_parent=-0.01,
+    prior_label_words=-0.01, prior_skills=0.01, prior_alt_labels=0.0, prior_description_words=0.0,
+    prior_name_frequency=0.0, prior_name_frequency_max=0.0, prior_name_frequency_mean=0.0, prior_rarest_word=0.0,
+    prior_variants_group=0.0, prior_variants_unit=0.0, prior_major=(), unasked_manager=0.0, korean_head=0.1, late=0.0,
+)  # fmt: skip

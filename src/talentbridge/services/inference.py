@@ -108,6 +108,7 @@ class SkillInference:
         hit = title_occupation(self.services, title)
         return None if hit is None else (hit[0], float(min(1.0, hit[1].score)))
 
+
 def infer_talent(record: TalentData, inference: SkillInference) -> TalentData:
     """``record`` with inferred skills when it has text but no skills (else unchanged)."""
     if record.skills:

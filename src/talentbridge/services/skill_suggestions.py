@@ -76,17 +76,18 @@ def is_thin(text: str) -> bool:
     return len(text) <= 40 * THIN_TOKENS and len(tokens(text)) <= THIN_TOKENS
 
 
-_by_uri_cache: dict[int, tuple[Any, dict[str, Any]]] = {}
+_by_uri_cache: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]] = {}
 
 
-def _skill_by_uri(taxonomy: Any) -> dict[str, Any]:
-    """``taxonomy.skill_by_uri()``, built once per taxonomy object (taxonomies are shared and read-only)."""
+def _by_uri(taxonomy: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``taxonomy.skill_by_uri()`` and ``taxonomy.occupation_by_uri()``, built once per taxonomy object (taxonomies
+    are shared and read-only; with ESCO each map has thousands of entries, too many to rebuild per title)."""
     hit = _by_uri_cache.get(id(taxonomy))
     if hit is None or hit[0] is not taxonomy:
         if len(_by_uri_cache) > 8:
             _by_uri_cache.clear()
-        hit = _by_uri_cache[id(taxonomy)] = (taxonomy, taxonomy.skill_by_uri())
-    return hit[1]
+        hit = _by_uri_cache[id(taxonomy)] = (taxonomy, taxonomy.skill_by_uri(), taxonomy.occupation_by_uri())
+    return hit[1], hit[2]
 
 
 def suggest_skills(
@@ -106,7 +107,7 @@ def suggest_skills(
     over the configured limit.
     """
     taxonomy = services.taxonomy
-    by_uri = _skill_by_uri(taxonomy)
+    by_uri = _by_uri(taxonomy)[0]
     out: list[SkillSuggestion] = []
     seen: set[str] = set(exclude)
     found = services.extractor.extract(text, top=total, min_inferred=min_inferred) if text.strip() else []
@@ -147,7 +148,7 @@ def title_occupation(services: Any, title: str) -> tuple[Any, Any] | None:
     if not query:
         return None
     taxonomy = services.taxonomy
-    by_uri = taxonomy.occupation_by_uri()
+    by_uri = _by_uri(taxonomy)[1]
 
     def occupation_of(uri: str) -> Any:
         return by_uri.get(uri) or taxonomy.occupations.get(uri)

@@ -48,6 +48,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _http_load import lean_load  # noqa: E402 - the sibling module
 from bench_load import (  # noqa: E402 - the sibling script's helpers
     Stats,
     _cli,
@@ -94,14 +95,22 @@ def _processes(env: dict[str, str], port: int, web: int, jobs: int, logs: Path) 
     try:
         for i in range(jobs):
             with (logs / f"worker-{i}.log").open("wb") as log:
-                procs.append(subprocess.Popen([*cli, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT,
-                                              start_new_session=True))
+                procs.append(
+                    subprocess.Popen(
+                        [*cli, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                    )
+                )
             JOB_PIDS.append(procs[-1].pid)
         with (logs / "serve.log").open("wb") as log:
-            procs.append(subprocess.Popen(
-                [*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(web)],
-                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            ))
+            procs.append(
+                subprocess.Popen(
+                    [*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(web)],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
         base = f"http://127.0.0.1:{port}"
         wait_healthy(base, procs, 180, f"the logs in {logs}")
         yield base
@@ -165,38 +174,34 @@ def _path(rng: random.Random, openings: list[int], talents: list[int]) -> str:
     return f"/api/talents/{rng.choice(talents)}/recommendations?top=20"
 
 
-async def _load(base: str, token: str, concurrency: int, seconds: float, openings: list[int],
-                talents: list[int]) -> Stats:
-    """``concurrency`` keep-alive clients on the recommendation endpoints for ``seconds``."""
-    stats = Stats()
-    stop = time.monotonic() + seconds
-
-    async def client(n: int) -> None:
-        rng = random.Random(n)
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
-                                     timeout=60) as http:
-            while time.monotonic() < stop:
-                started = time.perf_counter()
-                try:
-                    status: int | str = (await http.get(_path(rng, openings, talents))).status_code
-                except httpx.HTTPError as exc:
-                    status = type(exc).__name__
-                stats.record(status, time.perf_counter() - started)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client(i) for i in range(concurrency)))
-    stats.elapsed = time.perf_counter() - started
+async def _load(
+    base: str,
+    token: str,
+    concurrency: int,
+    seconds: float,
+    openings: list[int],
+    talents: list[int],
+    rate: float | None = None,
+    stats: Stats | None = None,
+) -> Stats:
+    """``concurrency`` keep-alive connections on the recommendation endpoints for ``seconds``: closed loop, or
+    ``rate`` requests per second in all, each timed from when it was due (``_http_load``)."""
+    stats = stats if stats is not None else Stats()
+    elapsed = stats.elapsed
+    await lean_load(base, token, concurrency, seconds, lambda rng: _path(rng, openings, talents), stats, rate)
+    stats.elapsed += elapsed
     return stats
 
 
-async def _probe(base: str, token: str, n: int, rng: random.Random, openings: list[int],
-                 talents: list[int]) -> tuple[int, str | None, int | str, float | None, bool]:
+async def _probe(
+    base: str, token: str, n: int, rng: random.Random, openings: list[int], talents: list[int]
+) -> tuple[int, str | None, int | str, float | None, bool]:
     """A recommendation then the health check on one fresh connection: (pid, index version, status, loaded at,
     warmed up)."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
-                                 timeout=60) as http:
+    async with httpx.AsyncClient(
+        base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits, timeout=60
+    ) as http:
         try:
             status: int | str = (await http.get(_path(rng, openings, talents))).status_code
             health = (await http.get("/api/health")).json()
@@ -206,9 +211,17 @@ async def _probe(base: str, token: str, n: int, rng: random.Random, openings: li
     return int(index["pid"]), index["talents"], status, index.get("loaded_at"), bool(health.get("ready"))
 
 
-async def _until_all_workers(base: str, token: str, workers: int, want: str | None, timeout: float,
-                             openings: list[int], talents: list[int], stats: Stats,
-                             warmed: bool = False) -> dict[int, tuple[str, float]]:
+async def _until_all_workers(
+    base: str,
+    token: str,
+    workers: int,
+    want: str | None,
+    timeout: float,
+    openings: list[int],
+    talents: list[int],
+    stats: Stats,
+    warmed: bool = False,
+) -> dict[int, tuple[str, float]]:
     """Probe with 8 clients until ``workers`` distinct pids answered from ``want`` or a newer version (any version
     when None); returns pid -> (version, when it started answering from it: the worker's ``loaded_at``)."""
     first: dict[int, tuple[str, float]] = {}
@@ -253,8 +266,14 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
     env = _env(data_dir, url)
     env["TALENTBRIDGE_QUEUE_URL"] = args.redis
     env["TALENTBRIDGE_INFER_SKILLS"] = "true" if args.infer_skills else "false"
-    settings = build_settings(environment="development", data_dir=data_dir, database_url=url, queue_url=args.redis,
-                              infer_skills=args.infer_skills, secret_key=env["TALENTBRIDGE_SECRET_KEY"])
+    settings = build_settings(
+        environment="development",
+        data_dir=data_dir,
+        database_url=url,
+        queue_url=args.redis,
+        infer_skills=args.infer_skills,
+        secret_key=env["TALENTBRIDGE_SECRET_KEY"],
+    )
     print(f"demo data: {args.base_talents} talents, {args.orgs} organizations; talent index ...", flush=True)
     _demo(env, args.base_talents, args.orgs)
     run_id = uuid.uuid4().hex[:6]
@@ -282,8 +301,11 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
         t0 = time.perf_counter()
         pids = asyncio.run(_until_all_workers(base, token, args.web_workers, None, args.warm_timeout, openings,
                                               talents, warm, warmed=True))  # fmt: skip
-        print(f"  workers answering, warm-up done (/api/health ready) in {time.perf_counter() - t0:.0f} s: "
-              f"{sorted(pids)}", flush=True)
+        print(
+            f"  workers answering, warm-up done (/api/health ready) in {time.perf_counter() - t0:.0f} s: "
+            f"{sorted(pids)}",
+            flush=True,
+        )
         if len(pids) < args.web_workers:
             print(f"  only {len(pids)} of {args.web_workers} workers warmed up within {args.warm_timeout:.0f} s",
                   flush=True)  # fmt: skip
@@ -296,33 +318,50 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
                                     "-d", str(int(args.seconds)), "-r", "50", "-p", str(web_pids[0]),
                                     "-o", str(Path(args.py_spy) / f"web-{web_pids[0]}.txt")],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        cpu_web, cpu_jobs = _cpu_seconds(web_pids), _cpu_seconds(job_pids)
-        cpu_pg, cpu_client = _postgres_cpu(), time.process_time()
         db = Database(url)
         try:
-            job, _ = submit_import(db, settings, entity="talents", filename="talents.csv", content=csv.read_bytes(),
-                                   started_by_label="bench_scale")
+            job, _ = submit_import(
+                db,
+                settings,
+                entity="talents",
+                filename="talents.csv",
+                content=csv.read_bytes(),
+                started_by_label="bench_scale",
+            )
         finally:
             db.dispose()
-        print(f"import job {job.id} submitted; c={args.concurrency} for {args.seconds:.0f} s ...", flush=True)
-        load = asyncio.run(_load(base, token, args.concurrency, args.seconds, openings, talents))
-        cpu = (_cpu_seconds(web_pids) - cpu_web, _cpu_seconds(job_pids) - cpu_jobs)
-        others = (_postgres_since(cpu_pg), time.process_time() - cpu_client)
-        if spy is not None:
-            try:
-                spy.wait(120)
-            except subprocess.TimeoutExpired:
-                spy.terminate()
-                print("  py-spy did not finish in time (stopped)", flush=True)
-        imported = _job(url, settings, job.id)
-        if imported.status == "failed":  # type: ignore[attr-defined]
-            print(f"  the import failed: {imported.error_en}", flush=True)  # type: ignore[attr-defined]
-        rows.append(_row(f"recommendations, c={args.concurrency}, {args.seconds:.0f} s, import of "
-                         f"{args.talents:,} running (job {imported.status}, "  # type: ignore[attr-defined]
-                         f"{imported.progress_done:,}/{imported.progress_total or 0:,})", load,  # type: ignore[attr-defined]
-                         ">= 200 req/s, p95 < 100 ms, 0 errors", cpu))
-        rows[-1][6] += f"; PostgreSQL {others[0]:.0f} s, this client {others[1]:.0f} s"
-        print(rows[-1], flush=True)
+        phases = [(args.rate, args.seconds)] if args.rate else []
+        phases += [(None, args.closed_seconds)] if args.closed_seconds else []
+        for n, (rate, seconds) in enumerate(phases):
+            cpu_web, cpu_jobs = _cpu_seconds(web_pids), _cpu_seconds(job_pids)
+            cpu_pg, cpu_client = _postgres_cpu(), time.process_time()
+            mode = f"{rate:.0f} req/s offered" if rate else "closed loop (capacity)"
+            print(f"import job {job.id} running; c={args.concurrency}, {mode}, for {seconds:.0f} s ...", flush=True)
+            load = asyncio.run(_load(base, token, args.concurrency, seconds, openings, talents, rate=rate))
+            cpu = (_cpu_seconds(web_pids) - cpu_web, _cpu_seconds(job_pids) - cpu_jobs)
+            others = (_postgres_since(cpu_pg), time.process_time() - cpu_client)
+            if spy is not None and n == 0:
+                try:
+                    spy.wait(120)
+                except subprocess.TimeoutExpired:
+                    spy.terminate()
+                    print("  py-spy did not finish in time (stopped)", flush=True)
+            imported = _job(url, settings, job.id)
+            if imported.status == "failed":  # type: ignore[attr-defined]
+                print(f"  the import failed: {imported.error_en}", flush=True)  # type: ignore[attr-defined]
+            goal = ">= 200 req/s, p95 < 100 ms, 0 errors" if rate else "(capacity: no goal; p95 is the queue's)"
+            rows.append(
+                _row(
+                    f"recommendations, c={args.concurrency}, {mode}, {seconds:.0f} s, import of "
+                    f"{args.talents:,} running (job {imported.status}, "  # type: ignore[attr-defined]
+                    f"{imported.progress_done:,}/{imported.progress_total or 0:,})",
+                    load,  # type: ignore[attr-defined]
+                    goal,
+                    cpu,
+                )
+            )
+            rows[-1][6] += f"; PostgreSQL {others[0]:.0f} s, this client {others[1]:.0f} s"
+            print(rows[-1], flush=True)
         if args.wait_import:
             print("waiting for the import to finish ...", flush=True)
             while not imported.finished:  # type: ignore[attr-defined]
@@ -342,7 +381,7 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
                 current = _job(url, settings, reindex.id)
                 if current.finished:  # type: ignore[attr-defined]
                     return current
-                await _load(base, token, 4, 2.0, openings, talents)
+                await _load(base, token, 4, 2.0, openings, talents, stats=during)
 
         done = asyncio.run(serve_until_done())
         if done.status != "done":  # type: ignore[attr-defined]
@@ -350,9 +389,10 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
         version = done.result["version"]  # type: ignore[attr-defined]
         ended = done.finished_at.timestamp()  # type: ignore[attr-defined]
         t0 = time.perf_counter()
-        seen = asyncio.run(_until_all_workers(base, token, len(pids), version, args.pickup_timeout, openings,
-                                              talents, during))
-        during.elapsed = time.perf_counter() - t0
+        seen = asyncio.run(
+            _until_all_workers(base, token, len(pids), version, args.pickup_timeout, openings, talents, during)
+        )
+        during.elapsed += time.perf_counter() - t0
         cpu = (_cpu_seconds(web_pids) - cpu_web, _cpu_seconds(job_pids) - cpu_jobs)
         lags = []
         for got, loaded_at in seen.values():  # from the end of the job that made the version the worker answers from
@@ -360,11 +400,28 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
             lags.append(loaded_at - start)
         lag = max(lags) if len(seen) >= len(pids) else float("nan")
         newer = sorted({got for got, _ in seen.values()} - {version})
-        rows.append(_row(f"requests during and after the reindex job ({version}, {done.result['talents']:,} talents)",  # type: ignore[attr-defined]
-                         during, "0 errors", cpu))
-        rows.append([f"pick-up: job end -> every web worker ({len(seen)}/{len(pids)}) answers from {version}"
-                     + (f" or newer ({', '.join(newer)}, from their publication)" if newer else ""),
-                     "-", "-", "-", "-", "-", "-", f"pick-up {lag:.2f} s (worst worker)", "<= 5 s"])
+        rows.append(
+            _row(
+                f"requests during and after the reindex job ({version}, {done.result['talents']:,} talents)",  # type: ignore[attr-defined]
+                during,
+                "0 errors",
+                cpu,
+            )
+        )
+        rows.append(
+            [
+                f"pick-up: job end -> every web worker ({len(seen)}/{len(pids)}) answers from {version}"
+                + (f" or newer ({', '.join(newer)}, from their publication)" if newer else ""),
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                f"pick-up {lag:.2f} s (worst worker)",
+                "<= 5 s",
+            ]
+        )
     return rows
 
 
@@ -373,8 +430,17 @@ def _row(scenario: str, s: Stats, goal: str, cpu: tuple[float, float] | None = N
     view = "-"
     if cpu is not None and s.requests:
         view = f"{cpu[0] * 1000 / s.requests:.1f} ms/req web ({cpu[0]:.0f} s), jobs {cpu[1]:.0f} s"
-    return [scenario, str(s.requests), str(s.failures), f"{rate:.1f}", f"{s.pct(0.5):.0f}", f"{s.pct(0.95):.0f}",
-            view, ", ".join(f"{k}:{v}" for k, v in sorted(s.statuses.items(), key=str)), goal]
+    return [
+        scenario,
+        str(s.requests),
+        str(s.failures),
+        f"{rate:.1f}",
+        f"{s.pct(0.5):.0f}",
+        f"{s.pct(0.95):.0f}",
+        view,
+        ", ".join(f"{k}:{v}" for k, v in sorted(s.statuses.items(), key=str)),
+        goal,
+    ]
 
 
 def main() -> None:
@@ -382,19 +448,39 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="Length of the load phase.")
     parser.add_argument("--talents", type=int, default=100_000, help="Rows of the import job run meanwhile.")
     parser.add_argument("--base-talents", type=int, default=2000, help="Demo talents before the import.")
-    parser.add_argument("--preload", type=int, default=100_000,
-                        help="Generated talents imported after the demo data and indexed before serving (the "
-                             "serving path at national size; 0: the demo's talents only).")
+    parser.add_argument(
+        "--preload",
+        type=int,
+        default=100_000,
+        help="Generated talents imported after the demo data and indexed before serving (the "
+        "serving path at national size; 0: the demo's talents only).",
+    )
     parser.add_argument("--orgs", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=200.0,
+        help="Requests per second offered in the goal's phase (each timed from when it was due; 0: no such phase).",
+    )
+    parser.add_argument(
+        "--closed-seconds",
+        type=float,
+        default=30.0,
+        help="Length of the closed-loop phase after it (the servers' capacity; 0: none).",
+    )
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--job-workers", type=int, default=2)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/9", help="Redis database for the queue (emptied).")
     parser.add_argument("--pickup-timeout", type=float, default=60.0)
     parser.add_argument("--wait-import", action="store_true", help="Let the import finish before the reindex.")
     parser.add_argument("--infer-skills", action="store_true", help="Skill inference and text encoding on.")
-    parser.add_argument("--warm-timeout", type=float, default=900.0,
-                        help="Seconds to wait for every web worker's warm-up (models) before the load phase.")
+    parser.add_argument(
+        "--warm-timeout",
+        type=float,
+        default=900.0,
+        help="Seconds to wait for every web worker's warm-up (models) before the load phase.",
+    )
     parser.add_argument("--py-spy", metavar="DIR", help="Record one web worker's stacks during the load phase.")
     args = parser.parse_args()
     if not _pg_server():
@@ -407,12 +493,23 @@ def main() -> None:
             rows = run(args, url, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    header = ["scenario", "requests", "errors", "req/s", "p50 ms", "p95 ms", "CPU (web workers; job workers)",
-              "statuses", "goal (issue #18)"]
+    header = [
+        "scenario",
+        "requests",
+        "errors",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "CPU (web workers; job workers)",
+        "statuses",
+        "goal (issue #18)",
+    ]
     load_after = os.getloadavg()
-    print(f"\nbench_scale {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs (shared); load average "
-          f"{load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end (1 min); "
-          f"{' '.join(sys.argv[1:]) or 'defaults'}\n")
+    print(
+        f"\nbench_scale {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs (shared); load average "
+        f"{load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end (1 min); "
+        f"{' '.join(sys.argv[1:]) or 'defaults'}\n"
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for row in rows:

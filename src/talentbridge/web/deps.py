@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,7 +13,17 @@ from talentbridge.config import Settings
 from talentbridge.services.registry import Registry, registry
 from talentbridge.services.transactions import ManagedDatabase, SessionSource
 
-__all__ = ["SettingsDep", "DatabaseDep", "ManagedDatabaseDep", "SessionDep", "ReposDep", "get_settings_dep", "get_database", "get_session"]
+__all__ = [
+    "SettingsDep",
+    "DatabaseDep",
+    "ManagedDatabaseDep",
+    "SessionDep",
+    "ReposDep",
+    "get_settings_dep",
+    "get_database",
+    "get_session",
+    "request_transaction",
+]
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -30,6 +41,15 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def get_session(request: Request, database: Annotated[SessionSource, Depends(get_database)]) -> Iterator[Session]:
     """One transaction per request, committed when the endpoint returns — before the response is sent (the
     dependency has ``scope="function"``), so a failed commit is the request's error, never a dropped connection.
+    What the transaction does is ``request_transaction``'s."""
+    with request_transaction(request, database) as session:
+        yield session
+
+
+@contextmanager
+def request_transaction(request: Request, database: SessionSource) -> Iterator[Session]:
+    """The request's transaction, for ``get_session`` and for endpoints that do all their work in one worker
+    thread (``run_in_threadpool``: the session, the work and its commit in one hand-off instead of three).
 
     A request with an unsafe method runs in a write transaction (``BEGIN IMMEDIATE`` on SQLite: it waits for the
     write lock up front). A GET runs in a read transaction; audit entries it queued (views of personal data) are

@@ -21,9 +21,14 @@ for talents and openings that arrive without any, and the talent index updated a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from talentbridge.config import Settings
 from talentbridge.domain import Talent
@@ -34,8 +39,10 @@ from talentbridge.services.recommend_batch import BatchRecommendService
 from talentbridge.services.recommend_context import MatchingContext
 from talentbridge.services.recommendations import OpeningFilters, RecommendationService, TalentFilters
 from talentbridge.services.talent_index import API_SYNC_INTERVAL, TalentIndexService
+from talentbridge.services.transactions import SessionSource
 from talentbridge.web import ai_notice
-from talentbridge.web.deps import SessionDep, SettingsDep
+from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep, request_transaction
+from talentbridge.web.json_body import list_response
 from talentbridge.web.policy import policy_of
 
 __all__ = ["router", "install"]
@@ -47,7 +54,23 @@ router = APIRouter(prefix="/api", tags=["recommendations"])
 _TOP = Query(20, ge=1, le=200, description="How many recommendations.")
 
 
-def _index(settings: Settings, session: SessionDep) -> tuple[MatchingContext, TalentIndexService]:
+async def _one_hand_off(
+    request: Request, database: SessionSource, work: Callable[[Session], dict[str, Any]]
+) -> Response:
+    """Run ``work`` in the request's transaction (``deps.request_transaction``: committed, audit rows and AI
+    records written, before the response) in one worker thread, and answer its result as JSON
+    (``json_body.list_response``: the items' encodings are kept). A sync endpoint with a session dependency and a
+    ``dict`` return value handed off to a thread three times per request (session, endpoint, response check) and
+    encoded every list anew; these two endpoints are the most called of the API."""
+
+    def run() -> dict[str, Any]:
+        with request_transaction(request, database) as session:
+            return work(session)
+
+    return list_response(await run_in_threadpool(run))
+
+
+def _index(settings: Settings, session: Session) -> tuple[MatchingContext, TalentIndexService]:
     """The request's matching context and talent index (compared with the database at most every few seconds)."""
     ctx = MatchingContext(settings, session)
     index = TalentIndexService(ctx)
@@ -55,11 +78,12 @@ def _index(settings: Settings, session: SessionDep) -> tuple[MatchingContext, Ta
     return ctx, index
 
 
-@router.get("/openings/{opening_id}/recommendations", summary="Talents recommended for an opening")
-def talents_for_opening(
+@router.get("/openings/{opening_id}/recommendations", summary="Talents recommended for an opening",
+            response_class=JSONResponse)  # fmt: skip
+async def talents_for_opening(
     opening_id: int,
     request: Request,
-    session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     top: int = _TOP,
     region: list[Region] = Query([], description="Only talents living in these regions (repeat for several)."),
@@ -68,6 +92,26 @@ def talents_for_opening(
     method: Literal["ann", "exact"] = Query("ann", description="ann (index + exact re-scoring) or exact."),
     explain: bool = Query(True, description="Include explanations."),
     program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
+) -> Response:
+    def work(session: Session) -> dict[str, Any]:
+        return _talents_for_opening(request, session, settings, opening_id, top, region, nationality, min_score,
+                                    method, explain, program_id)  # fmt: skip
+
+    return await _one_hand_off(request, database, work)
+
+
+def _talents_for_opening(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    opening_id: int,
+    top: int,
+    region: list[Region],
+    nationality: str | None,
+    min_score: float,
+    method: str,
+    explain: bool,
+    program_id: int | None,
 ) -> dict[str, Any]:
     ctx, index = _index(settings, session)
     opening = ctx.repos.openings.get(opening_id)
@@ -92,11 +136,12 @@ def talents_for_opening(
     return {**shown, "ai_notice": ai_notice.api_notice(key)}
 
 
-@router.get("/talents/{talent_id}/recommendations", summary="Openings recommended for a talent")
-def openings_for_talent(
+@router.get("/talents/{talent_id}/recommendations", summary="Openings recommended for a talent",
+            response_class=JSONResponse)  # fmt: skip
+async def openings_for_talent(
     talent_id: int,
     request: Request,
-    session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     top: int = _TOP,
     kind: list[OpeningKind] = Query([], description="Only these opening kinds (repeat for several)."),
@@ -106,13 +151,7 @@ def openings_for_talent(
     min_score: float = Query(0.0, ge=0, le=100),
     explain: bool = Query(True),
     program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
-) -> dict[str, Any]:
-    ctx, index = _index(settings, session)
-    service = RecommendationService(ctx, index)
-    version = service.talent_list_version(talent_id)
-    if version is None or not version.subject_found:
-        ctx.repos.talents.get(talent_id)  # 404 before the access check says anything
-    policy_of(request).check(request, "recommendation", "read", {"talent_id": talent_id})
+) -> Response:
     filters = OpeningFilters(
         kinds=tuple(kind),
         regions=tuple(region),
@@ -120,6 +159,29 @@ def openings_for_talent(
         organization_id=organization_id,
         min_score=min_score,
     )
+
+    def work(session: Session) -> dict[str, Any]:
+        return _openings_for_talent(request, session, settings, talent_id, top, filters, explain, program_id)
+
+    return await _one_hand_off(request, database, work)
+
+
+def _openings_for_talent(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    talent_id: int,
+    top: int,
+    filters: OpeningFilters,
+    explain: bool,
+    program_id: int | None,
+) -> dict[str, Any]:
+    ctx, index = _index(settings, session)
+    service = RecommendationService(ctx, index)
+    version = service.talent_list_version(talent_id)
+    if version is None or not version.subject_found:
+        ctx.repos.talents.get(talent_id)  # 404 before the access check says anything
+    policy_of(request).check(request, "recommendation", "read", {"talent_id": talent_id})
     result = service.openings_for_talent_cached(
         talent_id, top, filters, version=version, explain=explain, program_settings=ctx.program_settings(program_id)
     )

@@ -131,6 +131,14 @@ class Settings(BaseSettings):
         description="CPU priority step a `talentbridge worker` process takes at start (Unix `nice`): background jobs "
         "(imports, re-indexing, reports) yield the CPU to the web workers answering people. 0: same priority.",
     )
+    job_busy_duty: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of the time a background job works while the machine's CPUs are more than 85% busy: it "
+        "pauses between its steps for the rest, and so does the database's work for it (an import's inserts), "
+        "leaving the cores to the web workers. 1: never pause. An idle machine never pauses a job.",
+    )
     job_heartbeat_seconds: float = Field(
         5.0, gt=0, le=600, description="How often a running job tells the jobs table its worker is alive."
     )
@@ -145,7 +153,10 @@ class Settings(BaseSettings):
         3, ge=1, le=100, description="Runs a job gets when its workers keep dying; then it is marked failed."
     )
     nightly_hour: int = Field(
-        18, ge=0, le=23, description="Hour (UTC) from which `talentbridge worker --beat` or `talentbridge jobs "
+        18,
+        ge=0,
+        le=23,
+        description="Hour (UTC) from which `talentbridge worker --beat` or `talentbridge jobs "
         "schedule` submits the day's nightly jobs (retention limits, follow-up reminders); 18 UTC is 03:00 in Korea.",
     )
 

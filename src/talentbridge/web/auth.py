@@ -16,7 +16,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import secrets
 import time
 from contextlib import AbstractContextManager
@@ -47,10 +49,17 @@ __all__ = [
     "csrf_token",
     "login_session",
     "logout_session",
+    "resolve_user",
     "sign_out",
 ]
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+TOKEN_REFUSED = "the API token is invalid or revoked"
+#: Reads whose endpoints look a bearer token up themselves, in the one worker thread that does their work
+#: (``resolve_user``), instead of this middleware handing off to a thread for it first: the two recommendation lists
+#: (``web/api/recommendations.py``), the API's most called. Fail-closed: an endpoint matched here that forgot to
+#: resolve the token sees no user, and every access rule refuses an anonymous caller.
+DEFERRED_TOKEN_PATHS = re.compile(r"/api/(?:openings|talents)/[0-9]+/recommendations")
 MAX_FORM_BYTES = 2_000_000
 
 log = logging.getLogger("talentbridge.web")
@@ -107,11 +116,16 @@ class AuthMiddleware:
         authorization = headers.get("authorization", "")
         if authorization.lower().startswith("bearer "):
             token = authorization[7:].strip()
-            user = await anyio.to_thread.run_sync(self._user_for_token, token)
-            if user is None:
-                await _problem(send, 401, "unauthenticated", "the API token is invalid or revoked")
-                return
-            state["user"], state["auth_method"] = user, "token"
+            if scope["method"] in SAFE_METHODS and DEFERRED_TOKEN_PATHS.fullmatch(scope["path"]):
+                # the endpoint looks the token up in the worker thread that does its work (``resolve_user``)
+                state["resolve_user"] = functools.partial(self._user_for_token, token)
+            else:
+                user = await anyio.to_thread.run_sync(self._user_for_token, token)
+                if user is None:
+                    await _problem(send, 401, "unauthenticated", TOKEN_REFUSED)
+                    return
+                state["user"] = user
+            state["auth_method"] = "token"
         else:
             session = scope.get("session") or {}
             user_id = session.get("user_id")
@@ -271,13 +285,36 @@ async def _problem(send: Send, status: int, code: str, detail: str) -> None:
     import json
 
     body = json.dumps(
-        {"type": f"https://talentbridge.dev/problems/{code}", "title": detail, "status": status, "detail": detail,
-         "code": code}
+        {
+            "type": f"https://talentbridge.dev/problems/{code}",
+            "title": detail,
+            "status": status,
+            "detail": detail,
+            "code": code,
+        }
     ).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/problem+json"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
+
+
+def resolve_user(request: Request) -> None:
+    """Look up the bearer token the middleware left to this endpoint (``DEFERRED_TOKEN_PATHS``); call it in the
+    worker thread that does the endpoint's work, before anything reads the user. Raises ``NotAuthenticated`` for
+    an invalid or revoked token, as the middleware answers."""
+    resolve = getattr(request.state, "resolve_user", None)
+    if resolve is None:
+        return
+    request.state.resolve_user = None
+    user = resolve()
+    if user is None:
+        raise NotAuthenticated(TOKEN_REFUSED)
+    request.state.user = user
 
 
 def optional_user(request: Request) -> User | None:
@@ -298,8 +335,17 @@ def audit(request: Request, action: str, entity: str, entity_id: int | None, **d
     if entries is None:
         return
     client = request.client.host if request.client else None
-    entries.append(AuditEntry(actor_id=user.id if user else None, actor_role=user.role.value if user else "anonymous",
-                              action=action, entity=entity, entity_id=entity_id, detail=detail, ip=client))
+    entries.append(
+        AuditEntry(
+            actor_id=user.id if user else None,
+            actor_role=user.role.value if user else "anonymous",
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail,
+            ip=client,
+        )
+    )
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -41,6 +41,7 @@ from talentbridge.services.recommendations import OpeningFilters, Recommendation
 from talentbridge.services.talent_index import API_SYNC_INTERVAL, TalentIndexService
 from talentbridge.services.transactions import SessionSource
 from talentbridge.web import ai_notice
+from talentbridge.web.auth import resolve_user
 from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep, request_transaction
 from talentbridge.web.json_body import list_response
 from talentbridge.web.policy import policy_of
@@ -59,11 +60,12 @@ async def _one_hand_off(
 ) -> Response:
     """Run ``work`` in the request's transaction (``deps.request_transaction``: committed, audit rows and AI
     records written, before the response) in one worker thread, and answer its result as JSON
-    (``json_body.list_response``: the items' encodings are kept). A sync endpoint with a session dependency and a
-    ``dict`` return value handed off to a thread three times per request (session, endpoint, response check) and
-    encoded every list anew; these two endpoints are the most called of the API."""
+    (``json_body.list_response``: the items' encodings are kept). The bearer token is looked up here too. A sync
+    endpoint with a session dependency and a ``dict`` return value handed off to a thread four times per request
+    (token, session, endpoint, response check) and encoded every list anew; these two are the API's most called."""
 
     def run() -> dict[str, Any]:
+        resolve_user(request)  # the bearer token, in this thread (auth.DEFERRED_TOKEN_PATHS)
         with request_transaction(request, database) as session:
             return work(session)
 

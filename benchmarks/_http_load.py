@@ -78,9 +78,9 @@ async def lean_load(
     path: Callable[[random.Random], str],
     stats: object,
     rate: float | None = None,
-) -> None:
+) -> float:
     """Requests on ``concurrency`` keep-alive connections for ``seconds`` (closed loop, or ``rate`` per second in
-    all); each is recorded as ``stats.record(status or exception name, seconds)``."""
+    all); each is recorded as ``stats.record(status or exception name, seconds)``. Returns the seconds it took."""
     url = urlsplit(base)
     headers = (f"Host: {url.netloc}\r\nAuthorization: Bearer {token}\r\nAccept: application/json\r\n\r\n").encode()
     started = time.perf_counter()
@@ -113,4 +113,4 @@ async def lean_load(
             await conn.close()
 
     await asyncio.gather(*(client(i) for i in range(concurrency)))
-    stats.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+    return time.perf_counter() - started

@@ -192,9 +192,8 @@ async def _load(
     """``concurrency`` keep-alive connections on the recommendation endpoints for ``seconds``: closed loop, or
     ``rate`` requests per second in all, each timed from when it was due (``_http_load``)."""
     stats = stats if stats is not None else Stats()
-    elapsed = stats.elapsed
-    await lean_load(base, token, concurrency, seconds, lambda rng: _path(rng, openings, talents), stats, rate)
-    stats.elapsed += elapsed
+    stats.elapsed += await lean_load(base, token, concurrency, seconds, lambda rng: _path(rng, openings, talents),
+                                     stats, rate)  # fmt: skip
     return stats
 
 

@@ -95,9 +95,10 @@ async def talents_for_opening(
     explain: bool = Query(True, description="Include explanations."),
     program_id: int | None = Query(None, description="Use this programme's fit weights (settings.fit_weights)."),
 ) -> Response:
+    filters = TalentFilters(regions=tuple(region), nationality=nationality, min_score=min_score)
+
     def work(session: Session) -> dict[str, Any]:
-        return _talents_for_opening(request, session, settings, opening_id, top, region, nationality, min_score,
-                                    method, explain, program_id)  # fmt: skip
+        return _talents_for_opening(request, session, settings, opening_id, top, filters, method, explain, program_id)
 
     return await _one_hand_off(request, database, work)
 
@@ -108,9 +109,7 @@ def _talents_for_opening(
     settings: Settings,
     opening_id: int,
     top: int,
-    region: list[Region],
-    nationality: str | None,
-    min_score: float,
+    filters: TalentFilters,
     method: str,
     explain: bool,
     program_id: int | None,
@@ -119,7 +118,6 @@ def _talents_for_opening(
     opening = ctx.repos.openings.get(opening_id)
     policy_of(request).check(request, "opening", "read", opening)  # a draft the caller may not see is a 404
     policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
-    filters = TalentFilters(regions=tuple(region), nationality=nationality, min_score=min_score)
     service = RecommendationService(ctx, index)
     version = service.opening_list_version(opening_id)
     result, talents = service.talents_for_opening_cached(

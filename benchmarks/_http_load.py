@@ -40,7 +40,7 @@ class _Connection:
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.split(b"\r\n")
         status = int(lines[0].split(b" ", 2)[1])
-        length, chunked, close = None, False, False
+        length, chunked, close = None, False, lines[0].startswith(b"HTTP/1.0")  # 1.0: closed unless kept alive
         for line in lines[1:]:
             name, _, value = line.partition(b":")
             name = name.strip().lower()
@@ -48,8 +48,8 @@ class _Connection:
                 length = int(value)
             elif name == b"transfer-encoding" and b"chunked" in value.lower():
                 chunked = True
-            elif name == b"connection" and b"close" in value.lower():
-                close = True
+            elif name == b"connection":
+                close = b"close" in value.lower() or (close and b"keep-alive" not in value.lower())
         if chunked:
             while True:
                 size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)

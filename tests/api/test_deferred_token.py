@@ -87,3 +87,23 @@ def test_the_lists_record_the_tokens_use_and_who_saw_them(app: Any, database: An
         ).scalar()
     assert used is not None
     assert record == user_id
+
+
+def test_the_opening_checked_is_the_one_stored_now(client: Any, client_as: Any, lists: list[str]) -> None:
+    """talents-for-opening keeps the opening it checks access on (``RecommendationService.opening_record``): a
+    move to another organization or back to draft is seen by the very next request, in this process."""
+    opening_id = int(lists[0].split("/")[3])
+    first = client.get(f"/api/openings/{opening_id}").json()["organization_id"]
+    other = _post(client, "/api/organizations", {"name": "다른회사", "kind": "manufacturer", "region": "ulsan"})
+    member = client_as("org_member", organization_id=first)
+    outsider = client_as("org_member", organization_id=other["id"])
+    assert member.get(lists[0]).status_code == 200
+    assert outsider.get(lists[0]).status_code == 403
+    assert client.patch(f"/api/openings/{opening_id}", json={"organization_id": other["id"]}).is_success
+    assert member.get(lists[0]).status_code == 403
+    assert outsider.get(lists[0]).status_code == 200
+    assert client.patch(f"/api/openings/{opening_id}", json={"status": "draft"}).is_success
+    assert outsider.get(lists[0]).status_code == 200  # its own draft
+    assert member.get(lists[0]).status_code == 404  # another organization's draft is not there
+    assert client.delete(f"/api/openings/{opening_id}").status_code == 204
+    assert outsider.get(lists[0]).status_code == 404

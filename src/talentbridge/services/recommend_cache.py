@@ -63,6 +63,7 @@ __all__ = [
     "clear",
     "data_version",
     "is_final",
+    "kept_record",
 ]
 
 #: Lists are neither served from nor stored in the cache while the newest stamp is younger than this.
@@ -236,12 +237,31 @@ class _Cache:
 
 
 _cache = _Cache()
+_records = _Cache()
+
+
+def kept_record(key: Hashable | None, load: Callable[[], T]) -> T:
+    """``load()``, kept per process under ``key`` for ``MAX_AGE_SECONDS``; ``None``: read every time. The key must
+    hold a change counter of the record's table (``DataVersion.table``: raised by a trigger with every insert,
+    update or delete), so a kept record is never older than the version it is asked with — e.g. the opening a
+    talents-for-opening request checks access on, which was an ORM read per request."""
+    if key is None:
+        return load()
+    now = time.monotonic()
+    entry = _records.get(key, now)
+    if entry is not None:
+        return entry.value  # type: ignore[no-any-return]
+    value = load()
+    _records.put(key, CachedList(value, None, now))
+    return value
 
 
 def clear(kind: str | None = None) -> None:
     """Forget every list (tests; after a restore), or the lists whose key starts with ``kind`` (e.g.
-    ``"talents_for_opening"`` once a new talent index version is out)."""
+    ``"talents_for_opening"`` once a new talent index version is out). Without ``kind``, the kept records too."""
     _cache.clear(kind)
+    if kind is None:
+        _records.clear()
 
 
 def _kind(full_key: Hashable) -> Any:

@@ -34,6 +34,7 @@ from talentbridge.services.recommend_cache import (
     cached_list,
     data_version,
     is_final,
+    kept_record,
 )
 from talentbridge.services.recommend_context import MatchingContext, check_top
 from talentbridge.services.recommend_openings import (
@@ -177,6 +178,15 @@ class RecommendationService:
         only up to the largest id of the index answering (``recommend_cache``: an import running leaves the
         lists alone until the index takes its talents in; an edit of an indexed talent drops them at once)."""
         return data_version(self.ctx.session, opening_id=opening_id, talents_upto=self.talent_index.largest_id())
+
+    def opening_record(self, opening_id: int, version: DataVersion | None) -> Opening:
+        """The opening (``NotFound`` when there is none), kept per process under the openings' change counter
+        read with ``version`` (``recommend_cache.kept_record``: a trigger raises it with every change of any
+        opening, so the record kept is the one stored)."""
+        key = None
+        if version is not None and version.subject_found and "openings" in version.counters:
+            key = ("opening_record", self.ctx.settings.sqlalchemy_url, opening_id, version.table("openings"))
+        return kept_record(key, lambda: self.ctx.repos.openings.get(opening_id))
 
     def talent_list_version(self, talent_id: int) -> DataVersion | None:
         """The data version an openings-for-talent list is kept under: the talent's own stamp and no other

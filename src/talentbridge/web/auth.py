@@ -214,9 +214,14 @@ class AuthMiddleware:
         reader = getattr(self.database, "autocommit_session", None)
         return reader() if reader is not None else self.database.session(write=False)
 
-    def _user_for_token(self, token: str) -> User | None:
-        with self._lookup_session() as session:
+    def _user_for_token(self, token: str, session: Session | None = None) -> User | None:
+        """The token's user, read through ``session`` when given (a deferred lookup reads in the request's own
+        transaction: one connection and no extra ``BEGIN``/``ROLLBACK`` per request), else in a lookup session."""
+        if session is not None:
             user = user_for_token(session, token, touch=False)
+        else:
+            with self._lookup_session() as lookup:
+                user = user_for_token(lookup, token, touch=False)
         if user is not None:
             self._record_use(token)
         return user
@@ -303,15 +308,16 @@ async def _problem(send: Send, status: int, code: str, detail: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def resolve_user(request: Request) -> None:
+def resolve_user(request: Request, session: Session | None = None) -> None:
     """Look up the bearer token the middleware left to this endpoint (``DEFERRED_TOKEN_PATHS``); call it in the
-    worker thread that does the endpoint's work, before anything reads the user. Raises ``NotAuthenticated`` for
-    an invalid or revoked token, as the middleware answers."""
+    worker thread that does the endpoint's work, before anything reads the user, with the request's ``session``
+    (its transaction's first statement). Raises ``NotAuthenticated`` for an invalid or revoked token, as the
+    middleware answers."""
     resolve = getattr(request.state, "resolve_user", None)
     if resolve is None:
         return
     request.state.resolve_user = None
-    user = resolve()
+    user = resolve(session)
     if user is None:
         raise NotAuthenticated(TOKEN_REFUSED)
     request.state.user = user

@@ -65,8 +65,8 @@ async def _one_hand_off(
     (token, session, endpoint, response check) and encoded every list anew; these two are the API's most called."""
 
     def run() -> dict[str, Any]:
-        resolve_user(request)  # the bearer token, in this thread (auth.DEFERRED_TOKEN_PATHS)
         with request_transaction(request, database) as session:
+            resolve_user(request, session)  # the bearer token, in this thread and transaction (DEFERRED_TOKEN_PATHS)
             return work(session)
 
     return list_response(await run_in_threadpool(run))
@@ -115,11 +115,11 @@ def _talents_for_opening(
     program_id: int | None,
 ) -> dict[str, Any]:
     ctx, index = _index(settings, session)
-    opening = ctx.repos.openings.get(opening_id)
-    policy_of(request).check(request, "opening", "read", opening)  # a draft the caller may not see is a 404
-    policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
     service = RecommendationService(ctx, index)
     version = service.opening_list_version(opening_id)
+    opening = service.opening_record(opening_id, version)  # NotFound first; kept under the openings' counter
+    policy_of(request).check(request, "opening", "read", opening)  # a draft the caller may not see is a 404
+    policy_of(request).check(request, "recommendation", "read", {"organization_id": opening.organization_id})
     result, talents = service.talents_for_opening_cached(
         opening_id,
         top,

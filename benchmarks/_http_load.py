@@ -108,7 +108,11 @@ async def lean_load(
                 except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
                     status = type(exc).__name__
                     await conn.close()
-                stats.record(status, time.perf_counter() - at)  # type: ignore[attr-defined]
+                latency = time.perf_counter() - at
+                stats.record(status, latency)  # type: ignore[attr-defined]
+                mark = getattr(stats, "mark", None)
+                if mark is not None:
+                    mark(at - started, latency)
         finally:
             await conn.close()
 

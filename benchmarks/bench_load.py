@@ -48,6 +48,18 @@ class Stats:
     failures: int = 0
     statuses: dict[int | str, int] = field(default_factory=dict)
     elapsed: float = 0.0
+    #: (seconds from the phase's start the request was due or sent, its latency), for ``windows``
+    timeline: list[tuple[float, float]] = field(default_factory=list)
+
+    def mark(self, offset: float, seconds: float) -> None:
+        self.timeline.append((offset, seconds))
+
+    def windows(self, width: float = 10.0, q: float = 0.95) -> list[tuple[float, float]]:
+        """The ``q`` latency (ms) of the requests due in each ``width``-second window of the phase, in order."""
+        buckets: dict[int, list[float]] = {}
+        for offset, seconds in self.timeline:
+            buckets.setdefault(int(offset // width), []).append(seconds)
+        return [(k * width, sorted(v)[min(len(v) - 1, int(q * len(v)))] * 1000) for k, v in sorted(buckets.items())]
 
     def record(self, status: int | str, seconds: float) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1

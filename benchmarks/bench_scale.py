@@ -376,6 +376,8 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
             )
             rows[-1][6] += f"; PostgreSQL {others[0]:.0f} s, this client {others[1]:.0f} s"
             print(rows[-1], flush=True)
+            # when the latency was lost: p95 of the requests due in each 10 s of the phase
+            print("  p95 by 10 s: " + ", ".join(f"{at:.0f}s {ms:.0f} ms" for at, ms in load.windows()), flush=True)
         if args.wait_import:
             print("waiting for the import to finish ...", flush=True)
             while not imported.finished:  # type: ignore[attr-defined]

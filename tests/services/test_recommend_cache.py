@@ -463,3 +463,53 @@ def test_a_kept_list_keeps_access_records_of_its_talents_not_their_profiles(
             full[tid].consent_visible,
             full[tid].external_id,
         )
+
+
+def test_lists_computed_together_expire_spread_over_the_last_quarter_of_their_age(monkeypatch: Any) -> None:
+    """``MAX_AGE_JITTER``: each entry's age limit is drawn in [(1 - jitter) * limit, limit], so lists computed in the
+    same second are not all recomputed in the same second later (bench_scale's stall)."""
+    recommend_cache.clear()
+    now = [1000.0]
+    monkeypatch.setattr(recommend_cache.time, "monotonic", lambda: now[0])
+    version = recommend_cache.DataVersion(stamps=(1,), taxonomy_version="t", newest=None)
+    computed: list[int] = []
+
+    def compute(i: int) -> Any:
+        computed.append(i)
+        return {"items": [], "i": i}
+
+    keys = range(200)
+    for i in keys:
+        recommend_cache.cached_list(("jitter", i), version, lambda i=i: compute(i))
+    low = recommend_cache.MAX_AGE_SECONDS * (1 - recommend_cache.MAX_AGE_JITTER)
+    expired_at = {}
+    for second in range(int(low) - 1, int(recommend_cache.MAX_AGE_SECONDS) + 2):
+        now[0] = 1000.0 + second
+        for i in keys:
+            if i not in expired_at:
+                before = len(computed)
+                recommend_cache.cached_list(("jitter", i), version, lambda i=i: compute(i))
+                if len(computed) > before:
+                    expired_at[i] = second
+    assert sorted(expired_at) == list(keys)  # every list expired within the limit ...
+    assert min(expired_at.values()) >= low  # ... none before (1 - jitter) of it ...
+    assert len(set(expired_at.values())) > 20  # ... and not together
+    recommend_cache.clear()
+
+
+def test_a_kept_record_is_read_again_under_another_key_or_none() -> None:
+    recommend_cache.clear()
+    reads: list[str] = []
+
+    def load(value: str) -> str:
+        reads.append(value)
+        return value
+
+    assert recommend_cache.kept_record(("opening", 1, 7), lambda: load("a")) == "a"
+    assert recommend_cache.kept_record(("opening", 1, 7), lambda: load("b")) == "a"  # kept
+    assert recommend_cache.kept_record(("opening", 1, 8), lambda: load("c")) == "c"  # the counter moved
+    assert recommend_cache.kept_record(None, lambda: load("d")) == "d"
+    assert recommend_cache.kept_record(None, lambda: load("e")) == "e"  # no key: read every time
+    assert reads == ["a", "c", "d", "e"]
+    recommend_cache.clear()
+    assert recommend_cache.kept_record(("opening", 1, 7), lambda: load("f")) == "f"

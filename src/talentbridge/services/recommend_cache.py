@@ -21,7 +21,8 @@ It is correct across processes: another process's commit changes what the query 
 bounded: the subject's and the taxonomy's ``updated_at`` have whole seconds on SQLite and, on PostgreSQL, are
 the writing transaction's start, so such a write may hide behind a stamp already seen for a while; lists are
 therefore neither served nor stored while one of those stamps is less than ``RECENT_SECONDS`` old (the counters
-need no such pause), and every entry expires after ``MAX_AGE_SECONDS`` whatever the version says
+need no such pause), and every entry expires after ``MAX_AGE_SECONDS`` (less a random quarter at most, so
+that lists computed together do not expire together) whatever the version says
 (``UNSETTLED_MAX_AGE_SECONDS`` for a list computed without the text criterion's pool statistics, which appear
 once enough profile texts are encoded). Lists that are not final (a text still being encoded: ``pending``) are
 never stored.
@@ -35,6 +36,7 @@ Cached or not, the caller still writes the audit rows and the AI record of every
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -55,6 +57,7 @@ from talentbridge.storage.change_tables import ROW_ID
 
 __all__ = [
     "MAX_AGE_SECONDS",
+    "MAX_AGE_JITTER",
     "UNSETTLED_MAX_AGE_SECONDS",
     "RECENT_SECONDS",
     "CachedList",
@@ -68,8 +71,15 @@ __all__ = [
 
 #: Lists are neither served from nor stored in the cache while the newest stamp is younger than this.
 RECENT_SECONDS = 5.0
-#: An entry is dropped after this many seconds, whatever the data version says.
-MAX_AGE_SECONDS = 60.0
+#: An entry is dropped after at most this many seconds, whatever the data version says: a backstop for a change no
+#: stamp shows (every tracked change already moves the version at once). It was 60 s; in
+#: ``benchmarks/bench_scale.py`` the lists computed together (after a warm-up, a restart or a change that moved
+#: every key) then all expired in the same second a minute later and their recomputation stalled the answers for
+#: seconds, and recomputing every list every minute cost a steady share of the cores.
+MAX_AGE_SECONDS = 300.0
+#: Each entry's age limit is drawn between ``(1 - MAX_AGE_JITTER)`` and 1 times its limit, so that lists computed in
+#: the same second expire spread over a minute or so instead of together.
+MAX_AGE_JITTER = 0.25
 #: ... and after this many when it was computed while something it uses was still being built in this process
 #: (the text criterion's pool statistics while the profiles' texts are being encoded).
 UNSETTLED_MAX_AGE_SECONDS = 5.0
@@ -116,7 +126,7 @@ class CachedList:
     value: Any
     taxonomy_version: str | None
     stored_at: float
-    max_age: float = 60.0
+    max_age: float = MAX_AGE_SECONDS
 
 
 def data_version(
@@ -316,6 +326,7 @@ def cached_list(
     if full_key is not None and final(value):
         age = min(MAX_AGE_SECONDS, MAX_AGE_SECONDS if max_age is None else max_age(value))
         if age > 0:
+            age *= random.uniform(1 - MAX_AGE_JITTER, 1)  # noqa: S311 - spreads expiries, no secret
             _cache.put(full_key, CachedList(value, taxonomy, time.monotonic(), age))
             if store is not None:
                 store.put(digest, (value, taxonomy, age, time.time()), age)

@@ -121,6 +121,13 @@ class Settings(BaseSettings):
         description="Broker of the job queue (Redis, e.g. redis://127.0.0.1:6379/0); `talentbridge worker` runs the "
         "jobs. Unset or empty: jobs run in a thread pool inside the process that submits them (`serve`, the CLI).",
     )
+    web_threads: int = Field(
+        40,
+        ge=1,
+        le=256,
+        description="Worker threads of each web process for the work of sync endpoints (database, ranking): "
+        "the requests one process works on at once; the others wait in its event loop.",
+    )
     job_threads: int = Field(
         2, ge=1, le=64, description="Jobs one process runs at once (a `talentbridge worker`, or `serve` in-process)."
     )

@@ -6,6 +6,7 @@ import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 import talentbridge
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if check_db:
             database.check_ready()
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         if settings.environment != "test":
             _warm_up(settings)
         _resume_jobs(settings, database)

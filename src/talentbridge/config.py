@@ -122,7 +122,7 @@ class Settings(BaseSettings):
         "jobs. Unset or empty: jobs run in a thread pool inside the process that submits them (`serve`, the CLI).",
     )
     web_threads: int = Field(
-        40,
+        8,
         ge=1,
         le=256,
         description="Worker threads of each web process for the work of sync endpoints (database, ranking): "
@@ -139,7 +139,7 @@ class Settings(BaseSettings):
         "(imports, re-indexing, reports) yield the CPU to the web workers answering people. 0: same priority.",
     )
     job_busy_duty: float = Field(
-        0.5,
+        0.25,
         gt=0,
         le=1,
         description="Share of the time a background job works while the machine's CPUs are more than 85% busy: it "

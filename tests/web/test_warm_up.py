@@ -73,3 +73,20 @@ def test_ready_once_built(tmp_path: Path, sqlite_database: Database) -> None:
     assert skill_extraction.peek_skill_services(settings) is None
     skill_extraction.get_skill_services(settings)  # built (as the warm-up thread would)
     assert skill_extraction.ready_skill_services(settings) is skill_extraction.peek_skill_services(settings)
+
+
+def test_the_web_process_works_on_at_most_web_threads_requests_at_once(
+    tmp_path: Path, sqlite_database: Database
+) -> None:
+    """``web_threads``: the event loop's thread limiter (sync endpoints, the recommendation lists' hand-off) is set
+    when the app starts, so requests beyond it wait in the loop instead of contending for the GIL."""
+    import anyio.to_thread
+
+    async def tokens() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    for threads in (3, 17):
+        settings = build_settings(environment="test", data_dir=tmp_path / f"d{threads}",
+                                  database_url=sqlite_database.url, web_threads=threads)  # fmt: skip
+        with TestClient(create_app(settings, sqlite_database)) as client:
+            assert client.portal.call(tokens) == threads  # type: ignore[union-attr]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -264,9 +265,12 @@ def load_gil_bound_models() -> float:
     return time.perf_counter() - started
 
 
-def warm_up_build(settings: Settings, background: bool = True) -> threading.Thread | None:
+def warm_up_build(
+    settings: Settings, background: bool = True, then: Callable[[], None] | None = None
+) -> threading.Thread | None:
     """Build every component in one background thread (or here, ``background=False``), recording each one's state
-    in ``warm_up_state()``. All components are marked "warming_up" before this returns."""
+    in ``warm_up_state()``, then call ``then`` (the web process settles its heap). All components are marked
+    "warming_up" before this returns."""
     import logging
 
     state = warm_up_state()
@@ -290,6 +294,8 @@ def warm_up_build(settings: Settings, background: bool = True) -> threading.Thre
             except Exception as exc:  # noqa: BLE001 - a warm-up failure shows again, with its message, on first use
                 logging.getLogger("talentbridge.web").exception("warm-up of %s failed", name)
                 state.failed(name, str(exc))
+        if then is not None:
+            then()
 
     if not background:
         work()

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 import talentbridge
 from talentbridge.config import Settings, get_settings
 from talentbridge.storage import Database
+from talentbridge.web import heap
 from talentbridge.web.errors import install_error_handlers
 from talentbridge.web.limits import InputLimitsMiddleware
 from talentbridge.web.openapi import install_openapi_errors
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             database.check_ready()
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         if settings.environment != "test":
+            heap.tune()
             _warm_up(settings)
         _resume_jobs(settings, database)
         yield
@@ -92,7 +94,7 @@ def _warm_up(settings: Settings) -> None:
     from talentbridge.services.readiness import load_gil_bound_models, warm_up_build
 
     load_gil_bound_models()  # before the first connection: its load would stall every request for a second
-    warm_up_build(settings)
+    warm_up_build(settings, then=heap.settle)
 
 
 def _resume_jobs(settings: Settings, database: Database) -> None:

@@ -122,7 +122,7 @@ class Settings(BaseSettings):
         "jobs. Unset or empty: jobs run in a thread pool inside the process that submits them (`serve`, the CLI).",
     )
     web_threads: int = Field(
-        8,
+        40,
         ge=1,
         le=256,
         description="Worker threads of each web process for the work of sync endpoints (database, ranking): "

@@ -6,6 +6,7 @@ over skill-level states on instances of up to 15 courses). Plus pinned examples 
 from __future__ import annotations
 
 import heapq
+import random
 from itertools import combinations
 from typing import Any
 
@@ -393,5 +394,8 @@ def test_the_checks_fail_when_the_cycle_cuts_are_disabled(monkeypatch: pytest.Mo
             phases=[Phase.generate],  # one counterexample is enough; shrinking it would re-plan hundreds of times
             suppress_health_check=list(HealthCheck),
         ),
+        # a fixed seed: a random search of 300 instances found none once in CI (a flaky test); this one is
+        # reproducible and still a search over hypothesis' instances, not a pinned answer
+        random=random.Random(14),
     )
     assert not claims_hold(found)

@@ -261,6 +261,23 @@ def test_warm_up_builds_every_component_and_records_it(settings: Settings, monke
     assert peek_skill_services(settings) is not None
 
 
+def test_a_failing_last_step_of_the_warm_up_is_logged_and_leaves_the_components_ready(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from talentbridge.services import skill_extraction
+
+    monkeypatch.setattr(skill_extraction, "make_encoder", lambda name: encoder_module.HashingEncoder())
+    monkeypatch.setattr(skill_extraction, "title_second_encoder", lambda enc: None)
+
+    def settle() -> None:
+        raise RuntimeError("heap settle broke")
+
+    with caplog.at_level("ERROR", logger="talentbridge.web"):
+        assert readiness.warm_up_build(settings, background=False, then=settle) is None
+    assert any("after the warm-up" in r.getMessage() and r.exc_info for r in caplog.records), caplog.text
+    assert all(c["status"] == "ready" for c in warm_up_state().snapshot().values())
+
+
 def test_background_warm_up_marks_every_component_before_it_returns(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -295,7 +295,10 @@ def warm_up_build(
                 logging.getLogger("talentbridge.web").exception("warm-up of %s failed", name)
                 state.failed(name, str(exc))
         if then is not None:
-            then()
+            try:
+                then()
+            except Exception:  # noqa: BLE001 - the warm-up's last step; the process serves as before without it
+                logging.getLogger("talentbridge.web").exception("after the warm-up: %r failed", then)
 
     if not background:
         work()

@@ -21,7 +21,7 @@ import logging
 import re
 import secrets
 import time
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -217,11 +217,8 @@ class AuthMiddleware:
     def _user_for_token(self, token: str, session: Session | None = None) -> User | None:
         """The token's user, read through ``session`` when given (a deferred lookup reads in the request's own
         transaction: one connection and no extra ``BEGIN``/``ROLLBACK`` per request), else in a lookup session."""
-        if session is not None:
-            user = user_for_token(session, token, touch=False)
-        else:
-            with self._lookup_session() as lookup:
-                user = user_for_token(lookup, token, touch=False)
+        with nullcontext(session) if session is not None else self._lookup_session() as reader:
+            user = user_for_token(reader, token, touch=False)
         if user is not None:
             self._record_use(token)
         return user

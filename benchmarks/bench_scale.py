@@ -258,6 +258,25 @@ def _job(url: str, settings: object, job_id: int) -> object:
         db.dispose()
 
 
+def _jobs_between(url: str, settings: object, start: datetime, end: datetime) -> str:
+    """The jobs that ran between ``start`` and ``end``: kind, id and when they ran, in seconds from ``start``."""
+    from talentbridge.services.jobs import JobService
+    from talentbridge.storage import Database
+
+    db = Database(url)
+    try:
+        jobs, _ = JobService(db, settings).list(limit=200)  # type: ignore[arg-type]
+    finally:
+        db.dispose()
+    out = []
+    for j in sorted(jobs, key=lambda j: j.id):
+        if j.started_at is None or j.started_at > end or (j.finished_at is not None and j.finished_at < start):
+            continue
+        until = f"{(j.finished_at - start).total_seconds():.1f}" if j.finished_at else "…"
+        out.append(f"{j.kind} {j.id} {(j.started_at - start).total_seconds():.1f}–{until} s")
+    return ", ".join(out) or "none"
+
+
 def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
     import redis
 
@@ -351,7 +370,9 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
             cpu_pg, cpu_client = _postgres_cpu(), time.process_time()
             mode = f"{rate:.0f} req/s offered" if rate else "closed loop (capacity)"
             print(f"import job {job.id} running; c={args.concurrency}, {mode}, for {seconds:.0f} s ...", flush=True)
+            phase_start = datetime.now(UTC)
             load = asyncio.run(_load(base, token, args.concurrency, seconds, openings, talents, rate=rate))
+            phase_end = datetime.now(UTC)
             cpu = (_cpu_seconds(web_pids) - cpu_web, _cpu_seconds(job_pids) - cpu_jobs)
             others = (_postgres_since(cpu_pg), time.process_time() - cpu_client)
             if spy is not None and n == 0:
@@ -376,8 +397,11 @@ def run(args: argparse.Namespace, url: str, work: Path) -> list[list[str]]:
             )
             rows[-1][6] += f"; PostgreSQL {others[0]:.0f} s, this client {others[1]:.0f} s"
             print(rows[-1], flush=True)
-            # when the latency was lost: p95 of the requests due in each 10 s of the phase
-            print("  p95 by 10 s: " + ", ".join(f"{at:.0f}s {ms:.0f} ms" for at, ms in load.windows()), flush=True)
+            # when the latency was lost: p95 of the requests due in each --window seconds of the phase, and the jobs
+            # that ran meanwhile
+            windows = load.windows(args.window)
+            print(f"  p95 by {args.window:g} s: " + ", ".join(f"{at:g}s {ms:.0f} ms" for at, ms in windows), flush=True)
+            print("  jobs meanwhile: " + _jobs_between(url, settings, phase_start, phase_end), flush=True)
         if args.wait_import:
             print("waiting for the import to finish ...", flush=True)
             while not imported.finished:  # type: ignore[attr-defined]
@@ -504,6 +528,7 @@ def main() -> None:
         default=900.0,
         help="Seconds to wait for every web worker's warm-up (models) before the load phase.",
     )
+    parser.add_argument("--window", type=float, default=10.0, help="Seconds per p95 printed for the load phases.")
     parser.add_argument("--py-spy", metavar="DIR", help="Record one web worker's stacks during the load phase.")
     args = parser.parse_args()
     if not _pg_server():

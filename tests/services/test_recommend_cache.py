@@ -513,3 +513,126 @@ def test_a_kept_record_is_read_again_under_another_key_or_none() -> None:
     assert reads == ["a", "c", "d", "e"]
     recommend_cache.clear()
     assert recommend_cache.kept_record(("opening", 1, 7), lambda: load("f")) == "f"
+
+
+def _versions(index_part: int, beside: tuple[Any, ...] = (7, "t")) -> recommend_cache.DataVersion:
+    """A version whose talents' part stops at ``index_part`` (the talent index's largest id) beside ``beside``."""
+    return recommend_cache.DataVersion(
+        stamps=(*beside, index_part), taxonomy_version="t", newest=None, talents_upto=index_part, beside_index=beside
+    )
+
+
+def test_after_the_index_moved_one_request_recomputes_and_the_others_get_the_previous_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new talent index version moves every talents-for-opening key of a process at once. One request at a time
+    recomputes a list; the others are answered with the list drawn from the previous index (``refreshing``), so
+    the process does not recompute all of its lists at once (bench_scale --preload 0: p95 above 1 s for 4 s)."""
+    import threading
+
+    recommend_cache.clear()
+    now = [1000.0]
+    monkeypatch.setattr(recommend_cache.time, "monotonic", lambda: now[0])
+    lineage = ("talents_for_opening", "db", 1)
+    old = recommend_cache.cached_list(("list", 1, "v1"), _versions(100), lambda: ["old"], lineage=lineage)
+    assert old == (["old"], "t", False)
+
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_new() -> list[str]:
+        inside.set()
+        assert release.wait(5)
+        return ["new"]
+
+    results: list[Any] = []
+    first = threading.Thread(
+        target=lambda: results.append(
+            recommend_cache.cached_list(("list", 1, "v2"), _versions(200), slow_new, lineage=lineage)
+        )
+    )
+    first.start()
+    assert inside.wait(5)  # the first request to find the index moved recomputes ...
+    meanwhile = recommend_cache.cached_list(("list", 1, "v2"), _versions(200), lambda: ["again"], lineage=lineage)
+    assert meanwhile == (["old"], "t", True)  # ... the others get the previous list, said so, and compute nothing
+    # another list of the process waits for the slot too (one recomputation at a time per process)
+    other_line = ("talents_for_opening", "db", 2)
+    recommend_cache.cached_list(("list", 2, "v1"), _versions(100), lambda: ["o-old"], lineage=other_line)
+    assert recommend_cache.cached_list(("list", 2, "v2"), _versions(200), lambda: ["o-new"], lineage=other_line) == (
+        ["o-old"],
+        "t",
+        True,
+    )
+    release.set()
+    first.join(5)
+    assert results == [(["new"], "t", False)]
+    assert recommend_cache.cached_list(("list", 1, "v2"), _versions(200), lambda: ["never"], lineage=lineage) == (
+        ["new"],
+        "t",
+        False,
+    )
+    # the slot is free again: the next request of the other list recomputes it
+    assert recommend_cache.cached_list(("list", 2, "v2"), _versions(200), lambda: ["o-new"], lineage=other_line) == (
+        ["o-new"],
+        "t",
+        False,
+    )
+    recommend_cache.clear()
+
+
+def test_the_previous_list_never_answers_after_another_change_or_after_the_refresh_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only a moved index lets the previous list answer: a talent edited, withdrawn or erased (the talents' counter
+    beside the index) or any other change computes the list at once, slot or not; and no previous list answers
+    more than ``REFRESH_SECONDS`` after a request first found the index moved."""
+    recommend_cache.clear()
+    now = [1000.0]
+    monkeypatch.setattr(recommend_cache.time, "monotonic", lambda: now[0])
+    line = ("talents_for_opening", "db", 1)
+    recommend_cache.cached_list(("l", "v1"), _versions(100), lambda: ["old"], lineage=line)
+    assert recommend_cache._lineages.slot.acquire(blocking=False)  # as if another request were recomputing one
+    try:
+        edited = _versions(200, beside=(8, "t"))  # the talents' counter moved: an edit or an erasure
+        assert recommend_cache.cached_list(("l", "v2"), edited, lambda: ["fresh"], lineage=line) == (
+            ["fresh"],
+            "t",
+            False,
+        )
+        recommend_cache.cached_list(("l2", "v1"), _versions(100), lambda: ["old"], lineage=("other",))
+        moved = recommend_cache.cached_list(("l2", "v2"), _versions(200), lambda: ["new"], lineage=("other",))
+        assert moved.refreshing and moved.value == ["old"]  # first found moved at 1000.0
+        now[0] += recommend_cache.REFRESH_SECONDS + 0.5
+        late = recommend_cache.cached_list(("l2", "v2"), _versions(200), lambda: ["new"], lineage=("other",))
+        assert late == (["new"], "t", False)  # too late for the previous list: computed here, slot or not
+        # without a lineage (openings-for-talent) nothing is ever answered from another key
+        recommend_cache.cached_list(("l3", "v1"), _versions(100), lambda: ["old"])
+        assert recommend_cache.cached_list(("l3", "v2"), _versions(200), lambda: ["new"]).value == ["new"]
+    finally:
+        recommend_cache._lineages.slot.release()
+        recommend_cache.clear()
+
+
+def test_lists_superseded_by_a_new_index_version_answer_only_as_the_previous_list() -> None:
+    """At a new index version's message the process's talents-for-opening lists are superseded: never a hit again,
+    but each may answer as the previous list of its lineage while one request recomputes it; once it is
+    recomputed the superseded one is gone."""
+    recommend_cache.clear()
+    line = ("talents_for_opening", "db", 1)
+    key = ("talents_for_opening", "db", 1, "v1")
+    recommend_cache.cached_list(key, _versions(100), lambda: ["old"], lineage=line)
+    recommend_cache.supersede("talents_for_opening")
+    assert recommend_cache.stats()["entries"] == 0
+    assert recommend_cache._lineages.slot.acquire(blocking=False)  # another request is recomputing a list
+    try:
+        moved = recommend_cache.cached_list(
+            ("talents_for_opening", "db", 1, "v2"), _versions(200), lambda: ["new"], lineage=line
+        )
+        assert moved == (["old"], "t", True)
+    finally:
+        recommend_cache._lineages.slot.release()
+    fresh = recommend_cache.cached_list(
+        ("talents_for_opening", "db", 1, "v2"), _versions(200), lambda: ["new"], lineage=line
+    )
+    assert fresh == (["new"], "t", False)
+    assert recommend_cache._cache.peek((key, _versions(100).stamps), time.monotonic()) is None  # dropped
+    recommend_cache.clear()

@@ -115,15 +115,21 @@ def test_a_full_pool_sample_is_not_rebuilt_for_talents_added_after_it(sqlite_dat
     assert corpus() is not full  # refreshed (edits of its own talents come in)
 
     monkeypatch.setattr(lexical_pool, "POOL_SAMPLE", 1000)
+    monkeypatch.setattr(lexical_pool, "FULL_SAMPLE_REFRESH_SECONDS", 600.0)
     lexical_pool.reset_pools()
     partial = corpus()
     add(12)  # +33% of 36: the sample of everyone grows
-    assert corpus() is not partial
+    grown = corpus()
+    assert grown is not partial and grown.n == 48
+    lexical_pool.reset_pools()
+    rebuilt = corpus()  # read whole: the same statistics as the pool that read only the newcomers
+    assert (rebuilt.n, rebuilt.df, rebuilt.avgdl) == (grown.n, grown.df, grown.avgdl)
 
 
 def test_a_burst_of_requests_after_an_import_rebuilds_the_pool_once(sqlite_database, tmp_path, monkeypatch):
-    """Threads of one web worker that find the pool out of date at the same time: one rebuilds it, the others go
-    on with the pool they have (they do not each read the talents again), and the first request waits for it."""
+    """Threads of one web worker that find the pool out of date at the same time: one brings it up to date, the
+    others go on with the pool they have (they do not each read the talents again), and the first request waits
+    for it. A pool that grew reads only the newcomers."""
     import threading
 
     from talentbridge.services import lexical_pool
@@ -131,26 +137,25 @@ def test_a_burst_of_requests_after_an_import_rebuilds_the_pool_once(sqlite_datab
     _world(sqlite_database, 24)
     reads = []
     started, release = threading.Event(), threading.Event()
-    original = lexical_pool.talent_terms
+    original = lexical_pool.terms
 
-    def slow_terms(t):  # the rebuild reads the talents: count it, and hold it until every thread has asked
-        reads.append(t.id)
+    def slow_terms(text):  # the rebuild reads the talents' texts: count it, and hold it until every thread has asked
+        reads.append(text)
         started.set()
         release.wait(5)
-        return original(t)
+        return original(text)
 
     def corpus():
         with sqlite_database.session() as session:
             return lexical_pool.pool_corpus(_service(session, sqlite_database, tmp_path))
 
-    monkeypatch.setattr(lexical_pool, "talent_terms", slow_terms)
+    monkeypatch.setattr(lexical_pool, "terms", slow_terms)
     release.set()
     first = corpus()
     assert first is not None and len(reads) == 24
     with sqlite_database.session() as session:
         repos = Repositories(session)
-        for i in range(12):  # +50%: out of date
-            repos.talents.add(talent(f"new{i}", BARISTA.format(i=i)))
+        new_ids = [repos.talents.add(talent(f"new{i}", BARISTA.format(i=i))).id for i in range(12)]  # +50%: out of date
     reads.clear()
     started.clear()
     release.clear()
@@ -165,7 +170,7 @@ def test_a_burst_of_requests_after_an_import_rebuilds_the_pool_once(sqlite_datab
     assert sum(r is first for r in results) == 5  # the others went on with the pool they had
     release.set()
     threads[0].join(5)
-    assert len(reads) == 36  # one rebuild: every talent read once
+    assert len(reads) == len(new_ids) == 12  # once, and only the newcomers: the others are in the pool already
     assert results[-1] is not first and corpus() is results[-1]
 
 
@@ -185,3 +190,34 @@ def test_a_single_opening_is_compiled_once_per_pool():
     again = lexical_pool.opening_queries(rebuilt, ["Chef"])
     assert again is not chef and again.corpus is rebuilt
     assert lexical_pool.opening_queries(pool, ["Chef", "Barista"]) is not chef  # several: compiled as asked
+
+
+def test_the_pool_reads_each_profile_as_the_criteria_do(sqlite_database, tmp_path):
+    """The pool reads only the text columns (no whole profile validated): the texts it encodes and the terms it
+    counts must be those ``talent_text`` and ``talent_terms`` give for the same stored profiles."""
+    from talentbridge.domain.talent import WorkExperience
+    from talentbridge.services import lexical_pool
+    from talentbridge.services.text_embeddings import talent_text
+
+    ids = _world(sqlite_database, 24)
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        extra = talent("x1", "Sous chef\t\tand  pastry cook https://example.org/cv").model_copy(
+            update={
+                "desired_roles": ["Head chef", "http://data.europa.eu/esco/occupation/x"],
+                "work_history": [
+                    WorkExperience(organization="Hotel", title="Commis chef"),
+                    WorkExperience(organization="Cafe", title=None),
+                ],
+            }
+        )
+        ids["x1"] = repos.talents.add(extra).id
+    lexical_pool.reset_pools()
+    with sqlite_database.session() as session:
+        svc = _service(session, sqlite_database, tmp_path)
+        texts, docs, last_id = lexical_pool._read(svc, 100)
+        everyone = list(Repositories(session).talents.iter_all())
+    assert last_id == max(t.id for t in everyone) and len(texts) == len(everyone) == 25
+    assert texts == [talent_text(t) for t in everyone]
+    assert docs == [lexical_pool.talent_terms(t) for t in everyone]
+    assert any(t.work_history for t in everyone) and any(t.desired_roles for t in everyone)

@@ -132,6 +132,24 @@ class LexicalCorpus:
     def __len__(self) -> int:
         return self.n
 
+    def extended(self, docs: Iterable[Sequence[str]]) -> LexicalCorpus:
+        """A new corpus of this one's documents followed by ``docs``: the same as one built from all of them, at the
+        cost of the new documents only. This one is left as it is (a corpus is shared by the lists in flight)."""
+        new = LexicalCorpus(())
+        new.df = Counter(self.df)
+        new.docs = list(self.docs)
+        added: list[int] = []
+        for d in docs:
+            tf = Counter(d)
+            new.docs.append(tf)
+            new.df.update(tf.keys())
+            added.append(len(d))
+        new.n = len(new.docs)
+        total = int(self.lengths.sum()) + sum(added)
+        new.avgdl = total / new.n if new.n else 1.0
+        new.lengths = np.concatenate([self.lengths, np.array(added, dtype=np.float64)])
+        return new
+
     def postings(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """term -> (documents holding it, ascending; its counts there), built on first use: compiling one
         opening then reads its terms' postings instead of every document."""

@@ -6,7 +6,11 @@ estimated on them), built on first use and again when the number of talents has 
 ``REBUILD_SHARE`` since (or the database or taxonomy is another one) — but a full sample is not rebuilt for
 talents added after it (they have larger ids: the first ``POOL_SAMPLE`` are the same) more often than every
 ``FULL_SAMPLE_REFRESH_SECONDS``, so an import does not rebuild it in every process again and again (nor is the
-table counted meanwhile; deletions among a full sample's talents are taken in at that refresh too).
+table counted meanwhile; deletions among a full sample's talents are taken in at that refresh too). A sample that
+is not full yet grows by reading only the talents added after it (``LexicalCorpus.extended``: the same corpus as
+one built from all of them); edits and deletions of its own talents come in at its next full read, at most
+``FULL_SAMPLE_REFRESH_SECONDS`` later. Reading every talent again at each 10% of an import's growth had stalled
+each web worker of a small deployment for seconds at a time (``benchmarks/bench_scale.py --preload 0``).
 ``opening_queries(corpus, texts)`` compiles openings' texts against it. ``embedding_pool(ctx, budget)`` gives the mean and covariance of the same sample's
 text embeddings (``matching.lexical.EmbeddingPool``) for the pool-standardised ``text`` criterion. A pool of fewer than ``MIN_POOL`` profiles gives None: the criterion is then not
 applicable (a standardised score over a handful of profiles says nothing).
@@ -18,11 +22,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries, terms
 from talentbridge.services.recommend_context import MatchingContext
-from talentbridge.services.text_embeddings import talent_text
+from talentbridge.services.text_embeddings import cut_text, profile_text
 
 __all__ = ["pool_corpus", "embedding_pool", "opening_queries", "talent_terms", "reset_pools", "POOL_SAMPLE", "MIN_POOL"]
 
@@ -32,8 +37,22 @@ REBUILD_SHARE = 0.1
 #: A full sample grown past by new talents is rebuilt (for edits of its own talents) at most this often.
 FULL_SAMPLE_REFRESH_SECONDS = 600.0
 
+
+@dataclass(frozen=True)
+class _Sample:
+    """A pool sample: the talents counted when it was checked, the corpus of the sampled profiles (None: fewer than
+    ``MIN_POOL``), their texts as the text criterion's encoder sees them, the largest sampled id, and when the
+    sample's talents were last all read (monotonic seconds)."""
+
+    count: int
+    corpus: LexicalCorpus | None
+    texts: list[str]
+    last_id: int = 0
+    read_at: float = 0.0
+
+
 _lock = threading.Lock()
-_pools: dict[str, tuple[int, LexicalCorpus | None, list[str]]] = {}
+_pools: dict[str, _Sample] = {}
 _built_at: dict[str, float] = {}
 _building: dict[str, threading.Lock] = {}  # per database: held by the thread (re)building its pool
 _embedding_pools: dict[tuple[str, str | None, int], EmbeddingPool] = {}
@@ -55,10 +74,9 @@ LEXICAL_TEXT_CHARS = 30_000
 
 def lexical_text(talent: Any) -> str:
     """Résumé, job titles and desired roles (taxonomy ids and URIs left out), up to ``LEXICAL_TEXT_CHARS``."""
-    parts = [talent.resume_text or ""]
-    parts += [w.title or "" for w in talent.work_history]
-    parts += [r for r in talent.desired_roles if "://" not in r]
-    return "\n".join(p for p in parts if p)[:LEXICAL_TEXT_CHARS]
+    return profile_text(talent.resume_text, (w.title for w in talent.work_history), talent.desired_roles)[
+        :LEXICAL_TEXT_CHARS
+    ]
 
 
 def talent_terms(talent: Any) -> list[str]:
@@ -74,12 +92,12 @@ def _builder(key: str) -> threading.Lock:
         return _building.setdefault(key, threading.Lock())
 
 
-def _pool(ctx: MatchingContext) -> tuple[int, LexicalCorpus | None, list[str]]:
+def _pool(ctx: MatchingContext) -> _Sample:
     key = _key(ctx)
     with _lock:
         hit = _pools.get(key)
         age = time.monotonic() - _built_at.get(key, 0.0)
-    if hit is not None and len(hit[2]) >= POOL_SAMPLE and age < FULL_SAMPLE_REFRESH_SECONDS:
+    if hit is not None and len(hit.texts) >= POOL_SAMPLE and age < FULL_SAMPLE_REFRESH_SECONDS:
         # the first POOL_SAMPLE by id: talents added later are not in it; it stands until its refresh (no count:
         # one scan of the table fewer per list)
         return hit
@@ -97,34 +115,61 @@ def _pool(ctx: MatchingContext) -> tuple[int, LexicalCorpus | None, list[str]]:
         builder.release()
 
 
-def _check_or_build(
-    ctx: MatchingContext, key: str, hit: tuple[int, LexicalCorpus | None, list[str]] | None
-) -> tuple[int, LexicalCorpus | None, list[str]]:
+def _check_or_build(ctx: MatchingContext, key: str, hit: _Sample | None) -> _Sample:
     count = ctx.repos.talents.count()
-    if hit is not None and abs(count - hit[0]) <= REBUILD_SHARE * max(hit[0], 1):
+    if hit is not None and abs(count - hit.count) <= REBUILD_SHARE * max(hit.count, 1):
         with _lock:
             _built_at[key] = time.monotonic()  # checked: a full sample is not counted again until the next refresh
         return hit
-    corpus: LexicalCorpus | None = None
-    texts: list[str] = []  # as the text criterion's encoder sees them
-    if count >= MIN_POOL:
-        docs = []
-        for t in ctx.repos.talents.iter_all(batch_size=1000):
-            texts.append(talent_text(t))
-            docs.append(talent_terms(t))
-            if len(texts) >= POOL_SAMPLE:
-                break
-        corpus = LexicalCorpus(docs)
-    entry = (count, corpus, texts)
+    now = time.monotonic()
+    if (
+        hit is not None
+        and hit.corpus is not None
+        and count > hit.count
+        and len(hit.texts) < POOL_SAMPLE
+        and now - hit.read_at < FULL_SAMPLE_REFRESH_SECONDS
+    ):
+        # grown (an import, sign-ups): the newcomers have larger ids; read only them
+        texts, docs, last_id = _read(ctx, POOL_SAMPLE - len(hit.texts), after=hit.last_id)
+        entry = _Sample(count, hit.corpus.extended(docs), hit.texts + texts, last_id or hit.last_id, hit.read_at)
+    else:
+        corpus: LexicalCorpus | None = None
+        texts, last_id = [], 0
+        if count >= MIN_POOL:
+            texts, docs, last_id = _read(ctx, POOL_SAMPLE)
+            corpus = LexicalCorpus(docs)
+        entry = _Sample(count, corpus, texts, last_id, now)
     with _lock:
         _pools[key] = entry
         _built_at[key] = time.monotonic()
     return entry
 
 
+def _read(ctx: MatchingContext, limit: int, after: int = 0) -> tuple[list[str], list[list[str]], int]:
+    """Texts and terms of at most ``limit`` talents in id order after id ``after``, and the last id read (0: none).
+    Only the three text columns are read (``TalentSnapshot.texts_after``), not whole validated profiles: those
+    had cost a web worker about a second of CPU per 2,000 talents, most of it checking stored e-mail addresses."""
+    from talentbridge.services.talent_index import talent_snapshot
+
+    texts: list[str] = []  # as the text criterion's encoder sees them
+    docs: list[list[str]] = []
+    last_id = 0
+    snapshot = talent_snapshot(ctx.session)
+    while len(texts) < limit:
+        rows = snapshot.texts_after(last_id or after, min(1000, limit - len(texts)))
+        for talent_id, resume, titles, roles in rows:
+            whole = profile_text(resume, titles, roles)
+            texts.append(cut_text(whole))
+            docs.append(terms(whole[:LEXICAL_TEXT_CHARS]))
+            last_id = talent_id
+        if not rows:
+            break
+    return texts, docs, last_id
+
+
 def pool_corpus(ctx: MatchingContext) -> LexicalCorpus | None:
     """The pool's corpus for ``ctx``'s database (None: fewer than ``MIN_POOL`` talents)."""
-    return _pool(ctx)[1]
+    return _pool(ctx).corpus
 
 
 def embedding_pool(ctx: MatchingContext, budget: float | None) -> EmbeddingPool | None:
@@ -133,7 +178,8 @@ def embedding_pool(ctx: MatchingContext, budget: float | None) -> EmbeddingPool 
     text = ctx.text
     if not text.active:
         return None
-    count, _, texts = _pool(ctx)
+    sample = _pool(ctx)
+    count, texts = sample.count, sample.texts
     if len(texts) < MIN_POOL:
         return None
     key = (_key(ctx), text.model_id, count)

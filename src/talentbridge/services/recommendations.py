@@ -169,9 +169,11 @@ class RecommendationService:
     ) -> dict[str, Any]:
         """The ``top`` talents for an opening, each with score, breakdown and explanation, plus how many
         people each hard constraint excluded, and ``index_behind``: talents the talent index answering lacks or
-        has stale, at least, while a reindex job brings them in (0 when in step)."""
+        has stale, at least, while a reindex job brings them in (0 when in step); ``index_refreshing``: the list
+        is the one drawn from the previous index while a request recomputes it (``talents_for_opening_cached``;
+        never here)."""
         result = self._talents_for_opening(opening_id, top, filters, method, explain, program_settings)[0]
-        return {**result, "index_behind": self.talent_index.behind}
+        return {**result, "index_behind": self.talent_index.behind, "index_refreshing": False}
 
     def opening_list_version(self, opening_id: int) -> DataVersion | None:
         """The data version a talents-for-opening list is kept under: the opening's own stamp, and the talents'
@@ -231,16 +233,17 @@ class RecommendationService:
         # (an update appends a row) (``shared_lists``)
         shared = None if not covered or content is None else (*params, content, live)
         self.ctx.known = version  # its stamps serve the computation: fewer queries
-        value, _ = cached_list(
+        value, _, refreshing = cached_list(
             key,
             version,
             lambda: self._talents_for_opening(opening_id, top, filters, method, explain, program_settings),
             final=lambda v: is_final(v[0]),
             max_age=lambda _: self._max_age(),
             shared=shared,
+            lineage=params,  # only the index moved: the previous list answers while one request recomputes it
         )
         # how far the index is behind is today's state, not the kept list's: added to a copy on every call
-        return {**value[0], "index_behind": self.talent_index.behind}, value[1]
+        return {**value[0], "index_behind": self.talent_index.behind, "index_refreshing": refreshing}, value[1]
 
     def _max_age(self) -> float:
         """How long the list just computed may be kept: briefly when it went without the text criterion's pool
@@ -395,7 +398,7 @@ class RecommendationService:
             self.ctx.today,
         )
         self.ctx.known = version
-        value, _ = cached_list(
+        value, _, _ = cached_list(
             key,
             version,
             lambda: self.openings_for_talent(

@@ -117,6 +117,11 @@ class TalentSnapshot(Protocol):
         ...
 
     def all_ids(self) -> set[int]: ...
+    def texts_after(self, after: int, limit: int) -> list[tuple[int, str | None, list[str], list[str]]]:
+        """(id, résumé, job titles, desired roles) of at most ``limit`` talents with an id above ``after``, in id
+        order (``lexical_pool`` reads the pool's texts so)."""
+        ...
+
     def external_ids(self, ids: Sequence[int]) -> dict[int, str | None]: ...
 
 
@@ -178,11 +183,12 @@ def set_reindex_submitter(settings: Settings, submit: Callable[[str], None] | No
 
 def _on_new_version(topic: str, payload: dict[str, Any]) -> None:
     """Change-bus callback (listener thread): the next use of any index reads the pointer again, and the
-    talents-for-opening lists kept by ``recommend_cache`` (drawn from the old version) are dropped."""
+    talents-for-opening lists kept by ``recommend_cache`` (drawn from the old version) no longer answer as they
+    are (``supersede``: each answers only while one request recomputes it, for a few seconds at most)."""
     from talentbridge.services import recommend_cache
 
     _pointer_checked.clear()
-    recommend_cache.clear("talents_for_opening")
+    recommend_cache.supersede("talents_for_opening")
     for load in list(_loaders.values()):  # start reading the new version now, not at the next request
         try:
             load()

@@ -48,6 +48,8 @@ __all__ = [
     "text_embeddings_for",
     "text_encoder",
     "talent_text",
+    "profile_text",
+    "cut_text",
     "opening_text",
     "text_key",
     "reset_text_embeddings",
@@ -73,22 +75,27 @@ Progress = Callable[[int, int], None]
 # --------------------------------------------------------------------------------------------- texts
 
 
-def _cut(text: str) -> str:
+def cut_text(text: str) -> str:
+    """Spaces collapsed, at most ``MAX_TEXT_CHARS``: the text as the encoder reads it."""
     text = re.sub(r"\s+", " ", text).strip()
     return text[:MAX_TEXT_CHARS]
 
 
 def talent_text(talent: Any) -> str:
     """The text of a profile: résumé, job titles and desired roles (taxonomy ids and URIs left out)."""
-    parts = [talent.resume_text or ""]
-    parts += [w.title or "" for w in talent.work_history]
-    parts += [r for r in talent.desired_roles if "://" not in r]
-    return _cut("\n".join(p for p in parts if p))
+    return cut_text(profile_text(talent.resume_text, (w.title for w in talent.work_history), talent.desired_roles))
+
+
+def profile_text(resume: str | None, titles: Iterable[str | None], roles: Iterable[str]) -> str:
+    """Résumé, job titles and desired roles, a line each (taxonomy ids and URIs left out), uncut: what
+    ``talent_text`` (cut for the encoder) and the lexical criterion (``lexical_pool``) read of a profile."""
+    parts = [resume or "", *(t or "" for t in titles), *(r for r in roles if "://" not in r)]
+    return "\n".join(p for p in parts if p)
 
 
 def opening_text(opening: Any) -> str:
     """The text of an opening: title and description."""
-    return _cut("\n".join(p for p in (opening.title, opening.description or "") if p))
+    return cut_text("\n".join(p for p in (opening.title, opening.description or "") if p))
 
 
 def text_key(text: str) -> int:

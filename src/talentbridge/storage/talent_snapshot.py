@@ -33,6 +33,25 @@ class SqlTalentSnapshot:
         ).one()
         return int(count or 0), newest, int(largest or 0)
 
+    def texts_after(self, after: int, limit: int) -> list[tuple[int, str | None, list[str], list[str]]]:
+        """(id, résumé, job titles, desired roles) of at most ``limit`` talents with an id above ``after``, in id
+        order: the text columns only, as stored (no whole profile built and validated)."""
+        rows = self.session.execute(
+            select(TalentRow.id, TalentRow.resume_text, TalentRow.work_history, TalentRow.desired_roles)
+            .where(TalentRow.id > after)
+            .order_by(TalentRow.id)
+            .limit(limit)
+        ).all()
+        return [
+            (
+                int(talent_id),
+                resume,
+                [str(w.get("title") or "") for w in history or () if isinstance(w, dict)],
+                [str(r) for r in roles or ()],
+            )
+            for talent_id, resume, history, roles in rows
+        ]
+
     def changes(self) -> tuple[int, int] | None:
         """The talents' change counters (updates and deletes, inserts; ``change_tables``): one row, no scan. None
         without them (a database before the migration)."""

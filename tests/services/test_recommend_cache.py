@@ -636,3 +636,17 @@ def test_lists_superseded_by_a_new_index_version_answer_only_as_the_previous_lis
     assert fresh == (["new"], "t", False)
     assert recommend_cache._cache.peek((key, _versions(100).stamps), time.monotonic()) is None  # dropped
     recommend_cache.clear()
+
+
+def test_a_version_that_does_not_say_what_lies_beside_the_index_never_gets_another_versions_list() -> None:
+    """``DataVersion.beside_index`` unknown (a version not read by ``data_version``): no lineage is kept, so no
+    list computed for another version answers, slot or not."""
+    recommend_cache.clear()
+    bare = [recommend_cache.DataVersion(stamps=(n,), taxonomy_version="t", newest=None) for n in (1, 2)]
+    recommend_cache.cached_list(("b", 1), bare[0], lambda: ["one"], lineage=("b",))
+    assert recommend_cache._lineages.slot.acquire(blocking=False)
+    try:
+        assert recommend_cache.cached_list(("b", 2), bare[1], lambda: ["two"], lineage=("b",)) == (["two"], "t", False)
+    finally:
+        recommend_cache._lineages.slot.release()
+        recommend_cache.clear()

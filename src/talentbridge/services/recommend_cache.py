@@ -120,8 +120,8 @@ class DataVersion:
     #: The change counters as read (``storage.change_tables``), by table.
     counters: dict[str, int] = field(default_factory=dict)
     #: ``stamps`` without the talent index's part (``talents_upto``): equal for two versions that differ only in
-    #: the index a list is drawn from.
-    beside_index: tuple[Any, ...] = ()
+    #: the index a list is drawn from (None: not known, so no list answers for another version's).
+    beside_index: tuple[Any, ...] | None = None
 
     def table(self, name: str) -> int:
         """The change counter of ``name`` (one of ``_TABLES``), as ``recommend_openings`` compares them: the same
@@ -427,10 +427,12 @@ def cached_list(
                 elapsed = max(0.0, time.time() - stored_at)  # the entry ages from when it was computed
                 if elapsed < age:
                     _cache.put(full_key, CachedList(value, taxonomy, time.monotonic() - elapsed, age))
-                    if lineage is not None and version is not None:
+                    if lineage is not None and version is not None and version.beside_index is not None:
                         _replaced((lineage, version.beside_index), full_key)
                     return Cached(value, taxonomy)
-    line = (lineage, version.beside_index) if full_key is not None and lineage is not None and version else None
+    line = None
+    if full_key is not None and lineage is not None and version is not None and version.beside_index is not None:
+        line = (lineage, version.beside_index)
     if line is not None:
         now = time.monotonic()
         before = _lineages.previous(line, full_key, now)

@@ -247,33 +247,35 @@ async def _until_all_workers(
     return first
 
 
-def _job(url: str, settings: object, job_id: int) -> object:
+@contextmanager
+def _job_service(url: str, settings: object) -> Iterator[object]:
     from talentbridge.services.jobs import JobService
     from talentbridge.storage import Database
 
     db = Database(url)
     try:
-        return JobService(db, settings).get(job_id)  # type: ignore[arg-type]
+        yield JobService(db, settings)  # type: ignore[arg-type]
     finally:
         db.dispose()
+
+
+def _job(url: str, settings: object, job_id: int) -> object:
+    with _job_service(url, settings) as jobs:
+        return jobs.get(job_id)  # type: ignore[attr-defined]
 
 
 def _jobs_between(url: str, settings: object, start: datetime, end: datetime) -> str:
-    """The jobs that ran between ``start`` and ``end``: kind, id and when they ran, in seconds from ``start``."""
-    from talentbridge.services.jobs import JobService
-    from talentbridge.storage import Database
-
-    db = Database(url)
-    try:
-        jobs, _ = JobService(db, settings).list(limit=200)  # type: ignore[arg-type]
-    finally:
-        db.dispose()
+    """The jobs that ran between ``start`` and ``end``: kind, id and when they ran, in seconds from ``start``
+    ("before": started before the phase; "…": still running)."""
+    with _job_service(url, settings) as service:
+        jobs, _ = service.list(limit=200)  # type: ignore[attr-defined]
     out = []
     for j in sorted(jobs, key=lambda j: j.id):
         if j.started_at is None or j.started_at > end or (j.finished_at is not None and j.finished_at < start):
             continue
+        since = (j.started_at - start).total_seconds()
         until = f"{(j.finished_at - start).total_seconds():.1f}" if j.finished_at else "…"
-        out.append(f"{j.kind} {j.id} {(j.started_at - start).total_seconds():.1f}–{until} s")
+        out.append(f"{j.kind} {j.id} {'before' if since < 0 else f'{since:.1f}'}–{until} s")
     return ", ".join(out) or "none"
 
 

@@ -108,6 +108,7 @@ overrides = st.one_of(
             "skills": st.floats(0, 1),
             "text": st.floats(0, 1),
             "lexical": st.floats(0, 1),
+            "titles": st.floats(0, 1),
             "importance": st.fixed_dictionaries({"nice": st.floats(0, 1)}),
             "relation_credit": st.fixed_dictionaries({"sibling": st.floats(0, 1), "narrower": st.floats(0, 1)}),
         }
@@ -128,28 +129,33 @@ def worlds(draw):
     cosines = draw(st.lists(st.one_of(st.none(), st.floats(-1, 1)), min_size=n, max_size=n))
     zs = draw(st.lists(st.one_of(st.none(), st.floats(-5, 10)), min_size=n, max_size=n))
     tzs = draw(st.lists(st.one_of(st.none(), st.floats(-5, 10)), min_size=n, max_size=n))
-    return draw(talents()), ops, cosines, zs, tzs, draw(overrides)
+    tis = draw(st.lists(st.one_of(st.none(), st.floats(-5, 10)), min_size=n, max_size=n))
+    return draw(talents()), ops, cosines, zs, tzs, tis, draw(overrides)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(worlds())
 def test_array_scores_and_constraints_equal_the_pair_path(world):
-    talent, ops, cosines, zs, tzs, fit_weights = world
+    talent, ops, cosines, zs, tzs, tis, fit_weights = world
     weights = [weights_for(o.kind, fit_weights) for o in ops]
     contexts = [_context(o) for o in ops]
     cols = OpeningColumns.compile(contexts, GRAPH, weights)
     sims = np.array([np.nan if c is None else c for c in cosines])
     lexical = np.array([np.nan if z is None else z for z in zs])
     text_z = np.array([np.nan if z is None else z for z in tzs])
-    scored = score_openings(talent, cols, today=TODAY, text_similarity=sims, lexical=lexical, text_z=text_z)
+    titles = np.array([np.nan if z is None else z for z in tis])
+    scored = score_openings(
+        talent, cols, today=TODAY, text_similarity=sims, lexical=lexical, text_z=text_z, titles=titles
+    )
     ok, counts = eligible_openings(talent, cols)
     ok_consent, counts_consent = eligible_openings(talent, cols, check_consent=True)
     expected = dict.fromkeys(CONSTRAINTS, 0)
     expected_consent = dict.fromkeys(CONSTRAINTS, 0)
     for j, (o, ctx) in enumerate(zip(ops, contexts, strict=True)):
         ref = fit_score(
-            talent, o, GRAPH, weights[j], today=TODAY, text_similarity=cosines[j], lexical=zs[j], text_z=tzs[j]
-        )
+            talent, o, GRAPH, weights[j], today=TODAY, text_similarity=cosines[j], lexical=zs[j], text_z=tzs[j],
+            titles=tis[j],
+        )  # fmt: skip
         assert scored.score[j] == pytest.approx(ref.score, abs=1e-9)
         for c in CRITERIA:
             assert scored.points[c][j] == pytest.approx(ref.breakdown[c].points, abs=1e-9), c

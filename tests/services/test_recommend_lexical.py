@@ -215,9 +215,59 @@ def test_the_pool_reads_each_profile_as_the_criteria_do(sqlite_database, tmp_pat
     lexical_pool.reset_pools()
     with sqlite_database.session() as session:
         svc = _service(session, sqlite_database, tmp_path)
-        texts, docs, last_id = lexical_pool._read(svc, 100)
+        texts, docs, title_docs, last_id = lexical_pool._read(svc, 100)
         everyone = list(Repositories(session).talents.iter_all())
     assert last_id == max(t.id for t in everyone) and len(texts) == len(everyone) == 25
     assert texts == [talent_text(t) for t in everyone]
     assert docs == [lexical_pool.talent_terms(t) for t in everyone]
+    titled = [lexical_pool.talent_title_terms(t) for t in everyone]
+    assert title_docs == [d for d in titled if d] and title_docs  # only the profiles with a job title
     assert any(t.work_history for t in everyone) and any(t.desired_roles for t in everyone)
+
+
+QUALITY = "Experience\nQuality Engineer 03/2019 to Present, Hanul Motors\nReports for the data analyst team, case {i}."
+ANALYST = "Experience\nData Analyst 2018 - 2021, Daeseong\nReports for the quality engineer team, case {i}."
+KOREAN = "경력\n2020.03 ~ 현재 한빛정밀 비전 AI 엔지니어\n품질 데이터 분석 보고서 작성 {i}건"
+
+
+def test_job_titles_in_the_resume_rank_the_opening_of_that_title_first_both_ways(sqlite_database, tmp_path):
+    """Both groups' résumés use both titles' words once; only their work-history lines tell them apart. The
+    ``titles`` criterion does (``lexical`` cannot), with its z in the explanation; a profile without a dated
+    work-history line has the criterion left out."""
+    reset_indexes()
+    ids: dict[str, int] = {}
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        org = repos.organizations.add(OrganizationData(name="Plant", kind="manufacturer")).id
+        for i in range(30):
+            template = (QUALITY, ANALYST, KOREAN)[i % 3]
+            ids[f"p{i}"] = repos.talents.add(talent(f"p{i}", template.format(i=i))).id
+        ids["plain"] = repos.talents.add(talent("plain", "Quality engineer and data analyst, no dates.")).id
+        for title in ("Quality Engineer", "Data Analyst", "비전 AI 엔지니어"):
+            ids[title] = repos.openings.add(
+                OpeningData(title=title, external_id=title, organization_id=org, kind="job", region="seoul",
+                            status="open", description=None, required_skills=[])  # fmt: skip
+            ).id
+    with sqlite_database.session() as session:
+        svc = _service(session, sqlite_database, tmp_path)
+        for person, first in (("p0", "Quality Engineer"), ("p1", "Data Analyst"), ("p2", "비전 AI 엔지니어")):
+            items = svc.openings_for_talent(ids[person], 5)["items"]
+            by_title = {i["title"]: i for i in items}
+            titles = by_title[first]["explanation"]["breakdown"]["titles"]
+            assert titles["applicable"] and titles["detail"]["z"] > 1, (person, titles)
+            assert items[0]["title"] == first, (person, [(i["title"], i["breakdown"]) for i in items])
+            others = [i["explanation"]["breakdown"]["titles"] for i in items if i["title"] != first]
+            assert all(o["points"] < titles["points"] for o in others)
+            assert any("Job titles" in r for r in by_title[first]["explanation"]["reasons"]["en"])
+            assert any("직함" in r for r in by_title[first]["explanation"]["reasons"]["ko"])
+        plain = svc.openings_for_talent(ids["plain"], 5)["items"]
+        assert all(not i["explanation"]["breakdown"]["titles"]["applicable"] for i in plain)
+        res = svc.talents_for_opening(ids["Quality Engineer"], 31, method="exact")
+        quality = {f"p{i}" for i in range(0, 30, 3)}
+        points = {i["external_id"]: i["breakdown"]["titles"] for i in res["items"]}
+        assert all(points[p] > 0 for p in quality) and all(v == 0 for p, v in points.items() if p not in quality)
+        place = {i["external_id"]: k for k, i in enumerate(res["items"])}
+        analysts = {f"p{i}" for i in range(1, 30, 3)}
+        assert sum(place[p] for p in quality) < sum(place[p] for p in analysts)  # the words of both: titles tell
+        for item in res["items"]:
+            assert sum(item["breakdown"].values()) == pytest.approx(item["score"], abs=0.1)

@@ -76,6 +76,7 @@ _SHORT = {
     "skills": "sk",
     "text": "tx",
     "lexical": "lx",
+    "titles": "ti",
     "experience": "ex",
     "education": "ed",
     "location": "lo",

@@ -39,6 +39,7 @@ CRITERION_LABELS: dict[str, tuple[str, str]] = {
     "skills": ("skills", "기술"),
     "text": ("profile text", "프로필 내용"),
     "lexical": ("shared terms", "공통 용어"),
+    "titles": ("job titles", "직함"),
     "experience": ("experience", "경력"),
     "education": ("education", "학력"),
     "location": ("location", "근무지"),
@@ -171,6 +172,13 @@ def explain_fit(
         ko.append(
             f"공고 용어 사용 정도: 인재 풀 평균 대비 {z:+.1f} 표준편차 (제목만 있는 공고는 그 제목을 쓰는 프로필들의 공통 용어 포함)"
         )
+    tz = result.breakdown["titles"].detail.get("z") if "titles" in result.breakdown else None
+    if tz is not None:
+        en.append(
+            f"Job titles (work history, desired roles) match the opening's title {tz:+.1f} standard deviations"
+            " from the talent pool's mean"
+        )
+        ko.append(f"직함(경력·희망 직무)과 공고 제목의 일치 정도: 인재 풀 평균 대비 {tz:+.1f} 표준편차")
     top = sorted((b for b in result.breakdown.values() if b.applicable), key=lambda b: -b.points)[:3]
     en.append("Largest contributions: " + ", ".join(f"{CRITERION_LABELS[b.criterion][0]} {b.points:.1f}" for b in top))
     ko.append("주요 기여: " + ", ".join(f"{CRITERION_LABELS[b.criterion][1]} {b.points:.1f}점" for b in top))

@@ -16,6 +16,11 @@ lexical
     How much more the profile's text uses the opening text's words than the talent pool does: the profile's
     Okapi BM25 for the opening's terms, standardised over the pool (``lexical.py``), rescaled by
     ``criteria.lexical_score``. Not applicable without a pool (the caller gives no ``lexical`` value).
+titles
+    How much more the talent's job titles (work history, desired roles, the résumé's work-history lines:
+    ``skills.resume_titles``) use the opening title's words than the pool's do: BM25 standardised over the pool
+    like ``lexical``, rescaled by ``criteria.titles_score``. Not applicable without a pool or when the talent has
+    no job title (the caller gives no ``titles`` value).
 experience
     ``min(1, relevant_years / min_years_experience)``. Relevant years: the most ``years`` given on a skill that
     covers a requirement exactly or more specifically; without such years, the total of the work history.
@@ -105,13 +110,13 @@ class FitResult:
         return {c: b.points for c, b in self.breakdown.items()}
 
 
-def requirement_weight(
-    importance: Importance, source: str, confidence: float | None, weights: FitWeights
-) -> float:
+def requirement_weight(importance: Importance, source: str, confidence: float | None, weights: FitWeights) -> float:
     return weights.importance[Importance(importance)] * claim_confidence(source, confidence)
 
 
-def _skill_matches(talent: TalentData, opening: OpeningData, graph: SkillGraph, weights: FitWeights) -> tuple[list[SkillMatch], list[float]]:
+def _skill_matches(
+    talent: TalentData, opening: OpeningData, graph: SkillGraph, weights: FitWeights
+) -> tuple[list[SkillMatch], list[float]]:
     claims = list(talent.skills)
     matches: list[SkillMatch] = []
     relevant_years: list[float] = []
@@ -172,13 +177,15 @@ def fit_score(
     text_similarity: float | None = None,
     lexical: float | None = None,
     text_z: float | None = None,
+    titles: float | None = None,
 ) -> FitResult:
     """Score one pair (see module docstring). Hard constraints are not checked here (``constraints.py``).
 
     ``lexical``: the profile's standardised BM25 for the opening's text (``LexicalQueries.z``), None when there
     is no pool to compare with. ``text_z``: ``text_similarity`` standardised over the pool's cosines with this
     opening (``EmbeddingPool.z``); when given, the text criterion is ``criteria.text_z_score(text_z)`` instead of
-    the fixed cosine ranges.
+    the fixed cosine ranges. ``titles``: the talent's job titles' standardised BM25 for the opening's title
+    (None or NaN: not applicable).
 
     Guarantees: ``0 <= score <= 100``; ``score == sum(points)``; adding a required skill the talent holds at
     the required level never lowers the score.
@@ -204,6 +211,11 @@ def fit_score(
     raw["lexical"] = (
         (float(C.lexical_score(lexical)), True, {"z": round(float(lexical), 3)})
         if lexical is not None and lexical == lexical  # NaN: not applicable
+        else (0.0, False, {})
+    )
+    raw["titles"] = (
+        (float(C.titles_score(titles)), True, {"z": round(float(titles), 3)})
+        if titles is not None and titles == titles
         else (0.0, False, {})
     )
     if opening.min_years_experience is not None:

@@ -283,6 +283,7 @@ def score_openings(
     text_similarity: np.ndarray | None = None,
     lexical: np.ndarray | None = None,
     text_z: np.ndarray | None = None,
+    titles: np.ndarray | None = None,
 ) -> OpeningScores:
     """Exact fit scores of ``talent`` for every opening in ``cols`` (hard constraints not applied).
 
@@ -290,6 +291,7 @@ def score_openings(
     none (the ``text`` criterion is then not applicable, as in ``fit_score(text_similarity=None)``).
     ``lexical``: (n,) the talent's standardised BM25 for each opening's text (``LexicalQueries.z``), NaN where
     not applicable. ``text_z``: (n,) the cosines standardised over the talent pool (NaN: the fixed ranges).
+    ``titles``: (n,) the talent's job titles' standardised BM25 for each opening's title, NaN where not applicable.
     ``today``: the date work experience is counted to. Equal to ``fit_score`` pair by pair.
     """
     today = today or date.today()
@@ -312,6 +314,10 @@ def score_openings(
     lex = np.full(n, np.nan) if lexical is None else np.asarray(lexical, dtype=np.float64)
     app["lexical"] = ~np.isnan(lex)
     crit["lexical"] = np.where(app["lexical"], C.lexical_score(np.nan_to_num(lex)), 0.0)
+
+    tit = np.full(n, np.nan) if titles is None else np.asarray(titles, dtype=np.float64)
+    app["titles"] = ~np.isnan(tit)
+    crit["titles"] = np.where(app["titles"], C.titles_score(np.nan_to_num(tit)), 0.0)
 
     app["experience"] = ~np.isnan(cols.min_years)
     years = np.where(np.isnan(rel_years), talent.years_of_experience(today), rel_years)

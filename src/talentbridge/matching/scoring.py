@@ -90,6 +90,7 @@ class OpeningProfile:
             "skills": bool(self.req_ids) and float(self.req_weight.sum()) > 0,
             "text": self.embedding is not None,
             "lexical": False,  # needs the pool's term statistics: scored by the services (fit_score)
+            "titles": False,  # the same
             "experience": o.min_years_experience is not None,
             "education": o.min_degree is not None,
             "location": True,
@@ -110,9 +111,7 @@ class RowScores:
         return {c: float(self.points[c][i]) for c in CRITERIA}
 
 
-def _skill_credit(
-    cols: TalentColumns, prof: OpeningProfile, rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _skill_credit(cols: TalentColumns, prof: OpeningProfile, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(n, R) best credit per requirement, and (n,) most years on a relevant skill (NaN when none)."""
     n, n_req = rows.shape[0], len(prof.req_ids)
     credit = np.zeros((n, n_req), dtype=np.float64)
@@ -185,6 +184,4 @@ def score_rows(cols: TalentColumns, prof: OpeningProfile, rows: np.ndarray) -> R
     total = np.zeros(n)
     for c in CRITERIA:
         total = total + points[c]
-    return RowScores(
-        rows=rows, score=np.clip(total, 0.0, 100.0), points=points, criterion=crit, credit=credit
-    )
+    return RowScores(rows=rows, score=np.clip(total, 0.0, 100.0), points=points, criterion=crit, credit=credit)

@@ -35,6 +35,7 @@ CRITERIA: tuple[str, ...] = (
     "skills",
     "text",
     "lexical",
+    "titles",
     "experience",
     "education",
     "location",
@@ -46,7 +47,9 @@ _W = MappingProxyType
 #: Default weights per opening kind. Rows need not sum to 1: the score divides by the applicable total.
 #: ``text`` and ``lexical`` of jobs are fitted on half A of the résumé-routing development set with ``skills``
 #: kept at 0.45 (``benchmarks/eval_routing.py``; docs/matching.md); the other kinds' ``lexical`` is not fitted
-#: (no development set of their kind): 0.30, below their skills weight.
+#: (no development set of their kind): 0.30, below their skills weight. ``titles`` of jobs (0.30) is chosen on half A
+#: of the same set (the lowest weight of a flat plateau: 0.3-2.4 within a point); the other kinds' 0.15 is not
+#: fitted (a project's or a secondment slot's title names a job less often).
 DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
     {
         OpeningKind.JOB: _W(
@@ -54,6 +57,7 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
                 "skills": 0.45,
                 "text": 0.60,
                 "lexical": 0.90,
+                "titles": 0.30,
                 "experience": 0.15,
                 "education": 0.05,
                 "location": 0.10,
@@ -66,6 +70,7 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
                 "skills": 0.50,
                 "text": 0.10,
                 "lexical": 0.30,
+                "titles": 0.15,
                 "experience": 0.15,
                 "education": 0.05,
                 "location": 0.10,
@@ -78,6 +83,7 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
                 "skills": 0.45,
                 "text": 0.15,
                 "lexical": 0.30,
+                "titles": 0.15,
                 "experience": 0.0,
                 "education": 0.10,
                 "location": 0.15,
@@ -90,6 +96,7 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
                 "skills": 0.40,
                 "text": 0.15,
                 "lexical": 0.30,
+                "titles": 0.15,
                 "experience": 0.0,
                 "education": 0.15,
                 "location": 0.15,
@@ -102,6 +109,7 @@ DEFAULT_WEIGHTS: Mapping[OpeningKind, Mapping[str, float]] = _W(
                 "skills": 0.50,
                 "text": 0.15,
                 "lexical": 0.30,
+                "titles": 0.15,
                 "experience": 0.10,
                 "education": 0.15,
                 "location": 0.05,
@@ -148,15 +156,11 @@ class FitWeights:
         }
 
 
-def _check(
-    values: Mapping[str, Any], where: tuple[str | int, ...], problems: list[Problem]
-) -> dict[str, float]:
+def _check(values: Mapping[str, Any], where: tuple[str | int, ...], problems: list[Problem]) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, value in values.items():
         if name not in CRITERIA:
-            problems.append(
-                Problem(loc=(*where, name), msg=f"unknown criterion; use one of {', '.join(CRITERIA)}")
-            )
+            problems.append(Problem(loc=(*where, name), msg=f"unknown criterion; use one of {', '.join(CRITERIA)}"))
             continue
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             problems.append(Problem(loc=(*where, name), msg="a weight is a non-negative number", value=value))
@@ -191,17 +195,13 @@ def weights_for(kind: OpeningKind | str, overrides: Mapping[str, Any] | None = N
         elif key == "importance" and isinstance(value, Mapping):
             for name, w in value.items():
                 if name not in {i.value for i in Importance} or not isinstance(w, int | float) or w < 0:
-                    problems.append(
-                        Problem(loc=("fit_weights", "importance", name), msg="bad importance weight")
-                    )
+                    problems.append(Problem(loc=("fit_weights", "importance", name), msg="bad importance weight"))
                 else:
                     importance[Importance(name)] = float(w)
         elif key == "relation_credit" and isinstance(value, Mapping):
             for name, w in value.items():
                 if name not in RELATION_CREDIT or not isinstance(w, int | float) or not 0 <= w <= 1:
-                    problems.append(
-                        Problem(loc=("fit_weights", "relation_credit", name), msg="bad credit (0..1)")
-                    )
+                    problems.append(Problem(loc=("fit_weights", "relation_credit", name), msg="bad credit (0..1)"))
                 else:
                     relation[name] = float(w)
         else:

@@ -11,7 +11,10 @@ is not full yet grows by reading only the talents added after it (``LexicalCorpu
 one built from all of them); edits and deletions of its own talents come in at its next full read, at most
 ``FULL_SAMPLE_REFRESH_SECONDS`` later. Reading every talent again at each 10% of an import's growth had stalled
 each web worker of a small deployment for seconds at a time (``benchmarks/bench_scale.py --preload 0``).
-``opening_queries(corpus, texts)`` compiles openings' texts against it. ``embedding_pool(ctx, budget)`` gives the mean and covariance of the same sample's
+``titles_corpus(ctx)`` is the same sample's job titles (``job_titles_text``: work history, desired roles and the
+résumé's work-history lines), for the ``titles`` criterion: profiles without a job title are left out of it, and it
+is None below ``MIN_POOL`` profiles with one. ``opening_queries(corpus, texts)`` compiles openings' texts (or
+titles) against either. ``embedding_pool(ctx, budget)`` gives the mean and covariance of the same sample's
 text embeddings (``matching.lexical.EmbeddingPool``) for the pool-standardised ``text`` criterion. A pool of fewer than ``MIN_POOL`` profiles gives None: the criterion is then not
 applicable (a standardised score over a handful of profiles says nothing).
 """
@@ -21,15 +24,28 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries, terms
+from talentbridge.matching.lexical import TITLES_EXPAND, EmbeddingPool, LexicalCorpus, LexicalQueries, terms
 from talentbridge.services.recommend_context import MatchingContext
 from talentbridge.services.text_embeddings import cut_text, profile_text
+from talentbridge.skills.resume_titles import titles_from_resume
 
-__all__ = ["pool_corpus", "embedding_pool", "opening_queries", "talent_terms", "reset_pools", "POOL_SAMPLE", "MIN_POOL"]
+__all__ = [
+    "pool_corpus",
+    "titles_corpus",
+    "embedding_pool",
+    "opening_queries",
+    "talent_terms",
+    "talent_title_terms",
+    "job_titles_text",
+    "reset_pools",
+    "POOL_SAMPLE",
+    "MIN_POOL",
+    "RESUME_TITLES",
+]
 
 POOL_SAMPLE = 5000
 MIN_POOL = 20
@@ -42,13 +58,15 @@ FULL_SAMPLE_REFRESH_SECONDS = 600.0
 class _Sample:
     """A pool sample: the talents counted when it was checked, the corpus of the sampled profiles (None: fewer than
     ``MIN_POOL``), their texts as the text criterion's encoder sees them, the largest sampled id, and when the
-    sample's talents were last all read (monotonic seconds)."""
+    sample's talents were last all read (monotonic seconds); the job titles of the sampled profiles that have one
+    (None: none has)."""
 
     count: int
     corpus: LexicalCorpus | None
     texts: list[str]
     last_id: int = 0
     read_at: float = 0.0
+    titles: LexicalCorpus | None = None
 
 
 _lock = threading.Lock()
@@ -63,7 +81,7 @@ def reset_pools() -> None:
         _pools.clear()
         _embedding_pools.clear()
         _single.clear()
-        _single_corpus[0] = None
+        _single_corpus.clear()
         _built_at.clear()
 
 
@@ -81,6 +99,24 @@ def lexical_text(talent: Any) -> str:
 
 def talent_terms(talent: Any) -> list[str]:
     return terms(lexical_text(talent))
+
+
+#: Work-history lines of a résumé the ``titles`` criterion reads (the first: the most recent). Chosen on half A of
+#: the résumé-routing development set (docs/matching.md): 3, 5 and 8 within a point, 3 the best.
+RESUME_TITLES = 3
+
+
+def job_titles_text(resume: str | None, titles: Iterable[str | None], roles: Iterable[str]) -> str:
+    """A profile's job titles, a line each: its work history's, its desired roles (URIs left out) and the first
+    ``RESUME_TITLES`` its résumé's work-history lines name (``skills.resume_titles``)."""
+    parts = [*(t or "" for t in titles), *(r for r in roles if "://" not in r)]
+    parts += titles_from_resume(resume, RESUME_TITLES)
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def talent_title_terms(talent: Any) -> list[str]:
+    """The terms of ``job_titles_text`` of a profile (empty: no job title; the criterion is then left out)."""
+    return terms(job_titles_text(talent.resume_text, (w.title for w in talent.work_history), talent.desired_roles))
 
 
 def _key(ctx: MatchingContext) -> str:
@@ -130,29 +166,35 @@ def _check_or_build(ctx: MatchingContext, key: str, hit: _Sample | None) -> _Sam
         and now - hit.read_at < FULL_SAMPLE_REFRESH_SECONDS
     ):
         # grown (an import, sign-ups): the newcomers have larger ids; read only them
-        texts, docs, last_id = _read(ctx, POOL_SAMPLE - len(hit.texts), after=hit.last_id)
-        entry = _Sample(count, hit.corpus.extended(docs), hit.texts + texts, last_id or hit.last_id, hit.read_at)
+        texts, docs, title_docs, last_id = _read(ctx, POOL_SAMPLE - len(hit.texts), after=hit.last_id)
+        titles = hit.titles.extended(title_docs) if hit.titles is not None else LexicalCorpus(title_docs)
+        entry = _Sample(
+            count, hit.corpus.extended(docs), hit.texts + texts, last_id or hit.last_id, hit.read_at, titles
+        )
     else:
         corpus: LexicalCorpus | None = None
+        titles = None
         texts, last_id = [], 0
         if count >= MIN_POOL:
-            texts, docs, last_id = _read(ctx, POOL_SAMPLE)
-            corpus = LexicalCorpus(docs)
-        entry = _Sample(count, corpus, texts, last_id, now)
+            texts, docs, title_docs, last_id = _read(ctx, POOL_SAMPLE)
+            corpus, titles = LexicalCorpus(docs), LexicalCorpus(title_docs)
+        entry = _Sample(count, corpus, texts, last_id, now, titles)
     with _lock:
         _pools[key] = entry
         _built_at[key] = time.monotonic()
     return entry
 
 
-def _read(ctx: MatchingContext, limit: int, after: int = 0) -> tuple[list[str], list[list[str]], int]:
-    """Texts and terms of at most ``limit`` talents in id order after id ``after``, and the last id read (0: none).
+def _read(ctx: MatchingContext, limit: int, after: int = 0) -> tuple[list[str], list[list[str]], list[list[str]], int]:
+    """Texts, terms and job-title terms (only of the profiles with a job title) of at most ``limit`` talents in id
+    order after id ``after``, and the last id read (0: none).
     Only the three text columns are read (``TalentSnapshot.texts_after``), not whole validated profiles: those
     had cost a web worker about a second of CPU per 2,000 talents, most of it checking stored e-mail addresses."""
     from talentbridge.services.talent_index import talent_snapshot
 
     texts: list[str] = []  # as the text criterion's encoder sees them
     docs: list[list[str]] = []
+    title_docs: list[list[str]] = []
     last_id = 0
     snapshot = talent_snapshot(ctx.session)
     while len(texts) < limit:
@@ -161,15 +203,24 @@ def _read(ctx: MatchingContext, limit: int, after: int = 0) -> tuple[list[str], 
             whole = profile_text(resume, titles, roles)
             texts.append(cut_text(whole))
             docs.append(terms(whole[:LEXICAL_TEXT_CHARS]))
+            title_text = job_titles_text(resume, titles, roles)
+            if title_text:
+                title_docs.append(terms(title_text))
             last_id = talent_id
         if not rows:
             break
-    return texts, docs, last_id
+    return texts, docs, title_docs, last_id
 
 
 def pool_corpus(ctx: MatchingContext) -> LexicalCorpus | None:
     """The pool's corpus for ``ctx``'s database (None: fewer than ``MIN_POOL`` talents)."""
     return _pool(ctx).corpus
+
+
+def titles_corpus(ctx: MatchingContext) -> LexicalCorpus | None:
+    """The pool sample's job titles for ``ctx``'s database (None: fewer than ``MIN_POOL`` profiles with one)."""
+    titles = _pool(ctx).titles
+    return titles if titles is not None and len(titles) >= MIN_POOL else None
 
 
 def embedding_pool(ctx: MatchingContext, budget: float | None) -> EmbeddingPool | None:
@@ -210,30 +261,36 @@ def embedding_pool(ctx: MatchingContext, budget: float | None) -> EmbeddingPool 
         builder.release()
 
 
-#: Single openings compiled against the current pool, kept per process (talents-for-opening compiles its one
-#: opening on every list it computes; widening a bare title costs a few milliseconds).
+#: Single openings compiled against the current pool, kept per process and per corpus kind (talents-for-opening
+#: compiles its one opening's text and title on every list it computes; widening a bare title costs a few
+#: milliseconds).
 SINGLE_QUERIES = 4096
-_single: OrderedDict[str, LexicalQueries] = OrderedDict()  # compiled against ``_single_corpus``
-_single_corpus: list[LexicalCorpus | None] = [None]
+_single: dict[str, OrderedDict[str, LexicalQueries]] = {}  # per kind, compiled against ``_single_corpus[kind]``
+_single_corpus: dict[str, LexicalCorpus] = {}
 
 
-def opening_queries(corpus: LexicalCorpus | None, texts: Sequence[str]) -> LexicalQueries | None:
+def opening_queries(corpus: LexicalCorpus | None, texts: Sequence[str], kind: str = "text") -> LexicalQueries | None:
+    """``texts`` compiled against ``corpus`` (None without one). ``kind`` names the corpus (``text``: the pool's
+    texts; ``titles``: their job titles, the openings' titles not widened, ``TITLES_EXPAND``) and keys the cache of
+    single openings."""
     if corpus is None:
         return None
+    expand = kind != "titles" or TITLES_EXPAND
     if len(texts) != 1:
-        return LexicalQueries(corpus, texts)
+        return LexicalQueries(corpus, texts, expand=expand)
     with _lock:
-        if _single_corpus[0] is not corpus:  # another pool: what was compiled against the last one is stale
-            _single.clear()
-            _single_corpus[0] = corpus
-        hit = _single.get(texts[0])
+        cache = _single.setdefault(kind, OrderedDict())
+        if _single_corpus.get(kind) is not corpus:  # another pool: what was compiled against the last one is stale
+            cache.clear()
+            _single_corpus[kind] = corpus
+        hit = cache.get(texts[0])
         if hit is not None:
-            _single.move_to_end(texts[0])
+            cache.move_to_end(texts[0])
             return hit
-    queries = LexicalQueries(corpus, texts)
+    queries = LexicalQueries(corpus, texts, expand=expand)
     with _lock:
-        if _single_corpus[0] is corpus:
-            _single[texts[0]] = queries
-            while len(_single) > SINGLE_QUERIES:
-                _single.popitem(last=False)
+        if _single_corpus.get(kind) is corpus:
+            cache[texts[0]] = queries
+            while len(cache) > SINGLE_QUERIES:
+                cache.popitem(last=False)
     return queries

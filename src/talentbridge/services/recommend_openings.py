@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from talentbridge.domain import Opening, TalentData
 from talentbridge.matching import OpeningContext, SkillGraph, explain_fit, fit_score
 from talentbridge.matching.explain import breakdown_dict
-from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries
+from talentbridge.matching.lexical import TITLES_EXPAND, EmbeddingPool, LexicalCorpus, LexicalQueries
 from talentbridge.matching.opening_scores import OpeningColumns, eligible_openings, score_openings
 from talentbridge.matching.weights import FitWeights
 from talentbridge.services.text_embeddings import TextEmbeddings, opening_text, text_key
@@ -48,6 +48,8 @@ class CompiledOpenings:
     signature: dict[str, Any] | None = None
     lexical: LexicalQueries | None = None  # the openings' texts against ``lexical_corpus``
     lexical_corpus: LexicalCorpus | None = None
+    title_queries: LexicalQueries | None = None  # the openings' titles against ``title_corpus``
+    title_corpus: LexicalCorpus | None = None
     text_pool: EmbeddingPool | None = None  # the pool ``text_mean`` / ``text_sd`` are computed against
     text_mean: np.ndarray | None = None  # (n,) the pool's mean cosine with each opening, NaN until computed
     text_sd: np.ndarray | None = None
@@ -64,6 +66,17 @@ class CompiledOpenings:
                 texts = [opening_text(ctx.opening) for ctx in self.columns.contexts]
                 self.lexical, self.lexical_corpus = LexicalQueries(corpus, texts), corpus
             return self.lexical
+
+    def titles(self, corpus: LexicalCorpus | None) -> LexicalQueries | None:
+        """The openings' titles compiled against the pool's job titles (kept while the corpus is the same)."""
+        if corpus is None:
+            return None
+        with _lock:
+            if self.title_queries is None or self.title_corpus is not corpus:
+                titles = [ctx.opening.title for ctx in self.columns.contexts]
+                self.title_queries = LexicalQueries(corpus, titles, expand=TITLES_EXPAND)
+                self.title_corpus = corpus
+            return self.title_queries
 
     def text_z(self, pool: EmbeddingPool | None, sims: np.ndarray) -> np.ndarray | None:
         """``sims`` (n,) standardised over the pool's cosines with each opening (NaN where not known)."""
@@ -172,12 +185,14 @@ def rank_openings(
     budget: float | None,
     lexical: np.ndarray | None = None,
     text_pool: EmbeddingPool | None = None,
+    titles: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """The ``top`` openings of ``entry`` among ``keep`` (filters) that pass the hard constraints, by (score, id).
 
     ``talent_vector``: the talent's text embedding (None: no text, or no encoder). ``lexical``: (n,) the talent's
     standardised BM25 per opening (``LexicalQueries.z``; None: no pool to compare with). ``text_pool``: the
-    pool's text embeddings, to standardise the cosines (None: the text criterion's fixed ranges). Returns ``items`` (each with
+    pool's text embeddings, to standardise the cosines (None: the text criterion's fixed ranges). ``titles``: (n,)
+    the talent's job titles' standardised BM25 per opening title (None: not applicable). Returns ``items`` (each with
     ``_index`` into the compiled openings), ``considered``, ``eligible`` and ``excluded``.
     """
     cols = entry.columns
@@ -190,7 +205,9 @@ def rank_openings(
         rows = eligible_rows[entry.have[eligible_rows]]
         sims[rows] = entry.vectors[rows].astype(np.float32) @ talent_vector.astype(np.float32)
     text_z = entry.text_z(text_pool, sims)
-    scored = score_openings(talent, cols, today=today, text_similarity=sims, lexical=lexical, text_z=text_z)
+    scored = score_openings(
+        talent, cols, today=today, text_similarity=sims, lexical=lexical, text_z=text_z, titles=titles
+    )
     cand = eligible_rows[scored.score[eligible_rows] >= min_score]
     order = np.lexsort((cols.ids[cand], -scored.score[cand]))
     items = []
@@ -212,9 +229,11 @@ def rank_openings(
             sim = None if np.isnan(sims[j]) else float(sims[j])
             lex = None if lexical is None or np.isnan(lexical[j]) else float(lexical[j])
             tz = None if text_z is None or np.isnan(text_z[j]) else float(text_z[j])
+            ti = None if titles is None or np.isnan(titles[j]) else float(titles[j])
             result = fit_score(
-                talent, o, graph, cols.weights[j], today=today, text_similarity=sim, lexical=lex, text_z=tz
-            )
+                talent, o, graph, cols.weights[j], today=today, text_similarity=sim, lexical=lex, text_z=tz,
+                titles=ti,
+            )  # fmt: skip
             item["explanation"] = explain_fit(result, graph, text_status=_status(text, talent_vector, entry, j))
         items.append(item)
     return {

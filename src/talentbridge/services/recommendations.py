@@ -26,7 +26,14 @@ from talentbridge.matching.explain import breakdown_dict
 from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus
 from talentbridge.matching.opening_scores import OPENING_KINDS, OpeningColumns
 from talentbridge.matching.retrieval import SearchFilters, TalentIndex
-from talentbridge.services.lexical_pool import embedding_pool, opening_queries, pool_corpus, talent_terms
+from talentbridge.services.lexical_pool import (
+    embedding_pool,
+    opening_queries,
+    pool_corpus,
+    talent_terms,
+    talent_title_terms,
+    titles_corpus,
+)
 from talentbridge.services.recommend_cache import (
     MAX_AGE_SECONDS,
     UNSETTLED_MAX_AGE_SECONDS,
@@ -124,6 +131,12 @@ class RecommendationService:
         if not hasattr(self, "_pool"):
             self._pool = pool_corpus(self.ctx)
         return self._pool
+
+    def title_pool(self) -> LexicalCorpus | None:
+        """The talent pool's job titles for the ``titles`` criterion (looked up once per service)."""
+        if not hasattr(self, "_title_pool"):
+            self._title_pool = titles_corpus(self.ctx)
+        return self._title_pool
 
     def text_pool(self, budget: float | None = REQUEST_BUDGET_SECONDS) -> EmbeddingPool | None:
         """The pool's text embeddings for the standardised ``text`` criterion (looked up once per service; a
@@ -280,6 +293,7 @@ class RecommendationService:
         states = self.talent_index.text_states(rec.rows)
         graph = ctx.graph
         queries = opening_queries(self.pool(), [opening_text(opening)])
+        title_queries = opening_queries(self.title_pool(), [opening.title], kind="titles")
         text_pool = self.text_pool() if embedding is not None else None
         text_stats = None
         if text_pool is not None and embedding is not None:
@@ -299,13 +313,15 @@ class RecommendationService:
                 status = "no_opening_text"
             z = None if queries is None else float(queries.z(talent_terms(t))[0])
             lexical = None if z is None or np.isnan(z) else z
+            tq = None if title_queries is None else float(title_queries.z(talent_title_terms(t))[0])
+            titles = None if tq is None or np.isnan(tq) else tq
             text_z = None
             if similarity is not None and text_stats is not None and text_pool is not None:
                 tz = float(text_pool.z(np.array([similarity]), *text_stats)[0])
                 text_z = None if np.isnan(tz) else tz
             result = fit_score(
                 t, opening, graph, weights, today=ctx.today, text_similarity=similarity, lexical=lexical,
-                text_z=text_z,
+                text_z=text_z, titles=titles,
             )  # fmt: skip
             item: dict[str, Any] = {
                 "talent_id": t.id,
@@ -426,6 +442,8 @@ class RecommendationService:
             talent_vector = self.talent_vector(talent)
         queries = compiled.queries(self.pool())
         lexical = None if queries is None else queries.z(talent_terms(talent))
+        title_queries = compiled.titles(self.title_pool())
+        titles = None if title_queries is None else title_queries.z(talent_title_terms(talent))
         ranked = rank_openings(
             talent,
             compiled,
@@ -440,6 +458,7 @@ class RecommendationService:
             budget=budget,
             lexical=lexical,
             text_pool=self.text_pool(budget),
+            titles=titles,
         )
         for item in ranked["items"]:
             item.pop("_index")

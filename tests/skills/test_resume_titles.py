@@ -1,0 +1,63 @@
+"""Job titles read from a résumé's work-history lines (``skills.resume_titles``), English and Korean."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from talentbridge.skills.resume_titles import DATE_RANGE, MAX_WORDS, titles_from_resume
+
+ENGLISH = """Summary
+Quality engineer with eight years in automotive parts; since 2019 I have led vision inspection projects.
+Experience
+Senior Quality Engineer 03/2019 to Current Hanul Motors, Ulsan
+Led the vision inspection line.
+Hanul Motors Ulsan Quality Engineer Jan 2015 - Feb 2019
+Machine Operator
+2012 - 2014
+Education
+Bachelor of Science, Mechanical Engineering 2008 - 2012 Pusan National University
+"""
+
+KOREAN = """경력
+2020.03 ~ 현재 한빛정밀 / 비전 AI 엔지니어
+2017년 3월 ~ 2020년 2월 대성전자 데이터 분석가
+학력
+2013.03 - 2017.02 부산대학교 기계공학 학사
+"""
+
+
+def test_english_lines_give_titles_in_order_dates_and_schooling_left_out():
+    assert titles_from_resume(ENGLISH) == [
+        "Senior Quality Engineer Hanul Motors, Ulsan",
+        "Hanul Motors Ulsan Quality Engineer",
+        "Machine Operator",  # the dates on a line of their own: the title is the line above
+    ]
+
+
+def test_korean_dates_and_open_ends():
+    assert titles_from_resume(KOREAN) == ["한빛정밀 / 비전 AI 엔지니어", "대성전자 데이터 분석가"]
+
+
+def test_limit_repeats_and_empty_input():
+    text = "\n".join(f"Data Scientist 0{m}/2020 to 0{m + 1}/2020" for m in range(1, 6)) + "\nAnalyst 2018 - 2019"
+    assert titles_from_resume(text) == ["Data Scientist", "Analyst"]  # each title once
+    assert titles_from_resume(text, limit=1) == ["Data Scientist"]
+    assert titles_from_resume("") == [] and titles_from_resume(None) == []
+    assert titles_from_resume("No dates here at all.\nJust prose.") == []
+    assert titles_from_resume("Part a2019-2020b glued to words") == []
+
+
+def test_a_sentence_that_mentions_years_is_not_a_title():
+    text = "From 2010 to 2015 I worked on many interesting problems for the company and its customers all over the world"
+    assert titles_from_resume(text) == []
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_any_text_gives_short_distinct_titles_without_date_ranges(text):
+    out = titles_from_resume(text)
+    assert len(out) <= 8
+    assert len({t.lower() for t in out}) == len(out)
+    for title in out:
+        assert len(title) >= 2 and len(title.split()) <= MAX_WORDS
+        assert DATE_RANGE.search(title) is None and title == title.strip()

@@ -204,7 +204,7 @@ def test_the_pool_reads_each_profile_as_the_criteria_do(sqlite_database, tmp_pat
         repos = Repositories(session)
         extra = talent("x1", "Sous chef\t\tand  pastry cook https://example.org/cv").model_copy(
             update={
-                "desired_roles": ["Head chef", "http://data.europa.eu/esco/occupation/x"],
+                "desired_roles": ["Head chef", "http://data.europa.eu/esco/occupation/x", "ml-engineer"],
                 "work_history": [
                     WorkExperience(organization="Hotel", title="Commis chef"),
                     WorkExperience(organization="Cafe", title=None),
@@ -220,8 +220,16 @@ def test_the_pool_reads_each_profile_as_the_criteria_do(sqlite_database, tmp_pat
     assert last_id == max(t.id for t in everyone) and len(texts) == len(everyone) == 25
     assert texts == [talent_text(t) for t in everyone]
     assert docs == [lexical_pool.talent_terms(t) for t in everyone]
-    titled = [lexical_pool.talent_title_terms(t) for t in everyone]
+    with sqlite_database.session() as session:
+        labels = lexical_pool.role_labels(_service(session, sqlite_database, tmp_path))
+    titled = [lexical_pool.talent_title_terms(t, labels) for t in everyone]
     assert title_docs == [d for d in titled if d] and title_docs  # only the profiles with a job title
+    # a role id of the taxonomy is named in both languages; another role as written; an unknown URI left out
+    assert labels("ml-engineer") == ["Machine learning engineer", "머신러닝 엔지니어"]
+    assert labels("Head chef") == ["Head chef"] and labels("http://data.europa.eu/esco/occupation/x") == []
+    from talentbridge.matching.lexical import terms
+
+    assert set(terms("Commis chef Head chef Machine learning engineer 머신러닝 엔지니어")) == set(titled[-1])
     assert any(t.work_history for t in everyone) and any(t.desired_roles for t in everyone)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,7 @@ __all__ = [
     "talent_terms",
     "talent_title_terms",
     "job_titles_text",
+    "role_labels",
     "reset_pools",
     "POOL_SAMPLE",
     "MIN_POOL",
@@ -106,17 +107,46 @@ def talent_terms(talent: Any) -> list[str]:
 RESUME_TITLES = 3
 
 
-def job_titles_text(resume: str | None, titles: Iterable[str | None], roles: Iterable[str]) -> str:
-    """A profile's job titles, a line each: its work history's, its desired roles (URIs left out) and the first
-    ``RESUME_TITLES`` its résumé's work-history lines name (``skills.resume_titles``)."""
-    parts = [*(t or "" for t in titles), *(r for r in roles if "://" not in r)]
+RoleLabels = Callable[[str], list[str]]
+_uri_index: list[Any] = [None, {}]  # [taxonomy, its occupations by URI]
+
+
+def role_labels(ctx: MatchingContext) -> RoleLabels:
+    """A desired role's names in both languages: an occupation of the context's taxonomy (by id or URI) gives its
+    English and Korean labels ("vision-inspection-engineer" -> Machine Vision Inspection Engineer, 비전 검사
+    엔지니어); another role is taken as written, and a URI the taxonomy does not hold is left out."""
+    taxonomy = ctx.taxonomy_and_graph[0]
+    with _lock:
+        if _uri_index[0] is not taxonomy:
+            _uri_index[:] = [taxonomy, taxonomy.occupation_by_uri()]
+        by_uri = _uri_index[1]
+
+    def labels(role: str) -> list[str]:
+        occupation = taxonomy.occupations.get(role) or by_uri.get(role)
+        if occupation is not None:
+            return [label for label in (occupation.label_en, occupation.label_ko) if label]
+        return [] if "://" in role else [role]
+
+    return labels
+
+
+def job_titles_text(
+    resume: str | None, titles: Iterable[str | None], roles: Iterable[str], labels: RoleLabels | None = None
+) -> str:
+    """A profile's job titles, a line each: its work history's, its desired roles (named by ``labels``, a
+    ``role_labels``; without it as written, URIs left out) and the first ``RESUME_TITLES`` its résumé's
+    work-history lines name (``skills.resume_titles``)."""
+    parts = [t or "" for t in titles]
+    for role in roles:
+        parts += labels(role) if labels is not None else [] if "://" in role else [role]
     parts += titles_from_resume(resume, RESUME_TITLES)
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
-def talent_title_terms(talent: Any) -> list[str]:
+def talent_title_terms(talent: Any, labels: RoleLabels | None = None) -> list[str]:
     """The terms of ``job_titles_text`` of a profile (empty: no job title; the criterion is then left out)."""
-    return terms(job_titles_text(talent.resume_text, (w.title for w in talent.work_history), talent.desired_roles))
+    history = (w.title for w in talent.work_history)
+    return terms(job_titles_text(talent.resume_text, history, talent.desired_roles, labels))
 
 
 def _key(ctx: MatchingContext) -> str:
@@ -197,13 +227,14 @@ def _read(ctx: MatchingContext, limit: int, after: int = 0) -> tuple[list[str], 
     title_docs: list[list[str]] = []
     last_id = 0
     snapshot = talent_snapshot(ctx.session)
+    labels = role_labels(ctx)
     while len(texts) < limit:
         rows = snapshot.texts_after(last_id or after, min(1000, limit - len(texts)))
         for talent_id, resume, titles, roles in rows:
             whole = profile_text(resume, titles, roles)
             texts.append(cut_text(whole))
             docs.append(terms(whole[:LEXICAL_TEXT_CHARS]))
-            title_text = job_titles_text(resume, titles, roles)
+            title_text = job_titles_text(resume, titles, roles, labels)
             if title_text:
                 title_docs.append(terms(title_text))
             last_id = talent_id

@@ -30,6 +30,7 @@ from talentbridge.services.lexical_pool import (
     embedding_pool,
     opening_queries,
     pool_corpus,
+    role_labels,
     talent_terms,
     talent_title_terms,
     titles_corpus,
@@ -137,6 +138,12 @@ class RecommendationService:
         if not hasattr(self, "_title_pool"):
             self._title_pool = titles_corpus(self.ctx)
         return self._title_pool
+
+    def title_terms(self, talent: Talent) -> list[str]:
+        """The talent's job titles' terms, desired roles named by the taxonomy (``lexical_pool.role_labels``)."""
+        if not hasattr(self, "_role_labels"):
+            self._role_labels = role_labels(self.ctx)
+        return talent_title_terms(talent, self._role_labels)
 
     def text_pool(self, budget: float | None = REQUEST_BUDGET_SECONDS) -> EmbeddingPool | None:
         """The pool's text embeddings for the standardised ``text`` criterion (looked up once per service; a
@@ -313,7 +320,7 @@ class RecommendationService:
                 status = "no_opening_text"
             z = None if queries is None else float(queries.z(talent_terms(t))[0])
             lexical = None if z is None or np.isnan(z) else z
-            tq = None if title_queries is None else float(title_queries.z(talent_title_terms(t))[0])
+            tq = None if title_queries is None else float(title_queries.z(self.title_terms(t))[0])
             titles = None if tq is None or np.isnan(tq) else tq
             text_z = None
             if similarity is not None and text_stats is not None and text_pool is not None:
@@ -443,7 +450,7 @@ class RecommendationService:
         queries = compiled.queries(self.pool())
         lexical = None if queries is None else queries.z(talent_terms(talent))
         title_queries = compiled.titles(self.title_pool())
-        titles = None if title_queries is None else title_queries.z(talent_title_terms(talent))
+        titles = None if title_queries is None else title_queries.z(self.title_terms(talent))
         ranked = rank_openings(
             talent,
             compiled,

@@ -38,6 +38,7 @@ DATE_RANGE = re.compile(
     rf"(?:(?:{_DATE}|current|present|now|today|date)(?![a-z0-9])|현재|재직\s*중)(?:\s*까지)?",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"(?:19|20)\d\d")
 #: Placeholders of anonymised résumé sets, dot leaders, mis-decoded spaces.
 _NOISE = re.compile(r"company name|city\s*,\s*state|\.{3,}|[Âï¼​â€“]+|\u00a0", re.IGNORECASE)
 _SCHOOL = re.compile(
@@ -70,8 +71,7 @@ def titles_from_resume(text: str | None, limit: int = MAX_TITLES) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for k, line in enumerate(lines):
-        match = DATE_RANGE.search(line)
-        if match is None:
+        if _YEAR.search(line) is None or DATE_RANGE.search(line) is None:  # most lines name no year: cheap test first
             continue
         title = _undated(line)
         if len(title) < 2 and k > 0:

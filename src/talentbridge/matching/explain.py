@@ -175,10 +175,10 @@ def explain_fit(
     tz = result.breakdown["titles"].detail.get("z") if "titles" in result.breakdown else None
     if tz is not None:
         en.append(
-            f"Job titles (work history, desired roles) match the opening's title {tz:+.1f} standard deviations"
-            " from the talent pool's mean"
+            f"Job titles (work history, desired roles, the résumé's dated work lines) match the opening's title"
+            f" {tz:+.1f} standard deviations from the talent pool's mean"
         )
-        ko.append(f"직함(경력·희망 직무)과 공고 제목의 일치 정도: 인재 풀 평균 대비 {tz:+.1f} 표준편차")
+        ko.append(f"직함(경력·희망 직무·이력서의 경력 항목)과 공고 제목의 일치 정도: 인재 풀 평균 대비 {tz:+.1f} 표준편차")
     top = sorted((b for b in result.breakdown.values() if b.applicable), key=lambda b: -b.points)[:3]
     en.append("Largest contributions: " + ", ".join(f"{CRITERION_LABELS[b.criterion][0]} {b.points:.1f}" for b in top))
     ko.append("주요 기여: " + ", ".join(f"{CRITERION_LABELS[b.criterion][1]} {b.points:.1f}점" for b in top))

@@ -138,7 +138,10 @@ def job_titles_text(
     work-history lines name (``skills.resume_titles``)."""
     parts = [t or "" for t in titles]
     for role in roles:
-        parts += labels(role) if labels is not None else [] if "://" in role else [role]
+        if labels is not None:
+            parts += labels(role)
+        elif "://" not in role:
+            parts.append(role)
     parts += titles_from_resume(resume, RESUME_TITLES)
     return "\n".join(p.strip() for p in parts if p and p.strip())
 

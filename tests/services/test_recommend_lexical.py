@@ -268,6 +268,8 @@ def test_job_titles_in_the_resume_rank_the_opening_of_that_title_first_both_ways
             assert all(o["points"] < titles["points"] for o in others)
             assert any("Job titles" in r for r in by_title[first]["explanation"]["reasons"]["en"])
             assert any("직함" in r for r in by_title[first]["explanation"]["reasons"]["ko"])
+            read = {"p0": "Quality Engineer, Hanul Motors", "p1": "Data Analyst, Daeseong", "p2": "한빛정밀 비전 AI 엔지니어"}
+            assert titles["detail"]["read"] == [read[person]]  # what was read, for the person to check
         plain = svc.openings_for_talent(ids["plain"], 5)["items"]
         assert all(not i["explanation"]["breakdown"]["titles"]["applicable"] for i in plain)
         res = svc.talents_for_opening(ids["Quality Engineer"], 31, method="exact")
@@ -279,3 +281,6 @@ def test_job_titles_in_the_resume_rank_the_opening_of_that_title_first_both_ways
         assert sum(place[p] for p in quality) < sum(place[p] for p in analysts)  # the words of both: titles tell
         for item in res["items"]:
             assert sum(item["breakdown"].values()) == pytest.approx(item["score"], abs=0.1)
+        explained = {i["external_id"]: i["explanation"]["breakdown"]["titles"] for i in res["items"]}
+        assert explained["p3"]["detail"]["read"] == ["Quality Engineer, Hanul Motors"]
+        assert "read" not in explained["plain"]["detail"]

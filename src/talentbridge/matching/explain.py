@@ -19,6 +19,7 @@ An opening's exclusion summary (``explain_exclusions``)::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from talentbridge.matching.constraints import CONSTRAINTS
@@ -86,12 +87,18 @@ def breakdown_dict(points: dict[str, float], scores: dict[str, float] | None = N
 
 
 def explain_fit(
-    result: FitResult, graph: SkillGraph | None = None, *, text_status: str | None = None
+    result: FitResult,
+    graph: SkillGraph | None = None,
+    *,
+    text_status: str | None = None,
+    job_titles: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The explanation dict of one pair (see module docstring).
 
     ``text_status`` (a ``TEXT_STATUS_LABELS`` key) says whether the texts were compared and why not; it lands in
-    ``breakdown.text.detail`` (``status`` and ``reason``) and in the reasons."""
+    ``breakdown.text.detail`` (``status`` and ``reason``) and in the reasons. ``job_titles``: the talent's job
+    titles the ``titles`` criterion read (``breakdown.titles.detail.read`` and a reason line, so the person can
+    check what was read from the résumé)."""
     graph = graph or SkillGraph()
     matched, partial, missing_must, missing = [], [], [], []
     en: list[str] = []
@@ -179,6 +186,10 @@ def explain_fit(
             f" {tz:+.1f} standard deviations from the talent pool's mean"
         )
         ko.append(f"직함(경력·희망 직무·이력서의 경력 항목)과 공고 제목의 일치 정도: 인재 풀 평균 대비 {tz:+.1f} 표준편차")
+        if job_titles:
+            breakdown["titles"]["detail"]["read"] = list(job_titles)
+            en.append("Job titles read: " + "; ".join(job_titles))
+            ko.append("읽은 직함: " + "; ".join(job_titles))
     top = sorted((b for b in result.breakdown.values() if b.applicable), key=lambda b: -b.points)[:3]
     en.append("Largest contributions: " + ", ".join(f"{CRITERION_LABELS[b.criterion][0]} {b.points:.1f}" for b in top))
     ko.append("주요 기여: " + ", ".join(f"{CRITERION_LABELS[b.criterion][1]} {b.points:.1f}점" for b in top))

@@ -40,6 +40,7 @@ __all__ = [
     "opening_queries",
     "talent_terms",
     "talent_title_terms",
+    "talent_job_titles",
     "job_titles_text",
     "role_labels",
     "reset_pools",
@@ -146,10 +147,16 @@ def job_titles_text(
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
+def talent_job_titles(talent: Any, labels: RoleLabels | None = None) -> list[str]:
+    """A profile's job titles (``job_titles_text``), one per line."""
+    history = (w.title for w in talent.work_history)
+    text = job_titles_text(talent.resume_text, history, talent.desired_roles, labels)
+    return text.split("\n") if text else []
+
+
 def talent_title_terms(talent: Any, labels: RoleLabels | None = None) -> list[str]:
     """The terms of ``job_titles_text`` of a profile (empty: no job title; the criterion is then left out)."""
-    history = (w.title for w in talent.work_history)
-    return terms(job_titles_text(talent.resume_text, history, talent.desired_roles, labels))
+    return terms("\n".join(talent_job_titles(talent, labels)))
 
 
 def _key(ctx: MatchingContext) -> str:

@@ -186,13 +186,15 @@ def rank_openings(
     lexical: np.ndarray | None = None,
     text_pool: EmbeddingPool | None = None,
     titles: np.ndarray | None = None,
+    job_titles: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The ``top`` openings of ``entry`` among ``keep`` (filters) that pass the hard constraints, by (score, id).
 
     ``talent_vector``: the talent's text embedding (None: no text, or no encoder). ``lexical``: (n,) the talent's
     standardised BM25 per opening (``LexicalQueries.z``; None: no pool to compare with). ``text_pool``: the
     pool's text embeddings, to standardise the cosines (None: the text criterion's fixed ranges). ``titles``: (n,)
-    the talent's job titles' standardised BM25 per opening title (None: not applicable). Returns ``items`` (each with
+    the talent's job titles' standardised BM25 per opening title (None: not applicable), ``job_titles`` the titles
+    read (shown in explanations). Returns ``items`` (each with
     ``_index`` into the compiled openings), ``considered``, ``eligible`` and ``excluded``.
     """
     cols = entry.columns
@@ -234,7 +236,9 @@ def rank_openings(
                 talent, o, graph, cols.weights[j], today=today, text_similarity=sim, lexical=lex, text_z=tz,
                 titles=ti,
             )  # fmt: skip
-            item["explanation"] = explain_fit(result, graph, text_status=_status(text, talent_vector, entry, j))
+            item["explanation"] = explain_fit(
+                result, graph, text_status=_status(text, talent_vector, entry, j), job_titles=job_titles
+            )
         items.append(item)
     return {
         "items": items,

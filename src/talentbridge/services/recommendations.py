@@ -23,7 +23,7 @@ from talentbridge.matching import explain_exclusions, explain_fit, failing, fit_
 from talentbridge.matching.constraints import eligible_mask
 from talentbridge.matching.criteria import REGION_CODE
 from talentbridge.matching.explain import breakdown_dict
-from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus
+from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, terms
 from talentbridge.matching.opening_scores import OPENING_KINDS, OpeningColumns
 from talentbridge.matching.retrieval import SearchFilters, TalentIndex
 from talentbridge.services.lexical_pool import (
@@ -31,8 +31,8 @@ from talentbridge.services.lexical_pool import (
     opening_queries,
     pool_corpus,
     role_labels,
+    talent_job_titles,
     talent_terms,
-    talent_title_terms,
     titles_corpus,
 )
 from talentbridge.services.recommend_cache import (
@@ -139,11 +139,11 @@ class RecommendationService:
             self._title_pool = titles_corpus(self.ctx)
         return self._title_pool
 
-    def title_terms(self, talent: Talent) -> list[str]:
-        """The talent's job titles' terms, desired roles named by the taxonomy (``lexical_pool.role_labels``)."""
+    def job_titles(self, talent: Talent) -> list[str]:
+        """The talent's job titles, desired roles named by the taxonomy (``lexical_pool.role_labels``)."""
         if not hasattr(self, "_role_labels"):
             self._role_labels = role_labels(self.ctx)
-        return talent_title_terms(talent, self._role_labels)
+        return talent_job_titles(talent, self._role_labels)
 
     def text_pool(self, budget: float | None = REQUEST_BUDGET_SECONDS) -> EmbeddingPool | None:
         """The pool's text embeddings for the standardised ``text`` criterion (looked up once per service; a
@@ -320,7 +320,8 @@ class RecommendationService:
                 status = "no_opening_text"
             z = None if queries is None else float(queries.z(talent_terms(t))[0])
             lexical = None if z is None or np.isnan(z) else z
-            tq = None if title_queries is None else float(title_queries.z(self.title_terms(t))[0])
+            job_titles = self.job_titles(t)
+            tq = None if title_queries is None else float(title_queries.z(terms("\n".join(job_titles)))[0])
             titles = None if tq is None or np.isnan(tq) else tq
             text_z = None
             if similarity is not None and text_stats is not None and text_pool is not None:
@@ -339,7 +340,7 @@ class RecommendationService:
                 "breakdown": breakdown_dict(result.points()),
             }
             if explain:
-                item["explanation"] = explain_fit(result, graph, text_status=status)
+                item["explanation"] = explain_fit(result, graph, text_status=status, job_titles=job_titles)
             items.append(item)
         items.sort(key=lambda i: (-i["score"], i["talent_id"]))
         for rank, item in enumerate(items, 1):
@@ -450,7 +451,8 @@ class RecommendationService:
         queries = compiled.queries(self.pool())
         lexical = None if queries is None else queries.z(talent_terms(talent))
         title_queries = compiled.titles(self.title_pool())
-        titles = None if title_queries is None else title_queries.z(self.title_terms(talent))
+        job_titles = self.job_titles(talent)
+        titles = None if title_queries is None else title_queries.z(terms("\n".join(job_titles)))
         ranked = rank_openings(
             talent,
             compiled,
@@ -466,6 +468,7 @@ class RecommendationService:
             lexical=lexical,
             text_pool=self.text_pool(budget),
             titles=titles,
+            job_titles=job_titles,
         )
         for item in ranked["items"]:
             item.pop("_index")

@@ -50,7 +50,7 @@ _EDGES = " \t,;:|/-–—•·*()[]"
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", _NOISE.sub(" ", text)).strip(_EDGES)
+    return re.sub(r"\s+([,;])", r"\1", re.sub(r"\s+", " ", _NOISE.sub(" ", text))).strip(_EDGES)
 
 
 def _undated(line: str) -> str:

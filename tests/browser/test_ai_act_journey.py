@@ -94,6 +94,8 @@ def test_every_ranking_surface_has_the_notice_and_a_review_reaches_an_operator_w
     sign_in(talent, "talent")
     talent.goto("/me/recommendations")
     _notice_and_link(talent)
+    # the person can check what the job-titles criterion read of their profile
+    assert talent.locator("details p.muted", has_text="프로필에서 읽은 직함").count() > 0
     talent.goto(f"/me/openings/{world['openings'][0]}")
     _notice_and_link(talent)
     talent.goto("/me/rounds")

@@ -281,6 +281,5 @@ def test_job_titles_in_the_resume_rank_the_opening_of_that_title_first_both_ways
         assert sum(place[p] for p in quality) < sum(place[p] for p in analysts)  # the words of both: titles tell
         for item in res["items"]:
             assert sum(item["breakdown"].values()) == pytest.approx(item["score"], abs=0.1)
-        explained = {i["external_id"]: i["explanation"]["breakdown"]["titles"] for i in res["items"]}
-        assert explained["p3"]["detail"]["read"] == ["Quality Engineer, Hanul Motors"]
-        assert "read" not in explained["plain"]["detail"]
+        explained = [i["explanation"]["breakdown"]["titles"] for i in res["items"]]
+        assert all("read" not in t["detail"] for t in explained)  # the person's own view lists them, not the org's

@@ -340,7 +340,9 @@ class RecommendationService:
                 "breakdown": breakdown_dict(result.points()),
             }
             if explain:
-                item["explanation"] = explain_fit(result, graph, text_status=status, job_titles=job_titles)
+                # the titles read are the person's own to check (openings-for-talent); an organisation sees the
+                # criterion's z only, as the page's field policy decides what of the résumé it may see
+                item["explanation"] = explain_fit(result, graph, text_status=status)
             items.append(item)
         items.sort(key=lambda i: (-i["score"], i["talent_id"]))
         for rank, item in enumerate(items, 1):

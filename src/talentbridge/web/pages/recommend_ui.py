@@ -78,6 +78,11 @@ def _explained(request: Request, explanation: dict[str, Any]) -> dict[str, Any]:
             "criteria_total": table}  # fmt: skip
 
 
+def _titles_read(explanation: dict[str, Any]) -> list[str]:
+    """The job titles the ``titles`` criterion read of the person's own profile (shown to them to check)."""
+    return list(explanation.get("breakdown", {}).get("titles", {}).get("detail", {}).get("read", []))
+
+
 def openings_for_talent(request: Request, session: Session, talent_id: int, top: int = 20) -> tuple[Items, str | None]:
     """Open openings recommended for a talent (the caller already checked ``recommendation``/``read``)."""
     _ = gettext_for(request_language(request))
@@ -101,6 +106,7 @@ def openings_for_talent(request: Request, session: Session, talent_id: int, top:
                 "subtitle": subtitle,
                 "score": it["score"],
                 **_explained(request, it.get("explanation") or {}),
+                "job_titles": _titles_read(it.get("explanation") or {}),
             }
         )
     _record(request, session, result)

@@ -61,3 +61,20 @@ def test_any_text_gives_short_distinct_titles_without_date_ranges(text):
     for title in out:
         assert len(title) >= 2 and len(title.split()) <= MAX_WORDS
         assert DATE_RANGE.search(title) is None and title == title.strip()
+
+
+def test_brackets_durations_and_mis_decoded_characters():
+    text = """경력
+한빛정밀 (2019.03 ~ 2021.02, 2년) 데이터 분석가
+대성전자 [2016.01 - 2018.12] (3년 2개월) 비전 엔지니어
+Analyst (Finance) 2009 - 2010
+Chef at Café Anaïs Â 2010 - 2012
+(2015 - 2016) Designer
+"""
+    assert titles_from_resume(text) == [
+        "한빛정밀 데이터 분석가",  # the range, its duration and the brackets they leave are taken out
+        "대성전자 비전 엔지니어",
+        "Analyst (Finance)",  # brackets with words in them stay
+        "Chef at Café Anaïs",  # a real ï stays; a mis-decoded no-break space ("Â ") does not
+        "Designer",
+    ]

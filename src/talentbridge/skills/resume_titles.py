@@ -39,14 +39,19 @@ DATE_RANGE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
-#: Placeholders of anonymised résumé sets, dot leaders, mis-decoded spaces.
-_NOISE = re.compile(r"company name|city\s*,\s*state|\.{3,}|[Âï¼​â€“]+|\u00a0", re.IGNORECASE)
+#: Placeholders of anonymised résumé sets, dot leaders, mis-decoded spaces and dashes (as whole sequences: a real
+#: "ï" or "Â" in a name stays), durations ("(2년 3개월)", "(3 yrs)") and the brackets a range leaves empty.
+_NOISE = re.compile(
+    r"company name|city\s*,\s*state|\.{3,}|ï¼\u200b?|â€.|Â(?=\s|$)|\u00a0"
+    r"|[(\[][\s,;·]*(?:\d+\s*(?:년|개월|years?|yrs?|months?|mos?)\.?[\s,;·]*)*[)\]]",
+    re.IGNORECASE,
+)
 _SCHOOL = re.compile(
     r"\b(?:bachelor|master of|master'?s|b\.\s?s\.|b\.\s?a\.|m\.\s?s\.|m\.?b\.?a\b|ph\.?\s?d|diploma|degree|gpa|"
     r"high school|coursework)|학사|석사|박사|졸업|학위|고등학교",
     re.IGNORECASE,
 )
-_EDGES = " \t,;:|/-–—•·*()[]"
+_EDGES = " \t,;:|/-–—•·*"
 
 
 def _clean(text: str) -> str:

@@ -151,7 +151,7 @@ def explain_fit(
             ko.append(
                 f"{via_ko}({label_ko}의 {_RELATION_KO[m.relation or 'exact']})로 {label_ko} 요건의 {m.credit:.0%} 인정"
             )
-    breakdown = {}
+    breakdown: dict[str, dict[str, Any]] = {}
     for c, b in result.breakdown.items():
         breakdown[c] = {
             "score": _r(b.score, 3),

@@ -46,6 +46,7 @@ __all__ = [
     "EXPAND_WEIGHT",
     "EXPAND_MIN_DOCS",
     "TITLES_EXPAND",
+    "expands",
 ]
 
 K1 = 1.2
@@ -64,6 +65,12 @@ EXPAND_MIN_DOCS = 3
 #: on half A of the résumé-routing set widened and as-written titles scored alike, and every title is short, so
 #: widening them all would cost seconds per 10,000 openings at each pool rebuild.
 TITLES_EXPAND = False
+
+
+def expands(kind: str) -> bool:
+    """Whether bare openings are widened when compiled against a corpus of ``kind`` ("text": yes; "titles":
+    ``TITLES_EXPAND``)."""
+    return kind != "titles" or TITLES_EXPAND
 
 _LATIN = re.compile(r"[a-z0-9]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")

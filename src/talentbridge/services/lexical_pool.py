@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from talentbridge.matching.lexical import TITLES_EXPAND, EmbeddingPool, LexicalCorpus, LexicalQueries, terms
+from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries, expands, terms
 from talentbridge.services.recommend_context import MatchingContext
 from talentbridge.services.text_embeddings import cut_text, profile_text
 from talentbridge.skills.resume_titles import titles_from_resume
@@ -312,11 +312,11 @@ _single_corpus: dict[str, LexicalCorpus] = {}
 
 def opening_queries(corpus: LexicalCorpus | None, texts: Sequence[str], kind: str = "text") -> LexicalQueries | None:
     """``texts`` compiled against ``corpus`` (None without one). ``kind`` names the corpus (``text``: the pool's
-    texts; ``titles``: their job titles, the openings' titles not widened, ``TITLES_EXPAND``) and keys the cache of
+    texts; ``titles``: their job titles, the openings' titles not widened: ``lexical.expands``) and keys the cache of
     single openings."""
     if corpus is None:
         return None
-    expand = kind != "titles" or TITLES_EXPAND
+    expand = expands(kind)
     if len(texts) != 1:
         return LexicalQueries(corpus, texts, expand=expand)
     with _lock:

@@ -14,7 +14,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from talentbridge.domain import Opening, TalentData
 from talentbridge.matching import OpeningContext, SkillGraph, explain_fit, fit_score
 from talentbridge.matching.explain import breakdown_dict
-from talentbridge.matching.lexical import TITLES_EXPAND, EmbeddingPool, LexicalCorpus, LexicalQueries
+from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries, expands
 from talentbridge.matching.opening_scores import OpeningColumns, eligible_openings, score_openings
 from talentbridge.matching.weights import FitWeights
 from talentbridge.services.text_embeddings import TextEmbeddings, opening_text, text_key
@@ -46,10 +46,8 @@ class CompiledOpenings:
     vectors: np.ndarray | None = None  # (n, dim) float16, zero rows until ``have``
     have: np.ndarray | None = None  # (n,) bool
     signature: dict[str, Any] | None = None
-    lexical: LexicalQueries | None = None  # the openings' texts against ``lexical_corpus``
-    lexical_corpus: LexicalCorpus | None = None
-    title_queries: LexicalQueries | None = None  # the openings' titles against ``title_corpus``
-    title_corpus: LexicalCorpus | None = None
+    #: per kind ("text": the openings' texts, "titles": their titles), the corpus compiled against and the queries
+    compiled: dict[str, tuple[LexicalCorpus, LexicalQueries]] = field(default_factory=dict)
     text_pool: EmbeddingPool | None = None  # the pool ``text_mean`` / ``text_sd`` are computed against
     text_mean: np.ndarray | None = None  # (n,) the pool's mean cosine with each opening, NaN until computed
     text_sd: np.ndarray | None = None
@@ -57,26 +55,18 @@ class CompiledOpenings:
     def __len__(self) -> int:
         return len(self.columns)
 
-    def queries(self, corpus: LexicalCorpus | None) -> LexicalQueries | None:
-        """The openings' texts compiled against the talent pool's ``corpus`` (kept while the corpus is the same)."""
+    def queries(self, corpus: LexicalCorpus | None, kind: str = "text") -> LexicalQueries | None:
+        """The openings' texts (``kind`` "text", against the pool's texts) or titles ("titles", against the pool's
+        job titles) compiled against ``corpus``, kept while the corpus is the same."""
         if corpus is None:
             return None
         with _lock:
-            if self.lexical is None or self.lexical_corpus is not corpus:
-                texts = [opening_text(ctx.opening) for ctx in self.columns.contexts]
-                self.lexical, self.lexical_corpus = LexicalQueries(corpus, texts), corpus
-            return self.lexical
-
-    def titles(self, corpus: LexicalCorpus | None) -> LexicalQueries | None:
-        """The openings' titles compiled against the pool's job titles (kept while the corpus is the same)."""
-        if corpus is None:
-            return None
-        with _lock:
-            if self.title_queries is None or self.title_corpus is not corpus:
-                titles = [ctx.opening.title for ctx in self.columns.contexts]
-                self.title_queries = LexicalQueries(corpus, titles, expand=TITLES_EXPAND)
-                self.title_corpus = corpus
-            return self.title_queries
+            hit = self.compiled.get(kind)
+            if hit is None or hit[0] is not corpus:
+                openings = [ctx.opening for ctx in self.columns.contexts]
+                texts = [o.title for o in openings] if kind == "titles" else [opening_text(o) for o in openings]
+                hit = self.compiled[kind] = (corpus, LexicalQueries(corpus, texts, expand=expands(kind)))
+            return hit[1]
 
     def text_z(self, pool: EmbeddingPool | None, sims: np.ndarray) -> np.ndarray | None:
         """``sims`` (n,) standardised over the pool's cosines with each opening (NaN where not known)."""

@@ -452,7 +452,7 @@ class RecommendationService:
             talent_vector = self.talent_vector(talent)
         queries = compiled.queries(self.pool())
         lexical = None if queries is None else queries.z(talent_terms(talent))
-        title_queries = compiled.titles(self.title_pool())
+        title_queries = compiled.queries(self.title_pool(), kind="titles")
         job_titles = self.job_titles(talent)
         titles = None if title_queries is None else title_queries.z(terms("\n".join(job_titles)))
         ranked = rank_openings(

@@ -350,3 +350,36 @@ def test_mixed_korean_english_sentence_keeps_every_named_tool(builtin_extractor)
     named = {"pytorch": "PyTorch", "docker": "Docker", "opencv": "OpenCV", "tensorflow": "텐서플로"}
     for skill_id, surface in named.items():
         assert surface in _spans_of(builtin_extractor, text, skill_id), skill_id
+
+
+# -- Korean labels the morphological analyser reads only in part -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "skill_id"),
+    [
+        # "AWS 글루" was read as "AWS": every AWS user got AWS Glue and the cloud data services as named skills
+        ("AWS 운영 경험 3년", "aws-data-services"),
+        ("AWS 운영 경험 3년", "cloud-data-services"),
+        ("유동성 관리 업무", "cae"),  # "유동해석" was read as "유동" (liquidity is not flow analysis)
+        ("교육 과정 평가 담당", "carbon-management"),  # "전과정평가" (LCA) was read as "과정평가"
+        ("로봇 팔 제어 경험", "robot-perception"),  # "로봇 인지" was read as "로봇"
+        ("파이 차트로 매출 보고", "numpy"),  # "넘파이" was read as "파이"
+    ],
+)
+def test_a_korean_label_read_in_part_is_not_named_by_that_part(builtin_extractor, text, skill_id):
+    assert skill_id not in _ids(builtin_extractor, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill_id", "surface"),
+    [
+        ("도커를 이용한 배포", "docker", "도커"),
+        ("넘파이 배열 연산 최적화", "numpy", "넘파이 배열"),
+        ("전과정평가(LCA) 수행", "carbon-management", "전과정평가"),
+        ("로봇 인지 알고리즘 개발", "robot-perception", "로봇 인지"),
+        ("유동해석 및 구조해석", "cae", "유동해석"),
+    ],
+)
+def test_a_korean_label_read_in_part_is_still_found_written_out(builtin_extractor, text, skill_id, surface):
+    assert surface in _spans_of(builtin_extractor, text, skill_id)

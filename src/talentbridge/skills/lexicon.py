@@ -10,6 +10,7 @@ concept; it is a sparse matrix product, a few hundred microseconds per query ove
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,26 @@ __all__ = ["LabelIndex", "LabelMatch", "BM25Index", "ENGLISH_STOPWORDS"]
 _STOPWORDS = """a an and are as at be by for from has have in into is it its of on or our the their this to was we
     were will with you your who what which all any can able etc per via other others"""
 ENGLISH_STOPWORDS = frozenset(_STOPWORDS.split())
+
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
+
+
+def keeps_hangul(label: str, toks: Sequence[Token]) -> bool:
+    """Whether the tokens of ``label`` still say what its Hangul words say. The morphological analyser splits some
+    words it does not know into a stem and an ending and keeps only part: "AWS 글루" is read as *AWS*, "로봇 인지" as
+    *로봇*, "도커" as *크*, "유동해석" as *유동*, "넘파이" as *파이*. Indexed under such a key, a label would match
+    every text that names only the part left ("AWS", "로봇 팔", "유동성 관리", "파이 차트"). A word keeps its
+    meaning when its first syllable is read, no two syllables in a row are lost and at least half are read: a
+    particle or an ending may go ("자료구조와", "설명 가능한"), as may a one-syllable word (및, 등)."""
+    for word in _HANGUL_WORD.finditer(label):
+        covered = [any(t.start <= i < t.end for t in toks) for i in range(word.start(), word.end())]
+        run = longest = 0
+        for c in covered:
+            run = 0 if c else run + 1
+            longest = max(longest, run)
+        if not covered[0] or longest >= 2 or 2 * sum(covered) < len(covered):
+            return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +71,8 @@ class LabelIndex:
                 toks = tokens(label)
                 if not toks or len(toks) > max_tokens:
                     continue
+                if not keeps_hangul(label, toks):
+                    continue  # a Hangul-only label is still found written out (``MentionMatcher``'s Hangul pass)
                 if all(t.key in ENGLISH_STOPWORDS for t in toks):
                     continue
                 key = "".join(t.key for t in toks)

@@ -379,7 +379,15 @@ def test_a_korean_label_read_in_part_is_not_named_by_that_part(builtin_extractor
         ("전과정평가(LCA) 수행", "carbon-management", "전과정평가"),
         ("로봇 인지 알고리즘 개발", "robot-perception", "로봇 인지"),
         ("유동해석 및 구조해석", "cae", "유동해석"),
+        # mixed labels read in part: found written out too, whatever the case of the Latin part
+        ("AWS 글루 ETL 파이프라인", "aws-data-services", "AWS 글루"),
+        ("aws글루 사용", "aws-data-services", "aws글루"),
+        ("온디바이스 AI 모델 경량화", "on-device-ai", "온디바이스 AI"),
     ],
 )
 def test_a_korean_label_read_in_part_is_still_found_written_out(builtin_extractor, text, skill_id, surface):
     assert surface in _spans_of(builtin_extractor, text, skill_id)
+
+
+def test_a_mixed_label_starts_at_a_word(builtin_extractor):
+    assert "aws-data-services" not in _ids(builtin_extractor, "HAWS 글루건 작업")

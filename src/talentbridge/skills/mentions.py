@@ -26,8 +26,8 @@ from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from talentbridge.skills.lexicon import ENGLISH_STOPWORDS, LabelIndex, LabelMatch
-from talentbridge.skills.text import Token, english_key
+from talentbridge.skills.lexicon import ENGLISH_STOPWORDS, LabelIndex, LabelMatch, keeps_hangul
+from talentbridge.skills.text import Token, english_key, tokens
 
 __all__ = ["Mention", "MentionMatcher", "AMBIGUOUS_WORDS"]
 
@@ -71,7 +71,14 @@ class Mention:
 
 
 def _is_hangul_word_start(text: str, i: int) -> bool:
-    return i == 0 or not _HANGUL_RE.match(text[i - 1])
+    if _HANGUL_RE.match(text[i]):
+        return i == 0 or not _HANGUL_RE.match(text[i - 1])
+    return i == 0 or not text[i - 1].isalnum()  # a mixed label opening with Latin ("AWS 글루"): a word start
+
+
+def _fold(text: str) -> str:
+    """Lower case, one character for one (offsets kept)."""
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 class MentionMatcher:
@@ -101,7 +108,8 @@ class MentionMatcher:
         # labels the label index leaves out: one letter ("C", "R") and acronyms that spell a stopword ("IT")
         self._letters: dict[str, list[tuple[int, float]]] = {}
         self._acronyms: dict[str, list[tuple[int, float]]] = {}
-        # Hangul labels by their first syllable: (label without spaces, concept, weight)
+        # Hangul labels (and mixed ones the label index leaves out) by their first character: (label without
+        # spaces, concept, weight)
         self._hangul: dict[str, list[tuple[str, int, float]]] = {}
         for concept, pairs in enumerate(labels):
             for label, weight in pairs:
@@ -111,6 +119,13 @@ class MentionMatcher:
                     continue
                 if squeezed.isascii() and squeezed.isupper() and squeezed.lower() in ENGLISH_STOPWORDS:
                     self._acronyms.setdefault(squeezed, []).append((concept, weight))
+                    continue
+                mixed = _HANGUL_RE.search(squeezed) and not all(_HANGUL_RE.match(c) for c in squeezed)
+                if mixed and not keeps_hangul(label, tokens(label)):
+                    # "AWS 글루", "온디바이스 AI": read in part, so the label index leaves them out; found here as
+                    # written (case folded)
+                    folded = _fold(squeezed)
+                    self._hangul.setdefault(folded[0], []).append((folded, concept, weight))
                     continue
                 if len(squeezed) < 2 or not _HANGUL_RE.match(squeezed[0]):
                     continue
@@ -284,7 +299,7 @@ class MentionMatcher:
             return []
         # the text's Hangul with spaces removed, and where each kept character came from
         kept: list[int] = [i for i, c in enumerate(text) if not c.isspace()]
-        squeezed = "".join(text[i] for i in kept)
+        squeezed = _fold("".join(text[i] for i in kept))
         out: list[Mention] = []
         for p, c in enumerate(squeezed):
             entries = self._hangul.get(c)

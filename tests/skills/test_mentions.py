@@ -391,3 +391,8 @@ def test_a_korean_label_read_in_part_is_still_found_written_out(builtin_extracto
 
 def test_a_mixed_label_starts_at_a_word(builtin_extractor):
     assert "aws-data-services" not in _ids(builtin_extractor, "HAWS 글루건 작업")
+
+
+def test_a_letter_that_grows_when_lowered_keeps_the_spans_on_the_text(builtin_extractor):
+    # "İ" lowers to two characters; the case-folded Hangul pass must still point at the words written
+    assert _spans_of(builtin_extractor, "İzmir 지사, AWS 글루 ETL", "aws-data-services") == ["AWS 글루"]

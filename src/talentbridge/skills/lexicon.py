@@ -66,13 +66,17 @@ class LabelIndex:
         self._index: dict[str, list[tuple[int, float]]] = {}
         # how many tokens the labels behind each key have: "ASR" (1) and "a Sr" (2) share the key "asr"
         self._lengths: dict[str, set[int]] = {}
+        # (concept, label, weight) of the labels left out because the analyser reads them only in part
+        # (``keeps_hangul``): whoever matches labels as written takes them from here
+        self.partial: list[tuple[int, str, float]] = []
         for concept, pairs in enumerate(labels):
             for label, weight in pairs:
                 toks = tokens(label)
                 if not toks or len(toks) > max_tokens:
                     continue
                 if not keeps_hangul(label, toks):
-                    continue  # a Hangul-only label is still found written out (``MentionMatcher``'s Hangul pass)
+                    self.partial.append((concept, label, weight))
+                    continue
                 if all(t.key in ENGLISH_STOPWORDS for t in toks):
                     continue
                 key = "".join(t.key for t in toks)

@@ -26,8 +26,8 @@ from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from talentbridge.skills.lexicon import ENGLISH_STOPWORDS, LabelIndex, LabelMatch, keeps_hangul
-from talentbridge.skills.text import Token, english_key, tokens
+from talentbridge.skills.lexicon import ENGLISH_STOPWORDS, LabelIndex, LabelMatch
+from talentbridge.skills.text import Token, english_key
 
 __all__ = ["Mention", "MentionMatcher", "AMBIGUOUS_WORDS"]
 
@@ -78,6 +78,9 @@ def _is_hangul_word_start(text: str, i: int) -> bool:
 
 def _fold(text: str) -> str:
     """Lower case, one character for one (offsets kept)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low  # nearly always: only a few letters ("İ") grow when lowered
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
@@ -120,18 +123,17 @@ class MentionMatcher:
                 if squeezed.isascii() and squeezed.isupper() and squeezed.lower() in ENGLISH_STOPWORDS:
                     self._acronyms.setdefault(squeezed, []).append((concept, weight))
                     continue
-                mixed = _HANGUL_RE.search(squeezed) and not all(_HANGUL_RE.match(c) for c in squeezed)
-                if mixed and not keeps_hangul(label, tokens(label)):
-                    # "AWS 글루", "온디바이스 AI": read in part, so the label index leaves them out; found here as
-                    # written (case folded)
-                    folded = _fold(squeezed)
-                    self._hangul.setdefault(folded[0], []).append((folded, concept, weight))
-                    continue
                 if len(squeezed) < 2 or not _HANGUL_RE.match(squeezed[0]):
                     continue
                 if not all(_HANGUL_RE.match(c) for c in squeezed):
                     continue  # mixed labels ("C++ 언어", "R언어") are left to the token pass
                 self._hangul.setdefault(squeezed[0], []).append((squeezed, concept, weight))
+        for concept, label, weight in index.partial:
+            # mixed labels the label index leaves out ("AWS 글루", "온디바이스 AI": read in part) are found here as
+            # written, case folded (all-Hangul ones are here already)
+            folded = _fold("".join(label.split()))
+            if not all(_HANGUL_RE.match(c) for c in folded):
+                self._hangul.setdefault(folded[0], []).append((folded, concept, weight))
         for entries in self._hangul.values():
             entries.sort(key=lambda e: -len(e[0]))
 

@@ -48,6 +48,13 @@ _ap.add_argument("--lang", default="en,ko")
 _ap.add_argument("--first", type=int, default=20)
 _ap.add_argument("--errors", type=int, default=0, help="print the N most frequent missed tags per language")
 _ap.add_argument("--threads", type=int, default=1)
+_ap.add_argument(
+    "--hangul-by",
+    default="multilingual",
+    choices=["multilingual", "main"],
+    help="which encoder reads lines written mostly in Hangul: the multilingual USE (product) or the main encoder "
+    "(MiniLM, the product before 2026-12-06)",
+)
 # parsed only when run as a script, so tests can import the matching rules (an importer that evaluates sets ARGS
 # itself: the defaults here are half B, the reported half)
 ARGS = _ap.parse_args(None if __name__ == "__main__" else [])
@@ -107,7 +114,11 @@ def build_services():
         from talentbridge.skills.esco import merge_with_builtin, read_esco
 
         taxonomy = merge_with_builtin(taxonomy, read_esco(sorted(ARGS.esco.glob("*.zip")))).taxonomy
-    return get_skill_services(get_settings(), encoder=ARGS.encoder, taxonomy=taxonomy)
+    services = get_skill_services(get_settings(), encoder=ARGS.encoder, taxonomy=taxonomy)
+    if ARGS.hangul_by == "main" and getattr(services.extractor, "multilingual", None) is not None:
+        services.extractor.multilingual = None
+        services.extractor._multilingual_index = None
+    return services
 
 
 def product_suggestions(services, text: str) -> tuple[list[dict], list[dict]]:
@@ -148,6 +159,7 @@ def main() -> None:
     for lang in ARGS.lang.split(","):
         ads = load(lang)
         n_tags = hit_any = hit_first = 0
+        n_implicit = hit_implicit = 0
         n_suggestions = n_explicit = 0
         missed: Counter[str] = Counter()
         t0 = time.perf_counter()
@@ -165,6 +177,10 @@ def main() -> None:
                     missed[tag.lower()] += 1
                 if any(found(tag, ranges, s) for s in first):
                     hit_first += 1
+            # tags the text does not name: only an inferred skill with the tag as its label can find them
+            for tag in dict.fromkeys(t for t in ad["tags"] if t not in ad["explicit"]):
+                n_implicit += 1
+                hit_implicit += any(s.get("via") != "explicit" and tag.lower() in s["labels"] for s in everything)
         seconds = time.perf_counter() - t0
         rows_out.append(
             (
@@ -176,6 +192,8 @@ def main() -> None:
                 n_suggestions / max(len(ads), 1),
                 n_explicit / max(len(ads), 1),
                 len(ads) / seconds,
+                n_implicit,
+                hit_implicit / max(n_implicit, 1),
             )
         )
         if ARGS.errors:
@@ -189,11 +207,18 @@ def main() -> None:
     )
     print(
         f"| language | ads | explicit tags | recall anywhere | recall in first {ARGS.first} "
-        "| suggestions per ad | explicit per ad | ads/s |"
+        "| suggestions per ad | explicit per ad | ads/s | other tags | of them inferred |"
     )
-    print("|---|---|---|---|---|---|---|---|")
-    for lang, n_ads, n_tags, any_, first_, per_ad, expl, speed in rows_out:
-        print(f"| {lang} | {n_ads} | {n_tags} | {any_:.3f} | {first_:.3f} | {per_ad:.1f} | {expl:.1f} | {speed:.1f} |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for lang, n_ads, n_tags, any_, first_, per_ad, expl, speed, n_imp, imp in rows_out:
+        print(
+            f"| {lang} | {n_ads} | {n_tags} | {any_:.3f} | {first_:.3f} | {per_ad:.1f} | {expl:.1f} | {speed:.1f} "
+            f"| {n_imp} | {imp:.3f} |"
+        )
+    print(
+        "other tags: the employer's tags the text does not name; 'of them inferred': the share an inferred "
+        "suggestion names by its label (hangul lines read by the " + ARGS.hangul_by + " encoder)"
+    )
 
 
 if __name__ == "__main__":

@@ -88,7 +88,8 @@ def _encoder(name: str) -> Encoder | None:
 
 
 def title_second_encoder(encoder: Encoder | None) -> Encoder | None:
-    """Multilingual USE as the title normalizer's second opinion next to MiniLM (docs/skills.md), when installed."""
+    """Multilingual USE next to MiniLM (docs/skills.md), when installed: the title normalizer's second opinion, and
+    the skill extractor's encoder for lines written mostly in Hangul, which MiniLM cannot read."""
     if encoder is None or encoder.model_id != MiniLMEncoder.model_id or "use" not in available_encoders():
         return None
     return make_encoder("use")
@@ -114,8 +115,11 @@ def get_skill_services(
             taxonomy, source = _taxonomy_and_source(settings)
         enc = _encoder(encoder)
         cache = EmbeddingCache(settings.cache_dir / "embeddings")
-        extractor = SkillExtractor(taxonomy, encoder=enc, cache=cache, max_chars=settings.max_text_chars)
-        normalizer = TitleNormalizer(taxonomy, encoder=enc, cache=cache, second_encoder=title_second_encoder(enc))
+        second = title_second_encoder(enc)  # one USE model for both: Korean text for skills, titles' 2nd opinion
+        extractor = SkillExtractor(
+            taxonomy, encoder=enc, cache=cache, max_chars=settings.max_text_chars, multilingual=second
+        )
+        normalizer = TitleNormalizer(taxonomy, encoder=enc, cache=cache, second_encoder=second)
         extractor.prepare(progress)
         normalizer.prepare(progress)
         services = SkillServices(taxonomy, extractor, normalizer, source, enc.model_id if enc else None)

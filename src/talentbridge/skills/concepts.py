@@ -6,6 +6,7 @@ encoder through ``EmbeddingCache`` so a taxonomy is encoded once per model and c
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -81,6 +82,14 @@ class ConceptIndex:
         cache = cache or EmbeddingCache(None)
         self.label_vectors = cache.encode(encoder, self.labels, progress)
         self.encoder = encoder
+
+    def embedded_copy(
+        self, encoder: Encoder, cache: EmbeddingCache | None = None, progress: Progress | None = None
+    ) -> ConceptIndex:
+        """The same concepts and labels (shared, not copied) with label vectors of another ``encoder``."""
+        other = copy.copy(self)
+        other.embed_labels(encoder, cache, progress)
+        return other
 
     def semantic_scores(self, query_vectors: np.ndarray) -> np.ndarray:
         """Best cosine over each concept's labels: shape ``(n_queries, n_concepts)``."""

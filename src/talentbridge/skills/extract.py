@@ -7,7 +7,9 @@ Two signals, fused per skill into a score in 0..1:
   Spans are the character offsets of each occurrence.
 * ``semantic``: the text is cut into chunks (lines and sentences, at most ``chunk_tokens`` tokens); each chunk is
   embedded and compared with one embedding per skill label; a skill's semantic score is its best cosine over its
-  labels and the chunks, and its span is the best chunk.
+  labels and the chunks, and its span is the best chunk. With a ``multilingual`` encoder, chunks written mostly in
+  Hangul are embedded by it and compared with its own vectors of the same labels: an English-only encoder
+  (MiniLM) reads Hangul as noise and finds every Korean line close to every Korean label (docs/skills.md).
 
 ``via`` says which signal found the skill: ``"explicit"`` (a label or alias occurs in the text, under the context
 rules of ``skills/mentions.py``; possibly also semantically close) or ``"semantic"`` (inferred). Every explicit
@@ -28,7 +30,7 @@ from talentbridge.skills.concepts import ConceptIndex
 from talentbridge.skills.encoder import EmbeddingCache, Encoder, Progress
 from talentbridge.skills.mentions import MentionMatcher
 from talentbridge.skills.taxonomy import Taxonomy
-from talentbridge.skills.text import Token, check_text, tokens
+from talentbridge.skills.text import Token, check_text, mostly_hangul, tokens
 from talentbridge.skills.windows import WINDOW_CANDIDATES, TokenRows, best_over, window_vectors
 
 __all__ = ["SkillExtractor", "ExtractedSkill", "ExtractionWeights"]
@@ -81,8 +83,9 @@ class ExtractionWeights:
 class SkillExtractor:
     """Extract skills of ``taxonomy`` from texts.
 
-    ``encoder=None`` gives alias matching only. Label embeddings are computed on first use (``prepare``),
-    cached on disk in ``cache`` when given. Thread-safe for concurrent ``extract`` calls once prepared.
+    ``encoder=None`` gives alias matching only. ``multilingual`` (used only with an ``encoder``) embeds the chunks
+    written mostly in Hangul. Label embeddings are computed on first use (``prepare``), cached on disk in ``cache``
+    when given. Thread-safe for concurrent ``extract`` calls once prepared.
     """
 
     def __init__(
@@ -96,9 +99,12 @@ class SkillExtractor:
         window_sizes: tuple[int, ...] = (2, 4),
         window_mode: str = "pooled",
         workers: int = 1,
+        multilingual: Encoder | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.encoder = encoder
+        self.multilingual = multilingual if encoder is not None else None
+        self._multilingual_index: ConceptIndex | None = None
         self.cache = cache
         self.weights = weights or ExtractionWeights()
         self.chunk_tokens = chunk_tokens
@@ -129,6 +135,8 @@ class SkillExtractor:
         """Embed the skill labels (once; from the disk cache when present)."""
         if not self._prepared and self.encoder is not None:
             self.index.embed_labels(self.encoder, self.cache, progress)
+            if self.multilingual is not None:
+                self._multilingual_index = self.index.embedded_copy(self.multilingual, self.cache, progress)
         self._prepared = True
 
     # ------------------------------------------------------------------------------------------ chunks
@@ -190,6 +198,11 @@ class SkillExtractor:
     def _extract_block(self, texts: Sequence[str], top: int, min_inferred: int = 0) -> list[list[ExtractedSkill]]:
         toks_per_text = [tokens(t) if t and t.strip() else [] for t in texts]
         chunks_per_text = [self._chunks(t, toks) for t, toks in zip(texts, toks_per_text, strict=True)]
+        hangul_chunks: list[list[tuple[int, int]]] = []
+        if self._multilingual_index is not None:
+            split = [_by_script(t, chunks) for t, chunks in zip(texts, chunks_per_text, strict=True)]
+            chunks_per_text = [latin for latin, _ in split]
+            hangul_chunks = [hangul for _, hangul in split]
         sem_per_text: list[_Semantic | None] = [None] * len(texts)
         pooled = self._pooled_windows()
         token_rows: list[TokenRows] = []
@@ -201,6 +214,8 @@ class SkillExtractor:
             for i, found in enumerate(self._best_per_text(vectors, [len(c) for c in chunks_per_text])):
                 if found is not None:
                     sem_per_text[i] = _Semantic(found[0], found[1], chunks_per_text[i])
+            if any(hangul_chunks):
+                self._add_multilingual(texts, hangul_chunks, sem_per_text)
         if pooled and token_rows:
             for i, sem in enumerate(sem_per_text):
                 if sem is not None:
@@ -211,10 +226,10 @@ class SkillExtractor:
             and self.window_sizes
             and self.weights.window
         ):
-            # windows only for texts with semantic evidence from their chunks
+            # windows only for texts with semantic evidence from their chunks, and only where the encoder reads
             windows_per_text = [
-                self._windows(toks) if sem is not None else []
-                for toks, sem in zip(toks_per_text, sem_per_text, strict=True)
+                self._windows(_inside(toks, chunks)) if sem is not None else []
+                for toks, chunks, sem in zip(toks_per_text, chunks_per_text, sem_per_text, strict=True)
             ]
             vectors = self._encode_units(texts, windows_per_text)
             ratio = self.weights.window / self.weights.semantic
@@ -228,6 +243,27 @@ class SkillExtractor:
                     sem.units = sem.units + windows_per_text[i]
                     sem.best = sem.best + ratio * win_best
         return [self._rank(texts[i], toks_per_text[i], sem_per_text[i], top, min_inferred) for i in range(len(texts))]
+
+    def _add_multilingual(
+        self, texts: Sequence[str], chunks: list[list[tuple[int, int]]], sem_per_text: list[_Semantic | None]
+    ) -> None:
+        """Fuse the evidence of the chunks written mostly in Hangul, embedded by the multilingual encoder, into
+        ``sem_per_text`` (the best cosine per concept over all chunks; the span is the chunk giving it)."""
+        assert self.multilingual is not None and self._multilingual_index is not None
+        flat = [t[a:b] for t, units in zip(texts, chunks, strict=True) for a, b in units]
+        vectors = self.multilingual.encode(flat)
+        found_per_text = self._best_per_text(vectors, [len(c) for c in chunks], self._multilingual_index)
+        for i, found in enumerate(found_per_text):
+            if found is None:
+                continue
+            sem = sem_per_text[i]
+            if sem is None:
+                sem_per_text[i] = _Semantic(found[0], found[1], chunks[i])
+                continue
+            better = found[0] > sem.best
+            sem.best = np.where(better, found[0], sem.best)
+            sem.where = np.where(better, found[1] + len(sem.units), sem.where)
+            sem.units = sem.units + chunks[i]
 
     def _pooled_windows(self) -> bool:
         return bool(
@@ -276,9 +312,13 @@ class SkillExtractor:
         flat = [t[a:b] for t, units in zip(texts, ranges, strict=True) for a, b in units]
         return self.encoder.encode(flat) if flat else np.zeros((0, self.encoder.dim), dtype=np.float32)
 
-    def _best_per_text(self, vectors: np.ndarray, counts: list[int]) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    def _best_per_text(
+        self, vectors: np.ndarray, counts: list[int], index: ConceptIndex | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray] | None]:
         """Per text, the best cosine per concept over its units and the index of the unit giving it (``None``
-        for a text without units); the label products take at most ``block_units`` units at a time."""
+        for a text without units); the label products take at most ``block_units`` units at a time. ``index``:
+        the label vectors of the encoder that gave ``vectors`` (default: the main encoder's)."""
+        index = index or self.index
         out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(counts)
         if not len(vectors):
             return out
@@ -287,7 +327,7 @@ class SkillExtractor:
         for a in range(0, len(vectors), self.block_units):
             rows = owner[a : a + self.block_units]
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            best, where = self.index.best_scores(vectors[a : a + len(rows)], starts)
+            best, where = index.best_scores(vectors[a : a + len(rows)], starts)
             for g, i in enumerate(rows[starts].tolist()):
                 where_in_text = where[g] + (a + int(starts[g]) - int(first[i]))
                 prev = out[i]
@@ -395,6 +435,26 @@ class SkillExtractor:
                 via = "semantic"
             out.append(ExtractedSkill(self.index.uris[j], self.index.display[j], scores[r], spans, via))
         return out
+
+
+def _by_script(text: str, units: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """``units`` split into those for the main encoder and those written mostly in Hangul."""
+    latin: list[tuple[int, int]] = []
+    hangul: list[tuple[int, int]] = []
+    for a, b in units:
+        (hangul if mostly_hangul(text[a:b]) else latin).append((a, b))
+    return latin, hangul
+
+
+def _inside(toks: list[Token], units: list[tuple[int, int]]) -> list[Token]:
+    """The tokens lying inside one of ``units`` (sorted character ranges)."""
+    starts = [a for a, _ in units]
+    out = []
+    for t in toks:
+        k = bisect_right(starts, t.start) - 1
+        if k >= 0 and t.end <= units[k][1]:
+            out.append(t)
+    return out
 
 
 def _inside_longer(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

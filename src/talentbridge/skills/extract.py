@@ -318,7 +318,7 @@ class SkillExtractor:
         """Per text, the best cosine per concept over its units and the index of the unit giving it (``None``
         for a text without units); the label products take at most ``block_units`` units at a time. ``index``:
         the label vectors of the encoder that gave ``vectors`` (default: the main encoder's)."""
-        index = index or self.index
+        index = self.index if index is None else index
         out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(counts)
         if not len(vectors):
             return out

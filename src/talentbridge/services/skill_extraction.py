@@ -28,6 +28,7 @@ __all__ = [
     "skill_taxonomy",
     "load_taxonomy_for",
     "reset_skill_services",
+    "shared_encoder",
     "title_second_encoder",
 ]
 
@@ -87,12 +88,35 @@ def _encoder(name: str) -> Encoder | None:
     return make_encoder(name)
 
 
+_models: dict[str, Encoder] = {}
+_models_lock = threading.Lock()
+
+
+def shared_encoder(name: str) -> Encoder:
+    """The process's one instance of encoder ``name`` (``make_encoder``), so that a model shared by several uses
+    (USE: the text criterion, Korean lines of skill extraction, the titles' second opinion) loads and sits in
+    memory once."""
+    from talentbridge.skills import encoder as models  # the factory itself, whatever this module's name is bound to
+
+    with _models_lock:
+        enc = _models.get(name)
+        if enc is None:
+            enc = _models[name] = models.make_encoder(name)
+        return enc
+
+
+def reset_shared_encoders() -> None:
+    """Forget the shared encoder instances (tests)."""
+    with _models_lock:
+        _models.clear()
+
+
 def title_second_encoder(encoder: Encoder | None) -> Encoder | None:
     """Multilingual USE next to MiniLM (docs/skills.md), when installed: the title normalizer's second opinion, and
     the skill extractor's encoder for lines written mostly in Hangul, which MiniLM cannot read."""
     if encoder is None or encoder.model_id != MiniLMEncoder.model_id or "use" not in available_encoders():
         return None
-    return make_encoder("use")
+    return shared_encoder("use")
 
 
 _lock = threading.Lock()

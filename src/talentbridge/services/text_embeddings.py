@@ -112,10 +112,6 @@ def _keys(texts: Sequence[str]) -> np.ndarray:
 
 # --------------------------------------------------------------------------------------------- encoder
 
-_encoders: dict[str, Any] = {}
-_encoders_lock = threading.Lock()
-
-
 #: Encoders for the text criterion, in order of preference: multilingual USE v3 (Korean and English résumés and job
 #: ads; ~26 résumé-length texts/s on one core here), else the skills encoder (English MiniLM, ~5 texts/s).
 #: Measured on demo profiles in docs/matching.md ("Text similarity").
@@ -131,18 +127,14 @@ def text_encoder(settings: Settings) -> tuple[Encoder | None, str]:
     """
     if not settings.infer_skills:
         return None, "off"
-    from talentbridge.services.skill_extraction import DEFAULT_ENCODER
-    from talentbridge.skills.encoder import available_encoders, make_encoder
+    from talentbridge.services.skill_extraction import DEFAULT_ENCODER, shared_encoder
+    from talentbridge.skills.encoder import available_encoders
 
     installed = available_encoders()
     name = next((n for n in (*TEXT_ENCODERS, DEFAULT_ENCODER) if n in installed), None)
     if name is None:
         return None, "no_encoder"
-    with _encoders_lock:
-        enc = _encoders.get(name)
-        if enc is None:
-            enc = _encoders[name] = make_encoder(name)
-    return enc, "compared"
+    return shared_encoder(name), "compared"
 
 
 # --------------------------------------------------------------------------------------------- store
@@ -483,10 +475,11 @@ def forget_texts(settings: Settings, kind: str, keys: Iterable[int]) -> int:
 
 def reset_text_embeddings() -> None:
     """Forget process-wide encoders and stores (tests)."""
+    from talentbridge.services.skill_extraction import reset_shared_encoders
+
     with _instances_lock:
         _instances.clear()
-    with _encoders_lock:
-        _encoders.clear()
+    reset_shared_encoders()
 
 
 # --------------------------------------------------------------------------------------------- talent index

@@ -129,3 +129,34 @@ def test_english_lines_are_still_read_by_minilm(product_extractor):
         product_extractor.multilingual, product_extractor._multilingual_index = multilingual, index
     assert [(s.label, s.score, s.spans) for s in with_use] == [(s.label, s.score, s.spans) for s in alone]
     assert np.isclose(with_use[0].score, alone[0].score)
+
+
+def test_one_use_model_serves_skills_titles_and_the_text_criterion(tmp_path):
+    from talentbridge.config import build_settings
+    from talentbridge.services.skill_extraction import reset_shared_encoders, title_second_encoder
+    from talentbridge.services.text_embeddings import text_encoder
+
+    reset_shared_encoders()
+    try:
+        text, status = text_encoder(build_settings(environment="test", data_dir=tmp_path))
+        assert status == "compared" and text is not None and text.model_id == USEEncoder.model_id
+        assert title_second_encoder(MiniLMEncoder()) is text
+    finally:
+        reset_shared_encoders()
+
+
+def test_the_warm_up_reads_a_line_with_each_encoder():
+    from types import SimpleNamespace
+
+    from talentbridge.services.readiness import _warm_skills
+
+    seen = {}
+
+    class Extractor:
+        def extract(self, text):
+            seen["text"] = text
+            return []
+
+    assert _warm_skills(SimpleNamespace(extractor=Extractor(), encoder_id="m")) == "encoder m"
+    lines = seen["text"].split("\n")
+    assert [mostly_hangul(line) for line in lines] == [True, False]  # one line for each encoder

@@ -285,7 +285,7 @@ def warm_up_build(
 
         steps = (
             ("taxonomy", lambda: f"{len(skill_taxonomy(settings).skills):,} skills"),
-            ("skills", lambda: f"encoder {get_skill_services(settings).encoder_id or 'none (lexical only)'}"),
+            ("skills", lambda: _warm_skills(get_skill_services(settings))),
             ("text_encoder", lambda: _warm_text(text_embeddings_for(settings))),
         )
         for name, step in steps:
@@ -317,6 +317,13 @@ def _lower_priority() -> None:
     # not Linux/Unix, or not allowed: the warm-up then just competes as before
     with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
+def _warm_skills(services: Any) -> str:
+    """Load the skill models now, not on someone's first request: the label vectors come from the cache without
+    them, and USE (Korean lines) takes about 1.6 s to load."""
+    services.extractor.extract("PyTorch 기반 비전 검사 모델 개발\nComputer vision model deployment")
+    return f"encoder {services.encoder_id or 'none (lexical only)'}"
 
 
 def _warm_text(texts: Any) -> str:

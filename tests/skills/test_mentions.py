@@ -396,3 +396,100 @@ def test_a_mixed_label_starts_at_a_word(builtin_extractor):
 def test_a_letter_that_grows_when_lowered_keeps_the_spans_on_the_text(builtin_extractor):
     # "İ" lowers to two characters; the case-folded Hangul pass must still point at the words written
     assert _spans_of(builtin_extractor, "İzmir 지사, AWS 글루 ETL", "aws-data-services") == ["AWS 글루"]
+
+
+# -- a piece of a word inside a longer name is not a mention of its own ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "piece", "named"),
+    [
+        # "전자" (electronics) of the e-government framework, "개발" of 연구개발 (R&D) / SW개발, "관리" of 버전관리
+        ("전자정부 프레임워크 기반 웹 개발자", "electrical-engineering", "spring-framework"),
+        ("연구개발 부서에서 근무", "software-development", "research"),
+        ("SW개발 경험 3년", "software-development", "software-engineering"),
+        ("버전관리 도구 사용", "management-general", "version-control"),
+        ("컴퓨터공학 전공", "engineering-general", "computer-engineering"),
+    ],
+)
+def test_a_piece_of_a_word_inside_a_longer_name_is_not_named(builtin_extractor, text, piece, named):
+    ids = _ids(builtin_extractor, text)
+    assert named in ids
+    assert piece not in ids
+
+
+@pytest.mark.parametrize(
+    ("text", "skill_id", "surface"),
+    [
+        ("Microsoft SQL Server를 운영", "sql-server", "SQL Server"),  # a particle after a Latin word: still a word
+        ("API를 개발했습니다", "api-development", "API"),
+        ("Spark경험 필수", "apache-spark", "Spark"),
+        ("개발 및 연구개발", "software-development", "개발"),  # the same word standing alone is still named
+    ],
+)
+def test_a_whole_word_inside_or_before_a_korean_word_stays_named(builtin_extractor, text, skill_id, surface):
+    assert surface in _spans_of(builtin_extractor, text, skill_id)
+
+
+def test_a_latin_piece_glued_to_hangul_inside_a_longer_name_is_dropped():
+    from talentbridge.skills.mentions import Mention, _without_word_pieces
+
+    text = "텐서RT 모델"  # "RT" (radiotherapy in ESCO) inside "텐서RT" (TensorRT)
+    tensorrt, rt = Mention(1, 0, 4, 1, 1.0), Mention(2, 2, 4, 1, 1.0)
+    assert _without_word_pieces(text, [tensorrt, rt]) == [tensorrt]
+    assert _without_word_pieces("RT 모델", [Mention(2, 0, 2, 1, 1.0)]) == [Mention(2, 0, 2, 1, 1.0)]
+
+
+_PIECE_TEXT = "전자정부 프레임워크 SW개발 SQL Server를 텐서RT"
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, len(_PIECE_TEXT) - 1), st.integers(1, 12)),
+        max_size=12,
+    )
+)
+def test_only_pieces_covered_by_a_longer_other_mention_are_dropped(raw):
+    from talentbridge.skills.mentions import Mention, _without_word_pieces
+
+    mentions = sorted(
+        {Mention(c, s, min(s + n, len(_PIECE_TEXT)), 1, 1.0) for c, s, n in raw},
+        key=lambda m: (m.start, m.end, m.concept),
+    )
+    kept = _without_word_pieces(_PIECE_TEXT, mentions)
+    assert [m for m in mentions if m in kept] == kept  # a subsequence, order kept
+    for m in mentions:
+        if m not in kept:
+            assert any(
+                o.concept != m.concept and o.start <= m.start and o.end >= m.end and o.end - o.start > m.end - m.start
+                for o in mentions
+            )
+    # the longest mention at each place is never dropped
+    if mentions:
+        longest = max(mentions, key=lambda m: (m.end - m.start, -m.start))
+        assert longest in kept
+
+
+def test_an_esco_only_concept_named_where_a_built_in_one_is_follows_it():
+    # with ESCO merged, "Spark" also names ESCO's *SPARK* (an Ada dialect), written as its preferred label, and
+    # "Transformers" ESCO's *electrical machines*; the built-in concepts are what a résumé means
+    from talentbridge.skills.taxonomy import Skill, Taxonomy
+
+    taxonomy = Taxonomy()
+    taxonomy.add_skills(
+        [
+            Skill("apache-spark", "Apache Spark", alt_en=["Spark"], type="tool"),
+            Skill("esco-spark", "SPARK", builtin=False, type="knowledge"),
+            Skill("transformer-architecture", "Transformer architecture", alt_en=["transformers"]),
+            Skill("esco-electrical-machines", "electrical machines", alt_en=["transformers"], builtin=False),
+            Skill("python", "Python", type="tool"),
+            Skill("esco-airflow", "Apache Airflow", alt_en=["Airflow"], builtin=False),
+        ]
+    )
+    extractor = SkillExtractor(taxonomy)
+    ranked = _ids(extractor, "Python, Spark, Airflow, Hugging Face Transformers")
+    assert ranked.index("apache-spark") < ranked.index("esco-spark")
+    assert ranked.index("transformer-architecture") < ranked.index("esco-electrical-machines")
+    # an ESCO concept that no built-in one shadows keeps its place among the named skills
+    assert ranked.index("esco-airflow") < ranked.index("esco-spark")

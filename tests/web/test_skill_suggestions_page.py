@@ -107,6 +107,16 @@ def test_bare_title_gets_requirements_from_the_occupation(web):
     assert 'value="must" selected' not in res.text  # a bare title never says "must"
 
 
+def test_a_bare_title_lists_the_occupation_skills_before_the_inferred_ones(web):
+    # two words give the encoder little to go on; the occupation the title clearly names comes first
+    res = web["org_member"].post("/api/skills/suggest", json={"text": "Data Engineer", "for_opening": True})
+    assert res.status_code == 200
+    vias = [s["via"] for s in res.json()["suggestions"]]
+    assert "occupation" in vias and "semantic" in vias
+    rank = {"explicit": 0, "occupation": 1, "semantic": 2}
+    assert [rank[v] for v in vias] == sorted(rank[v] for v in vias), vias
+
+
 def test_suggest_api_and_operator_alias(web):
     body = {"text": "배포는 독커로 합니다. Python 필수", "for_opening": True}
     res = web["talent"].post("/api/skills/suggest", json=body)

@@ -1,10 +1,12 @@
 """Skill suggestions for a person to accept: the one path behind the talent profile page, the organisation's
 opening form, ``POST /api/skills/suggest`` and the evaluation harness (``benchmarks/eval_explicit.py``).
 
-Order: every skill the text names outright (``via="explicit"``, never cut), then the best inferred ones
-(``via="semantic"``), then — when the text is thin (a bare title, a title and a line) — the essential skills of
-the occupation the title normalizes to (``via="occupation"``, labelled "from the occupation"), so that matching
-has something to compare. For an opening each suggestion carries a default importance: ``must`` only when the
+Order: every skill the text names outright (``via="explicit"``, never cut), then — when the text is thin (a bare
+title, a title and a line) — the essential skills of the occupation the title clearly names (``via="occupation"``,
+labelled "from the occupation"), so that matching has something to compare, then the best inferred ones
+(``via="semantic"``). The occupation's skills come before the inferred ones because two or three words give an
+encoder little to go on ("머신러닝 엔지니어" reads close to *Mechanical engineering* and *Mechatronics*), while
+the occupation is taken only when the title clearly names it. For an opening each suggestion carries a default importance: ``must`` only when the
 text says so (``skills/requirement_cues.py``), with the cue as the reason.
 """
 
@@ -111,7 +113,18 @@ def suggest_skills(
     out: list[SkillSuggestion] = []
     seen: set[str] = set(exclude)
     found = services.extractor.extract(text, top=total, min_inferred=min_inferred) if text.strip() else []
+    # skills the text names are never displaced by the occupation's: they are taken first either way
+    named = {by_uri[item.uri].id for item in found if item.via == "explicit" and item.uri in by_uri}
+    from_occupation: list[SkillSuggestion] = []
+    thin_text = text if not title or title in text else f"{title}\n{text}"
+    if (title or text).strip() and is_thin(thin_text):
+        from_occupation = occupation_skills(services, title or text, exclude=seen | named)
     for item in found:
+        if item.via != "explicit" and from_occupation:
+            # the occupation's skills go between what the text names and what is inferred from it
+            out.extend(from_occupation)
+            seen.update(s.skill_id for s in from_occupation)
+            from_occupation = []
         skill = by_uri.get(item.uri)
         if skill is None or skill.id in seen:
             continue
@@ -130,11 +143,7 @@ def suggest_skills(
             if cue is not None and cue.importance == "must":
                 suggestion.importance, suggestion.reason = "must", cue.cue
         out.append(suggestion)
-    thin_text = text if not title or title in text else f"{title}\n{text}"
-    if (title or text).strip() and is_thin(thin_text):
-        for suggestion in occupation_skills(services, title or text, exclude=seen):
-            seen.add(suggestion.skill_id)
-            out.append(suggestion)
+    out.extend(from_occupation)
     return out
 
 

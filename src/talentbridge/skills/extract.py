@@ -414,11 +414,17 @@ class SkillExtractor:
         # a concept named only by one common word inside a longer name ("Computer" in "Computer Science",
         # "management" in "project management") follows too: the longer name is what the text names
         longer = sorted({s for j in alias_spans for s in alias_spans[j]}) if len(strong) < n_explicit else []
+        # and so does an ESCO-only concept named only where a built-in one is named: "Spark" is *Apache Spark*
+        # before it is ESCO's *SPARK* (an Ada dialect), "Transformers" *Transformer architecture* before
+        # *electrical machines*
+        curated = {s for j in alias_spans if getattr(self.index.concepts[j], "builtin", False) for s in alias_spans[j]}
         for i in named.tolist():
             spans = set(alias_spans[cand[i]])
             nested = cand[i] not in strong and all(_inside_longer(span, longer) for span in spans)
-            (echoes if spans <= covered or nested else first_pass).append(i)
-            covered |= spans
+            shadowed = not getattr(self.index.concepts[cand[i]], "builtin", False) and spans <= curated
+            (echoes if spans <= covered or nested or shadowed else first_pass).append(i)
+            if not shadowed:  # the built-in concept that shadows it takes those places
+                covered |= spans
         named = np.asarray(first_pass + echoes, dtype=np.int64)
         order = np.concatenate([named, order[explicit[order] == 0][:n_inferred]])
         ranked = concepts[order]

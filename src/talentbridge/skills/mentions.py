@@ -10,6 +10,9 @@ Two passes, unioned:
   so a transliteration that Kiwi cuts differently in context (``텐서플로우로``, ``쿠버네티스환경``) is still
   found; a shorter label nested at the same start inside a longer one (``자바`` in ``자바스크립트``) is dropped.
 
+A piece of a word inside a longer mention of another skill is dropped too (``RT`` of ``텐서RT``, ``전자`` of
+``전자정부 프레임워크``, ``개발`` of ``연구개발``); a whole word inside a longer name stays (``SQL`` in ``SQL Server``).
+
 Context rules keep ordinary words from being read as tools: a label whose key is at most two letters (``Go``,
 ``R``, ``C``, ``IT``, ``AI``) or an English word that is also a tool name (``Swift``, ``Rust``, ``Spark``,
 ``Access``, ``Spring``) must be written with a capital letter and not open a sentence unless it sits in a list;
@@ -22,7 +25,7 @@ Pure: standard library only; nothing happens at import time.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -74,6 +77,35 @@ def _is_hangul_word_start(text: str, i: int) -> bool:
     if _HANGUL_RE.match(text[i]):
         return i == 0 or not _HANGUL_RE.match(text[i - 1])
     return i == 0 or not text[i - 1].isalnum()  # a mixed label opening with Latin ("AWS 글루"): a word start
+
+
+def _without_word_pieces(text: str, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` (sorted by start) without those that are a piece of a word inside a longer mention of another
+    skill: ``RT`` in ``텐서RT`` (*TensorRT*), ``전자`` in ``전자정부 프레임워크`` (*Spring*), ``데이터`` in ``데이터분석``.
+    A whole word inside a longer name stays (``SQL`` in ``SQL Server``), and so does a Latin word glued to another
+    Latin word where a line break was lost (``CSS`` in ``HTML/CSSJavaScript``): only Hangul makes one word here."""
+
+    def piece(m: Mention) -> bool:
+        before = text[m.start - 1] if m.start else ""
+        after = text[m.end] if m.end < len(text) else ""
+        # a word goes on before it (``텐서|RT``, ``SW|개발``), or a Hangul word goes on after it (``전자|정부``); a
+        # particle after a Latin word (``API|를``, ``Spark|경험``) leaves the word whole
+        return (before.isalnum() and bool(_HANGUL_RE.match(before) or _HANGUL_RE.match(text[m.start]))) or (
+            after.isalnum() and bool(_HANGUL_RE.match(text[m.end - 1]))
+        )
+
+    if not any(piece(m) for m in mentions):
+        return mentions
+    starts = [m.start for m in mentions]
+
+    def covered(m: Mention) -> bool:
+        """A longer mention of another skill starting at or before this one (sorted by start) covers it."""
+        return any(
+            o.concept != m.concept and o.end >= m.end and o.end - o.start > m.end - m.start
+            for o in mentions[: bisect_right(starts, m.start)]
+        )
+
+    return [m for m in mentions if not (piece(m) and covered(m))]
 
 
 def _fold(text: str) -> str:
@@ -183,7 +215,7 @@ class MentionMatcher:
                 seen.add(key)
                 out.append(mention)
         out.sort(key=lambda m: (m.start, m.end, m.concept))
-        return out
+        return _without_word_pieces(text, out)
 
     def _unglued(self, text: str, toks: Sequence[Token]) -> Sequence[Token]:
         """``toks`` with words glued together where a line break was lost ("Docker, KubernetesRequirements",

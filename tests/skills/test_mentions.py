@@ -227,6 +227,11 @@ def test_the_first_item_of_a_bulleted_list_is_a_mention(builtin_extractor):
         ("모델을 온닉스로 변환해 배포", "온닉스", "onnx"),
         ("Images pushed to ECR and run on ECS", "ECR", "aws"),
         ("Datasets annotated in Roboflow", "Roboflow", "data-labeling"),
+        # BI tools named as themselves, not only as *Business intelligence*
+        ("Dashboards in Tableau and Power BI", "Tableau", "tableau"),
+        ("Dashboards in Tableau and Power BI", "Power BI", "power-bi"),
+        ("태블로, 파워BI 대시보드 구축", "파워BI", "power-bi"),
+        ("Reports in Looker", "Looker", "business-intelligence"),
     ],
 )
 def test_tools_real_ads_name_are_in_the_taxonomy(builtin_extractor, text, surface, skill_id):

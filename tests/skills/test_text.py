@@ -41,3 +41,12 @@ def test_english_normalisation():
 def test_has_hangul():
     assert has_hangul("abc 가")
     assert not has_hangul("abc")
+
+
+def test_a_korean_morpheme_with_latin_letters_is_folded_like_english():
+    # Kiwi reads "파워BI" before a space as one morpheme; its key must meet the label "파워BI" (key "파워bi")
+    from talentbridge.skills.text import label_key, tokens
+
+    keys = [t.key for t in tokens("파워BI 대시보드")]
+    assert label_key("파워BI") in keys or "".join(keys[:2]) == label_key("파워BI")
+    assert all(k == k.lower() for k in keys)

@@ -130,7 +130,8 @@ def tokens(text: str) -> list[Token]:
             form = tok.form
             if tok.tag in ("VV", "VA"):
                 form = form  # stems stay as stems (개발 하다 → 개발 is an NNG anyway)
-            out.append(Token(unicodedata.normalize("NFC", form), start, end, korean=True))
+            # a morpheme with Latin letters in it ("파워BI" when a space follows) is folded like English words
+            out.append(Token(unicodedata.normalize("NFC", form).lower(), start, end, korean=True))
         out.sort(key=lambda t: (t.start, t.end))
     return out
 

@@ -52,3 +52,23 @@ def test_a_line_cue_beats_the_heading():
 
 def test_no_spans_is_should():
     assert importance_at("필수", []).importance == "should"
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("[우대사항]", True),
+        ("■ 자격 요건", True),
+        ("Requirements:", True),
+        ("What you'll do", True),
+        ("## Tech stack", True),
+        ("우대사항: 텐서RT 경험", False),  # a heading with content on the line is content
+        ("Python 필수", False),
+        ("데이터 분석 업무", False),
+        ("", False),
+    ],
+)
+def test_a_line_that_is_only_a_heading(line, heading):
+    from talentbridge.skills.requirement_cues import is_heading
+
+    assert is_heading(line) is heading

@@ -115,6 +115,11 @@ def test_a_bare_title_lists_the_occupation_skills_before_the_inferred_ones(web):
     assert "occupation" in vias and "semantic" in vias
     rank = {"explicit": 0, "occupation": 1, "semantic": 2}
     assert [rank[v] for v in vias] == sorted(rank[v] for v in vias), vias
+    # and the list still holds 20 in all (the occupation's skills take places of inferred ones, never all of them)
+    from talentbridge.services.skill_suggestions import MIN_INFERRED, SUGGESTED_TOTAL
+
+    assert len(vias) <= max(SUGGESTED_TOTAL, vias.count("explicit") + vias.count("occupation") + MIN_INFERRED)
+    assert vias.count("semantic") >= min(MIN_INFERRED, 1)
 
 
 def test_suggest_api_and_operator_alias(web):

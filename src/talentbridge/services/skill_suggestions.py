@@ -4,9 +4,10 @@ opening form, ``POST /api/skills/suggest`` and the evaluation harness (``benchma
 Order: every skill the text names outright (``via="explicit"``, never cut), then — when the text is thin (a bare
 title, a title and a line) — the essential skills of the occupation the title clearly names (``via="occupation"``,
 labelled "from the occupation"), so that matching has something to compare, then the best inferred ones
-(``via="semantic"``). The occupation's skills come before the inferred ones because two or three words give an
-encoder little to go on ("머신러닝 엔지니어" reads close to *Mechanical engineering* and *Mechatronics*), while
-the occupation is taken only when the title clearly names it. For an opening each suggestion carries a default importance: ``must`` only when the
+(``via="semantic"``). The occupation's skills come before the inferred ones, and take places of them (the list
+still holds ``total``, at least ``min_inferred`` inferred), because two or three words give an encoder little to
+go on ("머신러닝 엔지니어" reads close to *Mechanical engineering* and *Mechatronics*), while the occupation is
+taken only when the title clearly names it. For an opening each suggestion carries a default importance: ``must`` only when the
 text says so (``skills/requirement_cues.py``), with the cue as the reason.
 """
 
@@ -119,6 +120,8 @@ def suggest_skills(
     thin_text = text if not title or title in text else f"{title}\n{text}"
     if (title or text).strip() and is_thin(thin_text):
         from_occupation = occupation_skills(services, title or text, exclude=seen | named)
+    # with the occupation's skills the list still holds ``total`` (at least ``min_inferred`` inferred ones)
+    inferred_left = max(total - len(named) - len(from_occupation), min_inferred) if from_occupation else len(found)
     for item in found:
         if item.via != "explicit" and from_occupation:
             # the occupation's skills go between what the text names and what is inferred from it
@@ -128,6 +131,10 @@ def suggest_skills(
         skill = by_uri.get(item.uri)
         if skill is None or skill.id in seen:
             continue
+        if item.via != "explicit":
+            if inferred_left <= 0:
+                break
+            inferred_left -= 1
         seen.add(skill.id)
         suggestion = SkillSuggestion(
             skill_id=skill.id,

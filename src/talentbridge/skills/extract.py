@@ -29,6 +29,7 @@ import numpy as np
 from talentbridge.skills.concepts import ConceptIndex
 from talentbridge.skills.encoder import EmbeddingCache, Encoder, Progress
 from talentbridge.skills.mentions import MentionMatcher
+from talentbridge.skills.requirement_cues import is_heading
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.skills.text import Token, check_text, mostly_hangul, tokens
 from talentbridge.skills.windows import WINDOW_CANDIDATES, TokenRows, best_over, window_vectors
@@ -150,8 +151,8 @@ class SkillExtractor:
         chunks: list[tuple[int, int]] = []
         ti = 0
         for a, b in zip(bounds, bounds[1:], strict=False):
-            if b <= a or not text[a:b].strip():
-                continue
+            if b <= a or not text[a:b].strip() or is_heading(text[a:b]):
+                continue  # a section heading ("[우대사항]", "Requirements:") is no evidence of a skill
             inside: list[Token] = []
             while ti < len(toks) and toks[ti].start < b:
                 if toks[ti].start >= a:

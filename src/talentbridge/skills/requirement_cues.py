@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Cue", "importance_at", "MUST_CUES", "PREFERRED_CUES"]
+__all__ = ["Cue", "importance_at", "is_heading", "MUST_CUES", "PREFERRED_CUES"]
 
 MUST_CUES: tuple[str, ...] = (
     "필수",
@@ -80,6 +80,15 @@ _OTHER_HEADINGS = (
     "role",
 )
 _LATIN = re.compile(r"[A-Za-z]")
+#: Lines that are only a section heading of a job ad or résumé (compared without spaces, punctuation or case)
+_HEADINGS_WORDS = """주요업무 담당업무 업무내용 수행업무 자격요건 지원자격 필수요건 필수조건 필수사항 우대사항 우대조건 우대요건 혜택 복지
+    혜택및복지 복리후생 근무조건 근무환경 근무지 채용절차 전형절차 기술스택 사용기술 기술 경력 학력 자기소개 보유기술 보유스킬
+    스킬 자격증 프로젝트 경력사항 requirements requirement responsibilities qualifications minimumqualifications
+    basicqualifications preferredqualifications preferred nicetohave bonuspoints benefits perks duties aboutus
+    aboutthejob aboutthecompany aboutyou whatyouwilldo whatyoulldo whatwelookfor whatweoffer jobdescription
+    techstack skills requiredskills preferredskills keyskills technicalskills summary experience education
+    workexperience certifications projects"""
+_HEADING_LINES = frozenset(_HEADINGS_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,13 @@ def _heading(line: str) -> str | None:
         if any(low.startswith(w) or (len(low) <= 20 and w in low) for w in words):
             return kind
     return None
+
+
+def is_heading(line: str) -> bool:
+    """A line that is only a section heading ("[우대사항]", "■ 자격요건", "Requirements:", "What you'll do"): it
+    names no skill and gives an encoder nothing to read (Korean headings read close to random skills)."""
+    words = "".join(c for c in line.lower() if c.isalnum())
+    return bool(words) and words in _HEADING_LINES
 
 
 def importance_at(text: str, spans: Sequence[tuple[int, int]]) -> Cue:

@@ -162,10 +162,13 @@ def test_the_warm_up_reads_a_line_with_each_encoder():
     assert [mostly_hangul(line) for line in lines] == [True, False]  # one line for each encoder
 
 
-def test_a_section_heading_is_no_evidence_of_a_skill(pair):
+def test_a_section_heading_or_a_date_is_no_evidence_of_a_skill(pair):
     # "[우대사항]" read by an encoder drew 3D modeling, firewalls and LLM APIs on an opening's suggestions
     ex, main, multi = pair
-    text = "[자격요건]\n비전 검사 모델 개발 및 제조 데이터 분석\n[우대사항]\nRequirements:\nBuilt deep learning models."
+    text = (
+        "[자격요건]\n비전 검사 모델 개발 및 제조 데이터 분석\n[우대사항]\nRequirements:\nBuilt deep learning models.\n"
+        "2021.03 - 2024.02"  # a line of dates drew ISO certification
+    )
     ex.extract(text, top=10)
     assert multi.seen == ["비전 검사 모델 개발 및 제조 데이터 분석"]
     assert main.seen == ["Built deep learning models"]

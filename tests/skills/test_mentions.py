@@ -415,6 +415,9 @@ def test_a_letter_that_grows_when_lowered_keeps_the_spans_on_the_text(builtin_ex
         ("SW개발 경험 3년", "software-development", "software-engineering"),
         ("버전관리 도구 사용", "management-general", "version-control"),
         ("컴퓨터공학 전공", "engineering-general", "computer-engineering"),
+        # an industry word that ends a company's name: the employer, not a field of work
+        ("한빛전자 웹 개발자", "electrical-engineering", "web-development"),
+        ("LG전자 웹 개발 5년", "electrical-engineering", "web-development"),
     ],
 )
 def test_a_piece_of_a_word_inside_a_longer_name_is_not_named(builtin_extractor, text, piece, named):
@@ -430,6 +433,7 @@ def test_a_piece_of_a_word_inside_a_longer_name_is_not_named(builtin_extractor, 
         ("API를 개발했습니다", "api-development", "API"),
         ("Spark경험 필수", "apache-spark", "Spark"),
         ("개발 및 연구개발", "software-development", "개발"),  # the same word standing alone is still named
+        ("전자 회로 설계", "electrical-engineering", "전자"),
     ],
 )
 def test_a_whole_word_inside_or_before_a_korean_word_stays_named(builtin_extractor, text, skill_id, surface):

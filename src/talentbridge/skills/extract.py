@@ -151,8 +151,8 @@ class SkillExtractor:
         chunks: list[tuple[int, int]] = []
         ti = 0
         for a, b in zip(bounds, bounds[1:], strict=False):
-            if b <= a or not text[a:b].strip() or is_heading(text[a:b]):
-                continue  # a section heading ("[우대사항]", "Requirements:") is no evidence of a skill
+            if b <= a or not any(c.isalpha() for c in text[a:b]) or is_heading(text[a:b]):
+                continue  # a date ("2021.03") or a section heading ("[우대사항]") is no evidence of a skill
             inside: list[Token] = []
             while ti < len(toks) and toks[ti].start < b:
                 if toks[ti].start >= a:

@@ -54,6 +54,9 @@ _KO_GENERIC = """개발 관리 분석 설계 기술 교육 연구 운영 영업 
     시스템 소프트웨어 하드웨어 네트워크 인프라 영어 컴퓨터 테스트 문서 협업 소통 리더십 프로젝트 고객 판매 회계 재무
     인사 채용 구매 물류 안전 건설 전기 전자 기계 통신 웹 모바일 앱 강의 교수 상담 지원 자동화 통합 성능"""
 _KO_COMMON = frozenset(_KO_GENERIC.split())
+#: Generic industry words that end Korean company names (LG전자, 한국전기, 현대건설): glued to the word before them
+#: they name an employer, not a field of work
+_KO_NAME_ENDINGS = frozenset(("전자", "전기", "기계", "통신", "건설"))
 _LIST_SEPARATORS = ",/;|()[]{}·、"
 _BULLETS = "-*•▪●■◦▶>"
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
@@ -77,6 +80,12 @@ def _is_hangul_word_start(text: str, i: int) -> bool:
     if _HANGUL_RE.match(text[i]):
         return i == 0 or not _HANGUL_RE.match(text[i - 1])
     return i == 0 or not text[i - 1].isalnum()  # a mixed label opening with Latin ("AWS 글루"): a word start
+
+
+def _names_a_company(text: str, start: int, end: int) -> bool:
+    """An industry word glued to the word before it ends a company's name ("LG전자", "한빛전자", "현대건설"): it
+    names an employer, not a field of work."""
+    return text[start:end] in _KO_NAME_ENDINGS and start > 0 and text[start - 1].isalnum()
 
 
 def _without_word_pieces(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -199,6 +208,8 @@ class MentionMatcher:
                 if self.curated is not None and (m.concept, word) not in self.curated:
                     continue  # a common word from elsewhere (ESCO's "design" for *think creatively*)
                 weak = True
+                if _names_a_company(text, m.start, m.end):
+                    continue
             seen.add(key)
             out.append(Mention(m.concept, m.start, m.end, m.n_tokens, m.weight, weak))
         if self._letters or self._acronyms:
@@ -211,6 +222,8 @@ class MentionMatcher:
                         out.append(Mention(concept, t.start, t.end, 1, weight))
         for mention in self._hangul_mentions(text):
             key = (mention.concept, mention.start, mention.end)
+            if _names_a_company(text, mention.start, mention.end):
+                continue
             if key not in seen:
                 seen.add(key)
                 out.append(mention)

@@ -7,8 +7,8 @@ labelled "from the occupation"), so that matching has something to compare, then
 (``via="semantic"``). The occupation's skills come before the inferred ones, and take places of them (the list
 still holds ``total``, at least ``min_inferred`` inferred), because two or three words give an encoder little to
 go on ("머신러닝 엔지니어" reads close to *Mechanical engineering* and *Mechatronics*), while the occupation is
-taken only when the title clearly names it. For an opening each suggestion carries a default importance: ``must`` only when the
-text says so (``skills/requirement_cues.py``), with the cue as the reason.
+taken only when the title clearly names it. For an opening each suggestion carries a default importance: ``must``
+only when the text says so (``skills/requirement_cues.py``), with the cue as the reason.
 """
 
 from __future__ import annotations

@@ -232,6 +232,14 @@ def test_the_first_item_of_a_bulleted_list_is_a_mention(builtin_extractor):
         ("Dashboards in Tableau and Power BI", "Power BI", "power-bi"),
         ("태블로, 파워BI 대시보드 구축", "파워BI", "power-bi"),
         ("Reports in Looker", "Looker", "business-intelligence"),
+        # office and business work as résumés list it
+        ("Skills: data entry, scheduling, proofreading", "proofreading", "proofreading-editing"),
+        ("Skills: data entry, scheduling, proofreading", "data entry", "data-entry"),
+        ("Web pages in Dreamweaver; mail in Lotus Notes", "Lotus Notes", "lotus-notes"),
+        ("보도자료 작성 및 언론 대응", "보도자료 작성", "public-relations"),
+        ("Inventory control, shipping and receiving", "Inventory control", "supply-chain"),
+        ("Posted journal entries to the general ledger", "general ledger", "accounting"),
+        ("Booth staff at trade shows", "trade shows", "event-planning"),
     ],
 )
 def test_tools_real_ads_name_are_in_the_taxonomy(builtin_extractor, text, surface, skill_id):

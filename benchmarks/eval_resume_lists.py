@@ -37,8 +37,7 @@ def main() -> None:
     if args.top and args.half != "A":
         sys.exit("--top reads the items of the CVs: only on half A, the tuning half")
 
-    sys.argv = sys.argv[:1]  # the two harnesses below parse their own defaults
-    import eval_explicit
+    import eval_explicit  # imported, it takes its defaults (its own command line is not parsed)
     import eval_routing
 
     eval_explicit.ARGS.encoder = "none"  # explicit mentions are lexical: the same with any encoder

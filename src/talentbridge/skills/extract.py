@@ -418,11 +418,13 @@ class SkillExtractor:
         # and so does an ESCO-only concept named only where a built-in one is named: "Spark" is *Apache Spark*
         # before it is ESCO's *SPARK* (an Ada dialect), "Transformers" *Transformer architecture* before
         # *electrical machines*
-        curated = {s for j in alias_spans if getattr(self.index.concepts[j], "builtin", False) for s in alias_spans[j]}
+        builtin_spans = {
+            s for j in alias_spans if getattr(self.index.concepts[j], "builtin", False) for s in alias_spans[j]
+        }
         for i in named.tolist():
             spans = set(alias_spans[cand[i]])
             nested = cand[i] not in strong and all(_inside_longer(span, longer) for span in spans)
-            shadowed = not getattr(self.index.concepts[cand[i]], "builtin", False) and spans <= curated
+            shadowed = not getattr(self.index.concepts[cand[i]], "builtin", False) and spans <= builtin_spans
             (echoes if spans <= covered or nested or shadowed else first_pass).append(i)
             if not shadowed:  # the built-in concept that shadows it takes those places
                 covered |= spans

@@ -208,8 +208,6 @@ class MentionMatcher:
                 if self.curated is not None and (m.concept, word) not in self.curated:
                     continue  # a common word from elsewhere (ESCO's "design" for *think creatively*)
                 weak = True
-                if _names_a_company(text, m.start, m.end):
-                    continue
             seen.add(key)
             out.append(Mention(m.concept, m.start, m.end, m.n_tokens, m.weight, weak))
         if self._letters or self._acronyms:
@@ -222,13 +220,11 @@ class MentionMatcher:
                         out.append(Mention(concept, t.start, t.end, 1, weight))
         for mention in self._hangul_mentions(text):
             key = (mention.concept, mention.start, mention.end)
-            if _names_a_company(text, mention.start, mention.end):
-                continue
             if key not in seen:
                 seen.add(key)
                 out.append(mention)
         out.sort(key=lambda m: (m.start, m.end, m.concept))
-        return _without_word_pieces(text, out)
+        return [m for m in _without_word_pieces(text, out) if not _names_a_company(text, m.start, m.end)]
 
     def _unglued(self, text: str, toks: Sequence[Token]) -> Sequence[Token]:
         """``toks`` with words glued together where a line break was lost ("Docker, KubernetesRequirements",

@@ -88,7 +88,6 @@ _HEADINGS_WORDS = """주요업무 담당업무 업무내용 수행업무 자격�
     aboutthejob aboutthecompany aboutyou whatyouwilldo whatyoulldo whatwelookfor whatweoffer jobdescription
     techstack skills requiredskills preferredskills keyskills technicalskills summary experience education
     workexperience certifications projects"""
-_HEADING_LINES = frozenset(_HEADINGS_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -125,10 +124,20 @@ def _heading(line: str) -> str | None:
     return None
 
 
+def _letters(line: str) -> str:
+    return "".join(c for c in line.lower() if c.isalnum())
+
+
+#: the headings ``importance_at`` reads as well, so that the two never disagree on what a heading is
+_HEADING_LINES = frozenset(_HEADINGS_WORDS.split()) | {
+    _letters(w) for w in (*_MUST_HEADINGS, *_PREFERRED_HEADINGS, *_OTHER_HEADINGS)
+}
+
+
 def is_heading(line: str) -> bool:
     """A line that is only a section heading ("[우대사항]", "■ 자격요건", "Requirements:", "What you'll do"): it
     names no skill and gives an encoder nothing to read (Korean headings read close to random skills)."""
-    words = "".join(c for c in line.lower() if c.isalnum())
+    words = _letters(line)
     return bool(words) and words in _HEADING_LINES
 
 

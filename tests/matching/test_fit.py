@@ -56,6 +56,23 @@ def test_explanation_names_the_right_skills(graph):
     assert sum(b["points"] for b in exp["breakdown"].values()) == pytest.approx(exp["score"], abs=0.05)
 
 
+def test_explanation_says_which_matched_skills_the_ai_inferred(graph):
+    opening = make_opening(skills={"pytorch": (3, "must"), "sql": (3, "should")})
+    talent = make_talent(
+        1,
+        skills={"sql": 4},
+        resume_text="PyTorch 모델 개발",
+    )
+    talent.skills.append(SkillClaim(skill_id="pytorch", level=3, source="inferred", confidence=0.9))
+    exp = explain_fit(fit_score(talent, opening, graph, today=TODAY), graph)
+    by_id = {m["skill_id"]: m for m in exp["matched"]}
+    assert by_id["pytorch"]["confidence"] == 0.9
+    assert "confidence" not in by_id["sql"]  # stated by the person
+    assert any("inferred by AI" in r and "90%" in r for r in exp["reasons"]["en"])
+    assert any("AI가 추론" in r and "90%" in r for r in exp["reasons"]["ko"])
+    assert sum("AI가 추론" in r for r in exp["reasons"]["ko"]) == 1
+
+
 def test_more_must_coverage_ranks_higher(graph):
     opening = make_opening(skills={"python": (3, "must"), "pytorch": (3, "must"), "mlops": (3, "nice")})
     a = make_talent(1, {"python": 4, "pytorch": 4})

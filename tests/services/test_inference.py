@@ -9,7 +9,14 @@ import pytest
 from talentbridge.config import build_settings
 from talentbridge.domain import OpeningData, OrganizationData, SkillClaim, TalentData
 from talentbridge.matching import SkillGraph, fit_score
-from talentbridge.services.inference import SkillInference, infer_opening, infer_stored, infer_talent
+from talentbridge.services.inference import (
+    MIN_CONFIDENCE,
+    NAMED_CONFIDENCE,
+    SkillInference,
+    infer_opening,
+    infer_stored,
+    infer_talent,
+)
 from talentbridge.skills.taxonomy import Occupation, Skill, Taxonomy
 from talentbridge.storage.repositories import Repositories
 
@@ -24,6 +31,8 @@ def _taxonomy() -> Taxonomy:
             Skill("data-engineering", "Data engineering", "데이터 엔지니어링"),
             Skill("pytorch", "PyTorch", "파이토치"),
             Skill("quality-management", "Quality management", "품질관리"),
+            Skill("docker", "Docker", "도커"),
+            Skill("software-development", "Software development", "소프트웨어 개발", alt_en=["software"]),
         ]
     )
     tax.add_occupations(
@@ -67,6 +76,21 @@ def test_plain_resume_gets_inferred_skills(inference: SkillInference) -> None:
     assert all(
         c.source == "inferred" and c.confidence is not None and 0 < c.confidence <= 1 for c in t.skills
     )
+
+
+def test_a_named_skill_is_held_surer_than_its_wording_scores(inference: SkillInference) -> None:
+    # a tool named in a skills line is near-certain evidence; the extractor's own score (here the lexical one, 0.4
+    # at most) measured how the line reads, and matching multiplies the credit by the stored confidence
+    t = infer_talent(TalentData(name="정하늘", resume_text="사용 기술: 파이썬, Docker\n사내 software 유지보수"), inference)
+    conf = {c.skill_id: c.confidence for c in t.skills}
+    assert conf["python"] == conf["docker"] == NAMED_CONFIDENCE
+    # "software" alone is one common word: explicit, but weak, so it keeps the score of its wording
+    assert MIN_CONFIDENCE <= conf["software-development"] < NAMED_CONFIDENCE
+    o = infer_opening(
+        OpeningData(organization_id=1, kind="job", title="Backend", description="Python, Docker 필수", region="seoul"),
+        inference,
+    )
+    assert {r.skill_id: r.confidence for r in o.required_skills}["docker"] == NAMED_CONFIDENCE
 
 
 def test_explicit_skills_are_left_alone(inference: SkillInference) -> None:

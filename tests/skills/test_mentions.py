@@ -440,7 +440,7 @@ def test_a_piece_of_a_word_inside_a_longer_name_is_not_named(builtin_extractor, 
         ("Microsoft SQL Server를 운영", "sql-server", "SQL Server"),  # a particle after a Latin word: still a word
         ("API를 개발했습니다", "api-development", "API"),
         ("Spark경험 필수", "apache-spark", "Spark"),
-        ("개발 및 연구개발", "software-development", "개발"),  # the same word standing alone is still named
+        ("관리 및 버전관리", "management-general", "관리"),  # the same word standing alone is still named
         ("전자 회로 설계", "electrical-engineering", "전자"),
     ],
 )
@@ -510,3 +510,29 @@ def test_an_esco_only_concept_named_where_a_built_in_one_is_follows_it():
     assert ranked.index("transformer-architecture") < ranked.index("esco-electrical-machines")
     # an ESCO concept that no built-in one shadows keeps its place among the named skills
     assert ranked.index("esco-airflow") < ranked.index("esco-spark")
+
+
+@pytest.mark.parametrize(
+    "text, skill_id, surface",
+    [
+        ("- 사용 기술: 파이썬, OpenCV", "engineering-general", "기술"),  # "skills used": a heading, not a field
+        ("공정 개발 및 신약 개발 지원", "software-development", "개발"),  # process / drug development
+        ("PyTorch 기반 비전 검사 모델 개발", "software-development", "개발"),
+    ],
+)
+def test_korean_words_for_technology_and_development_name_no_field(builtin_extractor, text, skill_id, surface):
+    assert surface not in _spans_of(builtin_extractor, text, skill_id)
+
+
+def test_the_fields_themselves_are_still_named(builtin_extractor):
+    assert "소프트웨어 개발" in _spans_of(
+        builtin_extractor, "소프트웨어 개발 5년, 기계공학 전공", "software-development"
+    )
+    assert _spans_of(builtin_extractor, "엔지니어링 회사 근무", "engineering-general") == ["엔지니어링"]
+
+
+def test_weak_mentions_are_marked(builtin_extractor):
+    # "software" alone is one common word: named, but weakly; Docker is named outright; neither flag on inferred
+    got = {s.label: s.weak for s in builtin_extractor.extract("Docker for our software team", top=10)}
+    assert got[_label_of(builtin_extractor, "docker")] is False
+    assert got[_label_of(builtin_extractor, "software-development")] is True

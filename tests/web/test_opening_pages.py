@@ -4,6 +4,7 @@ talent's search over every open opening, the taxonomy pickers and desired roles 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -362,3 +363,17 @@ def test_the_recommendations_say_when_the_index_answering_lacks_the_newest_talen
     org.cookies.set("tb_lang", "en")
     english = org.get(f"/org/openings/{vision}?lang=en").text
     assert "at least 1,234 talents are still being indexed" in english
+
+
+def test_a_recommendation_says_which_matched_skills_the_ai_inferred(world: dict[str, Any]) -> None:
+    with world["db"].session() as session:
+        Repositories(session).talents.add(
+            TalentData(
+                name="박추론", category="engineer", region="seoul", nationality="KR", consent_visible=True,
+                resume_text="PyTorch 기반 비전 검사 모델 개발",
+                skills=[{"skill_id": "pytorch", "level": 3, "source": "inferred", "confidence": 0.9}],
+            )
+        )  # fmt: skip
+    page = html.unescape(world["org"].get(f"/org/openings/{world['vision']}").text)
+    assert "파이토치 (수준 3, AI 추론 90%)" in page  # read from the résumé by the AI, and how sure
+    assert "파이토치 (수준 4)" in page  # 김비전 stated it: no such note

@@ -74,6 +74,34 @@ def test_talent_are_found_by_skill_and_resume_text_and_link_to_their_record(
         assert f"/operator/records/talents/{ids['unrelated']}" in by_name
 
 
+def test_record_pages_read_as_people_read_them(web: tuple[FastAPI, Database, dict[str, int]]) -> None:
+    app, db, ids = web
+    with db.session() as session:
+        repos = Repositories(session)
+        talent = repos.talents.add(
+            TalentData(
+                name="최가온",
+                desired_roles=["ml-engineer", "비전 검사 담당"],
+                resume_text="비전 검사 엔지니어\n- 사용 기술: OpenCV, 도커",
+                skills=[{"skill_id": "opencv", "level": 3, "source": "inferred", "confidence": 0.9}],
+            )
+        ).id
+        opening = repos.openings.add(
+            OpeningData(organization_id=ids["org"], kind="job", title="ML 엔지니어", region="ulsan",
+                        occupation_id="ml-engineer", required_skills=[{"skill_id": "python"}])
+        ).id  # fmt: skip
+    with _client(app, db) as c:
+        page = html.unescape(c.get(f"/operator/records/talents/{talent}").text)
+        # an occupation id by its name, a title as written; how each skill came and how sure the AI was
+        assert "머신러닝 엔지니어, 비전 검사 담당" in page and "ml-engineer" not in page
+        assert "AI 추론 (90%)" in page
+        assert '<p class="resume">비전 검사 엔지니어\n- 사용 기술' in page  # the lines kept (CSS pre-line)
+        page = html.unescape(c.get(f"/operator/records/openings/{opening}").text)
+        assert "머신러닝 엔지니어" in page and "직접 입력" in page
+        english = c.get(f"/operator/records/talents/{talent}", params={"lang": "en"}).text
+        assert "Machine learning engineer" in html.unescape(english)
+
+
 def test_record_pages_are_staff_only(web: tuple[FastAPI, Database, dict[str, int]]) -> None:
     app, db, ids = web
     with _client(app, db, "talent") as c:

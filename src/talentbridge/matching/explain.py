@@ -5,7 +5,8 @@ A pair explanation (``explain_fit``)::
     {"score": 74.8,
      "breakdown": {"skills": {"score": 0.77, "weight": 0.53, "points": 45.4, "applicable": true, "detail": {}},
                    ...},                          # points sum to score
-     "matched":  [{"skill_id", "label", "level", "min_level", "importance"}],   # exact skill at the level
+     "matched":  [{"skill_id", "label", "level", "min_level", "importance",
+                   "confidence"?}],   # exact skill at the level; confidence when the AI inferred the skill
      "partial":  [{"skill_id", "label", "importance", "min_level", "credit", "relation",
                    "via_skill_id", "via_label", "via_level"}],                    # taxonomy relation or low level
      "missing_must": [{"skill_id", "label", "min_level"}],
@@ -115,18 +116,21 @@ def explain_fit(
             else:
                 missing.append({**item, "importance": imp})
             continue
+        # a skill the AI read from the talent's text (not stated by the person) is said to be one, with how sure
+        inferred = m.matched_confidence is not None and m.matched_confidence < 1
+        sure_en = f"; inferred by AI from the profile's text, {m.matched_confidence:.0%} sure" if inferred else ""
+        sure_ko = f", 프로필 글에서 AI가 추론, 확신도 {m.matched_confidence:.0%}" if inferred else ""
         if m.relation == "exact" and m.matched_level is not None and m.matched_level >= m.min_level:
-            matched.append(
-                {
-                    "skill_id": m.skill_id,
-                    "label": label_en,
-                    "level": m.matched_level,
-                    "min_level": m.min_level,
-                    "importance": imp,
-                }
-            )
-            en.append(f"Has {label_en} at level {m.matched_level} (required {m.min_level}, {imp})")
-            ko.append(f"{label_ko} 수준 {m.matched_level} 보유 (요구 {m.min_level}, {_IMPORTANCE_KO[imp]})")
+            item = {
+                "skill_id": m.skill_id,
+                "label": label_en,
+                "level": m.matched_level,
+                "min_level": m.min_level,
+                "importance": imp,
+            }
+            matched.append({**item, "confidence": _r(m.matched_confidence, 3)} if inferred else item)
+            en.append(f"Has {label_en} at level {m.matched_level} (required {m.min_level}, {imp}{sure_en})")
+            ko.append(f"{label_ko} 수준 {m.matched_level} 보유 (요구 {m.min_level}, {_IMPORTANCE_KO[imp]}{sure_ko})")
             continue
         via_en = graph.label(m.matched_skill_id or "", "en")
         via_ko = graph.label(m.matched_skill_id or "", "ko")

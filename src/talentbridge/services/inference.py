@@ -2,8 +2,10 @@
 skills (``source="inferred"`` with the extractor's confidence), so plain résumés and plain job ads can be matched
 at once.
 
-* Talent: skills extracted from ``resume_text`` (plus desired roles and job titles), level 3, confidence = the
-  extractor's score (every skill the text names outright is kept); a thin résumé with a desired role also gets
+* Talent: skills extracted from ``resume_text`` (plus desired roles and job titles), level 3. Every skill the text
+  names outright is kept, with confidence at least ``NAMED_CONFIDENCE`` (the text names it: "Docker" in a skills
+  line is surer evidence than any inference), except weak mentions (one common word such as "개발", or a name
+  inside another skill's name), which keep the extractor's score like inferred skills; a thin résumé with a desired role also gets
   that role's occupation's essential skills (confidence at most ``MIN_CONFIDENCE``).
 * Opening: skills extracted from title + description as ``should`` requirements, ``must`` only where the text
   says so (필수, 능숙, required, must ...); when that finds fewer than three or the text is thin (a bare title
@@ -31,12 +33,16 @@ __all__ = [
     "infer_stored",
     "before_save_hook",
     "MIN_CONFIDENCE",
+    "NAMED_CONFIDENCE",
 ]
 
 _cache: dict[tuple[str, int, int], SkillInference] = {}
 _cache_lock = threading.Lock()
 
 MIN_CONFIDENCE = 0.3  # extracted skills below this score are not kept
+#: a skill the text names outright (not weakly) is held at least this sure, above what the text's wording alone
+#: gives it: the extractor's score of a named tool in a long list is its closeness to the surrounding lines
+NAMED_CONFIDENCE = 0.9
 MAX_SKILLS = 15
 INFERRED_LEVEL = 3
 
@@ -95,7 +101,7 @@ class SkillInference:
                 continue
             must = explicit and importance_at(text, found.spans).importance == "must"
             out[sid] = (
-                max(score, MIN_CONFIDENCE) if explicit else score,
+                max(score, MIN_CONFIDENCE if found.weak else NAMED_CONFIDENCE) if explicit else score,
                 Importance.MUST if must else Importance.SHOULD,
             )
         return [(sid, conf, importance) for sid, (conf, importance) in out.items()]

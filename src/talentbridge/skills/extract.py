@@ -46,6 +46,9 @@ class ExtractedSkill:
     score: float
     spans: list[tuple[int, int]]
     via: str
+    #: an explicit mention the text makes only weakly: by one common word ("개발", "design"), or only where another
+    #: named skill is named (ranked after the others); False for inferred skills
+    weak: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -428,6 +431,7 @@ class SkillExtractor:
             (echoes if spans <= covered or nested or shadowed else first_pass).append(i)
             if not shadowed:  # the built-in concept that shadows it takes those places
                 covered |= spans
+        weak_named = {cand[i] for i in echoes} | (set(alias_strength) - strong)
         named = np.asarray(first_pass + echoes, dtype=np.int64)
         order = np.concatenate([named, order[explicit[order] == 0][:n_inferred]])
         ranked = concepts[order]
@@ -442,7 +446,9 @@ class SkillExtractor:
                 assert sem is not None
                 spans = [sem.units[where[r]]]
                 via = "semantic"
-            out.append(ExtractedSkill(self.index.uris[j], self.index.display[j], scores[r], spans, via))
+            out.append(
+                ExtractedSkill(self.index.uris[j], self.index.display[j], scores[r], spans, via, j in weak_named)
+            )
         return out
 
 

@@ -45,7 +45,14 @@ def _explained(request: Request, explanation: dict[str, Any]) -> dict[str, Any]:
         return skill_label(taxonomy, skill_id, lang) if skill_id else fallback
 
     matched = [
-        _("{skill} (level {level})", skill=label(m["skill_id"], m.get("label", "")), level=m["level"])
+        _(
+            "{skill} (level {level}, inferred by AI {pct}%)",
+            skill=label(m["skill_id"], m.get("label", "")),
+            level=m["level"],
+            pct=round(100 * float(m["confidence"])),
+        )
+        if m.get("confidence") is not None
+        else _("{skill} (level {level})", skill=label(m["skill_id"], m.get("label", "")), level=m["level"])
         for m in explanation.get("matched", [])
     ]
     partial = []

@@ -92,6 +92,21 @@ def _skill_labels(request: Request, ids: list[str]) -> dict[str, str]:
     return {sid: skill_label(taxonomy, sid, lang) for sid in ids}
 
 
+def _role_labels(request: Request, roles: list[str]) -> list[str]:
+    """Desired roles as people read them: an occupation id ("embedded-ai-engineer") by its name in the page's
+    language, a title as written."""
+    from talentbridge.web.i18n import request_language
+    from talentbridge.web.pages.skills_ui import taxonomy_for
+
+    occupations = taxonomy_for(request).occupations
+    english = request_language(request) == "en"
+    out = []
+    for role in roles:
+        occ = occupations.get(role)
+        out.append(str((occ.label_en if english else occ.label_ko or occ.label_en) or role) if occ else role)
+    return out
+
+
 # -- search ----------------------------------------------------------------------------------------------------
 @router.get("/search")
 def search(
@@ -155,7 +170,8 @@ def talent_record(request: Request, repos: ReposDep, talent_id: int) -> Response
     shown = policy_of(request).present(request, "talent", talent.model_dump(mode="json"))
     labels = _skill_labels(request, [s["skill_id"] for s in shown.get("skills", [])])
     employer = repos.organizations.get_many([talent.current_employer_id]).get(talent.current_employer_id or -1)
-    return render(request, "operator/record_talent.html", t=shown, skill_labels=labels,
+    roles = _role_labels(request, [str(r) for r in shown.get("desired_roles") or []])
+    return render(request, "operator/record_talent.html", t=shown, skill_labels=labels, role_names=roles,
                   employer=employer)  # fmt: skip
 
 
@@ -165,7 +181,9 @@ def opening_record(request: Request, repos: ReposDep, opening_id: int) -> Respon
     opening = repos.openings.get(opening_id)
     org = repos.organizations.get(opening.organization_id)
     labels = _skill_labels(request, [s.skill_id for s in opening.required_skills])
-    return render(request, "operator/record_opening.html", o=opening, org=org, skill_labels=labels)
+    occupation = _role_labels(request, [opening.occupation_id])[0] if opening.occupation_id else None
+    return render(request, "operator/record_opening.html", o=opening, org=org, skill_labels=labels,
+                  occupation=occupation)  # fmt: skip
 
 
 @router.get("/records/organizations/{organization_id}")

@@ -143,3 +143,30 @@ def test_infer_stored(sqlite_database: Any, inference: SkillInference) -> None:
         repos = Repositories(session)
         assert {s.skill_id for s in repos.talents.get(plain.id).skills} >= {"sql", "python"}
         assert repos.openings.get(ad.id).occupation_id == "data-engineer"
+
+
+def test_refresh_infers_again_only_what_the_ai_inferred(sqlite_database: Any, inference: SkillInference) -> None:
+    old = {"level": 3, "source": "inferred", "confidence": 0.4}  # as stored before named skills were held surer
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        imported = repos.talents.add(
+            TalentData(name="f", resume_text="Skills: Python, Docker", skills=[{"skill_id": "python", **old}])
+        )
+        mixed = repos.talents.add(
+            TalentData(
+                name="g",
+                resume_text="Skills: Python, Docker",
+                skills=[{"skill_id": "python", **old}, {"skill_id": "sql", "level": 4}],  # one stated by the person
+            )
+        )
+    with sqlite_database.session() as session:
+        assert infer_stored(session, inference) == {"talents": 0, "openings": 0}  # without --refresh: nothing
+    with sqlite_database.session() as session:
+        assert infer_stored(session, inference, refresh=True)["talents"] == 1
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        got = {s.skill_id: s.confidence for s in repos.talents.get(imported.id).skills}
+        assert got == {"python": NAMED_CONFIDENCE, "docker": NAMED_CONFIDENCE}
+        assert [(s.skill_id, s.confidence) for s in repos.talents.get(mixed.id).skills] == [("python", 0.4), ("sql", None)]
+    with sqlite_database.session() as session:
+        assert infer_stored(session, inference, refresh=True)["talents"] == 0  # nothing changed the second time

@@ -536,3 +536,17 @@ def test_weak_mentions_are_marked(builtin_extractor):
     got = {s.label: s.weak for s in builtin_extractor.extract("Docker for our software team", top=10)}
     assert got[_label_of(builtin_extractor, "docker")] is False
     assert got[_label_of(builtin_extractor, "software-development")] is True
+
+
+def test_names_with_symbols_are_never_common_words(builtin_extractor):
+    # wordfreq reads only the letters of "C++" / "C#" / ".NET" ("c", "net"), which are common words: the names were
+    # marked weak and ranked after other named skills (and stored at a lower confidence)
+    text = "Skills: C++, C#, .NET, 3D modeling"
+    weak = {s.label: s.weak for s in builtin_extractor.extract(text, top=10) if s.via == "explicit"}
+    for skill_id in ("cpp", "csharp", "dotnet"):
+        assert weak[_label_of(builtin_extractor, skill_id)] is False
+
+
+def test_functional_languages_are_not_all_called_haskell(builtin_extractor):
+    labels = [s.label for s in builtin_extractor.extract("Elixir, F#, 하스켈", top=5) if s.via == "explicit"]
+    assert labels == ["Haskell and functional languages"]

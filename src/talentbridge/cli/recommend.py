@@ -264,6 +264,12 @@ def reindex() -> None:
 @app.command("infer-skills")
 def infer_skills(
     encoder: str | None = typer.Option(None, "--encoder", help="Encoder for extraction (default: the product's)."),
+    refresh: bool = typer.Option(
+        False,
+        "--refresh",
+        help="Also infer again for records whose skills are all AI-inferred (after a taxonomy or product update); "
+        "skills a person stated are never touched.",
+    ),
 ) -> None:
     """Infer skills for stored talents and openings that have text but no skills (e.g. after an import)."""
     from talentbridge.cli._common import open_database
@@ -274,7 +280,8 @@ def infer_skills(
     db = open_database()
     try:
         with db.session() as session:
-            counts = infer_stored(session, SkillInference.from_settings(settings, encoder))
+            counts = infer_stored(session, SkillInference.from_settings(settings, encoder), refresh=refresh)
     finally:
         db.dispose()
-    _console().print(f"inferred skills for {counts['talents']} talents and {counts['openings']} openings")
+    done = "inferred or refreshed" if refresh else "inferred"
+    _console().print(f"{done} skills for {counts['talents']} talents and {counts['openings']} openings")

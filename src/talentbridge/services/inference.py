@@ -232,8 +232,14 @@ def before_save_hook(request: Any, entity: str, record: Any) -> Any:
     return infer_record(entity, record, SkillInference.from_settings(settings))
 
 
-def infer_stored(session: Any, inference: SkillInference, batch_size: int = 1000) -> dict[str, int]:
-    """Infer skills for every stored talent and opening that has none (after an import); returns counts."""
+def infer_stored(
+    session: Any, inference: SkillInference, batch_size: int = 1000, refresh: bool = False
+) -> dict[str, int]:
+    """Infer skills for every stored talent and opening that has none (after an import); returns counts.
+
+    ``refresh``: also infer again for records whose skills are all AI-inferred (none stated by a person), so that
+    a grown taxonomy or a new rule of the extractor reaches records imported before it; what a person stated is
+    never touched."""
     from talentbridge.storage.repositories import Repositories
 
     repos = Repositories(session)
@@ -242,14 +248,30 @@ def infer_stored(session: Any, inference: SkillInference, batch_size: int = 1000
         ("talent", repos.talents, "skills"),
         ("opening", repos.openings, "required_skills"),
     ):
-        ids = [r.id for r in repo.iter_all(batch_size=batch_size) if not getattr(r, field) and _needs(entity, r)]
+        ids = [
+            r.id
+            for r in repo.iter_all(batch_size=batch_size)
+            if _needs(entity, r) or (refresh and _all_inferred(getattr(r, field)) and _has_text(entity, r))
+        ]
         for start in range(0, len(ids), batch_size):
             for record in repo.get_many(ids[start : start + batch_size]).values():
-                enriched = infer_record(entity, record, inference)
-                if getattr(enriched, field):
-                    changes = {field: [s.model_dump(mode="json") for s in getattr(enriched, field)]}
+                before = getattr(record, field)
+                enriched = infer_record(entity, record.model_copy(update={field: []}), inference)
+                after = getattr(enriched, field)
+                if after and [s.model_dump(mode="json") for s in after] != [s.model_dump(mode="json") for s in before]:
+                    changes = {field: [s.model_dump(mode="json") for s in after]}
                     if entity == "opening" and enriched.occupation_id != record.occupation_id:
                         changes["occupation_id"] = enriched.occupation_id
                     repo.update(record.id, changes)
                     counts[f"{entity}s"] += 1
     return counts
+
+
+def _all_inferred(skills: Any) -> bool:
+    return bool(skills) and all(str(s.source) == SkillSource.INFERRED for s in skills)
+
+
+def _has_text(entity: str, record: Any) -> bool:
+    if entity == "talent":
+        return bool(record.resume_text or record.desired_roles or record.work_history)
+    return bool(record.title)

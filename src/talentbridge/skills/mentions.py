@@ -268,10 +268,13 @@ class MentionMatcher:
         return False
 
     def _common(self, word: str) -> bool:
-        """A common word of general English or Korean (wordfreq Zipf frequency at least ``common_zipf``)."""
+        """A common word of general English or Korean (wordfreq Zipf frequency at least ``common_zipf``); a word with
+        anything but letters in it is a name, never common."""
         hit = self._zipf_cache.get(word)
         if hit is None:
-            if _HANGUL_RE.search(word):  # wordfreq's Korean needs MeCab: a short list of generic words instead
+            if not word.isalpha():  # "c++", "c#", ".net", "3d": wordfreq reads only their letters ("c", "net")
+                hit = 0.0
+            elif _HANGUL_RE.search(word):  # wordfreq's Korean needs MeCab: a short list of generic words instead
                 hit = 9.0 if word in _KO_COMMON else 0.0
             else:
                 from wordfreq import zipf_frequency

@@ -170,3 +170,22 @@ def test_refresh_infers_again_only_what_the_ai_inferred(sqlite_database: Any, in
         assert [(s.skill_id, s.confidence) for s in repos.talents.get(mixed.id).skills] == [("python", 0.4), ("sql", None)]
     with sqlite_database.session() as session:
         assert infer_stored(session, inference, refresh=True)["talents"] == 0  # nothing changed the second time
+
+
+def test_the_forms_tick_guesses_only_for_a_text_that_names_few_skills() -> None:
+    from talentbridge.services.skill_suggestions import PRESELECT_SCORE, SkillSuggestion, _preselect
+
+    def s(via: str, score: float = 0.9, weak: bool = False) -> SkillSuggestion:
+        return SkillSuggestion(skill_id=f"{via}-{score}-{weak}", uri="", label="", score=score, via=via, weak=weak)
+
+    few = [s("explicit"), s("explicit", weak=True), s("semantic", PRESELECT_SCORE), s("semantic", 0.49)]
+    _preselect(few, for_opening=False)
+    assert [x.preselected for x in few] == [True, False, True, False]  # a weak mention is offered, not ticked
+    many = [s("explicit"), s("explicit"), s("explicit"), s("semantic", 0.99), s("occupation")]
+    _preselect(many, for_opening=True)  # the ad said what it asks for
+    assert [x.preselected for x in many] == [True, True, True, False, False]
+    bare_title = [s("explicit", weak=True), s("occupation"), s("semantic", 0.6)]
+    _preselect(bare_title, for_opening=True)
+    assert [x.preselected for x in bare_title] == [False, True, True]
+    _preselect(bare_title, for_opening=False)  # a talent's desired-role skills are offered, not claimed for them
+    assert bare_title[1].preselected is False

@@ -149,3 +149,19 @@ def test_suggest_api_and_operator_alias(web):
     # an alias another skill already carries is accepted with a warning naming that skill
     shared = web["operator"].post("/api/taxonomy/aliases", json={"skill_id": "helm", "alias": "k8s"})
     assert shared.status_code == 201 and "kubernetes" in shared.json()["also_label_of"]
+
+
+def test_an_ad_that_names_its_skills_gets_no_inferred_ones_ticked(web):
+    # inferred suggestions are offered, not pre-ticked, once the text names three or more skills itself: posting
+    # the form as it comes must not add guesses to the requirements
+    res = web["org_member"].post(
+        "/org/openings/suggest",
+        data={"title": "비전 검사 AI 엔지니어", "description": "PyTorch, OpenCV 능숙자\n도커 기반 배포 경험 필수"},
+    )
+    rows = _rows(res.text)
+    inferred = [row for row in rows if "본문에 명시" not in row and "named in the text" not in row]
+    named = [row for row in rows if row not in inferred]
+    assert len(named) >= 3 and inferred
+    for tool in ("PyTorch", "OpenCV", "도커"):
+        assert any(f"<q>{tool}</q>" in row and "checked" in row for row in named), tool
+    assert not any("checked" in row for row in inferred)

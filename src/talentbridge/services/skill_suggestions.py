@@ -30,6 +30,8 @@ __all__ = [
     "MIN_INFERRED",
     "THIN_TOKENS",
     "OCCUPATION_SKILLS",
+    "PRESELECT_SCORE",
+    "PRESELECT_NAMED",
 ]
 
 #: Suggestions shown when the text names few skills (explicit mentions are never cut by it).
@@ -40,6 +42,11 @@ MIN_INFERRED = 5
 THIN_TOKENS = 25
 #: Occupation skills added to a thin text.
 OCCUPATION_SKILLS = 10
+#: Inferred suggestions of at least this score are ticked in the forms only when the text names fewer than
+#: ``PRESELECT_NAMED`` skills itself: a text that names its skills has said what it asks for, and inferred ones
+#: scored 0.50-0.60 there include noise ("Medical image analysis", "AI alignment" for a vision-inspection ad)
+PRESELECT_SCORE = 0.5
+PRESELECT_NAMED = 3
 #: Occupations compared when a bare title is to name one (``skills.title_choice``: clearly the best, or none).
 TITLE_CANDIDATES = 10
 
@@ -56,6 +63,8 @@ class SkillSuggestion:
     importance: str = "should"  # default for an opening requirement
     reason: str = ""  # the cue that made it a must-have ("필수", "required"), or the section heading
     occupation: str = ""  # for via="occupation": the occupation's label
+    weak: bool = False  # named only by one common word or inside another named skill (``ExtractedSkill.weak``)
+    preselected: bool = False  # ticked in the forms: what the text names, then (thin texts) the best guesses
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +78,8 @@ class SkillSuggestion:
             "importance": self.importance,
             "reason": self.reason,
             "occupation": self.occupation,
+            "weak": self.weak,
+            "preselected": self.preselected,
         }
 
 
@@ -144,6 +155,7 @@ def suggest_skills(
             via=item.via,
             spans=list(item.spans),
             evidence=list(dict.fromkeys(text[a:b] for a, b in item.spans))[:3],
+            weak=item.weak,
         )
         if for_opening:
             cue = importance_at(text, item.spans) if item.via == "explicit" else None
@@ -151,7 +163,21 @@ def suggest_skills(
                 suggestion.importance, suggestion.reason = "must", cue.cue
         out.append(suggestion)
     out.extend(from_occupation)
+    _preselect(out, for_opening)
     return out
+
+
+def _preselect(suggestions: list[SkillSuggestion], for_opening: bool) -> None:
+    """Tick what the text names outright (not weakly). When it names fewer than ``PRESELECT_NAMED`` skills, tick
+    also an opening's occupation skills (a bare title) and inferred skills scored at least ``PRESELECT_SCORE``."""
+    few = sum(1 for s in suggestions if s.via == "explicit" and not s.weak) < PRESELECT_NAMED
+    for s in suggestions:
+        if s.via == "explicit":
+            s.preselected = not s.weak
+        elif s.via == "occupation":
+            s.preselected = for_opening and few
+        else:
+            s.preselected = few and s.score >= PRESELECT_SCORE
 
 
 def title_occupation(services: Any, title: str) -> tuple[Any, Any] | None:

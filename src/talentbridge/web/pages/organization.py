@@ -161,6 +161,7 @@ def suggest(
             "label": labels.get(item.skill_id, item.label),
             "score": item.score,
             "via": item.via,
+            "preselected": item.preselected,
             "evidence": item.evidence[:2],
             "importance": item.importance,
             "reason": item.reason,

@@ -214,6 +214,7 @@ def suggest_skills(
             "label": labels.get(item.skill_id, item.label),
             "score": item.score,
             "via": item.via,
+            "preselected": item.preselected,
             "evidence": item.evidence,
         }
         for item in found

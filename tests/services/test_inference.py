@@ -189,3 +189,28 @@ def test_the_forms_tick_guesses_only_for_a_text_that_names_few_skills() -> None:
     assert [x.preselected for x in bare_title] == [False, True, True]
     _preselect(bare_title, for_opening=False)  # a talent's desired-role skills are offered, not claimed for them
     assert bare_title[1].preselected is False
+
+
+def test_an_imported_ad_that_names_its_skills_asks_for_those() -> None:
+    from types import SimpleNamespace
+
+    from talentbridge.skills.extract import ExtractedSkill
+
+    def stub(named: list[str]) -> SkillInference:
+        # what the extractor gives: the named skills, then a confident guess
+        found = [ExtractedSkill(sid, sid, 0.6, [(0, 1)], "explicit") for sid in named]
+        found.append(ExtractedSkill("data-engineering", "Data engineering", 0.8, [(0, 1)], "semantic"))
+        extractor = SimpleNamespace(extract=lambda text, top: found)
+        inference = SkillInference(SimpleNamespace(taxonomy=_taxonomy(), extractor=extractor))
+        inference.occupation = lambda title: None  # type: ignore[method-assign]  # no occupation for the title
+        return inference
+
+    ad = OpeningData(
+        organization_id=1, kind="job", title="데이터 플랫폼 운영", region="seoul",
+        description="Python, SQL, Spark로 사내 데이터 파이프라인을 운영하고 품질 지표를 관리합니다. " * 3,
+    )  # fmt: skip
+    three = infer_opening(ad, stub(["python", "sql", "apache-spark"]))
+    assert {r.skill_id for r in three.required_skills} == {"python", "sql", "apache-spark"}
+    assert all(r.confidence == NAMED_CONFIDENCE for r in three.required_skills)
+    one = infer_opening(ad, stub(["python"]))  # an ad naming one skill gets the guess too
+    assert {r.skill_id for r in one.required_skills} == {"python", "data-engineering"}

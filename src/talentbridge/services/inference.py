@@ -4,11 +4,12 @@ at once.
 
 * Talent: skills extracted from ``resume_text`` (plus desired roles and job titles), level 3. Every skill the text
   names outright is kept, with confidence at least ``NAMED_CONFIDENCE`` (the text names it: "Docker" in a skills
-  line is surer evidence than any inference), except weak mentions (one common word such as "개발", or a name
-  inside another skill's name), which keep the extractor's score like inferred skills; a thin résumé with a desired role also gets
-  that role's occupation's essential skills (confidence at most ``MIN_CONFIDENCE``).
+  line is surer evidence than any inference), except weak mentions (one common word such as "software", or a
+  name inside another skill's name), which keep the extractor's score like inferred skills; a thin résumé with a
+  desired role also gets that role's occupation's essential skills (confidence at most ``MIN_CONFIDENCE``).
 * Opening: skills extracted from title + description as ``should`` requirements, ``must`` only where the text
-  says so (필수, 능숙, required, must ...); when that finds fewer than three or the text is thin (a bare title
+  says so (필수, 능숙, required, must ...); inferred ones (guesses) only when the text names fewer than three
+  skills itself, as the opening form ticks them; when that finds fewer than three or the text is thin (a bare title
   such as "Data Engineer", "HR", "품질관리 엔지니어", or a title and a line), the title is normalized to an
   occupation and its essential skills become ``should`` requirements (its optional skills ``nice``), with the
   title match score as confidence; ``occupation_id`` is filled in when empty.
@@ -83,16 +84,19 @@ class SkillInference:
     def extract(self, text: str, top: int = MAX_SKILLS) -> list[tuple[str, float]]:
         """(skill id, confidence) pairs without duplicates: every skill the text names outright, then the
         inferred ones above ``MIN_CONFIDENCE`` (up to ``top`` in all), each group best first."""
-        return [(sid, conf) for sid, conf, _ in self.extract_with_importance(text, top)]
+        return [(sid, conf) for sid, conf, _, _ in self.extract_with_importance(text, top)]
 
-    def extract_with_importance(self, text: str, top: int = MAX_SKILLS) -> list[tuple[str, float, Importance]]:
-        """``extract`` plus the importance a job text gives each skill: ``must`` only when the text says so
-        (필수, 능숙, required, must ...; ``skills/requirement_cues.py``), else ``should``."""
+    def extract_with_importance(
+        self, text: str, top: int = MAX_SKILLS
+    ) -> list[tuple[str, float, Importance, bool]]:
+        """``extract`` plus the importance a job text gives each skill (``must`` only when the text says so: 필수,
+        능숙, required, must ...; ``skills/requirement_cues.py``; else ``should``) and whether the text names it
+        outright (not weakly)."""
         from talentbridge.skills.requirement_cues import importance_at
 
         if not text or not text.strip():
             return []
-        out: dict[str, tuple[float, Importance]] = {}
+        out: dict[str, tuple[float, Importance, bool]] = {}
         for found in self.services.extractor.extract(text, top=top):
             sid = self._skill_id(found.uri)
             score = float(min(1.0, max(0.0, found.score)))
@@ -103,8 +107,9 @@ class SkillInference:
             out[sid] = (
                 max(score, MIN_CONFIDENCE if found.weak else NAMED_CONFIDENCE) if explicit else score,
                 Importance.MUST if must else Importance.SHOULD,
+                explicit and not found.weak,
             )
-        return [(sid, conf, importance) for sid, (conf, importance) in out.items()]
+        return [(sid, *found) for sid, found in out.items()]
 
     def occupation(self, title: str) -> tuple[Any, float] | None:
         """The occupation ``title`` clearly names (``skill_suggestions.title_occupation``) and the match score, or
@@ -159,9 +164,16 @@ def infer_opening(record: OpeningData, inference: SkillInference) -> OpeningData
     if record.required_skills:
         return record
     text = "\n".join(p for p in (record.title, record.description or "") if p)
+    from talentbridge.services.skill_suggestions import PRESELECT_NAMED
+
     found = inference.extract_with_importance(text)
+    # an ad that names its skills asks for those: guesses are added only to one that names fewer than three, as
+    # the opening form ticks them (``skill_suggestions.PRESELECT_NAMED``)
+    few = sum(named for *_, named in found) < PRESELECT_NAMED
     required: dict[str, RequiredSkill] = {}
-    for sid, conf, importance in found:  # must-have only where the text says so
+    for sid, conf, importance, named in found:  # must-have only where the text says so
+        if not (named or few):
+            continue
         required[sid] = RequiredSkill(
             skill_id=sid,
             min_level=INFERRED_LEVEL,

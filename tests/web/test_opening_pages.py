@@ -377,3 +377,17 @@ def test_a_recommendation_says_which_matched_skills_the_ai_inferred(world: dict[
     page = html.unescape(world["org"].get(f"/org/openings/{world['vision']}").text)
     assert "파이토치 (수준 3, AI 추론 90%)" in page  # read from the résumé by the AI, and how sure
     assert "파이토치 (수준 4)" in page  # 김비전 stated it: no such note
+
+
+def test_an_ai_record_links_what_it_ranked_to_the_records(world: dict[str, Any]) -> None:
+    world["org"].get(f"/org/openings/{world['vision']}")  # the recommendations shown are recorded
+    auditor = _client(world["app"], world["db"], "auditor")
+    try:
+        listing = auditor.get("/operator/ai").text
+        key = re.search(r'href="(/operator/ai/records/[^"]+)"', listing)
+        assert key, listing[:500]
+        page = auditor.get(key.group(1)).text
+        assert f'href="/operator/records/openings/{world["vision"]}"' in page  # what was ranked for
+        assert f'href="/operator/records/talents/{world["shown"]}"' in page  # and whom
+    finally:
+        auditor.__exit__(None, None, None)

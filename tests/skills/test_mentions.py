@@ -550,3 +550,16 @@ def test_names_with_symbols_are_never_common_words(builtin_extractor):
 def test_functional_languages_are_not_all_called_haskell(builtin_extractor):
     labels = [s.label for s in builtin_extractor.extract("Elixir, F#, 하스켈", top=5) if s.via == "explicit"]
     assert labels == ["Haskell and functional languages"]
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Apache Spark, Apache Kafka, Apache Airflow", False),  # Apache's projects, not its web server
+        ("아파치 스파크와 아파치 카프카로 스트리밍 처리", False),
+        ("Nginx, Apache HTTP Server and Tomcat", True),
+        ("웹 서버(톰캣) 운영", True),
+    ],
+)
+def test_apache_alone_is_no_web_server(builtin_extractor, text, named):
+    assert bool(_spans_of(builtin_extractor, text, "nginx")) is named

@@ -46,7 +46,7 @@ class ExtractedSkill:
     score: float
     spans: list[tuple[int, int]]
     via: str
-    #: an explicit mention the text makes only weakly: by one common word ("개발", "design"), or only where another
+    #: an explicit mention the text makes only weakly: by one common word ("관리", "design"), or only where another
     #: named skill is named (ranked after the others); False for inferred skills
     weak: bool = False
 

@@ -48,3 +48,19 @@ def test_bad_alias_is_one_red_line(
 ) -> None:
     assert _run(argv) == 1
     assert message in capsys.readouterr().err
+
+
+def test_db_upgrade_says_when_an_update_replaced_the_builtin_taxonomy(
+    cli_db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from talentbridge.services.taxonomy import BUILTIN_HASH_KEY
+    from talentbridge.storage.taxonomy_repository import TaxonomyRepository
+
+    capsys.readouterr()
+    assert _run(["db", "upgrade", "--no-encode-labels"]) == 0
+    assert "infer-skills --refresh" not in capsys.readouterr().out  # nothing changed: nothing to say
+    with cli_db.session() as session:
+        TaxonomyRepository(session).set_meta(BUILTIN_HASH_KEY, "stale")  # as after a package upgrade
+    assert _run(["db", "upgrade", "--no-encode-labels"]) == 0
+    out = capsys.readouterr().out
+    assert "taxonomy was updated" in out and "talentbridge recommend infer-skills --refresh" in " ".join(out.split())

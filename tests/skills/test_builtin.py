@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -224,3 +225,18 @@ def test_search_finds_builtin_skills_in_korean_and_english(database: Database) -
         assert by_en.items[0].label_en.casefold() == skill.label_en.casefold()
         everything = repo.search_skills("", page=2, size=10)
         assert everything.total == len(taxonomy.skills) and len(everything.items) == 10
+
+
+def test_upgrade_says_whether_it_replaced_an_earlier_builtin_taxonomy(tmp_path: Path) -> None:
+    from talentbridge.services.taxonomy import BUILTIN_HASH_KEY
+    from talentbridge.storage.taxonomy_repository import TaxonomyRepository
+
+    db = Database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    try:
+        assert db.upgrade() is False  # the first load is no update
+        assert db.upgrade() is False  # nothing changed
+        with db.session() as session:
+            TaxonomyRepository(session).set_meta(BUILTIN_HASH_KEY, "stale")
+        assert db.upgrade() is True  # a package upgrade brought other built-in files
+    finally:
+        db.dispose()

@@ -24,10 +24,18 @@ def upgrade(
     """Create or migrate the schema to the newest version, load the built-in taxonomy and encode its labels."""
     db = open_database(check=False)
     with console.status(f"Migrating {db.safe_url} ..."):
-        db.upgrade(revision)
+        replaced = db.upgrade(revision)
     heads = (db.current_revision() or "").replace(",", ", ")
     # One line whatever the terminal width: scripts and people grep for the revision ids.
     console.print(f"[green]Database {db.safe_url} is at revision {heads}.[/]", soft_wrap=True, highlight=False)
+    if replaced:
+        console.print(
+            "The built-in skill taxonomy was updated. Skills the AI inferred from résumés and job ads before keep "
+            "the old reading until you run `talentbridge recommend infer-skills --refresh` (what people stated is "
+            "never touched).",
+            soft_wrap=True,
+            highlight=False,
+        )
     if encode_labels:
         from talentbridge.cli.doctor import encode_labels_with_progress
 

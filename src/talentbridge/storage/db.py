@@ -148,8 +148,9 @@ class Database:
         )
 
     # -- migrations ---------------------------------------------------------------------------------------
-    def upgrade(self, revision: str = "heads") -> None:
-        """Migrate the schema to ``revision`` (default: every head) and load the built-in data.
+    def upgrade(self, revision: str = "heads") -> bool:
+        """Migrate the schema to ``revision`` (default: every head) and load the built-in data; True when that
+        replaced an earlier built-in taxonomy (skills inferred from text before may want a refresh).
 
         Each capability keeps its own branch of migrations off ``0001_foundation`` (taxonomy, rounds, accounts),
         so ``heads`` — not ``head`` — is the newest state.
@@ -161,13 +162,13 @@ class Database:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
         self._checked = False
-        self._after_upgrade()
+        return self._after_upgrade()
 
-    def _after_upgrade(self) -> None:
-        from talentbridge.storage.taxonomy_seed import sync_builtin_taxonomy  # seed data; storage needs no services
+    def _after_upgrade(self) -> bool:
+        from talentbridge.storage.taxonomy_seed import replace_builtin_taxonomy  # seed data; needs no services
 
         with self.session() as session:
-            sync_builtin_taxonomy(session)
+            return replace_builtin_taxonomy(session)
 
     def head_revision(self) -> str | None:
         """The newest revision(s), comma-separated when there are several branches."""

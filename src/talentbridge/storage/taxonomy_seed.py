@@ -18,7 +18,7 @@ from talentbridge.skills.esco import EscoData, esco_layer, merge_with_builtin
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.storage.taxonomy_repository import TaxonomyRepository
 
-__all__ = ["BUILTIN_HASH_KEY", "builtin_taxonomy", "sync_builtin_taxonomy"]
+__all__ = ["BUILTIN_HASH_KEY", "builtin_taxonomy", "sync_builtin_taxonomy", "replace_builtin_taxonomy"]
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,22 @@ def sync_builtin_taxonomy(session: Session) -> bool:
 
     Idempotent; costs one hash of the shipped files and one query when the database is up to date.
     """
+    return _sync(session) is not None
+
+
+def replace_builtin_taxonomy(session: Session) -> bool:
+    """``sync_builtin_taxonomy``; True only when it replaced an earlier built-in taxonomy (a product update, not
+    the first load): skills inferred from text before may then be out of date."""
+    return _sync(session) == "replaced"
+
+
+def _sync(session: Session) -> str | None:
     repo = TaxonomyRepository(session)
     digest = builtin_content_hash()
-    if repo.get_meta(BUILTIN_HASH_KEY) == digest:
-        return False
+    before = repo.get_meta(BUILTIN_HASH_KEY)
+    if before == digest:
+        return None
     layer = esco_layer(repo.load()) if repo.has_esco() else EscoData()
     repo.replace_all(merge_with_builtin(builtin_taxonomy(), layer))
     repo.set_meta(BUILTIN_HASH_KEY, digest)
-    return True
+    return "loaded" if before is None else "replaced"

@@ -81,7 +81,7 @@ def ensure_builtin_taxonomy(session: Session) -> bool:
 
     Idempotent; costs one hash of the shipped files and one query when the database is up to date.
     """
-    wrote = sync_builtin_taxonomy(session)
+    wrote = sync_builtin_taxonomy(session) is not None
     if wrote:
         clear_cache()
         _tell_other_processes(session)

@@ -165,10 +165,10 @@ class Database:
         return self._after_upgrade()
 
     def _after_upgrade(self) -> bool:
-        from talentbridge.storage.taxonomy_seed import replace_builtin_taxonomy  # seed data; needs no services
+        from talentbridge.storage.taxonomy_seed import sync_builtin_taxonomy  # seed data; storage needs no services
 
         with self.session() as session:
-            return replace_builtin_taxonomy(session)
+            return sync_builtin_taxonomy(session) == "replaced"
 
     def head_revision(self) -> str | None:
         """The newest revision(s), comma-separated when there are several branches."""

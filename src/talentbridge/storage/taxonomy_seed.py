@@ -10,6 +10,7 @@ Readers' caches key on ``TaxonomyRepository.version()``, which every rewrite cha
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from talentbridge.skills.esco import EscoData, esco_layer, merge_with_builtin
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.storage.taxonomy_repository import TaxonomyRepository
 
-__all__ = ["BUILTIN_HASH_KEY", "builtin_taxonomy", "sync_builtin_taxonomy", "replace_builtin_taxonomy"]
+__all__ = ["BUILTIN_HASH_KEY", "builtin_taxonomy", "sync_builtin_taxonomy"]
 
 log = logging.getLogger(__name__)
 
@@ -35,21 +36,13 @@ def builtin_taxonomy() -> Taxonomy:
     return taxonomy
 
 
-def sync_builtin_taxonomy(session: Session) -> bool:
-    """Load (or reload) the built-in taxonomy when the shipped files changed; True if it wrote anything.
+def sync_builtin_taxonomy(session: Session) -> Literal["loaded", "replaced"] | None:
+    """Load (or reload) the built-in taxonomy when the shipped files changed: ``"loaded"`` the first time,
+    ``"replaced"`` when it replaced an earlier built-in taxonomy (a product update: skills inferred from text before
+    may then be out of date), None when nothing was written.
 
     Idempotent; costs one hash of the shipped files and one query when the database is up to date.
     """
-    return _sync(session) is not None
-
-
-def replace_builtin_taxonomy(session: Session) -> bool:
-    """``sync_builtin_taxonomy``; True only when it replaced an earlier built-in taxonomy (a product update, not
-    the first load): skills inferred from text before may then be out of date."""
-    return _sync(session) == "replaced"
-
-
-def _sync(session: Session) -> str | None:
     repo = TaxonomyRepository(session)
     digest = builtin_content_hash()
     before = repo.get_meta(BUILTIN_HASH_KEY)

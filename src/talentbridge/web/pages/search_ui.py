@@ -93,18 +93,11 @@ def _skill_labels(request: Request, ids: list[str]) -> dict[str, str]:
 
 
 def _role_labels(request: Request, roles: list[str]) -> list[str]:
-    """Desired roles as people read them: an occupation id ("embedded-ai-engineer") by its name in the page's
-    language, a title as written."""
     from talentbridge.web.i18n import request_language
-    from talentbridge.web.pages.skills_ui import taxonomy_for
+    from talentbridge.web.pages.skills_ui import role_label, taxonomy_for
 
-    occupations = taxonomy_for(request).occupations
-    english = request_language(request) == "en"
-    out = []
-    for role in roles:
-        occ = occupations.get(role)
-        out.append(str((occ.label_en if english else occ.label_ko or occ.label_en) or role) if occ else role)
-    return out
+    taxonomy, lang = taxonomy_for(request), request_language(request)
+    return [role_label(taxonomy, role, lang) for role in roles]
 
 
 # -- search ----------------------------------------------------------------------------------------------------

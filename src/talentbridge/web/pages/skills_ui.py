@@ -60,6 +60,15 @@ def skill_label(taxonomy: Taxonomy, skill_id: str, lang: str) -> str:
     return (skill.label_ko or skill.label_en) if lang == "ko" else skill.label_en
 
 
+def role_label(taxonomy: Taxonomy, role: str, lang: str) -> str:
+    """A desired role or an opening's occupation as people read it: an occupation id ("embedded-ai-engineer") by its
+    name in ``lang``, anything else (a title as written) unchanged."""
+    occ = taxonomy.occupations.get(role)
+    if occ is None:
+        return role
+    return str(((occ.label_ko or occ.label_en) if lang == "ko" else (occ.label_en or occ.label_ko)) or role)
+
+
 def family_labels(request: Request) -> dict[str, str]:
     lang = request_language(request)
     return {k: (ko if lang == "ko" else en) for k, (ko, en) in FAMILY_NAMES.items()}

@@ -54,16 +54,16 @@ def form_context(request: Request, session: Any, org_id: int) -> dict[str, Any]:
     from talentbridge.services.course_catalogue import course_store
     from talentbridge.services.registry import registry
     from talentbridge.services.skill_gap import occupation_label
+    from talentbridge.web.pages.skills_ui import role_label as occupation_name
     from talentbridge.web.pages.skills_ui import taxonomy_for
     from talentbridge.web.pages.training_plans_ui import employees_of
 
     q = request.query_params.get("q", "")[:100]
     taxonomy = taxonomy_for(request)
-    english = request_language(request) == "en"
+    lang = request_language(request)
 
     def role_label(role_id: str) -> str:
-        occ = taxonomy.occupations.get(role_id)
-        return str((occ.label_en if english else occ.label_ko) or role_id) if occ else role_id
+        return occupation_name(taxonomy, role_id, lang)
 
     openings = registry(session).openings.list({"organization_id": org_id}, size=200, sort="-created_at").items
     return {

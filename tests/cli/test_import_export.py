@@ -94,3 +94,25 @@ def test_export_then_import_through_the_cli(
     assert _run(["import", "organizations", str(tmp_path / "export.xlsx")]) == 0
     assert "0 created, 20 updated" in capsys.readouterr().out
     assert _run(["export", "organizations", "--format", "yaml", "--output", str(tmp_path / "x.yaml")]) == 1
+
+
+def test_infer_skills_refresh_reads_again_what_the_ai_inferred(
+    cli_db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from talentbridge.domain import TalentData
+
+    with cli_db.session() as session:
+        talent = Repositories(session).talents.add(
+            TalentData(
+                name="윤서",
+                resume_text="사용 기술: 파이썬, 도커",
+                skills=[{"skill_id": "python", "level": 3, "source": "inferred", "confidence": 0.4}],  # stored before
+            )
+        ).id
+    assert _run(["recommend", "infer-skills"]) == 0  # it has skills: nothing to infer
+    assert "inferred skills for 0 talents" in capsys.readouterr().out
+    assert _run(["recommend", "infer-skills", "--refresh"]) == 0
+    assert "for 1 talents" in capsys.readouterr().out
+    with cli_db.session() as session:
+        got = {s.skill_id: s.confidence for s in Repositories(session).talents.get(talent).skills}
+    assert got == {"python": 0.9, "docker": 0.9}  # both named outright in the résumé

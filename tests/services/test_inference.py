@@ -161,8 +161,10 @@ def test_refresh_infers_again_only_what_the_ai_inferred(sqlite_database: Any, in
         )
     with sqlite_database.session() as session:
         assert infer_stored(session, inference) == {"talents": 0, "openings": 0}  # without --refresh: nothing
+    seen: list[tuple[int, int]] = []
     with sqlite_database.session() as session:
-        assert infer_stored(session, inference, refresh=True)["talents"] == 1
+        assert infer_stored(session, inference, refresh=True, progress=lambda *a: seen.append(a))["talents"] == 1
+    assert seen and seen[-1][0] == seen[-1][1] >= 1  # progress ends at the total of records read again
     with sqlite_database.session() as session:
         repos = Repositories(session)
         got = {s.skill_id: s.confidence for s in repos.talents.get(imported.id).skills}

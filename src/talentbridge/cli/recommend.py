@@ -56,6 +56,21 @@ def _console():  # type: ignore[no-untyped-def]
     return Console(highlight=False)
 
 
+@contextmanager
+def _progress_bar(description: str, transient: bool = False) -> Iterator[Any]:
+    """A ``progress(done, total)`` callback drawing one bar with the count and the time left."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=_console(), transient=transient) as bar:
+        task = bar.add_task(description, total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield progress
+
+
 def _check_format(fmt: str) -> None:
     if fmt not in ("table", "json"):
         from talentbridge.domain.errors import Problem, ValidationFailed
@@ -206,23 +221,7 @@ def batch(
     limit: int | None = typer.Option(None, "--limit", help="At most this many sources."),
 ) -> None:
     """Recommendations for every open opening or every talent, one JSON object per line."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with (
-        _service() as svc,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=_console(),
-        ) as bar,
-    ):
-        task = bar.add_task(direction, total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with _service() as svc, _progress_bar(direction) as progress:
         summary = svc.batch(direction, top, output, progress=progress, limit=limit)
     _console().print(f"wrote {summary['sources']} lines to {summary['output']}")
 
@@ -230,24 +229,7 @@ def batch(
 @app.command("reindex")
 def reindex() -> None:
     """Rebuild the talent index from the database."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with (
-        _service() as svc,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=_console(),
-            transient=True,
-        ) as bar,
-    ):
-        task = bar.add_task("indexing", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with _service() as svc, _progress_bar("indexing", transient=True) as progress:
         summary = svc.rebuild_index(progress)
     console = _console()
     console.print(
@@ -280,7 +262,9 @@ def infer_skills(
     db = open_database()
     try:
         with db.session() as session:
-            counts = infer_stored(session, SkillInference.from_settings(settings, encoder), refresh=refresh)
+            inference = SkillInference.from_settings(settings, encoder)
+            with _progress_bar("inferring skills", transient=True) as progress:
+                counts = infer_stored(session, inference, refresh=refresh, progress=progress)
     finally:
         db.dispose()
     done = "inferred or refreshed" if refresh else "inferred"

@@ -20,6 +20,7 @@ Records that carry any explicit skill are left alone. ``Settings.infer_skills`` 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from talentbridge.config import Settings
@@ -86,9 +87,7 @@ class SkillInference:
         inferred ones above ``MIN_CONFIDENCE`` (up to ``top`` in all), each group best first."""
         return [(sid, conf) for sid, conf, _, _ in self.extract_with_importance(text, top)]
 
-    def extract_with_importance(
-        self, text: str, top: int = MAX_SKILLS
-    ) -> list[tuple[str, float, Importance, bool]]:
+    def extract_with_importance(self, text: str, top: int = MAX_SKILLS) -> list[tuple[str, float, Importance, bool]]:
         """``extract`` plus the importance a job text gives each skill (``must`` only when the text says so: 필수,
         능숙, required, must ...; ``skills/requirement_cues.py``; else ``should``) and whether the text names it
         outright (not weakly)."""
@@ -230,10 +229,17 @@ def inference_hook(settings: Settings) -> Any:
 
 def _needs(entity: str, record: Any) -> bool:
     if entity in ("talent", "talents") and isinstance(record, TalentData):
-        return not record.skills and bool(record.resume_text or record.desired_roles or record.work_history)
+        return not record.skills and _has_text(entity, record)
     if entity in ("opening", "openings") and isinstance(record, OpeningData):
         return not record.required_skills
     return False
+
+
+def _has_text(entity: str, record: Any) -> bool:
+    """Something to infer from: a talent's résumé, desired roles or job titles; an opening's title."""
+    if entity in ("talent", "talents"):
+        return bool(record.resume_text or record.desired_roles or record.work_history)
+    return bool(record.title)
 
 
 def before_save_hook(request: Any, entity: str, record: Any) -> Any:
@@ -245,17 +251,22 @@ def before_save_hook(request: Any, entity: str, record: Any) -> Any:
 
 
 def infer_stored(
-    session: Any, inference: SkillInference, batch_size: int = 1000, refresh: bool = False
+    session: Any,
+    inference: SkillInference,
+    batch_size: int = 1000,
+    refresh: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """Infer skills for every stored talent and opening that has none (after an import); returns counts.
 
     ``refresh``: also infer again for records whose skills are all AI-inferred (none stated by a person), so that
     a grown taxonomy or a new rule of the extractor reaches records imported before it; what a person stated is
-    never touched."""
+    never touched. ``progress(done, total)`` is called after every batch of records."""
     from talentbridge.storage.repositories import Repositories
 
     repos = Repositories(session)
     counts = {"talents": 0, "openings": 0}
+    work = []
     for entity, repo, field in (
         ("talent", repos.talents, "skills"),
         ("opening", repos.openings, "required_skills"),
@@ -265,25 +276,25 @@ def infer_stored(
             for r in repo.iter_all(batch_size=batch_size)
             if _needs(entity, r) or (refresh and _all_inferred(getattr(r, field)) and _has_text(entity, r))
         ]
+        work.append((entity, repo, field, ids))
+    total, done = sum(len(ids) for *_, ids in work), 0
+    for entity, repo, field, ids in work:
         for start in range(0, len(ids), batch_size):
             for record in repo.get_many(ids[start : start + batch_size]).values():
-                before = getattr(record, field)
+                before = [s.model_dump(mode="json") for s in getattr(record, field)]
                 enriched = infer_record(entity, record.model_copy(update={field: []}), inference)
-                after = getattr(enriched, field)
-                if after and [s.model_dump(mode="json") for s in after] != [s.model_dump(mode="json") for s in before]:
-                    changes = {field: [s.model_dump(mode="json") for s in after]}
+                after = [s.model_dump(mode="json") for s in getattr(enriched, field)]
+                if after and after != before:
+                    changes: dict[str, Any] = {field: after}
                     if entity == "opening" and enriched.occupation_id != record.occupation_id:
                         changes["occupation_id"] = enriched.occupation_id
                     repo.update(record.id, changes)
                     counts[f"{entity}s"] += 1
+            done += len(ids[start : start + batch_size])
+            if progress is not None:
+                progress(done, total)
     return counts
 
 
 def _all_inferred(skills: Any) -> bool:
     return bool(skills) and all(str(s.source) == SkillSource.INFERRED for s in skills)
-
-
-def _has_text(entity: str, record: Any) -> bool:
-    if entity == "talent":
-        return bool(record.resume_text or record.desired_roles or record.work_history)
-    return bool(record.title)

@@ -44,17 +44,14 @@ def _explained(request: Request, explanation: dict[str, Any]) -> dict[str, Any]:
     def label(skill_id: str | None, fallback: str = "") -> str:
         return skill_label(taxonomy, skill_id, lang) if skill_id else fallback
 
-    matched = [
-        _(
-            "{skill} (level {level}, inferred by AI {pct}%)",
-            skill=label(m["skill_id"], m.get("label", "")),
-            level=m["level"],
-            pct=round(100 * float(m["confidence"])),
-        )
-        if m.get("confidence") is not None
-        else _("{skill} (level {level})", skill=label(m["skill_id"], m.get("label", "")), level=m["level"])
-        for m in explanation.get("matched", [])
-    ]
+    matched = []
+    for m in explanation.get("matched", []):
+        skill, level = label(m["skill_id"], m.get("label", "")), m["level"]
+        if m.get("confidence") is None:  # stated by the person
+            matched.append(_("{skill} (level {level})", skill=skill, level=level))
+        else:  # read from the profile's text by the AI
+            pct = round(100 * float(m["confidence"]))
+            matched.append(_("{skill} (level {level}, inferred by AI {pct}%)", skill=skill, level=level, pct=pct))
     partial = []
     for p in explanation.get("partial", []):
         skill = label(p["skill_id"], p.get("label", ""))

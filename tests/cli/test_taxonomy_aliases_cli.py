@@ -1,4 +1,4 @@
-"""``talentbridge taxonomy add-alias`` / ``aliases``: stored, listed, applied to the loaded taxonomy, kept by a
+"""``talentbridge taxonomy add-alias`` / ``aliases`` / ``remove-alias``: stored, listed, applied to the loaded taxonomy, kept by a
 built-in reload; bad input is one red line and exit code 1."""
 
 from __future__ import annotations
@@ -33,6 +33,28 @@ def test_add_alias_is_stored_listed_and_applied(cli_db: Database, capsys: pytest
     clear_cache()
     with cli_db.session() as session:
         assert "독커" in load_taxonomy(session).skills["docker"].alt_ko
+
+
+def test_remove_alias_takes_it_out_of_the_loaded_taxonomy(
+    cli_db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from talentbridge.services.audit_log import list_entries
+    from talentbridge.services.taxonomy import clear_cache, load_taxonomy
+
+    assert _run(["taxonomy", "add-alias", "kubernetes", "쿠버네티즈"]) == 0
+    capsys.readouterr()
+    assert _run(["taxonomy", "aliases"]) == 0
+    listed = capsys.readouterr().out
+    alias_id = next(line.split("│")[1].strip() for line in listed.splitlines() if "쿠버네티즈" in line)
+    assert _run(["taxonomy", "remove-alias", alias_id]) == 0
+    assert "쿠버네티즈" in capsys.readouterr().out
+    clear_cache()
+    with cli_db.session() as session:
+        assert "쿠버네티즈" not in load_taxonomy(session).skills["kubernetes"].alt_ko
+        entries, _ = list_entries(session, entity="skill")
+    assert {e["action"] for e in entries} >= {"add_alias", "remove_alias"}
+    assert _run(["taxonomy", "remove-alias", alias_id]) == 1  # gone: a red line, not a traceback
+    assert alias_id in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

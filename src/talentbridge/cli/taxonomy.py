@@ -152,8 +152,9 @@ def add_alias_command(
 ) -> None:
     """Add an alias to a skill: skill extraction finds it as an explicit mention from then on.
 
-    Stored apart from the taxonomy tables, so ESCO re-imports keep it. A running server picks it up when it next
-    loads the taxonomy (restart it, or add aliases through the API, which reloads that process at once).
+    Stored apart from the taxonomy tables, so ESCO re-imports keep it. Servers sharing Redis or PostgreSQL with
+    this command drop their cached taxonomy when it commits (the change bus); a server on the SQLite quick start
+    picks it up after a restart (the operator's aliases page changes the server's own copy at once).
     """
     from talentbridge.services.skill_aliases import add_alias
     from talentbridge.services.taxonomy import load_taxonomy
@@ -170,6 +171,20 @@ def add_alias_command(
         console.print(f"[yellow]Also a label of[/] {', '.join(added.also_label_of)}: both will be suggested.")
 
 
+@app.command("remove-alias")
+def remove_alias_command(
+    alias_id: int = typer.Argument(..., help="The alias's id (the first column of `taxonomy aliases`)."),
+) -> None:
+    """Remove an alias an operator added: skill extraction stops finding it. Skills already stored stay."""
+    from talentbridge.services.skill_aliases import remove_alias
+
+    console = _console()
+    db = open_database()
+    with db.session() as session:
+        removed = remove_alias(session, alias_id)
+    console.print(f"[green]Removed[/] {removed.alias!r} ({removed.lang}) from [{removed.skill_id}].")
+
+
 @app.command("aliases")
 def aliases_command(
     skill: str = typer.Option("", "--skill", help="Only the aliases of this skill id."),
@@ -184,9 +199,9 @@ def aliases_command(
     with db.session() as session:
         items, total = list_aliases(session, skill or None, page, limit)
     table = Table(title=f"{total:,} operator aliases")
-    for column in ("skill", "alias", "lang", "added by", "added"):
+    for column in ("id", "skill", "alias", "lang", "added by", "added"):
         table.add_column(column, overflow="fold")
     for a in items:
         added = a.created_at.isoformat(timespec="seconds") if a.created_at else ""
-        table.add_row(a.skill_id, a.alias, a.lang, a.created_by, added)
+        table.add_row(str(a.id), a.skill_id, a.alias, a.lang, a.created_by, added)
     console.print(table)

@@ -1,10 +1,12 @@
-"""Operator-added skill aliases: add one (API, CLI ``taxonomy add-alias``, the operator's taxonomy form), list
-them, and apply them to a loaded taxonomy.
+"""Operator-added skill aliases: add one, remove one (the operator's aliases page, the API, CLI ``taxonomy
+add-alias`` / ``remove-alias``), list them, and apply them to a loaded taxonomy.
 
 Aliases live in their own table (``storage/alias_tables.py``) so that ``taxonomy import-esco`` and built-in
 reloads keep them. ``add_alias`` validates (known skill, language en/ko, 1–200 characters, not already a label
 of that skill), writes an audit row, and clears this process's taxonomy and extractor caches so the next
-extraction uses the alias; other processes pick it up when they next load the taxonomy (restart or reload).
+extraction uses the alias; other processes drop theirs through the change bus (``taxonomy``) once the transaction
+commits. ``remove_alias`` undoes one the same way (skills already stored from it stay: they are a person's or an
+earlier inference's record).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from talentbridge.domain.errors import NotFound, Problem, ValidationFailed
+from talentbridge.domain.errors import Msg, NotFound, Problem, ValidationFailed
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.skills.text import has_hangul, label_key
 
-__all__ = ["SkillAlias", "add_alias", "list_aliases", "apply_aliases", "alias_stamp", "MAX_ALIAS_CHARS"]
+__all__ = [
+    "SkillAlias", "add_alias", "remove_alias", "list_aliases", "apply_aliases", "alias_stamp", "MAX_ALIAS_CHARS"
+]  # fmt: skip
 
 MAX_ALIAS_CHARS = 200
 
@@ -83,13 +87,17 @@ def add_alias(
     if not text:
         problems.append(Problem(("alias",), "is required", type="missing"))
     elif len(text) > MAX_ALIAS_CHARS:
-        problems.append(Problem(("alias",), f"at most {MAX_ALIAS_CHARS} characters", value=len(text)))
+        problems.append(Problem(("alias",), Msg("at most {n} characters", n=MAX_ALIAS_CHARS), value=len(text)))
     elif not label_key(text):
         problems.append(Problem(("alias",), "has no letters or digits to match", value=text))
     if lang not in ("en", "ko"):
         problems.append(Problem(("lang",), "must be en or ko", value=lang))
-    if text and label_key(text) in {label_key(label) for label in skill.labels()}:
-        problems.append(Problem(("alias",), f"is already a label of {skill.label_en!r}", value=text, type="duplicate"))
+    if text and label_key(text) in {label_key(a) for a in taxonomy.operator_aliases.get(skill.id, ())}:
+        message = Msg("is already an alias of {skill}", skill=skill.label_en)
+        problems.append(Problem(("alias",), message, value=text, type="duplicate"))
+    elif text and label_key(text) in {label_key(label) for label in skill.labels()}:
+        message = Msg("is already a label of {skill}", skill=skill.label_en)
+        problems.append(Problem(("alias",), message, value=text, type="duplicate"))
     if problems:
         raise ValidationFailed("the alias cannot be added", problems=problems)
     key = label_key(text)
@@ -104,20 +112,45 @@ def add_alias(
             session.add(row)
             session.flush()
     except IntegrityError as exc:
-        problem = Problem(("alias",), f"is already an alias of {skill.label_en!r}", value=text, type="duplicate")
+        message = Msg("is already an alias of {skill}", skill=skill.label_en)
+        problem = Problem(("alias",), message, value=text, type="duplicate")
         raise ValidationFailed("the alias cannot be added", problems=[problem]) from exc
-    _audit(session, actor_id, actor_role, skill.id, text, lang)
-    _clear_caches()
-    from talentbridge.services.change_bus import publish_after_commit
-
-    publish_after_commit(session, "taxonomy", {"reason": "alias"})  # other processes drop theirs too
+    _audit(session, actor_id, actor_role, "add_alias", skill.id, text, lang)
+    _changed(session)
     return SkillAlias(row.id, row.skill_id, row.lang, row.alias, row.created_by, row.created_at, others)
 
 
+def remove_alias(
+    session: Session, alias_id: int, *, actor_id: int | None = None, actor_role: str = "operator"
+) -> SkillAlias:
+    """Delete the operator alias ``alias_id``: extraction stops finding it (this process at once, others through
+    the change bus). Raises ``NotFound``. Writes within ``session``'s transaction (the caller commits)."""
+    from talentbridge.storage.alias_tables import SkillAliasRow
+
+    row = session.get(SkillAliasRow, alias_id)
+    if row is None:
+        raise NotFound("alias", alias_id)
+    removed = SkillAlias(row.id, row.skill_id, row.lang, row.alias, row.created_by, row.created_at)
+    session.delete(row)
+    session.flush()
+    _audit(session, actor_id, actor_role, "remove_alias", removed.skill_id, removed.alias, removed.lang)
+    _changed(session)
+    return removed
+
+
+def _changed(session: Session) -> None:
+    """This process's caches go now; other processes drop theirs when the change commits."""
+    from talentbridge.services.change_bus import publish_after_commit
+
+    _clear_caches()
+    publish_after_commit(session, "taxonomy", {"reason": "alias"})
+
+
 def list_aliases(
-    session: Session, skill_id: str | None = None, page: int = 1, size: int = 50
+    session: Session, skill_id: str | None = None, page: int = 1, size: int = 50, q: str | None = None
 ) -> tuple[list[SkillAlias], int]:
-    """Operator aliases, newest first (optionally of one skill), one page, and the total."""
+    """Operator aliases, newest first (optionally of one skill; ``q``: the alias contains it or the skill id is
+    it), one page, and the total."""
     from talentbridge.storage.alias_tables import SkillAliasRow
 
     stmt = select(SkillAliasRow)
@@ -125,6 +158,11 @@ def list_aliases(
     if skill_id:
         stmt = stmt.where(SkillAliasRow.skill_id == skill_id)
         count = count.where(SkillAliasRow.skill_id == skill_id)
+    if q and _norm(q):
+        pattern = "%" + _norm(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        matches = SkillAliasRow.norm.like(pattern, escape="\\") | (SkillAliasRow.skill_id == q.strip())
+        stmt = stmt.where(matches)
+        count = count.where(matches)
     total = int(session.scalar(count) or 0)
     rows = session.scalars(stmt.order_by(SkillAliasRow.id.desc()).offset((page - 1) * size).limit(size))
     return [SkillAlias(r.id, r.skill_id, r.lang, r.alias, r.created_by, r.created_at) for r in rows], total
@@ -169,7 +207,9 @@ def apply_aliases(session: Session, taxonomy: Taxonomy) -> int:
     return applied
 
 
-def _audit(session: Session, actor_id: int | None, role: str, skill_id: str, alias: str, lang: str) -> None:
+def _audit(
+    session: Session, actor_id: int | None, role: str, action: str, skill_id: str, alias: str, lang: str
+) -> None:
     try:
         from talentbridge.services.audit_log import AuditEntry, write_entries
 
@@ -178,7 +218,7 @@ def _audit(session: Session, actor_id: int | None, role: str, skill_id: str, ali
                 session,
                 [
                     AuditEntry(
-                        actor_id, role, "add_alias", "skill", None, {"skill_id": skill_id, "alias": alias, "lang": lang}
+                        actor_id, role, action, "skill", None, {"skill_id": skill_id, "alias": alias, "lang": lang}
                     )
                 ],
             )

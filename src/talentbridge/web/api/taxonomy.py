@@ -213,6 +213,25 @@ def add_alias(body: AliasCreate, request: Request, session: SessionDep) -> dict[
     return alias.as_dict()  # the request's transaction commits it
 
 
+@router.delete(
+    "/aliases/{alias_id}",
+    response_model=AliasPublic,
+    summary="Remove an alias an operator added (operators); extraction stops finding it",
+)
+def remove_alias(alias_id: int, request: Request, session: SessionDep) -> dict[str, Any]:
+    from talentbridge.services.skill_aliases import remove_alias as remove
+
+    policy_of(request).check(request, "taxonomy", "update")
+    user = getattr(request.state, "user", None)
+    removed = remove(
+        session,
+        alias_id,
+        actor_id=getattr(user, "id", None),
+        actor_role=getattr(getattr(user, "role", None), "value", "operator"),
+    )
+    return removed.as_dict()  # the request's transaction commits it
+
+
 @router.get("/aliases", response_model=AliasPage, summary="Aliases added by operators, newest first")
 def list_aliases(
     request: Request,

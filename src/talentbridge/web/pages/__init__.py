@@ -32,6 +32,7 @@ PAGE_MODULES = [
     "talentbridge.web.pages.placements_ui",
     "talentbridge.web.pages.notifications_ui",
     "talentbridge.web.pages.accounts_ui",
+    "talentbridge.web.pages.aliases_ui",
     "talentbridge.web.pages.data_ui",
     "talentbridge.web.pages.jobs_ui",
     "talentbridge.web.pages.training_ui",  # before courses_ui: /operator/courses/uncovered

@@ -93,6 +93,9 @@ FIELD_LABELS: dict[str, str] = {
     "skills": _("Skills"),
     "min_level": _("Level"),
     "importance": _("Importance"),
+    "alias": _("Alias"),
+    "text": _("Text"),
+    "lang": _("Language"),
 }
 
 #: Entities named in "not found" messages.
@@ -109,6 +112,7 @@ ENTITY_LABELS: dict[str, str] = {
     "skill": _("Skill"),
     "notification": _("Notification"),
     "page": _("Page"),
+    "alias": _("Alias"),
 }
 
 #: What each error means to the reader, by error code (the detail in English follows only for English readers).

@@ -86,3 +86,42 @@ def test_with_a_queue_texts_left_over_by_a_request_go_to_one_encode_job(
         assert sent == [jobs[0].id]
     finally:
         text.background = None
+
+
+def test_an_infer_skills_job_reads_stored_records_and_refreshes_only_what_the_ai_inferred(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    from talentbridge.domain import TalentData
+    from talentbridge.domain.errors import ValidationFailed
+    from talentbridge.storage.repositories import Repositories
+
+    settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=sqlite_database.url)
+    old = {"level": 3, "source": "inferred", "confidence": 0.4}  # an earlier reading of the same text
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        bare = repos.talents.add(TalentData(name="a", resume_text="Python, PyTorch, Docker 기반 배포 경험"))
+        stale = repos.talents.add(TalentData(name="b", resume_text="Skills: Python, Docker",
+                                             skills=[{"skill_id": "excel", **old}]))  # fmt: skip
+        stated = repos.talents.add(TalentData(name="c", resume_text="Skills: Python, Docker",
+                                              skills=[{"skill_id": "sql", "level": 4}]))  # fmt: skip
+
+    def run(params: dict[str, object]) -> dict[str, object]:
+        job, _ = submit_job(sqlite_database, settings, "infer-skills", params)
+        assert job_queue(sqlite_database, settings).wait(120)
+        done = JobService(sqlite_database, settings).get(job.id)
+        assert done.status == "done", done.error_en
+        assert done.progress_total is None or done.progress_done == done.progress_total
+        return done.result or {}
+
+    def skills(talent_id: int) -> set[str]:
+        with sqlite_database.session() as session:
+            return {s.skill_id for s in Repositories(session).talents.get(talent_id).skills}
+
+    assert run({}) == {"talents": 1, "openings": 0, "refresh": False}
+    assert {"python", "pytorch", "docker"} <= skills(bare.id)
+    assert skills(stale.id) == {"excel"}  # without refresh, a record that has skills is left alone
+    assert run({"refresh": True})["talents"] == 1
+    assert {"python", "docker"} <= skills(stale.id) and "excel" not in skills(stale.id)
+    assert skills(stated.id) == {"sql"}  # what a person stated is never touched
+    with pytest.raises(ValidationFailed):
+        submit_job(sqlite_database, settings, "infer-skills", {"refresh": "yes"})

@@ -73,15 +73,15 @@ def test_plain_resume_gets_inferred_skills(inference: SkillInference) -> None:
     )
     ids = {c.skill_id for c in t.skills}
     assert {"python", "sql", "apache-spark"} <= ids
-    assert all(
-        c.source == "inferred" and c.confidence is not None and 0 < c.confidence <= 1 for c in t.skills
-    )
+    assert all(c.source == "inferred" and c.confidence is not None and 0 < c.confidence <= 1 for c in t.skills)
 
 
 def test_a_named_skill_is_held_surer_than_its_wording_scores(inference: SkillInference) -> None:
     # a tool named in a skills line is near-certain evidence; the extractor's own score (here the lexical one, 0.4
     # at most) measured how the line reads, and matching multiplies the credit by the stored confidence
-    t = infer_talent(TalentData(name="정하늘", resume_text="사용 기술: 파이썬, Docker\n사내 software 유지보수"), inference)
+    t = infer_talent(
+        TalentData(name="정하늘", resume_text="사용 기술: 파이썬, Docker\n사내 software 유지보수"), inference
+    )
     conf = {c.skill_id: c.confidence for c in t.skills}
     assert conf["python"] == conf["docker"] == NAMED_CONFIDENCE
     # "software" alone is one common word: explicit, but weak, so it keeps the score of its wording
@@ -133,9 +133,7 @@ def test_infer_stored(sqlite_database: Any, inference: SkillInference) -> None:
         org = repos.organizations.add(OrganizationData(name="데이터랩", kind="ai_startup"))
         plain = repos.talents.add(TalentData(name="d", resume_text="SQL and Python"))
         repos.talents.add(TalentData(name="e", skills=[SkillClaim(skill_id="pytorch", level=3)]))
-        ad = repos.openings.add(
-            OpeningData(organization_id=org.id, kind="job", title="Data Engineer", region="seoul")
-        )
+        ad = repos.openings.add(OpeningData(organization_id=org.id, kind="job", title="Data Engineer", region="seoul"))
     with sqlite_database.session() as session:
         counts = infer_stored(session, inference)
     assert counts == {"talents": 1, "openings": 1}
@@ -169,9 +167,37 @@ def test_refresh_infers_again_only_what_the_ai_inferred(sqlite_database: Any, in
         repos = Repositories(session)
         got = {s.skill_id: s.confidence for s in repos.talents.get(imported.id).skills}
         assert got == {"python": NAMED_CONFIDENCE, "docker": NAMED_CONFIDENCE}
-        assert [(s.skill_id, s.confidence) for s in repos.talents.get(mixed.id).skills] == [("python", 0.4), ("sql", None)]
+        assert [(s.skill_id, s.confidence) for s in repos.talents.get(mixed.id).skills] == [
+            ("python", 0.4),
+            ("sql", None),
+        ]
     with sqlite_database.session() as session:
         assert infer_stored(session, inference, refresh=True)["talents"] == 0  # nothing changed the second time
+
+
+def test_a_record_a_person_edits_while_inference_runs_is_left_alone(
+    sqlite_database: Any, inference: SkillInference
+) -> None:
+    old = {"level": 3, "source": "inferred", "confidence": 0.4}
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        first, second = (
+            repos.talents.add(
+                TalentData(name=n, resume_text="Skills: Python, Docker", skills=[{"skill_id": "excel", **old}])
+            )
+            for n in ("h", "i")
+        )
+
+    def person_edits(done: int, total: int) -> None:  # after the first batch, before the second is read
+        if done == 1:
+            Repositories(session).talents.update(second.id, {"skills": [{"skill_id": "sql", "level": 4}]})
+
+    with sqlite_database.session() as session:
+        assert infer_stored(session, inference, batch_size=1, refresh=True, progress=person_edits)["talents"] == 1
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        assert {s.skill_id for s in repos.talents.get(first.id).skills} >= {"python", "docker"}
+        assert [s.skill_id for s in repos.talents.get(second.id).skills] == ["sql"]
 
 
 def test_the_forms_tick_guesses_only_for_a_text_that_names_few_skills() -> None:

@@ -32,12 +32,14 @@ def web(
     from fastapi.testclient import TestClient
 
     from talentbridge.services import skill_extraction
+    from talentbridge.services.job_queue import reset_job_queues
     from talentbridge.services.skill_extraction import reset_skill_services
     from talentbridge.skills.encoder import HashingEncoder
     from talentbridge.web.app import create_app
 
     monkeypatch.setattr(skill_extraction, "_encoder", lambda name: HashingEncoder())  # explicit mentions: lexical
     reset_skill_services()
+    reset_job_queues()
     settings = build_settings(
         environment="test", data_dir=tmp_path / "data", database_url=sqlite_database.url,
         model_cache_dir=embedding_cache,
@@ -48,6 +50,7 @@ def web(
         _, token = make_account(sqlite_database, role)
         clients[role] = TestClient(app, headers={**HTML, "Authorization": f"Bearer {token}"})
     yield clients
+    reset_job_queues()
     reset_skill_services()
 
 
@@ -196,3 +199,35 @@ def test_the_api_removes_an_alias_for_operators_only(web: dict[str, Any]) -> Non
     assert gone.status_code == 200 and gone.json()["alias"] == "파이토오치"
     assert op.delete(f"/api/taxonomy/aliases/{alias_id}").status_code == 404
     assert op.get("/api/taxonomy/aliases").json()["total"] == 0
+
+
+def test_after_an_alias_the_saved_records_are_read_again_by_a_background_job(web: dict[str, Any]) -> None:
+    from talentbridge.domain import TalentData
+    from talentbridge.services.job_queue import job_queue
+    from talentbridge.storage.repositories import Repositories
+
+    db = web["db"]
+    stale = {"level": 3, "source": "inferred", "confidence": 0.4}  # read before the alias existed
+    with db.session() as session:
+        talent = Repositories(session).talents.add(
+            TalentData(name="한지민", resume_text="배포는 독커로, 학습은 파이토치로 합니다",
+                       skills=[{"skill_id": "pytorch", **stale}])
+        )  # fmt: skip
+    op = web["operator"]
+    added = _post(op, "/operator/aliases", skill_id="docker", alias="독커")
+    page = op.get(added.headers["location"]).text
+    assert 'id="refresh-job"' in page and "저장된 인재·공고 다시 읽기" in page
+    started = op.post(
+        "/jobs",
+        data={"csrf_token": _csrf(op), "kind": "infer-skills", "refresh": "1"},
+        follow_redirects=False,
+    )
+    assert started.status_code == 303 and re.fullmatch(r"/jobs/\d+", started.headers["location"])
+    settings = op.app.state.settings
+    assert job_queue(db, settings).wait(120)
+    job_page = op.get(started.headers["location"]).text
+    assert "저장된 인재·공고의 AI 기술 추론" in job_page and "완료" in job_page
+    with db.session() as session:
+        skills = {s.skill_id for s in Repositories(session).talents.get(talent.id).skills}
+    assert {"docker", "pytorch"} <= skills
+    assert web["auditor"].post("/jobs", data={"kind": "infer-skills"}, follow_redirects=False).status_code == 403

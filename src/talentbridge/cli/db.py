@@ -31,8 +31,9 @@ def upgrade(
     if replaced:
         console.print(
             "The built-in skill taxonomy was updated. Skills the AI inferred from résumés and job ads before keep "
-            "the old reading until you run `talentbridge recommend infer-skills --refresh` (what people stated is "
-            "never touched).",
+            "the old reading until you run `talentbridge recommend infer-skills --refresh` or start \"AI skill "
+            "inference for stored records\" with its refresh box on the Background jobs page (what people stated "
+            "is never touched).",
             soft_wrap=True,
             highlight=False,
         )

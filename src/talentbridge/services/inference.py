@@ -261,7 +261,8 @@ def infer_stored(
 
     ``refresh``: also infer again for records whose skills are all AI-inferred (none stated by a person), so that
     a grown taxonomy or a new rule of the extractor reaches records imported before it; what a person stated is
-    never touched. ``progress(done, total)`` is called after every batch of records."""
+    never touched, also when a person states skills while this runs (each record is checked again when its batch
+    is read). ``progress(done, total)`` is called after every batch of records (a job commits there)."""
     from talentbridge.storage.repositories import Repositories
 
     repos = Repositories(session)
@@ -271,16 +272,14 @@ def infer_stored(
         ("talent", repos.talents, "skills"),
         ("opening", repos.openings, "required_skills"),
     ):
-        ids = [
-            r.id
-            for r in repo.iter_all(batch_size=batch_size)
-            if _needs(entity, r) or (refresh and _all_inferred(getattr(r, field)) and _has_text(entity, r))
-        ]
+        ids = [r.id for r in repo.iter_all(batch_size=batch_size) if _wanted(entity, r, field, refresh)]
         work.append((entity, repo, field, ids))
     total, done = sum(len(ids) for *_, ids in work), 0
     for entity, repo, field, ids in work:
         for start in range(0, len(ids), batch_size):
             for record in repo.get_many(ids[start : start + batch_size]).values():
+                if not _wanted(entity, record, field, refresh):
+                    continue  # changed since the list was made (a person stated skills meanwhile): left alone
                 before = [s.model_dump(mode="json") for s in getattr(record, field)]
                 enriched = infer_record(entity, record.model_copy(update={field: []}), inference)
                 after = [s.model_dump(mode="json") for s in getattr(enriched, field)]
@@ -294,6 +293,11 @@ def infer_stored(
             if progress is not None:
                 progress(done, total)
     return counts
+
+
+def _wanted(entity: str, record: Any, field: str, refresh: bool) -> bool:
+    """``infer_stored`` reads ``record`` (again): it has no skills, or (``refresh``) only AI-inferred ones."""
+    return _needs(entity, record) or (refresh and _all_inferred(getattr(record, field)) and _has_text(entity, record))
 
 
 def _all_inferred(skills: Any) -> bool:

@@ -17,6 +17,11 @@ or marks the job done itself inside the transaction of its writes (``ctx.complet
                        and "done" commit together, so a re-run after a kill sends each reminder once
     ai-pack            ``aiact pack``: an AI Basic Act documentation pack; its files are written to a temporary
                        folder renamed into place, its row and the job's "done" commit together
+    infer-skills       ``recommend infer-skills [--refresh]``: skills inferred for stored talents and openings
+                       without any (``refresh``: also again for those whose skills are all AI-inferred, after a
+                       taxonomy, alias or product update); one transaction per batch of ``INFER_BATCH`` records,
+                       so a re-run after a kill skips the records done (or, with ``refresh``, reads them again to
+                       the same skills: inference gives the same skills for the same text)
 
 How each survives a worker killed half-way: an import's rows and its "done" are one transaction (none or all);
 a batch run resumes from its last checkpoint; the other kinds write files atomically and are idempotent, so a
@@ -296,6 +301,25 @@ def _ai_pack(ctx: Any) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------------------------- registry
 
 
+INFER_BATCH = 100  # records per transaction of an infer-skills job
+
+
+def _infer_skills(ctx: Any) -> dict[str, Any] | None:
+    from talentbridge.services.inference import SkillInference, infer_stored
+
+    refresh = bool(ctx.params.get("refresh"))
+    ctx.progress(0, None, "model", force=True)
+    inference = SkillInference.from_settings(ctx.settings)
+    with ctx.db.session() as session:
+
+        def batch_done(done: int, total: int) -> None:
+            session.commit()  # one short transaction per batch: web requests never wait long for the write lock
+            ctx.progress(done, total, "records")
+
+        counts = infer_stored(session, inference, batch_size=INFER_BATCH, refresh=refresh, progress=batch_done)
+    return {**counts, "refresh": refresh}
+
+
 def _need(params: dict[str, Any], name: str, problems: list[Problem], choices: tuple[str, ...] | None = None) -> None:
     value = params.get(name)
     if value in (None, ""):
@@ -368,6 +392,11 @@ def _check_nothing(params: dict[str, Any], problems: list[Problem]) -> None:
     return None
 
 
+def _check_infer(params: dict[str, Any], problems: list[Problem]) -> None:
+    if not isinstance(params.get("refresh", False), bool):
+        problems.append(Problem(loc=("params", "refresh"), msg="true or false", value=params.get("refresh")))
+
+
 #: kind → (handler, parameter check, Korean name, English name)
 KINDS: dict[str, tuple[Handler, Callable[[dict[str, Any], list[Problem]], None], str, str]] = {
     "import": (_import, _check_import, "파일 가져오기", "File import"),
@@ -381,6 +410,7 @@ KINDS: dict[str, tuple[Handler, Callable[[dict[str, Any], list[Problem]], None],
     "programme-report": (_programme_report, _check_report, "사업 보고서 작성", "Programme report"),
     "followup-reminders": (_followup_reminders, _check_nothing, "배치 후속 확인 알림", "Placement follow-up reminders"),
     "ai-pack": (_ai_pack, _check_pack, "AI 기본법 문서 패키지 작성", "AI Basic Act documentation pack"),
+    "infer-skills": (_infer_skills, _check_infer, "저장된 인재·공고의 AI 기술 추론", "AI skill inference for stored records"),
 }
 
 

@@ -1,6 +1,7 @@
 """Job pages: ``/jobs`` (operators and auditors: every job; others: the jobs they started) and ``/jobs/{id}`` with
 a progress bar that refreshes itself while the job runs (a meta refresh: no script, no CDN); operators start
-re-indexing, text encoding, batch recommendations and fairness audits from the list, and cancel jobs."""
+re-indexing, text encoding, batch recommendations, fairness audits, retention and AI skill inference for stored
+records from the list, and cancel jobs."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ __all__ = ["router", "kind_label"]
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 30
 #: Jobs an operator starts from the list page (with the form's few parameters).
-PAGE_KINDS = ("reindex", "encode-texts", "recommend-batch", "fairness-audit", "privacy-retention")
+PAGE_KINDS = ("reindex", "encode-texts", "recommend-batch", "fairness-audit", "privacy-retention", "infer-skills")
 
 
 def _user(request: Request) -> Any:
@@ -90,6 +91,7 @@ def start_job(
     kind: Annotated[str, Form(max_length=40)],
     direction: Annotated[str, Form(max_length=40)] = "talents-for-opening",
     top: Annotated[int, Form(ge=1, le=1000)] = 20,
+    refresh: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     user = _user(request)
     if kind not in PAGE_KINDS:
@@ -99,6 +101,8 @@ def start_job(
         params = {"direction": direction, "top": top}
     elif kind == "fairness-audit":
         params = {"top": top}
+    elif kind == "infer-skills":
+        params = {"refresh": refresh in ("1", "on", "true")}
     job, _ = submit_job(database, settings, kind, params, started_by=user.id, started_by_label=user.email)
     audit(request, "start", "job", job.id, kind=kind)
     return redirect(f"/jobs/{job.id}")

@@ -231,3 +231,22 @@ def test_after_an_alias_the_saved_records_are_read_again_by_a_background_job(web
         skills = {s.skill_id for s in Repositories(session).talents.get(talent.id).skills}
     assert {"docker", "pytorch"} <= skills
     assert web["auditor"].post("/jobs", data={"kind": "infer-skills"}, follow_redirects=False).status_code == 403
+
+
+def test_while_the_models_warm_up_aliases_are_added_and_a_check_says_to_wait(
+    web: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from talentbridge.domain.errors import WarmingUp
+    from talentbridge.web.pages import aliases_ui
+
+    def loading(request: Any) -> Any:
+        raise WarmingUp("the skill finder is still loading its model; try again in a minute")
+
+    monkeypatch.setattr(aliases_ui, "skill_services", loading)
+    op = web["operator"]
+    added = _post(op, "/operator/aliases", skill_id="helm", alias="k8s")
+    assert added.status_code == 303 and "also=kubernetes" in added.headers["location"]  # found without the index
+    res = _post(op, "/operator/aliases/try", text="배포는 독커로 합니다")
+    assert res.status_code == 503
+    assert "AI가 준비 중입니다" in res.text
+    assert "배포는 독커로 합니다</textarea>" in res.text  # the text is kept

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
-from talentbridge.domain.errors import Msg, Problem, ValidationFailed
+from talentbridge.domain.errors import Msg, Problem, ValidationFailed, WarmingUp
 from talentbridge.services import skill_aliases
 from talentbridge.services.accounts import Role
 from talentbridge.skills.text import label_key
@@ -84,18 +84,22 @@ def add_alias(
             problem = Problem(("skill_id",), message, type="missing")
             problems = [problem] + ([] if alias.strip() else [Problem(("alias",), "is required", type="missing")])
             raise ValidationFailed("the alias cannot be added", problems=problems)
-        services = skill_services(request)
+        try:  # the skill finder's label index makes "which other skills carry this name" one look-up
+            services = skill_services(request)
+            taxonomy, index = services.taxonomy, services.extractor.index
+        except WarmingUp:  # still loading after a restart: the taxonomy alone answers it, a little slower
+            taxonomy, index = taxonomy_for(request), None
         user = request.state.user
         added = skill_aliases.add_alias(
             session,
-            services.taxonomy,
+            taxonomy,
             chosen,
             alias,
             lang or None,
             actor=user.email,
             actor_id=user.id,
             actor_role=user.role.value,
-            index=services.extractor.index,
+            index=index,
         )
     except ValidationFailed as exc:
         from talentbridge.web.pages.error_pages import form_errors
@@ -130,7 +134,13 @@ def try_text(
         return _page(request, session, try_errors=errors, tried_text=text, status=422)
     from talentbridge.services.skill_suggestions import suggest_skills
 
-    services = skill_services(request)
+    try:
+        services = skill_services(request)
+    except WarmingUp as exc:  # the page again with the text kept, and why there is no answer yet
+        from talentbridge.web.pages.error_pages import SUMMARIES, translator
+
+        notice = str(translator(request)(SUMMARIES["warming_up"]))
+        return _page(request, session, try_errors=[notice], tried_text=text, status=exc.status)
     lang = request_language(request)
     operator_keys = {
         sid: {label_key(a) for a in aliases} for sid, aliases in services.taxonomy.operator_aliases.items()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from talentbridge.config import Settings
 from talentbridge.domain import OpeningData, RequiredSkill, SkillClaim, TalentData
@@ -29,6 +29,7 @@ from talentbridge.domain.enums import Importance, SkillSource
 
 __all__ = [
     "SkillInference",
+    "FoundSkill",
     "infer_talent",
     "infer_opening",
     "infer_record",
@@ -47,6 +48,15 @@ MIN_CONFIDENCE = 0.3  # extracted skills below this score are not kept
 NAMED_CONFIDENCE = 0.9
 MAX_SKILLS = 15
 INFERRED_LEVEL = 3
+
+
+class FoundSkill(NamedTuple):
+    """One skill ``SkillInference.extract_with_importance`` found in a text."""
+
+    skill_id: str
+    confidence: float
+    importance: Importance  # must only where the text says so (필수, required ...), else should
+    named: bool  # the text names it outright (not as one common word)
 
 
 class SkillInference:
@@ -85,9 +95,9 @@ class SkillInference:
     def extract(self, text: str, top: int = MAX_SKILLS) -> list[tuple[str, float]]:
         """(skill id, confidence) pairs without duplicates: every skill the text names outright, then the
         inferred ones above ``MIN_CONFIDENCE`` (up to ``top`` in all), each group best first."""
-        return [(sid, conf) for sid, conf, _, _ in self.extract_with_importance(text, top)]
+        return [(found.skill_id, found.confidence) for found in self.extract_with_importance(text, top)]
 
-    def extract_with_importance(self, text: str, top: int = MAX_SKILLS) -> list[tuple[str, float, Importance, bool]]:
+    def extract_with_importance(self, text: str, top: int = MAX_SKILLS) -> list[FoundSkill]:
         """``extract`` plus the importance a job text gives each skill (``must`` only when the text says so: 필수,
         능숙, required, must ...; ``skills/requirement_cues.py``; else ``should``) and whether the text names it
         outright (not weakly)."""
@@ -95,7 +105,7 @@ class SkillInference:
 
         if not text or not text.strip():
             return []
-        out: dict[str, tuple[float, Importance, bool]] = {}
+        out: dict[str, FoundSkill] = {}
         for found in self.services.extractor.extract(text, top=top):
             sid = self._skill_id(found.uri)
             score = float(min(1.0, max(0.0, found.score)))
@@ -103,12 +113,13 @@ class SkillInference:
             if sid is None or sid in out or (not explicit and score < MIN_CONFIDENCE):
                 continue
             must = explicit and importance_at(text, found.spans).importance == "must"
-            out[sid] = (
+            out[sid] = FoundSkill(
+                sid,
                 max(score, MIN_CONFIDENCE if found.weak else NAMED_CONFIDENCE) if explicit else score,
                 Importance.MUST if must else Importance.SHOULD,
                 explicit and not found.weak,
             )
-        return [(sid, *found) for sid, found in out.items()]
+        return list(out.values())
 
     def occupation(self, title: str) -> tuple[Any, float] | None:
         """The occupation ``title`` clearly names (``skill_suggestions.title_occupation``) and the match score, or
@@ -168,17 +179,17 @@ def infer_opening(record: OpeningData, inference: SkillInference) -> OpeningData
     found = inference.extract_with_importance(text)
     # an ad that names its skills asks for those: guesses are added only to one that names fewer than three, as
     # the opening form ticks them (``skill_suggestions.PRESELECT_NAMED``)
-    few = sum(named for *_, named in found) < PRESELECT_NAMED
+    few = sum(f.named for f in found) < PRESELECT_NAMED
     required: dict[str, RequiredSkill] = {}
-    for sid, conf, importance, named in found:  # must-have only where the text says so
-        if not (named or few):
+    for f in found:  # must-have only where the text says so
+        if not (f.named or few):
             continue
-        required[sid] = RequiredSkill(
-            skill_id=sid,
+        required[f.skill_id] = RequiredSkill(
+            skill_id=f.skill_id,
             min_level=INFERRED_LEVEL,
-            importance=importance,
+            importance=f.importance,
             source=SkillSource.INFERRED,
-            confidence=round(conf, 3),
+            confidence=round(f.confidence, 3),
         )
     update: dict[str, Any] = {}
     if len(required) < 3 or _thin(text):

@@ -56,6 +56,13 @@ def capability_rules(ids: dict[str, int]) -> dict[tuple[str, str], tuple[Any, st
         ("GET", "/api/taxonomy/aliases"): (SIGNED_IN, "/api/taxonomy/aliases", None),
         ("POST", "/api/taxonomy/aliases"): (OPERATOR, "/api/taxonomy/aliases",
                                             {"skill_id": "python", "alias": "파이쏜"}),
+        ("DELETE", "/api/taxonomy/aliases/{alias_id}"): (OPERATOR, "/api/taxonomy/aliases/999999", None),
+        # the operator's skill-aliases page (web/pages/aliases_ui.py): auditors read and check texts
+        ("GET", "/operator/aliases"): (READERS, "/operator/aliases", None),
+        ("GET", "/operator/aliases/pick"): (READERS, "/operator/aliases/pick?skill_q=python", None),
+        ("POST", "/operator/aliases"): (OPERATOR, "/operator/aliases", None),
+        ("POST", "/operator/aliases/try"): (READERS, "/operator/aliases/try", None),
+        ("POST", "/operator/aliases/{alias_id}/remove"): (OPERATOR, "/operator/aliases/999999/remove", None),
         ("POST", "/api/skills/normalize-titles"): (SIGNED_IN, "/api/skills/normalize-titles",
                                                    {"titles": ["데이터 엔지니어"], "top": 3}),
     }

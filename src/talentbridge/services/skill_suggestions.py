@@ -17,6 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from talentbridge.skills.quotes import line_quote
 from talentbridge.skills.requirement_cues import importance_at
 from talentbridge.skills.text import tokens
 
@@ -59,7 +60,8 @@ class SkillSuggestion:
     score: float
     via: str  # "explicit", "semantic" or "occupation"
     spans: list[tuple[int, int]] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)  # the text at the spans, or the occupation's label
+    # the text at the spans (an inferred skill: the line it was read from, ``skills.quotes``), or the occupation's label
+    evidence: list[str] = field(default_factory=list)
     importance: str = "should"  # default for an opening requirement
     reason: str = ""  # the cue that made it a must-have ("필수", "required"), or the section heading
     occupation: str = ""  # for via="occupation": the occupation's label
@@ -154,7 +156,7 @@ def suggest_skills(
             score=item.score,
             via=item.via,
             spans=list(item.spans),
-            evidence=list(dict.fromkeys(text[a:b] for a, b in item.spans))[:3],
+            evidence=_evidence(text, item.spans, item.via),
             weak=item.weak,
         )
         if for_opening:
@@ -165,6 +167,14 @@ def suggest_skills(
     out.extend(from_occupation)
     _preselect(out, for_opening)
     return out
+
+
+def _evidence(text: str, spans: list[tuple[int, int]], via: str) -> list[str]:
+    """What a suggestion quotes of ``text`` (at most three, distinct): a named skill's mentions as written; an
+    inferred skill's span is the window the encoder read, which runs across line breaks ("요건] - PyTorch"), so it
+    is quoted as the line it was read from (``skills.quotes.line_quote``)."""
+    quotes = (line_quote(text, span) if via == "semantic" else text[span[0] : span[1]] for span in spans)
+    return list(dict.fromkeys(quotes))[:3]
 
 
 def _preselect(suggestions: list[SkillSuggestion], for_opening: bool) -> None:

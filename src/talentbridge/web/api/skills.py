@@ -140,7 +140,10 @@ class SuggestionOut(BaseModel):
     score: float = Field(..., ge=0, le=1)
     via: str = Field(..., description="explicit (named in the text), semantic (inferred) or occupation.")
     spans: list[list[int]] = Field(..., description="[start, end) character offsets of the mentions in the text.")
-    evidence: list[str] = Field(..., description="The text at the spans, or the occupation's label.")
+    evidence: list[str] = Field(
+        ...,
+        description="The text at the spans (an inferred skill's: the line it was read from), or the occupation's label.",
+    )
     importance: str = Field(..., description="Default importance for an opening: must only when the text says so.")
     reason: str = Field(..., description="The cue that made it must-have (필수, required, ...), or the occupation.")
     occupation: str = Field("", description="For via occupation: the occupation's label.")

@@ -73,6 +73,22 @@ def test_explanation_says_which_matched_skills_the_ai_inferred(graph):
     assert sum("AI가 추론" in r for r in exp["reasons"]["ko"]) == 1
 
 
+def test_a_partial_match_says_when_the_skill_behind_it_was_inferred(graph):
+    # spark required; the talent has airflow (a sibling in the graph) read from the text, and a stated level-1 sql
+    opening = make_opening(skills={"spark": (3, "should"), "sql": (3, "should")})
+    talent = make_talent(1, skills={"sql": 1}, resume_text="Airflow 파이프라인 운영")
+    talent.skills.append(SkillClaim(skill_id="airflow", level=4, source="inferred", confidence=0.6))
+    exp = explain_fit(fit_score(talent, opening, graph, today=TODAY), graph)
+    by_id = {p["skill_id"]: p for p in exp["partial"]}
+    assert by_id["spark"]["via_skill_id"] == "airflow" and by_id["spark"]["confidence"] == 0.6
+    assert "confidence" not in by_id["sql"]  # below the level, but stated by the person
+    spark_en = next(r for r in exp["reasons"]["en"] if "credit for" in r)
+    spark_ko = next(r for r in exp["reasons"]["ko"] if "인정" in r)
+    assert "inferred by AI" in spark_en and "60%" in spark_en
+    assert "AI가 추론" in spark_ko and "60%" in spark_ko
+    assert not any("AI" in r for r in exp["reasons"]["en"] if "below the required" in r)
+
+
 def test_more_must_coverage_ranks_higher(graph):
     opening = make_opening(skills={"python": (3, "must"), "pytorch": (3, "must"), "mlops": (3, "nice")})
     a = make_talent(1, {"python": 4, "pytorch": 4})

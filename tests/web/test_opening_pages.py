@@ -379,6 +379,20 @@ def test_a_recommendation_says_which_matched_skills_the_ai_inferred(world: dict[
     assert "파이토치 (수준 4)" in page  # 김비전 stated it: no such note
 
 
+def test_a_partial_credit_says_when_the_skill_behind_it_was_inferred(world: dict[str, Any]) -> None:
+    with world["db"].session() as session:
+        Repositories(session).talents.add(
+            TalentData(
+                name="최텐서", category="engineer", region="seoul", nationality="KR", consent_visible=True,
+                resume_text="TensorFlow 기반 비전 검사 모델 개발",
+                skills=[{"skill_id": "tensorflow", "level": 4, "source": "inferred", "confidence": 0.7}],
+            )
+        )  # fmt: skip
+    page = html.unescape(world["org"].get(f"/org/openings/{world['vision']}").text)
+    line = next(x for x in re.findall(r'<span class="badge partial">([^<]*)</span>', page) if "텐서플로" in x)
+    assert "파이토치" in line and "AI 추론 70%" in line  # credit for PyTorch through a skill the AI read
+
+
 def test_an_ai_record_links_what_it_ranked_to_the_records(world: dict[str, Any]) -> None:
     world["org"].get(f"/org/openings/{world['vision']}")  # the recommendations shown are recorded
     auditor = _client(world["app"], world["db"], "auditor")

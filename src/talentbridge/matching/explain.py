@@ -8,7 +8,7 @@ A pair explanation (``explain_fit``)::
      "matched":  [{"skill_id", "label", "level", "min_level", "importance",
                    "confidence"?}],   # exact skill at the level; confidence when the AI inferred the skill
      "partial":  [{"skill_id", "label", "importance", "min_level", "credit", "relation",
-                   "via_skill_id", "via_label", "via_level"}],                    # taxonomy relation or low level
+                   "via_skill_id", "via_label", "via_level", "confidence"?}],     # taxonomy relation or low level
      "missing_must": [{"skill_id", "label", "min_level"}],
      "missing":  [{"skill_id", "label", "min_level", "importance"}],            # should/nice not covered
      "reasons":  {"en": [...], "ko": [...]}}
@@ -145,15 +145,19 @@ def explain_fit(
                 "via_skill_id": m.matched_skill_id,
                 "via_label": via_en,
                 "via_level": m.matched_level,
+                **({"confidence": _r(m.matched_confidence, 3)} if inferred else {}),  # of the via skill's claim
             }
         )
         if m.relation == "exact":
-            en.append(f"Has {label_en} at level {m.matched_level}, below the required {m.min_level}")
-            ko.append(f"{label_ko} 수준 {m.matched_level} (요구 {m.min_level}에 못 미침)")
+            en.append(f"Has {label_en} at level {m.matched_level}, below the required {m.min_level}{sure_en}")
+            ko.append(f"{label_ko} 수준 {m.matched_level} (요구 {m.min_level}에 못 미침{sure_ko})")
         else:
-            en.append(f"{via_en} ({m.relation} skill of {label_en}) gives {m.credit:.0%} credit for {label_en}")
+            en.append(
+                f"{via_en} ({m.relation} skill of {label_en}{sure_en}) gives {m.credit:.0%} credit for {label_en}"
+            )
             ko.append(
-                f"{via_ko}({label_ko}의 {_RELATION_KO[m.relation or 'exact']})로 {label_ko} 요건의 {m.credit:.0%} 인정"
+                f"{via_ko}({label_ko}의 {_RELATION_KO[m.relation or 'exact']}{sure_ko})로 {label_ko} 요건의 "
+                f"{m.credit:.0%} 인정"
             )
     breakdown: dict[str, dict[str, Any]] = {}
     for c, b in result.breakdown.items():

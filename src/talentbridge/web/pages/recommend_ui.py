@@ -56,24 +56,20 @@ def _explained(request: Request, explanation: dict[str, Any]) -> dict[str, Any]:
     for p in explanation.get("partial", []):
         skill = label(p["skill_id"], p.get("label", ""))
         if p.get("relation") in (None, "exact"):
-            partial.append(
-                _(
-                    "{skill}: level {level} of {required}",
-                    skill=skill,
-                    level=p.get("via_level"),
-                    required=p.get("min_level"),
-                )
+            line = _(
+                "{skill}: level {level} of {required}", skill=skill, level=p.get("via_level"), required=p.get("min_level")
             )
         else:
-            partial.append(
-                _(
-                    "{skill}: {via} ({relation}, {credit}% credit)",
-                    skill=skill,
-                    via=label(p.get("via_skill_id"), p.get("via_label", "")),
-                    relation=_(str(p["relation"])),
-                    credit=round(100 * float(p.get("credit", 0))),
-                )
+            line = _(
+                "{skill}: {via} ({relation}, {credit}% credit)",
+                skill=skill,
+                via=label(p.get("via_skill_id"), p.get("via_label", "")),
+                relation=_(str(p["relation"])),
+                credit=round(100 * float(p.get("credit", 0))),
             )
+        if p.get("confidence") is not None:  # the skill behind the credit was read from the text by the AI
+            line += " · " + _("inferred by AI {pct}%", pct=round(100 * float(p["confidence"])))
+        partial.append(line)
     missing = [label(m["skill_id"], m.get("label", "")) for m in explanation.get("missing_must", [])]
     from talentbridge.web.pages.score_table import criteria_rows
 

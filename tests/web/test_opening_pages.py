@@ -365,30 +365,27 @@ def test_the_recommendations_say_when_the_index_answering_lacks_the_newest_talen
     assert "at least 1,234 talents are still being indexed" in english
 
 
-def test_a_recommendation_says_which_matched_skills_the_ai_inferred(world: dict[str, Any]) -> None:
+def _vision_page_with_inferred(world: dict[str, Any], name: str, text: str, skill: str, level: int, sure: float) -> str:
+    """The vision opening's page after a visible talent whose one skill the AI read from ``text`` is added."""
     with world["db"].session() as session:
         Repositories(session).talents.add(
             TalentData(
-                name="박추론", category="engineer", region="seoul", nationality="KR", consent_visible=True,
-                resume_text="PyTorch 기반 비전 검사 모델 개발",
-                skills=[{"skill_id": "pytorch", "level": 3, "source": "inferred", "confidence": 0.9}],
+                name=name, category="engineer", region="seoul", nationality="KR", consent_visible=True,
+                resume_text=text,
+                skills=[{"skill_id": skill, "level": level, "source": "inferred", "confidence": sure}],
             )
         )  # fmt: skip
-    page = html.unescape(world["org"].get(f"/org/openings/{world['vision']}").text)
+    return html.unescape(world["org"].get(f"/org/openings/{world['vision']}").text)
+
+
+def test_a_recommendation_says_which_matched_skills_the_ai_inferred(world: dict[str, Any]) -> None:
+    page = _vision_page_with_inferred(world, "박추론", "PyTorch 기반 비전 검사 모델 개발", "pytorch", 3, 0.9)
     assert "파이토치 (수준 3, AI 추론 90%)" in page  # read from the résumé by the AI, and how sure
     assert "파이토치 (수준 4)" in page  # 김비전 stated it: no such note
 
 
 def test_a_partial_credit_says_when_the_skill_behind_it_was_inferred(world: dict[str, Any]) -> None:
-    with world["db"].session() as session:
-        Repositories(session).talents.add(
-            TalentData(
-                name="최텐서", category="engineer", region="seoul", nationality="KR", consent_visible=True,
-                resume_text="TensorFlow 기반 비전 검사 모델 개발",
-                skills=[{"skill_id": "tensorflow", "level": 4, "source": "inferred", "confidence": 0.7}],
-            )
-        )  # fmt: skip
-    page = html.unescape(world["org"].get(f"/org/openings/{world['vision']}").text)
+    page = _vision_page_with_inferred(world, "최텐서", "TensorFlow 기반 비전 검사 모델 개발", "tensorflow", 4, 0.7)
     line = next(x for x in re.findall(r'<span class="badge partial">([^<]*)</span>', page) if "텐서플로" in x)
     assert "파이토치" in line and "AI 추론 70%" in line  # credit for PyTorch through a skill the AI read
 

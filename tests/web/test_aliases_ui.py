@@ -134,6 +134,12 @@ def test_a_skill_typed_exactly_needs_no_choice_and_mistakes_stay_on_the_form(web
     res = _post(op, "/operator/aliases", skill_id="kubernetes", skill_q="", alias="쿠버네티즈", lang="ko")
     assert res.status_code == 422 and "이미 “Kubernetes”의 별칭입니다" in html.unescape(res.text)
 
+    # a skill id no list offered: said on the form, the alias kept
+    res = _post(op, "/operator/aliases", skill_id="no-such-skill", skill_q="", alias="독커", lang="")
+    assert res.status_code == 422
+    text = html.unescape(res.text)
+    assert "기술: 목록에서 기술을 고르세요" in text and 'value="독커"' in text
+
     # a text to check: required, and bounded
     assert _post(op, "/operator/aliases/try", text=" ").status_code == 422
     long = _post(op, "/operator/aliases/try", text="파이썬 " * 2000)

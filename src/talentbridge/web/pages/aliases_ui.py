@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
-from talentbridge.domain.errors import Msg, Problem, ValidationFailed, WarmingUp
+from talentbridge.domain.errors import Msg, NotFound, Problem, ValidationFailed, WarmingUp
 from talentbridge.services import skill_aliases
 from talentbridge.services.accounts import Role
 from talentbridge.skills.text import label_key
@@ -101,9 +101,14 @@ def add_alias(
             actor_role=user.role.value,
             index=index,
         )
-    except ValidationFailed as exc:
+    except (ValidationFailed, NotFound) as exc:
         from talentbridge.web.pages.error_pages import form_errors
 
+        if isinstance(exc, NotFound):  # an id no list offered (an old page, a typed URL): said on the form
+            exc = ValidationFailed(
+                "the alias cannot be added", [Problem(("skill_id",), "choose the skill from the list")]
+            )
+            form["skill_id"] = ""
         return _page(request, session, errors=form_errors(request, exc), form=form, status=422)
     return redirect(f"/operator/aliases?done=added&id={added.id}" + _also("also", added.also_label_of))
 

@@ -557,9 +557,13 @@ def test_functional_languages_are_not_all_called_haskell(builtin_extractor):
     [
         ("Apache Spark, Apache Kafka, Apache Airflow", False),  # Apache's projects, not its web server
         ("아파치 스파크와 아파치 카프카로 스트리밍 처리", False),
+        ("Apache Pulsar 기반 메시징", False),  # a project the taxonomy may not know: still not the web server
         ("Nginx, Apache HTTP Server and Tomcat", True),
         ("웹 서버(톰캣) 운영", True),
+        ("Apache, MySQL, PHP 운영 경험", True),  # alone, Apache is the web server
+        ("리눅스 서버에 아파치 설치 및 운영", True),
+        ("Apache web 서버 튜닝", True),
     ],
 )
-def test_apache_alone_is_no_web_server(builtin_extractor, text, named):
+def test_apache_alone_is_the_web_server_and_its_projects_are_not(builtin_extractor, text, named):
     assert bool(_spans_of(builtin_extractor, text, "nginx")) is named

@@ -88,6 +88,40 @@ def _names_a_company(text: str, start: int, end: int) -> bool:
     return text[start:end] in _KO_NAME_ENDINGS and start > 0 and text[start - 1].isalnum()
 
 
+#: A foundation's name that is also a label of its best-known product: "Apache" (the web server) alone, or in
+#: "Apache, Nginx 운영"; not in "Apache Spark", "아파치 카프카", "Apache Pulsar" (another of its projects).
+_VENDOR_WORDS = frozenset(("apache", "아파치"))
+_PROJECT_NAME = re.compile(r"[A-Z][\w.+#-]*")
+
+
+def _without_vendor_prefixes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` without a bare vendor word (``_VENDOR_WORDS``) that opens the name of another product: another
+    skill's mention starts with it or is the capitalised or Hangul word right after it ("Apache Kafka", "아파치
+    스파크"), or any capitalised word follows it ("Apache Pulsar", a project the taxonomy may not know). Its own
+    longer names ("Apache HTTP Server", "Apache Tomcat") keep it, and so does a lower-case word after it ("Apache
+    web 서버")."""
+    if not any(text[m.start : m.end].lower() in _VENDOR_WORDS for m in mentions):
+        return mentions
+    out = []
+    for m in mentions:
+        if text[m.start : m.end].lower() in _VENDOR_WORDS:
+            own = any(o.concept == m.concept and o.start <= m.start and o.end > m.end for o in mentions)
+            gap = len(text[m.end : m.end + 8]) - len(text[m.end : m.end + 8].lstrip(" \t-"))
+            after = m.end + gap
+            other = any(
+                o.concept != m.concept
+                and (
+                    (o.start == m.start and o.end > m.end)  # "Apache Kafka" as one label
+                    or (gap and o.start == after and (text[after].isupper() or bool(_HANGUL_RE.match(text[after]))))
+                )
+                for o in mentions
+            )
+            if not own and (other or (gap and _PROJECT_NAME.match(text, after))):
+                continue
+        out.append(m)
+    return out
+
+
 def _without_word_pieces(text: str, mentions: list[Mention]) -> list[Mention]:
     """``mentions`` (sorted by start) without those that are a piece of a word inside a longer mention of another
     skill: ``RT`` in ``텐서RT`` (*TensorRT*), ``전자`` in ``전자정부 프레임워크`` (*Spring*), ``데이터`` in ``데이터분석``.
@@ -224,7 +258,8 @@ class MentionMatcher:
                 seen.add(key)
                 out.append(mention)
         out.sort(key=lambda m: (m.start, m.end, m.concept))
-        return [m for m in _without_word_pieces(text, out) if not _names_a_company(text, m.start, m.end)]
+        kept = [m for m in _without_word_pieces(text, out) if not _names_a_company(text, m.start, m.end)]
+        return _without_vendor_prefixes(text, kept)
 
     def _unglued(self, text: str, toks: Sequence[Token]) -> Sequence[Token]:
         """``toks`` with words glued together where a line break was lost ("Docker, KubernetesRequirements",

@@ -63,7 +63,7 @@ class EmbeddingCache:
         self.used.append(path.name)
         if path.exists():
             try:
-                arr = np.load(path)
+                arr: np.ndarray = np.load(path)
                 if arr.shape == (len(texts), encoder.dim):
                     if not _ids_path(path).exists():  # a file from before the sidecars: later lists can reuse it
                         _save(_ids_path(path), text_ids(texts))

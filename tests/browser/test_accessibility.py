@@ -40,6 +40,7 @@ EXTRA: dict[str, list[str]] = {
         "{first:main a[href^='/operator/records/openings/']}",
         "{first:main a[href^='/operator/records/organizations/']}",
         "/operator/accounts",
+        "/operator/aliases",
         "/operator/data",
         "/operator/outbox",
         "/operator/audit-log?changes=true",
@@ -47,7 +48,7 @@ EXTRA: dict[str, list[str]] = {
         "/operator/ai/reviews",
         "{first:main a[href^='/operator/ai/records/']}",
     ],
-    "auditor": ["/operator/search?q=AI", "/operator/accounts", "/operator/audit-log"],
+    "auditor": ["/operator/search?q=AI", "/operator/accounts", "/operator/audit-log", "/operator/aliases"],
 }
 _RESULTS: dict[str, list[dict[str, Any]]] = {}
 

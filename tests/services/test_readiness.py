@@ -326,3 +326,39 @@ def test_db_upgrade_encodes_the_labels_with_a_report(
 
     main(["db", "upgrade", "--no-encode-labels"])
     assert "Taxonomy labels encoded" not in capsys.readouterr().out
+
+
+def test_a_taxonomy_change_rewarms_the_skill_services_in_the_background(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from talentbridge.config import build_settings
+    from talentbridge.services import readiness, skill_extraction
+    from talentbridge.services.change_bus import change_bus_for
+
+    monkeypatch.setattr(skill_extraction, "make_encoder", lambda name: encoder_module.HashingEncoder())
+    monkeypatch.setattr(skill_extraction, "title_second_encoder", lambda enc: None)
+    monkeypatch.setattr(readiness, "_warmed", {})
+    assert readiness.rewarm_skills(settings) is None  # no warm-up in this process (CLI, a worker): on first use
+    readiness.warm_up_build(settings, background=False)  # what `serve` does at start
+    assert warm_up_state().status("skills") == "ready" and peek_skill_services(settings) is not None
+    other = build_settings(environment="test", data_dir=settings.data_dir / "other", database_url="sqlite:///x.db")
+    assert readiness.rewarm_skills(other) is None  # another database's change: not this warm-up's services
+
+    release = threading.Event()
+    build = skill_extraction.get_skill_services
+
+    def slow_build(*args: object, **kwargs: object) -> object:
+        release.wait(30)  # the build takes a while (label index, vectors from the cache)
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(skill_extraction, "get_skill_services", slow_build)
+    change_bus_for(settings).publish("taxonomy", {"reason": "alias"})  # as after an operator's alias commits
+    assert warm_up_state().status("skills") == "warming_up"
+    assert ready_skill_services(settings) is None  # a request says "warming up" at once, never waits the build
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "talentbridge-rewarm":
+            thread.join(30)
+    assert warm_up_state().status("skills") == "ready" and peek_skill_services(settings) is not None

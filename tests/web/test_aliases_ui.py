@@ -255,5 +255,5 @@ def test_while_the_models_warm_up_aliases_are_added_and_a_check_says_to_wait(
     assert added.status_code == 303 and "also=kubernetes" in added.headers["location"]  # found without the index
     res = _post(op, "/operator/aliases/try", text="배포는 독커로 합니다")
     assert res.status_code == 503
-    assert "AI가 준비 중입니다" in res.text
+    assert "기술 추출기를 불러오는 중입니다" in res.text
     assert "배포는 독커로 합니다</textarea>" in res.text  # the text is kept

@@ -276,6 +276,7 @@ def warm_up_build(
     state = warm_up_state()
     for name in COMPONENTS:
         state.start(name)
+    _warmed["settings"] = settings  # a taxonomy change later re-warms the skill services (``rewarm_skills``)
 
     def work() -> None:
         if background:
@@ -304,6 +305,42 @@ def warm_up_build(
         work()
         return None
     thread = threading.Thread(target=work, name="talentbridge-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+_warmed: dict[str, Settings] = {}
+
+
+def rewarm_skills(changed: Settings) -> threading.Thread | None:
+    """After a change of ``changed``'s taxonomy (an operator's alias, an import) in the process that warmed up
+    its services (``serve``): build the skill services again in a background thread, marked "warming_up"
+    meanwhile, so that requests say so at once instead of waiting for the build (about 7 s with ESCO imported).
+    Elsewhere (CLI, workers, tests, another database's change) the services are built on first use as before;
+    returns None there."""
+    import logging
+
+    settings = _warmed.get("settings")
+    state = warm_up_state()
+    same = settings is not None and (settings.data_dir, settings.sqlalchemy_url) == (
+        changed.data_dir,
+        changed.sqlalchemy_url,
+    )
+    if settings is None or not same or state.status("skills") == "not_started":
+        return None
+    state.start("skills")
+
+    def work() -> None:
+        _lower_priority()
+        from talentbridge.services.skill_extraction import get_skill_services
+
+        try:
+            state.ready("skills", _warm_skills(get_skill_services(settings)))
+        except Exception as exc:  # noqa: BLE001 - shown again, with its message, on first use
+            logging.getLogger("talentbridge.web").exception("re-warming the skill services failed")
+            state.failed("skills", str(exc))
+
+    thread = threading.Thread(target=work, name="talentbridge-rewarm", daemon=True)
     thread.start()
     return thread
 

@@ -227,7 +227,8 @@ def _audit(
 
 
 def clear_taxonomy_caches(topic: str = "taxonomy", payload: dict[str, Any] | None = None) -> None:
-    """Drop this process's caches built from the taxonomy (the change bus's ``taxonomy`` subscriber)."""
+    """Drop this process's caches built from the taxonomy (the change bus's ``taxonomy`` subscriber, through
+    ``skill_extraction._watch_taxonomy``, which then has a serving process build its skill services again)."""
     from talentbridge.services.recommend_context import reset_graphs
 
     _clear_caches()

@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from talentbridge.config import Settings
 from talentbridge.skills.encoder import EmbeddingCache, Encoder, MiniLMEncoder, available_encoders, make_encoder
@@ -192,11 +193,27 @@ def _taxonomy_and_source(settings: Settings) -> tuple[Taxonomy, str]:
 
 
 def _watch_taxonomy(settings: Settings) -> None:
-    """Drop the cached services when another process changes the taxonomy (the change bus's ``taxonomy``)."""
+    """Drop the cached services when this or another process changes the taxonomy (the change bus's
+    ``taxonomy``); a process that warmed them up (``serve``) builds them again in the background at once
+    (``readiness.rewarm_skills``), so that no request waits for the build."""
     from talentbridge.services.change_bus import change_bus_for
-    from talentbridge.services.skill_aliases import clear_taxonomy_caches
 
-    change_bus_for(settings).ensure_subscribed("taxonomy", clear_taxonomy_caches)
+    key = (str(settings.data_dir), settings.sqlalchemy_url)
+    callback = _watchers.get(key)
+    if callback is None:
+
+        def callback(topic: str, payload: dict[str, Any] | None = None) -> None:
+            from talentbridge.services.readiness import rewarm_skills
+            from talentbridge.services.skill_aliases import clear_taxonomy_caches
+
+            clear_taxonomy_caches(topic, payload)
+            rewarm_skills(settings)
+
+        _watchers[key] = callback
+    change_bus_for(settings).ensure_subscribed("taxonomy", callback)
+
+
+_watchers: dict[tuple[str, str], Callable[..., None]] = {}  # one subscriber per data dir and database (subscribed once)
 
 
 _taxonomy_lock = threading.Lock()

@@ -35,6 +35,11 @@ router = APIRouter(
 PAGE_SIZE = 25
 MAX_TRY_CHARS = 5_000
 DONE = ("added", "removed")
+#: A check while the skill finder loads: after a restart, or for a few seconds after an alias changed.
+WARMING_UP = (
+    "The skill finder is loading (after a restart, or for a few seconds after an alias was added or removed). "
+    "Try again in a moment: your text is kept."
+)
 
 
 @router.get("")
@@ -142,9 +147,9 @@ def try_text(
     try:
         services = skill_services(request)
     except WarmingUp as exc:  # the page again with the text kept, and why there is no answer yet
-        from talentbridge.web.pages.error_pages import SUMMARIES, translator
+        from talentbridge.web.pages.error_pages import translator
 
-        notice = str(translator(request)(SUMMARIES["warming_up"]))
+        notice = str(translator(request)(WARMING_UP))
         return _page(request, session, try_errors=[notice], tried_text=text, status=exc.status)
     lang = request_language(request)
     operator_keys = {

@@ -8,9 +8,10 @@
    goal, first within 2x of warm.
 3. `serve` started; as soon as it answers, the first sign-in (POST /api/auth/login) and the first page after it
    (GET /me): goal, sign-in < 1 s. Then how long until /api/health says every component is ready.
-4. An operator adds a skill alias through the API (as the aliases page does); the first skill suggestion after it
-   (the skill finder rebuilt with the alias: before 2026-12-07 every taxonomy label was encoded again, minutes
-   with ESCO) and the next one.
+4. An operator adds a skill alias through the API (as the aliases page does): how long the first skill suggestion
+   request after it takes (before 2026-12-07 it waited while every taxonomy label was encoded again, minutes with
+   ESCO; now the server rebuilds the skill finder in the background and the request says "warming up" at once),
+   how long until a suggestion uses the alias, and a suggestion after that.
 
 Titles are read in place from the development set named by TALENTBRIDGE_EVAL_DIR (default
 ../shared/data/eval-dev) into the benchmark's temporary data dir; nothing from it is printed. ESCO comes from
@@ -28,6 +29,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -151,24 +153,39 @@ def _after_an_alias(base: str) -> dict[str, float | str]:
     the first suggestion after it takes, and the next one (warm)."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
 
-    def post(path: str, body: dict, csrf: str = "") -> tuple[dict, float]:
+    def post(path: str, body: dict, csrf: str = "") -> tuple[int, dict, float]:
         req = urllib.request.Request(
             f"{base}{path}", data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json", "X-CSRF-Token": csrf},
         )  # fmt: skip
         t0 = time.perf_counter()
-        with opener.open(req, timeout=900) as resp:
-            data = json.loads(resp.read() or b"{}")
-        return data, time.perf_counter() - t0
+        try:
+            with opener.open(req, timeout=900) as resp:
+                status, data = resp.status, json.loads(resp.read() or b"{}")
+        except urllib.error.HTTPError as exc:  # 503 "warming up" while the skill finder is rebuilt
+            status, data = exc.code, json.loads(exc.read() or b"{}")
+        return status, data, time.perf_counter() - t0
 
-    me, _ = post("/api/auth/login", {"email": "operator@demo.talentbridge.kr", "password": "talentbridge-demo"})
+    _, me, _ = post("/api/auth/login", {"email": "operator@demo.talentbridge.kr", "password": "talentbridge-demo"})
     csrf = me["csrf_token"]
     text = {"text": "비전 검사 모델은 파이토치로 학습하고 독커로 배포합니다"}
     post("/api/skills/suggest", text, csrf)  # the skill finder as it was
     post("/api/taxonomy/aliases", {"skill_id": "docker", "alias": f"독커{int(time.time()) % 100000}"}, csrf)
-    _, first = post("/api/skills/suggest", text, csrf)
-    _, warm = post("/api/skills/suggest", text, csrf)
-    return {"after an alias: first suggestion (skill finder rebuilt)": first, "after an alias: next one": warm}
+    added = time.perf_counter()
+    status, _, first = post("/api/skills/suggest", text, csrf)
+    answers = [status]
+    while status != 200:  # ask again until the rebuilt skill finder answers
+        time.sleep(0.2)
+        status, _, _ = post("/api/skills/suggest", text, csrf)
+        answers.append(status)
+    ready = time.perf_counter() - added
+    _, _, warm = post("/api/skills/suggest", text, csrf)
+    said = "answered" if answers[0] == 200 else f"said warming up ({answers[0]})"
+    return {
+        f"after an alias: first suggestion request ({said})": first,
+        "after an alias: until a suggestion uses the alias": ready,
+        "after an alias: a suggestion once ready": warm,
+    }
 
 
 def main() -> None:

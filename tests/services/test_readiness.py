@@ -242,6 +242,10 @@ def test_api_and_pages_say_warming_up_instead_of_waiting(client_as: object) -> N
     r = operator.post("/api/skills/normalize-titles", json={"titles": ["data engineer"]})
     assert r.status_code == 503
     assert r.json()["code"] == "warming_up" and r.json()["retry_after"] == 5
+    r = operator.post("/api/skills/suggest", json={"text": "Python, PyTorch 필수"})
+    assert r.status_code == 503 and r.json()["code"] == "warming_up"  # never a wait behind the build
+    r = operator.post("/api/taxonomy/aliases", json={"skill_id": "docker", "alias": "독커"})
+    assert r.status_code == 201, r.text  # an alias needs the taxonomy only
 
     talent = client_as("talent")  # type: ignore[operator]
     r = talent.post("/me/skills/suggest", data={"resume_text": "Python and PyTorch"})

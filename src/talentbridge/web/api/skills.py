@@ -159,11 +159,10 @@ class SuggestResponse(BaseModel):
     summary="Skill suggestions for a text: every explicit mention, then the best inferred ones",
 )
 def suggest(body: SuggestRequest, settings: SettingsDep, request: Request) -> SuggestResponse:
-    from talentbridge.services.skill_extraction import get_skill_services
     from talentbridge.services.skill_suggestions import suggest_skills
 
     policy_of(request).check(request, "skills", "read")
-    services = get_skill_services(settings)
+    services = _ready_services(settings)  # 503 "warming up" while the server builds them, never a wait
     found = suggest_skills(services, body.text, title=body.title, for_opening=body.for_opening)
     return SuggestResponse(suggestions=[SuggestionOut(**s.as_dict()) for s in found])
 

@@ -194,21 +194,22 @@ class AliasPage(BaseModel):
 )
 def add_alias(body: AliasCreate, request: Request, session: SessionDep) -> dict[str, Any]:
     from talentbridge.services.skill_aliases import add_alias as add
-    from talentbridge.services.skill_extraction import get_skill_services
+    from talentbridge.services.skill_extraction import ready_skill_services, skill_taxonomy
 
     policy_of(request).check(request, "taxonomy", "update")
     user = getattr(request.state, "user", None)
-    services = get_skill_services(request.app.state.settings)
+    settings = request.app.state.settings
+    services = ready_skill_services(settings)  # while they are (re)built: the taxonomy alone, never a wait
     alias = add(
         session,
-        services.taxonomy,
+        services.taxonomy if services is not None else skill_taxonomy(settings),
         body.skill_id,
         body.alias,
         body.lang,
         actor=getattr(user, "email", "") or "",
         actor_id=getattr(user, "id", None),
         actor_role=getattr(getattr(user, "role", None), "value", "operator"),
-        index=services.extractor.index,
+        index=services.extractor.index if services is not None else None,
     )
     return alias.as_dict()  # the request's transaction commits it
 

@@ -194,3 +194,13 @@ def client_as(app: object, database: Database) -> Iterator[object]:
 def client(client_as: object) -> object:
     """An API client signed in as an operator (who may do everything)."""
     return client_as("operator")  # type: ignore[operator]
+
+
+@pytest.fixture(autouse=True)
+def _no_warm_up_state_from_other_tests() -> Iterator[None]:
+    """The warm-up state is one per process (``services.readiness``): a test whose server warmed up, or re-warmed
+    after a taxonomy change, must not leave "warming up" behind for the next test's pages and API."""
+    from talentbridge.services.readiness import warm_up_state
+
+    warm_up_state().reset()
+    yield

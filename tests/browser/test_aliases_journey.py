@@ -58,6 +58,19 @@ def test_operator_adds_an_alias_the_ad_form_uses_it_then_removes_it(new_page: An
     expect(suggested).to_contain_text("본문에 명시")
     expect(suggested.locator("input[type=checkbox]")).to_be_checked()
 
+    # stored records are read again from the jobs page: only the chosen kind's fields show
+    operator.goto("/jobs")
+    refresh = operator.locator("input[name=refresh]")
+    direction = operator.locator("#job-direction")
+    operator.select_option("#job-kind", "recommend-batch")
+    expect(direction).to_be_visible()
+    expect(refresh).to_be_hidden()
+    operator.select_option("#job-kind", "infer-skills")
+    expect(direction).to_be_hidden()
+    refresh.check()
+    operator.click("form[action='/jobs'] button[type=submit]")
+    expect(operator.locator("#job-inferred")).to_contain_text("다시 읽었습니다", timeout=120_000)
+
     # remove it: the line is no longer read; undo brings it back; then remove it for good
     operator.goto("/operator/aliases")
     operator.locator("#aliases tr", has_text="독커").locator("button.danger").click()

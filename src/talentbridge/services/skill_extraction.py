@@ -182,6 +182,16 @@ def skill_taxonomy(settings: Settings) -> Taxonomy:
     return _taxonomy_and_source(settings)[0]
 
 
+def taxonomy_and_label_index(settings: Settings) -> tuple[Taxonomy, Any]:
+    """For look-ups by name (which skills already carry a word an operator adds as an alias): the built services'
+    taxonomy and label index (one look-up), else the taxonomy alone (a scan, a little slower). Never loads a model
+    and never waits for the warm-up."""
+    hit = peek_skill_services(settings)
+    if hit is not None:
+        return hit.taxonomy, hit.extractor.index
+    return skill_taxonomy(settings), None
+
+
 def _taxonomy_and_source(settings: Settings) -> tuple[Taxonomy, str]:
     key = (str(settings.data_dir), settings.sqlalchemy_url)
     with _taxonomy_lock:  # one load at a time; the warm-up loads it first, later callers take the cached one

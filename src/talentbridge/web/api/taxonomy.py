@@ -194,22 +194,21 @@ class AliasPage(BaseModel):
 )
 def add_alias(body: AliasCreate, request: Request, session: SessionDep) -> dict[str, Any]:
     from talentbridge.services.skill_aliases import add_alias as add
-    from talentbridge.services.skill_extraction import ready_skill_services, skill_taxonomy
+    from talentbridge.services.skill_extraction import taxonomy_and_label_index
 
     policy_of(request).check(request, "taxonomy", "update")
     user = getattr(request.state, "user", None)
-    settings = request.app.state.settings
-    services = ready_skill_services(settings)  # while they are (re)built: the taxonomy alone, never a wait
+    taxonomy, index = taxonomy_and_label_index(request.app.state.settings)
     alias = add(
         session,
-        services.taxonomy if services is not None else skill_taxonomy(settings),
+        taxonomy,
         body.skill_id,
         body.alias,
         body.lang,
         actor=getattr(user, "email", "") or "",
         actor_id=getattr(user, "id", None),
         actor_role=getattr(getattr(user, "role", None), "value", "operator"),
-        index=services.extractor.index if services is not None else None,
+        index=index,
     )
     return alias.as_dict()  # the request's transaction commits it
 

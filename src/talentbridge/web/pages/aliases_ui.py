@@ -89,11 +89,9 @@ def add_alias(
             problem = Problem(("skill_id",), message, type="missing")
             problems = [problem] + ([] if alias.strip() else [Problem(("alias",), "is required", type="missing")])
             raise ValidationFailed("the alias cannot be added", problems=problems)
-        try:  # the skill finder's label index makes "which other skills carry this name" one look-up
-            services = skill_services(request)
-            taxonomy, index = services.taxonomy, services.extractor.index
-        except WarmingUp:  # still loading after a restart: the taxonomy alone answers it, a little slower
-            taxonomy, index = taxonomy_for(request), None
+        from talentbridge.services.skill_extraction import taxonomy_and_label_index
+
+        taxonomy, index = taxonomy_and_label_index(request.app.state.settings)  # never waits for a model
         user = request.state.user
         added = skill_aliases.add_alias(
             session,

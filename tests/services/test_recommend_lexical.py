@@ -283,3 +283,36 @@ def test_job_titles_in_the_resume_rank_the_opening_of_that_title_first_both_ways
             assert sum(item["breakdown"].values()) == pytest.approx(item["score"], abs=0.1)
         explained = [i["explanation"]["breakdown"]["titles"] for i in res["items"]]
         assert all("read" not in t["detail"] for t in explained)  # the person's own view lists them, not the org's
+
+
+def test_the_resume_headline_is_read_as_a_job_title_without_the_persons_name(sqlite_database, tmp_path):
+    """A résumé that names its owner's job only in its headline (the line or two at the top): the ``titles``
+    criterion reads it, the person's name on the line above is not taken for a title, and a résumé that opens
+    with a section heading has no headline."""
+    reset_indexes()
+    ids: dict[str, int] = {}
+    body = "Summary\nReports for the quality engineer and data analyst teams, case {i}."
+    with sqlite_database.session() as session:
+        repos = Repositories(session)
+        org = repos.organizations.add(OrganizationData(name="Plant", kind="manufacturer")).id
+        for i in range(20):
+            name, headline = (f"Mina Park{i}", "Quality Engineer") if i % 2 else (f"Jun Lee{i}", "Data Analyst")
+            ids[f"p{i}"] = repos.talents.add(
+                TalentData(name=name, external_id=f"p{i}", region="seoul", consent_visible=True,
+                           employment_types=["full_time"], resume_text=f"{name}\n{headline}\n" + body.format(i=i))
+            ).id  # fmt: skip
+        ids["body"] = repos.talents.add(talent("body", body.format(i=99))).id
+        for title in ("Quality Engineer", "Data Analyst"):
+            ids[title] = repos.openings.add(
+                OpeningData(title=title, external_id=title, organization_id=org, kind="job", region="seoul",
+                            status="open", description=None, required_skills=[])  # fmt: skip
+            ).id
+    with sqlite_database.session() as session:
+        svc = _service(session, sqlite_database, tmp_path)
+        for person, first in (("p1", "Quality Engineer"), ("p2", "Data Analyst")):
+            items = svc.openings_for_talent(ids[person], 5)["items"]
+            assert items[0]["title"] == first, (person, [(i["title"], i["breakdown"]) for i in items])
+            titles = items[0]["explanation"]["breakdown"]["titles"]
+            assert titles["applicable"] and titles["detail"]["read"] == [first]  # not "Mina Park1"
+        plain = svc.openings_for_talent(ids["body"], 5)["items"]
+        assert all(not i["explanation"]["breakdown"]["titles"]["applicable"] for i in plain)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from talentbridge.skills.resume_titles import DATE_RANGE, MAX_WORDS, titles_from_resume
+from talentbridge.skills.resume_titles import (
+    DATE_RANGE,
+    HEADLINE_WORDS,
+    MAX_WORDS,
+    headline_titles,
+    titles_from_resume,
+)
 
 ENGLISH = """Summary
 Quality engineer with eight years in automotive parts; since 2019 I have led vision inspection projects.
@@ -78,3 +84,40 @@ Chef at Café Anaïs Â 2010 - 2012
         "Chef at Café Anaïs",  # a real ï stays; a mis-decoded no-break space ("Â ") does not
         "Designer",
     ]
+
+
+def test_the_headline_names_the_job_before_the_first_heading():
+    assert headline_titles("SENIOR QUALITY ENGINEER\n" + ENGLISH) == ["SENIOR QUALITY ENGINEER"]
+    # a name and the title on lines of their own, contact details passed over, the body's heading ends the search
+    text = "Mina Park\nmina.park@example.com | 010-2345-6789\nData Analyst\nSummary\nAnalyst of ..."
+    assert headline_titles(text) == ["Mina Park", "Data Analyst"]
+    assert headline_titles("Mina Park\n+82 10 2345 6789\nSeoul\nData Analyst") == ["Mina Park", "Seoul"]  # 3 lines
+    assert headline_titles("이력서\n비전 AI 엔지니어\n경력 요약\n제조 현장 ...") == ["비전 AI 엔지니어"]  # the document's title is no headline
+
+
+def test_the_persons_own_name_is_no_job_title():
+    assert headline_titles("이력서\n홍길동\n머신러닝 엔지니어\n경력", name="홍길동") == ["머신러닝 엔지니어"]
+    assert headline_titles("비전 AI 엔지니어 홍길동\n경력", name="홍길동") == ["비전 AI 엔지니어"]
+    assert headline_titles("JANE DOE\nSenior Accountant", name="Jane Doe") == ["Senior Accountant"]
+    assert headline_titles("JANE DOE\nSenior Accountant") == ["JANE DOE", "Senior Accountant"]  # name unknown
+
+
+def test_no_headline_when_the_resume_opens_with_its_body():
+    assert headline_titles(ENGLISH) == []  # "Summary": a heading
+    assert headline_titles(KOREAN) == []  # "경력"
+    assert headline_titles("Professional Summary\nData Analyst") == []
+    assert headline_titles("Accountant 01/2015 to Current\nAcme") == []  # a work-history line, not a headline
+    sentence = "Dedicated analyst with ten years of experience in audits, tax and reporting.\nSkills"
+    assert headline_titles(sentence) == []
+    assert headline_titles("Bachelor of Science in Finance\nSummary") == []  # schooling
+    assert headline_titles("") == [] and headline_titles(None) == []
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_any_text_gives_at_most_two_short_headline_lines(text):
+    out = headline_titles(text)
+    assert len(out) <= 2 and len({t.lower() for t in out}) == len(out)
+    first_lines = [line for line in text.splitlines() if line.strip()][:3]
+    for title in out:
+        assert 1 <= len(title.split()) <= HEADLINE_WORDS and "@" not in title
+        assert all(word in " ".join(first_lines) for word in title.split())  # read from the first lines

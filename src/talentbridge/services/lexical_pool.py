@@ -31,7 +31,7 @@ from typing import Any
 from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries, expands, terms
 from talentbridge.services.recommend_context import MatchingContext
 from talentbridge.services.text_embeddings import cut_text, profile_text
-from talentbridge.skills.resume_titles import titles_from_resume
+from talentbridge.skills.resume_titles import headline_titles, titles_from_resume
 
 __all__ = [
     "pool_corpus",
@@ -132,25 +132,29 @@ def role_labels(ctx: MatchingContext) -> RoleLabels:
 
 
 def job_titles_text(
-    resume: str | None, titles: Iterable[str | None], roles: Iterable[str], labels: RoleLabels | None = None
+    resume: str | None,
+    titles: Iterable[str | None],
+    roles: Iterable[str],
+    labels: RoleLabels | None = None,
+    name: str = "",
 ) -> str:
     """A profile's job titles, a line each: its work history's, its desired roles (named by ``labels``, a
-    ``role_labels``; without it as written, URIs left out) and the first ``RESUME_TITLES`` its résumé's
-    work-history lines name (``skills.resume_titles``)."""
+    ``role_labels``; without it as written, URIs left out), its résumé's headline (without the person's ``name``)
+    and the first ``RESUME_TITLES`` its résumé's work-history lines name (``skills.resume_titles``)."""
     parts = [t or "" for t in titles]
     for role in roles:
         if labels is not None:
             parts += labels(role)
         elif "://" not in role:
             parts.append(role)
-    parts += titles_from_resume(resume, RESUME_TITLES)
+    parts += headline_titles(resume, name=name) + titles_from_resume(resume, RESUME_TITLES)
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
 def talent_job_titles(talent: Any, labels: RoleLabels | None = None) -> list[str]:
     """A profile's job titles (``job_titles_text``), one per line."""
     history = (w.title for w in talent.work_history)
-    text = job_titles_text(talent.resume_text, history, talent.desired_roles, labels)
+    text = job_titles_text(talent.resume_text, history, talent.desired_roles, labels, talent.name or "")
     return text.split("\n") if text else []
 
 
@@ -240,11 +244,11 @@ def _read(ctx: MatchingContext, limit: int, after: int = 0) -> tuple[list[str], 
     labels = role_labels(ctx)
     while len(texts) < limit:
         rows = snapshot.texts_after(last_id or after, min(1000, limit - len(texts)))
-        for talent_id, resume, titles, roles in rows:
+        for talent_id, resume, titles, roles, name in rows:
             whole = profile_text(resume, titles, roles)
             texts.append(cut_text(whole))
             docs.append(terms(whole[:LEXICAL_TEXT_CHARS]))
-            title_text = job_titles_text(resume, titles, roles, labels)
+            title_text = job_titles_text(resume, titles, roles, labels, name)
             if title_text:
                 title_docs.append(terms(title_text))
             last_id = talent_id

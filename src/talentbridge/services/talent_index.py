@@ -117,8 +117,8 @@ class TalentSnapshot(Protocol):
         ...
 
     def all_ids(self) -> set[int]: ...
-    def texts_after(self, after: int, limit: int) -> list[tuple[int, str | None, list[str], list[str]]]:
-        """(id, résumé, job titles, desired roles) of at most ``limit`` talents with an id above ``after``, in id
+    def texts_after(self, after: int, limit: int) -> list[tuple[int, str | None, list[str], list[str], str]]:
+        """(id, résumé, job titles, desired roles, name) of at most ``limit`` talents with an id above ``after``, in id
         order (``lexical_pool`` reads the pool's texts so)."""
         ...
 

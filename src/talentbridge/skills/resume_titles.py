@@ -11,13 +11,18 @@ about schooling (degree words; a university may be an employer) and lines longer
 Dates understood: ``04/2014``, ``Apr 2014``, ``April, 2014``, ``2014``, ``2019.03``, ``2019-03``, ``2019년 3월``;
 range words ``to``, ``-``, ``–``, ``~``, ``until``, ``부터``; open ends ``Current``, ``Present``, ``Now``, ``현재``,
 ``재직중``. Pure: no I/O.
+
+``headline_titles(text)`` reads the other place a résumé names its owner's job: its headline, the short line or two
+at the top before the first section heading ("Senior Accountant", "HR PAYROLL/ACCOUNTING REPRESENTATIVE", "비전 AI
+엔지니어 홍길동"). Lines with contact details, dates or schooling, and sentences, are not headlines; a résumé that
+opens with a heading ("Summary", "경력 요약") has none.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["titles_from_resume", "DATE_RANGE", "MAX_TITLES", "MAX_WORDS"]
+__all__ = ["titles_from_resume", "headline_titles", "DATE_RANGE", "MAX_TITLES", "MAX_WORDS", "HEADLINE_WORDS"]
 
 #: Titles returned at most (the first ones: the most recent in nearly every résumé).
 MAX_TITLES = 8
@@ -52,6 +57,18 @@ _SCHOOL = re.compile(
     re.IGNORECASE,
 )
 _EDGES = " \t,;:|/-–—•·*"
+#: A headline line has at most this many words (more is a sentence: "Dedicated accountant with ten years of ...").
+HEADLINE_WORDS = 8
+#: The first lines of a résumé looked at for its headline.
+_HEADLINE_LINES = 3
+#: Words of section headings; a line made of them only opens the résumé's body (no headline after it).
+_HEADING_WORDS = frozenset(
+    ["summary", "professional", "career", "executive", "profile", "overview", "objective", "objectives", "focus", "highlights", "experience", "experiences", "work", "employment", "history", "education", "training", "accomplishments", "achievements", "qualifications", "qualification", "skill", "skills", "core", "competencies", "strengths", "interests", "background", "contact", "information", "personal", "details", "about", "me", "of", "and", "key", "areas", "expertise", "additional", "certifications", "자기소개서", "자기소개", "소개", "경력", "경력사항", "경력요약", "요약", "기술", "보유기술", "보유", "학력", "인적사항", "기본정보", "연락처", "프로필", "주요", "핵심", "역량", "업무", "경험", "사항", "및", "자격증", "자격"]
+)
+#: A document's own title at its top ("Resume", "이력서"): passed over.
+_DOCUMENT = re.compile(r"^\W*(?:resume|résumé|curriculum\s+vitae|cv|이력서|입사\s*지원서)\W*$", re.I)
+_CONTACT = re.compile(r"@|https?:|www\.|\d[\d\s().-]{6,}\d|\b(?:tel|phone|mobile|e-?mail|주소|전화|휴대폰|이메일)\b", re.I)
+_WORDS = re.compile(r"[^\W\d_]+|\d+")
 
 
 def _clean(text: str) -> str:
@@ -86,6 +103,40 @@ def titles_from_resume(text: str | None, limit: int = MAX_TITLES) -> list[str]:
             continue
         if title.lower() not in seen:
             seen.add(title.lower())
+            out.append(title)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _is_heading(line: str) -> bool:
+    words = [w.lower() for w in _WORDS.findall(line) if not w.isdigit()]
+    return bool(words) and all(w in _HEADING_WORDS for w in words)
+
+
+def headline_titles(text: str | None, limit: int = 2, name: str = "") -> list[str]:
+    """The job title(s) a résumé's headline names: of its first few non-empty lines before the first section
+    heading or dated line, those of 1–``HEADLINE_WORDS`` words without contact details or schooling, at most
+    ``limit`` (module docstring). The words of the person's ``name`` are taken out (a line of the name alone is
+    none); another name on a line of its own may come along, and matches no opening title."""
+    if not text:
+        return []
+    own = {w.lower() for w in _WORDS.findall(name)}
+    out: list[str] = []
+    for line in [x for x in text.splitlines() if x.strip()][:_HEADLINE_LINES]:
+        if _DOCUMENT.match(line):
+            continue
+        if _is_heading(line) or DATE_RANGE.search(line):
+            break
+        title = _clean(line)
+        if own:
+            title = _clean(" ".join(w for w in title.split() if not own.issuperset(x.lower() for x in _WORDS.findall(w))))
+        words = title.split()
+        if not words or len(words) > HEADLINE_WORDS or len(title) > 80 or not _WORDS.search(title):
+            continue
+        if _CONTACT.search(line) or _SCHOOL.search(title) or title.endswith((".", "다.")):
+            continue
+        if title.lower() not in {t.lower() for t in out}:
             out.append(title)
             if len(out) >= limit:
                 break

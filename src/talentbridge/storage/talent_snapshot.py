@@ -33,11 +33,13 @@ class SqlTalentSnapshot:
         ).one()
         return int(count or 0), newest, int(largest or 0)
 
-    def texts_after(self, after: int, limit: int) -> list[tuple[int, str | None, list[str], list[str]]]:
-        """(id, résumé, job titles, desired roles) of at most ``limit`` talents with an id above ``after``, in id
-        order: the text columns only, as stored (no whole profile built and validated)."""
+    def texts_after(self, after: int, limit: int) -> list[tuple[int, str | None, list[str], list[str], str]]:
+        """(id, résumé, job titles, desired roles, name) of at most ``limit`` talents with an id above ``after``,
+        in id order: the text columns only, as stored (no whole profile built and validated)."""
         rows = self.session.execute(
-            select(TalentRow.id, TalentRow.resume_text, TalentRow.work_history, TalentRow.desired_roles)
+            select(
+                TalentRow.id, TalentRow.resume_text, TalentRow.work_history, TalentRow.desired_roles, TalentRow.name
+            )
             .where(TalentRow.id > after)
             .order_by(TalentRow.id)
             .limit(limit)
@@ -48,8 +50,9 @@ class SqlTalentSnapshot:
                 resume,
                 [str(w.get("title") or "") for w in history or () if isinstance(w, dict)],
                 [str(r) for r in roles or ()],
+                name or "",
             )
-            for talent_id, resume, history, roles in rows
+            for talent_id, resume, history, roles, name in rows
         ]
 
     def changes(self) -> tuple[int, int] | None:

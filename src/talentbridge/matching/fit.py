@@ -17,8 +17,8 @@ lexical
     Okapi BM25 for the opening's terms, standardised over the pool (``lexical.py``), rescaled by
     ``criteria.lexical_score``. Not applicable without a pool (the caller gives no ``lexical`` value).
 titles
-    How much more the talent's job titles (work history, desired roles, the résumé's work-history lines:
-    ``skills.resume_titles``) use the opening title's words than the pool's do: BM25 standardised over the pool
+    How much more the talent's job titles (work history, desired roles, the résumé's headline and work-history
+    lines: ``skills.resume_titles``) use the opening title's words than the pool's do: BM25 standardised over the pool
     like ``lexical``, rescaled by ``criteria.titles_score``. Not applicable without a pool or when the talent has
     no job title (the caller gives no ``titles`` value).
 experience

@@ -233,6 +233,14 @@ def test_the_pool_reads_each_profile_as_the_criteria_do(sqlite_database, tmp_pat
     assert any(t.work_history for t in everyone) and any(t.desired_roles for t in everyone)
 
 
+def _bare_title_openings(repos: Repositories, org: int, titles: tuple[str, ...], ids: dict[str, int]) -> None:
+    for title in titles:
+        ids[title] = repos.openings.add(
+            OpeningData(title=title, external_id=title, organization_id=org, kind="job", region="seoul",
+                        status="open", description=None, required_skills=[])  # fmt: skip
+        ).id
+
+
 QUALITY = "Experience\nQuality Engineer 03/2019 to Present, Hanul Motors\nReports for the data analyst team, case {i}."
 ANALYST = "Experience\nData Analyst 2018 - 2021, Daeseong\nReports for the quality engineer team, case {i}."
 KOREAN = "경력\n2020.03 ~ 현재 한빛정밀 비전 AI 엔지니어\n품질 데이터 분석 보고서 작성 {i}건"
@@ -251,11 +259,7 @@ def test_job_titles_in_the_resume_rank_the_opening_of_that_title_first_both_ways
             template = (QUALITY, ANALYST, KOREAN)[i % 3]
             ids[f"p{i}"] = repos.talents.add(talent(f"p{i}", template.format(i=i))).id
         ids["plain"] = repos.talents.add(talent("plain", "Quality engineer and data analyst, no dates.")).id
-        for title in ("Quality Engineer", "Data Analyst", "비전 AI 엔지니어"):
-            ids[title] = repos.openings.add(
-                OpeningData(title=title, external_id=title, organization_id=org, kind="job", region="seoul",
-                            status="open", description=None, required_skills=[])  # fmt: skip
-            ).id
+        _bare_title_openings(repos, org, ("Quality Engineer", "Data Analyst", "비전 AI 엔지니어"), ids)
     with sqlite_database.session() as session:
         svc = _service(session, sqlite_database, tmp_path)
         for person, first in (("p0", "Quality Engineer"), ("p1", "Data Analyst"), ("p2", "비전 AI 엔지니어")):
@@ -297,16 +301,9 @@ def test_the_resume_headline_is_read_as_a_job_title_without_the_persons_name(sql
         org = repos.organizations.add(OrganizationData(name="Plant", kind="manufacturer")).id
         for i in range(20):
             name, headline = (f"Mina Park{i}", "Quality Engineer") if i % 2 else (f"Jun Lee{i}", "Data Analyst")
-            ids[f"p{i}"] = repos.talents.add(
-                TalentData(name=name, external_id=f"p{i}", region="seoul", consent_visible=True,
-                           employment_types=["full_time"], resume_text=f"{name}\n{headline}\n" + body.format(i=i))
-            ).id  # fmt: skip
+            ids[f"p{i}"] = repos.talents.add(talent(name, f"{name}\n{headline}\n" + body.format(i=i))).id
         ids["body"] = repos.talents.add(talent("body", body.format(i=99))).id
-        for title in ("Quality Engineer", "Data Analyst"):
-            ids[title] = repos.openings.add(
-                OpeningData(title=title, external_id=title, organization_id=org, kind="job", region="seoul",
-                            status="open", description=None, required_skills=[])  # fmt: skip
-            ).id
+        _bare_title_openings(repos, org, ("Quality Engineer", "Data Analyst"), ids)
     with sqlite_database.session() as session:
         svc = _service(session, sqlite_database, tmp_path)
         for person, first in (("p1", "Quality Engineer"), ("p2", "Data Analyst")):

@@ -91,8 +91,16 @@ def test_the_headline_names_the_job_before_the_first_heading():
     # a name and the title on lines of their own, contact details passed over, the body's heading ends the search
     text = "Mina Park\nmina.park@example.com | 010-2345-6789\nData Analyst\nSummary\nAnalyst of ..."
     assert headline_titles(text) == ["Mina Park", "Data Analyst"]
-    assert headline_titles("Mina Park\n+82 10 2345 6789\nSeoul\nData Analyst") == ["Mina Park", "Seoul"]  # 3 lines
+    assert headline_titles("Mina Park\n+82 10 2345 6789\nSeoul\nData Analyst") == ["Mina Park", "Seoul"]  # limit 2
+    assert headline_titles("A\nB\nC\nD\nData Analyst", limit=5) == ["A", "B", "C", "D"]  # the first four lines
     assert headline_titles("이력서\n비전 AI 엔지니어\n경력 요약\n제조 현장 ...") == ["비전 AI 엔지니어"]  # the document's title is no headline
+
+
+def test_form_fields_at_the_top_give_only_a_job():
+    text = "이력서\n성명: 홍길동\n생년월일: 1990.01.01\n희망 직무: 데이터 분석가\n경력\n..."
+    assert headline_titles(text) == ["데이터 분석가"]  # the name and birth-date fields are passed over
+    assert headline_titles("Name: Jane Doe\nPosition: Senior Accountant\nSummary") == ["Senior Accountant"]
+    assert headline_titles("Address: 12 Main St\nSummary") == []
 
 
 def test_the_persons_own_name_is_no_job_title():

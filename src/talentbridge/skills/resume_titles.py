@@ -14,8 +14,8 @@ range words ``to``, ``-``, ``–``, ``~``, ``until``, ``부터``; open ends ``Cu
 
 ``headline_titles(text)`` reads the other place a résumé names its owner's job: its headline, the short line or two
 at the top before the first section heading ("Senior Accountant", "HR PAYROLL/ACCOUNTING REPRESENTATIVE", "비전 AI
-엔지니어 홍길동"). Lines with contact details, dates or schooling, and sentences, are not headlines; a résumé that
-opens with a heading ("Summary", "경력 요약") has none.
+엔지니어 홍길동", "희망 직무: 데이터 분석가"). Lines with contact details, dates or schooling, form fields that name no job
+("성명: …"), and sentences are not headlines; a résumé that opens with a heading ("Summary", "경력 요약") has none.
 """
 
 from __future__ import annotations
@@ -59,14 +59,21 @@ _SCHOOL = re.compile(
 _EDGES = " \t,;:|/-–—•·*"
 #: A headline line has at most this many words (more is a sentence: "Dedicated accountant with ten years of ...").
 HEADLINE_WORDS = 8
-#: The first lines of a résumé looked at for its headline.
-_HEADLINE_LINES = 3
+#: The first lines of a résumé looked at for its headline (a document title such as "이력서" not counted).
+_HEADLINE_LINES = 4
 #: Words of section headings; a line made of them only opens the résumé's body (no headline after it).
 _HEADING_WORDS = frozenset(
     ["summary", "professional", "career", "executive", "profile", "overview", "objective", "objectives", "focus", "highlights", "experience", "experiences", "work", "employment", "history", "education", "training", "accomplishments", "achievements", "qualifications", "qualification", "skill", "skills", "core", "competencies", "strengths", "interests", "background", "contact", "information", "personal", "details", "about", "me", "of", "and", "key", "areas", "expertise", "additional", "certifications", "자기소개서", "자기소개", "소개", "경력", "경력사항", "경력요약", "요약", "기술", "보유기술", "보유", "학력", "인적사항", "기본정보", "연락처", "프로필", "주요", "핵심", "역량", "업무", "경험", "사항", "및", "자격증", "자격"]
 )
 #: A document's own title at its top ("Resume", "이력서"): passed over.
 _DOCUMENT = re.compile(r"^\W*(?:resume|résumé|curriculum\s+vitae|cv|이력서|입사\s*지원서)\W*$", re.I)
+#: A form field at the top ("성명: 홍길동", "Position: Data Analyst"): its value is a headline only when the field
+#: names a job (the labels below, spaces taken out); the other fields (name, birth date, address) are passed over.
+_FIELD = re.compile(r"^\s*([^:：]{1,15}?)\s*[:：]\s*(.*)$")
+_JOB_FIELDS = frozenset(
+    ("title", "jobtitle", "position", "currentposition", "desiredposition", "role", "직무", "직책", "직위", "포지션",
+     "희망직무", "지원분야", "지원직무", "현직책")
+)  # fmt: skip
 _CONTACT = re.compile(r"@|https?:|www\.|\d[\d\s().-]{6,}\d|\b(?:tel|phone|mobile|e-?mail|주소|전화|휴대폰|이메일)\b", re.I)
 _WORDS = re.compile(r"[^\W\d_]+|\d+")
 
@@ -116,18 +123,22 @@ def _is_heading(line: str) -> bool:
 
 def headline_titles(text: str | None, limit: int = 2, name: str = "") -> list[str]:
     """The job title(s) a résumé's headline names: of its first few non-empty lines before the first section
-    heading or dated line, those of 1–``HEADLINE_WORDS`` words without contact details or schooling, at most
-    ``limit`` (module docstring). The words of the person's ``name`` are taken out (a line of the name alone is
+    heading or dated line, those of 1–``HEADLINE_WORDS`` words without contact details or schooling, and the values
+    of form fields that name a job ("직무: …", "Position: …"), at most ``limit`` (module docstring). The words of the person's ``name`` are taken out (a line of the name alone is
     none); another name on a line of its own may come along, and matches no opening title."""
     if not text:
         return []
     own = {w.lower() for w in _WORDS.findall(name)}
     out: list[str] = []
-    for line in [x for x in text.splitlines() if x.strip()][:_HEADLINE_LINES]:
-        if _DOCUMENT.match(line):
-            continue
+    lines = [x for x in text.splitlines() if x.strip() and not _DOCUMENT.match(x)]
+    for line in lines[:_HEADLINE_LINES]:
         if _is_heading(line) or DATE_RANGE.search(line):
             break
+        field = _FIELD.match(line)
+        if field is not None and len(field.group(1).split()) <= 3:
+            if "".join(field.group(1).lower().split()) not in _JOB_FIELDS:
+                continue  # 성명, 생년월일, Name, Address: not a headline
+            line = field.group(2)
         title = _clean(line)
         if own:
             title = _clean(" ".join(w for w in title.split() if not own.issuperset(x.lower() for x in _WORDS.findall(w))))

@@ -51,6 +51,7 @@ def test_an_import_run_as_a_background_job_is_followed_on_its_page(
         assert done.status_code == 200
         assert "파일 가져오기" in done.text and "완료" in done.text
         assert 'http-equiv="refresh"' not in done.text  # finished: the page stops refreshing
+        assert 'hx-trigger="every 3s"' not in c.get("/jobs").text  # and so does the list
         assert "새로 만든 행: 25" in done.text
         listed = c.get("/jobs")
         assert job_url in listed.text and "<progress" in listed.text
@@ -70,9 +71,14 @@ def test_a_running_job_page_refreshes_and_shows_its_progress(world: tuple[object
     svc.progress(job.id, claimed.attempts, 40, 160, "index")
     with _client(app, db, "operator", Accept="text/html") as c:
         page = c.get(f"/jobs/{job.id}")
+        listed = c.get("/jobs?status=running")
     assert 'http-equiv="refresh"' in page.text
     assert '<progress max="100" value="25"' in page.text and "40 / 160" in page.text
     assert 'action="/jobs/' in page.text and "csrf_token" in page.text  # the cancel button
+    # the list fetches only itself again while a job runs: the start form above it keeps what is being typed
+    assert 'http-equiv="refresh"' not in listed.text
+    polled = re.search(r'<div id="jobs-list" hx-get="([^"]+)" hx-trigger="every 3s" hx-select="#jobs-list"', listed.text)
+    assert polled is not None and polled.group(1) == "/jobs?status=running"
 
 
 def test_people_see_only_the_jobs_they_started(world: tuple[object, Database, object]) -> None:

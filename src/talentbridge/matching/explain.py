@@ -190,8 +190,8 @@ def explain_fit(
     tz = result.breakdown["titles"].detail.get("z") if "titles" in result.breakdown else None
     if tz is not None:
         en.append(
-            f"Job titles (work history, desired roles, the résumé's headline and dated work lines) match the opening's title"
-            f" {tz:+.1f} standard deviations from the talent pool's mean"
+            "Job titles (work history, desired roles, the résumé's headline and dated work lines) match the opening's"
+            f" title {tz:+.1f} standard deviations from the talent pool's mean"
         )
         ko.append(f"직함(경력·희망 직무·이력서 첫머리와 경력 항목)과 공고 제목의 일치 정도: 인재 풀 평균 대비 {tz:+.1f} 표준편차")
         if job_titles:

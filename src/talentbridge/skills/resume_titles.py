@@ -63,8 +63,16 @@ HEADLINE_WORDS = 8
 _HEADLINE_LINES = 4
 #: Words of section headings; a line made of them only opens the résumé's body (no headline after it).
 _HEADING_WORDS = frozenset(
-    ["summary", "professional", "career", "executive", "profile", "overview", "objective", "objectives", "focus", "highlights", "experience", "experiences", "work", "employment", "history", "education", "training", "accomplishments", "achievements", "qualifications", "qualification", "skill", "skills", "core", "competencies", "strengths", "interests", "background", "contact", "information", "personal", "details", "about", "me", "of", "and", "key", "areas", "expertise", "additional", "certifications", "자기소개서", "자기소개", "소개", "경력", "경력사항", "경력요약", "요약", "기술", "보유기술", "보유", "학력", "인적사항", "기본정보", "연락처", "프로필", "주요", "핵심", "역량", "업무", "경험", "사항", "및", "자격증", "자격"]
-)
+    (
+        "summary", "professional", "career", "executive", "profile", "overview", "objective", "objectives", "focus",
+        "highlights", "experience", "experiences", "work", "employment", "history", "education", "training",
+        "accomplishments", "achievements", "qualifications", "qualification", "skill", "skills", "core",
+        "competencies", "strengths", "interests", "background", "contact", "information", "personal", "details",
+        "about", "me", "of", "and", "key", "areas", "expertise", "additional", "certifications", "자기소개서", "자기소개",
+        "소개", "경력", "경력사항", "경력요약", "요약", "기술", "보유기술", "보유", "학력", "인적사항", "기본정보", "연락처", "프로필", "주요", "핵심", "역량",
+        "업무", "경험", "사항", "및", "자격증", "자격",
+    )
+)  # fmt: skip
 #: A document's own title at its top ("Resume", "이력서"): passed over.
 _DOCUMENT = re.compile(r"^\W*(?:resume|résumé|curriculum\s+vitae|cv|이력서|입사\s*지원서)\W*$", re.I)
 #: A form field at the top ("성명: 홍길동", "Position: Data Analyst"): its value is a headline only when the field
@@ -124,8 +132,9 @@ def _is_heading(line: str) -> bool:
 def headline_titles(text: str | None, limit: int = 2, name: str = "") -> list[str]:
     """The job title(s) a résumé's headline names: of its first few non-empty lines before the first section
     heading or dated line, those of 1–``HEADLINE_WORDS`` words without contact details or schooling, and the values
-    of form fields that name a job ("직무: …", "Position: …"), at most ``limit`` (module docstring). The words of the person's ``name`` are taken out (a line of the name alone is
-    none); another name on a line of its own may come along, and matches no opening title."""
+    of form fields that name a job ("직무: …", "Position: …"), at most ``limit`` (module docstring). The words of
+    the person's ``name`` are taken out (a line of the name alone is none); another name on a line of its own may
+    come along, and matches no opening title."""
     if not text:
         return []
     own = {w.lower() for w in _WORDS.findall(name)}
@@ -140,8 +149,9 @@ def headline_titles(text: str | None, limit: int = 2, name: str = "") -> list[st
                 continue  # 성명, 생년월일, Name, Address: not a headline
             line = field.group(2)
         title = _clean(line)
-        if own:
-            title = _clean(" ".join(w for w in title.split() if not own.issuperset(x.lower() for x in _WORDS.findall(w))))
+        if own:  # a word made only of the name's words goes ("홍길동", "Park,")
+            kept = (w for w in title.split() if not own.issuperset(x.lower() for x in _WORDS.findall(w)))
+            title = _clean(" ".join(kept))
         words = title.split()
         if not words or len(words) > HEADLINE_WORDS or len(title) > 80 or not _WORDS.search(title):
             continue

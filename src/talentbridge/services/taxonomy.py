@@ -168,6 +168,9 @@ def taxonomy_counts(session: Session) -> TaxonomyCounts:
 
 _cache: dict[str, tuple[str, Taxonomy]] = {}
 _cache_lock = Lock()
+#: One load at a time per database: a request that arrives while ``serve``'s warm-up is loading the taxonomy waits
+#: for that load instead of running a second one beside it (with ESCO each takes about a second of CPU).
+_load_locks: dict[str, Lock] = {}
 
 
 def _database_key(session: Session) -> str:
@@ -201,10 +204,16 @@ def load_taxonomy(session: Session, stamp: str | None = None) -> Taxonomy:
         hit = _cache.get(key)
         if hit is not None and hit[0] == version and version:
             return hit[1]
-    taxonomy = repo.load_taxonomy()
-    apply_aliases(session, taxonomy)
-    with _cache_lock:
-        _cache[key] = (version, taxonomy)
+        loading = _load_locks.setdefault(key, Lock())
+    with loading:
+        with _cache_lock:  # loaded by another thread meanwhile
+            hit = _cache.get(key)
+            if hit is not None and hit[0] == version and version:
+                return hit[1]
+        taxonomy = repo.load_taxonomy()
+        apply_aliases(session, taxonomy)
+        with _cache_lock:
+            _cache[key] = (version, taxonomy)
     return taxonomy
 
 

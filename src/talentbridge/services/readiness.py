@@ -320,13 +320,11 @@ def rewarm_skills(changed: Settings) -> threading.Thread | None:
     returns None there."""
     import logging
 
+    from talentbridge.services.skill_extraction import store_key
+
     settings = _warmed.get("settings")
     state = warm_up_state()
-    same = settings is not None and (settings.data_dir, settings.sqlalchemy_url) == (
-        changed.data_dir,
-        changed.sqlalchemy_url,
-    )
-    if settings is None or not same or state.status("skills") == "not_started":
+    if settings is None or store_key(settings) != store_key(changed) or state.status("skills") == "not_started":
         return None
     state.start("skills")
 

@@ -52,6 +52,12 @@ class SkillServices:
     encoder_id: str | None
 
 
+def store_key(settings: Settings) -> tuple[str, str]:
+    """What the caches of this module are kept per: the data dir and the database (tests run several in one
+    process)."""
+    return str(settings.data_dir), settings.sqlalchemy_url
+
+
 def load_taxonomy_for(settings: Settings) -> tuple[Taxonomy, str]:
     """The database taxonomy when the database is ready and holds one, else the built-in taxonomy."""
     try:
@@ -131,7 +137,7 @@ def get_skill_services(
     progress: Progress | None = None,
 ) -> SkillServices:
     """The extractor and normalizer for ``settings`` (built once per data dir, database and encoder)."""
-    key = (str(settings.data_dir), settings.sqlalchemy_url, encoder)
+    key = (*store_key(settings), encoder)
     with _lock:
         if taxonomy is None and key in _cache:
             return _cache[key]
@@ -156,7 +162,7 @@ def get_skill_services(
 def peek_skill_services(settings: Settings, encoder: str = DEFAULT_ENCODER) -> SkillServices | None:
     """The services of ``settings`` when they are built already, else None; never waits for a build (pages ask
     this first, so that no request waits behind the server's warm-up)."""
-    return _cache.get((str(settings.data_dir), settings.sqlalchemy_url, encoder))
+    return _cache.get((*store_key(settings), encoder))
 
 
 def ready_skill_services(settings: Settings) -> SkillServices | None:
@@ -193,7 +199,7 @@ def taxonomy_and_label_index(settings: Settings) -> tuple[Taxonomy, Any]:
 
 
 def _taxonomy_and_source(settings: Settings) -> tuple[Taxonomy, str]:
-    key = (str(settings.data_dir), settings.sqlalchemy_url)
+    key = store_key(settings)
     with _taxonomy_lock:  # one load at a time; the warm-up loads it first, later callers take the cached one
         cached = _taxonomies.get(key)
         if cached is None:
@@ -208,7 +214,7 @@ def _watch_taxonomy(settings: Settings) -> None:
     (``readiness.rewarm_skills``), so that no request waits for the build."""
     from talentbridge.services.change_bus import change_bus_for
 
-    key = (str(settings.data_dir), settings.sqlalchemy_url)
+    key = store_key(settings)
     callback = _watchers.get(key)
     if callback is None:
 

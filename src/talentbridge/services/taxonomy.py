@@ -184,6 +184,12 @@ def cache_stamp(version: str | None, aliases: str) -> str:
     return f"{version}/aliases:{aliases}" if version else ""
 
 
+def _cached(key: str, version: str) -> Taxonomy | None:
+    with _cache_lock:
+        hit = _cache.get(key)
+    return hit[1] if hit is not None and version and hit[0] == version else None
+
+
 def load_taxonomy(session: Session, stamp: str | None = None) -> Taxonomy:
     """The stored taxonomy (built-in merged with ESCO when imported), cached per database and version.
 
@@ -200,16 +206,15 @@ def load_taxonomy(session: Session, stamp: str | None = None) -> Taxonomy:
         stored = repo.version()
         version = cache_stamp(stored, alias_stamp(session)) if stored else ""
     key = _database_key(session)
+    cached = _cached(key, version)
+    if cached is not None:
+        return cached
     with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None and hit[0] == version and version:
-            return hit[1]
         loading = _load_locks.setdefault(key, Lock())
     with loading:
-        with _cache_lock:  # loaded by another thread meanwhile
-            hit = _cache.get(key)
-            if hit is not None and hit[0] == version and version:
-                return hit[1]
+        cached = _cached(key, version)  # loaded by another thread meanwhile
+        if cached is not None:
+            return cached
         taxonomy = repo.load_taxonomy()
         apply_aliases(session, taxonomy)
         with _cache_lock:

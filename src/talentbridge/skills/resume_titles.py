@@ -21,6 +21,7 @@ at the top before the first section heading ("Senior Accountant", "HR PAYROLL/AC
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 __all__ = ["titles_from_resume", "headline_titles", "DATE_RANGE", "MAX_TITLES", "MAX_WORDS", "HEADLINE_WORDS"]
 
@@ -84,6 +85,7 @@ _JOB_FIELDS = frozenset(
 )  # fmt: skip
 _CONTACT = re.compile(r"@|https?:|www\.|\d[\d\s().-]{6,}\d|\b(?:tel|phone|mobile|e-?mail|주소|전화|휴대폰|이메일)\b", re.I)
 _WORDS = re.compile(r"[^\W\d_]+|\d+")
+_LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")  # what str.splitlines splits on
 
 
 def _clean(text: str) -> str:
@@ -139,8 +141,8 @@ def headline_titles(text: str | None, limit: int = 2, name: str = "") -> list[st
         return []
     own = {w.lower() for w in _WORDS.findall(name)}
     out: list[str] = []
-    lines = [x for x in text.splitlines() if x.strip() and not _DOCUMENT.match(x)]
-    for line in lines[:_HEADLINE_LINES]:
+    lines = (m.group() for m in _LINE.finditer(text))  # lazily: a résumé of pages is read only at its top
+    for line in islice((x for x in lines if x.strip() and not _DOCUMENT.match(x)), _HEADLINE_LINES):
         if _is_heading(line) or DATE_RANGE.search(line):
             break
         field = _FIELD.match(line)

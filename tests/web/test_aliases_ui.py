@@ -33,7 +33,6 @@ def web(
 
     from talentbridge.services import skill_extraction
     from talentbridge.services.job_queue import reset_job_queues
-    from talentbridge.services.readiness import warm_up_state
     from talentbridge.services.skill_extraction import reset_skill_services
     from talentbridge.skills.encoder import HashingEncoder
     from talentbridge.web.app import create_app
@@ -41,7 +40,6 @@ def web(
     monkeypatch.setattr(skill_extraction, "_encoder", lambda name: HashingEncoder())  # explicit mentions: lexical
     reset_skill_services()
     reset_job_queues()
-    warm_up_state().reset()  # another test's server may have left "warming up" in this process's state
     settings = build_settings(
         environment="test", data_dir=tmp_path / "data", database_url=sqlite_database.url,
         model_cache_dir=embedding_cache,
@@ -54,7 +52,6 @@ def web(
     yield clients
     reset_job_queues()
     reset_skill_services()
-    warm_up_state().reset()
 
 
 def _csrf(client: Any) -> str:

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from talentbridge.domain.errors import InstanceInvalid
 from talentbridge.programs import _instance
-from talentbridge.programs._instance import Arrays, parse_carefully, parse_instance
+from talentbridge.programs._instance import Arrays, parse_instance
+from talentbridge.programs._instance_careful import parse_carefully
 from talentbridge.programs._instance_fast import parse_fast
 from tests.programs._helpers import instances
 

@@ -16,6 +16,9 @@ from talentbridge.cli import main
 from talentbridge.domain.errors import InstanceInvalid
 from talentbridge.programs import form_teams
 from talentbridge.programs import teams as teams_module
+from talentbridge.programs._teams_instance import parse_teams
+from talentbridge.programs._teams_scoring import TeamState
+from talentbridge.programs._teams_search import flow_start
 
 
 def cohort(n: int, m: int, size: int, seed: int, cap: int | None = 2) -> dict:
@@ -272,8 +275,8 @@ def test_lp_bound_is_at_least_the_brute_force_optimum(case):  # type: ignore[no-
     best = _brute_force(instance)
     if best is None:  # the caps cannot be met (the instance is rejected or reported infeasible)
         return
-    x = teams_module._parse(instance)
-    state = teams_module._State(x, teams_module._flow_start(x)[0])
+    x = parse_teams(instance)
+    state = TeamState(x, flow_start(x)[0])
     bound, values = lp_bound(x, state.coverable, state.mean, 10.0)
     assert bound is not None and values is not None
     assert bound >= best - 1e-9

@@ -12,13 +12,14 @@
     rounds show ROUND [--run ID] [--json]
     rounds publish ROUND --run ID --by NAME
     rounds reproduce RUN_ID
+
+Preference files are read by :mod:`._preference_files`; the tables of ``run`` and ``show`` are in
+:mod:`._round_tables`.
 """
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
+
+from talentbridge.cli._preference_files import read_preferences
+from talentbridge.cli._round_tables import print_run, print_runs
 
 __all__ = ["app"]
 
@@ -205,7 +209,7 @@ def submit_preferences(
     ``choice_id`` the opening or talent ranked; equal ranks on the opening side are a tie.
     JSON: {"talents": {"12": [5, 3]}, "openings": {"5": [12, [13, 14]]}}.
     """
-    lists = _read_preferences(file)
+    lists = read_preferences(file)
     with _service() as svc:
         saved = svc.submit_many(round_id, lists, _who(by), what=str(file))
     talents = sum(1 for s in saved if s.side == "talent")
@@ -260,7 +264,7 @@ def run(
     with _service() as svc, _console(stderr=True).status(f"Running round {round_id} ..."):
         record = svc.run(round_id, mechanism, proposing, seed, _who(by))
         detail = svc.run_detail(record)
-    _print_run(detail)
+    print_run(detail, _console())
     _console().print(
         f"Review it with `talentbridge rounds show {round_id}`; publish with "
         f"`talentbridge rounds publish {round_id} --run {record.id} --by NAME`."
@@ -279,8 +283,6 @@ def show(
     if as_json:
         typer.echo(json.dumps(review, ensure_ascii=False, indent=1, default=str))
         return
-    from rich.table import Table
-
     rnd = review["round"]
     console = _console()
     console.print(
@@ -294,37 +296,9 @@ def show(
     if rnd["published_at"]:
         console.print(f"Published by {rnd['published_by']} at {rnd['published_at']}.")
     if review["runs"]:
-        table = Table(title="Runs", header_style="bold")
-        for col in (
-            "run",
-            "mechanism",
-            "proposing",
-            "seed",
-            "placed",
-            "unmatched",
-            "blocking pairs",
-            "by",
-            "at",
-            "published",
-        ):
-            table.add_column(col)
-        for r in review["runs"]:
-            s = r["summary"]
-            table.add_row(
-                str(r["run_id"]),
-                r["mechanism"],
-                r["proposing"],
-                str(r["seed"]),
-                str(s.get("placed")),
-                str(s.get("unmatched")),
-                str(s.get("blocking_pairs")),
-                r["created_by"] or "",
-                (r["created_at"] or "")[:19],
-                "yes" if r["published_at"] else "",
-            )
-        console.print(table)
+        print_runs(review["runs"], console)
     if review["run"]:
-        _print_run(review["run"])
+        print_run(review["run"], console)
 
 
 @app.command()
@@ -381,156 +355,3 @@ def reproduce(run_id: int = typer.Argument(..., help="Run id.")) -> None:
         + "; ".join(out["differences"] or ["stored result or instance was altered"])
     )
     raise typer.Exit(1)
-
-
-# -- helpers -------------------------------------------------------------------------------------------------
-
-
-def _print_run(detail: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    d, s = detail["diagnostics"], detail["summary"]
-    console = _console()
-    table = Table(
-        title=f"Run {detail['run_id']}: {detail['mechanism']} ({detail['proposing']} proposing), "
-        f"seed {detail['seed']}",
-        header_style="bold",
-    )
-    table.add_column("diagnostic")
-    table.add_column("value", justify="right")
-    for label, value in (
-        ("participants", s.get("participants")),
-        ("seats", s.get("seats")),
-        ("placed", d.get("placed")),
-        ("unmatched", d.get("unmatched")),
-        ("empty seats", d.get("empty_seats")),
-        ("blocking pairs", d.get("blocking_pairs")),
-        ("blocking pairs ignoring caps", d.get("blocking_pairs_ignoring_caps")),
-        ("total fit score", d.get("total_score")),
-        ("input hash", detail["input_hash"][:12]),
-    ):
-        table.add_row(label, str(value))
-    for reason, count in (d.get("unmatched_by_reason") or {}).items():
-        table.add_row(f"unmatched: {reason}", str(count))
-    for reason, count in (d.get("excluded_pairs") or {}).items():
-        if count:
-            table.add_row(f"excluded pairs: {reason}", str(count))
-    console.print(table)
-    ranks = Table(title="Rank distribution (talents' choices)", header_style="bold")
-    ranks.add_column("choice")
-    ranks.add_column("talents", justify="right")
-    placed = max(1, int(d.get("placed") or 0))
-    ranks.add_column("share", justify="right")
-    for rank, count in sorted((d.get("rank_distribution") or {}).items(), key=lambda kv: int(kv[0])):
-        ranks.add_row(rank, str(count), f"{100 * count / placed:.0f}%")
-    console.print(ranks)
-    if d.get("regions"):
-        regions = Table(title="Regional caps", header_style="bold")
-        for col in ("region", "cap", "placed", "seats", "over cap"):
-            regions.add_column(col)
-        for rid, r in d["regions"].items():
-            regions.add_row(
-                rid, str(r.get("cap")), str(r.get("placed")), str(r.get("seats")), str(r.get("over_cap"))
-            )
-        console.print(regions)
-
-
-def _read_preferences(path: Path) -> list[Any]:
-    """Ranked lists from CSV or JSON; every malformed row is reported at once (ImportRejected)."""
-    from talentbridge.domain.errors import ImportRejected, Problem
-
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ImportRejected(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problem = Problem(loc=(), msg=f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)
-            raise ImportRejected(f"{path} is not valid JSON", [problem]) from exc
-        return _lists_from_json(data, path)
-    if path.suffix.lower() == ".csv":
-        return _lists_from_csv(text, path)
-    raise ImportRejected(
-        f"{path}: use a .csv or .json file", [Problem(("file",), "unknown file type", path.suffix)]
-    )
-
-
-def _lists_from_json(data: Any, path: Path) -> list[Any]:
-    from talentbridge.domain.errors import ImportRejected, Problem
-    from talentbridge.services.rounds import PreferenceInput
-
-    problems: list[Problem] = []
-    out: list[PreferenceInput] = []
-    if isinstance(data, dict) and set(data) <= {"talents", "openings"}:
-        for key, side in (("talents", "talent"), ("openings", "opening")):
-            owners = data.get(key, {})
-            if not isinstance(owners, dict):
-                problems.append(Problem((key,), "an object of owner id to ranked list", owners))
-                continue
-            for owner, ranking in owners.items():
-                try:
-                    owner_id = int(owner)
-                except ValueError:
-                    problems.append(Problem((key, owner), "an owner id is a whole number", owner))
-                    continue
-                out.append(PreferenceInput(side, owner_id, ranking))
-    elif isinstance(data, list):
-        for i, item in enumerate(data):
-            if not isinstance(item, dict) or set(item) != {"side", "owner_id", "ranking"}:
-                problems.append(Problem((i,), 'an object {"side", "owner_id", "ranking"}', None))
-                continue
-            out.append(PreferenceInput(item["side"], item["owner_id"], item["ranking"]))
-    else:
-        problems.append(Problem((), 'use {"talents": {...}, "openings": {...}} or a list of lists', None))
-    if problems:
-        raise ImportRejected(f"{path} is not a preferences file", problems)
-    return out
-
-
-def _lists_from_csv(text: str, path: Path) -> list[Any]:
-    from talentbridge.domain.errors import ImportRejected, Problem
-    from talentbridge.services.rounds import PreferenceInput
-
-    reader = csv.DictReader(io.StringIO(text))
-    wanted = ["side", "owner_id", "rank", "choice_id"]
-    if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != wanted:
-        raise ImportRejected(
-            f"{path}: the header must be {','.join(wanted)}",
-            [Problem(("header",), f"expected {','.join(wanted)}", reader.fieldnames, line=1)],
-        )
-    problems: list[Problem] = []
-    groups: dict[tuple[str, int], tuple[int, list[tuple[int, int]]]] = {}
-    for row in reader:
-        line = reader.line_num
-        values: dict[str, Any] = {}
-        side = (row.get("side") or "").strip()
-        if side not in ("talent", "opening"):
-            problems.append(Problem(("side",), "side is talent or opening", side, line=line))
-        for name in ("owner_id", "rank", "choice_id"):
-            raw = (row.get(name) or "").strip()
-            if not raw.isdigit() or (name == "rank" and int(raw) < 1):
-                problems.append(
-                    Problem((name,), "a whole number" + (" from 1" if name == "rank" else ""), raw, line=line)
-                )
-            else:
-                values[name] = int(raw)
-        if len(values) == 3 and side in ("talent", "opening"):
-            first, entries = groups.setdefault((side, values["owner_id"]), (line, []))
-            entries.append((values["rank"], values["choice_id"]))
-    if problems:
-        raise ImportRejected(f"{len(problems)} bad row value(s) in {path}; nothing was saved", problems)
-    out = []
-    for (side, owner), (line, entries) in groups.items():
-        ranking: list[Any] = []
-        last_rank = None
-        for rank, choice in sorted(entries, key=lambda e: e[0]):
-            if rank == last_rank:
-                tail = ranking[-1]
-                ranking[-1] = [*tail, choice] if isinstance(tail, list) else [tail, choice]
-            else:
-                ranking.append(choice)
-            last_rank = rank
-        out.append(PreferenceInput(side, owner, ranking, line))
-    return out

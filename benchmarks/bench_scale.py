@@ -73,7 +73,7 @@ REGIONS = ["seoul", "gyeonggi", "daejeon", "ulsan", "busan", "incheon", "gwangju
 
 
 def _talents_csv(path: Path, n: int, run: str) -> None:
-    from talentbridge.services.files import write_csv
+    from talentbridge.services.file_writing import write_csv
 
     rng = random.Random(7)
     rows = []

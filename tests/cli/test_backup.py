@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from tests.cli.cli_runner import run_cli as _run
 
-from talentbridge.services.files import write_csv
+from talentbridge.services.file_writing import write_csv
 from talentbridge.storage import Database
 
 

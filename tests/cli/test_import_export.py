@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.cli.cli_runner import run_cli as _run
 
-from talentbridge.services.files import write_csv
+from talentbridge.services.file_writing import write_csv
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from talentbridge.services.files import write_csv
+from talentbridge.services.file_writing import write_csv
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
 

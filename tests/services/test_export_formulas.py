@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from talentbridge.domain import OrganizationData, TalentData
 from talentbridge.services.exporting import export_entities
-from talentbridge.services.files import FORMULA_TRIGGERS, neutralize_formula, read_rows, restore_formula
+from talentbridge.services.file_reading import read_rows
 from talentbridge.services.importing import import_file
+from talentbridge.services.spreadsheet_formulas import FORMULA_TRIGGERS, neutralize_formula, restore_formula
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories
 

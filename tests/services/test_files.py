@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from talentbridge.domain.errors import ImportRejected, ValidationFailed
-from talentbridge.services.files import (
-    detect_format,
-    open_rows,
-    read_rows,
+from talentbridge.services.file_reading import detect_format, open_rows, read_rows
+from talentbridge.services.file_writing import (
     write_csv,
     write_jsonl,
     write_parquet,

@@ -19,11 +19,12 @@ from talentbridge.services.exporting import (
     format_skills,
     format_work_history,
 )
-from talentbridge.services.files import SourceRow, read_rows, write_csv, write_jsonl
+from talentbridge.services.file_reading import SourceRow, read_rows
+from talentbridge.services.file_writing import write_csv, write_jsonl
+from talentbridge.services.import_parsing import parse_rows
 from talentbridge.services.importing import (
     SPECS,
     import_file,
-    parse_rows,
 )
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories

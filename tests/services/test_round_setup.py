@@ -158,7 +158,7 @@ def test_eligibility_says_why_not(database: Database, world: dict[str, Any]) -> 
 
 
 def test_an_openings_file_is_reported_row_by_row(database: Database, world: dict[str, Any], tmp_path: Path) -> None:
-    from talentbridge.services.files import write_xlsx
+    from talentbridge.services.file_writing import write_xlsx
 
     path = tmp_path / "openings.xlsx"
     write_xlsx(

@@ -16,7 +16,7 @@ from talentbridge import config
 from talentbridge.cli import main
 from talentbridge.cli.data import format_rate
 from talentbridge.config import build_settings
-from talentbridge.services.files import write_csv, write_jsonl, write_xlsx
+from talentbridge.services.file_writing import write_csv, write_jsonl, write_xlsx
 from talentbridge.storage import Database
 from talentbridge.web.app import create_app
 

@@ -36,7 +36,7 @@ def _run(entity: str, fmt: str | None, output: Path | None) -> None:
     from talentbridge.cli._common import open_database
     from talentbridge.cli.data import print_problems, progress_bar
     from talentbridge.services.exporting import export_entities
-    from talentbridge.services.files import default_extension
+    from talentbridge.services.file_writing import default_extension
 
     kind = _format_for(fmt, output)
     target = output or Path(f"{entity}{default_extension(kind) or '.' + kind}")

@@ -5,18 +5,13 @@
 records are 1-based positions in ``DemoDataset.organizations``; see ``talentbridge.demo._generate``.
 """
 
-from talentbridge.demo._generate import (
-    BLOCK,
-    DEMO_TODAY,
-    DemoDataset,
-    default_opening_count,
-    generate,
-    generate_organizations,
-    generate_programs,
-    iter_openings,
-    iter_talents,
-)
+from talentbridge.demo._common import BLOCK, DEMO_TODAY
+from talentbridge.demo._generate import DemoDataset, generate
+from talentbridge.demo._openings import default_opening_count, iter_openings
+from talentbridge.demo._organizations import generate_organizations
+from talentbridge.demo._programs import generate_programs
 from talentbridge.demo._skills import SkillCatalog, load_catalog
+from talentbridge.demo._talents import iter_talents
 
 __all__ = [
     "BLOCK",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from talentbridge.services.analytics_sql import MIN_GROUP, AnalyticsResult, AnalyticsTable
-from talentbridge.services.files import neutralize_formula
+from talentbridge.services.spreadsheet_formulas import neutralize_formula
 
 __all__ = ["table_csv", "results_xlsx", "SUPPRESSED_MARK"]
 

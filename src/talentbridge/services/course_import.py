@@ -28,7 +28,8 @@ from pydantic import ValidationError
 
 from talentbridge.domain.course import CourseData, CourseSkill, CourseSkillSource, FundingTrack
 from talentbridge.domain.errors import ImportRejected, Problem, ValidationFailed
-from talentbridge.services.files import SourceRow, open_rows, write_csv
+from talentbridge.services.file_reading import SourceRow, open_rows
+from talentbridge.services.file_writing import write_csv
 
 __all__ = [
     "COURSE_FORMATS",

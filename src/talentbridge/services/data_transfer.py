@@ -21,7 +21,8 @@ from typing import Any
 
 from talentbridge.config import Settings
 from talentbridge.domain.errors import ImportRejected, InputTooLarge, NotFound, Problem, ValidationFailed
-from talentbridge.services.files import READ_FORMATS, WRITE_FORMATS, open_rows, write_csv
+from talentbridge.services.file_reading import READ_FORMATS, open_rows
+from talentbridge.services.file_writing import WRITE_FORMATS, write_csv
 from talentbridge.services.importing import ENTITIES, import_file
 
 __all__ = [
@@ -242,7 +243,7 @@ def export_file(
     deletes the file once it has been downloaded."""
     _check(entity, fmt, WRITE_FORMATS)
     from talentbridge.services.exporting import export_entities
-    from talentbridge.services.files import default_extension
+    from talentbridge.services.file_writing import default_extension
 
     folder = transfers_dir(settings) / ("export-" + secrets.token_urlsafe(12))
     folder.mkdir(parents=True, exist_ok=True)
@@ -269,7 +270,7 @@ def list_file(
             "invalid list download",
             [Problem(loc=("query", "format"), msg=f"use one of {', '.join(LIST_FORMATS)}", value=fmt)],
         )
-    from talentbridge.services.files import default_extension, write_rows
+    from talentbridge.services.file_writing import default_extension, write_rows
 
     folder = transfers_dir(settings) / ("list-" + secrets.token_urlsafe(12))
     folder.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from talentbridge.domain import OpeningData, OrganizationData, ProgramData, TalentData
-from talentbridge.services.importing import Progress, refresh_statistics
+from talentbridge.services.import_parsing import Progress
+from talentbridge.services.importing import refresh_statistics
 
 __all__ = ["store_demo"]
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from talentbridge.domain.errors import Problem, ValidationFailed
-from talentbridge.services.files import WRITE_FORMATS, write_rows
+from talentbridge.services.file_writing import WRITE_FORMATS, write_rows
+from talentbridge.services.import_parsing import Progress
 from talentbridge.services.importing import (
     ENTITIES,
     SPECS,
-    Progress,
 )
 
 __all__ = [

@@ -43,7 +43,7 @@ def upload(setup: RoundSetupService, round_id: int, path: Path | str, what: str,
     are kept even when others are refused (the report says which); a file that cannot be read at all, or
     without the columns, is refused as a whole (ImportRejected)."""
     from talentbridge.domain.errors import ImportRejected
-    from talentbridge.services.files import read_rows
+    from talentbridge.services.file_reading import read_rows
 
     if what not in ("participants", "openings"):
         raise ValidationFailed("invalid upload", [Problem(("what",), "participants or openings", what)])

@@ -31,7 +31,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from talentbridge.domain.errors import ImportRejected, Msg, Problem, ValidationFailed
-from talentbridge.services.files import SourceRow, open_rows, write_csv
+from talentbridge.services.file_reading import SourceRow, open_rows
+from talentbridge.services.file_writing import write_csv
 from talentbridge.storage.survey_tables import SURVEY_ROLES, StatusSurveyRow
 from talentbridge.storage.tables import OrganizationRow
 
@@ -350,7 +351,7 @@ def import_survey_upload(
     import shutil
 
     from talentbridge.services.data_transfer import REJECTS_NAME, _safe_name, check_upload_size, keep_upload
-    from talentbridge.services.files import READ_FORMATS
+    from talentbridge.services.file_reading import READ_FORMATS
 
     check_upload_size(content)
     name = _safe_name(filename)

@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 from talentbridge.domain.training_plan import SavedPlan
-from talentbridge.services.files import neutralize_formula
+from talentbridge.services.spreadsheet_formulas import neutralize_formula
 
 __all__ = ["PLAN_COLUMNS", "plan_csv", "plan_rows", "plan_xlsx"]
 

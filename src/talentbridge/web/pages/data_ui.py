@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from talentbridge.services import data_transfer
-from talentbridge.services.files import WRITE_FORMATS
+from talentbridge.services.file_writing import WRITE_FORMATS
 from talentbridge.services.importing import ENTITIES
 from talentbridge.web.auth import audit
 from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep

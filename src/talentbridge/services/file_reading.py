@@ -1,19 +1,11 @@
-"""Tabular files: read rows (with their line numbers) from CSV, JSON Lines and XLSX; write CSV, JSON Lines,
-Parquet and XLSX.
+"""Read tabular files: rows (with their line numbers) from CSV, JSON Lines and XLSX.
 
 Reading never guesses silently: the format comes from the file extension, CSV is UTF-8 (with or without the BOM
 Excel writes) or, failing that, CP949/EUC-KR as saved by Korean Excel; a byte that is neither is reported with its
 line. A line of a JSON Lines file that is not a JSON object becomes a row with ``error`` set, so an import can
 report every bad line at once. Whole-file problems (unknown extension, unreadable file, bad header) raise
-``ImportRejected`` naming the file.
-
-Writing is atomic: the output goes to a temporary file next to the target, renamed into place when complete.
-
-Spreadsheets run formulas: a CSV or XLSX text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return is written with a leading ``'`` (the OWASP CSV-injection rule), so ``=HYPERLINK(...)`` from a résumé shows
-as text in Excel instead of running. Reading CSV and XLSX takes that one ``'`` off again (also before a ``'``, so a
-value that really starts with ``'=`` survives), which keeps export → import a round trip. JSON Lines and Parquet
-are not spreadsheets and are written as they are.
+``ImportRejected`` naming the file. A CSV or XLSX text cell loses the ``'`` that protected it from running as a
+formula (``spreadsheet_formulas``).
 """
 
 from __future__ import annotations
@@ -21,34 +13,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from talentbridge.domain.errors import ImportRejected, Problem, ValidationFailed
+from talentbridge.domain.errors import ImportRejected, Problem
+from talentbridge.services.spreadsheet_formulas import restore_formula
 
 __all__ = [
     "READ_FORMATS",
-    "WRITE_FORMATS",
     "SourceRow",
     "RowSource",
     "detect_format",
     "open_rows",
     "read_rows",
-    "write_rows",
-    "write_csv",
-    "write_jsonl",
-    "write_parquet",
-    "write_xlsx",
-    "default_extension",
-    "neutralize_formula",
-    "restore_formula",
 ]
 
 READ_FORMATS: dict[str, str] = {
@@ -59,27 +39,6 @@ READ_FORMATS: dict[str, str] = {
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
 }
-WRITE_FORMATS = ("csv", "jsonl", "parquet", "xlsx")
-_EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet", "xlsx": ".xlsx"}
-
-
-#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize_formula(text: str) -> str:
-    """``text`` as a spreadsheet cell that cannot run: a leading ``'`` before a formula trigger (and before a
-    ``'`` that :func:`restore_formula` would otherwise take off)."""
-    if text.startswith(FORMULA_TRIGGERS) or (text[:1] == "'" and text[1:2] in (*FORMULA_TRIGGERS, "'")):
-        return "'" + text
-    return text
-
-
-def restore_formula(text: str) -> str:
-    """The inverse of :func:`neutralize_formula` (``restore_formula(neutralize_formula(t)) == t`` for every t)."""
-    if text[:1] == "'" and text[1:2] in (*FORMULA_TRIGGERS, "'") and len(text) > 1:
-        return text[1:]
-    return text
 
 
 @dataclass
@@ -352,180 +311,3 @@ def _open_xlsx(path: Path) -> RowSource:
         workbook.close()
 
     return RowSource(path, "xlsx", columns, rows(), close=workbook.close)
-
-
-# -- writing ------------------------------------------------------------------------------------------------------
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def _atomic(path: Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    # mkstemp makes the file 0600; an exported file gets the mode any new file would (0644 under umask 022).
-    os.chmod(tmp, 0o666 & ~_umask())
-    try:
-        with open(tmp, mode, **kwargs) as handle:
-            yield handle
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
-
-
-def _spreadsheet_text(value: Any) -> str:
-    text = _cell_text(value)
-    # Numbers are numbers to a spreadsheet (-5 is not a formula); text of any other kind is neutralised.
-    return text if isinstance(value, int | float) else neutralize_formula(text)
-
-
-def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]], bom: bool = True) -> int:
-    """Write ``rows`` as CSV (UTF-8 with a BOM so Excel shows Hangul correctly); returns the row count."""
-    count = 0
-    with _atomic(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_spreadsheet_text(row.get(c)) for c in columns])
-            count += 1
-    return count
-
-
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    """One JSON object per line (UTF-8, Hangul unescaped); dates as ISO strings."""
-    count = 0
-    with _atomic(path, "w", encoding="utf-8", newline="\n") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False, default=_json_default))
-            handle.write("\n")
-            count += 1
-    return count
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if hasattr(value, "value"):
-        return value.value
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def write_parquet(
-    path: Path,
-    columns: list[str],
-    rows: Iterable[dict[str, Any]],
-    types: dict[str, str] | None = None,
-    batch_size: int = 10_000,
-) -> int:
-    """Write ``rows`` as Parquet in row groups of ``batch_size``. ``types`` maps columns to ``int``, ``float``,
-    ``bool``, ``date`` or ``str`` (default); lists and objects must be serialized to text by the caller."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    arrow = {
-        "int": pa.int64(),
-        "float": pa.float64(),
-        "bool": pa.bool_(),
-        "date": pa.date32(),
-        "str": pa.string(),
-    }
-    types = types or {}
-    schema = pa.schema([(c, arrow[types.get(c, "str")]) for c in columns])
-    count = 0
-    with _atomic(path, "wb") as handle:
-        writer = pq.ParquetWriter(handle, schema, compression="zstd")
-        try:
-            batch: list[dict[str, Any]] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= batch_size:
-                    writer.write_table(_arrow_table(pa, schema, columns, types, batch))
-                    count += len(batch)
-                    batch = []
-            if batch or count == 0:
-                writer.write_table(_arrow_table(pa, schema, columns, types, batch))
-                count += len(batch)
-        finally:
-            writer.close()
-    return count
-
-
-def _arrow_table(pa: Any, schema: Any, columns: list[str], types: dict[str, str], batch: list[dict[str, Any]]) -> Any:
-    arrays = []
-    for c in columns:
-        kind = types.get(c, "str")
-        values = [row.get(c) for row in batch]
-        if kind == "str":
-            values = [None if v is None else _cell_text(v) for v in values]
-        arrays.append(pa.array(values, type=schema.field(c).type))
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
-def write_xlsx(path: Path, columns: list[str], rows: Iterable[dict[str, Any]], sheet: str = "data") -> int:
-    """Write ``rows`` to the first sheet of a new workbook (streaming, write-only mode)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet)
-    worksheet.append(columns)
-    count = 0
-    for row in rows:
-        cells = []
-        for c in columns:
-            value = row.get(c)
-            if isinstance(value, list | dict):
-                value = json.dumps(value, ensure_ascii=False, default=str)
-            elif isinstance(value, datetime) and value.tzinfo is not None:
-                value = value.isoformat()  # Excel has no time zones
-            if isinstance(value, str):
-                value = neutralize_formula(value)  # openpyxl would store "=..." as a live formula
-            cells.append(value)
-        worksheet.append(cells)
-        count += 1
-    with _atomic(path, "wb") as handle:
-        workbook.save(handle)
-    return count
-
-
-def write_rows(
-    path: Path,
-    fmt: str,
-    columns: list[str],
-    rows: Iterable[dict[str, Any]],
-    types: dict[str, str] | None = None,
-) -> int:
-    """Write ``rows`` in ``fmt`` (csv, jsonl, parquet, xlsx); returns the number of rows written."""
-    if fmt == "csv":
-        return write_csv(path, columns, rows)
-    if fmt == "jsonl":
-        return write_jsonl(path, ({c: r.get(c) for c in columns} for r in rows))
-    if fmt == "parquet":
-        return write_parquet(path, columns, rows, types)
-    if fmt == "xlsx":
-        return write_xlsx(path, columns, rows)
-    raise ValidationFailed(
-        f"unknown output format {fmt!r}",
-        [Problem(loc=("format",), msg=f"use one of {', '.join(WRITE_FORMATS)}", value=fmt)],
-    )
-
-
-def default_extension(fmt: str) -> str:
-    return _EXTENSIONS.get(fmt, "")

@@ -11,7 +11,7 @@ import pytest
 
 from talentbridge.config import Settings, build_settings
 from talentbridge.domain import SkillClaim, TalentData
-from talentbridge.services import talent_index
+from talentbridge.services import talent_index, talent_index_state
 from talentbridge.services.change_bus import close_change_buses
 from talentbridge.services.job_queue import job_queue, reset_job_queues, route_reindex
 from talentbridge.services.jobs import JobService
@@ -127,8 +127,8 @@ def test_a_new_version_is_read_outside_the_process_lock(tmp_path, sqlite_databas
         _add(sqlite_database, "b", 1)
         idx, texts = svc._build(budget=None)
         second = svc.versions.publish(lambda folder: _save(idx, texts, folder, svc))
-    talent_index._versions[svc.key] = first  # this process still has the first one loaded
-    talent_index._pointer_checked.clear()
+    talent_index_state._versions[svc.key] = first  # this process still has the first one loaded
+    talent_index_state._pointer_checked.clear()
     reading, release = threading.Event(), threading.Event()
     real_read = talent_index.TalentIndexService._read_version
 
@@ -140,13 +140,13 @@ def test_a_new_version_is_read_outside_the_process_lock(tmp_path, sqlite_databas
     monkeypatch.setattr(talent_index.TalentIndexService, "_read_version", slow_read)
     assert _look(settings, sqlite_database)[0] == first  # starts the read in the background
     assert reading.wait(30)
-    assert talent_index._lock.acquire(timeout=5)  # the reader does not hold the process lock
-    talent_index._lock.release()
-    talent_index._pointer_checked.clear()
+    assert talent_index_state._lock.acquire(timeout=5)  # the reader does not hold the process lock
+    talent_index_state._lock.release()
+    talent_index_state._pointer_checked.clear()
     assert _look(settings, sqlite_database)[0] == first  # still answering, from the loaded version
     release.set()
     deadline = time.monotonic() + 30
-    while talent_index._versions.get(svc.key) != second and time.monotonic() < deadline:
+    while talent_index_state._versions.get(svc.key) != second and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _look(settings, sqlite_database)[:2] == (second, 3)
 
@@ -176,15 +176,15 @@ def test_a_change_bus_message_starts_reading_the_new_version_before_any_request(
         svc = RecommendService(settings, session).talent_index
         idx, texts = svc._build(budget=None)
         second = svc.versions.publish(lambda folder: _save(idx, texts, folder, svc))
-    talent_index._versions[svc.key] = first  # as if another process had published the second one
-    talent_index._pointer_checked[svc.key] = time.monotonic() + 1e9  # the pointer is not polled here
+    talent_index_state._versions[svc.key] = first  # as if another process had published the second one
+    talent_index_state._pointer_checked[svc.key] = time.monotonic() + 1e9  # the pointer is not polled here
     assert _look(settings, sqlite_database)[0] == first  # a request registers how to load (the skill graph)
-    change_bus_for(settings).publish(talent_index.TOPIC, {"version": second})
+    change_bus_for(settings).publish(talent_index_state.TOPIC, {"version": second})
     deadline = time.monotonic() + 30
-    while talent_index._versions.get(svc.key) != second and time.monotonic() < deadline:
+    while talent_index_state._versions.get(svc.key) != second and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert talent_index._versions.get(svc.key) == second  # no request came in between
-    assert len(talent_index._indexes[svc.key]) == 3
+    assert talent_index_state._versions.get(svc.key) == second  # no request came in between
+    assert len(talent_index_state._indexes[svc.key]) == 3
 
 
 def _opening(db: Database) -> int:

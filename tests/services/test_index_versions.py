@@ -117,13 +117,13 @@ WATCHER = textwrap.dedent(
     """
     import json, sys
     from talentbridge.config import build_settings
-    from talentbridge.services import talent_index
+    from talentbridge.services import talent_index_versions
     from talentbridge.services.recommend import RecommendService
     from talentbridge.storage import Database
 
     settings = build_settings(environment="test", data_dir=sys.argv[1], database_url=sys.argv[2], infer_skills=False)
     if sys.argv[3] == "bus-only":
-        talent_index.POINTER_CHECK_SECONDS = 1e9  # only a change-bus message can make it look at the pointer
+        talent_index_versions.POINTER_CHECK_SECONDS = 1e9  # only a change-bus message can make it look at the pointer
     db = Database(sys.argv[2])
     for line in sys.stdin:
         if line.strip() != "look":
@@ -190,7 +190,7 @@ def test_a_new_version_drops_the_talents_for_opening_lists_kept_in_this_process(
     are not drawn from the index and stay."""
     from talentbridge.services import recommend_cache
     from talentbridge.services.change_bus import change_bus_for
-    from talentbridge.services.talent_index import TOPIC, _watch
+    from talentbridge.services.talent_index_state import TOPIC, _watch
 
     settings = build_settings(environment="test", data_dir=tmp_path / "data", database_url=sqlite_database.url,
                               infer_skills=False)

@@ -436,7 +436,7 @@ def route_reindex(db: SessionSource, settings: Settings) -> None:
     """Requests of this process leave a large talent-index backlog to one ``reindex`` job (key
     ``reindex:after:<loaded version>``: one per version however many workers ask) on this process's queue, and
     answer from the loaded version meanwhile (``talent_index.REQUEST_BACKLOG``). ``serve`` calls it at start."""
-    from talentbridge.services.talent_index import set_reindex_submitter
+    from talentbridge.services.talent_index_state import set_reindex_submitter
 
     def submit(version: str) -> None:
         submit_job(db, settings, "reindex", {}, key=f"reindex:after:{version}", started_by_label="system")

@@ -99,7 +99,7 @@ MAX_ENTRIES = 4096
 #: index may still answer while one request at a time recomputes (see the module).
 REFRESH_SECONDS = 4.0
 
-_TAXONOMY_VERSION_KEY = "version"  # storage.taxonomy_repository.VERSION_KEY
+_TAXONOMY_VERSION_KEY = "version"  # storage.taxonomy_writes.VERSION_KEY
 
 T = TypeVar("T")
 

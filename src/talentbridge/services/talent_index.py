@@ -24,19 +24,21 @@ so requests go on answering from the old one meanwhile); only the swap of refere
 Talent text embeddings sit in the index columns, refilled from the on-disk store by text hash
 (``text_keys.npy`` beside the index); texts not encoded yet are encoded within a time budget per request (all of
 them in ``rebuild_index`` and batch runs).
+
+``TalentIndexService`` is spread over four modules: this one keeps it in step with the table (``index``), brings
+one talent in right away, erases talents and rebuilds; ``talent_index_versions`` publishes, reads and loads versions
+and follows the pointer (``POINTER_CHECK_SECONDS``); ``talent_index_build`` builds the index and fills its text
+embeddings; ``talent_index_state`` holds the process-wide state and what the rest of the process asks of it
+(``reset_indexes``, ``loaded_index_versions``, ``set_reindex_submitter``, the change-bus ``TOPIC``).
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
-import json
 import logging
-import threading
 import time
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -44,48 +46,39 @@ from sqlalchemy.orm import Session
 
 from talentbridge.config import Settings
 from talentbridge.domain import Talent
-from talentbridge.matching.columns import SkillVocab, TalentColumns
 from talentbridge.matching.retrieval import TalentIndex
-from talentbridge.services.index_versions import IndexVersions
-from talentbridge.services.recommend_context import MatchingContext, reset_graphs
-from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS, TalentTexts, talent_text
+from talentbridge.services.recommend_context import MatchingContext
+from talentbridge.services.talent_index_build import Progress
+from talentbridge.services.talent_index_state import (
+    _asked,
+    _asked_at,
+    _checked,
+    _edits,
+    _gates,
+    _indexes,
+    _lag,
+    _lock,
+    _submitters,
+    _synced,
+    _texts,
+    _versions,
+    _watch,
+    reset_indexes,
+)
+from talentbridge.services.talent_index_versions import TalentIndexVersions
+from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS, talent_text
 
 __all__ = [
     "API_SYNC_INTERVAL",
-    "POINTER_CHECK_SECONDS",
     "TalentIndexService",
     "TalentSnapshot",
     "REQUEST_BACKLOG",
-    "loaded_index_versions",
     "on_talent_changed",
     "reset_indexes",
-    "set_reindex_submitter",
 ]
 
-Progress = Callable[[int, int], None]
 log = logging.getLogger(__name__)
 
-_lock = threading.RLock()
-_indexes: dict[str, TalentIndex] = {}
-_checked: dict[str, float] = {}
-_texts: dict[str, TalentTexts] = {}
-_versions: dict[str, str] = {}  # key -> version loaded in this process
-_loaded_at: dict[str, float] = {}  # key -> when it was loaded or published here (epoch seconds)
-_synced: dict[str, dict[str, Any]] = {}  # key -> signature (and synced_at) the in-memory index is in step with
-_pointer_checked: dict[str, float] = {}
-_loading: dict[str, threading.Lock] = {}  # key -> held while a version is read from disk (outside ``_lock``)
-#: key -> submits the ``reindex`` job for a backlog, given the loaded version (web processes; ``route_reindex``)
-_submitters: dict[str, Callable[[str], None]] = {}
-_asked: dict[str, str] = {}  # key -> loaded version a reindex job was already asked for by this process
-_asked_at: dict[str, float] = {}  # key -> when this process last asked for one (monotonic seconds)
-# key -> talents the loaded version lacks or has stale, at least, as the last comparison with the table found while
-# a reindex job brings them in (absent: in step, or not known since a version loaded)
-_lag: dict[str, int] = {}
-_gates: dict[str, Any] = {}  # key -> the talents' change counters as of the last comparison that left the index in step
-_edits: dict[str, str] = {}  # key -> digest of the talents changed in memory since the synced signature (in order)
-#: key -> starts reading the current version in the background (registered by a use that had the skill graph;
-#: the change-bus listener calls it, so a new version is read as soon as it is announced)
-_loaders: dict[str, Callable[[], None]] = {}
 #: Changed talents a request brings into the loaded index itself; a larger backlog goes to a ``reindex`` job.
 REQUEST_BACKLOG = 200
 #: Seconds during which the API uses the index without comparing it with the database again.
@@ -94,10 +87,6 @@ API_SYNC_INTERVAL = 5.0
 #: a version is out: without a pause the job workers would reindex without end, and every web worker would load
 #: each version, dropping its kept lists). Meanwhile lists say how far they are behind (``index_behind``).
 AUTO_REINDEX_INTERVAL = 30.0
-#: Seconds between two reads of the ``current`` pointer (a change-bus message makes the next use read it at once).
-POINTER_CHECK_SECONDS = 1.0
-#: The change-bus topic of a new index version (payload ``{"version": name}``).
-TOPIC = "index.talents"
 
 
 class TalentSnapshot(Protocol):
@@ -131,84 +120,13 @@ def talent_snapshot(session: Session) -> TalentSnapshot:
     return SqlTalentSnapshot(session)
 
 
-def reset_indexes() -> None:
-    """Forget in-process indexes (tests; after a taxonomy change)."""
-    from talentbridge.services.lexical_pool import reset_pools
-    from talentbridge.services.recommend_openings import reset_openings
-
-    with _lock:
-        _indexes.clear()
-        _checked.clear()
-        _texts.clear()
-        _versions.clear()
-        _loaded_at.clear()
-        _synced.clear()
-        _edits.clear()
-        _gates.clear()
-        _pointer_checked.clear()
-        _asked.clear()
-        _asked_at.clear()
-        _lag.clear()
-        _loaders.clear()
-    reset_graphs()
-    reset_openings()
-    reset_pools()
-
-
-def loaded_index_versions() -> dict[str, str]:
-    """The index versions this process answers from, by index folder (``/api/health``)."""
-    with _lock:
-        return {key.split("|", 1)[0]: name for key, name in _versions.items()}
-
-
-def index_loaded_at() -> dict[str, float]:
-    """When this process started answering from its version (epoch seconds), by index folder."""
-    with _lock:
-        return {key.split("|", 1)[0]: at for key, at in _loaded_at.items()}
-
-
-def _key(settings: Settings) -> str:
-    return f"{settings.index_dir / 'talents'}|{settings.sqlalchemy_url}"
-
-
-def set_reindex_submitter(settings: Settings, submit: Callable[[str], None] | None) -> None:
-    """Register how this process asks for a ``reindex`` job (``submit(loaded_version)``; None: forget it). With
-    one registered, requests leave backlogs above ``REQUEST_BACKLOG`` to that job (``job_queue.route_reindex``)."""
-    with _lock:
-        if submit is None:
-            _submitters.pop(_key(settings), None)
-        else:
-            _submitters[_key(settings)] = submit
-
-
-def _on_new_version(topic: str, payload: dict[str, Any]) -> None:
-    """Change-bus callback (listener thread): the next use of any index reads the pointer again, and the
-    talents-for-opening lists kept by ``recommend_cache`` (drawn from the old version) no longer answer as they
-    are (``supersede``: each answers only while one request recomputes it, for a few seconds at most)."""
-    from talentbridge.services import recommend_cache
-
-    _pointer_checked.clear()
-    recommend_cache.supersede("talents_for_opening")
-    for load in list(_loaders.values()):  # start reading the new version now, not at the next request
-        try:
-            load()
-        except Exception:  # noqa: BLE001 - the next use reads the pointer again
-            log.warning("could not start loading a new index version", exc_info=True)
-
-
-def _watch(settings: Settings) -> None:
-    from talentbridge.services.change_bus import change_bus_for
-
-    change_bus_for(settings).ensure_subscribed(TOPIC, _on_new_version)
-
-
 def largest_id(idx: TalentIndex) -> int:
     """The largest talent id ``idx`` holds, alive or not (0: none)."""
     ids = idx.columns.ids
     return int(ids.max()) if ids.shape[0] else 0
 
 
-class TalentIndexService:
+class TalentIndexService(TalentIndexVersions):
     """The talent index of the configured database, for one ``MatchingContext``.
 
     ``sync_interval``: seconds during which the index is used without comparing it with the database again
@@ -220,23 +138,6 @@ class TalentIndexService:
     def __init__(self, ctx: MatchingContext, snapshot: Callable[[Session], TalentSnapshot] = talent_snapshot) -> None:
         self.ctx = ctx
         self.snapshot = snapshot(ctx.session)
-
-    @property
-    def index_dir(self) -> Path:
-        return self.ctx.settings.index_dir / "talents"
-
-    @property
-    def key(self) -> str:
-        return _key(self.ctx.settings)
-
-    @property
-    def versions(self) -> IndexVersions:
-        return IndexVersions(self.index_dir)
-
-    @property
-    def version(self) -> str | None:
-        """The version this process has loaded (None before the first use)."""
-        return _versions.get(self.key)
 
     def index(self, *, complete: bool = False) -> TalentIndex:
         """The talent index, built or brought up to date with the database (text embeddings included).
@@ -348,73 +249,6 @@ class TalentIndexService:
                 _asked.pop(key, None)
                 _asked_at.pop(key, None)
 
-    def _follow_pointer(self) -> None:
-        """Load a newer published version when the pointer says so (read at most every ``POINTER_CHECK_SECONDS``,
-        at once after a change-bus message). Reading and building happen outside ``_lock``, in a background
-        thread when an index is loaded (requests answer from it meanwhile); the swap is O(1) under the lock."""
-        key = self.key
-        if key not in _loaders:  # how the change-bus listener starts a load (the graph: a request has a session)
-            graph = self.ctx.graph
-            _loaders[key] = lambda: self._start_load(graph)
-        now = time.monotonic()
-        loaded = _indexes.get(key)
-        if loaded is not None and now - _pointer_checked.get(key, -1e9) < POINTER_CHECK_SECONDS:
-            return
-        _pointer_checked[key] = now
-        name = self.versions.current()
-        if name is None or name == _versions.get(key):
-            return
-        with _lock:
-            gate = _loading.setdefault(key, threading.Lock())
-        if loaded is None:
-            with gate:  # nothing to answer from: wait for whoever loads
-                if _versions.get(key) != name or key not in _indexes:
-                    self._load_version(name)
-            return
-        self._start_load(self.ctx.graph, name)
-
-    def _start_load(self, graph: Any, name: str | None = None) -> None:
-        """Read version ``name`` (the current one when None) in a background thread, unless one is being read or
-        it is loaded already; ``graph`` is the skill graph (from a request's session: the thread has none)."""
-        key = self.key
-        name = name or self.versions.current()
-        if name is None or name == _versions.get(key):
-            return
-        with _lock:
-            gate = _loading.setdefault(key, threading.Lock())
-        if not gate.acquire(blocking=False):
-            return
-
-        def load() -> None:
-            try:
-                self._load_version(name, graph)
-            except Exception:  # noqa: BLE001 - the next pointer check tries again
-                log.warning("loading index version %s failed", name, exc_info=True)
-            finally:
-                gate.release()
-
-        threading.Thread(target=load, name="talentbridge-index-load", daemon=True).start()
-
-    def _load_version(self, name: str, graph: Any = None) -> TalentIndex | None:
-        """Read version ``name`` (outside ``_lock``) and make it this process's index (under it)."""
-        loaded = self._read_version(name, graph)
-        if loaded is None:
-            return None
-        idx, tt, synced = loaded
-        with _lock:
-            key = self.key
-            _indexes[key] = idx
-            _texts[key] = tt
-            _synced[key] = synced
-            _edits.pop(key, None)
-            _gates.pop(key, None)
-            _versions[key] = name
-            _loaded_at[key] = time.time()
-            _checked.pop(key, None)  # compare with the table at the next use
-            _asked.pop(key, None)
-            _lag.pop(key, None)
-        return idx
-
     def rebuild_index(self, progress: Progress | None = None) -> dict[str, Any]:
         """Build the index from scratch, every profile text encoded, and publish it as the new current version
         (``talentbridge recommend reindex``, the ``reindex`` job); every worker picks it up. The build runs outside
@@ -434,29 +268,6 @@ class TalentIndexService:
                 "encoded": int((texts.have & idx.columns.alive).sum()),
             },
         }
-
-    def encode_all(self, idx: TalentIndex) -> None:
-        """Encode every profile text not encoded yet (batch runs): encoded into the store outside the lock, then
-        put into the columns under it."""
-        with _lock:
-            tt = _texts[self.key]
-            tt.grow(len(idx.columns))
-            keys = tt.keys[tt.pending(idx.columns.alive)].copy()
-            ids = idx.columns.ids[tt.pending(idx.columns.alive)].copy()
-        if self.ctx.text.active and keys.size:
-
-            def texts_of(positions: np.ndarray) -> list[str]:
-                wanted = [int(i) for i in ids[positions]]
-                found = self.ctx.repos.talents.get_many(wanted)
-                return [talent_text(found[i]) if i in found else "" for i in wanted]
-
-            self.ctx.text.lookup("talents", keys, texts_of, budget=None)
-        with _lock:
-            self._fill_texts(idx, None)
-
-    def text_states(self, rows: np.ndarray) -> list[str]:
-        """Per index row: whether its profile text was compared, is pending, or there is none."""
-        return _texts[self.key].state(rows)
 
     def external_ids(self, ids: Sequence[int]) -> dict[int, str | None]:
         return self.snapshot.external_ids(ids)
@@ -526,132 +337,6 @@ class TalentIndexService:
         synced = _synced[self.key] = {**signature, "synced_at": datetime.now(UTC).isoformat()}
         _edits.pop(self.key, None)
         return synced
-
-    def _publish(self, idx: TalentIndex, texts: TalentTexts, signature: dict[str, Any]) -> str:
-        """Write ``idx`` as a new version (outside ``_lock`` unless the caller holds it), make it current, make it
-        this process's index and tell the other processes."""
-        from talentbridge.services.change_bus import change_bus_for
-
-        synced = {**signature, "synced_at": datetime.now(UTC).isoformat()}
-        # embeddings are kept in the text store (by hash), not written with the columns
-        lean = copy.copy(idx)
-        lean.columns = copy.copy(idx.columns)
-        lean.columns.embeddings = None
-
-        def write(folder: Path) -> None:
-            lean.save(folder)
-            texts.save(folder)
-            (folder / "sync.json").write_text(json.dumps(synced))
-
-        name = self.versions.publish(write, meta={"talents": len(idx)})
-        key = self.key
-        with _lock:
-            _indexes[key] = idx
-            _texts[key] = texts
-            _synced[key] = synced
-            _edits.pop(key, None)
-            _gates.pop(key, None)
-            _versions[key] = name
-            _loaded_at[key] = time.time()
-            _pointer_checked[key] = time.monotonic()
-            _asked.pop(key, None)
-            _lag.pop(key, None)
-        change_bus_for(self.ctx.settings).publish(TOPIC, {"version": name})
-        return name
-
-    def _load_current(self) -> TalentIndex | None:
-        """The current version from disk made this process's index (None: none usable, build one)."""
-        name = self.versions.current()
-        return None if name is None else self._load_version(name)
-
-    def _read_version(self, name: str, graph: Any = None) -> tuple[TalentIndex, TalentTexts, dict[str, Any]] | None:
-        """Version ``name`` from disk with its text hashes (embeddings from the store) and signature, touching no
-        state of this process (None: none usable — an index format of another release, or removed meanwhile)."""
-        folder = self.versions.path(name)
-        try:
-            idx = TalentIndex.load(folder, graph if graph is not None else self.ctx.graph)
-            tt = None if idx is None else TalentTexts.load(folder, len(idx.columns))
-            if idx is None or tt is None:
-                return None
-            synced = json.loads((folder / "sync.json").read_text())
-        except (OSError, ValueError):
-            return None  # removed meanwhile (erasure): the next use reads the pointer again
-        idx.columns.embeddings = None
-        self._fill_texts(idx, 0.0, encode=False, tt=tt)
-        return idx, tt, synced
-
-    def _talent_columns(self, talents: Iterable[Talent], vocab: SkillVocab) -> TalentColumns:
-        return TalentColumns.from_talents(list(talents), vocab=vocab, today=self.ctx.today)
-
-    def _build(self, progress: Progress | None = None, *, budget: float | None) -> tuple[TalentIndex, TalentTexts]:
-        taxonomy, graph = self.ctx.taxonomy_and_graph
-        vocab = SkillVocab()
-        parts = []
-        texts: list[str] = []
-        batch: list[Talent] = []
-        for t in self.ctx.repos.talents.iter_all(batch_size=5000):
-            batch.append(t)
-            texts.append(talent_text(t))
-            if len(batch) >= 5000:
-                parts.append(self._talent_columns(batch, vocab))
-                batch = []
-        if batch:
-            parts.append(self._talent_columns(batch, vocab))
-        for sid in taxonomy.skills:  # skills in use first: they get their own vector dimensions
-            vocab.add(sid)
-        cols = TalentColumns.empty(vocab)
-        for p in parts:
-            cols.append(p)
-        idx = TalentIndex.build(cols, graph, threads=0, progress=progress)
-        tt = TalentTexts.empty(self.ctx.text.model_id)
-        tt.set(np.arange(len(texts), dtype=np.int64), texts)
-        self._fill_texts(idx, budget, texts=texts, progress=progress, tt=tt)
-        return idx, tt
-
-    def _fill_texts(
-        self,
-        idx: TalentIndex,
-        budget: float | None,
-        *,
-        texts: list[str] | None = None,
-        encode: bool = True,
-        progress: Progress | None = None,
-        tt: TalentTexts | None = None,
-    ) -> None:
-        """Put the embeddings of live rows that lack theirs into the columns: from the store, then (``encode``)
-        encoded within ``budget`` seconds (None: all). ``texts``: the text of every row, when at hand."""
-        tt = _texts[self.key] if tt is None else tt
-        cols = idx.columns
-        tt.grow(len(cols))
-        text = self.ctx.text
-        if not text.active:
-            return
-        dim = text.dim
-        if cols.embeddings is None or cols.embeddings.shape != (len(cols), dim):
-            cols.embeddings = np.zeros((len(cols), dim), dtype=np.float16)
-            tt.have[:] = False
-        pending = tt.pending(cols.alive)
-        if pending.size == 0:
-            return
-        if not encode:
-            vectors, found = text.store("talents").get(tt.keys[pending])
-        else:
-
-            def texts_of(positions: np.ndarray) -> list[str]:
-                rows = pending[positions]
-                if texts is not None:
-                    return [texts[int(r)] for r in rows]
-                ids = [int(i) for i in cols.ids[rows]]
-                found = self.ctx.repos.talents.get_many(ids)
-                return [talent_text(found[i]) if i in found else "" for i in ids]
-
-            vectors, found = text.lookup("talents", tt.keys[pending], texts_of, budget=budget, progress=progress)
-        cols.embeddings[pending[found]] = vectors[found]
-        tt.have[pending[found]] = True
-
-    def _upsert(self, idx: TalentIndex, talents: list[Talent]) -> None:
-        rows = idx.upsert(talents, today=self.ctx.today)
-        _texts[self.key].set(rows, [talent_text(t) for t in talents])
 
     def _sync(self, idx: TalentIndex, deletions: bool = True) -> int:
         """Re-index talents changed since the saved signature (and drop deleted ones); returns how many."""

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api", tags=["health"])
 @router.get("/health")
 def health(database: ManagedDatabaseDep, settings: SettingsDep) -> dict[str, Any]:
     from talentbridge.services.readiness import missing_models, warm_up_state
-    from talentbridge.services.talent_index import index_loaded_at, loaded_index_versions
+    from talentbridge.services.talent_index_state import index_loaded_at, loaded_index_versions
     from talentbridge.services.transactions import database_state
 
     detail, dialect = database_state(database)

@@ -15,6 +15,7 @@ from talentbridge.domain.errors import InvalidState, NotFound, Problem, Validati
 from talentbridge.services.accounts import Role, User, request_password_reset
 from talentbridge.services.audit_log import AuditEntry, write_entries
 from talentbridge.storage.account_tables import UserRow
+from talentbridge.storage.entity_repository import escape_like
 from talentbridge.storage.tables import OrganizationRow
 
 __all__ = [
@@ -54,10 +55,6 @@ class AccountView:
         return not self.active and self.last_login_at is None
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def list_accounts(
     session: Session,
     *,
@@ -85,7 +82,7 @@ def list_accounts(
     elif status == "deactivated":
         conditions += [UserRow.active.is_(False), UserRow.last_login_at.is_not(None)]
     if q and q.strip():
-        pattern = f"%{_escape_like(q.strip())}%"
+        pattern = f"%{escape_like(q.strip())}%"
         conditions.append(or_(UserRow.name.ilike(pattern, escape="\\"), UserRow.email.ilike(pattern, escape="\\")))
     total = int(session.scalar(select(func.count()).select_from(UserRow).where(*conditions)) or 0)
     stmt = (
@@ -237,7 +234,7 @@ def find_organizations(session: Session, q: str, limit: int = 10) -> list[dict[s
     text = q.strip()
     if len(text) < 1:
         return []
-    pattern = f"%{_escape_like(text)}%"
+    pattern = f"%{escape_like(text)}%"
     exact = func.lower(OrganizationRow.name) == text.lower()
     rows = session.execute(
         select(OrganizationRow.id, OrganizationRow.name, OrganizationRow.kind, OrganizationRow.region)

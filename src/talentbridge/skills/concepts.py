@@ -65,9 +65,11 @@ class ConceptIndex:
             per_concept.append(pairs)
         self.label_owner = np.asarray(owner, dtype=np.int64)
         self.label_starts = np.asarray(starts, dtype=np.int64)
-        self.lexicon = LabelIndex(per_concept, max_tokens=max_label_tokens)
+        # each label is tokenized once for both lexical indexes (Kiwi reads every Hangul label: the slow part)
+        tokenized = {label: tokens(label) for label in dict.fromkeys(self.labels)}
+        self.lexicon = LabelIndex(per_concept, max_tokens=max_label_tokens, tokenized=tokenized)
         self.label_pairs = per_concept  # (label, weight) per concept, as indexed
-        self.bm25 = BM25Index([[t.key for label, _ in pairs for t in tokens(label)] for pairs in per_concept])
+        self.bm25 = BM25Index([[t.key for label, _ in pairs for t in tokenized[label]] for pairs in per_concept])
         self.label_vectors: np.ndarray | None = None
         self.encoder: Encoder | None = None
         self._label_blocks: list[tuple[int, int, int, int]] | None = None

@@ -11,7 +11,7 @@ concept; it is a sparse matrix product, a few hundred microseconds per query ove
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,9 +59,15 @@ class LabelIndex:
 
     ``labels`` holds, per concept index, ``(label, weight)`` pairs. Labels whose key is shorter than two
     characters are ignored (except tech spellings such as ``c#``), as are keys made only of stopwords.
+    ``tokenized`` maps a label to its ``tokens`` when the caller has them already.
     """
 
-    def __init__(self, labels: Sequence[Iterable[tuple[str, float]]], max_tokens: int = 8) -> None:
+    def __init__(
+        self,
+        labels: Sequence[Iterable[tuple[str, float]]],
+        max_tokens: int = 8,
+        tokenized: Mapping[str, list[Token]] | None = None,
+    ) -> None:
         self.max_tokens = 1
         self._index: dict[str, list[tuple[int, float]]] = {}
         # how many tokens the labels behind each key have: "ASR" (1) and "a Sr" (2) share the key "asr"
@@ -71,7 +77,7 @@ class LabelIndex:
         self.partial: list[tuple[int, str, float]] = []
         for concept, pairs in enumerate(labels):
             for label, weight in pairs:
-                toks = tokens(label)
+                toks = tokenized[label] if tokenized is not None and label in tokenized else tokens(label)
                 if not toks or len(toks) > max_tokens:
                     continue
                 if not keeps_hangul(label, toks):

@@ -14,6 +14,7 @@ Kiwi is loaded lazily, once per process (about a second).
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -77,8 +78,12 @@ def normalize(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def english_key(word: str) -> str:
-    """Lower-case, accent-free, light plural stemming (``databases`` → ``database``, ``skills`` → ``skill``)."""
+    """Lower-case, accent-free, light plural stemming (``databases`` → ``database``, ``skills`` → ``skill``).
+
+    Memoised: the same words come back in every label and text (building the label index of the ESCO-merged
+    taxonomy asks for about 800,000 keys of far fewer words)."""
     w = unicodedata.normalize("NFKC", word).lower()
     if not w.isascii() and all(ord(c) < 0x250 for c in w):  # Latin accents only (kana dakuten are marks too)
         w = "".join(c for c in unicodedata.normalize("NFD", w) if unicodedata.category(c) != "Mn")

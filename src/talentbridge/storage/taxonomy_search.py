@@ -13,14 +13,11 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from talentbridge.storage.entity_repository import escape_like
 from talentbridge.storage.taxonomy_rows import normalize_label, occupation_from_row, skill_from_row
 from talentbridge.storage.taxonomy_tables import OccupationLabelRow, OccupationRow, SkillLabelRow, SkillRow
 
 __all__ = ["SearchPage", "TaxonomySearch"]
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass
@@ -78,7 +75,7 @@ class TaxonomySearch:
         """Occupations by label, ranked like ``search_skills``; ``isco`` filters by ISCO code prefix."""
         filters = []
         if isco:
-            filters.append(OccupationRow.isco_code.like(_like_escape(isco) + "%", escape="\\"))
+            filters.append(OccupationRow.isco_code.like(escape_like(isco) + "%", escape="\\"))
         if builtin is not None:
             filters.append(OccupationRow.builtin.is_(builtin))
         return self._search(
@@ -107,7 +104,7 @@ class TaxonomySearch:
         size = max(1, size)
         q = normalize_label(query)
         if q:
-            escaped = _like_escape(q)
+            escaped = escape_like(q)
             rank = case(
                 (labels.norm == q, 0),
                 (labels.norm.like(escaped + "%", escape="\\"), 1),

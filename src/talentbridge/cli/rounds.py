@@ -3,6 +3,7 @@
 
     rounds create --program 1 --name "2027 1차" --cap capital=40 --seed 7
     rounds attach-opening ROUND OPENING... [--seats N]
+    rounds detach-opening ROUND OPENING
     rounds add-participant ROUND TALENT... [--employer ORG]
     rounds open ROUND [--deadline 2027-03-01T18:00:00+09:00]
     rounds submit-preferences ROUND --file prefs.csv|prefs.json
@@ -12,6 +13,7 @@
     rounds show ROUND [--run ID] [--json]
     rounds publish ROUND --run ID --by NAME
     rounds reproduce RUN_ID
+    rounds remind-followups [--today 2027-06-01]
 
 Preference files are read by :mod:`._preference_files`; the tables of ``run`` and ``show`` are in
 :mod:`._round_tables`.

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 #: The reference date of the demo (so the same seed gives the same dates on every day).
 DEMO_TODAY = date(2026, 11, 1)
-#: Records per random stream (see module docstring).
+#: Records per random stream (each block of records draws from its own seeded stream: demo/_generate.py).
 BLOCK = 1000
 
 T = TypeVar("T")

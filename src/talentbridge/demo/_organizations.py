@@ -20,7 +20,7 @@ from talentbridge.domain.enums import (
     SizeBand,
 )
 
-# ---------------------------------------------------------------- organizations
+__all__ = ["generate_organizations", "slug"]
 
 _KIND_SHARE: list[tuple[OrganizationKind, float]] = [
     (OrganizationKind.AI_STARTUP, 0.45),
@@ -115,7 +115,7 @@ class _UniqueNames:
         return (name, name_en) if count == 1 else (f"{name} {count}", f"{name_en} {count}")
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(c for c in ascii_text.lower() if c.isalnum())
 
@@ -148,7 +148,7 @@ def generate_organizations(n: int, seed: int, today: date = DEMO_TODAY) -> list[
                 names.take(ko)
                 add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng), industry="P",
                     nonprofit=True, founded=date(rng.randint(1946, 1995), 3, 1),
-                    website=f"https://www.{_slug(en)[:20]}.ac.example", description=f"{ko}: AI·데이터 관련 학과와 산학협력단을 운영합니다.")  # fmt: skip
+                    website=f"https://www.{slug(en)[:20]}.ac.example", description=f"{ko}: AI·데이터 관련 학과와 산학협력단을 운영합니다.")  # fmt: skip
         elif kind in (OrganizationKind.RESEARCH_INSTITUTE, OrganizationKind.PUBLIC_AGENCY):
             source = _places.INSTITUTES if kind is OrganizationKind.RESEARCH_INSTITUTE else _places.AGENCIES
             for ko, en, region in source[:count]:
@@ -157,7 +157,7 @@ def generate_organizations(n: int, seed: int, today: date = DEMO_TODAY) -> list[
                 add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng),
                     industry="M" if is_institute else "O", nonprofit=True,
                     founded=date(rng.randint(1966, 2015), rng.randint(1, 12), 1),
-                    website=f"https://www.{_slug(en)[:20]}.re.example",
+                    website=f"https://www.{slug(en)[:20]}.re.example",
                     description=(f"{ko}({en}): 정부출연연구기관. 산업 AI 공동연구와 인재 교류를 수행합니다." if is_institute
                                  else f"{ko}({en}): 지역 AI 인재 양성과 기업 지원 사업을 운영합니다."))  # fmt: skip
         elif kind is OrganizationKind.AI_STARTUP:
@@ -178,7 +178,7 @@ def generate_organizations(n: int, seed: int, today: date = DEMO_TODAY) -> list[
                 add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng),
                     industry="J" if rng.random() < 0.8 else "M", nonprofit=False,
                     founded=today - timedelta(days=rng.randint(300, 4500)), venture_certified=rng.random() < 0.65,
-                    website=f"https://{_slug(en)[:24]}.example.com",
+                    website=f"https://{slug(en)[:24]}.example.com",
                     description=f"{city} 소재 AI 스타트업. {focus} 솔루션을 개발합니다.")  # fmt: skip
         else:  # manufacturers
             pre2, prod = _places.MAKER_NAME_PARTS
@@ -196,7 +196,7 @@ def generate_organizations(n: int, seed: int, today: date = DEMO_TODAY) -> list[
                 add(name=ko, name_en=en, kind=kind, region=region, size_band=_SIZE[kind](rng), industry="C",
                     nonprofit=False, venture_certified=rng.random() < 0.1,
                     founded=today - timedelta(days=rng.randint(5 * 365, 50 * 365)),
-                    website=f"https://{_slug(en)[:24]}.example.co.kr",
+                    website=f"https://{slug(en)[:24]}.example.co.kr",
                     description=f"{city} 소재 {product} 제조기업. 스마트공장 고도화를 위해 AI 인재를 찾고 있습니다.")  # fmt: skip
     return out
 
@@ -219,7 +219,7 @@ def _large_enterprises(count, rng, names, region_pick, today, add) -> None:  # t
             pos = add(name=ko, name_en=en, kind=OrganizationKind.LARGE_ENTERPRISE, region=region,
                       size_band=SizeBand.LARGE, industry=ksic, nonprofit=False,
                       founded=today - timedelta(days=rng.randint(20 * 365, 70 * 365)), parent_id=parent,
-                      group=f"{gko}그룹", website=f"https://www.{_slug(en)[:24]}.example.com",
+                      group=f"{gko}그룹", website=f"https://www.{slug(en)[:24]}.example.com",
                       description=f"{gko}그룹 계열사. 사내 AI 조직과 스타트업 인재교류 프로그램을 운영합니다.")  # fmt: skip
             parent = parent or pos
             made += 1

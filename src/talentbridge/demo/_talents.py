@@ -11,7 +11,7 @@ from talentbridge.demo import _names, _places, _texts
 from talentbridge.demo._common import BLOCK, DEMO_TODAY, _Pick
 from talentbridge.demo._context import _blocks, _Context, _context
 from talentbridge.demo._korean import _josa
-from talentbridge.demo._organizations import _slug
+from talentbridge.demo._organizations import slug
 from talentbridge.demo._skills import Role, SkillCatalog
 from talentbridge.domain import (
     Education,
@@ -184,7 +184,7 @@ def _talent(index: int, rng: random.Random, ctx: _Context) -> TalentData:
     if not student or rng.random() < 0.3:
         salary = int(min(25_000, max(2_800, 3_600 + 520 * experience + rng.gauss(0, 600))) // 100 * 100)
 
-    local = _slug(name_latin or name) or "talent"
+    local = slug(name_latin or name) or "talent"
     email = f"{local}.{index}@{_EMAIL_DOMAINS[index % 3]}" if rng.random() < 0.97 else None
     if abroad and foreign:
         phone = f"+{_COUNTRY_CODE.get(nationality, 1)} {rng.randint(100, 999)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"  # fmt: skip

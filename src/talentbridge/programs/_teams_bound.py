@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+__all__ = ["lp_bound", "mip_improve"]
+
 
 def _build(x: Any, coverable: list[dict[str, int]], mean: float, ci: np.ndarray, ct: np.ndarray):  # type: ignore[no-untyped-def]
     """Columns: assignment pairs (ci[k], ct[k]), then covering variables, then balance excesses.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from talentbridge.skills.titles import TitleWeights
+from talentbridge.skills.title_weights import TitleWeights
 
 #: ../shared/data seen from the repository, or from a worktree a level deeper
 DATA_ROOT = next((p for p in Path(__file__).resolve().parents if (p / "shared/data").is_dir()), Path("/work"))

@@ -33,7 +33,7 @@ def _zips(folder: Path) -> list[Path]:
 
 def _run(url: str, paths: list[Path], repeat: int) -> list[tuple[str, float, str]]:
     from talentbridge.services.taxonomy import import_esco, load_taxonomy
-    from talentbridge.skills.esco import read_esco
+    from talentbridge.skills.esco_read import read_esco
     from talentbridge.storage import Database
 
     rows: list[tuple[str, float, str]] = []

@@ -111,7 +111,8 @@ def build_services():
 
     taxonomy = load_builtin()
     if not ARGS.no_esco:
-        from talentbridge.skills.esco import merge_with_builtin, read_esco
+        from talentbridge.skills.esco_merge import merge_with_builtin
+        from talentbridge.skills.esco_read import read_esco
 
         taxonomy = merge_with_builtin(taxonomy, read_esco(sorted(ARGS.esco.glob("*.zip")))).taxonomy
     services = get_skill_services(get_settings(), encoder=ARGS.encoder, taxonomy=taxonomy)

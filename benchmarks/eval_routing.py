@@ -223,7 +223,7 @@ def fit_factors(rows: dict[str, list[dict]], gold: dict[str, str], ids: list[str
 
 def text_cosines(cvs: dict[str, str], openings: dict[str, str]) -> dict[tuple[str, str], float]:
     """Cosine of each CV's and opening's text as the product's text criterion sees them (its encoder, its cut)."""
-    from talentbridge.services.text_embeddings import MAX_TEXT_CHARS
+    from talentbridge.services.compared_texts import MAX_TEXT_CHARS
     from talentbridge.skills.encoder import USEEncoder
 
     def cut(text: str) -> str:

@@ -84,7 +84,7 @@ def progress_bar(desc: str):
 
 def load_taxonomy(folder: Path) -> Taxonomy:
     try:
-        from talentbridge.skills.esco import read_esco  # the product's importer, when it exists
+        from talentbridge.skills.esco_read import read_esco  # the product's importer, when it exists
 
         return read_esco([folder]).taxonomy
     except ImportError:

@@ -97,7 +97,8 @@ from korean_everyday_titles import EVERYDAY_TITLES, acceptable_uris  # noqa: E40
 from scipy.optimize import minimize  # noqa: E402
 
 from talentbridge.skills.occupation_priors import FEATURES  # noqa: E402
-from talentbridge.skills.titles import KOREAN_WEIGHTS, TitleNormalizer  # noqa: E402
+from talentbridge.skills.title_weights import KOREAN_WEIGHTS  # noqa: E402
+from talentbridge.skills.titles import TitleNormalizer  # noqa: E402
 
 KSCO_OF_ISCO = {"1": "1", "2": "2", "3": "2", "4": "3", "5": "45", "6": "6", "7": "7", "8": "8", "9": "9", "0": "A"}
 #: Signals scored against every occupation (``_scores``), and on the candidates only.
@@ -277,7 +278,7 @@ def product_weights(w: np.ndarray, names: list[str]) -> dict[str, object]:
 def main() -> None:
     from talentbridge.config import build_settings
     from talentbridge.skills.encoder import EmbeddingCache, make_encoder
-    from talentbridge.skills.esco import read_esco
+    from talentbridge.skills.esco_read import read_esco
 
     global START
     with (ARGS.eval / "korean-titles/titles.validation.csv").open(encoding="utf-8", newline="") as fh:

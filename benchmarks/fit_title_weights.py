@@ -54,9 +54,10 @@ from _title_fit import Memo, one_hot  # noqa: E402
 
 from talentbridge.config import build_settings  # noqa: E402
 from talentbridge.skills.encoder import EmbeddingCache, make_encoder  # noqa: E402
-from talentbridge.skills.esco import read_esco  # noqa: E402
+from talentbridge.skills.esco_read import read_esco  # noqa: E402
 from talentbridge.skills.occupation_priors import FEATURES  # noqa: E402
-from talentbridge.skills.titles import TitleNormalizer, TitleWeights  # noqa: E402
+from talentbridge.skills.title_weights import TitleWeights  # noqa: E402
+from talentbridge.skills.titles import TitleNormalizer  # noqa: E402
 
 #: Evidence signals (weights fitted; the product divides by their sum) and the prior / penalty terms.
 EVIDENCE = ("semantic", "preferred", "document", "skills", "bm25", "cover")

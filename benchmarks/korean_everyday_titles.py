@@ -145,8 +145,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from talentbridge.config import build_settings
     from talentbridge.skills.encoder import EmbeddingCache, make_encoder
-    from talentbridge.skills.esco import read_esco
-    from talentbridge.skills.titles import KOREAN_WEIGHTS, TitleNormalizer, TitleWeights
+    from talentbridge.skills.esco_read import read_esco
+    from talentbridge.skills.title_weights import KOREAN_WEIGHTS, TitleWeights
+    from talentbridge.skills.titles import TitleNormalizer
 
     tax = read_esco([args.esco]).taxonomy
     cache = EmbeddingCache(build_settings().cache_dir / "embeddings")

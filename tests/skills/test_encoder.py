@@ -1,6 +1,7 @@
 import numpy as np
 
-from talentbridge.skills.encoder import EmbeddingCache, Encoder, HashingEncoder, MiniLMEncoder
+from talentbridge.skills.encoder import EmbeddingCache, Encoder, HashingEncoder
+from talentbridge.skills.minilm import MiniLMEncoder
 
 
 class CountingEncoder:

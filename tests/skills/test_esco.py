@@ -20,7 +20,9 @@ from sqlalchemy import create_engine, text
 
 from talentbridge.domain.errors import ImportRejected, ValidationFailed
 from talentbridge.skills.builtin import load_builtin_lenient
-from talentbridge.skills.esco import EscoData, esco_layer, merge_with_builtin, read_esco, update_layer
+from talentbridge.skills.esco import EscoData
+from talentbridge.skills.esco_merge import esco_layer, merge_with_builtin, update_layer
+from talentbridge.skills.esco_read import read_esco
 from talentbridge.skills.taxonomy import Occupation, Skill, Taxonomy
 from talentbridge.storage import Database
 

@@ -6,13 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from talentbridge.skills.encoder import (
-    EmbeddingCache,
-    HashingEncoder,
-    MiniLMEncoder,
-    _length_batches,
-)
+from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
 from talentbridge.skills.extract import SkillExtractor, _blocks
+from talentbridge.skills.minilm import MiniLMEncoder, _length_batches
 from talentbridge.skills.text import tokens
 
 TEXTS = [

@@ -4,8 +4,9 @@ Korean label, so its inferred skills for Korean text were noise (docs/skills.md,
 import numpy as np
 import pytest
 
-from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder, MiniLMEncoder, USEEncoder
+from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder, USEEncoder
 from talentbridge.skills.extract import ExtractionWeights, SkillExtractor
+from talentbridge.skills.minilm import MiniLMEncoder
 from talentbridge.skills.text import has_hangul, mostly_hangul
 
 

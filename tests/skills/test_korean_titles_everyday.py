@@ -58,7 +58,7 @@ def results() -> dict[str, tuple[str, bool]]:
     from talentbridge.config import build_settings
     from talentbridge.services.skill_extraction import title_second_encoder
     from talentbridge.skills.encoder import EmbeddingCache, available_encoders, make_encoder
-    from talentbridge.skills.esco import read_esco
+    from talentbridge.skills.esco_read import read_esco
     from talentbridge.skills.titles import TitleNormalizer
 
     if not (CLASSIFICATION.is_file() and RELATIONS.is_file()):

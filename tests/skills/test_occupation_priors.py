@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from talentbridge.skills.occupation_priors import FEATURES, occupation_features
 from talentbridge.skills.taxonomy import Occupation, Taxonomy
-from talentbridge.skills.titles import TitleNormalizer, TitleWeights
+from talentbridge.skills.title_weights import TitleWeights
+from talentbridge.skills.titles import TitleNormalizer
 
 
 def occ(i: str, label: str, isco: str = "2512", **kw) -> Occupation:

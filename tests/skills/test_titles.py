@@ -3,7 +3,8 @@ import pytest
 from talentbridge.domain.errors import InputTooLarge
 from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
 from talentbridge.skills.korean import translate_title
-from talentbridge.skills.titles import TitleNormalizer, expand_abbreviations
+from talentbridge.skills.title_words import expand_abbreviations
+from talentbridge.skills.titles import TitleNormalizer
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_a_title_that_is_a_preferred_label_ranks_that_occupation_first(taxonomy,
     # "welder" goes elsewhere, the exact preferred label still names the welder
     from dataclasses import replace
 
-    from talentbridge.skills.titles import TitleWeights
+    from talentbridge.skills.title_weights import TitleWeights
 
     weights = replace(TitleWeights(), prior_major=(0.0,) * 7 + (-5.0,) + (0.0,) * 2)
     biased = TitleNormalizer(taxonomy, encoder=HashingEncoder(), cache=EmbeddingCache(tmp_path), weights=weights)

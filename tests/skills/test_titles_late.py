@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
-from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder, MiniLMEncoder
-from talentbridge.skills.titles import KOREAN_WEIGHTS, TitleNormalizer, TitleWeights
+from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
+from talentbridge.skills.minilm import MiniLMEncoder
+from talentbridge.skills.title_weights import KOREAN_WEIGHTS, TitleWeights
+from talentbridge.skills.titles import TitleNormalizer
 
 
 class TokenHashingEncoder(HashingEncoder):

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
 from talentbridge.skills.occupation_priors import FEATURES
 from talentbridge.skills.taxonomy import Occupation, Skill, Taxonomy
-from talentbridge.skills.titles import TitleNormalizer, TitleWeights, _LabelWords
+from talentbridge.skills.title_weights import TitleWeights
+from talentbridge.skills.title_words import LabelWords
+from talentbridge.skills.titles import TitleNormalizer
 
 WORDS = ["data", "engineer", "welder", "sales", "assistant", "ict"]
 
@@ -141,7 +143,7 @@ def test_word_signals_match_a_plain_reading(labels, query, data):
     n_concepts = data.draw(st.integers(1, len(texts)))
     cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(texts) - 1)), max_size=n_concepts - 1)))
     offsets = np.asarray([0, *(c for c in cuts if c < len(texts))], dtype=np.int64)
-    words = _LabelWords(texts)
+    words = LabelWords(texts)
     got = words.scores(" ".join(query), np.arange(len(texts)), offsets, TitleWeights(first_word=1.0, head_word=10.0))
     bounds = [*offsets.tolist(), len(texts)]
     for c, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):

@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder, MiniLMEncoder, WordPiece
+from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
 from talentbridge.skills.extract import SkillExtractor
+from talentbridge.skills.minilm import MiniLMEncoder
 from talentbridge.skills.text import tokens
 from talentbridge.skills.windows import TokenRows, best_over, window_vectors
+from talentbridge.skills.wordpiece import WordPiece
 
 _ALPHABET = st.sampled_from(list("abcXYZ019 ,.-/+#()\n\tÉéüñç기반모델개발파이토치") + ["\u0301", "ﬁ", "Å"])
 

@@ -145,7 +145,8 @@ def _reindex(ctx: Any) -> dict[str, Any] | None:
 
 
 def _encode_texts(ctx: Any) -> dict[str, Any] | None:
-    from talentbridge.services.text_embeddings import opening_text, text_embeddings_for
+    from talentbridge.services.compared_texts import opening_text
+    from talentbridge.services.text_embeddings import text_embeddings_for
 
     text = text_embeddings_for(ctx.settings)
     if not text.active:

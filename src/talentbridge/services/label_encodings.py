@@ -107,7 +107,8 @@ def precompute_label_encodings(
 def label_encoding_status(settings: Settings) -> list[Check]:
     """Whether the active taxonomy's labels are encoded for the active encoder, from the manifest (no model
     or taxonomy is loaded)."""
-    from talentbridge.skills.encoder import MiniLMEncoder, minilm_model_dir
+    from talentbridge.skills.minilm import MiniLMEncoder
+    from talentbridge.skills.minilm_files import minilm_model_dir
 
     source, version = taxonomy_version(settings)
     encoder_id = MiniLMEncoder.model_id if minilm_model_dir() is not None else None

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries, expands, terms
+from talentbridge.services.compared_texts import cut_text, profile_text
 from talentbridge.services.recommend_context import MatchingContext
-from talentbridge.services.text_embeddings import cut_text, profile_text
 from talentbridge.skills.resume_titles import headline_titles, titles_from_resume
 
 __all__ = [
@@ -88,7 +88,7 @@ def reset_pools() -> None:
 
 
 #: Characters of a profile's text the ``lexical`` criterion reads (the whole of nearly every résumé; the ``text``
-#: criterion's encoder reads the first ``text_embeddings.MAX_TEXT_CHARS`` only).
+#: criterion's encoder reads the first ``compared_texts.MAX_TEXT_CHARS`` only).
 LEXICAL_TEXT_CHARS = 30_000
 
 

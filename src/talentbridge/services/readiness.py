@@ -68,7 +68,7 @@ def _dist_version(dist: str) -> str:
 def model_checks(settings: Settings, verify: bool = False) -> list[Check]:
     """The models the default configuration uses (docs/skills.md, docs/matching.md), each active or missing."""
     from talentbridge.services.skill_extraction import DEFAULT_ENCODER
-    from talentbridge.skills.encoder import MINILM_SOURCES, minilm_model_dir, verify_minilm
+    from talentbridge.skills.minilm_files import MINILM_SOURCES, minilm_model_dir, verify_minilm
 
     checks: list[Check] = []
     used = "job titles to occupations, skills from text"

@@ -19,10 +19,11 @@ from talentbridge.domain.errors import Problem, ValidationFailed
 from talentbridge.matching.audit import ShortlistAudit
 from talentbridge.matching.constraints import eligible_mask
 from talentbridge.matching.explain import breakdown_dict
+from talentbridge.services.compared_texts import talent_text
 from talentbridge.services.recommend_context import MatchingContext, check_top
 from talentbridge.services.recommendations import OpeningFilters, RecommendationService
 from talentbridge.services.talent_index import TalentIndexService
-from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS, talent_text
+from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS
 
 __all__ = ["BatchRecommendService", "DIRECTIONS"]
 

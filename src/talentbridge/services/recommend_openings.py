@@ -27,7 +27,8 @@ from talentbridge.matching.explain import breakdown_dict
 from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, LexicalQueries, expands
 from talentbridge.matching.opening_scores import OpeningColumns, eligible_openings, score_openings
 from talentbridge.matching.weights import FitWeights
-from talentbridge.services.text_embeddings import TextEmbeddings, opening_text, text_key
+from talentbridge.services.compared_texts import opening_text, text_key
+from talentbridge.services.text_embeddings import TextEmbeddings
 from talentbridge.storage.change_tables import read_counters
 
 __all__ = ["CompiledOpenings", "compiled_openings", "compile_openings", "rank_openings", "reset_openings"]

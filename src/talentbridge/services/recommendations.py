@@ -22,6 +22,7 @@ from talentbridge.matching.constraints import eligible_mask
 from talentbridge.matching.explain import breakdown_dict
 from talentbridge.matching.lexical import EmbeddingPool, LexicalCorpus, terms
 from talentbridge.matching.retrieval import TalentIndex
+from talentbridge.services.compared_texts import opening_text, talent_text
 from talentbridge.services.lexical_pool import (
     embedding_pool,
     opening_queries,
@@ -50,7 +51,7 @@ from talentbridge.services.recommend_openings import (
     weights_key,
 )
 from talentbridge.services.talent_index import TalentIndexService, largest_id
-from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS, opening_text, talent_text
+from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS
 
 __all__ = ["OpeningFilters", "RecommendationService", "TalentFilters"]
 

@@ -96,7 +96,7 @@ class PairScorer:
         """Cosine of the talent's and the opening's text embeddings, as the opening page computes it."""
         if self._text is None:
             return None
-        from talentbridge.services.text_embeddings import opening_text, talent_text
+        from talentbridge.services.compared_texts import opening_text, talent_text
 
         if opening.id not in self._opening_vec:
             vectors, found = self._text.vectors("openings", [opening_text(opening)])

@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 from talentbridge.config import Settings
 from talentbridge.domain import Talent
 from talentbridge.matching.retrieval import TalentIndex
+from talentbridge.services.compared_texts import talent_text
 from talentbridge.services.recommend_context import MatchingContext
 from talentbridge.services.talent_index_build import Progress
 from talentbridge.services.talent_index_state import (
@@ -66,7 +67,7 @@ from talentbridge.services.talent_index_state import (
     reset_indexes,
 )
 from talentbridge.services.talent_index_versions import TalentIndexVersions
-from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS, talent_text
+from talentbridge.services.text_embeddings import REQUEST_BUDGET_SECONDS
 
 __all__ = [
     "API_SYNC_INTERVAL",
@@ -299,7 +300,8 @@ class TalentIndexService(TalentIndexVersions):
         regions' ANN rebuilt, in memory and in a new index version that replaces every older one on disk at once
         (no grace period for erased data; other workers reload when told); the vectors of their profile texts
         (current and earlier) leave the text store. Returns how many rows and vectors went."""
-        from talentbridge.services.text_embeddings import forget_texts, text_key
+        from talentbridge.services.compared_texts import text_key
+        from talentbridge.services.text_embeddings import forget_texts
 
         ids = [t.id for t in talents]
         keys = {text_key(talent_text(t)) for t in talents}

@@ -17,9 +17,10 @@ import numpy as np
 from talentbridge.domain import Talent
 from talentbridge.matching.columns import SkillVocab, TalentColumns
 from talentbridge.matching.retrieval import TalentIndex
+from talentbridge.services.compared_texts import talent_text
 from talentbridge.services.recommend_context import MatchingContext
 from talentbridge.services.talent_index_state import _key, _lock, _texts
-from talentbridge.services.text_embeddings import TalentTexts, talent_text
+from talentbridge.services.talent_texts import TalentTexts
 
 __all__ = ["Progress", "TalentIndexBuild"]
 

@@ -21,7 +21,7 @@ from typing import Any
 from talentbridge.config import Settings
 from talentbridge.matching.retrieval import TalentIndex
 from talentbridge.services.recommend_context import reset_graphs
-from talentbridge.services.text_embeddings import TalentTexts
+from talentbridge.services.talent_texts import TalentTexts
 
 __all__ = [
     "TOPIC",

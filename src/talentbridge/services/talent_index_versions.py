@@ -39,7 +39,7 @@ from talentbridge.services.talent_index_state import (
     _texts,
     _versions,
 )
-from talentbridge.services.text_embeddings import TalentTexts
+from talentbridge.services.talent_texts import TalentTexts
 
 __all__ = ["POINTER_CHECK_SECONDS", "TalentIndexVersions"]
 

@@ -25,7 +25,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from talentbridge.skills.builtin import builtin_content_hash
-from talentbridge.skills.esco import EscoData, esco_layer, merge_with_builtin, read_esco, update_layer
+from talentbridge.skills.esco import EscoData
+from talentbridge.skills.esco_merge import esco_layer, merge_with_builtin, update_layer
+from talentbridge.skills.esco_read import read_esco
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.storage.taxonomy_repository import TaxonomyCounts, TaxonomyRepository
 from talentbridge.storage.taxonomy_seed import BUILTIN_HASH_KEY, builtin_taxonomy, sync_builtin_taxonomy

@@ -2,16 +2,18 @@
 
     text_encoder(settings)      the product's offline encoder (``skill_extraction.DEFAULT_ENCODER``) or None,
                                 with why not (a ``matching.explain.TEXT_STATUS_LABELS`` code)
-    talent_text / opening_text  the text compared: résumé, job titles and desired roles / title and description
-    TextEmbeddingStore          vectors on disk keyed by a 64-bit hash of the text, one folder per model and
-                                kind (``<cache_dir>/text-embeddings/<model>/<talents|openings>``), append-only
-                                shard files (each process writes its own; merged when they get many)
     TextEmbeddings              encoder + stores: ``vectors(kind, texts, budget=...)`` looks texts up and encodes
                                 the missing ones: all at once (batch runs, reindex), or on request paths within a
                                 time budget, handing the rest to an ``encode-texts`` job when a job queue is
                                 configured (``background``), else to one background thread per process
-    TalentTexts                 per-row text hashes of the talent index (``text_keys.npy`` beside it), so the
-                                index's embedding column is refilled from the store without the model
+    text_embeddings_for         the process-wide ``TextEmbeddings`` of the settings; ``forget_texts`` erases texts'
+                                vectors from every model's store
+
+Beside it: the texts compared and their keys (``talent_text`` / ``opening_text``, ``text_key``) in
+``compared_texts.py``; the vectors on disk (``TextEmbeddingStore``: keyed by a 64-bit hash of the text, one folder
+per model and kind, append-only shard files) in ``text_embedding_store.py``; the per-row text hashes of the talent
+index (``TalentTexts``, ``text_keys.npy`` beside it, so the index's embedding column is refilled from the store
+without the model) in ``talent_texts.py``.
 
 Nothing here is loaded at import time; the model loads on the first text that is not in the store. Texts beyond
 ``MAX_TEXT_CHARS`` are cut (the encoder reads at most 256 tokens anyway).
@@ -19,14 +21,10 @@ Nothing here is loaded at import time; the model loads on the first text that is
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,29 +34,22 @@ import numpy as np
 
 from talentbridge.config import Settings
 from talentbridge.matching.explain import TEXT_STATUS_LABELS
+from talentbridge.services.compared_texts import text_keys
+from talentbridge.services.text_embedding_store import TextEmbeddingStore
 from talentbridge.skills.encoder import Encoder
 
 __all__ = [
     "BACKGROUND_BATCH",
-    "MAX_TEXT_CHARS",
     "REQUEST_BUDGET_SECONDS",
-    "TextEmbeddingStore",
     "TextEmbeddings",
-    "TalentTexts",
     "text_embeddings_for",
     "text_encoder",
-    "talent_text",
-    "profile_text",
-    "cut_text",
-    "opening_text",
-    "text_key",
     "reset_text_embeddings",
     "forget_texts",
 ]
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 2000
 #: Seconds a request may start encoding texts that are not in the store yet (in chunks of ``_REQUEST_CHUNK``,
 #: only while the background thread is idle); the rest is encoded by a background thread, and counts from the
 #: next request on (``recommend reindex`` and batch runs encode everything first).
@@ -67,47 +58,8 @@ REQUEST_BUDGET_SECONDS = 0.5
 BACKGROUND_BATCH = 1024
 _CHUNK = 32
 _REQUEST_CHUNK = 4
-_MAX_SHARDS = 32
 
 Progress = Callable[[int, int], None]
-
-
-# --------------------------------------------------------------------------------------------- texts
-
-
-def cut_text(text: str) -> str:
-    """Spaces collapsed, at most ``MAX_TEXT_CHARS``: the text as the encoder reads it."""
-    text = re.sub(r"\s+", " ", text).strip()
-    return text[:MAX_TEXT_CHARS]
-
-
-def talent_text(talent: Any) -> str:
-    """The text of a profile: résumé, job titles and desired roles (taxonomy ids and URIs left out)."""
-    return cut_text(profile_text(talent.resume_text, (w.title for w in talent.work_history), talent.desired_roles))
-
-
-def profile_text(resume: str | None, titles: Iterable[str | None], roles: Iterable[str]) -> str:
-    """Résumé, job titles and desired roles, a line each (taxonomy ids and URIs left out), uncut: what
-    ``talent_text`` (cut for the encoder) and the lexical criterion (``lexical_pool``) read of a profile."""
-    parts = [resume or "", *(t or "" for t in titles), *(r for r in roles if "://" not in r)]
-    return "\n".join(p for p in parts if p)
-
-
-def opening_text(opening: Any) -> str:
-    """The text of an opening: title and description."""
-    return cut_text("\n".join(p for p in (opening.title, opening.description or "") if p))
-
-
-def text_key(text: str) -> int:
-    """64-bit hash of a text (0 is kept for "no text")."""
-    if not text:
-        return 0
-    key = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
-    return key or 1
-
-
-def _keys(texts: Sequence[str]) -> np.ndarray:
-    return np.fromiter((text_key(t) for t in texts), dtype=np.uint64, count=len(texts))
 
 
 # --------------------------------------------------------------------------------------------- encoder
@@ -135,108 +87,6 @@ def text_encoder(settings: Settings) -> tuple[Encoder | None, str]:
     if name is None:
         return None, "no_encoder"
     return shared_encoder(name), "compared"
-
-
-# --------------------------------------------------------------------------------------------- store
-
-
-class TextEmbeddingStore:
-    """Vectors keyed by ``text_key`` in shard files ``<root>/<uuid>.npz`` (``keys`` sorted uint64, ``vectors``
-    float16). Shards are written whole and renamed into place, so readers never see a torn file; each process
-    adds its own and picks up the others' on ``refresh``. Thread-safe."""
-
-    def __init__(self, root: Path, dim: int):
-        self.root = root
-        self.dim = dim
-        self._lock = threading.RLock()
-        self._shards: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-    def refresh(self) -> None:
-        """Load shards written since the last look (by this or another process)."""
-        with self._lock:
-            if not self.root.exists():
-                return
-            for path in sorted(self.root.glob("*.npz")):
-                if path.name in self._shards:
-                    continue
-                try:
-                    with np.load(path) as data:
-                        keys, vectors = data["keys"], data["vectors"]
-                except (OSError, ValueError, KeyError):
-                    continue  # merged away meanwhile, or not ours
-                if vectors.ndim == 2 and vectors.shape[1] == self.dim:
-                    self._shards[path.name] = (keys.astype(np.uint64), vectors)
-
-    def __len__(self) -> int:
-        return sum(k.shape[0] for k, _ in self._shards.values())
-
-    def get(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(len(keys), dim) float16 vectors and a mask of the keys found (key 0 is never found)."""
-        keys = np.asarray(keys, dtype=np.uint64)
-        out = np.zeros((keys.shape[0], self.dim), dtype=np.float16)
-        found = np.zeros(keys.shape[0], dtype=bool)
-        with self._lock:
-            for skeys, vectors in self._shards.values():
-                todo = np.flatnonzero(~found & (keys != 0))
-                if todo.size == 0 or skeys.size == 0:
-                    break
-                pos = np.minimum(np.searchsorted(skeys, keys[todo]), skeys.size - 1)
-                hit = skeys[pos] == keys[todo]
-                out[todo[hit]] = vectors[pos[hit]]
-                found[todo[hit]] = True
-        return out, found
-
-    def put(self, keys: np.ndarray, vectors: np.ndarray) -> None:
-        """Add vectors (one new shard); merges all shards into one when there are many."""
-        keys = np.asarray(keys, dtype=np.uint64)
-        if keys.size == 0:
-            return
-        keys, first = np.unique(keys, return_index=True)
-        vectors = np.asarray(vectors, dtype=np.float16)[first]
-        with self._lock:
-            self.root.mkdir(parents=True, exist_ok=True)
-            self._write(keys, vectors)
-            if len(self._shards) > _MAX_SHARDS:
-                self._merge()
-
-    def forget(self, keys: Iterable[int]) -> int:
-        """Drop the vectors of ``keys`` (erasure): every shard holding one is rewritten without it, the old file
-        deleted. Returns how many vectors went."""
-        drop = np.fromiter((int(k) for k in keys if int(k)), dtype=np.uint64)
-        if drop.size == 0:
-            return 0
-        gone = 0
-        with self._lock:
-            self.refresh()
-            for name, (skeys, vectors) in list(self._shards.items()):
-                hit = np.isin(skeys, drop)
-                if not hit.any():
-                    continue
-                gone += int(hit.sum())
-                del self._shards[name]
-                if (~hit).any():
-                    self._write(skeys[~hit], vectors[~hit])
-                (self.root / name).unlink(missing_ok=True)
-        return gone
-
-    def _write(self, keys: np.ndarray, vectors: np.ndarray) -> str:
-        name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.npz"
-        tmp = self.root / f".{name}.tmp"
-        with tmp.open("wb") as fh:
-            np.savez(fh, keys=keys, vectors=vectors)
-        os.replace(tmp, self.root / name)
-        self._shards[name] = (keys, vectors)
-        return name
-
-    def _merge(self) -> None:
-        names = list(self._shards)
-        keys = np.concatenate([self._shards[n][0] for n in names])
-        vectors = np.concatenate([self._shards[n][1] for n in names])
-        keys, first = np.unique(keys, return_index=True)
-        self._write(keys, vectors[first])
-        for name in names:
-            self._shards.pop(name, None)
-            (self.root / name).unlink(missing_ok=True)
 
 
 def _safe(name: str) -> str:
@@ -366,7 +216,7 @@ class TextEmbeddings:
         return self._encoding.locked()
 
     def _encode(self, kind: str, keys: np.ndarray, texts: list[str], *, background: bool = False) -> bool:
-        same = _keys(texts) == keys  # a text changed since it was hashed: never file it under the old hash
+        same = text_keys(texts) == keys  # a text changed since it was hashed: never file it under the old hash
         if background:
             while self._wanted:  # a request waits for the encoder: let it go first
                 time.sleep(0.005)
@@ -430,7 +280,7 @@ class TextEmbeddings:
         self, kind: str, texts: Sequence[str], *, budget: float | None = None, progress: Progress | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """``lookup`` of the given texts: (len(texts), dim) float16 and the mask of those available."""
-        return self.lookup(kind, _keys(texts), texts, budget=budget, progress=progress)
+        return self.lookup(kind, text_keys(texts), texts, budget=budget, progress=progress)
 
 
 _instances: dict[tuple[str, str, bool], TextEmbeddings] = {}
@@ -480,66 +330,3 @@ def reset_text_embeddings() -> None:
     with _instances_lock:
         _instances.clear()
     reset_shared_encoders()
-
-
-# --------------------------------------------------------------------------------------------- talent index
-
-
-@dataclass
-class TalentTexts:
-    """Text hashes of the rows of a talent index (0: no text) and which rows hold their embedding already.
-
-    Saved as ``text_keys.npy`` and ``text.json`` (model id) beside the index; the embeddings themselves live in
-    the store (``TextEmbeddings``), so saving the index never rewrites them.
-    """
-
-    keys: np.ndarray
-    have: np.ndarray
-    model_id: str | None
-
-    @classmethod
-    def empty(cls, model_id: str | None) -> TalentTexts:
-        return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool), model_id)
-
-    @classmethod
-    def load(cls, folder: Path, rows: int) -> TalentTexts | None:
-        """The saved keys when they match an index of ``rows`` rows, else None (an older index: re-read texts)."""
-        try:
-            meta = json.loads((folder / "text.json").read_text())
-            keys = np.load(folder / "text_keys.npy")
-        except (OSError, ValueError):
-            return None
-        if keys.shape != (rows,):
-            return None
-        return cls(keys.astype(np.uint64), np.zeros(rows, dtype=bool), meta.get("model"))
-
-    def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / "text_keys.tmp.npy"
-        np.save(tmp, self.keys)
-        tmp.replace(folder / "text_keys.npy")
-        (folder / "text.json").write_text(json.dumps({"model": self.model_id, "rows": int(self.keys.shape[0])}))
-
-    def grow(self, rows: int) -> None:
-        """Room for rows appended to the index (unknown text until ``set``)."""
-        extra = rows - self.keys.shape[0]
-        if extra > 0:
-            self.keys = np.concatenate([self.keys, np.zeros(extra, dtype=np.uint64)])
-            self.have = np.concatenate([self.have, np.zeros(extra, dtype=bool)])
-
-    def set(self, rows: np.ndarray, texts: Sequence[str]) -> None:
-        self.grow(int(rows.max()) + 1 if rows.size else 0)
-        self.keys[rows] = _keys(texts)
-        self.have[rows] = False
-
-    def pending(self, alive: np.ndarray) -> np.ndarray:
-        """Live rows with text whose embedding is not in the index yet."""
-        n = min(alive.shape[0], self.keys.shape[0])
-        return np.flatnonzero(alive[:n] & (self.keys[:n] != 0) & ~self.have[:n])
-
-    def state(self, rows: np.ndarray) -> list[str]:
-        """``compared`` / ``no_talent_text`` / ``pending`` for each row."""
-        return [
-            "no_talent_text" if self.keys[r] == 0 else ("compared" if self.have[r] else "pending")
-            for r in np.asarray(rows, dtype=np.int64).tolist()
-        ]

@@ -28,79 +28,33 @@ abbreviations are spelled out first (``HR``, ``QA``, ``IT`` → ``ICT`` as ESCO 
 Korean titles are first translated word by word into English occupational vocabulary with a hand-written
 glossary (``korean.py``), so they reach English-only ESCO occupations; Korean labels of built-in occupations are
 matched directly as well.
+
+The fusion weights are in ``title_weights.py``, the abbreviations, managerial words and labels' first/head words in
+``title_words.py``, the late interaction in ``late_interaction.py``; this module ranks with them.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
 from talentbridge.skills.concepts import ConceptIndex
 from talentbridge.skills.encoder import EmbeddingCache, Encoder, Progress
+from talentbridge.skills.late_interaction import LateInteraction, content_tokens
 from talentbridge.skills.occupation_priors import FEATURES, occupation_features
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.skills.text import check_text, has_hangul, normalize, tokens
+from talentbridge.skills.title_weights import KOREAN_WEIGHTS, TitleWeights
+from talentbridge.skills.title_words import MANAGERIAL, MANAGERIAL_LABEL, LabelWords, expand_abbreviations
 
-__all__ = ["TitleNormalizer", "TitleMatch", "TitleWeights", "expand_abbreviations"]
+__all__ = ["TitleNormalizer", "TitleMatch"]
 
 #: How far above every other occupation a title's exact preferred label is put (scale of the fused score).
 PREFERRED_LEAD = 1e-3
-
-#: Common job-title abbreviations and shorthand (general English usage; ESCO writes "ICT" for IT).
-ABBREVIATIONS = {
-    "it": "ICT", "hr": "human resources", "hrd": "human resources development", "admin": "administrative",
-    "acct": "accounting", "accts": "accounting", "accounts": "accounting", "mgr": "manager", "asst": "assistant",
-    "exec": "executive", "snr": "senior", "sr": "senior", "jr": "junior", "engr": "engineer", "rep": "representative",
-    "reps": "representatives", "qa": "quality assurance", "qc": "quality control", "f&b": "food and beverage",
-    "r&d": "research and development", "ops": "operations", "dev": "developer", "coord": "coordinator",
-    "pa": "personal assistant", "ceo": "chief executive officer", "cfo": "chief financial officer",
-    "cto": "chief technology officer", "coo": "chief operating officer", "cio": "chief information officer",
-    "gm": "general manager", "hod": "head of department", "csr": "customer service representative",
-    "cs": "customer service", "bd": "business development", "biz": "business", "mktg": "marketing",
-    "ar": "accounts receivable", "ap": "accounts payable", "m&e": "mechanical and electrical",
-    "hse": "health safety environment", "ehs": "environment health safety", "dba": "database administrator",
-    "qs": "quantity surveyor", "pr": "public relations", "ui": "user interface", "ux": "user experience",
-    "vp": "vice president", "svp": "senior vice president", "avp": "assistant vice president", "tech": "technical",
-    "dr": "doctor", "cnc": "CNC machine", "mech": "mechanical", "elec": "electrical", "govt": "government",
-    "intl": "international", "mfg": "manufacturing", "prod": "production", "maint": "maintenance",
-    "cum": "and", "ecommerce": "e-commerce", "fullstack": "full stack", "frontend": "front end",
-    "backend": "back end", "aircon": "air conditioning",
-}  # fmt: skip
-_ABBREVIATION = re.compile(r"[A-Za-z]+&[A-Za-z]+|[A-Za-z]+")
-
-#: Words that make a title managerial; occupations whose preferred label has one are penalized without them.
-MANAGERIAL = frozenset(
-    [
-        "manager",
-        "managers",
-        "director",
-        "head",
-        "chief",
-        "supervisor",
-        "lead",
-        "leader",
-        "president",
-        "superintendent",
-        "foreman",
-        "principal",
-        "owner",
-        "partner",
-    ]
-)
-_MANAGERIAL_LABEL = frozenset(
-    ["manager", "director", "chief", "head", "supervisor", "superintendent", "foreman", "forewoman", "president"]
-)
-
-
-def expand_abbreviations(title: str) -> str:
-    """``title`` with common job-title abbreviations spelled out (``HR Exec`` → ``human resources executive``)."""
-    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS.get(m.group().lower(), m.group()), title)
 
 
 @dataclass(frozen=True)
@@ -126,113 +80,6 @@ class _Scored(NamedTuple):
     title_tokens: list[np.ndarray] | None  # normalised token vectors per title, when the late interaction applies
     second: np.ndarray | None  # the second encoder's title vectors, when it is used
     vectors: np.ndarray | None  # the encoder's title vectors, when it ran
-
-
-@dataclass
-class TitleWeights:
-    """Fusion weights, fitted on half A of the development titles as a conditional logit over the top 100
-    candidates (``benchmarks/fit_title_weights.py``, docs/skills.md; half B stays held out). The score is divided
-    by the sum of the evidence weights so that it stays about 0..1; the prior terms are small nudges between
-    near-ties."""
-
-    semantic: float = 0.1956
-    bm25: float = 0.0384
-    exact: float = 0.0  # an exact label already has semantic and preferred 1.0; kept for lexical-only use
-    cover: float = 0.0251
-    document: float = 0.1862
-    preferred: float = 0.0542
-    # cosine with the normalised (essential + 0.5 x optional) sum of the occupation's skill-label vectors: a title
-    # that names a tool or a task ("Kafka developer") leans to occupations that need it
-    skills: float = 0.2525
-    # a second encoder's best-label and preferred-label cosines (multilingual USE next to MiniLM: a second
-    # opinion with other training data; ``TitleNormalizer(second_encoder=...)``)
-    second: float = 0.1673
-    second_preferred: float = 0.0797
-    # on the candidates: some label's first word is the title's first word, some label's head (last) word is
-    # the title's last word (a Dice overlap of word sets was measured too: +0.001 acc@1 for 15% of the speed)
-    first_word: float = 0.0204
-    head_word: float = -0.0193
-    # priors from the taxonomy's own structure (no training data): generic occupations with narrower
-    # occupations under them and long labels are rarely what a short vacancy title means
-    prior_children: float = -0.1317  # × log(1 + number of narrower occupations)
-    prior_has_parent: float = -0.0298  # occupation is itself under another occupation
-    prior_label_words: float = -0.007  # × words in the preferred label
-    prior_skills: float = 0.0228  # × log(1 + number of linked skills)
-    prior_alt_labels: float = 0.0141  # × log(1 + number of alternative labels): common occupations have many names
-    prior_description_words: float = -0.0343  # × log(1 + words in the description)
-    # × wordfreq Zipf frequency in general English of the preferred label, the best and the mean over the English
-    # labels, and of the preferred label's rarest word: a common name is a common occupation
-    prior_name_frequency: float = -0.0067
-    prior_name_frequency_max: float = 0.029
-    prior_name_frequency_mean: float = 0.0147
-    prior_rarest_word: float = 0.011
-    # × log(1 + other occupations of the same ISCO sub-major (2-digit) / unit (4-digit) group with a label that
-    # contains every word of the preferred label): a generic name with specialisations under it
-    prior_variants_group: float = 0.0605
-    prior_variants_unit: float = -0.0696
-    # × 1 for the occupation's ISCO major group 0..9 (armed forces and farming are rare in vacancy titles)
-    prior_major: tuple[float, ...] = (-0.1142, -0.0127, 0.0218, 0.013, 0.0075, 0.0129, -0.0167, -0.0022, 0.0099, 0.0808)  # fmt: skip
-    unasked_manager: float = -0.0813  # managerial occupation for a title without a managerial word
-    korean_head: float = 0.0  # occupation in the ISCO major group named by a Korean title's head word (원, 공 ...)
-    # late interaction (label tokens -> title tokens, idf²-weighted) for the best ``late_top`` occupations, added
-    # to their final score (scale of the fused score); needs an encoder with ``encode_tokens`` (MiniLM)
-    late: float = 0.1578
-    late_top: int = 40
-    extra: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def evidence(self) -> float:
-        return (
-            self.semantic
-            + self.bm25
-            + self.exact
-            + self.cover
-            + self.document
-            + self.preferred
-            + self.skills
-            + self.second
-            + self.second_preferred
-            + self.first_word
-            + self.head_word
-        )
-
-
-#: Weights for Korean titles (translated word by word): the glossary's English is plainer than vacancy titles, so
-#: the label cosine leads; the second encoder, the first/head-word signals and the late interaction are off. Fitted on
-#: half A of the Korean development titles only (``benchmarks/fit_korean_weights.py --nonneg --priors bounded
-#: --guard``, "current + coordinate": coordinate ascent on major-group accuracy from the earlier hand-set weights,
-#: evidence weights >= 0, priors within +-0.05 of the label cosine's weight, every step kept only when the everyday
-#: titles of ``benchmarks/korean_everyday_titles.py`` got no worse); half B is held out (docs/skills.md, "Korean
-#: weights on held-out halves"). Scale: the evidence weights sum to 1.
-KOREAN_WEIGHTS = TitleWeights(
-    semantic=0.6711,
-    bm25=0.0537,
-    exact=0.1342,
-    cover=0.0134,
-    document=0.0805,
-    preferred=0.0,
-    skills=0.047,
-    second=0.0,  # USE's own Korean reading: the glossary's English is the better query
-    second_preferred=0.0,
-    first_word=0.0,
-    head_word=0.0,
-    prior_children=0.0067,
-    prior_has_parent=-0.0067,
-    prior_label_words=-0.0067,
-    prior_skills=-0.0067,
-    prior_alt_labels=0.0,
-    prior_description_words=-0.0134,
-    prior_name_frequency=0.0134,
-    prior_name_frequency_max=-0.0201,
-    prior_name_frequency_mean=-0.0134,
-    prior_rarest_word=0.0,
-    prior_variants_group=0.0134,
-    prior_variants_unit=-0.0134,
-    prior_major=(),
-    unasked_manager=-0.047,
-    korean_head=0.1678,
-    late=0.0,
-)
 
 
 class TitleNormalizer:
@@ -268,17 +115,17 @@ class TitleNormalizer:
         self.korean_prior = self._prior(self.korean_weights)
         self.major = np.asarray([getattr(o, "isco_code", "")[:1] for o in self.index.concepts])
         self.managerial = np.asarray(
-            [bool(_MANAGERIAL_LABEL & set(d.lower().split())) for d in self.index.display], dtype=np.float32
+            [bool(MANAGERIAL_LABEL & set(d.lower().split())) for d in self.index.display], dtype=np.float32
         )
         self.document_vectors: np.ndarray | None = None
         self.preferred_vectors: np.ndarray | None = None
         self.skill_vectors: np.ndarray | None = None  # one unit vector per occupation (zero without skills)
         self.second_label_vectors: np.ndarray | None = None
         self.second_preferred_vectors: np.ndarray | None = None
-        self.late: _LateInteraction | None = None
+        self.late: LateInteraction | None = None
         self.block_titles = 512
         self.candidates = 50  # occupations per title that the candidate signals and the late interaction see
-        self._words: _LabelWords | None = None
+        self._words: LabelWords | None = None
 
     def _prior(self, w: TitleWeights) -> np.ndarray:
         if self._prior_features is None:
@@ -311,7 +158,7 @@ class TitleNormalizer:
                 ]
                 self.document_vectors = (self.cache or EmbeddingCache(None)).encode(self.encoder, documents)
             if (self.weights.late or self.korean_weights.late) and hasattr(self.encoder, "encode_tokens"):
-                self.late = _LateInteraction.build(self.index, self.encoder, self.cache, progress)
+                self.late = LateInteraction.build(self.index, self.encoder, self.cache, progress)
             if self.weights.skills or self.korean_weights.skills:
                 self.skill_vectors = self._skill_vectors(self.encoder)
             if self.second_encoder is not None and (
@@ -369,7 +216,7 @@ class TitleNormalizer:
         if self.encoder is not None and (w.semantic or w.preferred or w.document or w.skills or w.late):
             if w.late and self.late is not None:
                 vectors, token_vectors, _ = self.encoder.encode_tokens(queries)  # type: ignore[attr-defined]
-                title_tokens = [_content_tokens(t) for t in token_vectors]
+                title_tokens = [content_tokens(t) for t in token_vectors]
             else:
                 vectors = self.encoder.encode(queries)
             for a in range(0, len(queries), 256):  # bounded memory: 256 x n_labels similarities at a time
@@ -590,137 +437,7 @@ class TitleNormalizer:
             out += self._label_words().scores(query, labels, offsets, w)
         return out
 
-    def _label_words(self) -> _LabelWords:
+    def _label_words(self) -> LabelWords:
         if self._words is None:
-            self._words = _LabelWords(self.index.labels)
+            self._words = LabelWords(self.index.labels)
         return self._words
-
-
-class _LabelWords:
-    """The first and the last word key (``text.tokens``) of every label, as ids, for the word signals on
-    candidates (-1 for a label without words)."""
-
-    def __init__(self, labels: Sequence[str]) -> None:
-        vocab: dict[str, int] = {}
-        first = np.full(len(labels), -1, dtype=np.int64)
-        last = np.full(len(labels), -1, dtype=np.int64)
-        for j, label in enumerate(labels):
-            keys = [t.key for t in tokens(label)]
-            if keys:
-                first[j] = vocab.setdefault(keys[0], len(vocab))
-                last[j] = vocab.setdefault(keys[-1], len(vocab))
-        self.vocab = vocab
-        self.first, self.last = first, last
-
-    def scores(self, query: str, labels: np.ndarray, offsets: np.ndarray, w: TitleWeights) -> np.ndarray:
-        """Per concept (``labels`` grouped at ``offsets``), the weighted best-label word signals of ``query``."""
-        keys = [t.key for t in tokens(query)]
-        out = np.zeros(len(offsets), dtype=np.float32)
-        if not keys or not len(labels):
-            return out
-        # an unknown word gets an id below -1: equal to no label's word, nor to a label without words (-1)
-        if w.first_word:
-            hit = self.first[labels] == self.vocab.get(keys[0], -2)
-            out += w.first_word * np.maximum.reduceat(hit.astype(np.float32), offsets)
-        if w.head_word:
-            hit = self.last[labels] == self.vocab.get(keys[-1], -2)
-            out += w.head_word * np.maximum.reduceat(hit.astype(np.float32), offsets)
-        return out
-
-
-def _content_tokens(vectors: np.ndarray) -> np.ndarray:
-    """Token vectors without ``[CLS]``/``[SEP]`` (kept when nothing else is there), rows L2-normalised."""
-    if len(vectors) > 2:
-        vectors = vectors[1:-1]
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (vectors / norms).astype(np.float32, copy=False)
-
-
-class _LateInteraction:
-    """Contextual token vectors of every occupation label (``[CLS]``/``[SEP]`` dropped, unit rows; float16 on
-    disk) in label order, so that one occupation's tokens are one contiguous slice, and an idf² weight per token.
-
-    ``scores(title_tokens, concepts)``: per concept, the best over its labels of the weighted mean over label
-    tokens of the best cosine with a title token (clipped at 0).
-    """
-
-    def __init__(self, index: ConceptIndex, vectors: np.ndarray, lengths: np.ndarray, ids: np.ndarray) -> None:
-        # float32 in memory (about 200 MB for ESCO's 130k label tokens): gathering float16 rows and converting
-        # them per title costs more than the rest of the re-ranking
-        self.vectors = vectors.astype(np.float32)
-        n_labels = len(lengths)
-        token_start = np.zeros(n_labels + 1, dtype=np.int64)
-        np.cumsum(lengths, out=token_start[1:])
-        label_end = np.append(index.label_starts[1:], n_labels)
-        self.concept_tokens = token_start[index.label_starts]  # first token of each concept
-        self.concept_token_count = token_start[label_end] - self.concept_tokens
-        self.label_tokens = lengths  # tokens per label
-        self.concept_labels = label_end - index.label_starts  # labels per concept
-        self.first_label = index.label_starts
-        # idf of each WordPiece over the concepts (a piece counts once per concept), squared, normalised per label
-        owner = np.repeat(index.label_owner, lengths)
-        df = Counter(int(t) for t in np.unique(np.stack([owner, ids]), axis=1)[1])
-        n = len(index)
-        idf = np.log((n + 1) / (np.asarray([df[int(t)] for t in ids], dtype=np.float64) + 1)) + 1e-3
-        weight = idf**2
-        per_label = np.add.reduceat(weight, token_start[:-1]) if n_labels else weight
-        self.weight = (weight / np.repeat(per_label, lengths)).astype(np.float32)
-
-    @classmethod
-    def build(
-        cls, index: ConceptIndex, encoder: Encoder, cache: EmbeddingCache | None, progress: Progress | None = None
-    ) -> _LateInteraction:
-        labels = index.labels
-        path = None
-        if cache is not None and cache.root is not None:
-            path = cache.root / f"{EmbeddingCache.key(encoder.model_id + '-tokens', labels)}.npz"
-            cache.used.append(path.name)
-            if path.exists():
-                try:
-                    with np.load(path) as z:
-                        vectors, lengths, ids = z["vectors"], z["lengths"], z["ids"]
-                    if len(lengths) == len(labels) and int(lengths.sum()) == len(vectors) == len(ids):
-                        return cls(index, vectors, lengths, ids)
-                except (OSError, ValueError, KeyError):
-                    pass  # a torn or foreign file: recompute
-        parts: list[np.ndarray] = []
-        piece_ids: list[int] = []
-        lengths = np.zeros(len(labels), dtype=np.int64)
-        for a in range(0, len(labels), 2048):
-            _, token_vectors, encoded = encoder.encode_tokens(labels[a : a + 2048])  # type: ignore[attr-defined]
-            for j, (tv, ids) in enumerate(zip(token_vectors, encoded, strict=True)):
-                parts.append(_content_tokens(tv).astype(np.float16))
-                piece_ids.extend(ids[1:-1] if len(ids) > 2 else ids)
-                lengths[a + j] = len(parts[-1])
-            if progress:
-                progress(min(a + 2048, len(labels)), len(labels))
-        vectors = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float16)
-        ids_arr = np.asarray(piece_ids, dtype=np.int32)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npz")
-            with tmp.open("wb") as fh:
-                np.savez(fh, vectors=vectors, lengths=lengths, ids=ids_arr)
-            tmp.replace(path)
-        return cls(index, vectors, lengths, ids_arr)
-
-    def scores(self, title_tokens: np.ndarray, concepts: np.ndarray) -> np.ndarray:
-        counts = self.concept_token_count[concepts]
-        total = int(counts.sum())
-        # token rows of the concepts, concatenated: each concept's slice is contiguous
-        ends = np.cumsum(counts)
-        rows = np.arange(total) + np.repeat(self.concept_tokens[concepts] - (ends - counts), counts)
-        best = (title_tokens @ self.vectors[rows].T).max(0)
-        np.clip(best, 0.0, 1.0, out=best)
-        best *= self.weight[rows]
-        # labels of the concepts, concatenated, and where each starts among the rows
-        n_labels = self.concept_labels[concepts]
-        label_ends = np.cumsum(n_labels)
-        labels = np.arange(int(label_ends[-1])) + np.repeat(
-            self.first_label[concepts] - (label_ends - n_labels), n_labels
-        )
-        label_starts = np.zeros(len(labels), dtype=np.int64)
-        np.cumsum(self.label_tokens[labels][:-1], out=label_starts[1:])
-        per_label = np.add.reduceat(best, label_starts)
-        return np.maximum.reduceat(per_label, label_ends - n_labels)

@@ -15,7 +15,8 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from talentbridge.skills.builtin import builtin_content_hash, load_builtin_lenient
-from talentbridge.skills.esco import EscoData, esco_layer, merge_with_builtin
+from talentbridge.skills.esco import EscoData
+from talentbridge.skills.esco_merge import esco_layer, merge_with_builtin
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.storage.taxonomy_repository import TaxonomyRepository
 

@@ -1,4 +1,5 @@
-"""A tiny ESCO v1.1.1 CSV reader for the evaluation harness (until ``talentbridge.skills.esco`` lands)."""
+"""A tiny ESCO v1.1.1 CSV reader for the evaluation harness: ESCO exactly as in the CSV for the baseline's
+documents, and the taxonomy for an older checkout without the product's importer (``skills.esco_read``)."""
 
 from __future__ import annotations
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from talentbridge.config import Settings
-from talentbridge.skills.encoder import EmbeddingCache, Encoder, MiniLMEncoder, available_encoders, make_encoder
+from talentbridge.skills.encoder import EmbeddingCache, Encoder, available_encoders, make_encoder
 from talentbridge.skills.extract import SkillExtractor
+from talentbridge.skills.minilm import MiniLMEncoder
 from talentbridge.skills.taxonomy import Taxonomy
 from talentbridge.skills.titles import TitleNormalizer
 

@@ -30,13 +30,12 @@ import numpy as np
 
 from talentbridge.domain.errors import ConfigurationError
 from talentbridge.skills.embedding_cache import EmbeddingCache  # re-exported: where callers have found it
-from talentbridge.skills.minilm import MiniLMEncoder  # in __all__ too: services.skill_extraction imports it here
+from talentbridge.skills.minilm import MiniLMEncoder
 from talentbridge.skills.minilm_files import minilm_model_dir
 from talentbridge.skills.unit_rows import normalise_rows
 
 __all__ = [
     "Encoder",
-    "MiniLMEncoder",
     "USEEncoder",
     "HashingEncoder",
     "EmbeddingCache",

@@ -6,10 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from talentbridge.skills import text_units
 from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
-from talentbridge.skills.extract import SkillExtractor, _blocks
+from talentbridge.skills.extract import SkillExtractor
 from talentbridge.skills.minilm import MiniLMEncoder, _length_batches
 from talentbridge.skills.text import tokens
+from talentbridge.skills.text_units import blocks as _blocks
 
 TEXTS = [
     "we build deep learning models in pytorch and write sql every day",
@@ -61,7 +63,7 @@ def test_results_do_not_depend_on_how_the_work_is_cut(extractor, window_sizes):
 def test_semantic_span_is_the_best_chunk(extractor):
     text = "welding and soldering of steel.\nWe train deep learning models with pytorch."
     (skills,) = extractor.extract_many([text], top=20)
-    chunks = extractor._chunks(text, tokens(text))
+    chunks = text_units.chunks(text, tokens(text), extractor.chunk_tokens)
     for s in skills:
         if s.via == "semantic":
             assert s.spans[0] in chunks

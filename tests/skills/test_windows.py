@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from talentbridge.skills import text_units
 from talentbridge.skills.encoder import EmbeddingCache, HashingEncoder
 from talentbridge.skills.extract import SkillExtractor
 from talentbridge.skills.minilm import MiniLMEncoder
@@ -137,7 +138,7 @@ LONG = (
 def test_pooled_windows_cost_no_forward_pass_and_localise_inferred_skills(minilm_extractor):
     ex = minilm_extractor
     counting = ex.encoder
-    chunks = ex._chunks(LONG, tokens(LONG))
+    chunks = text_units.chunks(LONG, tokens(LONG), ex.chunk_tokens)
     assert len(chunks) == 1
 
     counting.texts = 0

@@ -18,26 +18,21 @@ mention is returned, ranked before anything inferred; ``top`` bounds the list on
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from talentbridge.skills import text_units
 from talentbridge.skills.concepts import ConceptIndex
 from talentbridge.skills.encoder import EmbeddingCache, Encoder, Progress
 from talentbridge.skills.mentions import MentionMatcher
-from talentbridge.skills.requirement_cues import is_heading
 from talentbridge.skills.taxonomy import Taxonomy
-from talentbridge.skills.text import Token, check_text, mostly_hangul, tokens
+from talentbridge.skills.text import Token, check_text, tokens
 from talentbridge.skills.windows import WINDOW_CANDIDATES, TokenRows, best_over, window_vectors
 
 __all__ = ["SkillExtractor", "ExtractedSkill", "ExtractionWeights"]
-
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=다\.)|[•·▪●■◦]|\s[-*]\s")
-
 
 @dataclass(frozen=True)
 class ExtractedSkill:
@@ -143,31 +138,6 @@ class SkillExtractor:
                 self._multilingual_index = self.index.embedded_copy(self.multilingual, self.cache, progress)
         self._prepared = True
 
-    # ------------------------------------------------------------------------------------------ chunks
-
-    def _chunks(self, text: str, toks: list[Token]) -> list[tuple[int, int]]:
-        """Character ranges of sentence-like chunks, each at most ``chunk_tokens`` tokens."""
-        bounds = [0]
-        for m in _SENTENCE_END.finditer(text):
-            bounds.append(m.end())
-        bounds.append(len(text))
-        chunks: list[tuple[int, int]] = []
-        ti = 0
-        for a, b in zip(bounds, bounds[1:], strict=False):
-            if b <= a or not any(c.isalpha() for c in text[a:b]) or is_heading(text[a:b]):
-                continue  # a date ("2021.03") or a section heading ("[우대사항]") is no evidence of a skill
-            inside: list[Token] = []
-            while ti < len(toks) and toks[ti].start < b:
-                if toks[ti].start >= a:
-                    inside.append(toks[ti])
-                ti += 1
-            if not inside:
-                continue
-            for i in range(0, len(inside), self.chunk_tokens):
-                part = inside[i : i + self.chunk_tokens]
-                chunks.append((part[0].start, part[-1].end))
-        return chunks
-
     # ------------------------------------------------------------------------------------------ extraction
 
     def extract(self, text: str, top: int = 10, min_inferred: int = 0) -> list[ExtractedSkill]:
@@ -192,7 +162,7 @@ class SkillExtractor:
             check_text(text, self.max_chars)
         self.prepare()
         workers = self.workers if workers is None else workers
-        blocks = _blocks(texts, self.block_texts, max(1, workers))
+        blocks = text_units.blocks(texts, self.block_texts, max(1, workers))
         if workers <= 1 or len(blocks) <= 1:
             return [skills for block in blocks for skills in self._extract_block(block, top, min_inferred)]
         with ThreadPoolExecutor(max_workers=min(workers, len(blocks))) as pool:
@@ -201,10 +171,10 @@ class SkillExtractor:
 
     def _extract_block(self, texts: Sequence[str], top: int, min_inferred: int = 0) -> list[list[ExtractedSkill]]:
         toks_per_text = [tokens(t) if t and t.strip() else [] for t in texts]
-        chunks_per_text = [self._chunks(t, toks) for t, toks in zip(texts, toks_per_text, strict=True)]
+        chunks_per_text = [text_units.chunks(t, toks, self.chunk_tokens) for t, toks in zip(texts, toks_per_text, strict=True)]
         hangul_chunks: list[list[tuple[int, int]]] = []
         if self._multilingual_index is not None:
-            split = [_by_script(t, chunks) for t, chunks in zip(texts, chunks_per_text, strict=True)]
+            split = [text_units.by_script(t, units) for t, units in zip(texts, chunks_per_text, strict=True)]
             chunks_per_text = [latin for latin, _ in split]
             hangul_chunks = [hangul for _, hangul in split]
         sem_per_text: list[_Semantic | None] = [None] * len(texts)
@@ -232,7 +202,7 @@ class SkillExtractor:
         ):
             # windows only for texts with semantic evidence from their chunks, and only where the encoder reads
             windows_per_text = [
-                self._windows(_inside(toks, chunks)) if sem is not None else []
+                self._windows(text_units.inside(toks, chunks)) if sem is not None else []
                 for toks, chunks, sem in zip(toks_per_text, chunks_per_text, sem_per_text, strict=True)
             ]
             vectors = self._encode_units(texts, windows_per_text)
@@ -426,7 +396,7 @@ class SkillExtractor:
         }
         for i in named.tolist():
             spans = set(alias_spans[cand[i]])
-            nested = cand[i] not in strong and all(_inside_longer(span, longer) for span in spans)
+            nested = cand[i] not in strong and all(text_units.inside_longer(span, longer) for span in spans)
             shadowed = not getattr(self.index.concepts[cand[i]], "builtin", False) and spans <= builtin_spans
             (echoes if spans <= covered or nested or shadowed else first_pass).append(i)
             if not shadowed:  # the built-in concept that shadows it takes those places
@@ -452,33 +422,6 @@ class SkillExtractor:
         return out
 
 
-def _by_script(text: str, units: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """``units`` split into those for the main encoder and those written mostly in Hangul."""
-    latin: list[tuple[int, int]] = []
-    hangul: list[tuple[int, int]] = []
-    for a, b in units:
-        (hangul if mostly_hangul(text[a:b]) else latin).append((a, b))
-    return latin, hangul
-
-
-def _inside(toks: list[Token], units: list[tuple[int, int]]) -> list[Token]:
-    """The tokens lying inside one of ``units`` (sorted character ranges)."""
-    starts = [a for a, _ in units]
-    out = []
-    for t in toks:
-        k = bisect_right(starts, t.start) - 1
-        if k >= 0 and t.end <= units[k][1]:
-            out.append(t)
-    return out
-
-
-def _inside_longer(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    """``span`` lies inside a wider one of ``spans`` (sorted by start)."""
-    s, e = span
-    starting_before = spans[: bisect_right(spans, (s, float("inf")))]
-    return any(a <= s and e <= b and b - a > e - s for a, b in starting_before)
-
-
 def _curated_labels(index: ConceptIndex, operator_aliases: dict[str, list[str]]) -> set[tuple[int, str]]:
     """(concept index, label key) of the one-word labels the built-in taxonomy's own files give each concept (not
     those a merge with ESCO added) and of the aliases operators added."""
@@ -496,25 +439,6 @@ def _curated_labels(index: ConceptIndex, operator_aliases: dict[str, list[str]])
         i = position.get(skill_id)
         if i is not None:
             out.update((i, label_key(label)) for label in labels)
-    return out
-
-
-def _blocks(texts: Sequence[str], max_texts: int, workers: int) -> list[Sequence[str]]:
-    """Consecutive blocks of at most ``max_texts`` texts, a multiple of ``workers`` of them (as few as possible),
-    cut so that each block holds about the same number of characters."""
-    n_blocks = -(-len(texts) // max_texts)
-    n_blocks = min(len(texts), -(-n_blocks // workers) * workers)
-    if n_blocks <= 1:
-        return [texts] if texts else []
-    ends = np.cumsum([len(t) + 1 for t in texts])
-    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, n_blocks) / n_blocks, side="left") + 1
-    bounds = [0]
-    for c in cuts.tolist():  # at least one text per block, at most max_texts
-        bounds.append(min(max(c, bounds[-1] + 1), len(texts) - (n_blocks - len(bounds))))
-    bounds.append(len(texts))
-    out: list[Sequence[str]] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        out.extend(texts[i : min(i + max_texts, b)] for i in range(a, b, max_texts))
     return out
 
 

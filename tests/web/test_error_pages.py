@@ -178,3 +178,23 @@ def test_messages_with_values_are_translated_values_and_all(web: tuple[FastAPI, 
         assert "공고 12이(가) 두 번 나옵니다(처음은 1번째)" in listed
         api = c.get("/test-errors/values", headers={"Accept": "application/json"})
         assert "cannot publish: round 3 is draft" in api.text  # problem+json stays English
+
+
+def test_an_htmx_request_gets_the_error_where_its_answer_goes(web: tuple[FastAPI, Database]) -> None:
+    """htmx 2 swaps only 2xx answers: a client's mistake answered 4xx to a suggestion button or an upload left the
+    part of the page unchanged. It gets the error card alone as 200; a server error keeps its status."""
+    app, database = web
+    with _client(app, database, "operator") as c:
+        hx = {"HX-Request": "true"}
+        bad = c.post("/operator/rounds", data={"program_id": "셋", "name": ""}, headers=hx)
+        assert bad.status_code == 200 and "<html" not in bad.text and 'role="alert"' in bad.text
+        text = _text(bad.text)
+        assert "입력값 오류" in text and "정수를 입력하세요" in text and "시작 페이지로" not in text
+        missing = c.get("/test-errors/missing", headers=hx)
+        assert missing.status_code == 200 and "<html" not in missing.text and "77" in _text(missing.text)
+        assert c.get("/test-errors/boom", headers=hx).status_code == 500
+        # htmx sends the browser's default Accept (*/*), not text/html: still the card, never problem+json
+        plain_accept = c.post("/operator/rounds", data={"program_id": "셋"}, headers={**hx, "Accept": "*/*"})
+        assert plain_accept.status_code == 200 and 'role="alert"' in plain_accept.text
+        whole = c.post("/operator/rounds", data={"program_id": "셋", "name": ""})
+        assert whole.status_code == 422 and "<html" in whole.text  # without htmx: the page, as before

@@ -167,7 +167,9 @@ def _with_security_headers(request: Request, response: Response) -> Response:
 
 
 def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+    # htmx asks with the browser's default Accept (*/*) and swaps what it gets into the page: HTML, never JSON
+    wants = "text/html" in request.headers.get("accept", "") or bool(request.headers.get("hx-request"))
+    return not request.url.path.startswith("/api/") and wants
 
 
 def install_error_handlers(app: FastAPI) -> None:

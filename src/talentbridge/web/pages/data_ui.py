@@ -85,11 +85,14 @@ def import_data(
     from talentbridge.web.pages.error_pages import import_reason, translator
 
     tr = translator(request)
-    template = "operator/_import_report.html" if request.headers.get("hx-request") else "operator/data.html"
+    fragment = bool(request.headers.get("hx-request"))
+    template = "operator/_import_report.html" if fragment else "operator/data.html"
     return render(
         request,
         template,
-        status_code=200 if report.ok else 422,
+        # htmx 2 swaps only 2xx answers: a report of bad rows answered 422 left the page showing nothing at all.
+        # The fragment says itself that nothing was written; the whole page (no JavaScript) keeps the 422.
+        status_code=200 if report.ok or fragment else 422,
         entities=ENTITIES,
         import_entities=IMPORT_ENTITIES,
         formats=WRITE_FORMATS,

@@ -307,17 +307,22 @@ def _page(
 ) -> HTMLResponse:
     from talentbridge.web.pages.rendering import render
 
+    # An HTMX request (a suggestion button, an upload) swaps the answer into a part of the page, and htmx 2 swaps
+    # only 2xx answers: a client's mistake answered 4xx left that part unchanged, so the reader saw nothing. It
+    # gets the error card alone, as 200, where the answer would have appeared. Server errors keep their status.
+    fragment = bool(request.headers.get("hx-request")) and status < 500
     return render(
         request,
-        "error.html",
-        status_code=status,
+        "_error.html" if fragment else "error.html",
+        status_code=200 if fragment else status,
         error_title=title,
         error_summary=summary,
         error_problems=problems or [],
         error_detail=detail,
         error_detail_en=detail_en,
         error_status=status,
-        back_url=_same_site_referer(request),
+        error_fragment=fragment,
+        back_url=None if fragment else _same_site_referer(request),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,11 @@ def _post(client: Any, path: str, **data: str) -> Any:
 
 def _try(client: Any, text: str) -> str:
     res = _post(client, "/operator/aliases/try", text=text)
+    waited = 0.0
+    while res.status_code == 503 and waited < 180:  # the finder re-warms in the background after an alias
+        time.sleep(0.5)
+        waited += 0.5
+        res = _post(client, "/operator/aliases/try", text=text)
     assert res.status_code == 200, res.text
     return res.text[res.text.index('id="try-result"') :]
 

@@ -83,9 +83,10 @@ def import_data(
     audit(request, "import", entity, None, file=report.filename, rows=report.rows, created=report.created,
           updated=report.updated, rejected=report.rejected, atomic=report.atomic)  # fmt: skip
     from talentbridge.web.pages.error_pages import import_reason, translator
+    from talentbridge.web.pages.rendering import is_htmx
 
     tr = translator(request)
-    fragment = bool(request.headers.get("hx-request"))
+    fragment = is_htmx(request)
     template = "operator/_import_report.html" if fragment else "operator/data.html"
     return render(
         request,

@@ -305,12 +305,12 @@ def _page(
     detail: str | None = None,
     detail_en: str | None = None,
 ) -> HTMLResponse:
-    from talentbridge.web.pages.rendering import render
+    from talentbridge.web.pages.rendering import is_htmx, render
 
     # An HTMX request (a suggestion button, an upload) swaps the answer into a part of the page, and htmx 2 swaps
     # only 2xx answers: a client's mistake answered 4xx left that part unchanged, so the reader saw nothing. It
     # gets the error card alone, as 200, where the answer would have appeared. Server errors keep their status.
-    fragment = bool(request.headers.get("hx-request")) and status < 500
+    fragment = is_htmx(request) and status < 500
     return render(
         request,
         "_error.html" if fragment else "error.html",

@@ -49,6 +49,12 @@ def region_name(code: str | None, lang: str) -> str:
     return (REGION_NAMES_KO if lang == "ko" else REGION_NAMES_EN)[region]
 
 
+def is_htmx(request: Request) -> bool:
+    """The request comes from htmx, which swaps the answer into a part of the page, and only a 2xx answer: a
+    mistake it should show is answered 200 (error_pages._page, the import report, the warming-up card)."""
+    return bool(request.headers.get("hx-request"))
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     lang = request_language(request)
     _ = gettext_for(lang)

@@ -22,7 +22,7 @@ from talentbridge.web.auth import audit
 from talentbridge.web.deps import DatabaseDep, SessionDep, SettingsDep
 from talentbridge.web.pages.downloads import MEDIA
 from talentbridge.web.pages.guards import require_roles
-from talentbridge.web.pages.rendering import redirect, render
+from talentbridge.web.pages.rendering import is_htmx, redirect, render
 
 __all__ = ["router", "export_url"]
 
@@ -83,8 +83,6 @@ def import_data(
     audit(request, "import", entity, None, file=report.filename, rows=report.rows, created=report.created,
           updated=report.updated, rejected=report.rejected, atomic=report.atomic)  # fmt: skip
     from talentbridge.web.pages.error_pages import import_reason, translator
-    from talentbridge.web.pages.rendering import is_htmx
-
     tr = translator(request)
     fragment = is_htmx(request)
     template = "operator/_import_report.html" if fragment else "operator/data.html"
@@ -113,7 +111,7 @@ def _import_as_job(
     job, _ = submit_import(database, settings, entity=entity, filename=filename, content=content,
                            skip_invalid=mode == "keep_valid", started_by=user.id, started_by_label=user.email)  # fmt: skip
     audit(request, "import", entity, None, file=filename, job=job.id)
-    if request.headers.get("hx-request"):
+    if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": f"/jobs/{job.id}"})
     return redirect(f"/jobs/{job.id}")
 

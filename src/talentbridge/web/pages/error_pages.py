@@ -342,12 +342,12 @@ def _same_site_referer(request: Request) -> str | None:
 
 def render_error(request: Request, exc: TalentBridgeError) -> Response:
     """A TalentBridgeError raised by a page route, as a page."""
-    from talentbridge.web.pages.rendering import redirect
+    from talentbridge.web.pages.rendering import is_htmx, redirect
 
     if isinstance(exc, NotAuthenticated):
         return redirect(f"/login?next={request.url.path}")
     tr = translator(request)
-    if exc.code == "warming_up" and request.headers.get("hx-request"):
+    if exc.code == "warming_up" and is_htmx(request):
         # An HTMX fragment (skill suggestions): say so where the answer would appear; htmx swaps only 2xx.
         from talentbridge.web.pages.rendering import render
 

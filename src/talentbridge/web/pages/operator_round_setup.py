@@ -25,7 +25,7 @@ from talentbridge.web.pages.operator_rounds import (
     operator_only,
     staff,
 )
-from talentbridge.web.pages.rendering import redirect, render
+from talentbridge.web.pages.rendering import is_htmx, redirect, render
 from talentbridge.web.policy import policy_of
 
 router = APIRouter(include_in_schema=False)
@@ -235,7 +235,7 @@ async def upload(request: Request, round_id: int, what: str, session: SessionDep
     _ = gettext_for(request_language(request))
     form = await request.form()
     upload_file = form.get("file")
-    fragment = request.headers.get("hx-request") == "true"
+    fragment = is_htmx(request)
     errors: list[str] = []
     report = None
     if what not in ("participants", "openings"):

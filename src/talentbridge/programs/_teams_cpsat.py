@@ -44,14 +44,7 @@ def _model(state: TeamState, pairs: dict[int, list[int]], teams: list[int]):  # 
         model.add(size >= x.size_min[t])
         model.add(size <= x.size_max[t])
         p = x.team_project[t]
-        if x.cap_per_institution is not None:
-            per_inst: dict[int, list[Any]] = {}
-            for i, v in members:
-                if x.institution[i] >= 0:
-                    per_inst.setdefault(x.institution[i], []).append(v)
-            for vs in per_inst.values():
-                if len(vs) > x.cap_per_institution:
-                    model.add(sum(vs) <= x.cap_per_institution)
+        _cap_institutions(model, x, members)
         for s, lvl in state.coverable[p].items():
             able = [v for i, v in members if x.skills[i].get(s, 0) >= lvl]
             covered = model.new_bool_var(f"c{t}_{s}")
@@ -78,6 +71,19 @@ def _model(state: TeamState, pairs: dict[int, list[int]], teams: list[int]):  # 
     for v, value in hints:
         model.add_hint(v, value)
     return model, var
+
+
+def _cap_institutions(model: Any, x: Any, members: list[tuple[int, Any]]) -> None:
+    """At most ``cap_per_institution`` of a team's ``members`` (learner, variable) from one institution."""
+    if x.cap_per_institution is None:
+        return
+    per_inst: dict[int, list[Any]] = {}
+    for i, v in members:
+        if x.institution[i] >= 0:
+            per_inst.setdefault(x.institution[i], []).append(v)
+    for vs in per_inst.values():
+        if len(vs) > x.cap_per_institution:
+            model.add(sum(vs) <= x.cap_per_institution)
 
 
 def _solve(model, var, seconds: float, workers: int, seed: int):  # type: ignore[no-untyped-def]
@@ -138,14 +144,7 @@ def relaxation_bound(state: TeamState, deadline: float, seed: int) -> float | No
         model.add(u[t] >= min_s * z[t])
         model.add(u[t] <= max_s * z[t])
         p = x.team_project[t]
-        if x.cap_per_institution is not None:
-            per_inst: dict[int, list[Any]] = {}
-            for i, v in members:
-                if x.institution[i] >= 0:
-                    per_inst.setdefault(x.institution[i], []).append(v)
-            for vs in per_inst.values():
-                if len(vs) > x.cap_per_institution:
-                    model.add(sum(vs) <= x.cap_per_institution)
+        _cap_institutions(model, x, members)
         for sk, lvl in state.coverable[p].items():
             covered = model.new_bool_var("")
             w = model.new_bool_var("")

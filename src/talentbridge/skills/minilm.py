@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import struct
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -201,17 +201,17 @@ class MiniLMEncoder:
         pooled = (x.reshape(n, t, -1) * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         return pooled
 
-    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        texts = list(texts)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
+    def _batches(
+        self, texts: list[str]
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, list[list[int]]]]:
+        """The forward passes of ``texts``: rows (positions in ``texts``), padded ids, mask, and every text's ids.
+        Texts of similar length go together (less padding), at most ``batch_size`` texts and
+        ``max_batch_tokens`` padded tokens each."""
         self._load()
         assert self._tokenizer is not None
         encoded = [self._tokenizer.encode(t, self.max_len) for t in texts]
-        order = np.argsort([len(e) for e in encoded], kind="stable")  # similar lengths together: less padding
+        order = np.argsort([len(e) for e in encoded], kind="stable")
         lengths = np.asarray([len(encoded[j]) for j in order], dtype=np.int64)
-        done = 0
         for a, b in _length_batches(lengths, self.batch_size, self.max_batch_tokens, self.batch_overhead_tokens):
             idx = order[a:b]
             t = int(lengths[b - 1])
@@ -220,6 +220,15 @@ class MiniLMEncoder:
             for r, j in enumerate(idx):
                 ids[r, : len(encoded[j])] = encoded[j]
                 mask[r, : len(encoded[j])] = 1
+            yield idx, ids, mask, encoded
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        texts = list(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        done = 0
+        for idx, ids, mask, _ in self._batches(texts):
             out[idx] = self._forward(ids, mask)
             done += len(idx)
             if progress:
@@ -248,19 +257,8 @@ class MiniLMEncoder:
         token_vectors: list[np.ndarray] = [np.zeros((0, self.dim), dtype=np.float32)] * len(texts)
         if not texts:
             return out, token_vectors, []
-        self._load()
-        assert self._tokenizer is not None
-        encoded = [self._tokenizer.encode(t, self.max_len) for t in texts]
-        order = np.argsort([len(e) for e in encoded], kind="stable")
-        lengths = np.asarray([len(encoded[j]) for j in order], dtype=np.int64)
-        for a, b in _length_batches(lengths, self.batch_size, self.max_batch_tokens, self.batch_overhead_tokens):
-            idx = order[a:b]
-            t = int(lengths[b - 1])
-            ids = np.zeros((len(idx), t), dtype=np.int64)
-            mask = np.zeros((len(idx), t), dtype=np.int64)
-            for r, j in enumerate(idx):
-                ids[r, : len(encoded[j])] = encoded[j]
-                mask[r, : len(encoded[j])] = 1
+        encoded: list[list[int]] = []
+        for idx, ids, mask, encoded in self._batches(texts):
             hidden: list[np.ndarray] = []
             out[idx] = self._forward(ids, mask, hidden)
             for r, j in enumerate(idx):

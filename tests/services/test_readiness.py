@@ -368,3 +368,58 @@ def test_a_taxonomy_change_rewarms_the_skill_services_in_the_background(
         if thread.name == "talentbridge-rewarm":
             thread.join(300)  # at the lowest CPU priority: on a busy machine it waits for the cores
     assert warm_up_state().status("skills") == "ready" and peek_skill_services(settings) is not None
+
+
+def test_an_alias_rebuilds_the_skill_finder_and_keeps_the_title_normalizer(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an operator's alias the re-warm builds the extractor again but keeps the title normalizer, which reads
+    only occupations and their skills' preferred labels; any change to those builds it again."""
+    import copy
+
+    from talentbridge.services import skill_extraction
+    from talentbridge.skills.builtin import load_builtin
+
+    monkeypatch.setattr(skill_extraction, "make_encoder", lambda name: encoder_module.HashingEncoder())
+    monkeypatch.setattr(skill_extraction, "title_second_encoder", lambda enc: None)
+    current = {"taxonomy": load_builtin()}
+    monkeypatch.setattr(skill_extraction, "load_taxonomy_for", lambda s: (current["taxonomy"], "database"))
+
+    def rebuilt(change) -> object:  # type: ignore[no-untyped-def]
+        taxonomy = copy.deepcopy(current["taxonomy"])
+        change(taxonomy)
+        current["taxonomy"] = taxonomy
+        reset_skill_services()  # what the change bus's taxonomy subscriber does
+        return get_skill_services(settings)
+
+    def named(services, text: str, skill_id: str) -> bool:  # type: ignore[no-untyped-def]
+        uri = services.taxonomy.skills[skill_id].uri
+        return any(e.uri == uri and e.via == "explicit" for e in services.extractor.extract(text))
+
+    first = get_skill_services(settings)
+    assert not named(first, "Dockr, Kubernetes", "docker")
+
+    def alias(t) -> None:  # type: ignore[no-untyped-def]
+        t.skills["docker"].alt_en.append("Dockr")
+        t.operator_aliases["docker"] = ["Dockr"]
+
+    second = rebuilt(alias)
+    assert second.extractor is not first.extractor and named(second, "Dockr, Kubernetes", "docker")
+    assert second.normalizer is first.normalizer and second.normalizer.taxonomy is second.taxonomy
+
+    def occupation_label(t) -> None:  # type: ignore[no-untyped-def]
+        t.occupations["ml-engineer"].alt_en.append("zorbo wrangler")
+
+    third = rebuilt(occupation_label)
+    assert third.normalizer is not second.normalizer
+    assert third.normalizer.normalize(["zorbo wrangler"])[0][0].uri == third.taxonomy.occupations["ml-engineer"].uri
+
+    def linked_skill_label(t) -> None:  # type: ignore[no-untyped-def]
+        t.skills["machine-learning"].label_en = "Machine learning (renamed)"
+
+    fourth = rebuilt(linked_skill_label)
+    assert fourth.normalizer is not third.normalizer
+
+    monkeypatch.setattr(skill_extraction, "make_encoder", lambda name: encoder_module.HashingEncoder(dim=64))
+    fifth = rebuilt(lambda t: None)  # the same taxonomy with another model: built with that model
+    assert fifth.normalizer is not fourth.normalizer and fifth.normalizer.encoder is fifth.extractor.encoder

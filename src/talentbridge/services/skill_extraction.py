@@ -148,16 +148,49 @@ def get_skill_services(
         enc = _encoder(encoder)
         cache = EmbeddingCache(settings.cache_dir / "embeddings")
         second = title_second_encoder(enc)  # one USE model for both: Korean text for skills, titles' 2nd opinion
+        inputs = TitleNormalizer.inputs_key(taxonomy) if source != "given" else ""
+        normalizer = _kept_normalizer(key, inputs, enc, second) if inputs else None
+        if normalizer is not None:  # the same occupations: keep it, with its models (loaded already)
+            normalizer.taxonomy = taxonomy  # the same occupations and skill labels; no later step reads skills
+            enc, second = normalizer.encoder, normalizer.second_encoder
         extractor = SkillExtractor(
             taxonomy, encoder=enc, cache=cache, max_chars=settings.max_text_chars, multilingual=second
         )
-        normalizer = TitleNormalizer(taxonomy, encoder=enc, cache=cache, second_encoder=second)
         extractor.prepare(progress)
-        normalizer.prepare(progress)
+        if normalizer is None:
+            normalizer = TitleNormalizer(taxonomy, encoder=enc, cache=cache, second_encoder=second)
+            normalizer.prepare(progress)
         services = SkillServices(taxonomy, extractor, normalizer, source, enc.model_id if enc else None)
         if source != "given":
             _cache[key] = services
+            _normalizers.pop(key, None)
+            _normalizers[key] = (inputs, normalizer)
+            while len(_normalizers) > _KEEP_NORMALIZERS:  # the oldest first (tests open many data dirs)
+                del _normalizers[next(iter(_normalizers))]
         return services
+
+
+#: The title normalizer last built per data dir, database and encoder, with the digest of what it read
+#: (``TitleNormalizer.inputs_key``). Kept across ``reset_skill_services``: an operator's alias changes skills only,
+#: and the re-warm after it (``readiness.rewarm_skills``) then builds the extractor alone (about a third of the
+#: re-warm's time with ESCO).
+_normalizers: dict[tuple[str, str, str], tuple[str, TitleNormalizer]] = {}
+_KEEP_NORMALIZERS = 2
+
+
+def _kept_normalizer(
+    key: tuple[str, str, str], inputs: str, encoder: Encoder | None, second: Encoder | None
+) -> TitleNormalizer | None:
+    kept = _normalizers.get(key)
+    if kept is None or kept[0] != inputs:
+        return None
+    if not (_same_model(kept[1].encoder, encoder) and _same_model(kept[1].second_encoder, second)):
+        return None  # another model now (one gone missing, a test's stand-in): build with it
+    return kept[1]
+
+
+def _same_model(a: Encoder | None, b: Encoder | None) -> bool:
+    return type(a) is type(b) and getattr(a, "model_id", None) == getattr(b, "model_id", None)
 
 
 def peek_skill_services(settings: Settings, encoder: str = DEFAULT_ENCODER) -> SkillServices | None:

@@ -35,6 +35,7 @@ The fusion weights are in ``title_weights.py``, the abbreviations, managerial wo
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -126,6 +127,20 @@ class TitleNormalizer:
         self.block_titles = 512
         self.candidates = 50  # occupations per title that the candidate signals and the late interaction see
         self._words: LabelWords | None = None
+
+    @staticmethod
+    def inputs_key(taxonomy: Taxonomy) -> str:
+        """A digest of everything in ``taxonomy`` that a normalizer reads: every occupation (all its fields) and the
+        preferred labels of the skills they link. Two taxonomies with the same key give the same normalizer, so a
+        change to skills alone (an operator's alias) can keep the one built (``services.skill_extraction``)."""
+        digest = hashlib.blake2b(digest_size=16)
+        skills = taxonomy.skills
+        for o in taxonomy.occupations.values():
+            digest.update(repr(o).encode())
+            for s in (*o.essential_skills, *o.optional_skills):
+                skill = skills.get(s)
+                digest.update(repr((s, skill.label_en, skill.label_ko) if skill else (s,)).encode())
+        return digest.hexdigest()
 
     def _prior(self, w: TitleWeights) -> np.ndarray:
         if self._prior_features is None:

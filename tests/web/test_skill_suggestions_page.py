@@ -105,6 +105,16 @@ def test_bare_title_gets_requirements_from_the_occupation(web):
     assert res.status_code == 200
     assert "직업 기준" in res.text or "from the occupation" in res.text
     assert 'value="must" selected' not in res.text  # a bare title never says "must"
+    # each such row names the occupation once, in the reader's language (Korean here), beside its badge
+    occupation_rows = [row for row in _rows(res.text) if "직업 기준" in row]
+    assert occupation_rows
+    for row in occupation_rows:
+        assert re.findall(r"<q>([^<]+)</q>", row) == ["데이터 엔지니어"]
+    english = web["org_member"].post(
+        "/org/openings/suggest?lang=en", data={"title": "Data Engineer", "description": ""}
+    )
+    rows = [row for row in _rows(english.text) if "from the occupation" in row]
+    assert rows and all(re.findall(r"<q>([^<]+)</q>", row) == ["Data engineer"] for row in rows)
 
 
 def test_a_bare_title_lists_the_occupation_skills_before_the_inferred_ones(web):

@@ -65,6 +65,7 @@ class SkillSuggestion:
     importance: str = "should"  # default for an opening requirement
     reason: str = ""  # the cue that made it a must-have ("필수", "required"), or the section heading
     occupation: str = ""  # for via="occupation": the occupation's label
+    occupation_ko: str = ""  # and its Korean label, where it has one (pages show the reader's language)
     weak: bool = False  # named only by one common word or inside another named skill (``ExtractedSkill.weak``)
     preselected: bool = False  # ticked in the forms: what the text names, then (thin texts) the best guesses
 
@@ -247,6 +248,7 @@ def occupation_skills(
                 importance=importance,
                 reason=label,
                 occupation=label,
+                occupation_ko=occupation.label_ko,
             )
         )
         if len(out) >= limit:

@@ -144,7 +144,7 @@ def suggest(
     _member(request)
     from talentbridge.domain.errors import WarmingUp
     from talentbridge.services.skill_suggestions import suggest_skills
-    from talentbridge.web.pages.skills_ui import skill_services
+    from talentbridge.web.pages.skills_ui import skill_services, suggestion_evidence
 
     try:
         services = skill_services(request)
@@ -162,7 +162,7 @@ def suggest(
             "score": item.score,
             "via": item.via,
             "preselected": item.preselected,
-            "evidence": item.evidence[:2],
+            "evidence": suggestion_evidence(request, item)[:2],
             "importance": item.importance,
             "reason": item.reason,
         }

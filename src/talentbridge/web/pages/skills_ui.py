@@ -78,3 +78,12 @@ def labels_for(request: Request, skill_ids: list[str]) -> dict[str, Any]:
     taxonomy = taxonomy_for(request)
     lang = request_language(request)
     return {sid: skill_label(taxonomy, sid, lang) for sid in skill_ids}
+
+
+def suggestion_evidence(request: Request, item: Any) -> list[str]:
+    """The words a suggestion (``SkillSuggestion``) came from, for a page: a skill of the occupation a thin text's
+    title names shows that occupation, in the reader's language, once (its badge says "from the occupation")."""
+    if item.via != "occupation":
+        return list(item.evidence)
+    korean = request_language(request) == "ko" and item.occupation_ko
+    return [item.occupation_ko if korean else item.occupation or item.occupation_ko]

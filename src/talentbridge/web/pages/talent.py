@@ -196,7 +196,7 @@ def suggest_skills(
     talent = _profile(request, repos)
     from talentbridge.domain.errors import WarmingUp
     from talentbridge.services.skill_suggestions import suggest_skills as suggest
-    from talentbridge.web.pages.skills_ui import skill_services
+    from talentbridge.web.pages.skills_ui import skill_services, suggestion_evidence
 
     try:
         services = skill_services(request)
@@ -215,7 +215,7 @@ def suggest_skills(
             "score": item.score,
             "via": item.via,
             "preselected": item.preselected,
-            "evidence": item.evidence,
+            "evidence": suggestion_evidence(request, item),
         }
         for item in found
     ]

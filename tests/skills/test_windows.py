@@ -171,3 +171,47 @@ def test_encoded_windows_run_each_window_through_the_model(minilm_extractor):
 def test_an_unknown_window_mode_is_refused(taxonomy):
     with pytest.raises(ValueError, match="window_mode"):
         SkillExtractor(taxonomy, window_mode="sliding")
+
+
+_LINES = st.lists(
+    st.lists(st.sampled_from(["Docker", "k8s", "배포", "기술:", "Python,", "CUDA", "최적화", "OpenCV", "모델", "SQL"]),
+             min_size=1, max_size=12).map(" ".join),
+    min_size=1, max_size=6,
+).map("\n".join)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LINES)
+def test_windows_stay_inside_one_chunk_and_off_hangul(hashing_extractor, text):
+    ex = hashing_extractor
+    toks = tokens(text)
+    chunks = text_units.chunks(text, toks, ex.chunk_tokens)
+    latin, _ = text_units.by_script(text, chunks)
+    for a, b in ex._windows_in(text, toks, latin):
+        assert any(c <= a and b <= d for c, d in latin)  # never across a line or a chunk break
+        assert "\n" not in text[a:b]
+        assert not any("\uac00" <= ch <= "\ud7a3" for ch in text[a:b])  # MiniLM does not read Hangul
+
+
+MIXED = "비전 AI 엔지니어\n- OpenCV 전처리와 CUDA 최적화, 도커와 k8s로 배포\n기술: Python, C++, SQL, AWS, MLflow, Kubeflow"
+
+
+@pytest.fixture(scope="module")
+def product_extractor(minilm, tmp_path_factory):
+    """As the product builds it: MiniLM, and multilingual USE for the lines written mostly in Hangul."""
+    from talentbridge.skills.builtin import load_builtin
+    from talentbridge.skills.encoder import USEEncoder
+
+    cache = EmbeddingCache(tmp_path_factory.mktemp("p"))
+    ex = SkillExtractor(load_builtin(), encoder=minilm, cache=cache, multilingual=USEEncoder())
+    ex.prepare()
+    return ex
+
+
+def test_no_inferred_skill_is_read_from_hangul_by_the_english_model(product_extractor):
+    # a window across "배포" and the next line's "기술" read as *Human resources management*, at the top score
+    inferred = [s for s in product_extractor.extract(MIXED, top=20, min_inferred=5) if s.via == "semantic"]
+    assert inferred
+    for skill in inferred:
+        for a, b in skill.spans:
+            assert "\n" not in MIXED[a:b], (skill.label, MIXED[a:b])

@@ -29,7 +29,7 @@ from talentbridge.skills.concepts import ConceptIndex
 from talentbridge.skills.encoder import EmbeddingCache, Encoder, Progress
 from talentbridge.skills.mentions import MentionMatcher
 from talentbridge.skills.taxonomy import Taxonomy
-from talentbridge.skills.text import Token, check_text, tokens
+from talentbridge.skills.text import Token, check_text, has_hangul, tokens
 from talentbridge.skills.windows import WINDOW_CANDIDATES, TokenRows, best_over, window_vectors
 
 __all__ = ["SkillExtractor", "ExtractedSkill", "ExtractionWeights"]
@@ -193,7 +193,8 @@ class SkillExtractor:
         if pooled and token_rows:
             for i, sem in enumerate(sem_per_text):
                 if sem is not None:
-                    self._add_pooled_windows(texts[i], toks_per_text[i], sem, token_rows[i])
+                    windows = self._windows_in(texts[i], toks_per_text[i], chunks_per_text[i])
+                    self._add_pooled_windows(windows, sem, token_rows[i])
         elif (
             any(s is not None for s in sem_per_text)
             and self.window_mode == "encoded"
@@ -202,8 +203,8 @@ class SkillExtractor:
         ):
             # windows only for texts with semantic evidence from their chunks, and only where the encoder reads
             windows_per_text = [
-                self._windows(text_units.inside(toks, chunks)) if sem is not None else []
-                for toks, chunks, sem in zip(toks_per_text, chunks_per_text, sem_per_text, strict=True)
+                self._windows_in(text, toks, chunks) if sem is not None else []
+                for text, toks, chunks, sem in zip(texts, toks_per_text, chunks_per_text, sem_per_text, strict=True)
             ]
             vectors = self._encode_units(texts, windows_per_text)
             ratio = self.weights.window / self.weights.semantic
@@ -263,10 +264,9 @@ class SkillExtractor:
             parts[i].append((a, tv, encoder.piece_spans(chunk)))  # type: ignore[attr-defined]
         return vectors, [TokenRows.of_chunks(encoder.dim, p) for p in parts]
 
-    def _add_pooled_windows(self, text: str, toks: list[Token], sem: _Semantic, rows: TokenRows) -> None:
+    def _add_pooled_windows(self, windows: list[tuple[int, int]], sem: _Semantic, rows: TokenRows) -> None:
         """Fuse the best pooled-window cosine into ``sem`` for the ``WINDOW_CANDIDATES`` concepts the chunks rank
         best (the rest stay below them); the span is the window when it beats every chunk."""
-        windows = self._windows(toks)
         vectors, kept = window_vectors(rows, windows)
         if not len(kept):
             return
@@ -311,6 +311,18 @@ class SkillExtractor:
                     better = best[g] > prev[0]
                     out[i] = (np.where(better, best[g], prev[0]), np.where(better, where_in_text, prev[1]))
         return out
+
+    def _windows_in(self, text: str, toks: list[Token], chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Windows inside each chunk the main encoder reads (never across a line or a chunk break), none over
+        Hangul: MiniLM reads English only, and the pieces it makes of a Hangul word pool into a vector near random
+        labels (the window "배포\n기술", across two lines of a résumé, was read as *Human resources management*
+        with the top score)."""
+        return [
+            (a, b)
+            for inner in text_units.per_unit(toks, chunks)
+            for a, b in self._windows(inner)
+            if not has_hangul(text[a:b])
+        ]
 
     def _windows(self, toks: list[Token]) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []

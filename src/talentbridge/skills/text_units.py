@@ -62,6 +62,17 @@ def inside(toks: list[Token], units: list[tuple[int, int]]) -> list[Token]:
     return out
 
 
+def per_unit(toks: list[Token], units: list[tuple[int, int]]) -> list[list[Token]]:
+    """The tokens lying inside each of ``units`` (sorted character ranges), one list per unit."""
+    starts = [a for a, _ in units]
+    out: list[list[Token]] = [[] for _ in units]
+    for t in toks:
+        k = bisect_right(starts, t.start) - 1
+        if k >= 0 and t.end <= units[k][1]:
+            out[k].append(t)
+    return out
+
+
 def inside_longer(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     """``span`` lies inside a wider one of ``spans`` (sorted by start)."""
     s, e = span

@@ -82,6 +82,11 @@ def test_talent_suggestions_show_every_named_tool_first(web):
         assert f"<q>{tool}</q>" in shown, tool
     # named skills are pre-accepted
     assert all("checked" in rows[i] for i in explicit_rows)
+    # a score is shown for what the AI inferred; a named skill's reason is the text itself, not a percentage (an
+    # extractor score of 59% beside "도커", named outright, read as doubt)
+    assert not any(re.search(r"\d%", rows[i]) for i in explicit_rows)
+    inferred = [row for i, row in enumerate(rows) if i not in explicit_rows]
+    assert inferred and all(re.search(r"\d+%", row) for row in inferred)
 
 
 def test_opening_suggestions_must_only_where_the_text_says_so(web):

@@ -12,7 +12,7 @@ import numpy as np
 from talentbridge.skills.requirement_cues import is_heading
 from talentbridge.skills.text import Token, mostly_hangul
 
-__all__ = ["SENTENCE_END", "chunks", "by_script", "inside", "inside_longer", "blocks"]
+__all__ = ["SENTENCE_END", "chunks", "by_script", "per_unit", "inside_longer", "blocks"]
 
 SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=다\.)|[•·▪●■◦]|\s[-*]\s")
 
@@ -49,17 +49,6 @@ def by_script(text: str, units: list[tuple[int, int]]) -> tuple[list[tuple[int, 
     for a, b in units:
         (hangul if mostly_hangul(text[a:b]) else latin).append((a, b))
     return latin, hangul
-
-
-def inside(toks: list[Token], units: list[tuple[int, int]]) -> list[Token]:
-    """The tokens lying inside one of ``units`` (sorted character ranges)."""
-    starts = [a for a, _ in units]
-    out = []
-    for t in toks:
-        k = bisect_right(starts, t.start) - 1
-        if k >= 0 and t.end <= units[k][1]:
-            out.append(t)
-    return out
 
 
 def per_unit(toks: list[Token], units: list[tuple[int, int]]) -> list[list[Token]]:

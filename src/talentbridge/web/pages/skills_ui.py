@@ -85,5 +85,5 @@ def suggestion_evidence(request: Request, item: Any) -> list[str]:
     title names shows that occupation, in the reader's language, once (its badge says "from the occupation")."""
     if item.via != "occupation":
         return list(item.evidence)
-    korean = request_language(request) == "ko" and item.occupation_ko
-    return [item.occupation_ko if korean else item.occupation or item.occupation_ko]
+    korean = request_language(request) == "ko" and bool(item.occupation_ko)
+    return [item.occupation_ko if korean else item.occupation]
